@@ -1,0 +1,83 @@
+/**
+ * @module
+ * `createCache`: the explicit, caller-owned memo for immutable work — verified certificate chains,
+ * imported keys, parsed collateral. attestkit keeps no hidden module-level caches.
+ */
+
+/**
+ * A key/value store attestkit uses for immutable results. Any object with these methods works
+ * (e.g. an adapter over a shared LRU); {@link createCache} gives a ready one.
+ */
+export interface AttestCache {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+/** Options for {@link createCache}. */
+export interface CacheOptions {
+  /** Entries kept before the least recently used is evicted. Default 1000. */
+  maxEntries?: number;
+}
+
+/** The cache returned by {@link createCache}, with introspection for tests and metrics. */
+export interface MemoryCache extends AttestCache {
+  readonly size: number;
+  delete(key: string): boolean;
+  clear(): void;
+}
+
+/**
+ * Creates an in-memory LRU cache to pass as `options.cache` to any verifier. Share one per
+ * process (or per tenant) to make repeated verifications of the same platform cheap.
+ *
+ * @example
+ * ```ts
+ * const cache = createCache({ maxEntries: 500 });
+ * await verifySnpReport(evidence, { cache });
+ * ```
+ */
+export function createCache(options: CacheOptions = {}): MemoryCache {
+  const max = options.maxEntries ?? 1000;
+  if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('maxEntries must be >= 1');
+  const map = new Map<string, unknown>();
+  return {
+    get size() {
+      return map.size;
+    },
+    get(key) {
+      if (!map.has(key)) return undefined;
+      const v = map.get(key);
+      map.delete(key);
+      map.set(key, v);
+      return v;
+    },
+    set(key, value) {
+      map.delete(key);
+      map.set(key, value);
+      if (map.size > max) {
+        const oldest = map.keys().next();
+        if (oldest.done !== true) map.delete(oldest.value);
+      }
+    },
+    delete: (key) => map.delete(key),
+    clear: () => map.clear(),
+  };
+}
+
+/**
+ * Returns the cached value for `key`, or computes, stores and returns it. Promises are cached as
+ * they are, so concurrent callers share one computation; a rejected promise is evicted.
+ */
+export function memo<T>(cache: AttestCache | undefined, key: string, compute: () => T): T {
+  if (cache === undefined) return compute();
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit as T;
+  const value = compute();
+  cache.set(key, value);
+  if (value instanceof Promise) {
+    value.catch(() => {
+      if (cache.get(key) === value) cache.set(key, undefined);
+    });
+  }
+  return value;
+}

@@ -1,0 +1,383 @@
+/**
+ * @module
+ * Hashing (synchronous, `@noble/hashes`) and signature verification (WebCrypto through
+ * `globalThis.crypto.subtle`, with a `@noble/curves` fallback for ECDSA when it is missing).
+ * Keys are plain {@link PublicKeyInfo} data; imported `CryptoKey`s are memoised in the caller's
+ * cache. This module knows no DER: SPKI parsing lives in `x509.ts`.
+ */
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { AttestError } from './errors.js';
+import { assertBytes, concatBytes } from './bytes.js';
+import { fromBase64, toBase64Url, toHex } from './encoding.js';
+import { memo, type AttestCache } from './cache.js';
+
+/** Hash algorithms attestkit computes. */
+export type HashAlg = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+
+const HASHES = { sha1, sha256, sha384, sha512 } as const;
+
+/** Output size in bytes of each {@link HashAlg}. */
+export const HASH_SIZES: Readonly<Record<HashAlg, number>> = {
+  sha1: 20,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+};
+
+/**
+ * Synchronous digest of `data`.
+ *
+ * @example
+ * ```ts
+ * const d = digest('sha384', bytes);
+ * ```
+ */
+export function digest(alg: HashAlg, data: Uint8Array): Uint8Array {
+  assertBytes(data, 'data');
+  const h = HASHES[alg];
+  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  return h(data);
+}
+
+/** An incremental hash (for extends and large inputs). */
+export interface Hasher {
+  update(data: Uint8Array): Hasher;
+  digest(): Uint8Array;
+}
+
+/** Creates an incremental hasher. */
+export function createHasher(alg: HashAlg): Hasher {
+  const h = HASHES[alg];
+  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  const inner = h.create();
+  const api: Hasher = {
+    update(d) {
+      inner.update(d);
+      return api;
+    },
+    digest: () => inner.digest(),
+  };
+  return api;
+}
+
+/**
+ * The extend operation of PCRs, RTMRs and REMs: `H(register ‖ measurement)`.
+ *
+ * @example
+ * ```ts
+ * pcr = extend('sha256', pcr, eventDigest);
+ * ```
+ */
+export function extend(alg: HashAlg, register: Uint8Array, measurement: Uint8Array): Uint8Array {
+  return createHasher(alg).update(register).update(measurement).digest();
+}
+
+/** Named elliptic curves attestkit verifies on. */
+export type EcCurve = 'P-256' | 'P-384' | 'P-521';
+
+/** Coordinate size in bytes per curve. */
+export const EC_COORDINATE_SIZES: Readonly<Record<EcCurve, number>> = {
+  'P-256': 32,
+  'P-384': 48,
+  'P-521': 66,
+};
+
+/** A public key as plain data: an EC point or an RSA modulus/exponent (big-endian bytes). */
+export type PublicKeyInfo =
+  | { readonly kind: 'ec'; readonly curve: EcCurve; readonly x: Uint8Array; readonly y: Uint8Array }
+  | { readonly kind: 'rsa'; readonly n: Uint8Array; readonly e: Uint8Array };
+
+/** Signature schemes attestkit verifies. */
+export type SignatureScheme = 'ecdsa' | 'rsa-pkcs1' | 'rsa-pss';
+
+/** What {@link verifySignature} needs. */
+export interface VerifyParams {
+  readonly key: PublicKeyInfo;
+  readonly scheme: SignatureScheme;
+  /** Hash applied to `data` (and, for RSA-PSS, the MGF1 hash). */
+  readonly hash: HashAlg;
+  /** The signed message (hashed by the scheme, not pre-hashed). */
+  readonly data: Uint8Array;
+  readonly signature: Uint8Array;
+  /** ECDSA encoding: `raw` r‖s (each the coordinate size, big-endian) or `der`. Default raw. */
+  readonly signatureFormat?: 'raw' | 'der';
+  /** RSA-PSS salt length in bytes. Required for `rsa-pss`. */
+  readonly saltLength?: number;
+  /** Memo for imported keys. */
+  readonly cache?: AttestCache;
+}
+
+/**
+ * An EC public key from an uncompressed SEC1 point (`0x04 ‖ x ‖ y`).
+ *
+ * @throws {AttestError} `ERR_BAD_KEY` on a wrong length or prefix.
+ */
+export function ecKeyFromPoint(curve: EcCurve, point: Uint8Array): PublicKeyInfo {
+  const n = EC_COORDINATE_SIZES[curve];
+  if (point.length !== 1 + 2 * n || point[0] !== 0x04) {
+    throw new AttestError('ERR_BAD_KEY', {
+      message: `${curve} point must be 0x04 ‖ x ‖ y (${1 + 2 * n} bytes), got ${point.length}`,
+    });
+  }
+  return { kind: 'ec', curve, x: point.slice(1, 1 + n), y: point.slice(1 + n) };
+}
+
+/** The uncompressed SEC1 encoding (`0x04 ‖ x ‖ y`) of an EC key. */
+export function ecPoint(key: PublicKeyInfo & { kind: 'ec' }): Uint8Array {
+  return concatBytes(new Uint8Array([4]), key.x, key.y);
+}
+
+function stripZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.subarray(i);
+}
+
+function padTo(b: Uint8Array, n: number): Uint8Array {
+  const s = stripZeros(b);
+  if (s.length > n) throw new AttestError('ERR_BAD_KEY', { message: 'coordinate too long' });
+  const out = new Uint8Array(n);
+  out.set(s, n - s.length);
+  return out;
+}
+
+/**
+ * A public key from a JWK (EC P-256/384/521 or RSA). A JWK carrying private members (`d`, `p`,
+ * `q`, …) is rejected: evidence must never hold private keys.
+ *
+ * @throws {AttestError} `ERR_BAD_KEY`.
+ */
+export function publicKeyFromJwk(jwk: JsonWebKey): PublicKeyInfo {
+  if (typeof jwk !== 'object' || jwk === null) throw new TypeError('jwk must be an object');
+  for (const m of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'] as const) {
+    if (jwk[m] !== undefined) {
+      throw new AttestError('ERR_BAD_KEY', { message: `JWK holds private member "${m}"` });
+    }
+  }
+  const b64 = (v: string | undefined, name: string): Uint8Array => {
+    if (typeof v !== 'string')
+      throw new AttestError('ERR_BAD_KEY', { message: `JWK lacks ${name}` });
+    return fromBase64(v);
+  };
+  if (jwk.kty === 'EC') {
+    const curve = jwk.crv;
+    if (curve !== 'P-256' && curve !== 'P-384' && curve !== 'P-521') {
+      throw new AttestError('ERR_UNSUPPORTED', { message: `JWK curve ${String(curve)}` });
+    }
+    const n = EC_COORDINATE_SIZES[curve];
+    const x = b64(jwk.x, 'x');
+    const y = b64(jwk.y, 'y');
+    if (x.length !== n || y.length !== n) {
+      throw new AttestError('ERR_BAD_KEY', {
+        message: `${curve} JWK coordinates must be ${n} bytes`,
+      });
+    }
+    return { kind: 'ec', curve, x, y };
+  }
+  if (jwk.kty === 'RSA') return { kind: 'rsa', n: b64(jwk.n, 'n'), e: b64(jwk.e, 'e') };
+  throw new AttestError('ERR_UNSUPPORTED', { message: `JWK kty ${String(jwk.kty)}` });
+}
+
+/** The public JWK of a key (EC coordinates padded to the curve size, RSA without leading zeros). */
+export function publicKeyToJwk(key: PublicKeyInfo): JsonWebKey {
+  if (key.kind === 'ec') {
+    const n = EC_COORDINATE_SIZES[key.curve];
+    return {
+      kty: 'EC',
+      crv: key.curve,
+      x: toBase64Url(padTo(key.x, n)),
+      y: toBase64Url(padTo(key.y, n)),
+    };
+  }
+  return { kty: 'RSA', n: toBase64Url(stripZeros(key.n)), e: toBase64Url(stripZeros(key.e)) };
+}
+
+/** A stable string identifying a key (for cache keys and comparisons). */
+export function publicKeyId(key: PublicKeyInfo): string {
+  return key.kind === 'ec'
+    ? `ec:${key.curve}:${toHex(key.x)}:${toHex(key.y)}`
+    : `rsa:${toHex(stripZeros(key.n))}:${toHex(stripZeros(key.e))}`;
+}
+
+/** True when two keys are the same public key. */
+export function samePublicKey(a: PublicKeyInfo, b: PublicKeyInfo): boolean {
+  return publicKeyId(a) === publicKeyId(b);
+}
+
+/** Modulus length in bits of an RSA key, or the curve size for EC. */
+export function publicKeyBits(key: PublicKeyInfo): number {
+  if (key.kind === 'ec') return key.curve === 'P-521' ? 521 : EC_COORDINATE_SIZES[key.curve] * 8;
+  const n = stripZeros(key.n);
+  return (n.length - 1) * 8 + (32 - Math.clz32(n[0] ?? 0));
+}
+
+const WEBCRYPTO_HASH: Readonly<Record<HashAlg, string>> = {
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  sha384: 'SHA-384',
+  sha512: 'SHA-512',
+};
+
+/** WebCrypto wants ArrayBuffer-backed views; copy the rare SharedArrayBuffer-backed one. */
+function bufferSource(u: Uint8Array): Uint8Array<ArrayBuffer> {
+  return u.buffer instanceof ArrayBuffer ? (u as Uint8Array<ArrayBuffer>) : u.slice();
+}
+
+function subtle(): SubtleCrypto | undefined {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  return c?.subtle;
+}
+
+async function importKey(
+  s: SubtleCrypto,
+  key: PublicKeyInfo,
+  scheme: SignatureScheme,
+  hash: HashAlg,
+  cache: AttestCache | undefined,
+): Promise<CryptoKey> {
+  const alg: RsaHashedImportParams | EcKeyImportParams =
+    key.kind === 'ec'
+      ? { name: 'ECDSA', namedCurve: key.curve }
+      : {
+          name: scheme === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5',
+          hash: WEBCRYPTO_HASH[hash],
+        };
+  const cacheKey = `attestkit:key:${scheme}:${key.kind === 'rsa' ? hash : ''}:${publicKeyId(key)}`;
+  return memo(cache, cacheKey, () =>
+    s.importKey('jwk', publicKeyToJwk(key), alg, true, ['verify']).catch((cause: unknown) => {
+      throw new AttestError('ERR_BAD_KEY', { message: 'public key rejected by WebCrypto', cause });
+    }),
+  );
+}
+
+/**
+ * Converts an ECDSA signature between DER and raw r‖s.
+ *
+ * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING` for malformed DER or out-of-range integers.
+ */
+export function ecdsaDerToRaw(der: Uint8Array, coordinateSize: number): Uint8Array {
+  const bad = (message: string): never => {
+    throw new AttestError('ERR_BAD_SIGNATURE_ENCODING', { message });
+  };
+  let p = 0;
+  const byte = (): number => {
+    const b = der[p++];
+    return b === undefined ? bad('truncated ECDSA DER signature') : b;
+  };
+  const len = (): number => {
+    const first = byte();
+    if (first < 0x80) return first;
+    if (first === 0x81) {
+      const l = byte();
+      if (l < 0x80) bad('non-minimal DER length');
+      return l;
+    }
+    return bad('unsupported DER length');
+  };
+  if (byte() !== 0x30) bad('ECDSA signature is not a DER SEQUENCE');
+  if (len() !== der.length - p) bad('ECDSA DER SEQUENCE length mismatch');
+  const int = (): Uint8Array => {
+    if (byte() !== 0x02) bad('ECDSA DER expects INTEGER');
+    const l = len();
+    if (l === 0 || p + l > der.length) bad('bad INTEGER length');
+    const v = der.subarray(p, p + l);
+    p += l;
+    if ((v[0]! & 0x80) !== 0) bad('negative INTEGER');
+    if (v.length > 1 && v[0] === 0 && (v[1]! & 0x80) === 0) bad('non-minimal INTEGER');
+    const s = stripZeros(v);
+    if (s.length > coordinateSize) bad('INTEGER larger than the curve order');
+    return s;
+  };
+  const r = int();
+  const s = int();
+  if (p !== der.length) bad('trailing bytes after ECDSA signature');
+  const out = new Uint8Array(2 * coordinateSize);
+  out.set(r, coordinateSize - r.length);
+  out.set(s, 2 * coordinateSize - s.length);
+  return out;
+}
+
+
+/**
+ * Verifies a signature. Returns `false` for a well-formed signature that does not verify.
+ *
+ * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING` for a malformed signature, `ERR_BAD_KEY` for
+ *   a key WebCrypto rejects, `ERR_UNSUPPORTED` for RSA without WebCrypto.
+ * @example
+ * ```ts
+ * const ok = await verifySignature({ key, scheme: 'ecdsa', hash: 'sha384', data, signature });
+ * ```
+ */
+export async function verifySignature(p: VerifyParams): Promise<boolean> {
+  assertBytes(p.data, 'data');
+  assertBytes(p.signature, 'signature');
+  const s = subtle();
+  if (p.key.kind === 'ec') {
+    if (p.scheme !== 'ecdsa') {
+      throw new AttestError('ERR_UNSUPPORTED', { message: `${p.scheme} with an EC key` });
+    }
+    const size = EC_COORDINATE_SIZES[p.key.curve];
+    const raw = p.signatureFormat === 'der' ? ecdsaDerToRaw(p.signature, size) : p.signature;
+    if (raw.length !== 2 * size) {
+      throw new AttestError('ERR_BAD_SIGNATURE_ENCODING', {
+        message: `raw ${p.key.curve} signature must be ${2 * size} bytes, got ${raw.length}`,
+      });
+    }
+    if (s === undefined) return verifyEcdsaNoble(p.key, p.hash, p.data, raw);
+    const k = await importKey(s, p.key, 'ecdsa', p.hash, p.cache);
+    return s.verify(
+      { name: 'ECDSA', hash: WEBCRYPTO_HASH[p.hash] },
+      k,
+      bufferSource(raw),
+      bufferSource(p.data),
+    );
+  }
+  if (p.scheme === 'ecdsa')
+    throw new AttestError('ERR_UNSUPPORTED', { message: 'ECDSA with an RSA key' });
+  if (s === undefined) {
+    throw new AttestError('ERR_UNSUPPORTED', { message: 'RSA verification needs WebCrypto' });
+  }
+  const k = await importKey(s, p.key, p.scheme, p.hash, p.cache);
+  if (p.scheme === 'rsa-pss') {
+    if (p.saltLength === undefined || !Number.isSafeInteger(p.saltLength) || p.saltLength < 0) {
+      throw new TypeError('rsa-pss needs a saltLength');
+    }
+    return s.verify(
+      { name: 'RSA-PSS', saltLength: p.saltLength },
+      k,
+      bufferSource(p.signature),
+      bufferSource(p.data),
+    );
+  }
+  return s.verify(
+    { name: 'RSASSA-PKCS1-v1_5' },
+    k,
+    bufferSource(p.signature),
+    bufferSource(p.data),
+  );
+}
+
+/**
+ * Verifies an ECDSA signature (raw r‖s) with `@noble/curves` only (no WebCrypto). Used as the
+ * fallback when `crypto.subtle` is missing, and exported so callers can pin the pure-JS path.
+ * The curve code is loaded on first use, so bundles that never need it stay small.
+ */
+export async function verifyEcdsaNoble(
+  key: PublicKeyInfo & { kind: 'ec' },
+  hash: HashAlg,
+  data: Uint8Array,
+  rawSignature: Uint8Array,
+): Promise<boolean> {
+  const { p256, p384, p521 } = await import('@noble/curves/nist.js');
+  const curve = key.curve === 'P-256' ? p256 : key.curve === 'P-384' ? p384 : p521;
+  try {
+    // lowS: false — AMD, Intel and TPM signers do not normalise s; high-s is valid ECDSA.
+    return curve.verify(rawSignature, digest(hash, data), ecPoint(key), {
+      prehash: false,
+      lowS: false,
+    });
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,832 @@
+/**
+ * @module
+ * X.509 certificates and CRLs (RFC 5280), parsed strictly from DER into plain data, and the
+ * checks every platform needs: signature by an issuer (RSA PKCS#1 v1.5, RSA-PSS with its
+ * parameters — AMD uses SHA-384, MGF1-SHA-384, salt 48 — and ECDSA), validity at an injected
+ * `now`, basicConstraints / keyUsage / pathLen, extensions by OID, CRL signature, issuer, dates and
+ * revoked serials, SPKI SHA-256 pins, and a fixed-shape chain verifier (leaf → intermediate →
+ * pinned root) that reports one result per link.
+ */
+import { AttestError } from './errors.js';
+import { assertBytes } from './bytes.js';
+import { derFromInput, dersFromInput, equalBytes, toHex } from './encoding.js';
+import {
+  digest,
+  ecKeyFromPoint,
+  verifySignature,
+  type EcCurve,
+  type HashAlg,
+  type PublicKeyInfo,
+  type SignatureScheme,
+} from './crypto.js';
+import { memo, type AttestCache } from './cache.js';
+import {
+  DER_CLASS_CONTEXT,
+  DER_TAG,
+  bitStringBits,
+  bitStringBytes,
+  expectTag,
+  integerBytes,
+  integerNumber,
+  oidText,
+  parseDer,
+  stringValue,
+  timeValue,
+  type DerNode,
+} from './der.js';
+
+/** Well-known OIDs used across attestkit. */
+export const OID = {
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  rsassaPss: '1.2.840.113549.1.1.10',
+  mgf1: '1.2.840.113549.1.1.8',
+  sha1WithRsa: '1.2.840.113549.1.1.5',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+  sha384WithRsa: '1.2.840.113549.1.1.12',
+  sha512WithRsa: '1.2.840.113549.1.1.13',
+  ecPublicKey: '1.2.840.10045.2.1',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  ecdsaWithSha512: '1.2.840.10045.4.3.4',
+  p256: '1.2.840.10045.3.1.7',
+  p384: '1.3.132.0.34',
+  p521: '1.3.132.0.35',
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
+  subjectAltName: '2.5.29.17',
+  extKeyUsage: '2.5.29.37',
+  crlNumber: '2.5.29.20',
+  crlDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
+  subjectDirectoryAttributes: '2.5.29.9',
+} as const;
+
+const HASH_OIDS: Readonly<Record<string, HashAlg>> = {
+  [OID.sha1]: 'sha1',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
+};
+
+const CURVE_OIDS: Readonly<Record<string, EcCurve>> = {
+  [OID.p256]: 'P-256',
+  [OID.p384]: 'P-384',
+  [OID.p521]: 'P-521',
+};
+
+const NAME_ATTRS: Readonly<Record<string, string>> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.42': 'GN',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+/** A signature algorithm as the verifier needs it. */
+export interface SignatureAlgorithm {
+  readonly oid: string;
+  readonly scheme: SignatureScheme;
+  readonly hash: HashAlg;
+  /** RSA-PSS salt length (bytes), from the parameters. */
+  readonly saltLength?: number;
+}
+
+/** One attribute of a distinguished name. */
+export interface NameAttribute {
+  readonly oid: string;
+  /** Short name (`CN`, `O`, …) or the OID when unknown. */
+  readonly type: string;
+  readonly value: string;
+}
+
+/** A distinguished name: its exact DER (used for issuer matching) and decoded attributes. */
+export interface X509Name {
+  readonly raw: Uint8Array;
+  /** Attributes in encoded order (most significant RDN first). */
+  readonly attributes: readonly NameAttribute[];
+  /** RFC 4514 text (least significant RDN first), e.g. `CN=ARK-Milan,O=Advanced Micro Devices`. */
+  readonly text: string;
+}
+
+/** An extension with its raw `extnValue` contents. */
+export interface X509Extension {
+  readonly oid: string;
+  readonly critical: boolean;
+  /** The DER inside the extnValue OCTET STRING. */
+  readonly value: Uint8Array;
+}
+
+/** Decoded keyUsage bits (RFC 5280 §4.2.1.3). */
+export interface KeyUsage {
+  readonly digitalSignature: boolean;
+  readonly nonRepudiation: boolean;
+  readonly keyEncipherment: boolean;
+  readonly dataEncipherment: boolean;
+  readonly keyAgreement: boolean;
+  readonly keyCertSign: boolean;
+  readonly cRLSign: boolean;
+}
+
+/** A parsed certificate. Parsed data is the certificate's claim; verify before trusting it. */
+export interface X509Certificate {
+  /** The whole certificate DER. */
+  readonly raw: Uint8Array;
+  /** The TBSCertificate DER (the signed bytes). */
+  readonly tbs: Uint8Array;
+  /** 1, 2 or 3. */
+  readonly version: number;
+  /** Serial number magnitude, big-endian, without a sign byte. */
+  readonly serialNumber: Uint8Array;
+  /** Lower-case hex of {@link X509Certificate.serialNumber}. */
+  readonly serialHex: string;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly issuer: X509Name;
+  readonly subject: X509Name;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** The SubjectPublicKeyInfo DER. */
+  readonly spki: Uint8Array;
+  readonly publicKey: PublicKeyInfo;
+  readonly extensions: readonly X509Extension[];
+  /** basicConstraints, when present. */
+  readonly basicConstraints?: { readonly ca: boolean; readonly pathLength?: number };
+  /** keyUsage, when present. */
+  readonly keyUsage?: KeyUsage;
+  readonly signature: Uint8Array;
+}
+
+/** One revoked entry of a CRL. */
+export interface RevokedCertificate {
+  readonly serialNumber: Uint8Array;
+  readonly serialHex: string;
+  readonly revocationDate: Date;
+}
+
+/** A parsed CRL (RFC 5280 §5). */
+export interface X509Crl {
+  readonly raw: Uint8Array;
+  readonly tbs: Uint8Array;
+  readonly version: number;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly issuer: X509Name;
+  readonly thisUpdate: Date;
+  readonly nextUpdate?: Date;
+  readonly revoked: readonly RevokedCertificate[];
+  readonly extensions: readonly X509Extension[];
+  readonly signature: Uint8Array;
+}
+
+function bad(
+  code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL' | 'ERR_BAD_KEY',
+  node: DerNode | undefined,
+  message: string,
+): never {
+  throw new AttestError(code, { ...(node !== undefined ? { offset: node.offset } : {}), message });
+}
+
+function parseAlgorithm(
+  node: DerNode,
+  code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL',
+): SignatureAlgorithm {
+  expectTag(node, DER_TAG.SEQUENCE, 'AlgorithmIdentifier', code);
+  const oid = oidText(node.children[0] ?? bad(code, node, 'empty AlgorithmIdentifier'), code);
+  const params = node.children[1];
+  const noParams = (): void => {
+    // RSA PKCS#1 algorithms carry NULL; ECDSA carries nothing (RFC 5758 §3.2).
+    if (params !== undefined && !(params.tag === DER_TAG.NULL && params.content.length === 0)) {
+      bad(code, params, `unexpected parameters for ${oid}`);
+    }
+  };
+  const fixed: Record<string, [SignatureScheme, HashAlg]> = {
+    [OID.sha1WithRsa]: ['rsa-pkcs1', 'sha1'],
+    [OID.sha256WithRsa]: ['rsa-pkcs1', 'sha256'],
+    [OID.sha384WithRsa]: ['rsa-pkcs1', 'sha384'],
+    [OID.sha512WithRsa]: ['rsa-pkcs1', 'sha512'],
+    [OID.ecdsaWithSha256]: ['ecdsa', 'sha256'],
+    [OID.ecdsaWithSha384]: ['ecdsa', 'sha384'],
+    [OID.ecdsaWithSha512]: ['ecdsa', 'sha512'],
+  };
+  const f = fixed[oid];
+  if (f !== undefined) {
+    noParams();
+    return { oid, scheme: f[0], hash: f[1] };
+  }
+  if (oid === OID.rsassaPss) return { oid, scheme: 'rsa-pss', ...parsePssParams(params, code) };
+  throw new AttestError('ERR_UNSUPPORTED', {
+    offset: node.offset,
+    message: `signature algorithm ${oid}`,
+  });
+}
+
+function parsePssParams(
+  params: DerNode | undefined,
+  code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL',
+): { hash: HashAlg; saltLength: number } {
+  // RFC 4055 §3.1: defaults are SHA-1, MGF1-SHA-1, salt 20, trailer 1.
+  let hash: HashAlg = 'sha1';
+  let mgfHash: HashAlg = 'sha1';
+  let saltLength = 20;
+  if (params === undefined) return { hash, saltLength };
+  expectTag(params, DER_TAG.SEQUENCE, 'RSASSA-PSS-params', code);
+  const hashOf = (alg: DerNode): HashAlg => {
+    expectTag(alg, DER_TAG.SEQUENCE, 'hash AlgorithmIdentifier', code);
+    const oid = oidText(alg.children[0] ?? bad(code, alg, 'empty hash algorithm'), code);
+    return HASH_OIDS[oid] ?? bad(code, alg, `unsupported PSS hash ${oid}`);
+  };
+  for (const field of params.children) {
+    if (field.cls !== DER_CLASS_CONTEXT || field.children.length !== 1)
+      bad(code, field, 'bad PSS parameter');
+    const inner = field.children[0]!;
+    if (field.tag === 0) hash = hashOf(inner);
+    else if (field.tag === 1) {
+      expectTag(inner, DER_TAG.SEQUENCE, 'maskGenAlgorithm', code);
+      if (oidText(inner.children[0] ?? bad(code, inner, 'empty MGF'), code) !== OID.mgf1) {
+        bad(code, inner, 'only MGF1 is supported');
+      }
+      mgfHash = hashOf(inner.children[1] ?? bad(code, inner, 'MGF1 without hash'));
+    } else if (field.tag === 2) saltLength = integerNumber(inner, code);
+    else if (field.tag === 3) {
+      if (integerNumber(inner, code) !== 1) bad(code, inner, 'PSS trailerField must be 1');
+    } else bad(code, field, 'unknown PSS parameter');
+  }
+  // WebCrypto ties MGF1's hash to the message hash; a different one cannot be verified honestly.
+  if (mgfHash !== hash) {
+    throw new AttestError('ERR_UNSUPPORTED', {
+      offset: params.offset,
+      message: 'PSS with MGF1 hash ≠ message hash',
+    });
+  }
+  return { hash, saltLength };
+}
+
+function parseName(node: DerNode, code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL'): X509Name {
+  expectTag(node, DER_TAG.SEQUENCE, 'Name', code);
+  const attributes: NameAttribute[] = [];
+  const rdnTexts: string[] = [];
+  for (const rdn of node.children) {
+    expectTag(rdn, DER_TAG.SET, 'RelativeDistinguishedName', code);
+    const parts: string[] = [];
+    for (const atv of rdn.children) {
+      expectTag(atv, DER_TAG.SEQUENCE, 'AttributeTypeAndValue', code);
+      const oid = oidText(atv.children[0] ?? bad(code, atv, 'empty attribute'), code);
+      const valueNode = atv.children[1] ?? bad(code, atv, 'attribute without value');
+      const value = stringValue(valueNode, code);
+      const type = NAME_ATTRS[oid] ?? oid;
+      attributes.push({ oid, type, value });
+      parts.push(`${type}=${value.replace(/([,+"\\<>;])/g, '\\$1')}`);
+    }
+    rdnTexts.push(parts.join('+'));
+  }
+  return { raw: node.raw.slice(), attributes, text: rdnTexts.reverse().join(',') };
+}
+
+/**
+ * Decodes a SubjectPublicKeyInfo (RSA, RSA-PSS or EC P-256/384/521).
+ *
+ * @throws {AttestError} `ERR_BAD_KEY`, `ERR_BAD_DER`, `ERR_UNSUPPORTED`.
+ * @example
+ * ```ts
+ * const key = parseSpki(spkiDer); // { kind: 'ec', curve: 'P-384', x, y }
+ * ```
+ */
+export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
+  const node = spki instanceof Uint8Array ? parseDer(spki, 'ERR_BAD_KEY') : spki;
+  expectTag(node, DER_TAG.SEQUENCE, 'SubjectPublicKeyInfo', 'ERR_BAD_KEY');
+  const alg = expectTag(node.children[0], DER_TAG.SEQUENCE, 'algorithm', 'ERR_BAD_KEY');
+  const oid = oidText(alg.children[0] ?? bad('ERR_BAD_KEY', alg, 'empty algorithm'), 'ERR_BAD_KEY');
+  const keyBits = bitStringBytes(
+    expectTag(node.children[1], DER_TAG.BIT_STRING, 'subjectPublicKey', 'ERR_BAD_KEY'),
+    'ERR_BAD_KEY',
+  );
+  if (node.children.length !== 2)
+    throw new AttestError('ERR_BAD_KEY', { offset: node.offset, message: 'extra SPKI fields' });
+  if (oid === OID.ecPublicKey) {
+    const curveOid = oidText(
+      alg.children[1] ?? bad('ERR_BAD_KEY', alg, 'EC key without curve'),
+      'ERR_BAD_KEY',
+    );
+    const curve = CURVE_OIDS[curveOid];
+    if (curve === undefined)
+      throw new AttestError('ERR_UNSUPPORTED', {
+        offset: alg.offset,
+        message: `curve ${curveOid}`,
+      });
+    return ecKeyFromPoint(curve, keyBits);
+  }
+  if (oid === OID.rsaEncryption || oid === OID.rsassaPss) {
+    const rsa = parseDer(keyBits, 'ERR_BAD_KEY');
+    expectTag(rsa, DER_TAG.SEQUENCE, 'RSAPublicKey', 'ERR_BAD_KEY');
+    if (rsa.children.length !== 2)
+      throw new AttestError('ERR_BAD_KEY', { message: 'RSAPublicKey must hold n and e' });
+    return {
+      kind: 'rsa',
+      n: integerBytes(rsa.children[0]!, 'ERR_BAD_KEY'),
+      e: integerBytes(rsa.children[1]!, 'ERR_BAD_KEY'),
+    };
+  }
+  throw new AttestError('ERR_UNSUPPORTED', {
+    offset: alg.offset,
+    message: `public key algorithm ${oid}`,
+  });
+}
+
+function parseExtensions(
+  node: DerNode | undefined,
+  code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL',
+): X509Extension[] {
+  if (node === undefined) return [];
+  expectTag(node, DER_TAG.SEQUENCE, 'Extensions', code);
+  const seen = new Set<string>();
+  return node.children.map((ext) => {
+    expectTag(ext, DER_TAG.SEQUENCE, 'Extension', code);
+    const oid = oidText(ext.children[0] ?? bad(code, ext, 'empty extension'), code);
+    if (seen.has(oid)) bad(code, ext, `duplicate extension ${oid}`);
+    seen.add(oid);
+    let critical = false;
+    let i = 1;
+    if (ext.children[1]?.tag === DER_TAG.BOOLEAN) {
+      critical = ext.children[1].content[0] === 0xff;
+      if (!critical) bad(code, ext.children[1], 'DER forbids encoding the default critical=FALSE');
+      i = 2;
+    }
+    const value = expectTag(ext.children[i], DER_TAG.OCTET_STRING, 'extnValue', code);
+    if (ext.children.length !== i + 1) bad(code, ext, 'extra fields in Extension');
+    return { oid, critical, value: value.content.slice() };
+  });
+}
+
+/**
+ * Parses one X.509 v3 certificate from DER or PEM, strictly (DER only, no trailing bytes).
+ *
+ * @throws {AttestError} `ERR_BAD_CERTIFICATE`, `ERR_TRAILING_DATA`, `ERR_UNSUPPORTED`,
+ *   `ERR_BAD_KEY`, `ERR_BAD_ENCODING`.
+ * @example
+ * ```ts
+ * const ark = parseCertificate(pemText);
+ * console.log(ark.subject.text, ark.notAfter);
+ * ```
+ */
+export function parseCertificate(input: Uint8Array | string): X509Certificate {
+  const der = derFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
+  const code = 'ERR_BAD_CERTIFICATE';
+  const root = expectTag(parseDer(der, code), DER_TAG.SEQUENCE, 'Certificate', code);
+  if (root.children.length !== 3) bad(code, root, 'Certificate must have 3 fields');
+  const [tbsNode, algNode, sigNode] = root.children as [DerNode, DerNode, DerNode];
+  expectTag(tbsNode, DER_TAG.SEQUENCE, 'TBSCertificate', code);
+  const f = tbsNode.children;
+  let i = 0;
+  let version = 1;
+  if (f[0]?.cls === DER_CLASS_CONTEXT && f[0].tag === 0) {
+    version = integerNumber(f[0].children[0] ?? bad(code, f[0], 'empty version'), code) + 1;
+    if (version === 1) bad(code, f[0], 'DER forbids encoding the default version');
+    i = 1;
+  }
+  if (version < 1 || version > 3) bad(code, f[0], `unknown certificate version ${version}`);
+  const serialNode = expectTag(f[i++], DER_TAG.INTEGER, 'serialNumber', code);
+  const serialNumber =
+    serialNode.content.length > 1 && serialNode.content[0] === 0
+      ? serialNode.content.slice(1)
+      : serialNode.content.slice();
+  parseAlgorithm(f[i++] ?? bad(code, tbsNode, 'missing signature'), code);
+  const issuer = parseName(f[i++] ?? bad(code, tbsNode, 'missing issuer'), code);
+  const validity = expectTag(f[i++], DER_TAG.SEQUENCE, 'validity', code);
+  const notBefore = timeValue(
+    validity.children[0] ?? bad(code, validity, 'missing notBefore'),
+    code,
+  );
+  const notAfter = timeValue(validity.children[1] ?? bad(code, validity, 'missing notAfter'), code);
+  const subject = parseName(f[i++] ?? bad(code, tbsNode, 'missing subject'), code);
+  const spkiNode = expectTag(f[i++], DER_TAG.SEQUENCE, 'subjectPublicKeyInfo', code);
+  const publicKey = parseSpki(spkiNode);
+  let extNode: DerNode | undefined;
+  for (; i < f.length; i++) {
+    const n = f[i]!;
+    if (n.cls !== DER_CLASS_CONTEXT || n.tag < 1 || n.tag > 3)
+      bad(code, n, 'unexpected TBSCertificate field');
+    if (n.tag === 3) {
+      if (version !== 3) bad(code, n, 'extensions need version 3');
+      extNode = n.children[0];
+      if (n.children.length !== 1) bad(code, n, 'bad extensions wrapper');
+    }
+  }
+  const outerAlg = parseAlgorithm(algNode, code);
+  if (!equalBytes(algNode.raw, (f[version === 1 ? 1 : 2] as DerNode).raw)) {
+    bad(code, algNode, 'signatureAlgorithm differs from TBSCertificate.signature');
+  }
+  const extensions = parseExtensions(extNode, code);
+  const cert: {
+    -readonly [K in keyof X509Certificate]: X509Certificate[K];
+  } = {
+    raw: der.slice(),
+    tbs: tbsNode.raw.slice(),
+    version,
+    serialNumber,
+    serialHex: toHex(serialNumber),
+    signatureAlgorithm: outerAlg,
+    issuer,
+    subject,
+    notBefore,
+    notAfter,
+    spki: spkiNode.raw.slice(),
+    publicKey,
+    extensions,
+    signature: bitStringBytes(sigNode, code),
+  };
+  const bc = extensions.find((e) => e.oid === OID.basicConstraints);
+  if (bc !== undefined) cert.basicConstraints = decodeBasicConstraints(bc.value);
+  const ku = extensions.find((e) => e.oid === OID.keyUsage);
+  if (ku !== undefined) cert.keyUsage = decodeKeyUsage(ku.value);
+  return cert;
+}
+
+function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLength?: number } {
+  const code = 'ERR_BAD_CERTIFICATE';
+  const seq = expectTag(parseDer(value, code), DER_TAG.SEQUENCE, 'BasicConstraints', code);
+  let ca = false;
+  let k = 0;
+  if (seq.children[0]?.tag === DER_TAG.BOOLEAN) {
+    ca = seq.children[0].content[0] === 0xff;
+    if (!ca) bad(code, seq.children[0], 'DER forbids encoding the default cA=FALSE');
+    k = 1;
+  }
+  const pl = seq.children[k];
+  return pl !== undefined ? { ca, pathLength: integerNumber(pl, code) } : { ca };
+}
+
+function decodeKeyUsage(value: Uint8Array): KeyUsage {
+  const bits = bitStringBits(parseDer(value, 'ERR_BAD_CERTIFICATE'), 'ERR_BAD_CERTIFICATE');
+  const b = (i: number): boolean => bits[i] === true;
+  return {
+    digitalSignature: b(0),
+    nonRepudiation: b(1),
+    keyEncipherment: b(2),
+    dataEncipherment: b(3),
+    keyAgreement: b(4),
+    keyCertSign: b(5),
+    cRLSign: b(6),
+  };
+}
+
+/**
+ * Parses every certificate in a PEM bundle, DER bytes, or array of those (any order).
+ *
+ * @throws {AttestError} as {@link parseCertificate}.
+ */
+export function parseCertificates(
+  input: Uint8Array | string | readonly (Uint8Array | string)[],
+): X509Certificate[] {
+  return dersFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined).map((d) =>
+    parseCertificate(d),
+  );
+}
+
+/** Parses a certificate, memoised in `cache` by the SHA-256 of its DER. */
+export function parseCertificateCached(
+  input: Uint8Array | string,
+  cache?: AttestCache,
+): X509Certificate {
+  if (cache === undefined) return parseCertificate(input);
+  const der = derFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
+  return memo(cache, `attestkit:cert:${toHex(digest('sha256', der))}`, () => parseCertificate(der));
+}
+
+/** The raw value of the extension with `oid`, or undefined. */
+export function getExtension(cert: X509Certificate, oid: string): X509Extension | undefined {
+  return cert.extensions.find((e) => e.oid === oid);
+}
+
+/** SHA-256 of the certificate's SubjectPublicKeyInfo DER (the pin format attestkit uses). */
+export function spkiSha256(cert: X509Certificate): Uint8Array {
+  return digest('sha256', cert.spki);
+}
+
+/**
+ * Verifies that `signed` (a certificate or CRL) was signed by `issuer`'s key. Returns false for a
+ * well-formed signature that does not verify; memoises true/false in `cache`.
+ *
+ * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING`, `ERR_BAD_KEY`, `ERR_UNSUPPORTED`.
+ */
+export async function verifySignedBy(
+  signed: X509Certificate | X509Crl,
+  issuer: X509Certificate | PublicKeyInfo,
+  cache?: AttestCache,
+): Promise<boolean> {
+  const key = 'kind' in issuer ? issuer : issuer.publicKey;
+  const alg = signed.signatureAlgorithm;
+  const run = (): Promise<boolean> =>
+    verifySignature({
+      key,
+      scheme: alg.scheme,
+      hash: alg.hash,
+      data: signed.tbs,
+      signature: signed.signature,
+      signatureFormat: 'der',
+      ...(alg.saltLength !== undefined ? { saltLength: alg.saltLength } : {}),
+      ...(cache !== undefined ? { cache } : {}),
+    });
+  if (cache === undefined) return run();
+  const issuerId =
+    'kind' in issuer
+      ? toHex(digest('sha256', key.kind === 'ec' ? key.x : key.n))
+      : toHex(spkiSha256(issuer));
+  return memo(cache, `attestkit:sig:${issuerId}:${toHex(digest('sha256', signed.raw))}`, run);
+}
+
+/** Where `now` falls relative to a certificate's validity period. */
+export function validityAt(
+  cert: X509Certificate,
+  now: Date,
+): 'valid' | 'not-yet-valid' | 'expired' {
+  const t = now.getTime();
+  if (t < cert.notBefore.getTime()) return 'not-yet-valid';
+  if (t > cert.notAfter.getTime()) return 'expired';
+  return 'valid';
+}
+
+/**
+ * Parses an X.509 v2 CRL from DER or PEM, strictly.
+ *
+ * @throws {AttestError} `ERR_BAD_CRL`, `ERR_TRAILING_DATA`, `ERR_UNSUPPORTED`, `ERR_BAD_ENCODING`.
+ * @example
+ * ```ts
+ * const crl = parseCrl(der);
+ * crl.revoked.some((r) => r.serialHex === ask.serialHex);
+ * ```
+ */
+export function parseCrl(input: Uint8Array | string): X509Crl {
+  const der = derFromInput(input, typeof input === 'string' ? 'X509 CRL' : undefined);
+  const code = 'ERR_BAD_CRL';
+  const root = expectTag(parseDer(der, code), DER_TAG.SEQUENCE, 'CertificateList', code);
+  if (root.children.length !== 3) bad(code, root, 'CertificateList must have 3 fields');
+  const [tbsNode, algNode, sigNode] = root.children as [DerNode, DerNode, DerNode];
+  expectTag(tbsNode, DER_TAG.SEQUENCE, 'TBSCertList', code);
+  const f = tbsNode.children;
+  let i = 0;
+  let version = 1;
+  if (f[0]?.tag === DER_TAG.INTEGER) {
+    version = integerNumber(f[0], code) + 1;
+    if (version !== 2) bad(code, f[0], `CRL version must be v2, found ${version}`);
+    i = 1;
+  }
+  const innerAlgNode = f[i++] ?? bad(code, tbsNode, 'missing signature');
+  parseAlgorithm(innerAlgNode, code);
+  if (!equalBytes(innerAlgNode.raw, algNode.raw))
+    bad(code, algNode, 'signatureAlgorithm differs from TBSCertList.signature');
+  const issuer = parseName(f[i++] ?? bad(code, tbsNode, 'missing issuer'), code);
+  const thisUpdate = timeValue(f[i++] ?? bad(code, tbsNode, 'missing thisUpdate'), code);
+  let nextUpdate: Date | undefined;
+  if (
+    f[i] !== undefined &&
+    (f[i]!.tag === DER_TAG.UTC_TIME || f[i]!.tag === DER_TAG.GENERALIZED_TIME) &&
+    f[i]!.cls === 0
+  ) {
+    nextUpdate = timeValue(f[i++]!, code);
+  }
+  const revoked: RevokedCertificate[] = [];
+  if (f[i] !== undefined && f[i]!.cls === 0 && f[i]!.tag === DER_TAG.SEQUENCE) {
+    for (const entry of f[i++]!.children) {
+      expectTag(entry, DER_TAG.SEQUENCE, 'revokedCertificate', code);
+      const serial = integerBytes(entry.children[0] ?? bad(code, entry, 'missing serial'), code);
+      revoked.push({
+        serialNumber: serial,
+        serialHex: toHex(serial),
+        revocationDate: timeValue(
+          entry.children[1] ?? bad(code, entry, 'missing revocationDate'),
+          code,
+        ),
+      });
+    }
+  }
+  let extensions: X509Extension[] = [];
+  if (f[i] !== undefined) {
+    const n = f[i++]!;
+    if (n.cls !== DER_CLASS_CONTEXT || n.tag !== 0 || n.children.length !== 1)
+      bad(code, n, 'unexpected TBSCertList field');
+    extensions = parseExtensions(n.children[0], code);
+  }
+  if (i !== f.length) bad(code, f[i], 'trailing TBSCertList fields');
+  return {
+    raw: der.slice(),
+    tbs: tbsNode.raw.slice(),
+    version,
+    signatureAlgorithm: parseAlgorithm(algNode, code),
+    issuer,
+    thisUpdate,
+    ...(nextUpdate !== undefined ? { nextUpdate } : {}),
+    revoked,
+    extensions,
+    signature: bitStringBytes(sigNode, code),
+  };
+}
+
+/** Options for {@link checkCrl}. */
+export interface CrlCheckOptions {
+  /** The instant of the check. */
+  readonly now: Date;
+  /** Reject a CRL whose thisUpdate is older than this many milliseconds. Default: no limit. */
+  readonly maxAgeMs?: number;
+  /** Accept a CRL past its nextUpdate. Default false. */
+  readonly allowStale?: boolean;
+  readonly cache?: AttestCache;
+}
+
+/** Outcome of {@link checkCrl}: `ok` and every problem found. */
+export interface CrlCheckResult {
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+  /** The serials (hex) among `serials` that the CRL revokes. */
+  readonly revokedSerials: readonly string[];
+}
+
+/**
+ * Checks a CRL against its issuer and time, and looks up `serials` in it: signature, issuer name,
+ * thisUpdate ≤ now ≤ nextUpdate, optional maximum age, issuer keyUsage cRLSign when present.
+ *
+ * @example
+ * ```ts
+ * const r = await checkCrl(crl, ark, [ask.serialHex], { now });
+ * if (!r.ok || r.revokedSerials.length) reject();
+ * ```
+ */
+export async function checkCrl(
+  crl: X509Crl,
+  issuer: X509Certificate,
+  serials: readonly string[],
+  options: CrlCheckOptions,
+): Promise<CrlCheckResult> {
+  const problems: string[] = [];
+  try {
+    if (!(await verifySignedBy(crl, issuer, options.cache)))
+      problems.push('CRL signature does not verify with the issuer key');
+  } catch (e) {
+    problems.push(`CRL signature could not be checked: ${(e as Error).message}`);
+  }
+  if (!equalBytes(crl.issuer.raw, issuer.subject.raw)) {
+    problems.push(`CRL issuer "${crl.issuer.text}" is not "${issuer.subject.text}"`);
+  }
+  if (issuer.keyUsage !== undefined && !issuer.keyUsage.cRLSign)
+    problems.push('issuer keyUsage lacks cRLSign');
+  const t = options.now.getTime();
+  if (crl.thisUpdate.getTime() > t)
+    problems.push(`CRL thisUpdate ${crl.thisUpdate.toISOString()} is in the future`);
+  if (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < t && options.allowStale !== true) {
+    problems.push(`CRL is stale: nextUpdate ${crl.nextUpdate.toISOString()} has passed`);
+  }
+  if (options.maxAgeMs !== undefined && t - crl.thisUpdate.getTime() > options.maxAgeMs) {
+    problems.push(`CRL is older than the maximum age (${options.maxAgeMs} ms)`);
+  }
+  const wanted = new Set(serials.map(normaliseSerial));
+  const revokedSerials = crl.revoked
+    .filter((r) => wanted.has(normaliseSerial(r.serialHex)))
+    .map((r) => r.serialHex);
+  return { ok: problems.length === 0, problems, revokedSerials };
+}
+
+function normaliseSerial(hex: string): string {
+  const s = hex.toLowerCase().replace(/^(00)+/, '');
+  return s === '' ? '00' : s;
+}
+
+/** Role of a certificate in a fixed-shape chain. */
+export type ChainRole = 'root' | 'intermediate' | 'leaf';
+
+/** The result for one link of {@link verifyChain}. */
+export interface ChainLinkResult {
+  readonly role: ChainRole;
+  readonly ok: boolean;
+  readonly message: string;
+  readonly problems: readonly string[];
+  readonly subject: string;
+  readonly serialHex: string;
+}
+
+/** Input to {@link verifyChain}. */
+export interface ChainInput {
+  readonly root: X509Certificate;
+  readonly intermediate: X509Certificate;
+  readonly leaf: X509Certificate;
+  /** Accepted SHA-256 pins of the root's SPKI. An empty list pins nothing and fails the root. */
+  readonly rootPins: readonly Uint8Array[];
+  readonly now: Date;
+  readonly cache?: AttestCache;
+  /** Require the leaf's keyUsage (when present) to include digitalSignature. Default true. */
+  readonly leafNeedsDigitalSignature?: boolean;
+}
+
+/** Result of {@link verifyChain}: one result per link and the overall verdict. */
+export interface ChainResult {
+  readonly ok: boolean;
+  readonly root: ChainLinkResult;
+  readonly intermediate: ChainLinkResult;
+  readonly leaf: ChainLinkResult;
+}
+
+/**
+ * Verifies a fixed-shape chain leaf → intermediate → root, where the root is trusted only by its
+ * SPKI pin (wherever the certificates came from). Per link: issuer name, signature by the issuer,
+ * validity at `now`, CA constraints (basicConstraints cA, keyUsage keyCertSign, pathLen).
+ *
+ * @example
+ * ```ts
+ * const r = await verifyChain({ root: ark, intermediate: ask, leaf: vcek, rootPins, now });
+ * ```
+ */
+export async function verifyChain(input: ChainInput): Promise<ChainResult> {
+  const { root, intermediate, leaf, now, cache } = input;
+  const link = async (
+    role: ChainRole,
+    cert: X509Certificate,
+    issuer: X509Certificate,
+    depthBelow: number,
+  ): Promise<ChainLinkResult> => {
+    const problems: string[] = [];
+    if (!equalBytes(cert.issuer.raw, issuer.subject.raw)) {
+      problems.push(`issuer "${cert.issuer.text}" does not match "${issuer.subject.text}"`);
+    }
+    try {
+      if (!(await verifySignedBy(cert, issuer, cache)))
+        problems.push(`signature does not verify with the key of "${issuer.subject.text}"`);
+    } catch (e) {
+      problems.push(`signature could not be checked: ${(e as Error).message}`);
+    }
+    const v = validityAt(cert, now);
+    if (v !== 'valid') {
+      problems.push(
+        `${v} at ${now.toISOString()} (valid ${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`,
+      );
+    }
+    if (role !== 'leaf') {
+      if (cert.basicConstraints?.ca !== true)
+        problems.push('not a CA (basicConstraints cA is not true)');
+      if (cert.keyUsage !== undefined && !cert.keyUsage.keyCertSign)
+        problems.push('keyUsage lacks keyCertSign');
+      const pl = cert.basicConstraints?.pathLength;
+      if (pl !== undefined && depthBelow > pl)
+        problems.push(`pathLenConstraint ${pl} allows fewer CAs than the ${depthBelow} below it`);
+    } else if (
+      input.leafNeedsDigitalSignature !== false &&
+      cert.keyUsage !== undefined &&
+      !cert.keyUsage.digitalSignature
+    ) {
+      problems.push('keyUsage lacks digitalSignature');
+    }
+    if (role === 'root') {
+      const pin = spkiSha256(cert);
+      if (!input.rootPins.some((p) => equalBytes(p, pin)))
+        problems.push(`root key ${toHex(pin)} is not pinned`);
+    }
+    return {
+      role,
+      ok: problems.length === 0,
+      message: problems.length === 0 ? `${cert.subject.text} verified` : problems.join('; '),
+      problems,
+      subject: cert.subject.text,
+      serialHex: cert.serialHex,
+    };
+  };
+  const [r, i, l] = await Promise.all([
+    link('root', root, root, 1),
+    link('intermediate', intermediate, root, 0),
+    link('leaf', leaf, intermediate, 0),
+  ]);
+  return { ok: r.ok && i.ok && l.ok, root: r, intermediate: i, leaf: l };
+}
+
+/**
+ * Picks certificates out of an unordered set by subject/issuer relations: the self-signed one is
+ * the root candidate, the one it issued the intermediate. Used to accept chains "in any order".
+ */
+export function orderChain(certs: readonly X509Certificate[]): {
+  root?: X509Certificate;
+  intermediates: X509Certificate[];
+} {
+  const root = certs.find((c) => equalBytes(c.issuer.raw, c.subject.raw));
+  return root !== undefined
+    ? { root, intermediates: certs.filter((c) => c !== root) }
+    : { intermediates: [...certs] };
+}
+
+/** Asserts `value` is a certificate or certificate input; convenience for option validation. */
+export function toCertificate(
+  value: X509Certificate | Uint8Array | string,
+  cache?: AttestCache,
+): X509Certificate {
+  if (typeof value === 'string' || value instanceof Uint8Array)
+    return parseCertificateCached(value, cache);
+  if (typeof value !== 'object' || value === null || !('tbs' in value))
+    throw new TypeError('expected a certificate');
+  assertBytes(value.raw, 'certificate.raw');
+  return value;
+}

@@ -1,0 +1,7 @@
+/**
+ * @module
+ * The public face of `attestkit/snp`.
+ */
+export { AttestError, isAttestError } from '../core/errors.js';
+export type { AttestErrorCode } from '../core/errors.js';
+export type { Check, CheckStatus, Verification } from '../core/checks.js';
