@@ -6,7 +6,13 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AttestError } from '../index.js';
-import { detectPlugin, plugins, type CliContext, type EvidenceFile, type EvidencePlugin } from './registry.js';
+import {
+  detectPlugin,
+  plugins,
+  type CliContext,
+  type EvidenceFile,
+  type EvidencePlugin,
+} from './registry.js';
 import { renderInspection, renderVerification, toJson } from './report.js';
 
 const USAGE = `attestkit — verify confidential-VM attestation evidence
@@ -29,7 +35,13 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { command: undefined, positional: [], json: false, collateral: undefined, now: undefined };
+  const a: Args = {
+    command: undefined,
+    positional: [],
+    json: false,
+    collateral: undefined,
+    now: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
     if (x === '--json') a.json = true;
@@ -54,7 +66,13 @@ function readEvidence(path: string): EvidenceFile {
   let text: string | undefined;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 4096))) text = undefined;
+    // Binary evidence that happens to be valid UTF-8 still holds control characters.
+    if (
+      [...text.slice(0, 4096)].some(
+        (ch) => ch.charCodeAt(0) < 9 || (ch.charCodeAt(0) > 13 && ch.charCodeAt(0) < 32),
+      )
+    )
+      text = undefined;
   } catch {
     text = undefined;
   }
@@ -90,20 +108,27 @@ function pluginFor(file: EvidenceFile, id?: string): EvidencePlugin {
 async function demo(dir: string, args: Args): Promise<number> {
   if (!existsSync(dir)) throw new UsageError(`no such directory ${dir}`);
   const cases = readdirSync(dir)
-    .filter((n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'manifest.json')))
+    .filter(
+      (n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'manifest.json')),
+    )
     .sort();
   console.log(`attestkit demo: ${cases.length} example(s) in ${dir}\n`);
   let failures = 0;
   for (const name of cases) {
     const base = join(dir, name);
-    const manifest = JSON.parse(readFileSync(join(base, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    const manifest = JSON.parse(readFileSync(join(base, 'manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const file = readEvidence(join(base, String(manifest.evidence)));
     const plugin = pluginFor(file, typeof manifest.type === 'string' ? manifest.type : undefined);
     const ctx = context(base, args, manifest);
     const v = await plugin.verify(file, ctx);
     const expectOk = manifest.expectOk !== false;
     const label = `${name}${manifest.synthetic === true ? ' (SYNTHETIC: signed by test keys)' : ''}`;
-    console.log(`# ${label}\n${typeof manifest.description === 'string' ? manifest.description + '\n' : ''}`);
+    console.log(
+      `# ${label}\n${typeof manifest.description === 'string' ? manifest.description + '\n' : ''}`,
+    );
     console.log(renderVerification(v));
     if (v.ok !== expectOk) {
       failures++;
@@ -113,7 +138,11 @@ async function demo(dir: string, args: Args): Promise<number> {
     }
     console.log('');
   }
-  console.log(failures === 0 ? `demo: all ${cases.length} example(s) behaved as expected` : `demo: ${failures} example(s) did not behave as expected`);
+  console.log(
+    failures === 0
+      ? `demo: all ${cases.length} example(s) behaved as expected`
+      : `demo: ${failures} example(s) did not behave as expected`,
+  );
   return failures === 0 ? 0 : 1;
 }
 

@@ -33,7 +33,10 @@ export interface CliContext {
 /** Readable fields of a parsed piece of evidence: [label, value] rows grouped in sections. */
 export interface Inspection {
   readonly title: string;
-  readonly sections: readonly { readonly heading: string; readonly rows: readonly (readonly [string, string])[] }[];
+  readonly sections: readonly {
+    readonly heading: string;
+    readonly rows: readonly (readonly [string, string])[];
+  }[];
 }
 
 /** A verification as the CLI prints it. */

@@ -8,7 +8,8 @@ export function toJson(value: unknown): string {
   return JSON.stringify(
     value,
     (_k, v: unknown) => {
-      if (v instanceof Uint8Array) return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('');
+      if (v instanceof Uint8Array)
+        return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('');
       if (typeof v === 'bigint') return v.toString();
       return v;
     },
@@ -37,7 +38,9 @@ export function renderVerification(v: CliVerification): string {
   }
   const idw = Math.min(40, Math.max(0, ...v.checks.map((c) => c.id.length)));
   for (const c of v.checks) {
-    lines.push(`  [${MARK[c.status] ?? c.status}] ${c.id.padEnd(idw)}  ${c.message}${c.required && c.status === 'skip' ? ' (required)' : ''}`);
+    lines.push(
+      `  [${MARK[c.status] ?? c.status}] ${c.id.padEnd(idw)}  ${c.message}${c.required && c.status === 'skip' ? ' (required)' : ''}`,
+    );
   }
   const count = (s: string): number => v.checks.filter((c) => c.status === s).length;
   lines.push(

@@ -20,7 +20,7 @@ export function assertBytes(value: unknown, name = 'input'): asserts value is Ui
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value !== 'object') return typeof value;
-  return (value as object).constructor?.name ?? 'object';
+  return value.constructor?.name ?? 'object';
 }
 
 /**

@@ -298,7 +298,6 @@ export function ecdsaDerToRaw(der: Uint8Array, coordinateSize: number): Uint8Arr
   return out;
 }
 
-
 /**
  * Verifies a signature. Returns `false` for a well-formed signature that does not verify.
  *

@@ -65,7 +65,13 @@ const CLASS_NUMBER: Readonly<Record<number, number>> = { 1: 0, 2: 1, 3: 2, 4: 3 
 export function parseDer(bytes: Uint8Array, code: AttestErrorCode = 'ERR_BAD_DER'): DerNode {
   assertBytes(bytes, 'der');
   if (bytes.length === 0) throw new AttestError(code, { offset: 0, message: 'empty DER input' });
-  const decoded = fromBER(bytes);
+  let decoded: ReturnType<typeof fromBER>;
+  try {
+    decoded = fromBER(bytes);
+  } catch (cause) {
+    // asn1js throws plain Errors for some malformed values (e.g. UTCTime text): keep them typed.
+    throw new AttestError(code, { offset: 0, message: 'malformed DER', cause });
+  }
   if (decoded.offset === -1 || decoded.result.error !== '') {
     throw new AttestError(code, {
       offset: 0,

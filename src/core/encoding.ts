@@ -239,11 +239,17 @@ export function dersFromInput(
   return [input];
 }
 
+const PEM_MARK = /* @__PURE__ */ new TextEncoder().encode('-----BEGIN ');
+
 function looksLikePem(bytes: Uint8Array): boolean {
-  // DER starts with a tag byte (0x30 for every certificate, CRL and key); PEM with text.
-  let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
-  return bytes[i] === 0x2d /* - */ && bytes[i + 1] === 0x2d;
+  // Every certificate, CRL and key in DER starts with a SEQUENCE tag (0x30); PEM is text that
+  // holds a BEGIN line somewhere (often after comments).
+  if (bytes[0] === 0x30) return false;
+  outer: for (let i = 0; i + PEM_MARK.length <= bytes.length; i++) {
+    for (let j = 0; j < PEM_MARK.length; j++) if (bytes[i + j] !== PEM_MARK[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** UTF-8 encoding of a string. */

@@ -5,3 +5,4 @@
 export { AttestError, isAttestError } from '../core/errors.js';
 export type { AttestErrorCode } from '../core/errors.js';
 export type { Check, CheckStatus, Verification } from '../core/checks.js';
+export { withCache } from './with-cache.js';

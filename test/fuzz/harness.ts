@@ -28,10 +28,13 @@ export const FUZZ_CALL_LIMIT_MS = 100;
 export function mutatedInput(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
   if (seeds.length === 0) return fc.uint8Array({ maxLength: 512 });
   const seed = fc.constantFrom(...seeds);
-  const edits = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'xor', 'max')), {
-    minLength: 1,
-    maxLength: 8,
-  });
+  const edits = fc.array(
+    fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'xor', 'max')),
+    {
+      minLength: 1,
+      maxLength: 8,
+    },
+  );
   return fc.oneof(
     fc.tuple(seed, edits).map(([s, es]) => {
       const out = s.slice();
@@ -50,13 +53,15 @@ export function mutatedInput(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
       return out;
     }),
     // Smash a 4-byte window with a huge little/big-endian value (length and count fields).
-    fc.tuple(seed, fc.nat(), fc.constantFrom(0xffffffff, 0x7fffffff, 0x10000, 0x3b9aca00)).map(([s, pos, v]) => {
-      const out = s.slice();
-      if (out.length < 4) return out;
-      const i = pos % (out.length - 3);
-      new DataView(out.buffer).setUint32(i, v, pos % 2 === 0);
-      return out;
-    }),
+    fc
+      .tuple(seed, fc.nat(), fc.constantFrom(0xffffffff, 0x7fffffff, 0x10000, 0x3b9aca00))
+      .map(([s, pos, v]) => {
+        const out = s.slice();
+        if (out.length < 4) return out;
+        const i = pos % (out.length - 3);
+        new DataView(out.buffer).setUint32(i, v, pos % 2 === 0);
+        return out;
+      }),
   );
 }
 
@@ -71,6 +76,7 @@ export function checkOne(target: FuzzTarget, input: Uint8Array): string | undefi
     }
   }
   const ms = performance.now() - t0;
-  if (ms > FUZZ_CALL_LIMIT_MS) return `${target.name} took ${ms.toFixed(1)} ms on ${input.length} bytes`;
+  if (ms > FUZZ_CALL_LIMIT_MS)
+    return `${target.name} took ${ms.toFixed(1)} ms on ${input.length} bytes`;
   return undefined;
 }

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkOne, FUZZ_RUNS, mutatedInput, type FuzzTarget } from './harness.js';
 
-const modules = import.meta.glob<{ targets: FuzzTarget[] }>('../**/*.fuzz-target.ts', { eager: true });
+const modules = import.meta.glob<{ targets: FuzzTarget[] }>('../**/*.fuzz-target.ts', {
+  eager: true,
+});
 const targets = Object.values(modules).flatMap((m) => m.targets);
 
 describe('fuzz: parsers parse or throw AttestError', () => {

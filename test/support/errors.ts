@@ -3,7 +3,11 @@ import { expect } from 'vitest';
 import { AttestError, type AttestErrorCode } from '../../src/core/errors.js';
 
 /** Asserts `fn` throws an AttestError with `code` (and `offset` when given); returns it. */
-export function expectAttestError(fn: () => unknown, code: AttestErrorCode, offset?: number): AttestError {
+export function expectAttestError(
+  fn: () => unknown,
+  code: AttestErrorCode,
+  offset?: number,
+): AttestError {
   let caught: unknown;
   try {
     fn();

@@ -33,6 +33,7 @@ export function readVectorText(...parts: string[]): string {
 }
 
 /** Parsed JSON of a vector file. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- expected.json files are untyped test data
 export function readVectorJson<T = any>(...parts: string[]): T {
   return JSON.parse(readVectorText(...parts)) as T;
 }

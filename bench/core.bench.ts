@@ -1,0 +1,64 @@
+/** Floors every verifier is compared against: one signature verify of each kind, and hashing. */
+import { webcrypto } from 'node:crypto';
+import { digest } from '../src/core/crypto.js';
+import type { BenchSuite } from './harness.js';
+
+const subtle = webcrypto.subtle;
+const data = new Uint8Array(0x2a0).fill(7);
+const big = new Uint8Array(1 << 20).fill(1);
+let p256: { key: CryptoKey; sig: ArrayBuffer };
+let p384: { key: CryptoKey; sig: ArrayBuffer };
+let pss: { key: CryptoKey; sig: ArrayBuffer };
+
+async function ec(
+  curve: 'P-256' | 'P-384',
+  hash: string,
+): Promise<{ key: CryptoKey; sig: ArrayBuffer }> {
+  const kp = await subtle.generateKey({ name: 'ECDSA', namedCurve: curve }, true, [
+    'sign',
+    'verify',
+  ]);
+  return {
+    key: kp.publicKey,
+    sig: await subtle.sign({ name: 'ECDSA', hash }, kp.privateKey, data),
+  };
+}
+
+export const suite: BenchSuite = {
+  name: 'core floors (WebCrypto verify with an imported key; @noble/hashes)',
+  async setup() {
+    p256 = await ec('P-256', 'SHA-256');
+    p384 = await ec('P-384', 'SHA-384');
+    const kp = await subtle.generateKey(
+      {
+        name: 'RSA-PSS',
+        modulusLength: 4096,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-384',
+      },
+      true,
+      ['sign', 'verify'],
+    );
+    pss = {
+      key: kp.publicKey,
+      sig: await subtle.sign({ name: 'RSA-PSS', saltLength: 48 }, kp.privateKey, data),
+    };
+  },
+  floor: {
+    name: 'ECDSA P-256/SHA-256 verify',
+    fn: () => subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, p256.key, p256.sig, data),
+  },
+  cases: [
+    {
+      name: 'ECDSA P-384/SHA-384 verify',
+      fn: () => subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, p384.key, p384.sig, data),
+    },
+    {
+      name: 'RSA-PSS-4096/SHA-384 verify',
+      fn: () => subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, pss.key, pss.sig, data),
+    },
+    { name: 'SHA-256 of 1 MiB (@noble/hashes)', fn: () => digest('sha256', big) },
+    { name: 'SHA-384 of 1 MiB (@noble/hashes)', fn: () => digest('sha384', big) },
+    { name: 'SHA-1 of 1 MiB (@noble/hashes)', fn: () => digest('sha1', big) },
+  ],
+};

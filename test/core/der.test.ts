@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bitStringBits,
+  integerBytes,
+  oidText,
+  parseDer,
+  stringValue,
+  timeValue,
+} from '../../src/core/der.js';
+import { expectAttestError } from '../support/errors.js';
+
+const b = (...x: number[]) => new Uint8Array(x);
+
+describe('strict DER', () => {
+  it('decodes a nested structure with absolute offsets', () => {
+    const n = parseDer(b(0x30, 0x06, 0x02, 0x01, 0x05, 0x06, 0x01, 0x2a));
+    expect(n.children).toHaveLength(2);
+    expect(n.children[1]!.offset).toBe(5);
+    expect(integerBytes(n.children[0]!)).toEqual(b(5));
+    expect(oidText(n.children[1]!)).toBe('1.2');
+  });
+  it('rejects indefinite lengths, non-minimal lengths and integers, bad booleans, trailing bytes', () => {
+    expectAttestError(
+      () => parseDer(b(0x30, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00)),
+      'ERR_BAD_DER',
+      0,
+    );
+    expectAttestError(() => parseDer(b(0x04, 0x81, 0x01, 0x00)), 'ERR_BAD_DER', 0);
+    expectAttestError(() => parseDer(b(0x02, 0x02, 0x00, 0x01)), 'ERR_BAD_DER', 0);
+    expectAttestError(() => parseDer(b(0x02, 0x02, 0xff, 0x80)), 'ERR_BAD_DER', 0);
+    expectAttestError(() => parseDer(b(0x01, 0x01, 0x01)), 'ERR_BAD_DER', 0);
+    expectAttestError(() => parseDer(b(0x05, 0x00, 0x00)), 'ERR_TRAILING_DATA', 2);
+    expectAttestError(() => parseDer(b(0x30, 0x05, 0x02)), 'ERR_BAD_DER', 0);
+    expectAttestError(() => parseDer(b(0x24, 0x03, 0x04, 0x01, 0x00)), 'ERR_BAD_DER', 0);
+    expectAttestError(() => parseDer(b()), 'ERR_BAD_DER', 0);
+  });
+  it('strings, times and bits', () => {
+    expect(stringValue(parseDer(b(0x13, 0x02, 0x55, 0x53)))).toBe('US');
+    expect(stringValue(parseDer(b(0x0c, 0x02, 0xc3, 0xa9)))).toBe('é');
+    expect(
+      timeValue(
+        parseDer(new Uint8Array([0x17, 13, ...new TextEncoder().encode('491231235959Z')])),
+      ).toISOString(),
+    ).toBe('2049-12-31T23:59:59.000Z');
+    expect(
+      timeValue(
+        parseDer(new Uint8Array([0x17, 13, ...new TextEncoder().encode('500101000000Z')])),
+      ).getUTCFullYear(),
+    ).toBe(1950);
+    expect(
+      timeValue(
+        parseDer(new Uint8Array([0x18, 15, ...new TextEncoder().encode('20500101000000Z')])),
+      ).getUTCFullYear(),
+    ).toBe(2050);
+    expectAttestError(
+      () =>
+        timeValue(
+          parseDer(new Uint8Array([0x17, 13, ...new TextEncoder().encode('491331235959Z')])),
+        ),
+      'ERR_BAD_DER',
+    );
+    expectAttestError(
+      () =>
+        timeValue(parseDer(new Uint8Array([0x17, 11, ...new TextEncoder().encode('4912312359Z')]))),
+      'ERR_BAD_DER',
+    );
+    expect(bitStringBits(parseDer(b(0x03, 0x02, 0x05, 0xa0)))).toEqual([true, false, true]);
+  });
+});

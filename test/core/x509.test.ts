@@ -1,0 +1,380 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeVectors, readVector, readVectorJson, readVectorText } from '../support/vectors.js';
+import { expectAttestError } from '../support/errors.js';
+import { FORGE_NOW, mintChain, mintCrl, testKey, x509, type TestKey } from '../support/forge.js';
+import {
+  checkCrl,
+  orderChain,
+  parseCertificate,
+  parseCertificates,
+  parseCrl,
+  spkiSha256,
+  verifyChain,
+  verifySignedBy,
+  validityAt,
+} from '../../src/core/x509.js';
+import { digest } from '../../src/core/crypto.js';
+import { toHex } from '../../src/core/encoding.js';
+import { createCache } from '../../src/core/cache.js';
+
+interface RootExpect {
+  subject: string;
+  issuer: string;
+  serial_hex: string;
+  sha256_der: string;
+}
+
+describeVectors('x509: AMD ARK/ASK/ASVK chains (real, RSA-PSS SHA-384 salt 48)', () => {
+  const trust = () =>
+    readVectorJson('snp/expected.json').trust_material.filter(
+      (t: { kind: string }) => t.kind === 'amd-root-bundles',
+    ) as {
+      id: string;
+      files: { vcek_bundle: string; vlek_bundle: string };
+      expected: { ask: RootExpect; ark: RootExpect; asvk: RootExpect };
+    }[];
+
+  it('has the three products', () => {
+    expect(trust().map((t) => t.id)).toEqual(['roots-milan', 'roots-genoa', 'roots-turin']);
+  });
+
+  for (const product of ['milan', 'genoa', 'turin']) {
+    it(`${product}: parses subjects, serials and verifies ARK → ASK and ARK → ASVK`, async () => {
+      const t = trust().find((x) => x.id === `roots-${product}`)!;
+      for (const [bundle, interName] of [
+        [t.files.vcek_bundle, 'ask'],
+        [t.files.vlek_bundle, 'asvk'],
+      ] as const) {
+        const certs = parseCertificates(readVectorText('snp', bundle));
+        const { root, intermediates } = orderChain(certs);
+        expect(root).toBeDefined();
+        expect(intermediates).toHaveLength(1);
+        const inter = intermediates[0]!;
+        const e = t.expected;
+        expect(root!.subject.text).toBe(e.ark.subject);
+        expect(root!.serialHex).toBe(e.ark.serial_hex);
+        expect(toHex(digest('sha256', root!.raw))).toBe(e.ark.sha256_der);
+        expect(inter.subject.text).toBe(e[interName].subject);
+        expect(inter.issuer.text).toBe(e[interName].issuer);
+        expect(inter.serialHex).toBe(e[interName].serial_hex);
+        expect(toHex(digest('sha256', inter.raw))).toBe(e[interName].sha256_der);
+        expect(inter.signatureAlgorithm).toMatchObject({
+          scheme: 'rsa-pss',
+          hash: 'sha384',
+          saltLength: 48,
+        });
+        expect(await verifySignedBy(root!, root!)).toBe(true);
+        expect(await verifySignedBy(inter, root!)).toBe(true);
+        expect(inter.basicConstraints?.ca).toBe(true);
+      }
+    });
+  }
+
+  it('milan VCEK chain verifies; a Genoa VCEK against the Milan chain fails at the leaf', async () => {
+    const [ask, ark] = parseCertificates(readVectorText('snp/roots/ask_ark_milan.pem'));
+    const now = new Date('2024-06-01T00:00:00Z');
+    const vcek = parseCertificate(readVector('snp/milan-v2-gsg/vcek.der'));
+    const ok = await verifyChain({
+      root: ark!,
+      intermediate: ask!,
+      leaf: vcek,
+      rootPins: [spkiSha256(ark!)],
+      now,
+    });
+    expect(ok.ok).toBe(true);
+    const genoaVcek = parseCertificate(readVector('snp/genoa-v2-oak/vcek.der'));
+    const bad = await verifyChain({
+      root: ark!,
+      intermediate: ask!,
+      leaf: genoaVcek,
+      rootPins: [spkiSha256(ark!)],
+      now,
+    });
+    expect(bad.ok).toBe(false);
+    expect(bad.root.ok).toBe(true);
+    expect(bad.intermediate.ok).toBe(true);
+    expect(bad.leaf.ok).toBe(false);
+  });
+
+  it('a VLEK checked against the ASK (instead of the ASVK) fails', async () => {
+    const [ask, ark] = parseCertificates(readVectorText('snp/roots/ask_ark_milan.pem'));
+    const vlek = parseCertificate(readVector('snp/milan-v3-vlek-aws-trustee/vlek.der'));
+    // The VLEK is valid 2024-12-10 .. 2025-12-10.
+    const now = new Date('2025-06-01');
+    const r = await verifyChain({
+      root: ark!,
+      intermediate: ask!,
+      leaf: vlek,
+      rootPins: [spkiSha256(ark!)],
+      now,
+    });
+    expect(r.leaf.ok).toBe(false);
+    expect(r.leaf.problems.join()).toMatch(/issuer/);
+    const [asvk, ark2] = parseCertificates(readVectorText('snp/roots/asvk_ark_milan.pem'));
+    const good = await verifyChain({
+      root: ark2!,
+      intermediate: asvk!,
+      leaf: vlek,
+      rootPins: [spkiSha256(ark2!)],
+      now,
+    });
+    expect(good.ok).toBe(true);
+  });
+
+  it('an unpinned root fails the root link even when every signature verifies', async () => {
+    const [ask, ark] = parseCertificates(readVectorText('snp/roots/ask_ark_milan.pem'));
+    const vcek = parseCertificate(readVector('snp/milan-v2-gsg/vcek.der'));
+    const [, genoaArk] = parseCertificates(readVectorText('snp/roots/ask_ark_genoa.pem'));
+    const r = await verifyChain({
+      root: ark!,
+      intermediate: ask!,
+      leaf: vcek,
+      rootPins: [spkiSha256(genoaArk!)],
+      now: new Date('2024-06-01'),
+    });
+    expect(r.root.ok).toBe(false);
+    expect(r.root.problems.join()).toMatch(/not pinned/);
+  });
+});
+
+describeVectors('x509: AMD ARK-signed CRLs (real)', () => {
+  it('the Genoa CRL is signed by the Genoa ARK and revokes serial 0x020001', async () => {
+    const crl = parseCrl(readVector('snp/crl/genoa_ark.crl.der'));
+    const [ask, ark] = parseCertificates(readVectorText('snp/roots/ask_ark_genoa.pem'));
+    expect(crl.revoked.map((r) => r.serialHex)).toContain('020001');
+    expect(crl.issuer.text).toBe(ark!.subject.text);
+    const now = new Date(crl.thisUpdate.getTime() + 3600_000);
+    const r = await checkCrl(crl, ark!, [ask!.serialHex, '020001'], { now });
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.revokedSerials).toEqual(['020001']);
+    // The real Genoa ASK (serial 020002) is not revoked.
+    expect(r.revokedSerials).not.toContain(ask!.serialHex);
+  });
+
+  it('the Genoa CRL fails when checked against the Milan ARK', async () => {
+    const crl = parseCrl(readVector('snp/crl/genoa_ark.crl.der'));
+    const [, milanArk] = parseCertificates(readVectorText('snp/roots/ask_ark_milan.pem'));
+    const r = await checkCrl(crl, milanArk!, [], {
+      now: new Date(crl.thisUpdate.getTime() + 1000),
+    });
+    expect(r.ok).toBe(false);
+    expect(r.problems.length).toBe(2); // signature and issuer name
+  });
+
+  it('stale, future and too-old CRLs fail', async () => {
+    const crl = parseCrl(readVector('snp/crl/milan_ark.crl.der'));
+    const [, ark] = parseCertificates(readVectorText('snp/roots/ask_ark_milan.pem'));
+    const inWindow = new Date(crl.thisUpdate.getTime() + 1000);
+    expect((await checkCrl(crl, ark!, [], { now: inWindow })).ok).toBe(true);
+    expect(
+      (await checkCrl(crl, ark!, [], { now: new Date(crl.thisUpdate.getTime() - 1000) })).ok,
+    ).toBe(false);
+    expect(crl.nextUpdate).toBeDefined();
+    expect(
+      (await checkCrl(crl, ark!, [], { now: new Date(crl.nextUpdate!.getTime() + 1000) })).ok,
+    ).toBe(false);
+    expect(
+      (
+        await checkCrl(crl, ark!, [], {
+          now: new Date(crl.thisUpdate.getTime() + 7200_000),
+          maxAgeMs: 3600_000,
+        })
+      ).ok,
+    ).toBe(false);
+  });
+});
+
+describeVectors('x509: Intel SGX root / PCK CAs / TCB signing (real, ECDSA P-256)', () => {
+  it('root is self-signed; platform CA, processor CA and TCB signing certs are signed by it', async () => {
+    const root = parseCertificate(readVectorText('tdx/collateral/certs/intel_sgx_root_ca.pem'));
+    expect(
+      toHex(parseCertificate(readVector('tdx/collateral/certs/intel_sgx_root_ca.der')).raw),
+    ).toBe(toHex(root.raw));
+    expect(root.subject.text).toMatch(/CN=Intel SGX Root CA/);
+    expect(root.publicKey).toMatchObject({ kind: 'ec', curve: 'P-256' });
+    expect(await verifySignedBy(root, root)).toBe(true);
+    for (const f of [
+      'intel_sgx_pck_platform_ca.pem',
+      'intel_sgx_pck_processor_ca.pem',
+      'intel_sgx_tcb_signing_2018_2025.pem',
+      'intel_sgx_tcb_signing_2025_2032.pem',
+    ]) {
+      const c = parseCertificate(readVectorText('tdx/collateral/certs', f));
+      expect(c.signatureAlgorithm).toMatchObject({ scheme: 'ecdsa', hash: 'sha256' });
+      expect(await verifySignedBy(c, root), f).toBe(true);
+      expect(c.issuer.raw).toEqual(root.subject.raw);
+    }
+  });
+
+  it('the Intel root CA CRL and PCK CRLs verify against their issuers', async () => {
+    const root = parseCertificate(readVectorText('tdx/collateral/certs/intel_sgx_root_ca.pem'));
+    const rootCrl = parseCrl(readVector('tdx/collateral/zkdcap/intel_root_ca_crl.der'));
+    expect(await verifySignedBy(rootCrl, root)).toBe(true);
+    const platformCa = parseCertificate(
+      readVectorText('tdx/collateral/certs/intel_sgx_pck_platform_ca.pem'),
+    );
+    const pckCrl = parseCrl(readVector('tdx/collateral/zkdcap/pck_platform_crl.der'));
+    expect(await verifySignedBy(pckCrl, platformCa)).toBe(true);
+    expect(await verifySignedBy(pckCrl, root)).toBe(false);
+  });
+});
+
+describe('x509: forged negative chains (SYNTHETIC test PKI)', () => {
+  let rootKey: TestKey;
+  let interKey: TestKey;
+  let leafKey: TestKey;
+  beforeAll(async () => {
+    [rootKey, interKey, leafKey] = await Promise.all([
+      testKey('rsa-pss-2048'),
+      testKey('p384'),
+      testKey('p256'),
+    ]);
+  });
+  const chainOf = async (overrides: Parameters<typeof mintChain>[1] = {}) => {
+    const c = await mintChain(undefined, overrides, {
+      rootKey,
+      intermediateKey: interKey,
+      leafKey,
+    });
+    const root = parseCertificate(c.root.der);
+    return {
+      c,
+      run: (now = FORGE_NOW, pins = [spkiSha256(root)]) =>
+        verifyChain({
+          root,
+          intermediate: parseCertificate(c.intermediate.der),
+          leaf: parseCertificate(c.leaf.der),
+          rootPins: pins,
+          now,
+        }),
+    };
+  };
+
+  it('a well-formed chain passes every link', async () => {
+    const r = await (await chainOf()).run();
+    expect(r.ok).toBe(true);
+  });
+
+  it('expired leaf', async () => {
+    const r = await (
+      await chainOf({ leaf: { notAfter: new Date(FORGE_NOW.getTime() - 1000) } })
+    ).run();
+    expect([r.root.ok, r.intermediate.ok, r.leaf.ok]).toEqual([true, true, false]);
+    expect(r.leaf.problems.join()).toMatch(/expired/);
+  });
+
+  it('not-yet-valid intermediate', async () => {
+    const r = await (
+      await chainOf({ intermediate: { notBefore: new Date(FORGE_NOW.getTime() + 1000) } })
+    ).run();
+    expect([r.root.ok, r.intermediate.ok, r.leaf.ok]).toEqual([true, false, true]);
+    expect(r.intermediate.problems.join()).toMatch(/not-yet-valid/);
+  });
+
+  it('wrong issuer name on the leaf', async () => {
+    const r = await (await chainOf({ leaf: { issuerName: 'CN=Someone Else' } })).run();
+    expect(r.leaf.ok).toBe(false);
+    expect(r.leaf.problems.join()).toMatch(/issuer/);
+  });
+
+  it('bad signature on the intermediate', async () => {
+    const r = await (await chainOf({ intermediate: { corruptSignature: true } })).run();
+    expect(r.intermediate.ok).toBe(false);
+    expect(r.intermediate.problems.join()).toMatch(/signature/);
+  });
+
+  it('pathLen violated: a root with pathLen 0 above a CA intermediate', async () => {
+    const r = await (await chainOf({ root: { ca: { pathLength: 0 } } })).run();
+    expect(r.root.ok).toBe(false);
+    expect(r.root.problems.join()).toMatch(/pathLen/);
+  });
+
+  it('an intermediate that is not a CA', async () => {
+    const r = await (await chainOf({ intermediate: { ca: undefined } })).run();
+    expect(r.intermediate.ok).toBe(false);
+    expect(r.intermediate.problems.join()).toMatch(/not a CA/);
+  });
+
+  it('an intermediate CA without keyCertSign', async () => {
+    const r = await (
+      await chainOf({
+        intermediate: { ca: { pathLength: 0 }, keyUsage: x509.KeyUsageFlags.digitalSignature },
+      })
+    ).run();
+    expect(r.intermediate.ok).toBe(false);
+    expect(r.intermediate.problems.join()).toMatch(/keyCertSign/);
+  });
+
+  it('revoked, stale, and CRL signed by another key', async () => {
+    const { c } = await chainOf();
+    const root = parseCertificate(c.root.der);
+    const inter = parseCertificate(c.intermediate.der);
+    const revoked = parseCrl(
+      await mintCrl({
+        issuerName: c.root.cert.subject,
+        signer: rootKey,
+        revokedSerials: [inter.serialHex],
+      }),
+    );
+    const r1 = await checkCrl(revoked, root, [inter.serialHex], { now: FORGE_NOW });
+    expect(r1.ok).toBe(true);
+    expect(r1.revokedSerials).toEqual([inter.serialHex]);
+
+    const stale = parseCrl(
+      await mintCrl({
+        issuerName: c.root.cert.subject,
+        signer: rootKey,
+        thisUpdate: new Date(FORGE_NOW.getTime() - 10 * 86400_000),
+        nextUpdate: new Date(FORGE_NOW.getTime() - 86400_000),
+      }),
+    );
+    const r2 = await checkCrl(stale, root, [], { now: FORGE_NOW });
+    expect(r2.ok).toBe(false);
+    expect(r2.problems.join()).toMatch(/stale/);
+
+    const other = await testKey('rsa-pss-2048');
+    const forged = parseCrl(await mintCrl({ issuerName: c.root.cert.subject, signer: other }));
+    const r3 = await checkCrl(forged, root, [], { now: FORGE_NOW });
+    expect(r3.ok).toBe(false);
+    expect(r3.problems.join()).toMatch(/signature/);
+  });
+
+  it('caches signature results per (issuer, certificate)', async () => {
+    const { c } = await chainOf();
+    const cache = createCache();
+    const root = parseCertificate(c.root.der);
+    const inter = parseCertificate(c.intermediate.der);
+    expect(await verifySignedBy(inter, root, cache)).toBe(true);
+    expect(cache.size).toBeGreaterThan(0);
+    expect(await verifySignedBy(inter, root, cache)).toBe(true);
+    expect(validityAt(inter, FORGE_NOW)).toBe('valid');
+  });
+});
+
+describe('x509: strict DER', () => {
+  it('rejects trailing bytes, truncation and non-DER encodings with typed errors', async () => {
+    const c = await mintChain(undefined, {}, {});
+    const der = c.leaf.der;
+    expectAttestError(
+      () => parseCertificate(new Uint8Array([...der, 0])),
+      'ERR_TRAILING_DATA',
+      der.length,
+    );
+    expectAttestError(
+      () => parseCertificate(der.subarray(0, der.length - 1)),
+      'ERR_BAD_CERTIFICATE',
+    );
+    // Re-encode the outer SEQUENCE length in a non-minimal long form (0x82 → 0x83 00 ..).
+    expect(der[1]).toBe(0x82);
+    const nonMinimal = new Uint8Array([0x30, 0x83, 0x00, der[2]!, der[3]!, ...der.subarray(4)]);
+    expectAttestError(() => parseCertificate(nonMinimal), 'ERR_BAD_CERTIFICATE', 0);
+    expectAttestError(
+      () => parseCertificate(new Uint8Array([0x30, 0x80, 0x00, 0x00])),
+      'ERR_BAD_CERTIFICATE',
+      0,
+    );
+    expectAttestError(() => parseCertificate(new Uint8Array(0)), 'ERR_BAD_CERTIFICATE', 0);
+    expectAttestError(() => parseCrl(der), 'ERR_BAD_CRL');
+  });
+});
