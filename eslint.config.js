@@ -7,7 +7,10 @@ const noNodeInLibrary = {
     'error',
     {
       patterns: [
-        { group: ['node:*'], message: 'the library is isomorphic: node: imports belong in src/cli' },
+        {
+          group: ['node:*'],
+          message: 'the library is isomorphic: node: imports belong in src/cli',
+        },
         { group: ['**/cli/**', '../cli', './cli'], message: 'the library never imports the CLI' },
       ],
       paths: ['fs', 'path', 'crypto', 'buffer', 'os', 'child_process', 'url'].map((name) => ({
@@ -39,8 +42,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
     },
   },
   {

@@ -27,10 +27,27 @@ const budgets: Budget[] = [
   { label: 'attestkit/snp verifySnpReport', subpath: 'snp', names: ['verifySnpReport'], maxKb: 30 },
   { label: 'attestkit/tdx verifyTdxQuote', subpath: 'tdx', names: ['verifyTdxQuote'], maxKb: 60 },
   { label: 'attestkit/tpm verifyTpmQuote', subpath: 'tpm', names: ['verifyTpmQuote'], maxKb: 30 },
-  { label: 'attestkit/eventlog parseTcgEventLog', subpath: 'eventlog', names: ['parseTcgEventLog'], maxKb: 25 },
+  {
+    label: 'attestkit/eventlog parseTcgEventLog',
+    subpath: 'eventlog',
+    names: ['parseTcgEventLog'],
+    maxKb: 25,
+  },
   { label: 'attestkit/cca verifyCcaToken', subpath: 'cca', names: ['verifyCcaToken'], maxKb: 25 },
-  { label: 'attestkit/snp parseSnpReport (parse only)', subpath: 'snp', names: ['parseSnpReport'], maxKb: 30, forbid: ['asn1js', 'src/core/x509', 'src/core/der'] },
-  { label: 'attestkit/tdx parseTdxQuote (parse only)', subpath: 'tdx', names: ['parseTdxQuote'], maxKb: 60, forbid: ['src/core/x509'] },
+  {
+    label: 'attestkit/snp parseSnpReport (parse only)',
+    subpath: 'snp',
+    names: ['parseSnpReport'],
+    maxKb: 30,
+    forbid: ['asn1js', 'src/core/x509', 'src/core/der'],
+  },
+  {
+    label: 'attestkit/tdx parseTdxQuote (parse only)',
+    subpath: 'tdx',
+    names: ['parseTdxQuote'],
+    maxKb: 60,
+    forbid: ['src/core/x509'],
+  },
 ];
 
 interface Measured {
@@ -106,15 +123,21 @@ for (const b of budgets) {
   if (leaked.length) problems.push(`pulls in ${leaked.join(', ')}`);
   if (problems.length) failed++;
   const lazy = m.lazyGz > 0 ? ` (+${(m.lazyGz / 1024).toFixed(1)} KB lazy)` : '';
-  rows.push(`  ${b.label.padEnd(48)} ${kb.toFixed(1).padStart(6)} KB / ${b.maxKb} KB  ${problems.length ? 'FAIL: ' + problems.join('; ') : 'ok'}${lazy}`);
+  rows.push(
+    `  ${b.label.padEnd(48)} ${kb.toFixed(1).padStart(6)} KB / ${b.maxKb} KB  ${problems.length ? 'FAIL: ' + problems.join('; ') : 'ok'}${lazy}`,
+  );
 }
 const whole = await measure('.', []);
 if (whole !== undefined) {
   const kb = whole.gz / 1024;
   if (kb > 150) failed++;
-  rows.push(`  ${'attestkit (whole SDK)'.padEnd(48)} ${kb.toFixed(1).padStart(6)} KB / 150 KB  ${kb > 150 ? 'FAIL' : 'ok'} (+${(whole.lazyGz / 1024).toFixed(1)} KB lazy)`);
+  rows.push(
+    `  ${'attestkit (whole SDK)'.padEnd(48)} ${kb.toFixed(1).padStart(6)} KB / 150 KB  ${kb > 150 ? 'FAIL' : 'ok'} (+${(whole.lazyGz / 1024).toFixed(1)} KB lazy)`,
+  );
 }
-console.log('bundle sizes (min+gzip -9, esbuild, ESM, platform neutral, code splitting; lazy chunks load only when used):');
+console.log(
+  'bundle sizes (min+gzip -9, esbuild, ESM, platform neutral, code splitting; lazy chunks load only when used):',
+);
 console.log(rows.join('\n'));
 if (failed) {
   console.error(`\n${failed} budget/isolation problem(s)`);
