@@ -87,7 +87,7 @@ export interface CertSpec {
   readonly notBefore?: Date;
   readonly notAfter?: Date;
   /** undefined = end-entity without basicConstraints; otherwise CA flag and optional pathLen. */
-  readonly ca?: { readonly pathLength?: number };
+  readonly ca?: { readonly pathLength?: number } | undefined;
   readonly keyUsage?: number;
   readonly extensions?: readonly x509.Extension[];
   /** Flip one bit of the signature after signing. */
@@ -212,7 +212,7 @@ export async function mintCrl(params: {
 
 /** Signs `data` with a test key in the raw format WebCrypto produces (ECDSA: r‖s). */
 export async function signWith(key: TestKey, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await subtle.sign(key.signingAlgorithm, key.keys.privateKey, data));
+  return new Uint8Array(await subtle.sign(key.signingAlgorithm, key.keys.privateKey, data.slice()));
 }
 
 export { x509 };
