@@ -67,16 +67,29 @@ export function mutatedInput(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
 
 /** Runs `parse` and returns undefined, or a description of the property violation. */
 export function checkOne(target: FuzzTarget, input: Uint8Array): string | undefined {
-  const t0 = performance.now();
-  try {
-    target.parse(input);
-  } catch (e) {
-    if (!(e instanceof AttestError)) {
-      return `${target.name} threw ${(e as Error)?.constructor?.name ?? typeof e}: ${String((e as Error)?.message ?? e)}`;
+  const once = (): { ms: number; problem?: string } => {
+    const t0 = performance.now();
+    try {
+      target.parse(input);
+    } catch (e) {
+      if (!(e instanceof AttestError)) {
+        return {
+          ms: 0,
+          problem: `${target.name} threw ${(e as Error)?.constructor?.name ?? typeof e}: ${String((e as Error)?.message ?? e)}`,
+        };
+      }
     }
+    return { ms: performance.now() - t0 };
+  };
+  let r = once();
+  if (r.problem !== undefined) return r.problem;
+  // A GC pause or a busy machine can stretch one call; an input that is slow to parse is slow
+  // every time, so the limit applies to the fastest of three runs.
+  for (let i = 0; i < 2 && r.ms > FUZZ_CALL_LIMIT_MS; i++) {
+    const again = once();
+    r = again.ms < r.ms ? again : r;
   }
-  const ms = performance.now() - t0;
-  if (ms > FUZZ_CALL_LIMIT_MS)
-    return `${target.name} took ${ms.toFixed(1)} ms on ${input.length} bytes`;
+  if (r.ms > FUZZ_CALL_LIMIT_MS)
+    return `${target.name} took ${r.ms.toFixed(1)} ms on ${input.length} bytes`;
   return undefined;
 }
