@@ -11,9 +11,13 @@ export function assertBytes(value: unknown, name = 'input'): asserts value is Ui
   if (!(value instanceof Uint8Array)) {
     throw new TypeError(`${name} must be a Uint8Array, got ${describeType(value)}`);
   }
-  // A view over a detached buffer reports byteLength 0 while claiming a non-zero length.
-  if (value.buffer.byteLength === 0 && value.byteOffset !== 0) {
-    throw new TypeError(`${name} is a view over a detached ArrayBuffer`);
+  // A view over a detached buffer reads as empty; constructing a DataView over it throws.
+  if (value.byteLength === 0) {
+    try {
+      new DataView(value.buffer);
+    } catch {
+      throw new TypeError(`${name} is a view over a detached ArrayBuffer`);
+    }
   }
 }
 

@@ -102,3 +102,12 @@ describe('ByteReader', () => {
     expect(reversed(new Uint8Array([1, 2, 3]))).toEqual(new Uint8Array([3, 2, 1]));
   });
 });
+
+describe('assertBytes', () => {
+  it('rejects a view over a detached ArrayBuffer', () => {
+    const buf = new ArrayBuffer(8);
+    const view = new Uint8Array(buf);
+    structuredClone(buf, { transfer: [buf] });
+    expect(() => new ByteReader(view, 'T')).toThrow(TypeError);
+  });
+});
