@@ -67,3 +67,29 @@ describe('strict DER', () => {
     expect(bitStringBits(parseDer(b(0x03, 0x02, 0x05, 0xa0)))).toEqual([true, false, true]);
   });
 });
+
+describe('DER resource limits', () => {
+  it('deep nesting fails fast with ERR_LIMIT_EXCEEDED, a length past the input with the code', () => {
+    // Definite-length nesting 40 deep: each SEQUENCE wraps the rest.
+    const nested: number[] = [0x05, 0x00];
+    for (let i = 0; i < 40; i++) {
+      const len = nested.length;
+      const header =
+        len < 0x80
+          ? [0x30, len]
+          : len < 0x100
+            ? [0x30, 0x81, len]
+            : [0x30, 0x82, len >> 8, len & 0xff];
+      nested.unshift(...header);
+    }
+    expectAttestError(() => parseDer(new Uint8Array(nested)), 'ERR_LIMIT_EXCEEDED');
+    expectAttestError(
+      () => parseDer(b(0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x00)),
+      'ERR_BAD_DER',
+      0,
+    );
+    expectAttestError(() => parseDer(b(0x30, 0x85, 1, 1, 1, 1, 1)), 'ERR_BAD_DER', 0);
+    expectAttestError(() => parseDer(b(0x10, 0x00)), 'ERR_BAD_DER', 0);
+    expectAttestError(() => parseDer(b(0x05, 0x01, 0x00)), 'ERR_BAD_DER', 0);
+  });
+});
