@@ -1,0 +1,124 @@
+/**
+ * @module
+ * `parseSnpCertTable`: the certificate table of an extended attestation report (AMD GHCB
+ * specification 56421, SNP extended guest request; Linux configfs-tsm `auxblob`; spec note §9):
+ * 24-byte entries `{ GUID[16], u32 offset, u32 length }` ending with an all-zero entry, offsets
+ * from the start of the table. GUIDs are accepted in both byte orders seen in the wild.
+ */
+import { AttestError } from '../core/errors.js';
+import { ByteReader, assertBytes, isAllZero } from '../core/bytes.js';
+import { toHex } from '../core/encoding.js';
+import { SNP_CERT_TABLE_GUID } from './layout.js';
+import type { SnpCertTable, SnpCertTableEntry, SnpCertTableKind } from './types.js';
+
+const STRUCT = 'CERT_TABLE';
+
+const KIND_BY_GUID: ReadonlyMap<string, SnpCertTableKind> = /* @__PURE__ */ new Map(
+  Object.entries(SNP_CERT_TABLE_GUID).map(([k, g]) => [g, k as SnpCertTableKind]),
+);
+
+function guidText(b: Uint8Array): string {
+  const h = toHex(b);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The EFI mixed-endian reading: the first three groups are little-endian. */
+function mixedEndian(b: Uint8Array): Uint8Array {
+  const o = b.slice();
+  o.set([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!], 0);
+  return o;
+}
+
+/**
+ * Parses an extended-report certificate table (GHCB 56421; spec note §9). Entries are read until
+ * the all-zero terminator; each entry's data must lie inside the table after the entries. Known
+ * GUIDs (VCEK, VLEK, ASK/ASVK, ARK, CRL, extra platform info) are recognised in RFC 4122 (text)
+ * order, which the Linux and QEMU hosts write, and in EFI mixed-endian order, which one client
+ * expects. Certificates are returned as bytes, unverified.
+ *
+ * Exported from `attestkit/snp`.
+ *
+ * @param bytes - the table buffer (zero padding after the data is fine).
+ * @returns the entries and the known certificates by kind.
+ * @throws {AttestError} `ERR_TRUNCATED` (no terminator), `ERR_BAD_LENGTH` (data outside the table
+ *   or overlapping the entries), `ERR_BAD_VALUE` (a known GUID twice, or a null GUID with data).
+ * @throws {TypeError} when `bytes` is not a Uint8Array.
+ * @example
+ * ```ts
+ * import { parseSnpCertTable } from 'attestkit/snp';
+ * const table = parseSnpCertTable(auxblob);
+ * await verifySnpReport({ report, certTable: auxblob });
+ * console.log(table.entries.map((e) => e.kind));
+ * ```
+ */
+export function parseSnpCertTable(bytes: Uint8Array): SnpCertTable {
+  assertBytes(bytes, 'bytes');
+  const r = new ByteReader(bytes, STRUCT);
+  const raw: { guid: Uint8Array; offset: number; length: number; at: number }[] = [];
+  for (let i = 0; ; i++) {
+    const at = r.offset;
+    const guid = r.borrow(16, `ENTRY[${i}].GUID`);
+    const offset = r.u32le(`ENTRY[${i}].OFFSET`);
+    const length = r.u32le(`ENTRY[${i}].LENGTH`);
+    if (isAllZero(guid)) {
+      if (offset !== 0 || length !== 0) {
+        throw new AttestError('ERR_BAD_VALUE', {
+          offset: at,
+          field: `${STRUCT}.ENTRY[${i}]`,
+          message: 'the terminating (null-GUID) entry must have offset and length zero',
+        });
+      }
+      break;
+    }
+    raw.push({ guid, offset, length, at });
+  }
+  const headerEnd = r.offset;
+  const entries: SnpCertTableEntry[] = [];
+  const seen = new Set<SnpCertTableKind>();
+  for (const [i, e] of raw.entries()) {
+    if (e.offset < headerEnd || e.offset + e.length > bytes.length) {
+      throw new AttestError('ERR_BAD_LENGTH', {
+        offset: e.at + 16,
+        field: `${STRUCT}.ENTRY[${i}]`,
+        message: `data [${e.offset}, +${e.length}) is outside [${headerEnd}, ${bytes.length})`,
+      });
+    }
+    const text = guidText(e.guid);
+    const mixed = guidText(mixedEndian(e.guid));
+    let kind = KIND_BY_GUID.get(text);
+    let guid = text;
+    let guidByteOrder: SnpCertTableEntry['guidByteOrder'] = 'rfc4122';
+    if (kind === undefined && KIND_BY_GUID.has(mixed)) {
+      kind = KIND_BY_GUID.get(mixed);
+      guid = mixed;
+      guidByteOrder = 'mixed-endian';
+    }
+    kind ??= 'unknown';
+    if (kind !== 'unknown') {
+      if (seen.has(kind)) {
+        throw new AttestError('ERR_BAD_VALUE', {
+          offset: e.at,
+          field: `${STRUCT}.ENTRY[${i}].GUID`,
+          message: `a second ${kind} entry makes the table ambiguous`,
+        });
+      }
+      seen.add(kind);
+    }
+    entries.push({
+      guid,
+      guidByteOrder,
+      kind,
+      offset: e.offset,
+      length: e.length,
+      data: bytes.slice(e.offset, e.offset + e.length),
+    });
+  }
+  const by = (k: SnpCertTableKind): Uint8Array | undefined =>
+    entries.find((e) => e.kind === k)?.data;
+  const out: { -readonly [K in keyof SnpCertTable]: SnpCertTable[K] } = { entries };
+  for (const k of ['vcek', 'vlek', 'ask', 'ark', 'crl'] as const) {
+    const d = by(k);
+    if (d !== undefined) out[k] = d;
+  }
+  return out;
+}

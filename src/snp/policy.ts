@@ -1,0 +1,733 @@
+/**
+ * @module
+ * Turns `options.policy` into `snp.policy.*` checks (called by `verify.ts`). The surface follows
+ * go-sev-guest `validate.Options` (guest policy bits, verbatim fields, minimum TCBs, firmware
+ * version, provisional firmware, platform info, ID block and author key) plus what newer ABI
+ * revisions added (CXL, AES-256-XTS, RAPL, ciphertext hiding, page swap, mitigation vectors).
+ * Field meanings: ABI 56860 rev 1.58 and `shared/spec-notes/snp.md` §1–§5.
+ */
+import { isAllZero } from '../core/bytes.js';
+import type { Ledger } from '../core/checks.js';
+import { equalBytes, fromHex, toHex } from '../core/encoding.js';
+import { SNP_SIZE } from './layout.js';
+import type {
+  SnpBytesLike,
+  SnpCheckId,
+  SnpPlatformInfoFlag,
+  SnpPolicy,
+  SnpReport,
+  SnpReportTcbs,
+  SnpTcb,
+  SnpTcbMinimum,
+} from './types.js';
+
+/** A policy with byte fields decoded and every value validated. */
+export interface CompiledSnpPolicy {
+  readonly source: SnpPolicy;
+  readonly bytes: Partial<Record<ByteField, Uint8Array>>;
+  readonly measurements?: readonly Uint8Array[];
+  readonly trustedIdKeyDigests?: readonly Uint8Array[];
+  readonly trustedAuthorKeyDigests?: readonly Uint8Array[];
+  readonly mitigation?: { readonly current?: bigint; readonly launch?: bigint };
+}
+
+type ByteField =
+  'reportData' | 'hostData' | 'imageId' | 'familyId' | 'reportId' | 'reportIdMa' | 'chipId';
+
+const BYTE_FIELDS: readonly [ByteField, SnpCheckId, string, number][] = [
+  ['reportData', 'snp.policy.report-data', 'REPORT_DATA', SNP_SIZE.REPORT_DATA],
+  ['hostData', 'snp.policy.host-data', 'HOST_DATA', SNP_SIZE.HOST_DATA],
+  ['imageId', 'snp.policy.image-id', 'IMAGE_ID', SNP_SIZE.IMAGE_ID],
+  ['familyId', 'snp.policy.family-id', 'FAMILY_ID', SNP_SIZE.FAMILY_ID],
+  ['reportId', 'snp.policy.report-id', 'REPORT_ID', SNP_SIZE.REPORT_ID],
+  ['reportIdMa', 'snp.policy.report-id-ma', 'REPORT_ID_MA', SNP_SIZE.REPORT_ID_MA],
+  ['chipId', 'snp.policy.chip-id', 'CHIP_ID', SNP_SIZE.CHIP_ID],
+];
+
+const FLAGS: readonly SnpPlatformInfoFlag[] = [
+  'smtEn',
+  'tsmeEn',
+  'eccEn',
+  'raplDis',
+  'ciphertextHidingEn',
+  'aliasCheckComplete',
+  'tioEn',
+  'bit6',
+];
+const FLAG_BIT: Readonly<Record<SnpPlatformInfoFlag, number>> = {
+  smtEn: 0,
+  tsmeEn: 1,
+  eccEn: 2,
+  raplDis: 3,
+  ciphertextHidingEn: 4,
+  aliasCheckComplete: 5,
+  bit6: 6,
+  tioEn: 7,
+};
+
+function toBytes(v: SnpBytesLike, name: string, size: number): Uint8Array {
+  let b: Uint8Array;
+  if (v instanceof Uint8Array) b = v;
+  else if (typeof v === 'string') {
+    try {
+      b = fromHex(v.startsWith('0x') ? v.slice(2) : v);
+    } catch {
+      throw new TypeError(`policy.${name} is not valid hex`);
+    }
+  } else throw new TypeError(`policy.${name} must be bytes or a hex string`);
+  if (b.length !== size)
+    throw new RangeError(`policy.${name} must be ${size} bytes, got ${b.length}`);
+  return b;
+}
+
+function checkInt(v: unknown, name: string, max: number): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+    throw new RangeError(`policy.${name} must be an integer 0–${max}`);
+  }
+}
+
+function checkBool(v: unknown, name: string): void {
+  if (v !== undefined && typeof v !== 'boolean')
+    throw new TypeError(`policy.${name} must be a boolean`);
+}
+
+function checkTcbMinimum(v: SnpTcbMinimum | undefined, name: string): void {
+  if (v === undefined) return;
+  if (typeof v !== 'object' || v === null) throw new TypeError(`policy.${name} must be an object`);
+  for (const k of ['bootloader', 'tee', 'snp', 'microcode', 'fmc'] as const) {
+    if (v[k] !== undefined) checkInt(v[k], `${name}.${k}`, 255);
+  }
+}
+
+function toVector(v: bigint | number | undefined, name: string): bigint | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`policy.${name} must be ≥ 0`);
+    return BigInt(v);
+  }
+  if (typeof v !== 'bigint' || v < 0n || v >= 1n << 64n) {
+    throw new RangeError(`policy.${name} must be a u64`);
+  }
+  return v;
+}
+
+/**
+ * Validates a policy and decodes its byte fields. Programming errors (wrong types, wrong
+ * lengths) throw; the verifier calls this before running any check.
+ *
+ * @param policy - the caller's policy (or undefined for the defaults).
+ * @returns the validated policy with byte fields as bytes.
+ * @throws {TypeError | RangeError} for a malformed policy.
+ * @example
+ * ```ts
+ * const compiled = compileSnpPolicy({ reportData: 'aa'.repeat(64) });
+ * ```
+ */
+export function compileSnpPolicy(policy: SnpPolicy | undefined): CompiledSnpPolicy {
+  const p = policy ?? {};
+  if (typeof p !== 'object' || p === null) throw new TypeError('policy must be an object');
+  for (const k of [
+    'allowDebug',
+    'allowMigrationAgent',
+    'allowSmt',
+    'requireSingleSocket',
+    'allowCxl',
+    'requireMemAes256Xts',
+    'requireRaplDisabled',
+    'requireCiphertextHiding',
+    'requirePageSwapDisabled',
+    'requireCommittedTcb',
+    'requireIdBlock',
+    'requireAuthorKey',
+  ] as const) {
+    checkBool(p[k], k);
+  }
+  if (p.minimumAbi !== undefined) {
+    checkInt(p.minimumAbi.major, 'minimumAbi.major', 255);
+    checkInt(p.minimumAbi.minor, 'minimumAbi.minor', 255);
+  }
+  if (p.minimumVersion !== undefined) {
+    checkInt(p.minimumVersion.major, 'minimumVersion.major', 255);
+    checkInt(p.minimumVersion.minor, 'minimumVersion.minor', 255);
+  }
+  if (p.vmpl !== undefined) {
+    if (typeof p.vmpl === 'number') checkInt(p.vmpl, 'vmpl', 3);
+    else checkInt(p.vmpl.max, 'vmpl.max', 3);
+  }
+  if (p.minimumGuestSvn !== undefined) checkInt(p.minimumGuestSvn, 'minimumGuestSvn', 0xffffffff);
+  if (p.minimumBuild !== undefined) checkInt(p.minimumBuild, 'minimumBuild', 255);
+  checkTcbMinimum(p.minimumTcb, 'minimumTcb');
+  checkTcbMinimum(p.minimumLaunchTcb, 'minimumLaunchTcb');
+  if (p.platformInfo !== undefined) {
+    for (const list of [p.platformInfo.allow, p.platformInfo.require]) {
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) throw new TypeError('policy.platformInfo lists must be arrays');
+      for (const f of list as readonly string[]) {
+        if (!(FLAGS as readonly string[]).includes(f)) {
+          throw new TypeError(`policy.platformInfo: unknown flag ${f}`);
+        }
+      }
+    }
+  }
+  const bytes: Partial<Record<ByteField, Uint8Array>> = {};
+  for (const [field, , , size] of BYTE_FIELDS) {
+    const v = p[field];
+    if (v !== undefined) bytes[field] = toBytes(v, field, size);
+  }
+  const list = (
+    v: SnpBytesLike | readonly SnpBytesLike[] | undefined,
+    name: string,
+    size: number,
+  ): Uint8Array[] | undefined => {
+    if (v === undefined) return undefined;
+    const items = Array.isArray(v) ? (v as readonly SnpBytesLike[]) : [v as SnpBytesLike];
+    if (items.length === 0) throw new RangeError(`policy.${name} must not be empty`);
+    return items.map((x, i) => toBytes(x, `${name}[${i}]`, size));
+  };
+  const measurements = list(p.measurement, 'measurement', SNP_SIZE.MEASUREMENT);
+  const trustedIdKeyDigests = list(p.trustedIdKeyDigests, 'trustedIdKeyDigests', 48);
+  const trustedAuthorKeyDigests = list(p.trustedAuthorKeyDigests, 'trustedAuthorKeyDigests', 48);
+  let mitigation: CompiledSnpPolicy['mitigation'];
+  if (p.minimumMitigationVector !== undefined) {
+    const current = toVector(p.minimumMitigationVector.current, 'minimumMitigationVector.current');
+    const launch = toVector(p.minimumMitigationVector.launch, 'minimumMitigationVector.launch');
+    mitigation = {
+      ...(current !== undefined ? { current } : {}),
+      ...(launch !== undefined ? { launch } : {}),
+    };
+  }
+  return {
+    source: p,
+    bytes,
+    ...(measurements !== undefined ? { measurements } : {}),
+    ...(trustedIdKeyDigests !== undefined ? { trustedIdKeyDigests } : {}),
+    ...(trustedAuthorKeyDigests !== undefined ? { trustedAuthorKeyDigests } : {}),
+    ...(mitigation !== undefined ? { mitigation } : {}),
+  };
+}
+
+/** The TCB components compared for a layout (FMC only on Turin). */
+export function tcbComponents(t: SnpTcb): readonly (keyof SnpTcbMinimum)[] {
+  return t.layout === 'turin'
+    ? ['fmc', 'bootloader', 'tee', 'snp', 'microcode']
+    : ['bootloader', 'tee', 'snp', 'microcode'];
+}
+
+/** The components where `low` exceeds `high` (empty when `low ≤ high` component-wise). */
+export function tcbExceeding(low: SnpTcbMinimum, high: SnpTcb): string[] {
+  const out: string[] = [];
+  for (const k of tcbComponents(high)) {
+    const l = low[k];
+    if (l !== undefined && l > (high[k] ?? 0)) out.push(k);
+  }
+  return out;
+}
+
+/** Plain components of a TCB for `detail` (no bigint, so results serialise as JSON). */
+export function tcbDetail(t: SnpTcbMinimum): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const k of ['fmc', 'bootloader', 'tee', 'snp', 'microcode'] as const) {
+    const v = t[k];
+    if (v !== undefined) o[k] = v;
+  }
+  return o;
+}
+
+type Id = SnpCheckId;
+
+/** Context the policy checks read. */
+export interface PolicyContext {
+  readonly report: SnpReport;
+  /** Decoded TCBs; undefined when the product (and so the layout) is unknown. */
+  readonly tcb: SnpReportTcbs | undefined;
+}
+
+/**
+ * Records every `snp.policy.*` check in `ledger`. Fields the policy gives are required; others
+ * skip with the name of the missing field. `allowDebug` and `allowMigrationAgent` always run.
+ */
+export function applySnpPolicy(
+  ledger: Ledger<Id>,
+  compiled: CompiledSnpPolicy,
+  ctx: PolicyContext,
+): void {
+  const p = compiled.source;
+  const { report } = ctx;
+  const given = (id: Id, v: unknown, name: string): boolean => {
+    if (v === undefined) {
+      ledger.skip(id, `policy.${name} not given`);
+      return false;
+    }
+    ledger.require(id);
+    return true;
+  };
+  const flag = (
+    id: Id,
+    ok: boolean,
+    passMsg: string,
+    failMsg: string,
+    expected: boolean,
+    actual: boolean,
+  ): void => {
+    if (ok) ledger.pass(id, passMsg, { expected, actual });
+    else ledger.fail(id, failMsg, { expected, actual });
+  };
+  const pol = report.policy;
+
+  // Always evaluated (go-sev-guest rejects both unless the policy permits them).
+  ledger.require('snp.policy.debug');
+  flag(
+    'snp.policy.debug',
+    !pol.debug || p.allowDebug === true,
+    pol.debug
+      ? 'debugging is allowed by the guest policy and by policy.allowDebug'
+      : 'debugging is disabled',
+    'the guest policy allows debugging (the hypervisor can read guest memory); set policy.allowDebug to accept',
+    p.allowDebug === true,
+    pol.debug,
+  );
+  ledger.require('snp.policy.migrate-ma');
+  flag(
+    'snp.policy.migrate-ma',
+    !pol.migrateMa || p.allowMigrationAgent === true,
+    pol.migrateMa
+      ? 'a migration agent is allowed by policy.allowMigrationAgent'
+      : 'no migration agent allowed',
+    'the guest policy allows a migration agent; set policy.allowMigrationAgent to accept',
+    p.allowMigrationAgent === true,
+    pol.migrateMa,
+  );
+  if (given('snp.policy.smt', p.allowSmt, 'allowSmt')) {
+    flag(
+      'snp.policy.smt',
+      !pol.smt || p.allowSmt === true,
+      pol.smt ? 'SMT allowed' : 'the guest policy does not allow SMT',
+      'the guest policy allows SMT, policy.allowSmt is false',
+      p.allowSmt === true,
+      pol.smt,
+    );
+  }
+  if (given('snp.policy.single-socket', p.requireSingleSocket, 'requireSingleSocket')) {
+    flag(
+      'snp.policy.single-socket',
+      pol.singleSocket || p.requireSingleSocket !== true,
+      pol.singleSocket ? 'single-socket restriction present' : 'single socket not required',
+      'the guest policy does not restrict the guest to a single socket',
+      p.requireSingleSocket === true,
+      pol.singleSocket,
+    );
+  }
+  if (given('snp.policy.cxl', p.allowCxl, 'allowCxl')) {
+    flag(
+      'snp.policy.cxl',
+      !pol.cxlAllow || p.allowCxl === true,
+      pol.cxlAllow ? 'CXL allowed' : 'the guest policy does not allow CXL',
+      'the guest policy allows CXL, policy.allowCxl is false',
+      p.allowCxl === true,
+      pol.cxlAllow,
+    );
+  }
+  const requireBit = (
+    id: Id,
+    v: boolean | undefined,
+    name: string,
+    bitSet: boolean,
+    what: string,
+  ): void => {
+    if (!given(id, v, name)) return;
+    flag(
+      id,
+      bitSet || v !== true,
+      bitSet ? `${what} required by the guest policy` : `${what} not required`,
+      `the guest policy does not require ${what}`,
+      v === true,
+      bitSet,
+    );
+  };
+  requireBit(
+    'snp.policy.mem-aes-256-xts',
+    p.requireMemAes256Xts,
+    'requireMemAes256Xts',
+    pol.memAes256Xts,
+    'AES-256-XTS memory encryption',
+  );
+  requireBit(
+    'snp.policy.rapl-dis',
+    p.requireRaplDisabled,
+    'requireRaplDisabled',
+    pol.raplDis,
+    'RAPL disabled',
+  );
+  requireBit(
+    'snp.policy.ciphertext-hiding',
+    p.requireCiphertextHiding,
+    'requireCiphertextHiding',
+    pol.ciphertextHiding,
+    'ciphertext hiding',
+  );
+  requireBit(
+    'snp.policy.page-swap-disable',
+    p.requirePageSwapDisabled,
+    'requirePageSwapDisabled',
+    pol.pageSwapDisable,
+    'page swap disabled',
+  );
+
+  if (given('snp.policy.abi', p.minimumAbi, 'minimumAbi')) {
+    const want = p.minimumAbi!;
+    const have = { major: pol.abiMajor, minor: pol.abiMinor };
+    const ok = have.major > want.major || (have.major === want.major && have.minor >= want.minor);
+    ledger.result(
+      'snp.policy.abi',
+      ok,
+      ok
+        ? `guest policy ABI ${have.major}.${have.minor} ≥ ${want.major}.${want.minor}`
+        : `guest policy ABI ${have.major}.${have.minor} is below the required ${want.major}.${want.minor}`,
+      { expected: { minimum: want }, actual: have },
+    );
+  }
+  if (given('snp.policy.vmpl', p.vmpl, 'vmpl')) {
+    const v = p.vmpl!;
+    const ok = typeof v === 'number' ? report.vmpl === v : report.vmpl <= v.max;
+    ledger.result(
+      'snp.policy.vmpl',
+      ok,
+      ok
+        ? `VMPL ${report.vmpl}`
+        : `VMPL ${report.vmpl} is not ${typeof v === 'number' ? v : `≤ ${v.max}`}`,
+      { expected: v, actual: report.vmpl },
+    );
+  }
+  if (given('snp.policy.guest-svn', p.minimumGuestSvn, 'minimumGuestSvn')) {
+    const ok = report.guestSvn >= p.minimumGuestSvn!;
+    ledger.result(
+      'snp.policy.guest-svn',
+      ok,
+      ok
+        ? `GUEST_SVN ${report.guestSvn} ≥ ${p.minimumGuestSvn}`
+        : `GUEST_SVN ${report.guestSvn} is below ${p.minimumGuestSvn}`,
+      { expected: { minimum: p.minimumGuestSvn }, actual: report.guestSvn },
+    );
+  }
+  for (const [field, id, spec] of BYTE_FIELDS) {
+    byteCheck(ledger, id, field, spec, compiled.bytes[field], report[field]);
+  }
+  measurementCheck(ledger, compiled, report);
+
+  tcbCheck(
+    ledger,
+    'snp.policy.minimum-tcb',
+    p.minimumTcb,
+    'minimumTcb',
+    ctx.tcb?.reported,
+    'REPORTED_TCB',
+  );
+  tcbCheck(
+    ledger,
+    'snp.policy.minimum-launch-tcb',
+    p.minimumLaunchTcb,
+    'minimumLaunchTcb',
+    ctx.tcb?.launch,
+    'LAUNCH_TCB',
+  );
+
+  if (given('snp.policy.minimum-build', p.minimumBuild, 'minimumBuild')) {
+    const ok = report.currentBuild >= p.minimumBuild!;
+    ledger.result(
+      'snp.policy.minimum-build',
+      ok,
+      ok
+        ? `firmware build ${report.currentBuild} ≥ ${p.minimumBuild}`
+        : `firmware build ${report.currentBuild} is below ${p.minimumBuild}`,
+      { expected: { minimum: p.minimumBuild }, actual: report.currentBuild },
+    );
+  }
+  if (given('snp.policy.minimum-version', p.minimumVersion, 'minimumVersion')) {
+    const want = p.minimumVersion!;
+    const have = { major: report.currentMajor, minor: report.currentMinor };
+    const ok = have.major > want.major || (have.major === want.major && have.minor >= want.minor);
+    ledger.result(
+      'snp.policy.minimum-version',
+      ok,
+      ok
+        ? `firmware API ${have.major}.${have.minor} ≥ ${want.major}.${want.minor}`
+        : `firmware API ${have.major}.${have.minor} is below ${want.major}.${want.minor}`,
+      { expected: { minimum: want }, actual: have },
+    );
+  }
+  if (given('snp.policy.committed-tcb', p.requireCommittedTcb, 'requireCommittedTcb')) {
+    committedCheck(ledger, p.requireCommittedTcb === true, ctx);
+  }
+  if (given('snp.policy.platform-info', p.platformInfo, 'platformInfo')) {
+    platformInfoCheck(ledger, p.platformInfo!, report);
+  }
+  idBlockChecks(ledger, compiled, report);
+  if (given('snp.policy.mitigation-vector', compiled.mitigation, 'minimumMitigationVector')) {
+    mitigationCheck(ledger, compiled.mitigation!, report);
+  }
+}
+
+function byteCheck(
+  ledger: Ledger<Id>,
+  id: Id,
+  name: string,
+  spec: string,
+  want: Uint8Array | undefined,
+  have: Uint8Array,
+): void {
+  if (want === undefined) {
+    ledger.skip(id, `policy.${name} not given`);
+    return;
+  }
+  ledger.require(id);
+  const ok = equalBytes(want, have);
+  ledger.result(id, ok, ok ? `${spec} matches` : `${spec} does not match the policy`, {
+    expected: toHex(want),
+    actual: toHex(have),
+  });
+}
+
+function measurementCheck(
+  ledger: Ledger<Id>,
+  compiled: CompiledSnpPolicy,
+  report: SnpReport,
+): void {
+  const id: Id = 'snp.policy.measurement';
+  const list = compiled.measurements;
+  if (list === undefined) {
+    ledger.skip(id, 'policy.measurement not given');
+    return;
+  }
+  ledger.require(id);
+  const index = list.findIndex((m) => equalBytes(m, report.measurement));
+  ledger.result(
+    id,
+    index >= 0,
+    index >= 0
+      ? `MEASUREMENT matches${list.length > 1 ? ` accepted value #${index}` : ''}`
+      : `MEASUREMENT matches none of the ${list.length} accepted value(s)`,
+    {
+      expected: list.length === 1 ? toHex(list[0]!) : list.map(toHex),
+      actual: toHex(report.measurement),
+    },
+  );
+}
+
+function tcbCheck(
+  ledger: Ledger<Id>,
+  id: Id,
+  want: SnpTcbMinimum | undefined,
+  name: string,
+  have: SnpTcb | undefined,
+  spec: string,
+): void {
+  if (want === undefined) {
+    ledger.skip(id, `policy.${name} not given`);
+    return;
+  }
+  ledger.require(id);
+  if (have === undefined) {
+    ledger.fail(id, `${spec} cannot be decoded: the product line (TCB layout) is unknown`, {
+      expected: { minimum: tcbDetail(want) },
+    });
+    return;
+  }
+  const low = tcbExceeding(want, have);
+  ledger.result(
+    id,
+    low.length === 0,
+    low.length === 0
+      ? `${spec} meets the minimum component-wise`
+      : `${spec} is below the minimum in ${low.join(', ')}`,
+    { expected: { minimum: tcbDetail(want) }, actual: tcbDetail(have) },
+  );
+}
+
+function committedCheck(ledger: Ledger<Id>, strict: boolean, ctx: PolicyContext): void {
+  const id: Id = 'snp.policy.committed-tcb';
+  const r = ctx.report;
+  if (!strict) {
+    ledger.pass(
+      id,
+      'provisional firmware permitted (committed ≤ current is checked by snp.tcb.relations)',
+    );
+    return;
+  }
+  const problems: string[] = [];
+  if (ctx.tcb === undefined) problems.push('TCB layout unknown');
+  else if (
+    tcbExceeding(ctx.tcb.current, ctx.tcb.committed).length > 0 ||
+    tcbExceeding(ctx.tcb.committed, ctx.tcb.current).length > 0
+  ) {
+    problems.push('COMMITTED_TCB ≠ CURRENT_TCB');
+  }
+  if (r.committedBuild !== r.currentBuild) problems.push('COMMITTED_BUILD ≠ CURRENT_BUILD');
+  if (r.committedMajor !== r.currentMajor || r.committedMinor !== r.currentMinor) {
+    problems.push('committed API version ≠ current');
+  }
+  const ver = (maj: number, min: number, b: number): string => `${maj}.${min}.${b}`;
+  ledger.result(
+    id,
+    problems.length === 0,
+    problems.length === 0
+      ? 'the running firmware is committed'
+      : `provisional firmware: ${problems.join('; ')}`,
+    {
+      expected: {
+        ...(ctx.tcb !== undefined ? { tcb: tcbDetail(ctx.tcb.current) } : {}),
+        version: ver(r.currentMajor, r.currentMinor, r.currentBuild),
+      },
+      actual: {
+        ...(ctx.tcb !== undefined ? { tcb: tcbDetail(ctx.tcb.committed) } : {}),
+        version: ver(r.committedMajor, r.committedMinor, r.committedBuild),
+      },
+    },
+  );
+}
+
+function platformInfoCheck(
+  ledger: Ledger<Id>,
+  want: NonNullable<SnpPolicy['platformInfo']>,
+  report: SnpReport,
+): void {
+  const id: Id = 'snp.policy.platform-info';
+  const raw = report.platformInfo.raw;
+  const set = (f: SnpPlatformInfoFlag): boolean => ((raw >> BigInt(FLAG_BIT[f])) & 1n) === 1n;
+  const actual = FLAGS.filter(set);
+  const problems: string[] = [];
+  if (want.allow !== undefined) {
+    const extra = actual.filter((f) => !want.allow!.includes(f));
+    if (extra.length > 0) problems.push(`not allowed: ${extra.join(', ')}`);
+    const unnamed = raw >> 8n;
+    if (unnamed !== 0n) problems.push(`undocumented bits 63:8 set (0x${raw.toString(16)})`);
+  }
+  if (want.require !== undefined) {
+    const missing = want.require.filter((f) => !set(f));
+    if (missing.length > 0) problems.push(`required but clear: ${missing.join(', ')}`);
+  }
+  ledger.result(
+    id,
+    problems.length === 0,
+    problems.length === 0
+      ? `PLATFORM_INFO 0x${raw.toString(16)} acceptable`
+      : `PLATFORM_INFO 0x${raw.toString(16)}: ${problems.join('; ')}`,
+    { expected: { allow: want.allow, require: want.require }, actual },
+  );
+}
+
+function idBlockChecks(ledger: Ledger<Id>, compiled: CompiledSnpPolicy, report: SnpReport): void {
+  const p = compiled.source;
+  const authorList = compiled.trustedAuthorKeyDigests;
+  const idList = compiled.trustedIdKeyDigests;
+  const contains = (list: readonly Uint8Array[] | undefined, d: Uint8Array): boolean =>
+    list !== undefined && list.some((x) => equalBytes(x, d));
+  const authorTrusted = report.keyInfo.authorKeyEn && contains(authorList, report.authorKeyDigest);
+
+  // go-sev-guest semantics: RequireAuthorKey needs AUTHOR_KEY_EN and a trusted author key (when a
+  // list is given); an ID block is trusted through a trusted author key or a trusted ID key.
+  const authorId: Id = 'snp.policy.author-key';
+  if (p.requireAuthorKey === undefined) {
+    ledger.skip(authorId, 'policy.requireAuthorKey not given');
+  } else if (!p.requireAuthorKey) {
+    ledger.require(authorId);
+    ledger.pass(authorId, 'an author key is not required');
+  } else {
+    ledger.require(authorId);
+    const problem = !report.keyInfo.authorKeyEn
+      ? 'AUTHOR_KEY_EN is 0 (no author key)'
+      : authorList !== undefined && !authorTrusted
+        ? 'AUTHOR_KEY_DIGEST is not a trusted author key'
+        : undefined;
+    ledger.result(
+      authorId,
+      problem === undefined,
+      problem ?? `author key ${authorList !== undefined ? 'trusted' : 'present'}`,
+      {
+        expected: authorList !== undefined ? authorList.map(toHex) : 'AUTHOR_KEY_EN = 1',
+        actual: {
+          authorKeyEn: report.keyInfo.authorKeyEn,
+          authorKeyDigest: toHex(report.authorKeyDigest),
+        },
+      },
+    );
+  }
+
+  const idId: Id = 'snp.policy.id-key';
+  const lists = idList !== undefined || authorList !== undefined;
+  if (p.requireIdBlock === undefined && p.requireAuthorKey !== true && !lists) {
+    ledger.skip(idId, 'policy.requireIdBlock / policy.trustedIdKeyDigests not given');
+    return;
+  }
+  ledger.require(idId);
+  if (p.requireIdBlock !== true && p.requireAuthorKey !== true && !lists) {
+    ledger.pass(idId, 'an ID block is not required');
+    return;
+  }
+  const present = !isAllZero(report.idKeyDigest);
+  const idTrusted = contains(idList, report.idKeyDigest);
+  const problem = !present
+    ? 'no ID block (ID_KEY_DIGEST is zero)'
+    : lists && !authorTrusted && !idTrusted
+      ? 'ID_KEY_DIGEST is not trusted (and no trusted author key endorses it)'
+      : undefined;
+  ledger.result(
+    idId,
+    problem === undefined,
+    problem ??
+      (authorTrusted
+        ? 'ID key endorsed by a trusted author key'
+        : idTrusted
+          ? 'ID key trusted'
+          : 'ID block present'),
+    {
+      expected: lists
+        ? {
+            idKeyDigests: (idList ?? []).map(toHex),
+            authorKeyDigests: (authorList ?? []).map(toHex),
+          }
+        : 'an ID block',
+      actual: {
+        idKeyDigest: toHex(report.idKeyDigest),
+        authorKeyEn: report.keyInfo.authorKeyEn,
+        authorKeyDigest: toHex(report.authorKeyDigest),
+      },
+    },
+  );
+}
+
+function mitigationCheck(
+  ledger: Ledger<Id>,
+  want: NonNullable<CompiledSnpPolicy['mitigation']>,
+  report: SnpReport,
+): void {
+  const id: Id = 'snp.policy.mitigation-vector';
+  if (report.currentMitVector === undefined || report.launchMitVector === undefined) {
+    ledger.fail(id, `report version ${report.version} has no mitigation vectors (v5+)`, {
+      expected: { current: want.current?.toString(16), launch: want.launch?.toString(16) },
+      actual: { version: report.version },
+    });
+    return;
+  }
+  const problems: string[] = [];
+  const missing = (have: bigint, need: bigint | undefined): bigint =>
+    need === undefined ? 0n : need & ~have;
+  const mc = missing(report.currentMitVector, want.current);
+  const ml = missing(report.launchMitVector, want.launch);
+  if (mc !== 0n) problems.push(`CURRENT_MIT_VECTOR lacks 0x${mc.toString(16)}`);
+  if (ml !== 0n) problems.push(`LAUNCH_MIT_VECTOR lacks 0x${ml.toString(16)}`);
+  ledger.result(
+    id,
+    problems.length === 0,
+    problems.length === 0 ? 'mitigation vectors include every required bit' : problems.join('; '),
+    {
+      expected: {
+        ...(want.current !== undefined ? { current: `0x${want.current.toString(16)}` } : {}),
+        ...(want.launch !== undefined ? { launch: `0x${want.launch.toString(16)}` } : {}),
+      },
+      actual: {
+        current: `0x${report.currentMitVector.toString(16)}`,
+        launch: `0x${report.launchMitVector.toString(16)}`,
+      },
+    },
+  );
+}

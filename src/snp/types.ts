@@ -1,0 +1,543 @@
+/**
+ * @module
+ * Types of `attestkit/snp`: the parsed report (ABI 56860 ATTESTATION_REPORT), the certificate
+ * table (GHCB 56421 extended guest request), evidence and options for `verifySnpReport`, the
+ * policy (go-sev-guest `check.proto` surface), the KDS fetcher contract, and the check ids.
+ */
+import type { AttestCache } from '../core/cache.js';
+import type { Verification } from '../core/checks.js';
+import type { X509Certificate } from '../core/x509.js';
+
+/** An AMD EPYC product line with SEV-SNP (the KDS `{product}` path segment). */
+export type SnpProduct = 'Milan' | 'Genoa' | 'Turin';
+
+/** The key that signed a report: chip-unique VCEK or cloud-provider VLEK. */
+export type SnpSignerKind = 'VCEK' | 'VLEK';
+
+/** TCB_VERSION byte layout: Milan/Genoa, or Turin with the FMC byte (spec note §2). */
+export type SnpTcbLayout = 'milan-genoa' | 'turin';
+
+/** TCB components (security patch levels). `fmc` exists on Turin only. */
+export interface SnpTcbParts {
+  readonly bootloader: number;
+  readonly tee: number;
+  readonly snp: number;
+  readonly microcode: number;
+  /** Turin and later: the FMC (first mutable code) SPL. */
+  readonly fmc?: number;
+}
+
+/** A decoded TCB_VERSION: the raw u64 and its components in the product's layout. */
+export interface SnpTcb extends SnpTcbParts {
+  /** The 8 bytes read as a little-endian u64. Never compare TCBs on this value. */
+  readonly raw: bigint;
+  readonly layout: SnpTcbLayout;
+}
+
+/** The four TCBs of a report, decoded with one layout. */
+export interface SnpReportTcbs {
+  readonly current: SnpTcb;
+  readonly reported: SnpTcb;
+  readonly committed: SnpTcb;
+  readonly launch: SnpTcb;
+}
+
+/** Guest POLICY (u64 at 0x008) with its bits decoded (spec note §3). */
+export interface SnpGuestPolicy {
+  readonly raw: bigint;
+  /** ABI_MINOR: minimum firmware ABI minor the guest requires. */
+  readonly abiMinor: number;
+  /** ABI_MAJOR: minimum firmware ABI major the guest requires. */
+  readonly abiMajor: number;
+  /** SMT: host SMT allowed. */
+  readonly smt: boolean;
+  /** MIGRATE_MA: a migration agent may be associated. */
+  readonly migrateMa: boolean;
+  /** DEBUG: the hypervisor may debug (decrypt) the guest. */
+  readonly debug: boolean;
+  /** SINGLE_SOCKET: the guest may only run on one socket. */
+  readonly singleSocket: boolean;
+  /** CXL_ALLOW: CXL may be populated with devices or memory. */
+  readonly cxlAllow: boolean;
+  /** MEM_AES_256_XTS: AES-256-XTS memory encryption required. */
+  readonly memAes256Xts: boolean;
+  /** RAPL_DIS: running-average power limit must be disabled. */
+  readonly raplDis: boolean;
+  /** CIPHERTEXT_HIDING: ciphertext hiding for DRAM must be enabled. */
+  readonly ciphertextHiding: boolean;
+  /** PAGE_SWAP_DISABLE: the guest cannot use page move/swap commands. */
+  readonly pageSwapDisable: boolean;
+}
+
+/** PLATFORM_INFO (u64 at 0x040) with its bits decoded (spec note §4). */
+export interface SnpPlatformInfo {
+  readonly raw: bigint;
+  /** SMT_EN: SMT is enabled on the host. */
+  readonly smtEn: boolean;
+  /** TSME_EN: transparent SME is enabled. */
+  readonly tsmeEn: boolean;
+  /** ECC_EN: the platform uses error-correcting memory. */
+  readonly eccEn: boolean;
+  /** RAPL_DIS: RAPL is disabled. */
+  readonly raplDis: boolean;
+  /** CIPHERTEXT_HIDING_EN: ciphertext hiding for DRAM is enabled. */
+  readonly ciphertextHidingEn: boolean;
+  /** ALIAS_CHECK_COMPLETE: the memory alias check ran since the last reset. */
+  readonly aliasCheckComplete: boolean;
+  /** TIO_EN: SEV-TIO is enabled. */
+  readonly tioEn: boolean;
+  /**
+   * Set bits with no documented name (bit 6 on real Turin parts, bits 63:8). Reported, never
+   * rejected: real hardware sets them.
+   */
+  readonly undocumentedBits: bigint;
+}
+
+/** KEY_INFO (u32 at 0x048) decoded (spec note §5). */
+export interface SnpKeyInfo {
+  readonly raw: number;
+  /** AUTHOR_KEY_EN: AUTHOR_KEY_DIGEST is meaningful. */
+  readonly authorKeyEn: boolean;
+  /** MASK_CHIP_KEY: the VCEK was not used; a VCEK "signature" is zero-filled. */
+  readonly maskChipKey: boolean;
+  /** SIGNING_KEY: 0 VCEK, 1 VLEK, 7 none. */
+  readonly signingKey: number;
+  /** SIGNING_KEY by name. */
+  readonly signer: SnpSignerKind | 'none';
+}
+
+/** The report signature as WebCrypto wants it. */
+export interface SnpSignature {
+  /** r, 48 bytes big-endian (the report stores it little-endian, padded to 72). */
+  readonly r: Uint8Array;
+  /** s, 48 bytes big-endian. */
+  readonly s: Uint8Array;
+}
+
+/** Where a report's product line came from. */
+export type SnpProductSource = 'cpuid' | 'option' | 'certificate' | 'none';
+
+/**
+ * A parsed ATTESTATION_REPORT. This is the platform's claim, not a fact: nothing here is trusted
+ * until `verifySnpReport` has checked the signature and the certificate chain.
+ */
+export interface SnpReport {
+  /** The whole report (1184 bytes, a copy). */
+  readonly raw: Uint8Array;
+  /** Bytes 0x000–0x29F, the signed region (a view into {@link SnpReport.raw}). */
+  readonly signedBytes: Uint8Array;
+  /** VERSION (2–5). */
+  readonly version: number;
+  /** GUEST_SVN. */
+  readonly guestSvn: number;
+  /** POLICY. */
+  readonly policy: SnpGuestPolicy;
+  /** FAMILY_ID (16 bytes). */
+  readonly familyId: Uint8Array;
+  /** IMAGE_ID (16 bytes). */
+  readonly imageId: Uint8Array;
+  /** VMPL the report was requested at. */
+  readonly vmpl: number;
+  /** SIGNATURE_ALGO (1 = ECDSA P-384 with SHA-384). */
+  readonly signatureAlgo: number;
+  /** CURRENT_TCB as a raw u64; decoded in {@link SnpReport.tcb}. */
+  readonly currentTcb: bigint;
+  /** PLATFORM_INFO. */
+  readonly platformInfo: SnpPlatformInfo;
+  /** KEY_INFO (signer info). */
+  readonly keyInfo: SnpKeyInfo;
+  /** REPORT_DATA (64 bytes). */
+  readonly reportData: Uint8Array;
+  /** MEASUREMENT (48 bytes). */
+  readonly measurement: Uint8Array;
+  /** HOST_DATA (32 bytes). */
+  readonly hostData: Uint8Array;
+  /** ID_KEY_DIGEST (48 bytes). */
+  readonly idKeyDigest: Uint8Array;
+  /** AUTHOR_KEY_DIGEST (48 bytes). */
+  readonly authorKeyDigest: Uint8Array;
+  /** REPORT_ID (32 bytes). */
+  readonly reportId: Uint8Array;
+  /** REPORT_ID_MA (32 bytes; all 0xFF when there is no migration agent). */
+  readonly reportIdMa: Uint8Array;
+  /** REPORTED_TCB as a raw u64 (the TCB the VCEK is derived from). */
+  readonly reportedTcb: bigint;
+  /** CPUID_FAM_ID (v3+). */
+  readonly cpuidFamId?: number;
+  /** CPUID_MOD_ID (v3+). */
+  readonly cpuidModId?: number;
+  /** CPUID_STEP (v3+). */
+  readonly cpuidStep?: number;
+  /** CHIP_ID (64 bytes; zero when masked or VLEK-signed; Turin uses the first 8). */
+  readonly chipId: Uint8Array;
+  /** COMMITTED_TCB as a raw u64. */
+  readonly committedTcb: bigint;
+  readonly currentBuild: number;
+  readonly currentMinor: number;
+  readonly currentMajor: number;
+  readonly committedBuild: number;
+  readonly committedMinor: number;
+  readonly committedMajor: number;
+  /** LAUNCH_TCB as a raw u64. */
+  readonly launchTcb: bigint;
+  /** LAUNCH_MIT_VECTOR (v5+). */
+  readonly launchMitVector?: bigint;
+  /** CURRENT_MIT_VECTOR (v5+). */
+  readonly currentMitVector?: bigint;
+  /** SIGNATURE r and s. */
+  readonly signature: SnpSignature;
+  /** The product line, when the report (CPUID) or the caller (`options.product`) names it. */
+  readonly product?: SnpProduct;
+  /** Where {@link SnpReport.product} came from (`none` for a v2 report without the option). */
+  readonly productSource: SnpProductSource;
+  /** The four TCBs decoded in the product's layout; absent when the product is unknown. */
+  readonly tcb?: SnpReportTcbs;
+}
+
+/** How the bytes given to `parseSnpReport` are framed. */
+export type SnpReportFraming =
+  /** Exactly the 1184-byte report (default). */
+  | 'none'
+  /** The 32-byte MSG_REPORT_RSP header (status 0, report_size 0x4A0) precedes the report. */
+  | 'msg-report-rsp'
+  /** Azure HCL: the 20-byte IGVM request-data header follows the report (HCL bytes 0x20–0x4D3). */
+  | 'azure-igvm-request';
+
+/** Options of `parseSnpReport`. */
+export interface SnpParseOptions {
+  /**
+   * Framing around the report. Default `'none'`: any length other than 1184 bytes throws. Only
+   * known containers are accepted, each checked, never trailing bytes in general.
+   */
+  readonly framing?: SnpReportFraming;
+  /**
+   * Product line for a report that does not name it (v2 has no CPUID bytes). When the report's
+   * CPUID names a different product the parse fails (`ERR_BAD_VALUE`). Default: none; a v2
+   * report then has no decoded `tcb`.
+   */
+  readonly product?: SnpProduct;
+  /**
+   * Parse versions newer than 5 with the v5 layout, without checking 0x208–0x29F for zero.
+   * Default false: an unknown version throws `ERR_BAD_VERSION`.
+   */
+  readonly allowNewerVersion?: boolean;
+}
+
+/** Kinds of certificate-table entries (spec note §9). */
+export type SnpCertTableKind =
+  'vcek' | 'vlek' | 'ask' | 'ark' | 'crl' | 'extra-platform-info' | 'unknown';
+
+/** One entry of the extended-report certificate table. */
+export interface SnpCertTableEntry {
+  /** GUID in text form (lower case). */
+  readonly guid: string;
+  /** How the GUID bytes were stored: text (RFC 4122) order, or EFI mixed-endian. */
+  readonly guidByteOrder: 'rfc4122' | 'mixed-endian';
+  readonly kind: SnpCertTableKind;
+  /** Offset of the data from the start of the table. */
+  readonly offset: number;
+  readonly length: number;
+  /** The entry's bytes (a copy). */
+  readonly data: Uint8Array;
+}
+
+/** A parsed certificate table. Certificates are not verified here. */
+export interface SnpCertTable {
+  readonly entries: readonly SnpCertTableEntry[];
+  readonly vcek?: Uint8Array;
+  readonly vlek?: Uint8Array;
+  /** ASK, or the ASVK for VLEK hosts (they share a GUID). */
+  readonly ask?: Uint8Array;
+  readonly ark?: Uint8Array;
+  readonly crl?: Uint8Array;
+}
+
+/** A certificate, CRL or bundle as attestkit accepts them: DER bytes or PEM (text or bytes). */
+export type SnpCertInput = Uint8Array | string;
+
+/** Evidence for `verifySnpReport` (API.md): the report and whatever collateral travels with it. */
+export interface SnpEvidence {
+  /** The report bytes, or a parsed report (re-read from its `raw`). */
+  readonly report: Uint8Array | SnpReport;
+  /** The VCEK (DER or PEM). */
+  readonly vcek?: SnpCertInput;
+  /** The VLEK (DER or PEM). */
+  readonly vlek?: SnpCertInput;
+  /** ASK or ASVK, and ARK: an array or one PEM bundle, in any order. */
+  readonly chain?: readonly SnpCertInput[] | SnpCertInput;
+  /** The extended-report certificate table (GHCB `auxblob`). */
+  readonly certTable?: Uint8Array;
+  /** An ARK-signed CRL (DER or PEM). */
+  readonly crl?: SnpCertInput;
+}
+
+/** What a fetcher needs to find a VCEK or VLEK (the KDS query). */
+export interface SnpKdsParams {
+  readonly product: SnpProduct;
+  /** `VCEK` or `VLEK`. */
+  readonly signer: SnpSignerKind;
+  /** The KDS hwID: CHIP_ID (64 bytes), or its first 8 bytes on Turin. Empty for a VLEK. */
+  readonly hwid: Uint8Array;
+  /** REPORTED_TCB decoded (the VCEK is issued for this TCB). */
+  readonly tcb: SnpTcbParts;
+}
+
+/**
+ * Source of AMD certificates and CRLs missing from the evidence (API.md "Fetchers"). Methods
+ * return DER or PEM (bytes or text); a chain may be a PEM bundle or an array.
+ */
+export interface SnpFetcher {
+  /** The VCEK for a chip and TCB (KDS `/vcek/v1/{product}/{hwid}?…`). */
+  vcek(params: SnpKdsParams): Promise<SnpCertInput>;
+  /** The VLEK (CSP-specific: KDS serves it only to the cloud provider). */
+  vlek?(params: SnpKdsParams): Promise<SnpCertInput>;
+  /** ASK+ARK (`signer` VCEK, default) or ASVK+ARK (`signer` VLEK). */
+  certChain(
+    product: SnpProduct,
+    signer?: SnpSignerKind,
+  ): Promise<readonly SnpCertInput[] | SnpCertInput>;
+  /** The ARK-signed CRL covering ASKs (`VCEK`, default) or ASVKs (`VLEK`). */
+  crl(product: SnpProduct, signer?: SnpSignerKind): Promise<SnpCertInput>;
+}
+
+/** A hex string or bytes: policy values come from code or from JSON config. */
+export type SnpBytesLike = Uint8Array | string;
+
+/** Minimum TCB components; a missing component is not constrained. */
+export interface SnpTcbMinimum {
+  readonly bootloader?: number;
+  readonly tee?: number;
+  readonly snp?: number;
+  readonly microcode?: number;
+  /** Checked on Turin only. */
+  readonly fmc?: number;
+}
+
+/** Names of PLATFORM_INFO flags for {@link SnpPolicy.platformInfo}. */
+export type SnpPlatformInfoFlag =
+  | 'smtEn'
+  | 'tsmeEn'
+  | 'eccEn'
+  | 'raplDis'
+  | 'ciphertextHidingEn'
+  | 'aliasCheckComplete'
+  | 'tioEn'
+  /** The undocumented bit 6 (set on Turin). */
+  | 'bit6';
+
+/**
+ * Expected values (go-sev-guest `validate.Options` / `check.proto`, plain data so it can live in
+ * config). Every field given becomes a check, required to pass. Byte fields accept bytes or hex.
+ * `allowDebug` and `allowMigrationAgent` are always checked (default false).
+ */
+export interface SnpPolicy {
+  /** Accept POLICY.DEBUG. Default false: a debuggable guest fails `snp.policy.debug`. */
+  readonly allowDebug?: boolean;
+  /** Accept POLICY.MIGRATE_MA. Default false (`snp.policy.migrate-ma`). */
+  readonly allowMigrationAgent?: boolean;
+  /** false: POLICY.SMT must be clear. true: SMT accepted. Unchecked when omitted. */
+  readonly allowSmt?: boolean;
+  /** Require POLICY.SINGLE_SOCKET. */
+  readonly requireSingleSocket?: boolean;
+  /** false: POLICY.CXL_ALLOW must be clear. */
+  readonly allowCxl?: boolean;
+  /** Require POLICY.MEM_AES_256_XTS. */
+  readonly requireMemAes256Xts?: boolean;
+  /** Require POLICY.RAPL_DIS. */
+  readonly requireRaplDisabled?: boolean;
+  /** Require POLICY.CIPHERTEXT_HIDING. */
+  readonly requireCiphertextHiding?: boolean;
+  /** Require POLICY.PAGE_SWAP_DISABLE. */
+  readonly requirePageSwapDisabled?: boolean;
+  /** Minimum POLICY.ABI_MAJOR.ABI_MINOR the guest must have demanded. */
+  readonly minimumAbi?: { readonly major: number; readonly minor: number };
+  /** VMPL: an exact value, or `{ max }`. */
+  readonly vmpl?: number | { readonly max: number };
+  /** Minimum GUEST_SVN. */
+  readonly minimumGuestSvn?: number;
+  /** Exact REPORT_DATA (64 bytes). */
+  readonly reportData?: SnpBytesLike;
+  /** Exact HOST_DATA (32 bytes). */
+  readonly hostData?: SnpBytesLike;
+  /** MEASUREMENT: one value or any of a list (48 bytes each). */
+  readonly measurement?: SnpBytesLike | readonly SnpBytesLike[];
+  /** Exact IMAGE_ID (16 bytes). */
+  readonly imageId?: SnpBytesLike;
+  /** Exact FAMILY_ID (16 bytes). */
+  readonly familyId?: SnpBytesLike;
+  /** Exact REPORT_ID (32 bytes). */
+  readonly reportId?: SnpBytesLike;
+  /** Exact REPORT_ID_MA (32 bytes). */
+  readonly reportIdMa?: SnpBytesLike;
+  /** Exact CHIP_ID (64 bytes). */
+  readonly chipId?: SnpBytesLike;
+  /** Component-wise minimum of REPORTED_TCB (go-sev-guest MinimumTCB). */
+  readonly minimumTcb?: SnpTcbMinimum;
+  /** Component-wise minimum of LAUNCH_TCB. */
+  readonly minimumLaunchTcb?: SnpTcbMinimum;
+  /** Minimum CURRENT_BUILD. */
+  readonly minimumBuild?: number;
+  /** Minimum firmware API version CURRENT_MAJOR.CURRENT_MINOR. */
+  readonly minimumVersion?: { readonly major: number; readonly minor: number };
+  /**
+   * true: COMMITTED_TCB, build and version must equal the current ones (no provisional firmware;
+   * go-sev-guest's default). false: committed ≤ current (always checked by `snp.tcb.relations`).
+   */
+  readonly requireCommittedTcb?: boolean;
+  /** PLATFORM_INFO allow-list (`allow`: no other bit may be set) and required bits. */
+  readonly platformInfo?: {
+    readonly allow?: readonly SnpPlatformInfoFlag[];
+    readonly require?: readonly SnpPlatformInfoFlag[];
+  };
+  /** Require an ID block whose ID key (or author key) is trusted. */
+  readonly requireIdBlock?: boolean;
+  /** Require AUTHOR_KEY_EN with a trusted author key (implies an ID block). */
+  readonly requireAuthorKey?: boolean;
+  /** SHA-384 digests of trusted ID keys (48 bytes each), compared with ID_KEY_DIGEST. */
+  readonly trustedIdKeyDigests?: readonly SnpBytesLike[];
+  /** SHA-384 digests of trusted author keys, compared with AUTHOR_KEY_DIGEST. */
+  readonly trustedAuthorKeyDigests?: readonly SnpBytesLike[];
+  /** Bits that must be set in the mitigation vectors (v5+ reports). */
+  readonly minimumMitigationVector?: {
+    readonly current?: bigint | number;
+    readonly launch?: bigint | number;
+  };
+}
+
+/** Options of `verifySnpReport`. */
+export interface SnpVerifyOptions {
+  /** Instant for certificate and CRL validity. Default: the time of the call, read once. */
+  readonly now?: Date;
+  /**
+   * Source of certificates missing from the evidence. Default: none; missing certificates fail
+   * `snp.collateral`. Nothing is fetched when the evidence carries what is needed.
+   */
+  readonly fetcher?: SnpFetcher;
+  /** Expected values; each field given becomes a required check. */
+  readonly policy?: SnpPolicy;
+  /** Shared store for parsed certificates, verified chain signatures and imported keys. */
+  readonly cache?: AttestCache;
+  /**
+   * Replaces the built-in ARK pins (SPKI SHA-256, hex or bytes) per product, e.g. for test
+   * roots. A product absent from the map has no pins (its chains fail). Default: `SNP_ARK_PINS`.
+   */
+  readonly rootPins?: Partial<Record<SnpProduct, readonly SnpBytesLike[]>>;
+  /**
+   * The product line, for reports that do not name it (v2). Must agree with the report's CPUID
+   * and the certificates. Default: learned from the report or the signer certificate.
+   */
+  readonly product?: SnpProduct;
+  /**
+   * Require a CRL check (`snp.crl` becomes required; the CRL is fetched when the evidence has
+   * none). Default false: a CRL is checked only when supplied; without one `snp.crl` skips.
+   */
+  readonly requireCrl?: boolean;
+  /** Reject a CRL whose thisUpdate is older than this many milliseconds. Default: no limit. */
+  readonly maxCrlAge?: number;
+  /** Framing of report bytes (see `SnpParseOptions.framing`). Default `'none'`. */
+  readonly framing?: SnpReportFraming;
+}
+
+/** Every check `verifySnpReport` reports, in order. Ids are stable; new ones may be added. */
+export type SnpCheckId =
+  | 'snp.report.format'
+  | 'snp.product'
+  | 'snp.signer.kind'
+  | 'snp.collateral'
+  | 'snp.chain.ark'
+  | 'snp.chain.ask'
+  | 'snp.chain.asvk'
+  | 'snp.chain.vcek'
+  | 'snp.chain.vlek'
+  | 'snp.crl'
+  | 'snp.signature'
+  | 'snp.cert.product-name'
+  | 'snp.tcb.vcek-extensions'
+  | 'snp.cert.hwid'
+  | 'snp.cert.csp-id'
+  | 'snp.tcb.relations'
+  | 'snp.policy.debug'
+  | 'snp.policy.migrate-ma'
+  | 'snp.policy.smt'
+  | 'snp.policy.single-socket'
+  | 'snp.policy.cxl'
+  | 'snp.policy.mem-aes-256-xts'
+  | 'snp.policy.rapl-dis'
+  | 'snp.policy.ciphertext-hiding'
+  | 'snp.policy.page-swap-disable'
+  | 'snp.policy.abi'
+  | 'snp.policy.vmpl'
+  | 'snp.policy.guest-svn'
+  | 'snp.policy.report-data'
+  | 'snp.policy.host-data'
+  | 'snp.policy.measurement'
+  | 'snp.policy.image-id'
+  | 'snp.policy.family-id'
+  | 'snp.policy.report-id'
+  | 'snp.policy.report-id-ma'
+  | 'snp.policy.chip-id'
+  | 'snp.policy.minimum-tcb'
+  | 'snp.policy.minimum-launch-tcb'
+  | 'snp.policy.minimum-build'
+  | 'snp.policy.minimum-version'
+  | 'snp.policy.committed-tcb'
+  | 'snp.policy.platform-info'
+  | 'snp.policy.id-key'
+  | 'snp.policy.author-key'
+  | 'snp.policy.mitigation-vector';
+
+/** AMD extensions of a VCEK/VLEK certificate (OID arc 1.3.6.1.4.1.3704.1; spec note §7.1). */
+export interface SnpVcekExtensions {
+  /** structVersion (.1): 0 for Milan/Genoa, 1 for Turin VCEKs. */
+  readonly structVersion?: number;
+  /** productName1 (.2), e.g. `Milan-B0`, `Genoa`, `Turin`. */
+  readonly productName?: string;
+  /** The product line named by productName1 (stepping suffix removed), when recognised. */
+  readonly product?: SnpProduct;
+  readonly blSpl?: number;
+  readonly teeSpl?: number;
+  readonly snpSpl?: number;
+  readonly ucodeSpl?: number;
+  /** Turin only. */
+  readonly fmcSpl?: number;
+  /** hwID (.4): 64 bytes (8 on Turin); VCEK only. */
+  readonly hwid?: Uint8Array;
+  /** How hwID was encoded: raw bytes (KDS) or a nested DER OCTET STRING. */
+  readonly hwidEncoding?: 'raw' | 'octet-string';
+  /** cspId (.5): VLEK only, e.g. `CN=cc-us-east-2.amazonaws.com`. */
+  readonly cspId?: string;
+}
+
+/** Where each certificate used by a verification came from. */
+export type SnpCollateralSource = 'evidence' | 'cert-table' | 'fetcher';
+
+/** Certificates a verification used, with their origin. */
+export interface SnpCertificates {
+  readonly leaf?: X509Certificate;
+  readonly intermediate?: X509Certificate;
+  readonly ark?: X509Certificate;
+  readonly sources: {
+    readonly leaf?: SnpCollateralSource;
+    readonly intermediate?: SnpCollateralSource;
+    readonly ark?: SnpCollateralSource;
+    readonly crl?: SnpCollateralSource;
+  };
+}
+
+/** The result of `verifySnpReport`: the ledger plus the facts a caller acts on. */
+export interface SnpVerification extends Verification<SnpCheckId> {
+  /** The parsed report (absent when the bytes do not parse). */
+  readonly report?: SnpReport;
+  /** The product line the verification settled on. */
+  readonly product?: SnpProduct;
+  /** Signer named by KEY_INFO.SIGNING_KEY. */
+  readonly signer?: SnpSignerKind | 'none';
+  /** The report's TCBs decoded in the product's layout. */
+  readonly tcb?: SnpReportTcbs;
+  /** The KDS query for the signer certificate. */
+  readonly kds?: SnpKdsParams;
+  /** The signer certificate's AMD extensions, when a signer certificate was available. */
+  readonly signerExtensions?: SnpVcekExtensions;
+  /** The certificates used and where they came from. */
+  readonly certificates: SnpCertificates;
+}
