@@ -1,0 +1,1381 @@
+/**
+ * @module
+ * `verifyTdxQuote`: every step of Intel's DCAP quote verification, collected in one ledger —
+ * header, quote signature (attestation key), QE report signature (PCK key) and report-data
+ * binding, PCK chain to the pinned Intel SGX Root CA, Root CA and PCK CRLs, TCB info and QE
+ * identity (signature by the TCB Signing chain over the exact signed bytes, dates, FMSPC, PCE ID,
+ * QE identity), TCB level matching with the TDX module identity and status merging, then the
+ * caller's policy. Follows Intel's Quote Verification Library (DCAP 1.2x) and the Intel TDX DCAP
+ * Quoting Library API; see docs/tdx.md for the order and the meaning of each status.
+ */
+import { AttestError } from '../core/errors.js';
+import { assertBytes, isAllZero, concatBytes } from '../core/bytes.js';
+import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
+import { digest, ecKeyFromPoint, verifySignature } from '../core/crypto.js';
+import { equalBytes, fromHex, toHex, utf8Decode } from '../core/encoding.js';
+import {
+  checkCrl,
+  parseCertificates,
+  parseCrl,
+  spkiSha256,
+  validityAt,
+  verifyChain,
+  verifySignedBy,
+  type X509Certificate,
+  type X509Crl,
+} from '../core/x509.js';
+import type { AttestCache } from '../core/cache.js';
+import { parseTdxQuote } from './parse.js';
+import { parseQeIdentity, parseTcbInfo } from './collateral.js';
+import { parsePckExtensions } from './pck.js';
+import { INTEL_CN, INTEL_QE_VENDOR_ID, TEE_TYPE_SGX, TEE_TYPE_TDX } from './layout.js';
+import { DEFAULT_TDX_ROOT_PINS } from './roots.js';
+import {
+  bytesMemo,
+  contentMemo,
+  derivedMemo,
+  windowMemo,
+  type MemoEntry,
+  type Windowed,
+} from './memo.js';
+import {
+  convergeStatus,
+  isRelaunchAdvised,
+  matchPlatformTcb,
+  matchQeTcb,
+  matchTdxModule,
+  type IsvSvnMatch,
+  type TdxModuleMatch,
+} from './tcb.js';
+import { applyTdxPolicy, assertTdxPolicy } from './policy.js';
+import type {
+  BytesLike,
+  PckCa,
+  PckExtensions,
+  QeIdentity,
+  TcbInfo,
+  TdReportBody,
+  TdxCheckId,
+  TdxCollateral,
+  TdxEvidence,
+  TdxPolicy,
+  TdxQuote,
+  TdxTcbEvaluation,
+  TdxTcbStatus,
+  TdxVerification,
+  TdxVerifyOptions,
+  TeeKind,
+} from './types.js';
+
+const CHECKS: readonly CheckSpec<TdxCheckId>[] = [
+  { id: 'tdx.quote.parse', required: true },
+  { id: 'tdx.quote.header', required: true },
+  { id: 'tdx.quote.signature', required: true },
+  { id: 'tdx.chain.pck', required: true },
+  { id: 'tdx.pck.extensions', required: true },
+  { id: 'tdx.qe.report-signature', required: true },
+  { id: 'tdx.qe.report-data', required: true },
+  { id: 'tdx.crl.root' },
+  { id: 'tdx.crl.pck' },
+  { id: 'tdx.tcb-info.signature' },
+  { id: 'tdx.tcb-info.validity' },
+  { id: 'tdx.tcb-info.match' },
+  { id: 'tdx.qe-identity.signature' },
+  { id: 'tdx.qe-identity.validity' },
+  { id: 'tdx.qe.identity' },
+  { id: 'tdx.qe.tcb' },
+  { id: 'tdx.tcb.module' },
+  { id: 'tdx.tcb.status' },
+  { id: 'tdx.policy.debug' },
+  { id: 'tdx.policy.sept-ve-disable' },
+  { id: 'tdx.policy.migratable' },
+  { id: 'tdx.policy.td-attributes' },
+  { id: 'tdx.policy.xfam' },
+  { id: 'tdx.policy.mr-td' },
+  { id: 'tdx.policy.rtmr0' },
+  { id: 'tdx.policy.rtmr1' },
+  { id: 'tdx.policy.rtmr2' },
+  { id: 'tdx.policy.rtmr3' },
+  { id: 'tdx.policy.mr-seam' },
+  { id: 'tdx.policy.mr-signer-seam' },
+  { id: 'tdx.policy.seam-attributes' },
+  { id: 'tdx.policy.mr-config-id' },
+  { id: 'tdx.policy.mr-owner' },
+  { id: 'tdx.policy.mr-owner-config' },
+  { id: 'tdx.policy.report-data' },
+  { id: 'tdx.policy.tee-tcb-svn' },
+  { id: 'tdx.policy.qe-svn' },
+  { id: 'tdx.policy.pce-svn' },
+  { id: 'tdx.policy.mr-service-td' },
+  { id: 'tdx.policy.tcb-evaluation-number' },
+  { id: 'tdx.policy.mr-enclave' },
+  { id: 'tdx.policy.mr-signer' },
+  { id: 'tdx.policy.isv-prod-id' },
+  { id: 'tdx.policy.isv-svn' },
+];
+
+/**
+ * Every check id {@link verifyTdxQuote} reports, in report order. Exported from `attestkit/tdx`.
+ *
+ * @example
+ * ```ts
+ * TDX_CHECK_IDS.includes('tdx.tcb.status') // true
+ * ```
+ */
+export const TDX_CHECK_IDS: readonly TdxCheckId[] = /* @__PURE__ */ CHECKS.map((c) => c.id);
+
+const COLLATERAL_CHECKS: readonly TdxCheckId[] = [
+  'tdx.crl.root',
+  'tdx.crl.pck',
+  'tdx.tcb-info.signature',
+  'tdx.tcb-info.validity',
+  'tdx.tcb-info.match',
+  'tdx.qe-identity.signature',
+  'tdx.qe-identity.validity',
+  'tdx.qe.identity',
+  'tdx.qe.tcb',
+  'tdx.tcb.status',
+];
+
+const DEFAULT_ACCEPTED: readonly TdxTcbStatus[] = ['UpToDate'];
+const ALL_STATUSES: ReadonlySet<string> = /* @__PURE__ */ new Set<TdxTcbStatus>([
+  'UpToDate',
+  'SWHardeningNeeded',
+  'ConfigurationNeeded',
+  'ConfigurationAndSWHardeningNeeded',
+  'OutOfDate',
+  'OutOfDateConfigurationNeeded',
+  'Revoked',
+  'NoMatchingTcbLevel',
+]);
+
+const cnOf = (c: X509Certificate): string | undefined =>
+  c.subject.attributes.find((a) => a.type === 'CN')?.value;
+const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const causeDetail = (e: unknown): { cause: unknown } => ({
+  cause:
+    e instanceof AttestError ? { code: e.code, offset: e.offset, message: e.message } : describe(e),
+});
+
+// ---------------------------------------------------------------------------------------------
+// PCK chain (from the quote) and collateral issuer chains
+
+interface PckChain {
+  readonly leaf: X509Certificate;
+  readonly intermediate: X509Certificate;
+  readonly root: X509Certificate;
+  readonly ca: PckCa;
+  /** SHA-256 of each certificate's DER: identifies the exact issuer in derived cache keys. */
+  readonly ids: { readonly root: string; readonly intermediate: string };
+  readonly pck?: PckExtensions;
+  readonly pckError?: unknown;
+}
+
+function pemText(data: Uint8Array): string {
+  // Intel's QE NUL-terminates the PEM text and counts the NUL in the size.
+  let end = data.length;
+  while (end > 0 && data[end - 1] === 0) end--;
+  return utf8Decode(data.subarray(0, end));
+}
+
+function parsePckChain(data: Uint8Array): PckChain {
+  const certs = parseCertificates(pemText(data));
+  if (certs.length !== 3) {
+    throw new AttestError('ERR_BAD_CERTIFICATE', {
+      field: 'PCK_CERT_CHAIN',
+      message: `the PCK chain must hold 3 certificates (leaf, PCK CA, root), found ${certs.length}`,
+    });
+  }
+  const selfIssued = (c: X509Certificate): boolean => equalBytes(c.issuer.raw, c.subject.raw);
+  const root = certs.find(selfIssued);
+  const issues = (a: X509Certificate, b: X509Certificate): boolean =>
+    equalBytes(b.issuer.raw, a.subject.raw);
+  const leaf = certs.find((c) => c !== root && !certs.some((o) => o !== c && issues(c, o)));
+  const intermediate = certs.find((c) => c !== root && c !== leaf);
+  if (root === undefined || leaf === undefined || intermediate === undefined) {
+    throw new AttestError('ERR_BAD_CERTIFICATE', {
+      field: 'PCK_CERT_CHAIN',
+      message: 'cannot order the PCK chain into leaf → PCK CA → self-signed root',
+    });
+  }
+  let pck: PckExtensions | undefined;
+  let pckError: unknown;
+  try {
+    pck = parsePckExtensions(leaf);
+  } catch (e) {
+    pckError = e;
+  }
+  return {
+    leaf,
+    intermediate,
+    root,
+    ca: cnOf(intermediate) === INTEL_CN.PCK_PROCESSOR_CA ? 'processor' : 'platform',
+    ids: {
+      root: toHex(digest('sha256', root.raw)),
+      intermediate: toHex(digest('sha256', intermediate.raw)),
+    },
+    ...(pck !== undefined ? { pck } : {}),
+    ...(pckError !== undefined ? { pckError } : {}),
+  };
+}
+
+interface SigningChain {
+  readonly signer: X509Certificate;
+  readonly root?: X509Certificate;
+  readonly signerId: string;
+  /** SHA-256 of the root's DER, when the issuer chain holds the root. */
+  readonly rootId?: string;
+}
+
+/** Decodes an issuer-chain header value: PEM, or the percent-encoded PEM PCS sends. */
+function issuerChainText(text: string): string {
+  if (/-----BEGIN [A-Z]/.test(text)) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch (cause) {
+    throw new AttestError('ERR_BAD_ENCODING', {
+      message: 'issuer chain is neither PEM nor percent-encoded PEM',
+      cause,
+    });
+  }
+}
+
+function parseSigningChain(text: string): SigningChain {
+  const certs = parseCertificates(issuerChainText(text));
+  const root = certs.find((c) => equalBytes(c.issuer.raw, c.subject.raw));
+  const signers = certs.filter((c) => c !== root);
+  if (signers.length !== 1) {
+    throw new AttestError('ERR_BAD_CERTIFICATE', {
+      field: 'ISSUER_CHAIN',
+      message: `the issuer chain must hold one signing certificate and the root, found ${certs.length} certificates`,
+    });
+  }
+  const signer = signers[0]!;
+  return {
+    signer,
+    ...(root !== undefined ? { root, rootId: toHex(digest('sha256', root.raw)) } : {}),
+    signerId: toHex(digest('sha256', signer.raw)),
+  };
+}
+
+interface LinkVerdict {
+  readonly ok: boolean;
+  readonly message: string;
+  readonly problems: readonly string[];
+}
+
+async function verifyPckChain(
+  entry: MemoEntry<PckChain>,
+  pins: readonly Uint8Array[],
+  pinsKey: string,
+  now: Date,
+  cache: AttestCache | undefined,
+): Promise<LinkVerdict & { readonly detail?: unknown }> {
+  const c = entry.value;
+  return windowMemo(entry, `chain:${pinsKey}`, now, async () => {
+    const r = await verifyChain({
+      root: c.root,
+      intermediate: c.intermediate,
+      leaf: c.leaf,
+      rootPins: pins,
+      now,
+      ...(cache !== undefined ? { cache } : {}),
+    });
+    const problems = [
+      ...r.root.problems.map((p) => `root: ${p}`),
+      ...r.intermediate.problems.map((p) => `PCK CA: ${p}`),
+      ...r.leaf.problems.map((p) => `PCK leaf: ${p}`),
+    ];
+    if (cnOf(c.leaf) !== INTEL_CN.PCK_LEAF)
+      problems.push(`PCK leaf CN is "${cnOf(c.leaf) ?? ''}", expected "${INTEL_CN.PCK_LEAF}"`);
+    const caCn = cnOf(c.intermediate);
+    if (caCn !== INTEL_CN.PCK_PLATFORM_CA && caCn !== INTEL_CN.PCK_PROCESSOR_CA) {
+      problems.push(
+        `PCK CA CN is "${caCn ?? ''}", expected "${INTEL_CN.PCK_PLATFORM_CA}" or "${INTEL_CN.PCK_PROCESSOR_CA}"`,
+      );
+    }
+    const ok = problems.length === 0;
+    const detail = {
+      leaf: {
+        subject: c.leaf.subject.text,
+        serial: c.leaf.serialHex,
+        notAfter: c.leaf.notAfter.toISOString(),
+      },
+      intermediate: { subject: c.intermediate.subject.text, serial: c.intermediate.serialHex },
+      root: { subject: c.root.subject.text, spkiSha256: toHex(spkiSha256(c.root)) },
+      ...(ok ? {} : { problems }),
+    };
+    const result = {
+      ok,
+      message: ok ? `PCK leaf → ${caCn ?? 'PCK CA'} → pinned root verified` : problems.join('; '),
+      problems,
+      detail,
+    };
+    const certs = [c.leaf, c.intermediate, c.root];
+    const window: [number, number] = [
+      Math.max(...certs.map((x) => x.notBefore.getTime())),
+      Math.min(...certs.map((x) => x.notAfter.getTime())),
+    ];
+    return ok ? { result, window } : { result };
+  });
+}
+
+async function verifySigningChain(
+  entry: MemoEntry<SigningChain>,
+  fallback: { readonly root: X509Certificate; readonly id: string } | undefined,
+  pins: readonly Uint8Array[],
+  pinsKey: string,
+  now: Date,
+  cache: AttestCache | undefined,
+): Promise<LinkVerdict> {
+  const { signer } = entry.value;
+  const root = entry.value.root ?? fallback?.root;
+  const rootId = entry.value.rootId ?? fallback?.id ?? 'none';
+  return windowMemo(
+    entry,
+    `chain:${pinsKey}:${rootId}`,
+    now,
+    async (): Promise<Windowed<LinkVerdict>> => {
+      const problems: string[] = [];
+      if (root === undefined) {
+        problems.push('no root certificate in the issuer chain or the PCK chain');
+        return { result: { ok: false, message: problems.join('; '), problems } };
+      }
+      const pin = spkiSha256(root);
+      if (!pins.some((p) => equalBytes(p, pin)))
+        problems.push(`root key ${toHex(pin)} is not pinned`);
+      const check = async (
+        cert: X509Certificate,
+        issuer: X509Certificate,
+        what: string,
+      ): Promise<void> => {
+        if (!equalBytes(cert.issuer.raw, issuer.subject.raw))
+          problems.push(`${what}: issuer "${cert.issuer.text}" is not "${issuer.subject.text}"`);
+        try {
+          if (!(await verifySignedBy(cert, issuer, cache)))
+            problems.push(`${what}: signature does not verify with the root key`);
+        } catch (e) {
+          problems.push(`${what}: signature could not be checked: ${describe(e)}`);
+        }
+        const v = validityAt(cert, now);
+        if (v !== 'valid') {
+          problems.push(
+            `${what}: ${v} at ${now.toISOString()} (valid ${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`,
+          );
+        }
+      };
+      await check(root, root, 'root');
+      await check(signer, root, 'TCB Signing certificate');
+      if (cnOf(signer) !== INTEL_CN.TCB_SIGNING)
+        problems.push(`signer CN is "${cnOf(signer) ?? ''}", expected "${INTEL_CN.TCB_SIGNING}"`);
+      if (signer.keyUsage !== undefined && !signer.keyUsage.digitalSignature)
+        problems.push('TCB Signing certificate keyUsage lacks digitalSignature');
+      if (signer.publicKey.kind !== 'ec' || signer.publicKey.curve !== 'P-256')
+        problems.push('TCB Signing key is not P-256');
+      const ok = problems.length === 0;
+      const result = {
+        ok,
+        message: ok ? 'TCB Signing certificate chains to the pinned root' : problems.join('; '),
+        problems,
+      };
+      if (!ok) return { result };
+      return {
+        result,
+        window: [
+          Math.max(signer.notBefore.getTime(), root.notBefore.getTime()),
+          Math.min(signer.notAfter.getTime(), root.notAfter.getTime()),
+        ],
+      };
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// CRLs
+
+function crlFromInput(input: Uint8Array | string): X509Crl {
+  if (typeof input === 'string') {
+    const t = input.trim();
+    if (/^[0-9a-fA-F]+$/.test(t)) return parseCrl(fromHex(t));
+    return parseCrl(t);
+  }
+  return parseCrl(input);
+}
+
+async function checkCrlWindowed(
+  entry: MemoEntry<X509Crl>,
+  issuer: X509Certificate,
+  issuerId: string,
+  serials: readonly string[],
+  now: Date,
+  maxAgeMs: number | undefined,
+  cache: AttestCache | undefined,
+): Promise<{ ok: boolean; problems: readonly string[]; revokedSerials: readonly string[] }> {
+  const crl = entry.value;
+  return windowMemo(
+    entry,
+    `check:${issuerId}:${serials.join(',')}:${maxAgeMs ?? ''}`,
+    now,
+    async () => {
+      const r = await checkCrl(crl, issuer, serials, {
+        now,
+        ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+        ...(cache !== undefined ? { cache } : {}),
+      });
+      if (!r.ok) return { result: r };
+      const from = crl.thisUpdate.getTime();
+      const to = Math.min(
+        crl.nextUpdate?.getTime() ?? Infinity,
+        maxAgeMs !== undefined ? from + maxAgeMs : Infinity,
+      );
+      return { result: r, window: [from, to] };
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+function toPin(p: BytesLike): Uint8Array {
+  if (p instanceof Uint8Array) {
+    if (p.length !== 32) throw new TypeError('rootPins entries must be 32-byte SHA-256 values');
+    return p;
+  }
+  if (typeof p === 'string' && /^[0-9a-fA-F]{64}$/.test(p)) return fromHex(p);
+  throw new TypeError('rootPins entries must be 32 bytes or 64 hex digits');
+}
+
+function assertOptions(options: unknown): asserts options is TdxVerifyOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError('options must be an object');
+  }
+  const o = options as TdxVerifyOptions;
+  if (o.now !== undefined && (!(o.now instanceof Date) || Number.isNaN(o.now.getTime()))) {
+    throw new TypeError('options.now must be a valid Date');
+  }
+  if (o.acceptedTcbStatuses !== undefined) {
+    if (
+      !Array.isArray(o.acceptedTcbStatuses) ||
+      (o.acceptedTcbStatuses as readonly unknown[]).some(
+        (s) => typeof s !== 'string' || !ALL_STATUSES.has(s),
+      )
+    ) {
+      throw new TypeError('options.acceptedTcbStatuses must list TCB statuses');
+    }
+  }
+  if (o.rootPins !== undefined && !Array.isArray(o.rootPins))
+    throw new TypeError('options.rootPins must be an array');
+  if (
+    o.maxCollateralAgeMs !== undefined &&
+    !(typeof o.maxCollateralAgeMs === 'number' && o.maxCollateralAgeMs >= 0)
+  ) {
+    throw new TypeError('options.maxCollateralAgeMs must be a non-negative number');
+  }
+  if (o.fetcher !== undefined && (typeof o.fetcher !== 'object' || o.fetcher === null)) {
+    throw new TypeError('options.fetcher must be an object of async methods');
+  }
+  if (
+    o.cache !== undefined &&
+    (typeof o.cache !== 'object' || o.cache === null || typeof o.cache.get !== 'function')
+  ) {
+    throw new TypeError('options.cache must be an AttestCache');
+  }
+  if (o.policy !== undefined) assertTdxPolicy(o.policy);
+}
+
+function assertCollateral(c: unknown): asserts c is Partial<TdxCollateral> {
+  if (typeof c !== 'object' || c === null || Array.isArray(c))
+    throw new TypeError('evidence.collateral must be an object');
+  const o = c as Record<string, unknown>;
+  for (const k of ['tcbInfo', 'qeIdentity', 'pckCrl', 'rootCaCrl']) {
+    const v = o[k];
+    if (v !== undefined && typeof v !== 'string' && !(v instanceof Uint8Array)) {
+      throw new TypeError(`collateral.${k} must be a string or Uint8Array`);
+    }
+    if (v instanceof Uint8Array) assertBytes(v, `collateral.${k}`);
+  }
+  for (const k of ['tcbInfoIssuerChain', 'qeIdentityIssuerChain', 'pckCrlIssuerChain']) {
+    if (o[k] !== undefined && typeof o[k] !== 'string')
+      throw new TypeError(`collateral.${k} must be a string`);
+  }
+}
+
+const COLLATERAL_KEYS: readonly (keyof TdxCollateral)[] = [
+  'tcbInfo',
+  'tcbInfoIssuerChain',
+  'qeIdentity',
+  'qeIdentityIssuerChain',
+  'pckCrl',
+  'pckCrlIssuerChain',
+  'rootCaCrl',
+];
+
+/** Collateral after fetching: each item present, or the reason it is not. */
+interface CollateralSet {
+  readonly items: Partial<Record<keyof TdxCollateral, Uint8Array | string>>;
+  readonly errors: Partial<Record<'tcbInfo' | 'qeIdentity' | 'pckCrl' | 'rootCaCrl', unknown>>;
+}
+
+async function gatherCollateral(
+  given: Partial<TdxCollateral> | undefined,
+  fetcher: TdxVerifyOptions['fetcher'],
+  fmspc: string | undefined,
+  tee: TeeKind,
+  ca: PckCa | undefined,
+): Promise<CollateralSet> {
+  const items: Record<string, Uint8Array | string> = {};
+  const errors: CollateralSet['errors'] = {};
+  if (given !== undefined)
+    for (const [k, v] of Object.entries(given)) if (v !== undefined) items[k] = v;
+  if (fetcher === undefined) return { items, errors };
+  const jobs: Promise<void>[] = [];
+  const run = <T extends object>(
+    name: keyof CollateralSet['errors'],
+    call: () => Promise<T>,
+  ): void => {
+    jobs.push(
+      Promise.resolve()
+        .then(call)
+        .then(
+          (r) => {
+            const main = (r as Record<string, unknown>)[name];
+            if (
+              typeof r !== 'object' ||
+              r === null ||
+              !(typeof main === 'string' || main instanceof Uint8Array)
+            ) {
+              errors[name] = new Error(
+                `fetcher.${name} returned no ${name} (string or Uint8Array)`,
+              );
+              return;
+            }
+            for (const k of COLLATERAL_KEYS) {
+              const v = (r as Record<string, unknown>)[k];
+              if (typeof v === 'string' || v instanceof Uint8Array) items[k] = v;
+            }
+          },
+          (e: unknown) => {
+            errors[name] = e;
+          },
+        ),
+    );
+  };
+  if (items.tcbInfo === undefined && fmspc !== undefined)
+    run('tcbInfo', () => fetcher.tcbInfo(fmspc, tee));
+  if (items.qeIdentity === undefined) run('qeIdentity', () => fetcher.qeIdentity(tee));
+  if (items.pckCrl === undefined && ca !== undefined) run('pckCrl', () => fetcher.pckCrl(ca));
+  if (items.rootCaCrl === undefined) {
+    run('rootCaCrl', async () => ({ rootCaCrl: await fetcher.rootCaCrl() }));
+  }
+  await Promise.all(jobs);
+  return { items, errors };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Verifies an Intel DCAP quote (TDX v4/v5, SGX v3) with its collateral and returns one ledger of
+ * `tdx.*` checks plus the TCB status, advisory ids, TCB date and the earliest collateral expiry.
+ * Never throws for bad evidence: a malformed quote fails `tdx.quote.parse`, a failing fetcher
+ * fails the check that needed it. Without collateral (and no fetcher) the collateral checks are
+ * `skip` and `ok` is false unless `requireCollateral: false` asks for signature-only verification.
+ * Exported from `attestkit/tdx`. Spec: Intel TDX DCAP Quoting Library API; Intel QVL.
+ *
+ * @param evidence - the quote bytes, or `{ quote, collateral }` (collateral exactly as PCS serves it).
+ * @param options - `now`, `fetcher`, `policy`, `cache`, `acceptedTcbStatuses` (default
+ *   `['UpToDate']`), `requireCollateral` (default true), `rootPins`, `maxCollateralAgeMs`.
+ * @returns `{ ok, checks, quote, pck, tcbStatus, advisoryIds, tcbDate, collateralExpiry, … }`.
+ * @throws {TypeError} for wrong argument types (never for bad evidence).
+ * @example
+ * ```ts
+ * import { verifyTdxQuote } from 'attestkit/tdx';
+ * const r = await verifyTdxQuote({ quote, collateral }, { policy: { mrTd: expectedMrTd } });
+ * if (!r.ok) for (const c of r.checks) if (c.status === 'fail') console.log(c.id, c.message);
+ * console.log(r.tcbStatus, r.advisoryIds);
+ * ```
+ */
+export async function verifyTdxQuote(
+  evidence: Uint8Array | TdxEvidence,
+  options: TdxVerifyOptions = {},
+): Promise<TdxVerification> {
+  assertOptions(options);
+  let input: Uint8Array | TdxQuote;
+  let given: Partial<TdxCollateral> | undefined;
+  if (evidence instanceof Uint8Array) {
+    assertBytes(evidence, 'evidence');
+    input = evidence;
+  } else if (
+    typeof evidence === 'object' &&
+    evidence !== null &&
+    !Array.isArray(evidence) &&
+    'quote' in evidence
+  ) {
+    const q = evidence.quote;
+    if (q instanceof Uint8Array) assertBytes(q, 'evidence.quote');
+    else if (typeof q !== 'object' || q === null || !(q.raw instanceof Uint8Array)) {
+      throw new TypeError('evidence.quote must be a Uint8Array or a parsed TdxQuote');
+    }
+    input = q;
+    if (evidence.collateral !== undefined) {
+      assertCollateral(evidence.collateral);
+      given = evidence.collateral;
+    }
+  } else {
+    throw new TypeError('evidence must be a Uint8Array or { quote, collateral? }');
+  }
+
+  const now = options.now ?? new Date();
+  const cache = options.cache;
+  const policy: TdxPolicy = options.policy ?? {};
+  const requireCollateral = options.requireCollateral !== false;
+  const accepted = options.acceptedTcbStatuses ?? DEFAULT_ACCEPTED;
+  const maxAge = options.maxCollateralAgeMs;
+  const pins = (options.rootPins ?? DEFAULT_TDX_ROOT_PINS).map(toPin);
+  const pinsKey = pins.map(toHex).join(',');
+  const L: Ledger<TdxCheckId> = createLedger(CHECKS);
+  if (requireCollateral) for (const id of COLLATERAL_CHECKS) L.require(id);
+
+  // -- parse ----------------------------------------------------------------------------------
+  let quote: TdxQuote;
+  try {
+    // A parsed quote is re-parsed from its raw bytes, so nothing is trusted from the object.
+    quote = parseTdxQuote(input instanceof Uint8Array ? input : input.raw, {
+      allowTrailingData: options.allowTrailingData !== false,
+    });
+    L.pass(
+      'tdx.quote.parse',
+      `v${quote.header.version} ${quote.body.kind === 'sgx' ? 'SGX' : 'TDX'} quote, ${quote.raw.length} bytes${quote.trailingBytes > 0 ? ` (+${quote.trailingBytes} trailing bytes ignored)` : ''}`,
+    );
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    L.fail('tdx.quote.parse', `the quote does not parse: ${e.message}`, causeDetail(e));
+    for (const c of CHECKS)
+      if (c.id !== 'tdx.quote.parse') L.skip(c.id, 'depends on tdx.quote.parse, which failed');
+    return { ...L.finish(), advisoryIds: [] };
+  }
+  const isTd = quote.body.kind !== 'sgx';
+  const td = isTd ? (quote.body as TdReportBody) : undefined;
+  const tee: TeeKind = isTd ? 'tdx' : 'sgx';
+  if (isTd && requireCollateral) L.require('tdx.tcb.module');
+
+  // -- header ---------------------------------------------------------------------------------
+  {
+    const h = quote.header;
+    const problems: string[] = [];
+    if (h.attestationKeyType !== 2)
+      problems.push(`attestation key type ${h.attestationKeyType}, expected 2 (ECDSA P-256)`);
+    if (h.teeType !== (isTd ? TEE_TYPE_TDX : TEE_TYPE_SGX))
+      problems.push(`TEE type 0x${h.teeType.toString(16)} does not fit a ${quote.body.kind} body`);
+    if (!equalBytes(h.qeVendorId, INTEL_QE_VENDOR_ID))
+      problems.push(
+        `QE vendor id ${toHex(h.qeVendorId)} is not Intel's ${toHex(INTEL_QE_VENDOR_ID)}`,
+      );
+    L.result(
+      'tdx.quote.header',
+      problems.length === 0,
+      problems.length === 0
+        ? `version ${h.version}, ECDSA P-256, TEE type 0x${h.teeType.toString(16)}, Intel QE`
+        : problems.join('; '),
+      {
+        version: h.version,
+        attestationKeyType: h.attestationKeyType,
+        teeType: h.teeType,
+        qeVendorId: toHex(h.qeVendorId),
+      },
+    );
+  }
+
+  // -- PCK chain ------------------------------------------------------------------------------
+  let chainEntry: MemoEntry<PckChain> | undefined;
+  try {
+    chainEntry = contentMemo(cache, 'pck-chain', quote.certificationData.pckCertChain.data, () =>
+      parsePckChain(quote.certificationData.pckCertChain.data),
+    );
+  } catch (e) {
+    L.fail(
+      'tdx.chain.pck',
+      `the PCK certificate chain cannot be read: ${describe(e)}`,
+      causeDetail(e),
+    );
+  }
+  const chain = chainEntry?.value;
+  const expiries: number[] = [];
+  const sigJobs: Promise<void>[] = [];
+
+  // Quote signature and QE report signature run concurrently with the chain checks.
+  sigJobs.push(
+    (async () => {
+      try {
+        const key = ecKeyFromPoint('P-256', concatBytes(new Uint8Array([4]), quote.attestationKey));
+        const ok = await verifySignature({
+          key,
+          scheme: 'ecdsa',
+          hash: 'sha256',
+          data: quote.signedRegion,
+          signature: quote.signature,
+          ...(cache !== undefined ? { cache } : {}),
+        });
+        L.result(
+          'tdx.quote.signature',
+          ok,
+          ok
+            ? `attestation key signature over bytes [0, ${quote.signedRegion.length}) verified`
+            : 'the quote signature does not verify with the attestation key',
+        );
+      } catch (e) {
+        L.fail(
+          'tdx.quote.signature',
+          `the quote signature cannot be checked: ${describe(e)}`,
+          causeDetail(e),
+        );
+      }
+    })(),
+  );
+  const cd = quote.certificationData;
+  if (chainEntry !== undefined && chain !== undefined) {
+    const entry = chainEntry;
+    sigJobs.push(
+      (async () => {
+        try {
+          const ok = await bytesMemo(
+            entry,
+            'qe-report',
+            [cd.qeReportRaw, cd.qeReportSignature],
+            () =>
+              verifySignature({
+                key: chain.leaf.publicKey,
+                scheme: 'ecdsa',
+                hash: 'sha256',
+                data: cd.qeReportRaw,
+                signature: cd.qeReportSignature,
+                ...(cache !== undefined ? { cache } : {}),
+              }),
+          );
+          L.result(
+            'tdx.qe.report-signature',
+            ok,
+            ok
+              ? 'QE report signed by the PCK leaf key'
+              : 'the QE report signature does not verify with the PCK leaf key',
+          );
+        } catch (e) {
+          L.fail(
+            'tdx.qe.report-signature',
+            `the QE report signature cannot be checked: ${describe(e)}`,
+            causeDetail(e),
+          );
+        }
+      })(),
+    );
+  } else {
+    L.skip('tdx.qe.report-signature', 'no PCK leaf certificate (tdx.chain.pck failed)');
+  }
+
+  // QE report data binding: REPORTDATA[0:32] = SHA-256(attestation key ‖ QE auth data), rest zero.
+  {
+    const expected = digest('sha256', concatBytes(quote.attestationKey, cd.qeAuthData));
+    const rd = cd.qeReport.reportData;
+    const first = equalBytes(rd.subarray(0, 32), expected);
+    const rest = isAllZero(rd.subarray(32));
+    L.result(
+      'tdx.qe.report-data',
+      first && rest,
+      first && rest
+        ? 'QE REPORTDATA binds the attestation key and QE authentication data'
+        : !first
+          ? 'QE REPORTDATA[0:32] is not SHA-256(attestation key ‖ QE auth data)'
+          : 'QE REPORTDATA[32:64] is not zero',
+      { expected: toHex(expected) + '00'.repeat(32), actual: toHex(rd) },
+    );
+  }
+
+  if (chain !== undefined && chainEntry !== undefined) {
+    const v = await verifyPckChain(chainEntry, pins, pinsKey, now, cache);
+    L.result('tdx.chain.pck', v.ok, v.message, v.detail);
+    expiries.push(
+      chain.leaf.notAfter.getTime(),
+      chain.intermediate.notAfter.getTime(),
+      chain.root.notAfter.getTime(),
+    );
+    if (chain.pck !== undefined) {
+      L.pass(
+        'tdx.pck.extensions',
+        `FMSPC ${toHex(chain.pck.fmspc)}, PCE ID ${toHex(chain.pck.pceId)}, PCESVN ${chain.pck.pceSvn}`,
+        {
+          fmspc: toHex(chain.pck.fmspc),
+          pceId: toHex(chain.pck.pceId),
+          sgxTcbComponents: chain.pck.sgxTcbComponents,
+          pceSvn: chain.pck.pceSvn,
+        },
+      );
+    } else
+      L.fail(
+        'tdx.pck.extensions',
+        `the PCK certificate's SGX extension cannot be read: ${describe(chain.pckError)}`,
+        causeDetail(chain.pckError),
+      );
+  } else {
+    L.skip('tdx.pck.extensions', 'depends on tdx.chain.pck, which failed');
+  }
+  const pck = chain?.pck;
+
+  // -- collateral -----------------------------------------------------------------------------
+  const fmspcHex = pck !== undefined ? toHex(pck.fmspc) : undefined;
+  const col = await gatherCollateral(given, options.fetcher, fmspcHex, tee, chain?.ca);
+  const noCollateral = (what: string): string =>
+    `no ${what} supplied (evidence.collateral or options.fetcher)${requireCollateral ? '' : '; requireCollateral is false'}`;
+  const fetchFailure = (id: TdxCheckId, what: string, e: unknown): void =>
+    L.fail(id, `fetching the ${what} failed: ${describe(e)}`, causeDetail(e));
+
+  // Issuer chains of the TCB info and QE identity (normally the same TCB Signing certificate).
+  const signingChain = async (
+    text: string | Uint8Array | undefined,
+  ): Promise<{ entry?: MemoEntry<SigningChain>; verdict?: LinkVerdict; error?: unknown }> => {
+    if (text === undefined) return { error: 'no issuer chain supplied' };
+    try {
+      const t = typeof text === 'string' ? text : utf8Decode(text);
+      const entry = contentMemo(cache, 'signing-chain', t, () => parseSigningChain(t));
+      const verdict = await verifySigningChain(
+        entry,
+        chain !== undefined ? { root: chain.root, id: chain.ids.root } : undefined,
+        pins,
+        pinsKey,
+        now,
+        cache,
+      );
+      return { entry, verdict };
+    } catch (e) {
+      return { error: e };
+    }
+  };
+
+  // TCB info / QE identity: parse, chain, signature.
+  const signedDoc = async <D extends TcbInfo | QeIdentity>(
+    id: 'tdx.tcb-info.signature' | 'tdx.qe-identity.signature',
+    what: string,
+    doc: Uint8Array | string | undefined,
+    issuer: Uint8Array | string | undefined,
+    fetchError: unknown,
+    parse: (x: Uint8Array | string) => D,
+  ): Promise<D | undefined> => {
+    if (doc === undefined) {
+      if (fetchError !== undefined) fetchFailure(id, what, fetchError);
+      else L.skip(id, noCollateral(what));
+      return undefined;
+    }
+    let entry: MemoEntry<D>;
+    try {
+      entry = contentMemo(cache, id, doc, () => parse(doc));
+    } catch (e) {
+      L.fail(id, `the ${what} does not parse: ${describe(e)}`, causeDetail(e));
+      return undefined;
+    }
+    const sc = await signingChain(issuer);
+    if (sc.verdict === undefined || sc.entry === undefined) {
+      L.fail(
+        id,
+        `the ${what} issuer chain cannot be read: ${describe(sc.error)}`,
+        causeDetail(sc.error),
+      );
+      return entry.value;
+    }
+    const signer = sc.entry.value.signer;
+    expiries.push(signer.notAfter.getTime());
+    if (!sc.verdict.ok) {
+      L.fail(id, `the ${what} issuer chain is not trusted: ${sc.verdict.message}`, {
+        problems: sc.verdict.problems,
+      });
+      return entry.value;
+    }
+    const d = entry.value;
+    try {
+      const ok = await derivedMemo(entry, `sig:${sc.entry.value.signerId}`, () =>
+        verifySignature({
+          key: signer.publicKey,
+          scheme: 'ecdsa',
+          hash: 'sha256',
+          data: d.signedBytes,
+          signature: d.signature,
+          ...(cache !== undefined ? { cache } : {}),
+        }),
+      );
+      L.result(
+        id,
+        ok,
+        ok
+          ? `${what} signed by ${signer.subject.text} over its exact ${d.signedBytes.length} signed bytes`
+          : `the ${what} signature does not verify over the exact signed bytes`,
+        {
+          signedRange: d.signedRange,
+          signer: { subject: signer.subject.text, serial: signer.serialHex },
+        },
+      );
+    } catch (e) {
+      L.fail(id, `the ${what} signature cannot be checked: ${describe(e)}`, causeDetail(e));
+    }
+    return d;
+  };
+
+  const [tcbInfo, qeIdentity] = await Promise.all([
+    signedDoc(
+      'tdx.tcb-info.signature',
+      'TCB info',
+      col.items.tcbInfo,
+      col.items.tcbInfoIssuerChain,
+      col.errors.tcbInfo,
+      parseTcbInfo,
+    ),
+    signedDoc(
+      'tdx.qe-identity.signature',
+      'QE identity',
+      col.items.qeIdentity,
+      col.items.qeIdentityIssuerChain,
+      col.errors.qeIdentity,
+      parseQeIdentity,
+    ),
+    ...sigJobs,
+  ]);
+  const tcbInfoOk = L.passed('tdx.tcb-info.signature');
+  const qeIdOk = L.passed('tdx.qe-identity.signature');
+
+  const dates = (
+    id: 'tdx.tcb-info.validity' | 'tdx.qe-identity.validity',
+    what: string,
+    d: { issueDate: Date; nextUpdate: Date } | undefined,
+    sigId: TdxCheckId,
+  ): void => {
+    if (!L.dependsOn(id, sigId) || d === undefined) return;
+    expiries.push(d.nextUpdate.getTime());
+    const t = now.getTime();
+    const problems: string[] = [];
+    if (t < d.issueDate.getTime())
+      problems.push(`issued ${d.issueDate.toISOString()}, after ${now.toISOString()}`);
+    if (t > d.nextUpdate.getTime())
+      problems.push(`expired: nextUpdate ${d.nextUpdate.toISOString()} has passed`);
+    if (maxAge !== undefined && t - d.issueDate.getTime() > maxAge)
+      problems.push(`older than the maximum age (${maxAge} ms)`);
+    L.result(
+      id,
+      problems.length === 0,
+      problems.length === 0
+        ? `${what} valid ${d.issueDate.toISOString()} – ${d.nextUpdate.toISOString()}`
+        : `${what} ${problems.join('; ')}`,
+      {
+        issueDate: d.issueDate.toISOString(),
+        nextUpdate: d.nextUpdate.toISOString(),
+        now: now.toISOString(),
+      },
+    );
+  };
+
+  // -- CRLs -----------------------------------------------------------------------------------
+  const tcbSigningSerials: string[] = [];
+  for (const text of [col.items.tcbInfoIssuerChain, col.items.qeIdentityIssuerChain]) {
+    if (typeof text !== 'string') continue;
+    try {
+      const s = contentMemo(cache, 'signing-chain', text, () => parseSigningChain(text)).value
+        .signer.serialHex;
+      if (!tcbSigningSerials.includes(s)) tcbSigningSerials.push(s);
+    } catch {
+      // Reported by the signature checks.
+    }
+  }
+  const crlCheck = async (
+    id: 'tdx.crl.root' | 'tdx.crl.pck',
+    what: string,
+    input: Uint8Array | string | undefined,
+    fetchError: unknown,
+    issuer: X509Certificate | undefined,
+    issuerId: string | undefined,
+    serials: readonly string[],
+    extraProblems: () => string[] = () => [],
+  ): Promise<void> => {
+    if (!L.dependsOn(id, 'tdx.chain.pck') || issuer === undefined || issuerId === undefined) return;
+    if (input === undefined) {
+      if (fetchError !== undefined) fetchFailure(id, what, fetchError);
+      else L.skip(id, noCollateral(what));
+      return;
+    }
+    let entry: MemoEntry<X509Crl>;
+    try {
+      entry = contentMemo(cache, 'crl', input, () => crlFromInput(input));
+    } catch (e) {
+      L.fail(id, `the ${what} does not parse: ${describe(e)}`, causeDetail(e));
+      return;
+    }
+    const crl = entry.value;
+    if (crl.nextUpdate !== undefined) expiries.push(crl.nextUpdate.getTime());
+    const r = await checkCrlWindowed(entry, issuer, issuerId, serials, now, maxAge, cache);
+    const problems = [...r.problems, ...extraProblems()];
+    if (r.revokedSerials.length > 0) problems.push(`revoked: ${r.revokedSerials.join(', ')}`);
+    L.result(
+      id,
+      problems.length === 0,
+      problems.length === 0
+        ? `${what} by ${crl.issuer.text} (${crl.revoked.length} entries) verified; none of ${serials.length} serial(s) revoked`
+        : problems.join('; '),
+      {
+        issuer: crl.issuer.text,
+        thisUpdate: crl.thisUpdate.toISOString(),
+        ...(crl.nextUpdate !== undefined ? { nextUpdate: crl.nextUpdate.toISOString() } : {}),
+        checkedSerials: serials,
+        revokedSerials: r.revokedSerials,
+        ...(problems.length > 0 ? { problems } : {}),
+      },
+    );
+  };
+  await Promise.all([
+    crlCheck(
+      'tdx.crl.root',
+      'Root CA CRL',
+      col.items.rootCaCrl,
+      col.errors.rootCaCrl,
+      chain?.root,
+      chain?.ids.root,
+      [...(chain !== undefined ? [chain.intermediate.serialHex] : []), ...tcbSigningSerials],
+    ),
+    crlCheck(
+      'tdx.crl.pck',
+      'PCK CRL',
+      col.items.pckCrl,
+      col.errors.pckCrl,
+      chain?.intermediate,
+      chain?.ids.intermediate,
+      chain !== undefined ? [chain.leaf.serialHex] : [],
+      () => {
+        // When the PCK CRL issuer chain is given it must hold the PCK CA that issued the leaf (the
+        // CRL itself is verified against that CA from the quote's verified chain).
+        const t = col.items.pckCrlIssuerChain;
+        if (t === undefined || chain === undefined || (typeof t === 'string' && t.trim() === '')) {
+          return [];
+        }
+        try {
+          const text = typeof t === 'string' ? t : utf8Decode(t);
+          const e = contentMemo(cache, 'crl-chain', text, () =>
+            parseCertificates(issuerChainText(text)),
+          );
+          return e.value.some((c) => equalBytes(c.spki, chain.intermediate.spki))
+            ? []
+            : ['the PCK CRL issuer chain does not hold the PCK CA that issued the leaf'];
+        } catch (e) {
+          return [`the PCK CRL issuer chain cannot be read: ${describe(e)}`];
+        }
+      },
+    ),
+  ]);
+  dates('tdx.tcb-info.validity', 'TCB info', tcbInfo, 'tdx.tcb-info.signature');
+  dates('tdx.qe-identity.validity', 'QE identity', qeIdentity, 'tdx.qe-identity.signature');
+
+  // -- TCB info ↔ platform ----------------------------------------------------------------------
+  if (
+    tcbInfo !== undefined &&
+    L.dependsOn('tdx.tcb-info.match', 'tdx.tcb-info.signature', 'tdx.pck.extensions') &&
+    pck !== undefined
+  ) {
+    const problems: string[] = [];
+    const wantId = isTd ? 'TDX' : 'SGX';
+    if (tcbInfo.id !== wantId)
+      problems.push(`TCB info id ${tcbInfo.id}, expected ${wantId} for a ${wantId} quote`);
+    if (isTd && tcbInfo.version !== 3)
+      problems.push(`TDX TCB info version ${tcbInfo.version}, expected 3`);
+    if (tcbInfo.fmspc !== toHex(pck.fmspc))
+      problems.push(
+        `TCB info FMSPC ${tcbInfo.fmspc} is not the PCK certificate's ${toHex(pck.fmspc)}`,
+      );
+    if (tcbInfo.pceId !== toHex(pck.pceId))
+      problems.push(
+        `TCB info PCE ID ${tcbInfo.pceId} is not the PCK certificate's ${toHex(pck.pceId)}`,
+      );
+    L.result(
+      'tdx.tcb-info.match',
+      problems.length === 0,
+      problems.length === 0
+        ? `${tcbInfo.id} TCB info v${tcbInfo.version} for FMSPC ${tcbInfo.fmspc}, PCE ID ${tcbInfo.pceId}`
+        : problems.join('; '),
+      {
+        expected: { id: wantId, fmspc: toHex(pck.fmspc), pceId: toHex(pck.pceId) },
+        actual: {
+          id: tcbInfo.id,
+          version: tcbInfo.version,
+          fmspc: tcbInfo.fmspc,
+          pceId: tcbInfo.pceId,
+        },
+      },
+    );
+  } else if (tcbInfo === undefined && L.status('tdx.tcb-info.match') === undefined) {
+    L.skip(
+      'tdx.tcb-info.match',
+      'depends on tdx.tcb-info.signature, which is ' +
+        (L.status('tdx.tcb-info.signature') ?? 'skip'),
+    );
+  }
+
+  // -- QE identity ----------------------------------------------------------------------------
+  let qeMatch: IsvSvnMatch | undefined;
+  if (
+    qeIdentity !== undefined &&
+    L.dependsOn('tdx.qe.identity', 'tdx.qe-identity.signature', 'tdx.qe.report-signature')
+  ) {
+    const r = cd.qeReport;
+    const problems: string[] = [];
+    const wantId = isTd ? 'TD_QE' : 'QE';
+    if (qeIdentity.id !== wantId)
+      problems.push(`QE identity id ${qeIdentity.id}, expected ${wantId}`);
+    if (!equalBytes(r.mrSigner, qeIdentity.mrSigner))
+      problems.push(`MRSIGNER ${toHex(r.mrSigner)} is not ${toHex(qeIdentity.mrSigner)}`);
+    if (r.isvProdId !== qeIdentity.isvProdId)
+      problems.push(`ISVPRODID ${r.isvProdId} is not ${qeIdentity.isvProdId}`);
+    if (
+      (r.miscSelect & qeIdentity.miscSelectMask) >>> 0 !==
+      (qeIdentity.miscSelect & qeIdentity.miscSelectMask) >>> 0
+    ) {
+      problems.push(`MISCSELECT 0x${r.miscSelect.toString(16)} does not match under the mask`);
+    }
+    let attrDiff = 0;
+    for (let i = 0; i < 16; i++)
+      attrDiff |= (r.attributes[i]! ^ qeIdentity.attributes[i]!) & qeIdentity.attributesMask[i]!;
+    if (attrDiff !== 0)
+      problems.push(
+        `ATTRIBUTES ${toHex(r.attributes)} do not match ${toHex(qeIdentity.attributes)} under the mask`,
+      );
+    L.result(
+      'tdx.qe.identity',
+      problems.length === 0,
+      problems.length === 0
+        ? `QE is ${qeIdentity.id} (MRSIGNER, ISVPRODID, MISCSELECT, ATTRIBUTES match)`
+        : problems.join('; '),
+      {
+        expected: {
+          id: wantId,
+          mrSigner: toHex(qeIdentity.mrSigner),
+          isvProdId: qeIdentity.isvProdId,
+        },
+        actual: {
+          id: qeIdentity.id,
+          mrSigner: toHex(r.mrSigner),
+          isvProdId: r.isvProdId,
+          miscSelect: r.miscSelect,
+          attributes: toHex(r.attributes),
+        },
+      },
+    );
+  } else if (L.status('tdx.qe.identity') === undefined) {
+    L.skip(
+      'tdx.qe.identity',
+      'depends on tdx.qe-identity.signature, which is ' +
+        (L.status('tdx.qe-identity.signature') ?? 'skip'),
+    );
+  }
+  if (qeIdentity !== undefined && L.dependsOn('tdx.qe.tcb', 'tdx.qe.identity')) {
+    qeMatch = matchQeTcb(qeIdentity, cd.qeReport.isvSvn);
+    const s = qeMatch.status;
+    const detail = {
+      isvSvn: cd.qeReport.isvSvn,
+      status: s,
+      ...(qeMatch.level !== undefined
+        ? {
+            level: {
+              isvSvn: qeMatch.level.isvSvn,
+              tcbDate: qeMatch.level.tcbDate.toISOString(),
+              advisoryIds: qeMatch.level.advisoryIds,
+            },
+          }
+        : {}),
+    };
+    if (s === 'NoMatchingTcbLevel')
+      L.fail('tdx.qe.tcb', `no QE TCB level for ISVSVN ${cd.qeReport.isvSvn}`, detail);
+    else if (s === 'UpToDate')
+      L.pass('tdx.qe.tcb', `QE ISVSVN ${cd.qeReport.isvSvn}: UpToDate`, detail);
+    else
+      L.warn(
+        'tdx.qe.tcb',
+        `QE ISVSVN ${cd.qeReport.isvSvn}: ${s} (merged into the TCB status)`,
+        detail,
+      );
+  } else if (L.status('tdx.qe.tcb') === undefined) {
+    L.skip('tdx.qe.tcb', 'depends on tdx.qe.identity');
+  }
+
+  // -- TDX module ------------------------------------------------------------------------------
+  let moduleMatch: TdxModuleMatch | undefined;
+  if (td === undefined) L.skip('tdx.tcb.module', 'not a TD quote');
+  else if (
+    tcbInfo !== undefined &&
+    L.dependsOn('tdx.tcb.module', 'tdx.tcb-info.signature', 'tdx.tcb-info.match')
+  ) {
+    moduleMatch = matchTdxModule(tcbInfo, td.teeTcbSvn, td.mrSignerSeam, td.seamAttributes);
+    if (!moduleMatch.ok)
+      L.fail('tdx.tcb.module', `TDX module mismatch: ${moduleMatch.problem}`, {
+        identity: moduleMatch.identity,
+      });
+    else {
+      const detail = {
+        identity: moduleMatch.identity,
+        status: moduleMatch.status,
+        teeTcbSvn: toHex(td.teeTcbSvn),
+        ...(moduleMatch.level !== undefined ? { isvSvn: moduleMatch.level.isvSvn } : {}),
+      };
+      if (moduleMatch.status === 'NoMatchingTcbLevel')
+        L.fail(
+          'tdx.tcb.module',
+          `${moduleMatch.identity}: no level for module SVN ${td.teeTcbSvn[0] ?? 0}`,
+          detail,
+        );
+      else if (moduleMatch.status === 'UpToDate')
+        L.pass(
+          'tdx.tcb.module',
+          `${moduleMatch.identity}: MRSIGNERSEAM and SEAMATTRIBUTES match; UpToDate`,
+          detail,
+        );
+      else
+        L.warn(
+          'tdx.tcb.module',
+          `${moduleMatch.identity}: ${moduleMatch.status} (merged into the TCB status)`,
+          detail,
+        );
+    }
+  } else if (L.status('tdx.tcb.module') === undefined) {
+    L.skip('tdx.tcb.module', 'depends on tdx.tcb-info.match');
+  }
+
+  // -- TCB status ------------------------------------------------------------------------------
+  let tcbStatus: TdxTcbStatus | undefined;
+  let advisoryIds: string[] = [];
+  let tcbDate: Date | undefined;
+  let relaunchAdvised: boolean | undefined;
+  let evaluation: TdxTcbEvaluation | undefined;
+  const statusDeps: TdxCheckId[] = [
+    'tdx.chain.pck',
+    'tdx.pck.extensions',
+    'tdx.tcb-info.signature',
+    'tdx.tcb-info.match',
+  ];
+  const moduleReady = td === undefined || (moduleMatch !== undefined && moduleMatch.ok);
+  if (tcbInfo !== undefined && pck !== undefined && L.dependsOn('tdx.tcb.status', ...statusDeps)) {
+    if (qeMatch === undefined)
+      L.skip('tdx.tcb.status', 'depends on tdx.qe.tcb, which did not run', {
+        dependsOn: 'tdx.qe.tcb',
+      });
+    else if (!moduleReady)
+      L.skip('tdx.tcb.status', 'depends on tdx.tcb.module, which failed', {
+        dependsOn: 'tdx.tcb.module',
+      });
+    else {
+      const platform = matchPlatformTcb(tcbInfo, {
+        sgxComponents: pck.sgxTcbComponents,
+        pceSvn: pck.pceSvn,
+        ...(td !== undefined ? { teeTcbSvn: td.teeTcbSvn } : {}),
+      });
+      const mod = moduleMatch !== undefined && moduleMatch.ok ? moduleMatch : undefined;
+      let status = platform.status;
+      if (mod !== undefined) status = convergeStatus(status, mod.status);
+      const beforeQe = status;
+      status = convergeStatus(status, qeMatch.status);
+      if (td?.teeTcbSvn2 !== undefined && mod !== undefined) {
+        const sgxLevel =
+          platform.sgxLevelIndex !== undefined
+            ? tcbInfo.tcbLevels[platform.sgxLevelIndex]?.tcbStatus
+            : undefined;
+        relaunchAdvised = isRelaunchAdvised({
+          info: tcbInfo,
+          teeTcbSvn2: td.teeTcbSvn2,
+          qeStatus: qeMatch.status,
+          sgxLevelStatus: sgxLevel,
+          status: beforeQe,
+          moduleStatus: mod.status,
+        });
+      }
+      tcbStatus = status;
+      const adv = {
+        platform: platform.level?.advisoryIds ?? [],
+        qe: qeMatch.level?.advisoryIds ?? [],
+        module: mod?.level?.advisoryIds ?? [],
+      };
+      // Without a matching platform level Intel reports no advisories (TCB not supported).
+      advisoryIds =
+        platform.level === undefined
+          ? []
+          : [...new Set([...adv.platform, ...adv.qe, ...adv.module])];
+      const dates = [platform.level?.tcbDate, qeMatch.level?.tcbDate, mod?.level?.tcbDate].filter(
+        (d): d is Date => d !== undefined,
+      );
+      if (platform.level !== undefined && dates.length > 0)
+        tcbDate = new Date(Math.min(...dates.map((d) => d.getTime())));
+      evaluation = {
+        ...(platform.sgxLevelIndex !== undefined ? { sgxLevelIndex: platform.sgxLevelIndex } : {}),
+        ...(platform.platformLevelIndex !== undefined
+          ? { platformLevelIndex: platform.platformLevelIndex }
+          : {}),
+        platformStatus: platform.status,
+        ...(mod !== undefined
+          ? {
+              module: {
+                identity: mod.identity,
+                status: mod.status,
+                ...(mod.level !== undefined ? { level: mod.level } : {}),
+              },
+            }
+          : {}),
+        qe: {
+          status: qeMatch.status,
+          ...(qeMatch.level !== undefined ? { level: qeMatch.level } : {}),
+        },
+        advisories: adv,
+      };
+      const detail = {
+        status,
+        accepted: accepted,
+        advisoryIds,
+        ...(tcbDate !== undefined ? { tcbDate: tcbDate.toISOString() } : {}),
+        platformStatus: platform.status,
+        ...(platform.platformLevelIndex !== undefined
+          ? { levelIndex: platform.platformLevelIndex }
+          : {}),
+        qeStatus: qeMatch.status,
+        ...(mod !== undefined ? { moduleStatus: mod.status, module: mod.identity } : {}),
+        ...(relaunchAdvised === true ? { relaunchAdvised } : {}),
+      };
+      const adviceText = advisoryIds.length > 0 ? ` (advisories ${advisoryIds.join(', ')})` : '';
+      if (!accepted.includes(status)) {
+        L.fail(
+          'tdx.tcb.status',
+          `TCB status ${status}${adviceText} is not among the accepted statuses [${accepted.join(', ')}]${relaunchAdvised === true ? '; relaunching the TD is advised' : ''}`,
+          detail,
+        );
+      } else if (status === 'UpToDate' && advisoryIds.length === 0) {
+        L.pass('tdx.tcb.status', 'TCB status UpToDate', detail);
+      } else {
+        L.warn(
+          'tdx.tcb.status',
+          `TCB status ${status}${adviceText} accepted by acceptedTcbStatuses`,
+          detail,
+        );
+      }
+    }
+  } else if (L.status('tdx.tcb.status') === undefined) {
+    L.skip('tdx.tcb.status', 'needs verified TCB info and PCK extensions');
+  }
+
+  // -- policy ----------------------------------------------------------------------------------
+  applyTdxPolicy(L, quote, policy, {
+    ...(pck !== undefined ? { pck } : {}),
+    ...(tcbInfo !== undefined && tcbInfoOk ? { tcbInfo } : {}),
+    ...(qeIdentity !== undefined && qeIdOk ? { qeIdentity } : {}),
+  });
+
+  const result = L.finish();
+  const collateralExpiry = expiries.length > 0 ? new Date(Math.min(...expiries)) : undefined;
+  return {
+    ...result,
+    quote,
+    ...(pck !== undefined ? { pck } : {}),
+    ...(tcbStatus !== undefined ? { tcbStatus } : {}),
+    advisoryIds,
+    ...(tcbDate !== undefined ? { tcbDate } : {}),
+    ...(collateralExpiry !== undefined ? { collateralExpiry } : {}),
+    ...(relaunchAdvised !== undefined ? { relaunchAdvised } : {}),
+    ...(evaluation !== undefined ? { tcb: evaluation } : {}),
+    ...(tcbInfo !== undefined ? { tcbInfo } : {}),
+    ...(qeIdentity !== undefined ? { qeIdentity } : {}),
+  };
+}
