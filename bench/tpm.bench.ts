@@ -1,0 +1,204 @@
+/**
+ * TPM quote verification vs its floor (the one signature verify it cannot avoid, RSA-2048 and
+ * P-256 separately) and vs `tpm2_checkquote` (tpm2-tools, a process per quote) on the same swtpm
+ * quotes from the shared vectors. Targets (issue 4): warm verifyTpmQuote ≤ 1.2× its floor;
+ * ≥ 20× faster than tpm2_checkquote.
+ */
+import { webcrypto } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import {
+  verifyTpmQuote,
+  parseTpmtSignature,
+  tpmPublicKey,
+  type PcrBanks,
+} from '../src/tpm/index.js';
+import { publicKeyToJwk } from '../src/core/crypto.js';
+import { createCache } from '../src/core/cache.js';
+import { hasVectors, VECTORS_DIR } from '../test/support/vector-paths.js';
+import type { BenchCase, BenchSuite } from './harness.js';
+
+const subtle = webcrypto.subtle;
+const SW = join(VECTORS_DIR, 'tpm', 'swtpm');
+const hasCheckquote = (process.env.PATH ?? '')
+  .split(delimiter)
+  .some((d) => d !== '' && existsSync(join(d, 'tpm2_checkquote')));
+
+interface Loaded {
+  attest: Uint8Array;
+  signature: Uint8Array;
+  ak: Uint8Array;
+  nonce: Uint8Array;
+  pcrs: PcrBanks;
+  files: { msg: string; sig: string; pem: string; pcrs: string; nonceHex: string };
+  key: CryptoKey;
+  raw: Uint8Array;
+}
+
+const read = (p: string): Uint8Array => new Uint8Array(readFileSync(join(SW, p)));
+
+async function load(name: string): Promise<Loaded> {
+  const m = JSON.parse(readFileSync(join(SW, 'manifest.json'), 'utf8'));
+  const c = m.cases[name];
+  const pj = JSON.parse(readFileSync(join(SW, c.files.pcrs_json), 'utf8')) as Record<
+    string,
+    Record<string, string>
+  >;
+  const pcrs: Record<string, Record<number, Uint8Array>> = {};
+  for (const [b, v] of Object.entries(pj)) {
+    pcrs[b] = {};
+    for (const [i, h] of Object.entries(v))
+      pcrs[b][Number(i)] = Uint8Array.from(Buffer.from(h, 'hex'));
+  }
+  const ak = read(c.ak_files.tpm2b_public);
+  const signature = read(c.files.signature_TPMT_SIGNATURE);
+  const sig = parseTpmtSignature(signature);
+  const jwk = publicKeyToJwk(tpmPublicKey(ak));
+  const isEc = sig.sigAlg === 'ecdsa';
+  const key = await subtle.importKey(
+    'jwk',
+    jwk,
+    isEc ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+  const raw =
+    sig.sigAlg === 'ecdsa'
+      ? Uint8Array.from([...pad(sig.signatureR), ...pad(sig.signatureS)])
+      : sig.sig;
+  return {
+    attest: read(c.files.quote_msg_TPMS_ATTEST),
+    signature,
+    ak,
+    nonce: Uint8Array.from(Buffer.from(c.nonce_hex, 'hex')),
+    pcrs: pcrs,
+    files: {
+      msg: join(SW, c.files.quote_msg_TPMS_ATTEST),
+      sig: join(SW, c.files.signature_TPMT_SIGNATURE),
+      pem: join(SW, c.ak_files.pem),
+      pcrs: join(SW, c.files.pcrs_tpm2tools_serialized),
+      nonceHex: c.nonce_hex,
+    },
+    key,
+    raw,
+  };
+}
+
+function pad(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32);
+  out.set(b.subarray(Math.max(0, b.length - 32)), 32 - Math.min(32, b.length));
+  return out;
+}
+
+let rsa: Loaded;
+let ec: Loaded;
+const rsaCache = createCache();
+const ecCache = createCache();
+
+function checkquote(q: Loaded): void {
+  execFileSync(
+    'tpm2_checkquote',
+    [
+      '-u',
+      q.files.pem,
+      '-m',
+      q.files.msg,
+      '-s',
+      q.files.sig,
+      '-f',
+      q.files.pcrs,
+      '-g',
+      'sha256',
+      '-q',
+      q.files.nonceHex,
+    ],
+    { stdio: 'ignore' },
+  );
+}
+
+const peers: BenchCase[] = hasCheckquote
+  ? [
+      {
+        name: 'tpm2_checkquote process, RSA-2048 quote',
+        fn: () => checkquote(rsa),
+        peer: true,
+        slow: true,
+      },
+      {
+        name: 'tpm2_checkquote process, P-256 quote',
+        fn: () => checkquote(ec),
+        peer: true,
+        slow: true,
+      },
+    ]
+  : [];
+
+export const suite: BenchSuite = {
+  name: 'TPM quote verification (swtpm vectors: RSASSA multi-bank, ECDSA P-256; ratios vs RSA-2048 floor)',
+  async setup() {
+    if (!hasVectors) return `no vectors at ${VECTORS_DIR}`;
+    rsa = await load('quote_rsassa_multibank');
+    ec = await load('quote_ecdsa_p256_sha1all_sha256pcr15');
+    if (!hasCheckquote) console.log('  peer skipped: tpm2_checkquote (tpm2-tools) is not on PATH');
+    for (const [q, cache] of [
+      [rsa, rsaCache],
+      [ec, ecCache],
+    ] as const) {
+      const r = await verifyTpmQuote(
+        { attest: q.attest, signature: q.signature, akPublic: q.ak, pcrs: q.pcrs },
+        { nonce: q.nonce, allowSha1: true, cache },
+      );
+      if (!r.ok) throw new Error('bench quote does not verify');
+    }
+    return undefined;
+  },
+  floor: {
+    name: 'floor: RSA-2048 PKCS#1 v1.5 SHA-256 verify (imported key)',
+    fn: () => subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, rsa.key, rsa.raw, rsa.attest),
+  },
+  cases: [
+    {
+      name: 'verifyTpmQuote RSA-2048, warm (cache)',
+      fn: () =>
+        verifyTpmQuote(
+          { attest: rsa.attest, signature: rsa.signature, akPublic: rsa.ak, pcrs: rsa.pcrs },
+          { nonce: rsa.nonce, allowSha1: true, cache: rsaCache },
+        ),
+    },
+    {
+      name: 'verifyTpmQuote RSA-2048, cold (no cache)',
+      fn: () =>
+        verifyTpmQuote(
+          { attest: rsa.attest, signature: rsa.signature, akPublic: rsa.ak, pcrs: rsa.pcrs },
+          { nonce: rsa.nonce, allowSha1: true },
+        ),
+    },
+    {
+      name: 'floor: ECDSA P-256 SHA-256 verify (imported key)',
+      fn: () => subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, ec.key, ec.raw, ec.attest),
+    },
+    {
+      name: 'verifyTpmQuote P-256, warm (cache)',
+      fn: () =>
+        verifyTpmQuote(
+          { attest: ec.attest, signature: ec.signature, akPublic: ec.ak, pcrs: ec.pcrs },
+          { nonce: ec.nonce, allowSha1: true, cache: ecCache },
+        ),
+    },
+    {
+      name: 'verifyTpmQuote P-256, cold (no cache)',
+      fn: () =>
+        verifyTpmQuote(
+          { attest: ec.attest, signature: ec.signature, akPublic: ec.ak, pcrs: ec.pcrs },
+          { nonce: ec.nonce, allowSha1: true },
+        ),
+    },
+    ...peers,
+  ],
+  targets: [
+    'verifyTpmQuote RSA-2048 warm ≤ 1.2× the RSA-2048 floor (ratio column)',
+    'verifyTpmQuote P-256 warm ≤ 1.2× the P-256 floor row (divide the two ratios)',
+    'verifyTpmQuote ≥ 20× faster than the tpm2_checkquote peer rows',
+  ],
+};

@@ -1,0 +1,219 @@
+/**
+ * CLI plugin of `attestkit/tpm`: `tpm-quote`, a TPM 2.0 quote bundle — one JSON file
+ * (`"format": "attestkit-tpm-quote/1"`) holding the TPMS_ATTEST, the TPMT_SIGNATURE, the AK public
+ * area (TPM2B_PUBLIC / TPMT_PUBLIC) or SPKI PEM, the verifier's nonce and the PCR values, as hex
+ * (default) or base64 (`"encoding": "base64"`). Optional: `ekPublic` (the AK's parent, to check
+ * the qualified signer), `allowSha1`, `signatureScheme` for a raw signature. `verify` runs
+ * `verifyTpmQuote`; the demo manifest may override `nonce` and `allowSha1`.
+ */
+import {
+  parseTpmPublic,
+  parseTpmsAttest,
+  parseTpmtSignature,
+  tpmHandleName,
+  tpmName,
+  tpmQualifiedName,
+  verifyTpmQuote,
+  type PcrBanks,
+  type TpmKeyInput,
+  type TpmQuoteVerifyOptions,
+  type TpmRawSignatureScheme,
+} from '../../tpm/index.js';
+import type {
+  CliContext,
+  CliVerification,
+  EvidenceFile,
+  EvidencePlugin,
+  Inspection,
+} from '../registry.js';
+
+/** The bundle format id. */
+export const TPM_QUOTE_BUNDLE_FORMAT = 'attestkit-tpm-quote/1';
+
+type Json = Record<string, unknown>;
+type Rows = [string, string][];
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function hex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function parseBundle(file: EvidenceFile): Json | undefined {
+  if (file.text === undefined || !file.text.trimStart().startsWith('{')) return undefined;
+  try {
+    const j = JSON.parse(file.text) as unknown;
+    return isObject(j) && j.format === TPM_QUOTE_BUNDLE_FORMAT ? j : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+class BundleError extends Error {}
+
+function bytesOf(b: Json, field: string, required: true): Uint8Array;
+function bytesOf(b: Json, field: string, required: false): Uint8Array | undefined;
+function bytesOf(b: Json, field: string, required: boolean): Uint8Array | undefined {
+  const v = b[field];
+  if (v === undefined) {
+    if (required) throw new BundleError(`bundle lacks "${field}"`);
+    return undefined;
+  }
+  if (typeof v !== 'string') throw new BundleError(`"${field}" must be a string`);
+  return decode(v, b.encoding === 'base64' ? 'base64' : 'hex', field);
+}
+
+function decode(v: string, encoding: 'hex' | 'base64', field: string): Uint8Array {
+  if (encoding === 'hex') {
+    if (!/^([0-9a-fA-F]{2})*$/.test(v)) throw new BundleError(`"${field}" is not hex`);
+    return Uint8Array.from(v.match(/../g) ?? [], (x) => parseInt(x, 16));
+  }
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(v)) throw new BundleError(`"${field}" is not base64`);
+  const b = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+function akOf(b: Json): TpmKeyInput {
+  if (typeof b.akPem === 'string') return b.akPem;
+  return bytesOf(b, 'akPublic', true);
+}
+
+function pcrsOf(b: Json): PcrBanks | undefined {
+  if (b.pcrs === undefined) return undefined;
+  if (!isObject(b.pcrs)) throw new BundleError('"pcrs" must be { bank: { index: digest } }');
+  const enc = b.encoding === 'base64' ? 'base64' : 'hex';
+  const out: Record<string, Record<number, Uint8Array>> = {};
+  for (const [bank, values] of Object.entries(b.pcrs)) {
+    if (!isObject(values)) throw new BundleError(`"pcrs.${bank}" must be an object`);
+    out[bank] = {};
+    for (const [i, v] of Object.entries(values)) {
+      if (typeof v !== 'string') throw new BundleError(`"pcrs.${bank}.${i}" must be a string`);
+      out[bank][Number(i)] = decode(v, enc, `pcrs.${bank}.${i}`);
+    }
+  }
+  return out;
+}
+
+function selectionText(
+  sel: readonly { hash?: string; hashAlg: number; pcrs: readonly number[] }[],
+): string {
+  return sel
+    .map((s) => `${s.hash ?? `0x${s.hashAlg.toString(16)}`}:${s.pcrs.join(',')}`)
+    .join(' + ');
+}
+
+async function inspect(file: EvidenceFile): Promise<Inspection> {
+  await Promise.resolve();
+  const b = parseBundle(file);
+  if (b === undefined) throw new BundleError('not a TPM quote bundle');
+  const attest = parseTpmsAttest(bytesOf(b, 'attest', true));
+  const rows: Rows = [
+    ['type', `${attest.type} (0x${attest.typeId.toString(16)})`],
+    ['magic', `0x${attest.magic.toString(16)}`],
+    ['qualifiedSigner', hex(attest.qualifiedSigner)],
+    ['extraData (nonce)', hex(attest.extraData) || '(empty)'],
+    ['clock', `${attest.clockInfo.clock} ms`],
+    [
+      'resetCount / restartCount',
+      `${attest.clockInfo.resetCount} / ${attest.clockInfo.restartCount}`,
+    ],
+    ['safe', String(attest.clockInfo.safe)],
+    ['firmwareVersion', `0x${attest.firmwareVersion.toString(16).padStart(16, '0')}`],
+  ];
+  if (attest.attested.type === 'quote') {
+    rows.push(['PCR selection', selectionText(attest.attested.pcrSelect)]);
+    rows.push(['pcrDigest', hex(attest.attested.pcrDigest)]);
+  }
+  const sections: Inspection['sections'][number][] = [{ heading: 'TPMS_ATTEST', rows }];
+  const sigRows: Rows = [];
+  if (b.signatureScheme === undefined) {
+    const sig = parseTpmtSignature(bytesOf(b, 'signature', true));
+    sigRows.push(['scheme', `${sig.sigAlg} / ${sig.hash}`]);
+  } else sigRows.push(['scheme', `raw ${JSON.stringify(b.signatureScheme)}`]);
+  const ak = akOf(b);
+  if (ak instanceof Uint8Array) {
+    const p = parseTpmPublic(ak);
+    sigRows.push(['AK type / nameAlg', `${p.type} / ${p.nameAlg}`]);
+    sigRows.push([
+      'AK objectAttributes',
+      `0x${p.objectAttributes.value.toString(16).padStart(8, '0')} (${p.objectAttributes.names.join(' | ')})`,
+    ]);
+    sigRows.push(['AK Name', hex(tpmName(p))]);
+  } else sigRows.push(['AK', 'SubjectPublicKeyInfo (PEM)']);
+  sections.push({ heading: 'Signature and AK', rows: sigRows });
+  const pcrs = pcrsOf(b);
+  if (pcrs !== undefined) {
+    const pr: Rows = [];
+    for (const [bank, values] of Object.entries(pcrs)) {
+      for (const [i, v] of Object.entries(values as Record<string, Uint8Array>))
+        pr.push([`${bank}[${i}]`, hex(v)]);
+    }
+    sections.push({ heading: 'PCR values claimed (unverified)', rows: pr });
+  }
+  return { title: 'TPM 2.0 quote (unverified)', sections };
+}
+
+async function verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerification> {
+  const b = parseBundle(file);
+  if (b === undefined) throw new BundleError('not a TPM quote bundle');
+  const m = ctx.manifest ?? {};
+  const nonceHex = typeof m.nonce === 'string' ? m.nonce : undefined;
+  const nonce =
+    nonceHex !== undefined ? decode(nonceHex, 'hex', 'manifest.nonce') : bytesOf(b, 'nonce', false);
+  const ekPublic = bytesOf(b, 'ekPublic', false);
+  const allowSha1 = m.allowSha1 === true || b.allowSha1 === true;
+  const options: TpmQuoteVerifyOptions = {
+    ...(nonce !== undefined ? { nonce } : {}),
+    ...(allowSha1 ? { allowSha1 } : {}),
+    ...(ekPublic !== undefined
+      ? { akParentQualifiedName: tpmQualifiedName(tpmHandleName('endorsement'), ekPublic) }
+      : {}),
+  };
+  const pcrs = pcrsOf(b);
+  const r = await verifyTpmQuote(
+    {
+      attest: bytesOf(b, 'attest', true),
+      signature: bytesOf(b, 'signature', true),
+      akPublic: akOf(b),
+      ...(pcrs !== undefined ? { pcrs } : {}),
+      ...(isObject(b.signatureScheme)
+        ? { signatureScheme: b.signatureScheme as unknown as TpmRawSignatureScheme }
+        : {}),
+    },
+    options,
+  );
+  const facts: [string, string][] = [];
+  if (r.akKey !== undefined) {
+    facts.push([
+      'AK',
+      r.akKey.kind === 'ec' ? `ECC ${r.akKey.curve}` : `RSA-${r.akKey.n.length * 8}`,
+    ]);
+  }
+  if (r.pcrSelection !== undefined) facts.push(['signed selection', selectionText(r.pcrSelection)]);
+  if (r.clockInfo !== undefined) {
+    facts.push([
+      'clock',
+      `${r.clockInfo.clock} ms, resets ${r.clockInfo.resetCount}, safe ${r.clockInfo.safe}`,
+    ]);
+  }
+  if (r.firmwareVersion !== undefined) {
+    facts.push(['firmwareVersion', `0x${r.firmwareVersion.toString(16).padStart(16, '0')}`]);
+  }
+  const proven = Object.values(r.pcrs).reduce((n, v) => n + Object.keys(v ?? {}).length, 0);
+  facts.push(['PCRs proven', r.ok ? String(proven) : '0 (verification failed)']);
+  return { title: 'TPM 2.0 quote', ok: r.ok, checks: r.checks, facts, result: r };
+}
+
+/** `tpm-quote`: a JSON TPM quote bundle (`attestkit-tpm-quote/1`). */
+export const tpmQuotePlugin: EvidencePlugin = {
+  id: 'tpm-quote',
+  title: 'TPM 2.0 quote bundle (TPMS_ATTEST + TPMT_SIGNATURE + AK + PCRs)',
+  detect: (file) => parseBundle(file) !== undefined,
+  inspect,
+  verify,
+};
+
+/** The TPM plugins, for `src/cli/plugins/index.ts`. */
+export const tpmPlugins: readonly EvidencePlugin[] = [tpmQuotePlugin];

@@ -1,0 +1,222 @@
+/**
+ * @module
+ * `verifyTpmCertify`: verifies a TPM2_Certify (TPM 2.0 Library Part 3 rev 1.59 §18.2) or
+ * TPM2_CertifyCreation (§18.3) statement — a TPMS_ATTEST signed by a TPM-resident key that names
+ * another object — and binds the given public area to it through its recomputed Name.
+ */
+import { createLedger } from '../core/checks.js';
+import { digest } from '../core/crypto.js';
+import { AttestError } from '../core/errors.js';
+import { equalBytes, toHex } from '../core/encoding.js';
+import { isComputableHash, TPM_ST } from './constants.js';
+import { assertInputBytes, publicAreaOf } from './structures.js';
+import { tpmName } from './name.js';
+import {
+  assertRawScheme,
+  errorDetail,
+  optionalBoolean,
+  optionalBytes,
+  runAttestChecks,
+} from './attest-checks.js';
+import type {
+  TpmCertifyCheckId,
+  TpmCertifyEvidence,
+  TpmCertifyVerification,
+  TpmCertifyVerifyOptions,
+  TpmtPublic,
+} from './types.js';
+
+const CHECKS: readonly TpmCertifyCheckId[] = [
+  'tpm.certify.structure',
+  'tpm.certify.magic',
+  'tpm.certify.type',
+  'tpm.certify.signer',
+  'tpm.certify.signer-attributes',
+  'tpm.certify.scheme',
+  'tpm.certify.signature',
+  'tpm.certify.nonce',
+  'tpm.certify.sha1',
+  'tpm.certify.name',
+  'tpm.certify.creation-hash',
+];
+
+const REQUIRED: ReadonlySet<TpmCertifyCheckId> = new Set<TpmCertifyCheckId>([
+  'tpm.certify.structure',
+  'tpm.certify.magic',
+  'tpm.certify.type',
+  'tpm.certify.signer',
+  'tpm.certify.scheme',
+  'tpm.certify.signature',
+  'tpm.certify.sha1',
+  'tpm.certify.name',
+]);
+
+/**
+ * Verifies that a TPM-resident signing key certified an object: TPM2_Certify
+ * (TPM_ST_ATTEST_CERTIFY, Part 3 §18.2) or TPM2_CertifyCreation (TPM_ST_ATTEST_CREATION, §18.3).
+ * Checks (`tpm.certify.*`): structure, magic, type, signer (a restricted signing key when given
+ * as TPMT_PUBLIC), scheme, signature, nonce (extraData in constant time; required by default),
+ * sha1, name (the certified Name equals `tpmName(objectPublic)`) and, for CertifyCreation,
+ * creation-hash (`creationHash = H_nameAlg(creationData)`).
+ *
+ * @param evidence - TPMS_ATTEST, TPMT_SIGNATURE, the signer's key and the certified public area.
+ * @param options - nonce, requireNonce, allowSha1, requireRestrictedSigner, cache.
+ * @returns the ledger, the parsed structures and the recomputed object Name.
+ * @throws {TypeError} for arguments of the wrong type.
+ * @example
+ * ```ts
+ * import { verifyTpmCertify } from 'attestkit/tpm';
+ * const r = await verifyTpmCertify(
+ *   { attest, signature, signerPublic: ekOrAkPub, objectPublic: newAkPub },
+ *   { nonce },
+ * );
+ * ```
+ */
+export async function verifyTpmCertify(
+  evidence: TpmCertifyEvidence,
+  options: TpmCertifyVerifyOptions = {},
+): Promise<TpmCertifyVerification> {
+  if (typeof evidence !== 'object' || evidence === null) {
+    throw new TypeError('evidence must be { attest, signature, signerPublic, objectPublic }');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object');
+  }
+  assertInputBytes(evidence.attest, 'evidence.attest');
+  assertInputBytes(evidence.signature, 'evidence.signature');
+  if (evidence.signerPublic === undefined || evidence.signerPublic === null) {
+    throw new TypeError('evidence.signerPublic is required');
+  }
+  const op = evidence.objectPublic as unknown;
+  if (
+    !(op instanceof Uint8Array) &&
+    (typeof op !== 'object' || op === null || !((op as TpmtPublic).raw instanceof Uint8Array))
+  ) {
+    throw new TypeError('evidence.objectPublic must be TPMT_PUBLIC / TPM2B_PUBLIC bytes or parsed');
+  }
+  if (op instanceof Uint8Array) assertInputBytes(op, 'evidence.objectPublic');
+  optionalBytes(evidence.creationData, 'evidence.creationData');
+  if (evidence.signatureScheme !== undefined) assertRawScheme(evidence.signatureScheme);
+  optionalBytes(options.nonce, 'options.nonce');
+  optionalBoolean(options.requireNonce, 'options.requireNonce');
+  optionalBoolean(options.allowSha1, 'options.allowSha1');
+  optionalBoolean(options.requireRestrictedSigner, 'options.requireRestrictedSigner');
+
+  const ledger = createLedger(CHECKS.map((id) => ({ id, required: REQUIRED.has(id) })));
+  const { attest, tpmt, key, parts } = await runAttestChecks(ledger, {
+    ids: {
+      structure: 'tpm.certify.structure',
+      magic: 'tpm.certify.magic',
+      type: 'tpm.certify.type',
+      key: 'tpm.certify.signer',
+      scheme: 'tpm.certify.scheme',
+      signature: 'tpm.certify.signature',
+      nonce: 'tpm.certify.nonce',
+    },
+    attest: evidence.attest,
+    signature: evidence.signature,
+    signatureScheme: evidence.signatureScheme,
+    key: evidence.signerPublic,
+    keyRole: 'signing key',
+    types: [TPM_ST.ATTEST_CERTIFY, TPM_ST.ATTEST_CREATION],
+    nonce: options.nonce,
+    requireNonce: options.requireNonce !== false,
+    cache: options.cache,
+  });
+
+  // A non-restricted key signs anything, including bytes that look like a TPMS_ATTEST (the
+  // magic only protects restricted keys), so a "certify" by one proves nothing (Part 1 §36.3).
+  if (key?.publicArea !== undefined) {
+    const a = key.publicArea.objectAttributes;
+    const strict = options.requireRestrictedSigner !== false;
+    if (strict) ledger.require('tpm.certify.signer-attributes');
+    const problems = [
+      ...(a.sign ? [] : ['sign clear']),
+      ...(a.restricted ? [] : ['restricted clear']),
+      ...(a.fixedTPM ? [] : ['fixedTPM clear']),
+    ];
+    if (problems.length === 0)
+      ledger.pass(
+        'tpm.certify.signer-attributes',
+        'signer is a TPM-resident restricted signing key',
+      );
+    else if (!strict)
+      ledger.warn('tpm.certify.signer-attributes', `signer: ${problems.join(', ')} (allowed)`, {
+        problems,
+      });
+    else
+      ledger.fail('tpm.certify.signer-attributes', `signer: ${problems.join(', ')}`, { problems });
+  } else if (key !== undefined) {
+    ledger.skip('tpm.certify.signer-attributes', 'signer given as SPKI/JWK: attributes unknown');
+  } else ledger.dependsOn('tpm.certify.signer-attributes', 'tpm.certify.signer');
+
+  if (ledger.dependsOn('tpm.certify.sha1', 'tpm.certify.scheme') && parts !== undefined) {
+    if (parts.hash !== 'sha1') ledger.pass('tpm.certify.sha1', 'signature hash is not SHA-1');
+    else if (options.allowSha1 === true)
+      ledger.warn('tpm.certify.sha1', 'SHA-1 signature accepted because allowSha1');
+    else ledger.fail('tpm.certify.sha1', 'SHA-1 signature (set allowSha1 to accept)');
+  }
+
+  // The certified object's Name.
+  let objectPublic: TpmtPublic | undefined;
+  let objectName: Uint8Array | undefined;
+  try {
+    objectPublic = publicAreaOf(op as Uint8Array | TpmtPublic, 'evidence.objectPublic');
+    objectName = tpmName(objectPublic);
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    ledger.fail('tpm.certify.name', `certified object's public area: ${e.message}`, errorDetail(e));
+  }
+  const certified =
+    attest?.attested.type === 'certify'
+      ? attest.attested.name
+      : attest?.attested.type === 'creation'
+        ? attest.attested.objectName
+        : undefined;
+  if (objectName !== undefined) {
+    if (certified === undefined) {
+      ledger.dependsOn('tpm.certify.name', 'tpm.certify.structure', 'tpm.certify.type');
+    } else {
+      const same = equalBytes(certified, objectName);
+      ledger.result(
+        'tpm.certify.name',
+        same,
+        same
+          ? 'the certified Name is the Name of the given public area'
+          : 'the certified Name is not the Name of the given public area',
+        { expected: toHex(objectName), actual: toHex(certified) },
+      );
+    }
+  }
+
+  // CertifyCreation: the creation data hashes to creationHash (object's nameAlg).
+  if (attest?.attested.type !== 'creation') {
+    ledger.skip('tpm.certify.creation-hash', 'not a TPM_ST_ATTEST_CREATION statement');
+  } else if (evidence.creationData === undefined) {
+    ledger.skip('tpm.certify.creation-hash', 'no creationData given');
+  } else if (objectPublic === undefined || !isComputableHash(objectPublic.nameAlg)) {
+    ledger.skip('tpm.certify.creation-hash', "the object's nameAlg is unknown");
+  } else {
+    ledger.require('tpm.certify.creation-hash');
+    const h = digest(objectPublic.nameAlg, evidence.creationData);
+    const same = equalBytes(h, attest.attested.creationHash);
+    ledger.result(
+      'tpm.certify.creation-hash',
+      same,
+      same
+        ? `creationHash equals ${objectPublic.nameAlg.toUpperCase()}(creationData)`
+        : 'creationHash does not match the creation data',
+      { expected: toHex(attest.attested.creationHash), actual: toHex(h) },
+    );
+  }
+
+  const { ok, checks } = ledger.finish();
+  return {
+    ok,
+    checks,
+    ...(attest !== undefined ? { attest } : {}),
+    ...(tpmt !== undefined ? { signature: tpmt } : {}),
+    ...(objectPublic !== undefined ? { objectPublic } : {}),
+    ...(objectName !== undefined ? { objectName } : {}),
+  };
+}

@@ -1,0 +1,623 @@
+/**
+ * @module
+ * Endorsement Key certificates and templates (TCG EK Credential Profile for TPM Family 2.0,
+ * version 2.5: §3 certificate profile — subjectAltName directoryName with tcg-at-tpmManufacturer /
+ * tpmModel / tpmVersion, subjectDirectoryAttributes tcg-at-tpmSpecification, extendedKeyUsage
+ * tcg-kp-EKCertificate; Annex B default EK templates L-1, L-2, H-1…H-7). Chains are verified
+ * against vendor roots the caller supplies with the foundation's X.509 checks.
+ */
+import { AttestError } from '../core/errors.js';
+import { createLedger } from '../core/checks.js';
+import { samePublicKey, publicKeyToJwk, type PublicKeyInfo } from '../core/crypto.js';
+import {
+  DER_CLASS_CONTEXT,
+  DER_TAG,
+  expectTag,
+  integerNumber,
+  oidText,
+  parseDer,
+  stringValue,
+} from '../core/der.js';
+import { dersFromInput, equalBytes, fromHex, toHex } from '../core/encoding.js';
+import {
+  getExtension,
+  OID,
+  parseCertificate,
+  validityAt,
+  verifySignedBy,
+  type X509Certificate,
+} from '../core/x509.js';
+import { TPM_ALG } from './constants.js';
+import { assertInputBytes, publicAreaOf } from './structures.js';
+import { tpmPublicKey } from './keys.js';
+import { errorDetail } from './attest-checks.js';
+import type {
+  EkCertificate,
+  EkCertificateEvidence,
+  EkCertificateVerification,
+  EkCertificateVerifyOptions,
+  EkCheckId,
+  EkTemplateId,
+  TcgSpecification,
+  TpmtPublic,
+} from './types.js';
+
+/** TCG OIDs of the EK Credential Profile (§3.2, TCG OID registry 2.23.133). */
+export const TCG_OID = {
+  tpmManufacturer: '2.23.133.2.1',
+  tpmModel: '2.23.133.2.2',
+  tpmVersion: '2.23.133.2.3',
+  tpmSpecification: '2.23.133.2.16',
+  tpmSecurityAssertions: '2.23.133.2.18',
+  ekCertificate: '2.23.133.8.1',
+} as const;
+
+const CERT = 'ERR_BAD_CERTIFICATE';
+
+function decodeSan(value: Uint8Array): { attrs: Map<string, string>; found: boolean } {
+  const attrs = new Map<string, string>();
+  const names = expectTag(parseDer(value, CERT), DER_TAG.SEQUENCE, 'GeneralNames', CERT);
+  let found = false;
+  for (const gn of names.children) {
+    // directoryName [4] EXPLICIT Name (RFC 5280 §4.2.1.6).
+    if (gn.cls !== DER_CLASS_CONTEXT || gn.tag !== 4) continue;
+    found = true;
+    const name = expectTag(gn.children[0], DER_TAG.SEQUENCE, 'directoryName', CERT);
+    for (const rdn of name.children) {
+      expectTag(rdn, DER_TAG.SET, 'RelativeDistinguishedName', CERT);
+      // Some vendors put all three attributes in one RDN SET, others one per RDN.
+      for (const atv of rdn.children) {
+        expectTag(atv, DER_TAG.SEQUENCE, 'AttributeTypeAndValue', CERT);
+        const oid = oidText(atv.children[0] ?? fail(atv.offset, 'empty attribute'), CERT);
+        const v = atv.children[1] ?? fail(atv.offset, 'attribute without value');
+        attrs.set(oid, stringValue(v, CERT));
+      }
+    }
+  }
+  return { attrs, found };
+}
+
+function fail(offset: number, message: string): never {
+  throw new AttestError(CERT, { offset, message });
+}
+
+function decodeSpecification(value: Uint8Array): TcgSpecification | undefined {
+  const attrs = expectTag(
+    parseDer(value, CERT),
+    DER_TAG.SEQUENCE,
+    'SubjectDirectoryAttributes',
+    CERT,
+  );
+  for (const attr of attrs.children) {
+    expectTag(attr, DER_TAG.SEQUENCE, 'Attribute', CERT);
+    if (
+      oidText(attr.children[0] ?? fail(attr.offset, 'empty Attribute'), CERT) !==
+      TCG_OID.tpmSpecification
+    )
+      continue;
+    const set = expectTag(attr.children[1], DER_TAG.SET, 'Attribute values', CERT);
+    const spec = expectTag(set.children[0], DER_TAG.SEQUENCE, 'TPMSpecification', CERT);
+    const [family, level, revision] = spec.children;
+    return {
+      family: stringValue(family ?? fail(spec.offset, 'TPMSpecification without family'), CERT),
+      level: integerNumber(expectTag(level, DER_TAG.INTEGER, 'level', CERT), CERT),
+      revision: integerNumber(expectTag(revision, DER_TAG.INTEGER, 'revision', CERT), CERT),
+    };
+  }
+  return undefined;
+}
+
+function decodeEku(value: Uint8Array): string[] {
+  const seq = expectTag(parseDer(value, CERT), DER_TAG.SEQUENCE, 'ExtKeyUsageSyntax', CERT);
+  return seq.children.map((n) => oidText(n, CERT));
+}
+
+/** `id:49465800` → `IFX` (the TPM_PT_MANUFACTURER value as ASCII), when printable. */
+function manufacturerAscii(id: string): string | undefined {
+  const m = /^id:([0-9a-fA-F]{8})$/.exec(id);
+  if (m === null) return undefined;
+  const bytes = fromHex(m[1]!);
+  let s = '';
+  for (const b of bytes) {
+    if (b === 0) continue;
+    if (b < 0x20 || b > 0x7e) return undefined;
+    s += String.fromCharCode(b);
+  }
+  return s.trim() === '' ? undefined : s.trim();
+}
+
+/**
+ * Parses an EK certificate (TCG EK Credential Profile 2.5 §3): the X.509 certificate, the TPM
+ * manufacturer / model / version from the subjectAltName directoryName, the TPM specification
+ * from subjectDirectoryAttributes, and whether extendedKeyUsage names tcg-kp-EKCertificate.
+ * Parsed data is the certificate's claim until {@link verifyEkCertificate} chained it to a root.
+ *
+ * @param input - the certificate, DER or PEM (as read from NV index 0x01C00002, 0x01C0000A…).
+ * @returns the certificate and its TCG fields.
+ * @throws {AttestError} `ERR_BAD_CERTIFICATE` (including malformed TCG extensions), and the codes
+ *   of `parseCertificate`.
+ * @example
+ * ```ts
+ * import { parseEkCertificate } from 'attestkit/tpm';
+ * const ek = parseEkCertificate(nvBytes);
+ * console.log(ek.tpmManufacturer, ek.tpmModel, ek.tpmVersion);
+ * ```
+ */
+export function parseEkCertificate(input: Uint8Array | string): EkCertificate {
+  if (typeof input !== 'string') assertInputBytes(input, 'input');
+  return fromCertificate(parseCertificate(input));
+}
+
+function fromCertificate(certificate: X509Certificate): EkCertificate {
+  const san = getExtension(certificate, OID.subjectAltName);
+  const sanAttrs = san !== undefined ? decodeSan(san.value).attrs : new Map<string, string>();
+  const sda = getExtension(certificate, OID.subjectDirectoryAttributes);
+  const spec = sda !== undefined ? decodeSpecification(sda.value) : undefined;
+  const eku = getExtension(certificate, OID.extKeyUsage);
+  const ekus = eku !== undefined ? decodeEku(eku.value) : [];
+  const manufacturer = sanAttrs.get(TCG_OID.tpmManufacturer);
+  const model = sanAttrs.get(TCG_OID.tpmModel);
+  const version = sanAttrs.get(TCG_OID.tpmVersion);
+  const ascii = manufacturer !== undefined ? manufacturerAscii(manufacturer) : undefined;
+  return {
+    certificate,
+    publicKey: certificate.publicKey,
+    ...(manufacturer !== undefined ? { tpmManufacturer: manufacturer } : {}),
+    ...(ascii !== undefined ? { tpmManufacturerAscii: ascii } : {}),
+    ...(model !== undefined ? { tpmModel: model } : {}),
+    ...(version !== undefined ? { tpmVersion: version } : {}),
+    ...(spec !== undefined ? { tpmSpecification: spec } : {}),
+    hasEkCertificateEku: ekus.includes(TCG_OID.ekCertificate),
+    ...(san !== undefined ? { sanCritical: san.critical } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Templates
+
+const POLICY_A_SHA256 = '837197674484b3f81a90cc8d46a5d724fd52d76e06520b64f2a1da1b331469aa';
+const POLICY_B_SHA256 = 'ca3d0a99a2b93906f7a3342414efcfb3a385d44cd1fd459089d19b5071c0b7a0';
+const POLICY_B_SHA384 =
+  'b26e7d28d11a50bc53d882bcf5fd3a1a074148bb35d3b4e4cb1c0ad9bde419cacb47ba09699646150f9fc000f3f80e12';
+const POLICY_B_SHA512 =
+  'b8221ca69e8550a4914de3faa6a18c072cc01208073a928d5d66d59ef79e49a429c41a6b269571d57edb25fbdb1838425608b413cd616a5f6db5b6071af99bea';
+
+/** What a default EK template fixes (everything except `unique`). */
+interface EkTemplate {
+  readonly id: EkTemplateId;
+  readonly type: 'rsa' | 'ecc';
+  readonly nameAlg: 'sha256' | 'sha384' | 'sha512';
+  readonly attributes: number;
+  readonly authPolicy: string;
+  readonly aesBits: number;
+  readonly keyBits?: number;
+  readonly curve?: 'NIST_P256' | 'NIST_P384' | 'NIST_P521';
+}
+
+const LOW = 0x000300b2;
+const HIGH = 0x000300f2;
+
+/**
+ * TCG default EK templates (EK Credential Profile 2.5 Annex B.3.3 / B.3.4). H-5 (SM2 / SM3) is
+ * not listed: attestkit computes no SM3.
+ */
+const EK_TEMPLATES: readonly EkTemplate[] = [
+  {
+    id: 'L-1',
+    type: 'rsa',
+    nameAlg: 'sha256',
+    attributes: LOW,
+    authPolicy: POLICY_A_SHA256,
+    aesBits: 128,
+    keyBits: 2048,
+  },
+  {
+    id: 'L-2',
+    type: 'ecc',
+    nameAlg: 'sha256',
+    attributes: LOW,
+    authPolicy: POLICY_A_SHA256,
+    aesBits: 128,
+    curve: 'NIST_P256',
+  },
+  {
+    id: 'H-1',
+    type: 'rsa',
+    nameAlg: 'sha256',
+    attributes: HIGH,
+    authPolicy: POLICY_B_SHA256,
+    aesBits: 128,
+    keyBits: 2048,
+  },
+  {
+    id: 'H-2',
+    type: 'ecc',
+    nameAlg: 'sha256',
+    attributes: HIGH,
+    authPolicy: POLICY_B_SHA256,
+    aesBits: 128,
+    curve: 'NIST_P256',
+  },
+  {
+    id: 'H-3',
+    type: 'ecc',
+    nameAlg: 'sha384',
+    attributes: HIGH,
+    authPolicy: POLICY_B_SHA384,
+    aesBits: 256,
+    curve: 'NIST_P384',
+  },
+  {
+    id: 'H-4',
+    type: 'ecc',
+    nameAlg: 'sha512',
+    attributes: HIGH,
+    authPolicy: POLICY_B_SHA512,
+    aesBits: 256,
+    curve: 'NIST_P521',
+  },
+  {
+    id: 'H-6',
+    type: 'rsa',
+    nameAlg: 'sha384',
+    attributes: HIGH,
+    authPolicy: POLICY_B_SHA384,
+    aesBits: 256,
+    keyBits: 3072,
+  },
+  {
+    id: 'H-7',
+    type: 'rsa',
+    nameAlg: 'sha384',
+    attributes: HIGH,
+    authPolicy: POLICY_B_SHA384,
+    aesBits: 256,
+    keyBits: 4096,
+  },
+];
+
+function matchesTemplate(p: TpmtPublic, t: EkTemplate): boolean {
+  if (p.type !== t.type || p.nameAlg !== t.nameAlg) return false;
+  if (p.objectAttributes.value !== t.attributes) return false;
+  if (toHex(p.authPolicy) !== t.authPolicy) return false;
+  const sym = p.parameters.symmetric;
+  if (sym.algorithmId !== TPM_ALG.AES || sym.keyBits !== t.aesBits || sym.modeId !== TPM_ALG.CFB)
+    return false;
+  if (p.parameters.scheme.schemeId !== TPM_ALG.NULL) return false;
+  if (p.type === 'rsa') return p.parameters.keyBits === t.keyBits && p.parameters.exponent === 0;
+  return p.parameters.curve === t.curve && p.parameters.kdf.schemeId === TPM_ALG.NULL;
+}
+
+/**
+ * Which TCG default EK template (EK Credential Profile 2.5 Annex B: L-1, L-2, H-1…H-4, H-6, H-7)
+ * an EK public area follows: every field but `unique` must match (type, nameAlg, attributes,
+ * authPolicy PolicyA/PolicyB, AES-CFB size, NULL scheme, key size / curve, exponent 0, NULL KDF).
+ *
+ * @param ekPublic - the EK public area (bytes or parsed).
+ * @returns the template id, or undefined for a non-default template.
+ * @throws {AttestError} the parse codes of `parseTpmPublic` for bytes.
+ * @example
+ * ```ts
+ * import { ekTemplateOf } from 'attestkit/tpm';
+ * ekTemplateOf(ekPub) // 'L-1' for tpm2_createek -G rsa
+ * ```
+ */
+export function ekTemplateOf(ekPublic: Uint8Array | TpmtPublic): EkTemplateId | undefined {
+  const p = publicAreaOf(ekPublic, 'ekPublic');
+  return EK_TEMPLATES.find((t) => matchesTemplate(p, t))?.id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+
+const CHECKS: readonly EkCheckId[] = [
+  'tpm.ek.certificate',
+  'tpm.ek.chain',
+  'tpm.ek.eku',
+  'tpm.ek.san',
+  'tpm.ek.key-usage',
+  'tpm.ek.public-key',
+  'tpm.ek.template',
+];
+
+const MAX_DEPTH = 8;
+
+interface PathResult {
+  readonly ok: boolean;
+  readonly path: X509Certificate[];
+  readonly problems: string[];
+}
+
+async function buildPath(
+  leaf: X509Certificate,
+  pool: readonly X509Certificate[],
+  roots: readonly X509Certificate[],
+  now: Date,
+  cache: EkCertificateVerifyOptions['cache'],
+): Promise<PathResult> {
+  const path: X509Certificate[] = [leaf];
+  const problems: string[] = [];
+  let current = leaf;
+  const validity = (c: X509Certificate, role: string): void => {
+    const v = validityAt(c, now);
+    if (v !== 'valid') {
+      problems.push(
+        `${role} "${c.subject.text}" is ${v} at ${now.toISOString()} (valid ${c.notBefore.toISOString()} – ${c.notAfter.toISOString()})`,
+      );
+    }
+  };
+  const signedBy = async (c: X509Certificate, issuer: X509Certificate): Promise<boolean> => {
+    if (!equalBytes(c.issuer.raw, issuer.subject.raw)) return false;
+    try {
+      return await verifySignedBy(c, issuer, cache);
+    } catch {
+      return false;
+    }
+  };
+  const caProblems = (c: X509Certificate, below: number): string[] => {
+    const p: string[] = [];
+    if (c.basicConstraints?.ca !== true)
+      p.push(`"${c.subject.text}" is not a CA (basicConstraints)`);
+    if (c.keyUsage !== undefined && !c.keyUsage.keyCertSign)
+      p.push(`"${c.subject.text}" lacks keyCertSign`);
+    const pl = c.basicConstraints?.pathLength;
+    if (pl !== undefined && below > pl)
+      p.push(`"${c.subject.text}" pathLenConstraint ${pl} exceeded`);
+    return p;
+  };
+  validity(leaf, 'EK certificate');
+  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+    for (const root of roots) {
+      if (await signedBy(current, root)) {
+        problems.push(...caProblems(root, depth));
+        validity(root, 'root');
+        path.push(root);
+        return { ok: problems.length === 0, path, problems };
+      }
+    }
+    let next: X509Certificate | undefined;
+    for (const c of pool) {
+      if (path.includes(c)) continue;
+      if (await signedBy(current, c)) {
+        next = c;
+        break;
+      }
+    }
+    if (next === undefined) {
+      problems.push(
+        `no supplied root or intermediate issued "${current.subject.text}" (issuer "${current.issuer.text}")`,
+      );
+      return { ok: false, path, problems };
+    }
+    problems.push(...caProblems(next, depth));
+    validity(next, 'intermediate');
+    path.push(next);
+    current = next;
+  }
+  problems.push(`no root within ${MAX_DEPTH} certificates`);
+  return { ok: false, path, problems };
+}
+
+function parseAll(
+  input: EkCertificateVerifyOptions['roots'] | undefined,
+  what: string,
+  problems: string[],
+): X509Certificate[] {
+  if (input === undefined) return [];
+  const out: X509Certificate[] = [];
+  let ders: Uint8Array[];
+  try {
+    ders = dersFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
+  } catch (e) {
+    problems.push(`${what}: ${(e as Error).message}`);
+    return out;
+  }
+  ders.forEach((d, i) => {
+    try {
+      out.push(parseCertificate(d));
+    } catch (e) {
+      if (!(e instanceof AttestError)) throw e;
+      problems.push(`${what} ${i} is malformed: ${e.message}`);
+    }
+  });
+  return out;
+}
+
+function isCertInput(v: unknown): boolean {
+  return (
+    typeof v === 'string' ||
+    v instanceof Uint8Array ||
+    (Array.isArray(v) && v.every((x) => typeof x === 'string' || x instanceof Uint8Array))
+  );
+}
+
+/**
+ * Verifies an EK certificate (TCG EK Credential Profile 2.5 §3) against TPM vendor roots the
+ * caller supplies. Checks (`tpm.ek.*`): certificate (parses, TCG fields decode), chain (a path
+ * through the given intermediates to one of `roots`: issuer names, signatures, validity at `now`,
+ * CA constraints), eku (tcg-kp-EKCertificate; absent is a warning), san (TCG manufacturer / model /
+ * version; absent is a warning), key-usage (keyEncipherment for RSA, keyAgreement for ECC; a
+ * mismatch is a warning), public-key (the TPM's EK public equals the certified key, when
+ * `ekPublic` is given) and template (the EK follows a TCG default template; a warning unless
+ * `requireDefaultTemplate`).
+ *
+ * @param evidence - the EK certificate, intermediates and optionally the EK public area.
+ * @param options - `roots` (required), `now`, `requireDefaultTemplate`, `cache`.
+ * @returns the ledger, the parsed EK certificate, the verified path and the template id.
+ * @throws {TypeError} for arguments of the wrong type (e.g. missing `roots`).
+ * @example
+ * ```ts
+ * import { verifyEkCertificate } from 'attestkit/tpm';
+ * const r = await verifyEkCertificate({ certificate: ekCertDer, ekPublic }, { roots: vendorRootsPem });
+ * if (r.ok) console.log(r.ek?.tpmManufacturerAscii, r.template);
+ * ```
+ */
+export async function verifyEkCertificate(
+  evidence: EkCertificateEvidence,
+  options: EkCertificateVerifyOptions,
+): Promise<EkCertificateVerification> {
+  if (typeof evidence !== 'object' || evidence === null || !isCertInput(evidence.certificate)) {
+    throw new TypeError('evidence.certificate must be DER bytes or PEM text');
+  }
+  if (typeof options !== 'object' || options === null || !isCertInput(options.roots)) {
+    throw new TypeError('options.roots (DER, PEM or an array of them) is required');
+  }
+  if (evidence.intermediates !== undefined && !isCertInput(evidence.intermediates)) {
+    throw new TypeError('evidence.intermediates must be DER, PEM or an array of them');
+  }
+  const ekp = evidence.ekPublic as unknown;
+  if (
+    ekp !== undefined &&
+    !(ekp instanceof Uint8Array) &&
+    (typeof ekp !== 'object' || ekp === null || !((ekp as TpmtPublic).raw instanceof Uint8Array))
+  ) {
+    throw new TypeError('evidence.ekPublic must be TPMT_PUBLIC / TPM2B_PUBLIC bytes or parsed');
+  }
+  if (options.now !== undefined && !(options.now instanceof Date))
+    throw new TypeError('options.now must be a Date');
+  const now = options.now ?? new Date();
+
+  const ledger = createLedger(
+    CHECKS.map((id) => ({ id, required: id === 'tpm.ek.certificate' || id === 'tpm.ek.chain' })),
+  );
+  let ek: EkCertificate | undefined;
+  try {
+    ek = parseEkCertificate(evidence.certificate);
+    ledger.pass(
+      'tpm.ek.certificate',
+      `EK certificate "${ek.certificate.subject.text}" serial ${ek.certificate.serialHex}`,
+      {
+        issuer: ek.certificate.issuer.text,
+        keyKind: ek.publicKey.kind,
+      },
+    );
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    ledger.fail('tpm.ek.certificate', `EK certificate is malformed: ${e.message}`, errorDetail(e));
+  }
+
+  let path: X509Certificate[] | undefined;
+  if (ledger.dependsOn('tpm.ek.chain', 'tpm.ek.certificate') && ek !== undefined) {
+    const inputProblems: string[] = [];
+    const roots = parseAll(options.roots, 'root', inputProblems);
+    const pool = parseAll(evidence.intermediates, 'intermediate', inputProblems);
+    if (roots.length === 0) {
+      ledger.fail('tpm.ek.chain', 'no usable root certificate was supplied', {
+        problems: inputProblems,
+      });
+    } else {
+      const r = await buildPath(ek.certificate, pool, roots, now, options.cache);
+      path = r.path;
+      const problems = [...r.problems, ...(r.ok ? [] : inputProblems)];
+      ledger.result(
+        'tpm.ek.chain',
+        r.ok,
+        r.ok
+          ? `chains to "${r.path[r.path.length - 1]!.subject.text}" (${r.path.length} certificates)`
+          : problems.join('; '),
+        { path: r.path.map((c) => c.subject.text), ...(problems.length > 0 ? { problems } : {}) },
+      );
+    }
+  }
+
+  if (ledger.dependsOn('tpm.ek.eku', 'tpm.ek.certificate') && ek !== undefined) {
+    const eku = getExtension(ek.certificate, OID.extKeyUsage);
+    if (ek.hasEkCertificateEku)
+      ledger.pass('tpm.ek.eku', 'extendedKeyUsage is tcg-kp-EKCertificate');
+    else if (eku === undefined)
+      ledger.warn(
+        'tpm.ek.eku',
+        'no extendedKeyUsage (the EK profile asks for tcg-kp-EKCertificate)',
+      );
+    else
+      ledger.fail(
+        'tpm.ek.eku',
+        'extendedKeyUsage does not include tcg-kp-EKCertificate (2.23.133.8.1)',
+      );
+  }
+
+  if (ledger.dependsOn('tpm.ek.san', 'tpm.ek.certificate') && ek !== undefined) {
+    const missing = [
+      ek.tpmManufacturer === undefined ? 'tpmManufacturer' : '',
+      ek.tpmModel === undefined ? 'tpmModel' : '',
+      ek.tpmVersion === undefined ? 'tpmVersion' : '',
+    ].filter((s) => s !== '');
+    const detail = {
+      ...(ek.tpmManufacturer !== undefined ? { tpmManufacturer: ek.tpmManufacturer } : {}),
+      ...(ek.tpmModel !== undefined ? { tpmModel: ek.tpmModel } : {}),
+      ...(ek.tpmVersion !== undefined ? { tpmVersion: ek.tpmVersion } : {}),
+      ...(ek.tpmSpecification !== undefined ? { tpmSpecification: ek.tpmSpecification } : {}),
+    };
+    if (missing.length === 0) {
+      ledger.pass(
+        'tpm.ek.san',
+        `TPM ${ek.tpmManufacturerAscii ?? ek.tpmManufacturer ?? ''} model ${ek.tpmModel ?? ''} version ${ek.tpmVersion ?? ''}`,
+        detail,
+      );
+    } else {
+      ledger.warn('tpm.ek.san', `subjectAltName lacks ${missing.join(', ')}`, detail);
+    }
+  }
+
+  if (ledger.dependsOn('tpm.ek.key-usage', 'tpm.ek.certificate') && ek !== undefined) {
+    const ku = ek.certificate.keyUsage;
+    const want = ek.publicKey.kind === 'rsa' ? 'keyEncipherment' : 'keyAgreement';
+    if (ku === undefined)
+      ledger.warn('tpm.ek.key-usage', `no keyUsage (the EK profile asks for ${want})`);
+    else if (ku[want]) ledger.pass('tpm.ek.key-usage', `keyUsage has ${want}`);
+    else ledger.warn('tpm.ek.key-usage', `keyUsage lacks ${want}`);
+  }
+
+  let template: EkTemplateId | undefined;
+  if (ekp === undefined) {
+    ledger.skip('tpm.ek.public-key', 'no ekPublic given');
+    ledger.skip('tpm.ek.template', 'no ekPublic given');
+  } else {
+    ledger.require('tpm.ek.public-key');
+    let pub: TpmtPublic | undefined;
+    let key: PublicKeyInfo | undefined;
+    try {
+      pub = publicAreaOf(ekp as Uint8Array | TpmtPublic, 'evidence.ekPublic');
+      key = tpmPublicKey(pub);
+    } catch (e) {
+      if (!(e instanceof AttestError)) throw e;
+      ledger.fail('tpm.ek.public-key', `ekPublic is malformed: ${e.message}`, errorDetail(e));
+    }
+    if (
+      key !== undefined &&
+      ledger.dependsOn('tpm.ek.public-key', 'tpm.ek.certificate') &&
+      ek !== undefined
+    ) {
+      const same = samePublicKey(key, ek.publicKey);
+      ledger.result(
+        'tpm.ek.public-key',
+        same,
+        same ? "the TPM's EK is the certified key" : "the TPM's EK is not the certified key",
+        same ? undefined : { expected: publicKeyToJwk(ek.publicKey), actual: publicKeyToJwk(key) },
+      );
+    }
+    if (pub === undefined) ledger.dependsOn('tpm.ek.template', 'tpm.ek.public-key');
+    else {
+      template = ekTemplateOf(pub);
+      if (template !== undefined)
+        ledger.pass('tpm.ek.template', `EK follows the TCG default template ${template}`);
+      else if (options.requireDefaultTemplate === true) {
+        ledger.require('tpm.ek.template');
+        ledger.fail('tpm.ek.template', 'EK follows no TCG default template');
+      } else
+        ledger.warn(
+          'tpm.ek.template',
+          'EK follows no TCG default template (non-default templates are allowed)',
+        );
+    }
+  }
+
+  const { ok, checks } = ledger.finish();
+  return {
+    ok,
+    checks,
+    ...(ek !== undefined ? { ek } : {}),
+    ...(path !== undefined ? { path: path.map((c) => c.subject.text) } : {}),
+    ...(template !== undefined ? { template } : {}),
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * @module
+ * Verification of TPM signatures (TPM 2.0 Library Part 1 rev 1.59 §C.8 / Part 2 §11.3): RSASSA
+ * (PKCS#1 v1.5), RSAPSS and ECDSA over a message, and the consistency of a signature's scheme
+ * with the signing key. Private to `attestkit/tpm`: quote and certify verification share it.
+ */
+import { AttestError } from '../core/errors.js';
+import { verifySignature, HASH_SIZES, publicKeyBits, type PublicKeyInfo } from '../core/crypto.js';
+import type { AttestCache } from '../core/cache.js';
+import { isComputableHash, type TpmComputableHash, type TpmHashName } from './constants.js';
+import type { TpmRawSignatureScheme, TpmtPublic, TpmtSignature } from './types.js';
+
+/** A signature reduced to what verification needs. */
+export type SignatureParts =
+  | { readonly scheme: 'rsassa' | 'rsapss'; readonly hash: TpmHashName; readonly sig: Uint8Array }
+  | {
+      readonly scheme: 'ecdsa';
+      readonly hash: TpmHashName;
+      readonly r: Uint8Array;
+      readonly s: Uint8Array;
+    }
+  | { readonly scheme: 'ecdsa'; readonly hash: TpmHashName; readonly der: Uint8Array };
+
+/**
+ * The parts of a parsed TPMT_SIGNATURE.
+ *
+ * @internal
+ */
+export function partsOfTpmt(sig: TpmtSignature): SignatureParts {
+  return sig.sigAlg === 'ecdsa'
+    ? { scheme: 'ecdsa', hash: sig.hash, r: sig.signatureR, s: sig.signatureS }
+    : { scheme: sig.sigAlg, hash: sig.hash, sig: sig.sig };
+}
+
+/**
+ * The parts of a bare signature: RSA bytes, or ECDSA as r‖s (2 × coordinate size) or DER.
+ *
+ * @internal
+ */
+export function partsOfRaw(
+  bytes: Uint8Array,
+  scheme: TpmRawSignatureScheme,
+  key: PublicKeyInfo,
+): SignatureParts {
+  if (scheme.scheme !== 'ecdsa') return { scheme: scheme.scheme, hash: scheme.hash, sig: bytes };
+  if (key.kind === 'ec') {
+    const size = key.x.length;
+    if (bytes.length === 2 * size && bytes[0] !== 0x30) {
+      return {
+        scheme: 'ecdsa',
+        hash: scheme.hash,
+        r: bytes.subarray(0, size),
+        s: bytes.subarray(size),
+      };
+    }
+  }
+  return { scheme: 'ecdsa', hash: scheme.hash, der: bytes };
+}
+
+/**
+ * Problems with using `parts` under `key` (and, when known, the key's TPM scheme). Empty when
+ * the combination is consistent.
+ *
+ * @internal
+ */
+export function schemeProblems(
+  parts: SignatureParts,
+  key: PublicKeyInfo,
+  publicArea: TpmtPublic | undefined,
+): string[] {
+  const problems: string[] = [];
+  if (parts.scheme === 'ecdsa' && key.kind !== 'ec')
+    problems.push('ECDSA signature with an RSA key');
+  if (parts.scheme !== 'ecdsa' && key.kind !== 'rsa')
+    problems.push(`${parts.scheme.toUpperCase()} signature with an EC key`);
+  if (!isComputableHash(parts.hash)) problems.push(`signature hash ${parts.hash} is not supported`);
+  if (
+    publicArea !== undefined &&
+    publicArea.type !== 'keyedhash' &&
+    publicArea.type !== 'symcipher'
+  ) {
+    const s = publicArea.parameters.scheme;
+    if (s.scheme !== 'null') {
+      if (s.scheme !== parts.scheme) {
+        problems.push(`signature scheme ${parts.scheme} but the key's scheme is ${s.scheme}`);
+      } else if (s.hash !== undefined && s.hash !== parts.hash) {
+        problems.push(`signature hash ${parts.hash} but the key's scheme hash is ${s.hash}`);
+      }
+    }
+    if (!publicArea.objectAttributes.sign)
+      problems.push('the key is not a signing key (sign is clear)');
+  }
+  return problems;
+}
+
+/**
+ * True when `parts` can be checked with `key` at all (key kind and hash fit).
+ *
+ * @internal
+ */
+export function canVerify(parts: SignatureParts, key: PublicKeyInfo): boolean {
+  return (parts.scheme === 'ecdsa') === (key.kind === 'ec') && isComputableHash(parts.hash);
+}
+
+function stripZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return b.subarray(i);
+}
+
+/** Outcome of {@link verifyParts}. */
+export interface SignatureOutcome {
+  readonly ok: boolean;
+  /** RSA-PSS: the salt length that verified. */
+  readonly saltLength?: number;
+}
+
+/**
+ * Verifies `parts` over `data` with `key`. RSA-PSS is tried with salt = hash length (reference
+ * implementation, swtpm) and then the maximum salt (what the spec also allows a TPM to use).
+ *
+ * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING` for a malformed value, `ERR_UNSUPPORTED`.
+ *
+ * @internal
+ */
+export async function verifyParts(
+  key: PublicKeyInfo,
+  parts: SignatureParts,
+  data: Uint8Array,
+  cache: AttestCache | undefined,
+): Promise<SignatureOutcome> {
+  if (!isComputableHash(parts.hash)) {
+    throw new AttestError('ERR_UNSUPPORTED', { message: `hash ${parts.hash}` });
+  }
+  const hash: TpmComputableHash = parts.hash;
+  const c = cache !== undefined ? { cache } : {};
+  if (parts.scheme === 'ecdsa') {
+    if (key.kind !== 'ec')
+      throw new AttestError('ERR_UNSUPPORTED', { message: 'ECDSA with an RSA key' });
+    if ('der' in parts) {
+      return {
+        ok: await verifySignature({
+          key,
+          scheme: 'ecdsa',
+          hash,
+          data,
+          signature: parts.der,
+          signatureFormat: 'der',
+          ...c,
+        }),
+      };
+    }
+    const size = key.x.length;
+    const r = stripZeros(parts.r);
+    const s = stripZeros(parts.s);
+    if (r.length === 0 || s.length === 0 || r.length > size || s.length > size) {
+      throw new AttestError('ERR_BAD_SIGNATURE_ENCODING', {
+        message: `ECDSA r (${r.length} bytes) / s (${s.length} bytes) do not fit ${key.curve}`,
+      });
+    }
+    const raw = new Uint8Array(2 * size);
+    raw.set(r, size - r.length);
+    raw.set(s, 2 * size - s.length);
+    return {
+      ok: await verifySignature({ key, scheme: 'ecdsa', hash, data, signature: raw, ...c }),
+    };
+  }
+  if (key.kind !== 'rsa') {
+    throw new AttestError('ERR_UNSUPPORTED', { message: `${parts.scheme} with an EC key` });
+  }
+  const modBits = publicKeyBits(key);
+  const modBytes = Math.ceil(modBits / 8);
+  if (parts.sig.length !== modBytes) {
+    throw new AttestError('ERR_BAD_SIGNATURE_ENCODING', {
+      message: `RSA signature of ${parts.sig.length} bytes for a ${modBits}-bit modulus`,
+    });
+  }
+  if (parts.scheme === 'rsassa') {
+    return {
+      ok: await verifySignature({
+        key,
+        scheme: 'rsa-pkcs1',
+        hash,
+        data,
+        signature: parts.sig,
+        ...c,
+      }),
+    };
+  }
+  const hLen = HASH_SIZES[hash];
+  const emLen = Math.ceil((modBits - 1) / 8);
+  const salts = [hLen, emLen - hLen - 2].filter((v, i, a) => v >= 0 && a.indexOf(v) === i);
+  for (const saltLength of salts) {
+    const ok = await verifySignature({
+      key,
+      scheme: 'rsa-pss',
+      hash,
+      data,
+      signature: parts.sig,
+      saltLength,
+      ...c,
+    });
+    if (ok) return { ok, saltLength };
+  }
+  return { ok: false };
+}

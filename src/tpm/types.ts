@@ -1,0 +1,536 @@
+/**
+ * @module
+ * Types of `attestkit/tpm`: PCR banks (the one PCR shape every module shares), the parsed TPM 2.0
+ * structures (TPMS_ATTEST, TPMT_SIGNATURE, TPMT_PUBLIC, TPML_PCR_SELECTION), and the inputs,
+ * options, check ids and results of the TPM verifiers. Structure and field names follow
+ * TPM 2.0 Library Part 2 rev 1.59 (camelCase of the spec spelling).
+ */
+import type { Verification } from '../core/checks.js';
+import type { AttestCache } from '../core/cache.js';
+import type { PublicKeyInfo } from '../core/crypto.js';
+import type { X509Certificate } from '../core/x509.js';
+import type { TpmAttestType, TpmEccCurveName, TpmHashName } from './constants.js';
+
+/** A PCR bank name (a TPM hash used for PCRs). */
+export type PcrBankName = 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'sm3_256';
+
+/**
+ * PCR values, everywhere in attestkit: bank name → PCR index → digest (API.md "TPM"). The event
+ * log replay, the binding checks and {@link verifyTpmQuote} all use this shape.
+ */
+export type PcrBanks = Partial<Record<PcrBankName, Record<number, Uint8Array>>>;
+
+/** TPMS_CLOCK_INFO (Part 2 §10.11.1). */
+export interface TpmsClockInfo {
+  /** `clock`: milliseconds the TPM has been powered since the last TPM2_Clear. */
+  readonly clock: bigint;
+  /** `resetCount` (obfuscated per key outside the endorsement/platform hierarchies). */
+  readonly resetCount: number;
+  /** `restartCount` (obfuscated like resetCount). */
+  readonly restartCount: number;
+  /** `safe`: true when the clock never went backwards since it was last advanced. */
+  readonly safe: boolean;
+}
+
+/** One TPMS_PCR_SELECTION (Part 2 §10.6.2). */
+export interface TpmsPcrSelection {
+  /** `hash` as TPM_ALG_ID. */
+  readonly hashAlg: number;
+  /** The bank's name when attestkit knows the algorithm. */
+  readonly hash?: TpmHashName;
+  /** `sizeofSelect`. */
+  readonly sizeofSelect: number;
+  /** `pcrSelect` bitmap (bit n mod 8 of byte n div 8 selects PCR n). */
+  readonly pcrSelect: Uint8Array;
+  /** The selected PCR indices, ascending (the bitmap order). */
+  readonly pcrs: readonly number[];
+}
+
+/** TPMS_QUOTE_INFO (Part 2 §10.12.1). */
+export interface TpmsQuoteInfo {
+  readonly type: 'quote';
+  /** `pcrSelect` (TPML_PCR_SELECTION), in the TPM's order. */
+  readonly pcrSelect: readonly TpmsPcrSelection[];
+  /** `pcrDigest`. */
+  readonly pcrDigest: Uint8Array;
+}
+
+/** TPMS_CERTIFY_INFO (Part 2 §10.12.3). */
+export interface TpmsCertifyInfo {
+  readonly type: 'certify';
+  /** `name`: Name of the certified object. */
+  readonly name: Uint8Array;
+  /** `qualifiedName`: qualified Name of the certified object. */
+  readonly qualifiedName: Uint8Array;
+}
+
+/** TPMS_CREATION_INFO (Part 2 §10.12.7). */
+export interface TpmsCreationInfo {
+  readonly type: 'creation';
+  /** `objectName`. */
+  readonly objectName: Uint8Array;
+  /** `creationHash`: H_nameAlg(TPMS_CREATION_DATA). */
+  readonly creationHash: Uint8Array;
+}
+
+/** TPMS_TIME_ATTEST_INFO (Part 2 §10.12.5). */
+export interface TpmsTimeAttestInfo {
+  readonly type: 'time';
+  /** `time.time`: milliseconds since the last TPM Init. */
+  readonly time: bigint;
+  /** `time.clockInfo`. */
+  readonly clockInfo: TpmsClockInfo;
+  /** `firmwareVersion`. */
+  readonly firmwareVersion: bigint;
+}
+
+/** TPMS_NV_CERTIFY_INFO (Part 2 §10.12.8). */
+export interface TpmsNvCertifyInfo {
+  readonly type: 'nv';
+  /** `indexName`. */
+  readonly indexName: Uint8Array;
+  /** `offset`. */
+  readonly offset: number;
+  /** `nvContents`. */
+  readonly nvContents: Uint8Array;
+}
+
+/** TPMS_NV_DIGEST_CERTIFY_INFO (Part 2 §10.12.9). */
+export interface TpmsNvDigestCertifyInfo {
+  readonly type: 'nv-digest';
+  readonly indexName: Uint8Array;
+  readonly nvDigest: Uint8Array;
+}
+
+/** TPMS_COMMAND_AUDIT_INFO (Part 2 §10.12.4). */
+export interface TpmsCommandAuditInfo {
+  readonly type: 'command-audit';
+  readonly auditCounter: bigint;
+  /** `digestAlg` as TPM_ALG_ID. */
+  readonly digestAlg: number;
+  readonly auditDigest: Uint8Array;
+  readonly commandDigest: Uint8Array;
+}
+
+/** TPMS_SESSION_AUDIT_INFO (Part 2 §10.12.6). */
+export interface TpmsSessionAuditInfo {
+  readonly type: 'session-audit';
+  readonly exclusiveSession: boolean;
+  readonly sessionDigest: Uint8Array;
+}
+
+/** TPMU_ATTEST, discriminated by `type`. */
+export type TpmsAttested =
+  | TpmsQuoteInfo
+  | TpmsCertifyInfo
+  | TpmsCreationInfo
+  | TpmsTimeAttestInfo
+  | TpmsNvCertifyInfo
+  | TpmsNvDigestCertifyInfo
+  | TpmsCommandAuditInfo
+  | TpmsSessionAuditInfo;
+
+/**
+ * A parsed TPMS_ATTEST (Part 2 §10.12.12). Parsed data is the TPM's *claim*: trust it only after
+ * {@link verifyTpmQuote} / {@link verifyTpmCertify} verified the signature over {@link raw}.
+ */
+export interface TpmsAttest {
+  /** The TPMS_ATTEST bytes: exactly what the signature covers. */
+  readonly raw: Uint8Array;
+  /** `magic` (TPM_GENERATED_VALUE 0xFF544347 for TPM-made structures). */
+  readonly magic: number;
+  /** `type` as TPM_ST value (0x8018 quote…). */
+  readonly typeId: number;
+  /** `type` by name. */
+  readonly type: TpmAttestType;
+  /** `qualifiedSigner`: qualified Name of the signing key. */
+  readonly qualifiedSigner: Uint8Array;
+  /** `extraData`: the verifier's qualifying data (nonce). */
+  readonly extraData: Uint8Array;
+  /** `clockInfo`. */
+  readonly clockInfo: TpmsClockInfo;
+  /** `firmwareVersion` (vendor-specific; obfuscated like resetCount). */
+  readonly firmwareVersion: bigint;
+  /** `attested`, selected by `type`. */
+  readonly attested: TpmsAttested;
+}
+
+/** TPMT_SIGNATURE of an RSA scheme (Part 2 §11.3.4 TPMS_SIGNATURE_RSA). */
+export interface TpmtSignatureRsa {
+  readonly sigAlg: 'rsassa' | 'rsapss';
+  readonly sigAlgId: number;
+  /** `hash` by name. */
+  readonly hash: TpmHashName;
+  /** `hash` as TPM_ALG_ID. */
+  readonly hashAlg: number;
+  /** `sig`: the RSA signature, big-endian, modulus-size bytes. */
+  readonly sig: Uint8Array;
+  /** The TPMT_SIGNATURE bytes. */
+  readonly raw: Uint8Array;
+}
+
+/** TPMT_SIGNATURE of ECDSA (Part 2 §11.3.2 TPMS_SIGNATURE_ECC). */
+export interface TpmtSignatureEcdsa {
+  readonly sigAlg: 'ecdsa';
+  readonly sigAlgId: number;
+  readonly hash: TpmHashName;
+  readonly hashAlg: number;
+  /** `signatureR`, unsigned big-endian (leading zeros may or may not be present). */
+  readonly signatureR: Uint8Array;
+  /** `signatureS`, unsigned big-endian. */
+  readonly signatureS: Uint8Array;
+  readonly raw: Uint8Array;
+}
+
+/** A parsed TPMT_SIGNATURE (RSASSA, RSAPSS or ECDSA; other schemes are `ERR_UNSUPPORTED`). */
+export type TpmtSignature = TpmtSignatureRsa | TpmtSignatureEcdsa;
+
+/** TPMA_OBJECT decoded (Part 2 §8.3). */
+export interface TpmaObject {
+  /** The 32-bit value. */
+  readonly value: number;
+  readonly fixedTPM: boolean;
+  readonly stClear: boolean;
+  readonly fixedParent: boolean;
+  readonly sensitiveDataOrigin: boolean;
+  readonly userWithAuth: boolean;
+  readonly adminWithPolicy: boolean;
+  readonly firmwareLimited: boolean;
+  readonly svnLimited: boolean;
+  readonly noDA: boolean;
+  readonly encryptedDuplication: boolean;
+  readonly restricted: boolean;
+  readonly decrypt: boolean;
+  /** `sign` (asymmetric) / `encrypt` (symmetric). */
+  readonly sign: boolean;
+  readonly x509sign: boolean;
+  /** The names of the set bits, in bit order. */
+  readonly names: readonly string[];
+}
+
+/** TPMT_SYM_DEF_OBJECT (Part 2 §11.1.7). `keyBits` and `mode` are absent for NULL. */
+export interface TpmtSymDefObject {
+  /** `algorithm` by name (`aes`, `null`…). */
+  readonly algorithm: string;
+  readonly algorithmId: number;
+  readonly keyBits?: number;
+  /** `mode` by name (`cfb`…). */
+  readonly mode?: string;
+  readonly modeId?: number;
+}
+
+/** A scheme selector with its details (TPMT_RSA_SCHEME, TPMT_ECC_SCHEME, TPMT_KDF_SCHEME…). */
+export interface TpmtScheme {
+  /** `scheme` by name (`rsassa`, `ecdsa`, `null`…). */
+  readonly scheme: string;
+  readonly schemeId: number;
+  /** `details.hashAlg` by name, for schemes that carry one. */
+  readonly hash?: TpmHashName;
+  readonly hashAlg?: number;
+  /** ECDAA `count`. */
+  readonly count?: number;
+  /** XOR `kdf` (TPM_ALG_ID). */
+  readonly kdf?: number;
+}
+
+interface TpmtPublicBase {
+  /** The TPMT_PUBLIC bytes (without a TPM2B size): what a Name hashes. */
+  readonly raw: Uint8Array;
+  /** `type` as TPM_ALG_ID. */
+  readonly typeId: number;
+  /** `nameAlg` by name, or `null` (TPM_ALG_NULL: the object has no Name digest). */
+  readonly nameAlg: TpmHashName | 'null';
+  readonly nameAlgId: number;
+  /** `objectAttributes`. */
+  readonly objectAttributes: TpmaObject;
+  /** `authPolicy`. */
+  readonly authPolicy: Uint8Array;
+}
+
+/** TPMT_PUBLIC of an RSA key. */
+export interface TpmtPublicRsa extends TpmtPublicBase {
+  readonly type: 'rsa';
+  /** TPMS_RSA_PARMS. */
+  readonly parameters: {
+    readonly symmetric: TpmtSymDefObject;
+    readonly scheme: TpmtScheme;
+    readonly keyBits: number;
+    /** `exponent` as encoded: 0 means the default 65537. */
+    readonly exponent: number;
+  };
+  /** `unique.rsa`: the modulus, big-endian. */
+  readonly unique: Uint8Array;
+}
+
+/** TPMT_PUBLIC of an ECC key. */
+export interface TpmtPublicEcc extends TpmtPublicBase {
+  readonly type: 'ecc';
+  /** TPMS_ECC_PARMS. */
+  readonly parameters: {
+    readonly symmetric: TpmtSymDefObject;
+    readonly scheme: TpmtScheme;
+    readonly curveId: number;
+    readonly curve: TpmEccCurveName;
+    readonly kdf: TpmtScheme;
+  };
+  /** `unique.ecc`: TPMS_ECC_POINT, big-endian coordinates as encoded. */
+  readonly unique: { readonly x: Uint8Array; readonly y: Uint8Array };
+}
+
+/** TPMT_PUBLIC of a keyed-hash object (HMAC key or sealed data). */
+export interface TpmtPublicKeyedHash extends TpmtPublicBase {
+  readonly type: 'keyedhash';
+  readonly parameters: { readonly scheme: TpmtScheme };
+  /** `unique.keyedHash`. */
+  readonly unique: Uint8Array;
+}
+
+/** TPMT_PUBLIC of a symmetric cipher key. */
+export interface TpmtPublicSymCipher extends TpmtPublicBase {
+  readonly type: 'symcipher';
+  readonly parameters: { readonly symmetric: TpmtSymDefObject };
+  /** `unique.sym`. */
+  readonly unique: Uint8Array;
+}
+
+/** A parsed TPMT_PUBLIC (Part 2 §12.2.4), discriminated by `type`. */
+export type TpmtPublic = TpmtPublicRsa | TpmtPublicEcc | TpmtPublicKeyedHash | TpmtPublicSymCipher;
+
+/** An AK (or any signing key) as verifiers accept it. */
+export type TpmKeyInput =
+  /** TPMT_PUBLIC or TPM2B_PUBLIC bytes (detected), or DER SubjectPublicKeyInfo. */
+  | Uint8Array
+  /** PEM `PUBLIC KEY` (SubjectPublicKeyInfo). */
+  | string
+  | JsonWebKey
+  /** A TPMT_PUBLIC parsed by {@link parseTpmtPublic}. */
+  | TpmtPublic;
+
+/** How to read a signature that is not a TPMT_SIGNATURE (e.g. Azure's raw vTPM quote signature). */
+export interface TpmRawSignatureScheme {
+  readonly scheme: 'rsassa' | 'rsapss' | 'ecdsa';
+  readonly hash: 'sha1' | 'sha256' | 'sha384' | 'sha512';
+}
+
+/** Evidence for {@link verifyTpmQuote}. */
+export interface TpmQuoteEvidence {
+  /** TPMS_ATTEST bytes (`tpm2_quote -m`; without the TPM2B_ATTEST size). */
+  readonly attest: Uint8Array;
+  /** TPMT_SIGNATURE bytes (`tpm2_quote -s`), or a raw signature when `signatureScheme` is given. */
+  readonly signature: Uint8Array;
+  /** The attestation key. */
+  readonly akPublic: TpmKeyInput;
+  /** PCR values the prover claims; only those inside the signed selection are ever used. */
+  readonly pcrs?: PcrBanks;
+  /**
+   * Set only when `signature` is a bare signature (RSA: modulus-size bytes; ECDSA: r‖s or DER)
+   * rather than a TPMT_SIGNATURE, e.g. Azure vTPM quotes (RSASSA / SHA-256).
+   */
+  readonly signatureScheme?: TpmRawSignatureScheme;
+}
+
+/** Options of {@link verifyTpmQuote}. */
+export interface TpmQuoteVerifyOptions {
+  /**
+   * The verifier's fresh nonce; `extraData` must equal it exactly (constant time). Default: none,
+   * and then `tpm.quote.nonce` is a skip (which fails `ok` while `requireNonce` is true).
+   */
+  readonly nonce?: Uint8Array;
+  /**
+   * Whether the nonce check must run for `ok`. Default true. Turning it off accepts replayed
+   * quotes; do so only for evidence whose freshness is proven elsewhere.
+   */
+  readonly requireNonce?: boolean;
+  /**
+   * Accept SHA-1 PCR banks and SHA-1 signatures. Default false: SHA-1 collisions are practical,
+   * so a SHA-1 PCR value or quote signature proves little.
+   */
+  readonly allowSha1?: boolean;
+  /**
+   * Qualified Name of the AK's parent (e.g. the EK's, see `tpmQualifiedName`). When given with
+   * a TPMT_PUBLIC AK, `qualifiedSigner` must equal `nameAlg ‖ H(parentQN ‖ Name(AK))`.
+   */
+  readonly akParentQualifiedName?: Uint8Array;
+  /** Memo for imported keys. Default: none. */
+  readonly cache?: AttestCache;
+}
+
+/** Check ids of {@link verifyTpmQuote}, in report order. */
+export type TpmQuoteCheckId =
+  | 'tpm.quote.structure'
+  | 'tpm.quote.magic'
+  | 'tpm.quote.type'
+  | 'tpm.quote.ak'
+  | 'tpm.quote.ak-attributes'
+  | 'tpm.quote.scheme'
+  | 'tpm.quote.signature'
+  | 'tpm.quote.nonce'
+  | 'tpm.quote.qualified-signer'
+  | 'tpm.quote.sha1'
+  | 'tpm.quote.pcr-selection'
+  | 'tpm.quote.pcr-digest'
+  | 'tpm.quote.clock-safe';
+
+/** Result of {@link verifyTpmQuote}. */
+export interface TpmQuoteVerification extends Verification<TpmQuoteCheckId> {
+  /** The parsed TPMS_ATTEST (claims; trusted only when `ok`). */
+  readonly attest?: TpmsAttest;
+  /** The parsed TPMT_SIGNATURE (absent for raw signatures). */
+  readonly signature?: TpmtSignature;
+  /** The AK public area when it was given as TPMT_PUBLIC / TPM2B_PUBLIC. */
+  readonly akPublic?: TpmtPublic;
+  /** The AK key as plain data. */
+  readonly akKey?: PublicKeyInfo;
+  /** `clockInfo` from the quote. */
+  readonly clockInfo?: TpmsClockInfo;
+  /** `firmwareVersion` from the quote. */
+  readonly firmwareVersion?: bigint;
+  /** The signed PCR selection, in TPM order. */
+  readonly pcrSelection?: readonly TpmsPcrSelection[];
+  /**
+   * PCR values proven by the quote: only PCRs inside the signed selection, and only when `ok`
+   * (signature, nonce, selection and pcrDigest all held). Empty otherwise.
+   */
+  readonly pcrs: PcrBanks;
+}
+
+/** Evidence for {@link verifyTpmCertify}. */
+export interface TpmCertifyEvidence {
+  /** TPMS_ATTEST bytes of type TPM_ST_ATTEST_CERTIFY (or CREATION). */
+  readonly attest: Uint8Array;
+  /** TPMT_SIGNATURE bytes, or raw with `signatureScheme`. */
+  readonly signature: Uint8Array;
+  /** Key that signed the certify structure. */
+  readonly signerPublic: TpmKeyInput;
+  /** Public area of the certified object (TPMT_PUBLIC / TPM2B_PUBLIC bytes or parsed). */
+  readonly objectPublic: Uint8Array | TpmtPublic;
+  /** For TPM_ST_ATTEST_CREATION: the TPMS_CREATION_DATA bytes whose hash is `creationHash`. */
+  readonly creationData?: Uint8Array;
+  readonly signatureScheme?: TpmRawSignatureScheme;
+}
+
+/** Options of {@link verifyTpmCertify}. */
+export interface TpmCertifyVerifyOptions {
+  /** Expected `extraData`. Default none: `tpm.certify.nonce` skips (failing `ok` if required). */
+  readonly nonce?: Uint8Array;
+  /** Whether the nonce check must run for `ok`. Default true. */
+  readonly requireNonce?: boolean;
+  /** Accept SHA-1 signatures. Default false. */
+  readonly allowSha1?: boolean;
+  /** Require the signer (when given as TPMT_PUBLIC) to be a restricted signing key. Default true. */
+  readonly requireRestrictedSigner?: boolean;
+  readonly cache?: AttestCache;
+}
+
+/** Check ids of {@link verifyTpmCertify}. */
+export type TpmCertifyCheckId =
+  | 'tpm.certify.structure'
+  | 'tpm.certify.magic'
+  | 'tpm.certify.type'
+  | 'tpm.certify.signer'
+  | 'tpm.certify.signer-attributes'
+  | 'tpm.certify.scheme'
+  | 'tpm.certify.signature'
+  | 'tpm.certify.nonce'
+  | 'tpm.certify.sha1'
+  | 'tpm.certify.name'
+  | 'tpm.certify.creation-hash';
+
+/** Result of {@link verifyTpmCertify}. */
+export interface TpmCertifyVerification extends Verification<TpmCertifyCheckId> {
+  readonly attest?: TpmsAttest;
+  readonly signature?: TpmtSignature;
+  /** The certified object's public area (parsed). */
+  readonly objectPublic?: TpmtPublic;
+  /** Name of the certified object, recomputed. */
+  readonly objectName?: Uint8Array;
+}
+
+/** Output of {@link makeCredential} (TPM2_MakeCredential, Part 3 §12.6). */
+export interface TpmCredential {
+  /** TPM2B_ID_OBJECT (`credentialBlob`), with its u16 size. */
+  readonly credentialBlob: Uint8Array;
+  /** TPM2B_ENCRYPTED_SECRET (`secret`), with its u16 size. */
+  readonly secret: Uint8Array;
+}
+
+/** Options of {@link makeCredential}. */
+export interface MakeCredentialOptions {
+  /**
+   * Source of randomness, called for the seed, then (RSA) the OAEP seed or (ECC) the ephemeral
+   * private key. Default `crypto.getRandomValues`. Only tests should set it: a predictable
+   * source lets anyone who sees the blob recover the credential.
+   */
+  readonly randomBytes?: (length: number) => Uint8Array;
+}
+
+/** A TCG default EK template id (EK Credential Profile 2.5 Annex B). */
+export type EkTemplateId = 'L-1' | 'L-2' | 'H-1' | 'H-2' | 'H-3' | 'H-4' | 'H-6' | 'H-7';
+
+/** TPMSpecification attribute of an EK certificate (EK Credential Profile §3.2.7). */
+export interface TcgSpecification {
+  readonly family: string;
+  readonly level: number;
+  readonly revision: number;
+}
+
+/** A parsed EK certificate (EK Credential Profile 2.5 §3). */
+export interface EkCertificate {
+  readonly certificate: X509Certificate;
+  /** The certified EK public key. */
+  readonly publicKey: PublicKeyInfo;
+  /** `tcg-at-tpmManufacturer` from the subjectAltName directoryName (e.g. `id:49465800`). */
+  readonly tpmManufacturer?: string;
+  /** The manufacturer id's 4 ASCII characters when printable (e.g. `IFX`). */
+  readonly tpmManufacturerAscii?: string;
+  /** `tcg-at-tpmModel`. */
+  readonly tpmModel?: string;
+  /** `tcg-at-tpmVersion` (e.g. `id:00070002`). */
+  readonly tpmVersion?: string;
+  /** `tcg-at-tpmSpecification` from subjectDirectoryAttributes. */
+  readonly tpmSpecification?: TcgSpecification;
+  /** True when extendedKeyUsage holds tcg-kp-EKCertificate (2.23.133.8.1). */
+  readonly hasEkCertificateEku: boolean;
+  /** True when subjectAltName is marked critical (required when the subject is empty). */
+  readonly sanCritical?: boolean;
+}
+
+/** Input of {@link verifyEkCertificate}. */
+export interface EkCertificateEvidence {
+  /** The EK certificate (DER or PEM). */
+  readonly certificate: Uint8Array | string;
+  /** Intermediate CA certificates (any order; DER, PEM, bundle or array). */
+  readonly intermediates?: Uint8Array | string | readonly (Uint8Array | string)[];
+  /** The EK public area from the TPM, to compare with the certificate. */
+  readonly ekPublic?: Uint8Array | TpmtPublic;
+}
+
+/** Options of {@link verifyEkCertificate}. */
+export interface EkCertificateVerifyOptions {
+  /** Trusted TPM vendor root certificates (DER, PEM, bundle or array). Required. */
+  readonly roots: Uint8Array | string | readonly (Uint8Array | string)[];
+  /** Instant for validity. Default: time of the call, read once. */
+  readonly now?: Date;
+  /** Fail (instead of warn) when `ekPublic` follows no TCG default template. Default false. */
+  readonly requireDefaultTemplate?: boolean;
+  readonly cache?: AttestCache;
+}
+
+/** Check ids of {@link verifyEkCertificate}. */
+export type EkCheckId =
+  | 'tpm.ek.certificate'
+  | 'tpm.ek.chain'
+  | 'tpm.ek.eku'
+  | 'tpm.ek.san'
+  | 'tpm.ek.key-usage'
+  | 'tpm.ek.public-key'
+  | 'tpm.ek.template';
+
+/** Result of {@link verifyEkCertificate}. */
+export interface EkCertificateVerification extends Verification<EkCheckId> {
+  readonly ek?: EkCertificate;
+  /** The path that verified, leaf first (subjects). */
+  readonly path?: readonly string[];
+  /** The TCG default template the EK public follows, when `ekPublic` was given and matches. */
+  readonly template?: EkTemplateId;
+}

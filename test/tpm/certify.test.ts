@@ -1,0 +1,135 @@
+/** verifyTpmCertify: swtpm certify vectors, the Windows CertifyCreation, and synthetic negatives. */
+import { describe, expect, it } from 'vitest';
+import { describeVectors, hex } from '../support/vectors.js';
+import {
+  encodeTpmsAttest,
+  tpmName,
+  verifyTpmCertify,
+  type TpmCertifyVerification,
+} from '../../src/tpm/index.js';
+import { toHex } from '../../src/core/encoding.js';
+import { forgeKey } from './support/forge.js';
+import { realExpected, realFile, swtpmFile, swtpmManifest } from './support/tpm-vectors.js';
+
+const st = (r: TpmCertifyVerification, id: string): string | undefined =>
+  r.checks.find((c) => c.id === id)?.status;
+const failed = (r: TpmCertifyVerification): string[] =>
+  r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+
+describeVectors('verifyTpmCertify: swtpm', () => {
+  const m = swtpmManifest();
+  for (const name of ['certify_rsassa_ak_by_ecdsa_p256_ak', 'certify_ecdsa_p384_ak_by_rsapss_ak']) {
+    const c = m.cases[name];
+    const ev = {
+      attest: swtpmFile(c.files.attest_TPMS_ATTEST),
+      signature: swtpmFile(c.files.signature_TPMT_SIGNATURE),
+      signerPublic: swtpmFile(c.signer_files.tpm2b_public),
+      objectPublic: swtpmFile(c.object_files.tpmt_public),
+    };
+    it(`${name}: verifies; certified Name = Name(object)`, async () => {
+      // tpm2_certify 5.4 cannot pass qualifying data and always sends 00ff55aa.
+      const r = await verifyTpmCertify(ev, { nonce: hex('00ff55aa') });
+      expect(failed(r)).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(toHex(r.objectName!)).toBe(c.attest.attested.name);
+      expect(st(r, 'tpm.certify.creation-hash')).toBe('skip');
+    });
+    it(`${name}: another object, another signer, a wrong nonce all fail`, async () => {
+      const other = swtpmFile(m.keys.ek_rsa2048.files.tpmt_public);
+      const r1 = await verifyTpmCertify({ ...ev, objectPublic: other }, { nonce: hex('00ff55aa') });
+      expect(failed(r1)).toEqual(['tpm.certify.name']);
+      const r2 = await verifyTpmCertify(
+        { ...ev, signerPublic: swtpmFile(m.keys.ak_rsa2048_rsassa_sha256.files.tpm2b_public) },
+        { nonce: hex('00ff55aa') },
+      );
+      expect(r2.ok).toBe(false);
+      expect(failed(r2).length).toBeGreaterThan(0);
+      expect(
+        failed(r2).every((id) => id === 'tpm.certify.scheme' || id === 'tpm.certify.signature'),
+      ).toBe(true);
+      const r3 = await verifyTpmCertify(ev, { nonce: hex('00ff55ab') });
+      expect(failed(r3)).toEqual(['tpm.certify.nonce']);
+      const r4 = await verifyTpmCertify(ev);
+      expect(st(r4, 'tpm.certify.nonce')).toBe('skip');
+      expect(r4.ok).toBe(false);
+    });
+  }
+
+  it('a quote is not a certify statement', async () => {
+    const q = m.cases.quote_rsassa_multibank;
+    const r = await verifyTpmCertify(
+      {
+        attest: swtpmFile(q.files.quote_msg_TPMS_ATTEST),
+        signature: swtpmFile(q.files.signature_TPMT_SIGNATURE),
+        signerPublic: swtpmFile(q.ak_files.tpm2b_public),
+        objectPublic: swtpmFile(q.ak_files.tpmt_public),
+      },
+      { requireNonce: false },
+    );
+    expect(failed(r)).toEqual(['tpm.certify.type']);
+    expect(st(r, 'tpm.certify.name')).toBe('skip');
+  });
+});
+
+describeVectors('verifyTpmCertify: Windows TPM2_CertifyCreation of the AK', () => {
+  const w = realExpected()['go-attestation/windows_gcp_shielded_vm'];
+  const ev = {
+    attest: realFile(w.files.creation_attest),
+    signature: realFile(w.files.creation_sig),
+    signerPublic: realFile(w.files.ak_tpmt_public),
+    objectPublic: realFile(w.files.ak_tpmt_public),
+    creationData: realFile(w.files.creation_data),
+  };
+  it('objectName = AK Name, creationHash = SHA-256(CreateData)', async () => {
+    const r = await verifyTpmCertify(ev, { requireNonce: false, allowSha1: true });
+    expect(failed(r)).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(st(r, 'tpm.certify.creation-hash')).toBe('pass');
+    expect(st(r, 'tpm.certify.sha1')).toBe('warn');
+    expect(toHex(r.objectName!)).toBe(w.ak_name);
+  });
+  it('altered creation data fails creation-hash; SHA-1 needs allowSha1', async () => {
+    const cd = ev.creationData.slice();
+    cd[cd.length - 1]! ^= 1;
+    const r = await verifyTpmCertify(
+      { ...ev, creationData: cd },
+      { requireNonce: false, allowSha1: true },
+    );
+    expect(failed(r)).toEqual(['tpm.certify.creation-hash']);
+    const r2 = await verifyTpmCertify(ev, { requireNonce: false });
+    expect(failed(r2)).toEqual(['tpm.certify.sha1']);
+  });
+});
+
+describe('verifyTpmCertify: signer attributes (synthetic keys)', () => {
+  it('a non-restricted signer fails unless requireRestrictedSigner is false', async () => {
+    const signer = await forgeKey('p256', 'sha256', { attributes: 0x00040072 });
+    const object = await forgeKey('rsassa');
+    const nonce = Uint8Array.of(1, 2, 3);
+    const attest = encodeTpmsAttest({
+      qualifiedSigner: new Uint8Array(34),
+      extraData: nonce,
+      clockInfo: { clock: 1n, resetCount: 0, restartCount: 0, safe: true },
+      firmwareVersion: 0n,
+      attested: {
+        type: 'certify',
+        name: tpmName(object.publicArea),
+        qualifiedName: new Uint8Array(34),
+      },
+    });
+    const ev = {
+      attest,
+      signature: await signer.sign(attest),
+      signerPublic: signer.publicArea,
+      objectPublic: object.publicArea,
+    };
+    const r = await verifyTpmCertify(ev, { nonce });
+    expect(failed(r)).toEqual(['tpm.certify.signer-attributes']);
+    const r2 = await verifyTpmCertify(ev, { nonce, requireRestrictedSigner: false });
+    expect(st(r2, 'tpm.certify.signer-attributes')).toBe('warn');
+    expect(r2.ok).toBe(true);
+    await expect(verifyTpmCertify({ ...ev, objectPublic: 'x' as never })).rejects.toThrow(
+      TypeError,
+    );
+  });
+});
