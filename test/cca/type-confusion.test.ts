@@ -1,0 +1,104 @@
+/** Type confusion: every public entry point of attestkit/cca refuses non-byte inputs with TypeError. */
+import { describe, expect, it } from 'vitest';
+import * as cca from '../../src/cca/index.js';
+
+function detachedView(): Uint8Array {
+  const buf = new ArrayBuffer(64);
+  const view = new Uint8Array(buf, 8, 32);
+  structuredClone(buf, { transfer: [buf] });
+  return view;
+}
+
+const BAD: [string, () => unknown][] = [
+  ['null', () => null],
+  ['undefined', () => undefined],
+  ['a string', () => 'd9018fa2'],
+  ['a number', () => 399],
+  ['an ArrayBuffer', () => new ArrayBuffer(8)],
+  ['a Uint16Array', () => new Uint16Array(4)],
+  ['an Int8Array', () => new Int8Array(4)],
+  ['a DataView', () => new DataView(new ArrayBuffer(4))],
+  ['a plain array', () => [0xd9, 0x01, 0x8f]],
+  ['an object', () => ({})],
+  ['a detached view', detachedView],
+];
+
+const SYNC: [string, (x: never) => unknown][] = [
+  ['parseCcaToken', cca.parseCcaToken],
+  ['parseCcaPlatformClaims', cca.parseCcaPlatformClaims],
+  ['parseCcaRealmClaims', cca.parseCcaRealmClaims],
+  ['parseCoseSign1', (x) => cca.parseCoseSign1(x)],
+  ['decodeCoseKey', (x) => cca.decodeCoseKey(x)],
+  ['parseCcaRealmEventLog', cca.parseCcaRealmEventLog],
+  ['coseSigStructure(protected)', (x) => cca.coseSigStructure(x, new Uint8Array(1))],
+  ['coseSigStructure(payload)', (x) => cca.coseSigStructure(new Uint8Array(1), x)],
+  ['extendCcaRem', (x) => cca.extendCcaRem('sha-256', new Uint8Array(32), x)],
+];
+
+describe('type confusion: parsers throw TypeError', () => {
+  for (const [name, fn] of SYNC) {
+    for (const [what, make] of BAD) {
+      it(`${name}(${what})`, () => {
+        expect(() => fn(make() as never)).toThrow(TypeError);
+      });
+    }
+  }
+});
+
+describe('type confusion: verifyCcaToken rejects with TypeError', () => {
+  for (const [what, make] of BAD) {
+    it(`token = ${what}`, async () => {
+      await expect(cca.verifyCcaToken(make() as never)).rejects.toThrow(TypeError);
+    });
+  }
+  const token = new Uint8Array([0xd9, 0x01, 0x8f, 0xa0]);
+  const badOptions: [string, unknown][] = [
+    ['options null', null],
+    ['options a string', 'ES384'],
+    ['now not a Date', { now: '2024-01-01' }],
+    ['now invalid', { now: new Date(NaN) }],
+    ['lookup not a function', { platformKeyLookup: {} }],
+    ['unknown algorithm', { allowedAlgorithms: ['RS256'] }],
+    ['assumeAlgorithm unknown', { assumeAlgorithm: 'EdDSA' }],
+    ['policy not an object', { policy: 1 }],
+    ['policy.challenge hex text', { policy: { challenge: 'abcd' } }],
+    [
+      'policy.realmInitialMeasurements not a list',
+      { policy: { realmInitialMeasurements: new Uint8Array(32) } },
+    ],
+    ['policy.allowedProfiles not strings', { policy: { allowedProfiles: [1] } }],
+    [
+      'policy.realmExtensibleMeasurements flat',
+      { policy: { realmExtensibleMeasurements: [new Uint8Array(32)] } },
+    ],
+    ['policy.softwareComponents without measurement', { policy: { softwareComponents: [{}] } }],
+  ];
+  for (const [what, options] of badOptions) {
+    it(what, async () => {
+      await expect(cca.verifyCcaToken(token, options as never)).rejects.toThrow(TypeError);
+    });
+  }
+  for (const platformKey of [42, null, [1], new Uint16Array(2)]) {
+    it(`platformKey ${Object.prototype.toString.call(platformKey)} is a programming error`, async () => {
+      await expect(
+        cca.verifyCcaToken(token, { platformKey: platformKey as never }),
+      ).rejects.toThrow(TypeError);
+    });
+  }
+  it('an undecodable token is a result, not an exception', async () => {
+    const r = await cca.verifyCcaToken(new Uint8Array([0xd9, 0x01, 0x8f]));
+    expect(r.ok).toBe(false);
+    expect(r.checks[0]).toMatchObject({ id: 'cca.decode', status: 'fail' });
+  });
+});
+
+describe('type confusion: helpers', () => {
+  it('ccaKeyLookup needs an array', () => {
+    expect(() => cca.ccaKeyLookup({} as never)).toThrow(TypeError);
+  });
+  it('a non-JSON value is an AttestError for stores, not a crash', () => {
+    for (const v of [null, 42, 'x', {}]) {
+      expect(() => cca.parseCcaTrustAnchorStore(v)).toThrow(cca.AttestError);
+    }
+  });
+});
