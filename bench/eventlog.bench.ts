@@ -1,0 +1,221 @@
+/**
+ * Event-log bench: parse + replay of every real log in the vectors, the swtpm log, the CCEL logs,
+ * and a generated 100 000-entry IMA list (binary and ascii), beside `tpm2_eventlog` (tpm2-tools)
+ * processes on the same logs. Floor: SHA-256 over the bytes of one real log. Also reports the
+ * heap retained by the parsed 100 k list and the min+gzip size of a bundle that imports only
+ * `parseTcgEventLog`.
+ *
+ *   npx tsx bench/run.ts eventlog
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { digest } from '../src/core/crypto.js';
+import {
+  parseCcEventLog,
+  parseImaLog,
+  parseTcgEventLog,
+  replayEventLog,
+  verifyEventLog,
+} from '../src/eventlog/index.js';
+import { VECTORS_DIR, hasVectors } from '../test/support/vector-paths.js';
+import { encodeImaAscii, encodeImaBinary, type ImaSpec } from '../test/eventlog/support/encode.js';
+import type { BenchCase, BenchSuite } from './harness.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const V = (...p: string[]): string => join(VECTORS_DIR, ...p);
+const read = (p: string): Uint8Array => new Uint8Array(readFileSync(p));
+
+let logs: { name: string; path: string; bytes: Uint8Array }[] = [];
+let peerLogs: string[] = [];
+let ccel: Uint8Array[] = [];
+let big: Uint8Array = new Uint8Array(0);
+let ima100kBin: Uint8Array = new Uint8Array(0);
+let ima100kAscii: Uint8Array = new Uint8Array(0);
+let swtpm: Uint8Array = new Uint8Array(0);
+let hasPeer = false;
+const notes: string[] = [];
+
+function imaEntries(n: number): ImaSpec[] {
+  const out: ImaSpec[] = [];
+  const d = new Uint8Array(32);
+  for (let i = 0; i < n; i++) {
+    new DataView(d.buffer).setUint32(0, i, true);
+    out.push({
+      template: i % 10 === 0 ? 'ima-sig' : 'ima-ng',
+      alg: 'sha256',
+      fileDigest: digest('sha256', d),
+      path: `/usr/lib/x86_64-linux-gnu/lib${i}.so.1`,
+    });
+  }
+  return out;
+}
+
+function bundleSize(): string {
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'attestkit-bundle-'));
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(
+      entry,
+      `export { parseTcgEventLog } from ${JSON.stringify(resolve(here, '../src/eventlog/index.ts'))};\n`,
+    );
+    const out = join(dir, 'out.js');
+    const r = spawnSync(
+      resolve(here, '../node_modules/.bin/esbuild'),
+      [
+        entry,
+        '--bundle',
+        '--minify',
+        '--format=esm',
+        '--platform=neutral',
+        '--main-fields=module,main',
+        `--outfile=${out}`,
+        '--log-level=error',
+      ],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) return `bundle: esbuild failed (${r.stderr.trim()})`;
+    const js = readFileSync(out);
+    return `bundle (parseTcgEventLog only, esbuild min+gzip): ${(gzipSync(js, { level: 9 }).length / 1024).toFixed(1)} KB (${(js.length / 1024).toFixed(1)} KB minified); budget 25 KB`;
+  } catch (e) {
+    return `bundle: not measured (${String(e)})`;
+  }
+}
+
+function tpm2Eventlog(path: string): void {
+  spawnSync('tpm2_eventlog', [path], { stdio: 'ignore' });
+}
+
+export const suite: BenchSuite = {
+  name: 'event logs (parse + replay; 100k-entry IMA list; tpm2_eventlog peer)',
+  setup() {
+    if (!hasVectors) return Promise.resolve(`no vectors at ${VECTORS_DIR}`);
+    const exp = JSON.parse(readFileSync(V('eventlog', 'expected.json'), 'utf8')) as {
+      logs: Record<string, { file: string; expected: { parse_error?: boolean } }>;
+    };
+    logs = Object.values(exp.logs)
+      .filter((l) => l.expected.parse_error !== true && !l.file.endsWith('.b64'))
+      .map((l) => ({
+        name: l.file,
+        path: V('eventlog', l.file),
+        bytes: read(V('eventlog', l.file)),
+      }));
+    // tpm2_eventlog 5.4 crashes on option_rom_eventlog and rejects short_no_action_eventlog.
+    peerLogs = logs.map((l) => l.path).filter((p) => !/option_rom|short_no_action/.test(p));
+    big = read(V('eventlog', 'go-tpm-tools', 'ubuntu-2404-amd-sevsnp.bin'));
+    swtpm = read(V('tpm', 'swtpm', 'eventlog', 'boot_eventlog.bin'));
+    ccel = [
+      'ccel-gotdx-cos113',
+      'ccel-trustee-aael-alibabacloud',
+      'ccel-trustee-data-grub-gke',
+    ].map((c) => read(V('tdx', c, 'ccel_data.bin')));
+    const entries = imaEntries(100_000);
+    ima100kBin = encodeImaBinary(entries, 'sha1');
+    ima100kAscii = new TextEncoder().encode(encodeImaAscii(entries, 'sha1'));
+    hasPeer = spawnSync('tpm2_eventlog', ['--version'], { stdio: 'ignore' }).status === 0;
+    if (!hasPeer) notes.push('tpm2_eventlog not installed: peer cases skipped');
+    // Heap retained by one parsed 100k list (needs --expose-gc for a precise figure).
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const kept = parseImaLog(ima100kBin);
+    gc?.();
+    const after = process.memoryUsage().heapUsed;
+    notes.push(
+      `100k IMA list: ${(ima100kBin.length / 1048576).toFixed(1)} MB binary / ${(ima100kAscii.length / 1048576).toFixed(1)} MB ascii; parsed list retains ≈${((after - before) / 1048576).toFixed(1)} MB heap (${Math.round((after - before) / kept.entries.length)} B/entry${gc === undefined ? ', without --expose-gc' : ''})`,
+    );
+    notes.push(bundleSize());
+    return Promise.resolve();
+  },
+  floor: {
+    name: 'SHA-256 over ubuntu-2404-amd-sevsnp.bin (45 KB)',
+    fn: () => digest('sha256', big),
+  },
+  // A getter: read after setup(), so the peer cases are left out (with a note) without tpm2_eventlog.
+  get cases(): readonly BenchCase[] {
+    const cases: BenchCase[] = [
+      {
+        name: 'parse + replay ubuntu-2404-amd-sevsnp.bin (117 events, 3 banks)',
+        fn: () => replayEventLog(parseTcgEventLog(big)),
+      },
+      {
+        name: 'tpm2_eventlog ubuntu-2404-amd-sevsnp.bin',
+        peer: true,
+        slow: true,
+        fn: () =>
+          hasPeer
+            ? tpm2Eventlog(V('eventlog', 'go-tpm-tools', 'ubuntu-2404-amd-sevsnp.bin'))
+            : undefined,
+      },
+      {
+        name: 'parse + replay swtpm boot log (35 events, 3 banks)',
+        fn: () => replayEventLog(parseTcgEventLog(swtpm)),
+      },
+      {
+        name: 'tpm2_eventlog swtpm boot log',
+        peer: true,
+        slow: true,
+        fn: () =>
+          hasPeer ? tpm2Eventlog(V('tpm', 'swtpm', 'eventlog', 'boot_eventlog.bin')) : undefined,
+      },
+      {
+        name: 'parse + replay all 36 real TCG logs (sum)',
+        fn: () => {
+          for (const l of logs) replayEventLog(parseTcgEventLog(l.bytes));
+        },
+      },
+      {
+        name: 'tpm2_eventlog on the 34 of them it accepts (sum)',
+        peer: true,
+        slow: true,
+        fn: () => {
+          if (hasPeer) for (const p of peerLogs) tpm2Eventlog(p);
+        },
+      },
+      {
+        name: 'parse + replay 3 CCEL logs (incl. 256 KB 0xFF fill)',
+        fn: () => {
+          for (const c of ccel) replayEventLog(parseCcEventLog(c));
+        },
+      },
+      {
+        name: 'parse + replay 100k-entry IMA list (binary, SHA-1 bank)',
+        fn: () => replayEventLog(parseImaLog(ima100kBin)),
+      },
+      {
+        name: 'parse + replay 100k-entry IMA list (ascii, SHA-1 bank)',
+        fn: () => replayEventLog(parseImaLog(ima100kAscii)),
+      },
+      {
+        name: 'verifyEventLog ubuntu-2404 vs its PCRs (all checks)',
+        fn: async () => {
+          const log = parseTcgEventLog(big);
+          await verifyEventLog(log, { pcrs: replayEventLog(log).registers });
+        },
+      },
+    ];
+    for (const name of [
+      'go-attestation/option_rom_eventlog',
+      'go-tpm-tools/gdc-host.bin',
+      'tpm2-tools/event-uefi-sha1-log.bin',
+    ]) {
+      cases.push({
+        name: `parse + replay ${name}`,
+        fn: () => replayEventLog(parseTcgEventLog(logs.find((l) => l.name === name)!.bytes)),
+      });
+    }
+    return hasPeer ? cases : cases.filter((c) => c.peer !== true);
+  },
+  get targets(): readonly string[] {
+    return [
+      '≥ 20× faster than tpm2_eventlog per log (compare each parse+replay case with its peer)',
+      '100k-entry IMA list parse + replay < 150 ms',
+      ...notes,
+    ];
+  },
+};
+
+if (!existsSync(resolve(here, 'harness.ts'))) throw new Error('bench/harness.ts missing');

@@ -1,0 +1,715 @@
+/**
+ * @module
+ * Decoders for the event data of every PC Client event type (TCG PC Client Platform Firmware
+ * Profile 1.06 §10.4; UEFI 2.10 §3.3, §10.3, §32.4; NIST SP 800-155; Windows `wbcl.h`):
+ * UEFI_VARIABLE_DATA with variable names and GUIDs, EFI_SIGNATURE_LIST (X.509 and SHA-256
+ * entries), UEFI_IMAGE_LOAD_EVENT with device paths as text, UEFI_GPT_DATA, platform firmware
+ * blobs, handoff tables, EV_EFI_ACTION / EV_IPL strings (GRUB, shim, systemd), separators, S-CRTM
+ * versions, EV_EVENT_TAG and Windows SIPA records, and the EV_NO_ACTION payloads (StartupLocality,
+ * SP800-155).
+ *
+ * Certificates stay DER here: parsing them pulls in the X.509 stack, which `parseTcgEventLog`'s
+ * bundle budget does not allow; {@link summarizeBoot} parses them.
+ */
+import { AttestError } from '../core/errors.js';
+import { ByteReader, assertCountFits } from '../core/bytes.js';
+import {
+  EV,
+  LINUX_EVENT_TAG,
+  SIPA_AGGREGATION_FLAG,
+  SIPA_TYPE_NAMES,
+  SP800_155_SIGNATURE,
+  STARTUP_LOCALITY_SIGNATURE,
+  efiGuidName,
+} from './constants.js';
+import { decodeDevicePath } from './device-path.js';
+import { asciiText, guidAt, isPrintableAscii, isPrintableUtf16, utf16Text } from './text.js';
+import type {
+  DecodedEventData,
+  EfiSignatureData,
+  EfiSignatureList,
+  GptPartition,
+  LoaderRole,
+  SipaRecord,
+  UefiGptData,
+  UefiVariableData,
+  UefiVariableValue,
+} from './types.js';
+
+/** Context a decoder needs beyond the bytes. */
+export interface DecodeContext {
+  /** PCR or MR index of the event. */
+  readonly pcrIndex: number;
+  /** Size of UINTN in UEFI structures: 4 or 8 bytes (Spec ID `uintnSize` 1 or 2). */
+  readonly uintnBytes: 4 | 8;
+  /** Offset of the event data in the whole input (for error offsets). */
+  readonly base: number;
+  /** True for CC logs, whose index field is an MR index rather than a PCR index. */
+  readonly isCc?: boolean;
+}
+
+const GLOBAL_VARIABLE = '8be4df61-93ca-11d2-aa0d-00e098032b8c';
+const IMAGE_SECURITY_DATABASE = 'd719b2cb-3d3a-4596-a3bc-dad00e67656f';
+const SHIM_LOCK = '605dab50-e046-4300-abb6-3dd810dd8b23';
+const CERT_X509 = 'a5c059a1-94e4-4aa7-87b5-ab155c2bf072';
+const CERT_SHA256 = 'c1c41626-504c-4092-aca9-41f936934328';
+
+const BOOLEAN_VARIABLES = new Set([
+  'SecureBoot',
+  'SetupMode',
+  'AuditMode',
+  'DeployedMode',
+  'VendorKeys',
+]);
+const SIGNATURE_DATABASES = new Set([
+  'PK',
+  'KEK',
+  'db',
+  'dbx',
+  'dbt',
+  'dbr',
+  'MokList',
+  'MokListX',
+  'MokListTrusted',
+  'PKDefault',
+  'KEKDefault',
+  'dbDefault',
+  'dbxDefault',
+]);
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sigKind(type: string): EfiSignatureData['kind'] {
+  return type === CERT_X509 ? 'x509' : type === CERT_SHA256 ? 'sha256' : 'other';
+}
+
+/**
+ * Decodes a concatenation of EFI_SIGNATURE_LIST structures (UEFI 2.10 §32.4.1).
+ *
+ * @param bytes - the variable data.
+ * @param base - offset of `bytes` in the whole input.
+ * @returns the lists.
+ * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_LENGTH` for sizes that do not add up.
+ * @example
+ * ```ts
+ * const lists = decodeEfiSignatureLists(variable.variableData);
+ * ```
+ */
+export function decodeEfiSignatureLists(bytes: Uint8Array, base = 0): EfiSignatureList[] {
+  const r = new ByteReader(bytes, 'EFI_SIGNATURE_LIST', base);
+  const lists: EfiSignatureList[] = [];
+  while (r.remaining > 0) {
+    const at = r.absoluteOffset;
+    const typeBytes = r.borrow(16, 'SignatureType');
+    const listSize = r.u32le('SignatureListSize');
+    const headerSize = r.u32le('SignatureHeaderSize');
+    const signatureSize = r.u32le('SignatureSize');
+    const bodySize = listSize - 28 - headerSize;
+    if (listSize < 28 || bodySize < 0 || listSize - 28 > r.remaining) {
+      throw new AttestError(listSize - 28 > r.remaining ? 'ERR_TRUNCATED' : 'ERR_BAD_LENGTH', {
+        offset: at,
+        field: 'EFI_SIGNATURE_LIST.SignatureListSize',
+        message: `list size ${listSize} (header ${headerSize}) does not fit in ${r.remaining + 28} bytes`,
+      });
+    }
+    if (signatureSize < 16 || bodySize % signatureSize !== 0) {
+      throw new AttestError('ERR_BAD_LENGTH', {
+        offset: at + 24,
+        field: 'EFI_SIGNATURE_LIST.SignatureSize',
+        message: `signature size ${signatureSize} does not divide the ${bodySize}-byte body`,
+      });
+    }
+    const signatureType = guidAt(typeBytes, 0);
+    const signatureHeader = r.bytesCopy(headerSize, 'SignatureHeader');
+    const kind = sigKind(signatureType);
+    const signatures: EfiSignatureData[] = [];
+    let lastOwner: Uint8Array | undefined;
+    let owner = '';
+    for (let i = 0; i < bodySize / signatureSize; i++) {
+      const ob = r.borrow(16, 'SignatureOwner');
+      // dbx lists hundreds of hashes from one owner: format its GUID once.
+      if (lastOwner === undefined || !sameBytes(ob, lastOwner)) {
+        owner = guidAt(ob, 0);
+        lastOwner = ob;
+      }
+      signatures.push({ owner, kind, data: r.bytesCopy(signatureSize - 16, 'SignatureData') });
+    }
+    const typeName = efiGuidName(signatureType);
+    lists.push({
+      signatureType,
+      ...(typeName !== undefined ? { signatureTypeName: typeName } : {}),
+      signatureHeader,
+      signatureSize,
+      signatures,
+    });
+  }
+  return lists;
+}
+
+function decodeLoadOption(bytes: Uint8Array, base: number): UefiVariableValue {
+  const r = new ByteReader(bytes, 'EFI_LOAD_OPTION', base);
+  const attributes = r.u32le('Attributes');
+  const fileListLength = r.u16le('FilePathListLength');
+  let description = '';
+  for (;;) {
+    const c = r.u16le('Description');
+    if (c === 0) break;
+    description += String.fromCharCode(c);
+  }
+  const dpAt = r.absoluteOffset;
+  const dp = decodeDevicePath(r.borrow(fileListLength, 'FilePathList'), dpAt);
+  return {
+    kind: 'load-option',
+    attributes,
+    description,
+    devicePath: dp.text,
+    optionalData: r.bytesCopy(r.remaining, 'OptionalData'),
+  };
+}
+
+function decodeVariableValue(
+  type: number,
+  guid: string,
+  name: string,
+  data: Uint8Array,
+  base: number,
+): UefiVariableValue | undefined {
+  if (type === EV.EFI_VARIABLE_AUTHORITY) {
+    if (name === 'SbatLevel' || (isPrintableAscii(data) && data.length > 0 && data[0] !== 0x30)) {
+      return { kind: 'text', text: asciiText(data) };
+    }
+    if (data.length === 1) return { kind: 'boolean', value: data[0]! };
+    if (data.length >= 2 && data[0] === 0x30 && (data[1] === 0x82 || data[1] === 0x81)) {
+      return { kind: 'certificate', der: data.slice() };
+    }
+    if (data.length > 16) {
+      const owner = guidAt(data, 0);
+      const body = data.slice(16);
+      const kind = body[0] === 0x30 ? 'x509' : body.length === 32 ? 'sha256' : 'other';
+      return { kind: 'signature-data', entry: { owner, kind, data: body } };
+    }
+    return undefined;
+  }
+  if (guid === GLOBAL_VARIABLE && BOOLEAN_VARIABLES.has(name)) {
+    return data.length >= 1 ? { kind: 'boolean', value: data[0]! } : undefined;
+  }
+  if (
+    SIGNATURE_DATABASES.has(name) &&
+    (guid === GLOBAL_VARIABLE || guid === IMAGE_SECURITY_DATABASE || guid === SHIM_LOCK)
+  ) {
+    if (name === 'MokListTrusted' && data.length === 1) return { kind: 'boolean', value: data[0]! };
+    return { kind: 'signature-lists', lists: decodeEfiSignatureLists(data, base) };
+  }
+  if (
+    guid === GLOBAL_VARIABLE &&
+    (name === 'BootOrder' || name === 'BootNext' || name === 'BootCurrent')
+  ) {
+    const order: number[] = [];
+    for (let i = 0; i + 1 < data.length; i += 2) order.push(data[i]! | (data[i + 1]! << 8));
+    return { kind: 'boot-order', order };
+  }
+  if (guid === GLOBAL_VARIABLE && /^(Boot|Driver|SysPrep)[0-9A-Fa-f]{4}$/.test(name)) {
+    return decodeLoadOption(data, base);
+  }
+  if (name === 'SbatLevel' || name === 'SbatLevelRT')
+    return { kind: 'text', text: asciiText(data) };
+  return undefined;
+}
+
+/**
+ * Decodes UEFI_VARIABLE_DATA (PFP §10.4.4.2, table 17) and the variable's value when attestkit
+ * knows the variable (SecureBoot, PK/KEK/db/dbx, MokList, BootOrder, Boot####, authorities).
+ *
+ * @param type - event type (authority events carry one EFI_SIGNATURE_DATA, not a list).
+ * @param bytes - the event data.
+ * @param base - offset of `bytes` in the whole input.
+ * @returns the variable; a value that does not decode is reported in `valueError`.
+ * @throws {AttestError} `ERR_TRUNCATED` / `ERR_BAD_LENGTH` when the structure itself is broken.
+ * @example
+ * ```ts
+ * const v = decodeUefiVariable(EV.EFI_VARIABLE_DRIVER_CONFIG, event.data);
+ * ```
+ */
+export function decodeUefiVariable(type: number, bytes: Uint8Array, base = 0): UefiVariableData {
+  const r = new ByteReader(bytes, 'UEFI_VARIABLE_DATA', base);
+  const vendorGuid = guidAt(r.borrow(16, 'VariableName'), 0);
+  const nameLenAt = r.absoluteOffset;
+  const nameLength = r.u64le('UnicodeNameLength');
+  const dataLength = r.u64le('VariableDataLength');
+  if (nameLength * 2n + dataLength > BigInt(r.remaining)) {
+    throw new AttestError('ERR_TRUNCATED', {
+      offset: nameLenAt,
+      field: 'UEFI_VARIABLE_DATA.VariableDataLength',
+      message: `name (${nameLength} chars) and data (${dataLength} bytes) exceed the ${r.remaining} bytes left`,
+    });
+  }
+  const name = utf16Text(r.borrow(Number(nameLength) * 2, 'UnicodeName'));
+  const variableDataOffset = r.offset;
+  const variableData = r.bytesCopy(Number(dataLength), 'VariableData');
+  const vendorName = efiGuidName(vendorGuid);
+  let value: UefiVariableValue | undefined;
+  let valueError: string | undefined;
+  try {
+    value = decodeVariableValue(type, vendorGuid, name, variableData, base + variableDataOffset);
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    valueError = e.message;
+  }
+  return {
+    vendorGuid,
+    ...(vendorName !== undefined ? { vendorName } : {}),
+    name,
+    variableData,
+    variableDataOffset,
+    ...(value !== undefined ? { value } : {}),
+    ...(valueError !== undefined ? { valueError } : {}),
+  };
+}
+
+/**
+ * Decodes UEFI_GPT_DATA (PFP §10.4.4.4): the partition table header and the used entries.
+ *
+ * @param bytes - the event data of EV_EFI_GPT_EVENT(2).
+ * @param base - offset of `bytes` in the whole input.
+ * @returns the header fields and partitions.
+ * @throws {AttestError} `ERR_BAD_MAGIC` without `EFI PART`, `ERR_BAD_LENGTH`, `ERR_TRUNCATED`.
+ * @example
+ * ```ts
+ * decodeGptData(event.data).partitions.map((p) => p.name);
+ * ```
+ */
+export function decodeGptData(bytes: Uint8Array, base = 0): UefiGptData {
+  const r = new ByteReader(bytes, 'UEFI_GPT_DATA', base);
+  const sig = r.borrow(8, 'Signature');
+  if (asciiText(sig) !== 'EFI PART') {
+    throw new AttestError('ERR_BAD_MAGIC', {
+      offset: base,
+      field: 'UEFI_GPT_DATA.Signature',
+      message: 'GPT header must start with "EFI PART"',
+    });
+  }
+  const revision = r.u32le('Revision');
+  const headerSize = r.u32le('HeaderSize');
+  r.skip(4, 'HeaderCRC32');
+  r.skip(4, 'Reserved');
+  const myLba = r.u64le('MyLBA');
+  const alternateLba = r.u64le('AlternateLBA');
+  const firstUsableLba = r.u64le('FirstUsableLBA');
+  const lastUsableLba = r.u64le('LastUsableLBA');
+  const diskGuid = guidAt(r.borrow(16, 'DiskGUID'), 0);
+  const partitionEntryLba = r.u64le('PartitionEntryLBA');
+  const numberOfPartitionEntries = r.u32le('NumberOfPartitionEntries');
+  const sizeAt = r.absoluteOffset;
+  const sizeOfPartitionEntry = r.u32le('SizeOfPartitionEntry');
+  r.skip(4, 'PartitionEntryArrayCRC32');
+  const countAt = r.absoluteOffset;
+  const count = r.u64le('NumberOfPartitions');
+  if (sizeOfPartitionEntry < 128) {
+    throw new AttestError('ERR_BAD_LENGTH', {
+      offset: sizeAt,
+      field: 'UEFI_GPT_DATA.SizeOfPartitionEntry',
+      message: `partition entries are at least 128 bytes, header says ${sizeOfPartitionEntry}`,
+    });
+  }
+  if (count > BigInt(r.remaining)) {
+    throw new AttestError('ERR_BAD_LENGTH', {
+      offset: countAt,
+      field: 'UEFI_GPT_DATA.NumberOfPartitions',
+      message: `${count} partitions cannot fit`,
+    });
+  }
+  assertCountFits(
+    Number(count),
+    sizeOfPartitionEntry,
+    r.remaining,
+    'UEFI_GPT_DATA.NumberOfPartitions',
+    countAt,
+  );
+  const partitions: GptPartition[] = [];
+  for (let i = 0; i < Number(count); i++) {
+    const e = r.sub(sizeOfPartitionEntry, 'EFI_PARTITION_ENTRY');
+    const typeGuid = guidAt(e.borrow(16, 'PartitionTypeGUID'), 0);
+    const uniqueGuid = guidAt(e.borrow(16, 'UniquePartitionGUID'), 0);
+    partitions.push({
+      typeGuid,
+      uniqueGuid,
+      startingLba: e.u64le('StartingLBA'),
+      endingLba: e.u64le('EndingLBA'),
+      attributes: e.u64le('Attributes'),
+      name: utf16Text(e.borrow(72, 'PartitionName')),
+    });
+  }
+  return {
+    revision,
+    headerSize,
+    myLba,
+    alternateLba,
+    firstUsableLba,
+    lastUsableLba,
+    diskGuid,
+    partitionEntryLba,
+    numberOfPartitionEntries,
+    sizeOfPartitionEntry,
+    partitions,
+  };
+}
+
+function decodeImageLoad(bytes: Uint8Array, ctx: DecodeContext): DecodedEventData {
+  const attempt = (uintn: 4 | 8): DecodedEventData => {
+    const r = new ByteReader(bytes, 'UEFI_IMAGE_LOAD_EVENT', ctx.base);
+    const readUintn = (f: string): bigint => (uintn === 8 ? r.u64le(f) : BigInt(r.u32le(f)));
+    const imageLocationInMemory = r.u64le('ImageLocationInMemory');
+    const imageLengthInMemory = readUintn('ImageLengthInMemory');
+    const imageLinkTimeAddress = readUintn('ImageLinkTimeAddress');
+    const lenAt = r.absoluteOffset;
+    const dpLength = readUintn('LengthOfDevicePath');
+    if (dpLength > BigInt(r.remaining)) {
+      throw new AttestError('ERR_TRUNCATED', {
+        offset: lenAt,
+        field: 'UEFI_IMAGE_LOAD_EVENT.LengthOfDevicePath',
+        message: `device path of ${dpLength} bytes, ${r.remaining} remain`,
+      });
+    }
+    const dpAt = r.absoluteOffset;
+    const dp = decodeDevicePath(r.borrow(Number(dpLength), 'DevicePath'), dpAt);
+    return {
+      kind: 'image-load',
+      imageLocationInMemory,
+      imageLengthInMemory,
+      imageLinkTimeAddress,
+      lengthOfDevicePath: Number(dpLength),
+      devicePath: dp.text,
+      devicePathNodes: dp.nodes,
+    };
+  };
+  try {
+    return attempt(ctx.uintnBytes);
+  } catch (e) {
+    // SHA-1-format logs carry no uintnSize; a 32-bit firmware writes 4-byte UINTNs.
+    if (!(e instanceof AttestError) || ctx.uintnBytes === 4) throw e;
+    return attempt(4);
+  }
+}
+
+function decodeBlob(bytes: Uint8Array, base: number, withDescription: boolean): DecodedEventData {
+  const r = new ByteReader(
+    bytes,
+    withDescription ? 'UEFI_PLATFORM_FIRMWARE_BLOB2' : 'UEFI_PLATFORM_FIRMWARE_BLOB',
+    base,
+  );
+  let description: string | undefined;
+  if (withDescription) {
+    const n = r.u8('BlobDescriptionSize');
+    description = asciiText(r.borrow(n, 'BlobDescription'));
+  }
+  const blobBase = r.u64le('BlobBase');
+  const blobLength = r.u64le('BlobLength');
+  return {
+    kind: 'firmware-blob',
+    ...(description !== undefined ? { description } : {}),
+    blobBase,
+    blobLength,
+  };
+}
+
+function decodeHandoffTables(
+  bytes: Uint8Array,
+  base: number,
+  withDescription: boolean,
+): DecodedEventData {
+  const r = new ByteReader(
+    bytes,
+    withDescription ? 'UEFI_HANDOFF_TABLE_POINTERS2' : 'UEFI_HANDOFF_TABLE_POINTERS',
+    base,
+  );
+  let description: string | undefined;
+  if (withDescription) {
+    const n = r.u8('TableDescriptionSize');
+    description = asciiText(r.borrow(n, 'TableDescription'));
+  }
+  const countAt = r.absoluteOffset;
+  const count = r.u64le('NumberOfTables');
+  if (count > BigInt(r.remaining)) {
+    throw new AttestError('ERR_BAD_LENGTH', {
+      offset: countAt,
+      field: 'NumberOfTables',
+      message: `${count} tables cannot fit`,
+    });
+  }
+  assertCountFits(Number(count), 24, r.remaining, 'NumberOfTables', countAt);
+  const tables: { vendorGuid: string; name?: string; vendorTable: bigint }[] = [];
+  for (let i = 0; i < Number(count); i++) {
+    const vendorGuid = guidAt(r.borrow(16, 'VendorGuid'), 0);
+    const name = efiGuidName(vendorGuid);
+    tables.push({
+      vendorGuid,
+      ...(name !== undefined ? { name } : {}),
+      vendorTable: r.u64le('VendorTable'),
+    });
+  }
+  return { kind: 'handoff-tables', ...(description !== undefined ? { description } : {}), tables };
+}
+
+function decodeSipaRecords(bytes: Uint8Array, base: number, depth: number): SipaRecord[] {
+  if (depth > 8) {
+    throw new AttestError('ERR_LIMIT_EXCEEDED', {
+      offset: base,
+      field: 'SIPA',
+      message: 'SIPA records nested deeper than 8',
+    });
+  }
+  const r = new ByteReader(bytes, 'SIPA', base);
+  const out: SipaRecord[] = [];
+  while (r.remaining > 0) {
+    const type = r.u32le('SipaType');
+    const payloadAt = r.absoluteOffset + 4;
+    const payload = r.sized(4, 'le', 'SipaPayload');
+    const typeName = SIPA_TYPE_NAMES[type] ?? `SIPA_0x${type.toString(16).padStart(8, '0')}`;
+    if ((type & SIPA_AGGREGATION_FLAG) !== 0) {
+      out.push({
+        type,
+        typeName,
+        payload,
+        children: decodeSipaRecords(payload, payloadAt, depth + 1),
+      });
+      continue;
+    }
+    let value: number | bigint | string | undefined;
+    if (payload.length === 1) value = payload[0]!;
+    else if (payload.length === 2) value = payload[0]! | (payload[1]! << 8);
+    else if (payload.length === 4)
+      value = new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0, true);
+    else if (payload.length === 8)
+      value = new DataView(payload.buffer, payload.byteOffset, 8).getBigUint64(0, true);
+    else if (isPrintableUtf16(payload)) value = utf16Text(payload);
+    out.push({ type, typeName, payload, ...(value !== undefined ? { value } : {}) });
+  }
+  return out;
+}
+
+function decodeEventTag(bytes: Uint8Array, base: number): DecodedEventData {
+  const r = new ByteReader(bytes, 'TCG_PCClientTaggedEvent', base);
+  const id = r.u32le('taggedEventID');
+  if (SIPA_TYPE_NAMES[id] !== undefined) {
+    return { kind: 'sipa', records: decodeSipaRecords(bytes, base, 0) };
+  }
+  const taggedEventData = r.sized(4, 'le', 'taggedEventData');
+  let text: string | undefined;
+  if (isPrintableAscii(taggedEventData)) text = asciiText(taggedEventData);
+  else if (isPrintableUtf16(taggedEventData)) text = utf16Text(taggedEventData);
+  else if (taggedEventData.length > 4 && isPrintableAscii(taggedEventData.subarray(4))) {
+    // AAEL "LEAA" records: a u32 length, then "<domain> <operation> <content>".
+    text = asciiText(taggedEventData.subarray(4));
+  }
+  const role: LoaderRole | undefined =
+    id === LINUX_EVENT_TAG.LOAD_OPTIONS
+      ? 'systemd-cmdline'
+      : id === LINUX_EVENT_TAG.INITRD
+        ? 'systemd-initrd'
+        : undefined;
+  return {
+    kind: 'event-tag',
+    taggedEventId: id,
+    taggedEventData,
+    ...(text !== undefined ? { text } : {}),
+    ...(role !== undefined ? { role } : {}),
+  };
+}
+
+/** `GCE NonHostInfo` confidential-technology byte (go-tpm-tools `GCEConfidentialTechnology`). */
+const GCE_TECHNOLOGY: Readonly<Record<number, string>> = {
+  0: 'none',
+  1: 'AMD SEV',
+  2: 'AMD SEV-ES',
+  3: 'Intel TDX',
+  4: 'AMD SEV-SNP',
+};
+
+const SHIM_IPL_NAMES = new Set([
+  'MokList',
+  'MokListX',
+  'MokListTrusted',
+  'MokSBState',
+  'SbatLevel',
+  'MokListRT',
+  'MokListXRT',
+]);
+
+function decodeLoaderString(bytes: Uint8Array, ctx: DecodeContext): DecodedEventData | undefined {
+  if (isPrintableAscii(bytes)) {
+    const text = asciiText(bytes);
+    const grub = /^(grub_cmd: |grub_cmd |kernel_cmdline: |grub_kernel_cmdline )([\s\S]*)$/.exec(
+      text,
+    );
+    if (grub !== null) {
+      const role: LoaderRole = grub[1]!.includes('cmdline')
+        ? 'grub-kernel-cmdline'
+        : 'grub-command';
+      return { kind: 'loader', role, encoding: 'ascii', text, value: grub[2]! };
+    }
+    if (SHIM_IPL_NAMES.has(text))
+      return { kind: 'loader', role: 'shim-variable', encoding: 'ascii', text, value: text };
+    if (/^grub_linuxefi /.test(text) || (!ctx.isCc && ctx.pcrIndex === 9) || /^\(|^\//.test(text)) {
+      return {
+        kind: 'loader',
+        role: 'grub-file',
+        encoding: 'ascii',
+        text,
+        value: text.replace(/^grub_linuxefi /, ''),
+      };
+    }
+    return { kind: 'loader', role: 'other', encoding: 'ascii', text, value: text };
+  }
+  if (isPrintableUtf16(bytes)) {
+    const text = utf16Text(bytes);
+    // systemd-boot measures the kernel command line as UTF-16 into PCR 12 (PCR 8 before v251).
+    const role: LoaderRole =
+      !ctx.isCc && (ctx.pcrIndex === 12 || ctx.pcrIndex === 8) ? 'systemd-cmdline' : 'other';
+    return { kind: 'loader', role, encoding: 'utf16le', text, value: text };
+  }
+  return undefined;
+}
+
+function decodeNoAction(bytes: Uint8Array, base: number): DecodedEventData {
+  const sig = bytes.length >= 16 ? asciiText(bytes.subarray(0, 16)) : undefined;
+  if (sig === STARTUP_LOCALITY_SIGNATURE && bytes.length >= 17 && bytes[15] === 0) {
+    return { kind: 'startup-locality', locality: bytes[16]! };
+  }
+  if (sig === SP800_155_SIGNATURE) {
+    const r = new ByteReader(bytes, 'TCG_Sp800_155_PlatformId_Event3', base);
+    r.skip(16, 'Signature');
+    const platformManufacturerId = r.u32le('PlatformManufacturerId');
+    const referenceManifestGuid = guidAt(r.borrow(16, 'ReferenceManifestGuid'), 0);
+    const str = (f: string): string => asciiText(r.borrow(r.u8(`${f}Size`), f));
+    const platformManufacturer = str('PlatformManufacturerStr');
+    const platformModel = str('PlatformModel');
+    const platformVersion = str('PlatformVersion');
+    const firmwareManufacturer = str('FirmwareManufacturerStr');
+    const firmwareManufacturerId = r.u32le('FirmwareManufacturerId');
+    const firmwareVersion = str('FirmwareVersion');
+    return {
+      kind: 'sp800-155',
+      platformManufacturerId,
+      referenceManifestGuid,
+      platformManufacturer,
+      platformModel,
+      platformVersion,
+      firmwareManufacturer,
+      firmwareManufacturerId,
+      firmwareVersion,
+    };
+  }
+  return sig !== undefined && isPrintableAscii(bytes.subarray(0, 16))
+    ? { kind: 'no-action', signature: sig }
+    : { kind: 'no-action' };
+}
+
+function textOrBlob(bytes: Uint8Array, base: number): DecodedEventData | undefined {
+  if (isPrintableAscii(bytes)) return { kind: 'text', encoding: 'ascii', text: asciiText(bytes) };
+  if (bytes.length === 16) return decodeBlob(bytes, base, false);
+  if (isPrintableUtf16(bytes)) return { kind: 'text', encoding: 'utf16le', text: utf16Text(bytes) };
+  return undefined;
+}
+
+/**
+ * Decodes the data of one event by its type (PFP §10.4). Returns undefined for types without a
+ * decoder or data that is opaque by design (hashes of things the log does not carry).
+ *
+ * @param type - the event type.
+ * @param data - the event data.
+ * @param ctx - PCR index, UINTN size and the data's offset in the input.
+ * @returns the decoded data.
+ * @throws {AttestError} when the data does not have the structure its type requires (the parsers
+ *   catch this and record it as the event's `decodeError`).
+ * @example
+ * ```ts
+ * decodeEventData(EV.EFI_ACTION, bytes, { pcrIndex: 5, uintnBytes: 8, base: 0 });
+ * ```
+ */
+export function decodeEventData(
+  type: number,
+  data: Uint8Array,
+  ctx: DecodeContext,
+): DecodedEventData | undefined {
+  const base = ctx.base;
+  switch (type) {
+    case EV.NO_ACTION:
+      return decodeNoAction(data, base);
+    case EV.SEPARATOR: {
+      if (data.length !== 4) {
+        throw new AttestError('ERR_BAD_LENGTH', {
+          offset: base,
+          field: 'EV_SEPARATOR',
+          message: `separator data is ${data.length} bytes, not 4`,
+        });
+      }
+      const value = (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0;
+      return { kind: 'separator', value, isError: value === 0xffffffff };
+    }
+    case EV.ACTION:
+    case EV.EFI_ACTION:
+    case EV.EFI_HCRTM_EVENT:
+      return { kind: 'text', encoding: 'ascii', text: asciiText(data) };
+    case EV.S_CRTM_VERSION:
+      if (data.length === 16 && !isPrintableUtf16(data))
+        return { kind: 'guid', guid: guidAt(data, 0) };
+      return { kind: 'text', encoding: 'utf16le', text: utf16Text(data) };
+    case EV.NONHOST_INFO:
+      if (
+        data.length >= 17 &&
+        asciiText(data.subarray(0, 16)) === 'GCE NonHostInfo' &&
+        data[15] === 0
+      ) {
+        const code = data[16]!;
+        return {
+          kind: 'gce-nonhost-info',
+          confidentialTechnology: code,
+          technology: GCE_TECHNOLOGY[code] ?? `unknown (${code})`,
+        };
+      }
+      return textOrBlob(data, base);
+    case EV.POST_CODE:
+    case EV.S_CRTM_CONTENTS:
+    case EV.CPU_MICROCODE:
+    case EV.PLATFORM_CONFIG_FLAGS:
+    case EV.TABLE_OF_DEVICES:
+    case EV.NONHOST_CODE:
+    case EV.NONHOST_CONFIG:
+    case EV.OMIT_BOOT_DEVICE_EVENTS:
+    case EV.COMPACT_HASH:
+      return textOrBlob(data, base);
+    case EV.POST_CODE2:
+    case EV.EFI_PLATFORM_FIRMWARE_BLOB2:
+      return decodeBlob(data, base, true);
+    case EV.EFI_PLATFORM_FIRMWARE_BLOB:
+      return decodeBlob(data, base, false);
+    case EV.EFI_HANDOFF_TABLES:
+      return decodeHandoffTables(data, base, false);
+    case EV.EFI_HANDOFF_TABLES2:
+      return decodeHandoffTables(data, base, true);
+    case EV.EFI_VARIABLE_DRIVER_CONFIG:
+    case EV.EFI_VARIABLE_BOOT:
+    case EV.EFI_VARIABLE_BOOT2:
+    case EV.EFI_VARIABLE_AUTHORITY:
+    case EV.EFI_SPDM_DEVICE_POLICY:
+    case EV.EFI_SPDM_DEVICE_AUTHORITY:
+      return { kind: 'uefi-variable', variable: decodeUefiVariable(type, data, base) };
+    case EV.EFI_BOOT_SERVICES_APPLICATION:
+    case EV.EFI_BOOT_SERVICES_DRIVER:
+    case EV.EFI_RUNTIME_SERVICES_DRIVER:
+      return decodeImageLoad(data, ctx);
+    case EV.EFI_GPT_EVENT:
+    case EV.EFI_GPT_EVENT2:
+      return { kind: 'gpt', gpt: decodeGptData(data, base) };
+    case EV.IPL:
+      return decodeLoaderString(data, ctx);
+    case EV.EVENT_TAG:
+      return decodeEventTag(data, base);
+    default:
+      return undefined;
+  }
+}

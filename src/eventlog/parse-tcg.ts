@@ -1,0 +1,174 @@
+/**
+ * @module
+ * `parseTcgEventLog`: TCG PC Client event logs (PFP 1.06 §10) in both formats — SHA-1
+ * (`TCG_PCR_EVENT` only) and crypto-agile (a SHA-1-format Spec ID header, then `TCG_PCR_EVENT2`
+ * with digest sizes from the header) — with the quirks of real firmware: several EV_NO_ACTION
+ * events, StartupLocality and H-CRTM starts, trailing zero/0xFF padding, logs far above 64 KB,
+ * 9-byte EV_POST_CODE labels, Spec ID headers whose vendor info overruns the event.
+ */
+import { AttestError } from '../core/errors.js';
+import { ByteReader } from '../core/bytes.js';
+import { EV } from './constants.js';
+import {
+  TCG_PCR_EVENT_HEADER_SIZE,
+  assertInputBytes,
+  atEndOfLog,
+  banksOf,
+  finishRecord,
+  isSpecIdData,
+  parseSpecIdEvent,
+  readAgileRecord,
+  readSha1Record,
+  type FinishedRecord,
+} from './records.js';
+import type { ParseWarning, TcgEvent, TcgEventLog, TcgSpecIdEvent } from './types.js';
+
+/** Smallest `TCG_PCR_EVENT2` header (pcr, type, count, size) used to tell records from fill. */
+const AGILE_MIN_HEADER = 16;
+
+function toTcgEvent(f: FinishedRecord): TcgEvent {
+  return {
+    index: f.index,
+    offset: f.offset,
+    pcrIndex: f.registerField,
+    type: f.type,
+    typeName: f.typeName,
+    digests: f.digests,
+    digestList: f.digestList,
+    data: f.data,
+    ...(f.decoded !== undefined ? { decoded: f.decoded } : {}),
+    ...(f.decodeError !== undefined ? { decodeError: f.decodeError } : {}),
+    digestCheck: f.digestCheck,
+    ...(f.digestRule !== undefined ? { digestRule: f.digestRule } : {}),
+  };
+}
+
+/**
+ * Parses a TCG PC Client event log (`binary_bios_measurements`, `GetEventLog`, a Windows WBCL)
+ * per TCG PC Client Platform Firmware Profile 1.06 §10.2. The result is the platform's claim:
+ * replay it against quoted PCRs with {@link verifyEventLog} before trusting anything in it.
+ *
+ * Each event is decoded (UEFI variables, images with device paths, GPT, strings…) and its digest is
+ * checked against its data in one bank (SHA-256 when present) — see `TcgEvent.digestCheck`.
+ * Exported from `attestkit/eventlog`.
+ *
+ * @param bytes - the whole log; trailing zero or 0xFF padding is accepted and reported in
+ *   `warnings`.
+ * @returns the parsed log.
+ * @throws {AttestError} `ERR_TRUNCATED` (empty input, or a declared size that runs past the end),
+ *   `ERR_BAD_LENGTH` (a digest count or algorithm count that cannot fit), `ERR_BAD_VALUE` (an
+ *   algorithm missing from the header or listed twice), `ERR_BAD_MAGIC`.
+ * @example
+ * ```ts
+ * import { parseTcgEventLog } from 'attestkit/eventlog';
+ * const log = parseTcgEventLog(bytes);
+ * console.log(log.format, log.banks, log.events.length);
+ * ```
+ */
+export function parseTcgEventLog(bytes: Uint8Array): TcgEventLog {
+  assertInputBytes(bytes, 'bytes');
+  // One private copy: events, digests and data are views into it (never into the caller's buffer).
+  const r = new ByteReader(bytes.slice(), 'TCG_PCR_EVENT');
+  if (bytes.length < TCG_PCR_EVENT_HEADER_SIZE) {
+    throw new AttestError('ERR_TRUNCATED', {
+      offset: 0,
+      field: 'TCG_PCR_EVENT',
+      message: `an event log needs at least ${TCG_PCR_EVENT_HEADER_SIZE} bytes, got ${bytes.length}`,
+    });
+  }
+  const warnings: ParseWarning[] = [];
+  const first = readSha1Record(r, 0);
+  const agile = first.type === EV.NO_ACTION && isSpecIdData(first.data);
+  let specId: TcgSpecIdEvent | undefined;
+  if (agile) {
+    if (first.registerField !== 0) {
+      warnings.push({
+        code: 'spec-id-pcr',
+        offset: 0,
+        message: `Spec ID header in PCR ${first.registerField}, not 0`,
+      });
+    }
+    specId = parseSpecIdEvent(first.data, first.dataOffset, warnings);
+  }
+  const uintnBytes: 4 | 8 = specId?.uintnSize === 1 ? 4 : 8;
+  const records: FinishedRecord[] = [];
+  const firstFinished = finishRecord(first, uintnBytes, false);
+  records.push(
+    specId !== undefined
+      ? { ...firstFinished, decoded: { kind: 'spec-id', specId }, digestCheck: 'not-extended' }
+      : firstFinished,
+  );
+  const mode = agile ? 'tcg-agile' : 'tcg-sha1';
+  const minHeader = agile ? AGILE_MIN_HEADER : TCG_PCR_EVENT_HEADER_SIZE;
+  while (r.remaining > 0) {
+    if (atEndOfLog(r, minHeader, mode, warnings)) break;
+    const rec =
+      specId !== undefined
+        ? readAgileRecord(r, records.length, specId, warnings)
+        : readSha1Record(r, records.length);
+    records.push(finishRecord(rec, uintnBytes, false));
+  }
+  const end = records.length > 0 ? records[records.length - 1]! : undefined;
+  const length = end !== undefined ? end.dataOffset + end.data.length : 0;
+
+  let startupLocality: number | undefined;
+  let hcrtmEventIndex: number | undefined;
+  let pcr0Extended = false;
+  for (const e of records) {
+    if (e.index === 0 && specId !== undefined) continue;
+    if (e.registerField !== 0) {
+      if (e.type === EV.NO_ACTION && e.decoded?.kind === 'spec-id') {
+        warnings.push({
+          code: 'duplicate-spec-id',
+          offset: e.offset,
+          message: `a second Spec ID event at index ${e.index}`,
+        });
+      }
+      continue;
+    }
+    if (e.type === EV.NO_ACTION) {
+      if (e.decoded?.kind === 'startup-locality') {
+        if (pcr0Extended || startupLocality !== undefined) {
+          warnings.push({
+            code: 'startup-locality-ignored',
+            offset: e.offset,
+            message: `StartupLocality event ${e.index} comes after PCR 0 was extended or after another one; ignored`,
+          });
+        } else startupLocality = e.decoded.locality;
+      }
+      continue;
+    }
+    if (e.type === EV.EFI_HCRTM_EVENT && hcrtmEventIndex === undefined) {
+      if (pcr0Extended) {
+        warnings.push({
+          code: 'hcrtm-late',
+          offset: e.offset,
+          message: `H-CRTM event ${e.index} is not the first PCR 0 extend`,
+        });
+      }
+      hcrtmEventIndex = e.index;
+    }
+    pcr0Extended = true;
+  }
+  if (hcrtmEventIndex !== undefined && startupLocality !== undefined && startupLocality !== 4) {
+    warnings.push({
+      code: 'locality-conflict',
+      offset: 0,
+      message: `StartupLocality ${startupLocality} and an H-CRTM event (locality 4); PCR 0 starts at 00…04`,
+    });
+  }
+  const { banks, unknown } =
+    specId !== undefined ? banksOf(specId) : { banks: ['sha1' as const], unknown: [] };
+  return {
+    kind: 'tcg',
+    format: agile ? 'crypto-agile' : 'sha1',
+    ...(specId !== undefined ? { specId } : {}),
+    events: records.map(toTcgEvent),
+    banks,
+    unknownAlgorithms: unknown,
+    ...(startupLocality !== undefined ? { startupLocality } : {}),
+    ...(hcrtmEventIndex !== undefined ? { hcrtmEventIndex } : {}),
+    length,
+    warnings,
+  };
+}

@@ -1,0 +1,373 @@
+/**
+ * @module
+ * The record layer shared by TCG and CC logs (PFP 1.06 §10.2): the SHA-1 `TCG_PCR_EVENT` header,
+ * the `TCG_EfiSpecIdEvent`, `TCG_PCR_EVENT2` records with digest sizes taken from the header (so
+ * unknown algorithms are carried by size), end-of-log detection (zero or 0xFF fill), and the
+ * per-event decode + digest check. Every length and count is checked against the bytes that remain
+ * before anything is allocated.
+ */
+import { AttestError } from '../core/errors.js';
+import { ByteReader, assertBytes, assertCountFits, isAllZero } from '../core/bytes.js';
+import { EV, SPEC_ID_EVENT03, TPM_ALG, eventTypeName } from './constants.js';
+import { decodeEventData } from './event-data.js';
+import { checkDigestAgainst, digestCandidates, preferredBank } from './digest-rules.js';
+import { asciiText } from './text.js';
+import type {
+  DecodedEventData,
+  DigestCheck,
+  DigestRule,
+  ParseWarning,
+  PcrBankName,
+  TcgAlgorithmInfo,
+  TcgDigest,
+  TcgSpecIdEvent,
+} from './types.js';
+
+/**
+ * `assertBytes`, plus a check that the view's buffer is not detached: Node 20 resets a detached
+ * view's `byteOffset` to 0, which `assertBytes` alone cannot tell from an empty array.
+ */
+export function assertInputBytes(value: unknown, name = 'bytes'): asserts value is Uint8Array {
+  assertBytes(value, name);
+  try {
+    new DataView(value.buffer, value.byteOffset, value.byteLength);
+  } catch {
+    throw new TypeError(`${name} is a view over a detached ArrayBuffer`);
+  }
+}
+
+/**
+ * A u32 little-endian length followed by that many bytes, returned as a view. Parsers call this
+ * on their own private copy of the input (made once per parse), so the views never alias the
+ * caller's buffer and nothing is copied per field.
+ *
+ * @throws {AttestError} `ERR_TRUNCATED` at the first data byte when the length runs past the end.
+ */
+export function readSized(r: ByteReader, field: string): Uint8Array {
+  const n = r.u32le(`${field}.size`);
+  if (n > r.remaining) {
+    throw new AttestError('ERR_TRUNCATED', {
+      offset: r.absoluteOffset,
+      field: `${r.structure}.${field}`,
+      message: `declared size ${n}, ${r.remaining} bytes remain`,
+    });
+  }
+  return r.borrow(n, field);
+}
+
+/** Size of the SHA-1 `TCG_PCR_EVENT` header before the event data: pcr, type, digest, size. */
+export const TCG_PCR_EVENT_HEADER_SIZE = 32;
+
+const KNOWN_BANKS = new Set<string>(['sha1', 'sha256', 'sha384', 'sha512', 'sm3_256']);
+
+/** True when `name` is a {@link PcrBankName}. */
+export function isBankName(name: string): name is PcrBankName {
+  return KNOWN_BANKS.has(name);
+}
+
+/** A record before it becomes a TCG or CC event. */
+export interface RawRecord {
+  readonly index: number;
+  readonly offset: number;
+  /** PCR index (TCG) or MR index (CC). */
+  readonly registerField: number;
+  readonly type: number;
+  readonly digestList: readonly TcgDigest[];
+  readonly digests: Partial<Record<PcrBankName, Uint8Array>>;
+  readonly data: Uint8Array;
+  readonly dataOffset: number;
+}
+
+/** A record with its decoded data and digest check. */
+export interface FinishedRecord extends RawRecord {
+  readonly typeName: string;
+  readonly decoded?: DecodedEventData;
+  readonly decodeError?: string;
+  readonly digestCheck: DigestCheck;
+  readonly digestRule?: DigestRule;
+}
+
+/** True when event data starts with the crypto-agile Spec ID signature. */
+export function isSpecIdData(data: Uint8Array): boolean {
+  return data.length >= 16 && data[15] === 0 && asciiText(data.subarray(0, 16)) === SPEC_ID_EVENT03;
+}
+
+/**
+ * Parses `TCG_EfiSpecIdEvent` (PFP §10.4.5.1).
+ *
+ * @throws {AttestError} `ERR_BAD_MAGIC`, `ERR_BAD_LENGTH` (algorithm count that cannot fit),
+ *   `ERR_BAD_VALUE` (no algorithms, duplicates, a size that contradicts a known algorithm).
+ */
+export function parseSpecIdEvent(
+  data: Uint8Array,
+  base: number,
+  warnings: ParseWarning[],
+): TcgSpecIdEvent {
+  const r = new ByteReader(data, 'TCG_EfiSpecIdEvent', base);
+  if (!isSpecIdData(data)) {
+    throw new AttestError('ERR_BAD_MAGIC', {
+      offset: base,
+      field: 'TCG_EfiSpecIdEvent.signature',
+      message: 'expected "Spec ID Event03\\0"',
+    });
+  }
+  r.skip(16, 'signature');
+  const platformClass = r.u32le('platformClass');
+  const specVersionMinor = r.u8('specVersionMinor');
+  const specVersionMajor = r.u8('specVersionMajor');
+  const specErrata = r.u8('specErrata');
+  const uintnSize = r.u8('uintnSize');
+  const countAt = r.absoluteOffset;
+  const count = r.u32le('numberOfAlgorithms');
+  if (count === 0) {
+    throw new AttestError('ERR_BAD_VALUE', {
+      offset: countAt,
+      field: 'TCG_EfiSpecIdEvent.numberOfAlgorithms',
+      message: 'a crypto-agile log needs at least one algorithm',
+    });
+  }
+  assertCountFits(count, 4, r.remaining, 'TCG_EfiSpecIdEvent.numberOfAlgorithms', countAt);
+  const algorithms: TcgAlgorithmInfo[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < count; i++) {
+    const at = r.absoluteOffset;
+    const algorithmId = r.u16le('algorithmId');
+    const digestSize = r.u16le('digestSize');
+    const known = TPM_ALG[algorithmId];
+    if (seen.has(algorithmId)) {
+      throw new AttestError('ERR_BAD_VALUE', {
+        offset: at,
+        field: 'TCG_EfiSpecIdEvent.algorithmId',
+        message: `algorithm 0x${algorithmId.toString(16)} listed twice`,
+      });
+    }
+    if (digestSize === 0 || digestSize > 64 || (known !== undefined && known.size !== digestSize)) {
+      throw new AttestError('ERR_BAD_VALUE', {
+        offset: at + 2,
+        field: 'TCG_EfiSpecIdEvent.digestSize',
+        message: `digest size ${digestSize} is impossible for algorithm 0x${algorithmId.toString(16)}`,
+      });
+    }
+    seen.add(algorithmId);
+    algorithms.push({
+      algorithmId,
+      digestSize,
+      name: known?.name ?? `alg_0x${algorithmId.toString(16).padStart(4, '0')}`,
+    });
+  }
+  const vendorAt = r.absoluteOffset;
+  const vendorInfoSize = r.u8('vendorInfoSize');
+  const available = Math.min(vendorInfoSize, r.remaining);
+  if (available < vendorInfoSize) {
+    warnings.push({
+      code: 'vendor-info-truncated',
+      offset: vendorAt,
+      message: `vendorInfoSize ${vendorInfoSize} but only ${available} bytes remain in the event`,
+    });
+  }
+  const vendorInfo = r.borrow(available, 'vendorInfo');
+  if (r.remaining > 0) {
+    warnings.push({
+      code: 'spec-id-trailing',
+      offset: r.absoluteOffset,
+      message: `${r.remaining} bytes after vendorInfo in the Spec ID event`,
+    });
+  }
+  return {
+    signature: SPEC_ID_EVENT03,
+    platformClass,
+    specVersionMinor,
+    specVersionMajor,
+    specErrata,
+    uintnSize,
+    algorithms,
+    vendorInfoSize,
+    vendorInfo,
+  };
+}
+
+/** Reads one SHA-1 format `TCG_PCR_EVENT` record. */
+export function readSha1Record(r: ByteReader, index: number): RawRecord {
+  const offset = r.absoluteOffset;
+  const registerField = r.u32le('pcrIndex');
+  const type = r.u32le('eventType');
+  const digest = r.borrow(20, 'digest');
+  const dataOffset = r.absoluteOffset + 4;
+  const data = readSized(r, 'event');
+  return {
+    index,
+    offset,
+    registerField,
+    type,
+    digestList: [{ algorithmId: 0x0004, name: 'sha1', digest }],
+    digests: { sha1: digest },
+    data,
+    dataOffset,
+  };
+}
+
+/** Reads one crypto-agile `TCG_PCR_EVENT2` record, sizes from the Spec ID header. */
+export function readAgileRecord(
+  r: ByteReader,
+  index: number,
+  specId: TcgSpecIdEvent,
+  warnings: ParseWarning[],
+): RawRecord {
+  const offset = r.absoluteOffset;
+  const registerField = r.u32le('pcrIndex');
+  const type = r.u32le('eventType');
+  const countAt = r.absoluteOffset;
+  const count = r.u32le('digests.count');
+  if (count > specId.algorithms.length) {
+    throw new AttestError('ERR_BAD_LENGTH', {
+      offset: countAt,
+      field: 'TCG_PCR_EVENT2.digests.count',
+      message: `${count} digests but the Spec ID header lists ${specId.algorithms.length} algorithms`,
+    });
+  }
+  assertCountFits(count, 3, r.remaining, 'TCG_PCR_EVENT2.digests.count', countAt);
+  const digestList: TcgDigest[] = [];
+  const digests: Partial<Record<PcrBankName, Uint8Array>> = {};
+  for (let i = 0; i < count; i++) {
+    const at = r.absoluteOffset;
+    const algorithmId = r.u16le('digests.hashAlg');
+    const alg = specId.algorithms.find((a) => a.algorithmId === algorithmId);
+    if (alg === undefined) {
+      throw new AttestError('ERR_BAD_VALUE', {
+        offset: at,
+        field: 'TCG_PCR_EVENT2.digests.hashAlg',
+        message: `algorithm 0x${algorithmId.toString(16)} is not in the Spec ID header`,
+      });
+    }
+    if (digestList.some((d) => d.algorithmId === algorithmId)) {
+      throw new AttestError('ERR_BAD_VALUE', {
+        offset: at,
+        field: 'TCG_PCR_EVENT2.digests.hashAlg',
+        message: `algorithm 0x${algorithmId.toString(16)} appears twice`,
+      });
+    }
+    const d = r.borrow(alg.digestSize, 'digests.digest');
+    digestList.push({ algorithmId, name: alg.name, digest: d });
+    if (isBankName(alg.name)) digests[alg.name] = d;
+  }
+  if (count < specId.algorithms.length) {
+    warnings.push({
+      code: 'missing-digest',
+      offset,
+      message: `event ${index} carries ${count} of ${specId.algorithms.length} digests`,
+    });
+  }
+  const dataOffset = r.absoluteOffset + 4;
+  const data = readSized(r, 'event');
+  return { index, offset, registerField, type, digestList, digests, data, dataOffset };
+}
+
+/**
+ * Looks at the bytes at the cursor and decides whether the log has ended (fill, a terminator, or
+ * fewer bytes than a header). Records a warning describing what follows. Returns true to stop.
+ */
+export function atEndOfLog(
+  r: ByteReader,
+  minHeader: number,
+  mode: 'tcg-sha1' | 'tcg-agile' | 'cc',
+  warnings: ParseWarning[],
+): boolean {
+  const rest = r.bytes.subarray(r.offset);
+  const at = r.absoluteOffset;
+  const u32 = (i: number): number =>
+    rest.length >= i + 4
+      ? (rest[i]! | (rest[i + 1]! << 8) | (rest[i + 2]! << 16) | (rest[i + 3]! << 24)) >>> 0
+      : -1;
+  const a = u32(0);
+  const b = u32(4);
+  let stop = false;
+  if (rest.length < minHeader) stop = true;
+  else if (a === 0 && b === 0) {
+    // A zero header is padding: digest count 0 (agile) or an all-zero SHA-1 digest.
+    stop = mode === 'tcg-sha1' ? isAllZero(rest.subarray(8, 28)) : u32(8) === 0 || mode === 'cc';
+  } else if (a === 0xffffffff) {
+    // No PCR/MR has index 0xFFFFFFFF: it is 0xFF fill, or (Windows WBCL) a non-measured trust
+    // point appended after the log. Either way nothing after it is extended.
+    stop = true;
+  } else if (mode === 'cc' && b === 0xffffffff) stop = true;
+  if (!stop) return false;
+  const allZero = isAllZero(rest);
+  let allFf = true;
+  for (const x of rest)
+    if (x !== 0xff) {
+      allFf = false;
+      break;
+    }
+  if (allZero || allFf) {
+    warnings.push({
+      code: 'padding',
+      offset: at,
+      message: `stopped at ${rest.length} bytes of 0x${allZero ? '00' : 'ff'} padding at offset ${at}`,
+    });
+  } else if (a === 0xffffffff && rest.length >= minHeader) {
+    warnings.push({
+      code: 'terminator',
+      offset: at,
+      message: `stopped at a record with index 0xFFFFFFFF at offset ${at} (a terminator or a non-measured trust point); ${rest.length} bytes not parsed`,
+    });
+  } else {
+    warnings.push({
+      code: 'trailing-bytes',
+      offset: at,
+      message: `trailing ${rest.length} bytes at ${at} that are neither an event nor padding`,
+    });
+  }
+  return true;
+}
+
+/** Decodes a record's data and checks its digest in the preferred bank. Never throws for content. */
+export function finishRecord(rec: RawRecord, uintnBytes: 4 | 8, isCc: boolean): FinishedRecord {
+  let decoded: DecodedEventData | undefined;
+  let decodeError: string | undefined;
+  try {
+    decoded = decodeEventData(rec.type, rec.data, {
+      pcrIndex: rec.registerField,
+      uintnBytes,
+      base: rec.dataOffset,
+      isCc,
+    });
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    decodeError = e.message;
+  }
+  const cands = digestCandidates(rec.type, rec.data, decoded);
+  const bank = preferredBank(rec.digests);
+  let digestCheck: DigestCheck = 'unchecked';
+  let digestRule: DigestRule | undefined;
+  if (cands === undefined) digestCheck = 'not-extended';
+  else if (bank !== undefined) {
+    const res = checkDigestAgainst(cands, bank, rec.digests[bank]!);
+    digestCheck = res.check;
+    digestRule = res.rule;
+  }
+  // Filled in place: a parse creates one object per record, not one per step.
+  const f = rec as { -readonly [K in keyof FinishedRecord]: FinishedRecord[K] };
+  f.typeName = eventTypeName(rec.type);
+  if (decoded !== undefined) f.decoded = decoded;
+  if (decodeError !== undefined) f.decodeError = decodeError;
+  f.digestCheck = digestCheck;
+  if (digestRule !== undefined) f.digestRule = digestRule;
+  return f;
+}
+
+/** Splits the header's algorithms into bank names attestkit knows and the rest. */
+export function banksOf(specId: TcgSpecIdEvent): {
+  banks: PcrBankName[];
+  unknown: TcgAlgorithmInfo[];
+} {
+  const banks: PcrBankName[] = [];
+  const unknown: TcgAlgorithmInfo[] = [];
+  for (const a of specId.algorithms) {
+    if (isBankName(a.name)) banks.push(a.name);
+    else unknown.push(a);
+  }
+  return { banks, unknown };
+}
+
+/** The EV_NO_ACTION type value, re-exported for the parsers. */
+export const EV_NO_ACTION: number = EV.NO_ACTION;

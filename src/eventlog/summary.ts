@@ -1,0 +1,616 @@
+/**
+ * @module
+ * `summarizeBoot`: what a person wants to know about a boot, read from a parsed log — Secure Boot
+ * mode, PK/KEK/db/dbx contents, the authorities that verified boot applications, EFI applications
+ * and drivers, shim and MOK state, GRUB commands and files or systemd-boot, kernel and initrd
+ * digests, the kernel command line, UKI measurements (PCRs 11–13), firmware version and blobs,
+ * platform hints, DMA protection — and, for IMA lists, files measured and signatures present.
+ * Every fact names the events it came from and says whether they bind their content
+ * (PFP 1.06 §10.4; spec-notes §4–§8).
+ */
+import { digest } from '../core/crypto.js';
+import { toHex } from '../core/encoding.js';
+import { parseCertificate } from '../core/x509.js';
+import { EFI_ACTION, EV } from './constants.js';
+import type {
+  BootCertificate,
+  BootFact,
+  BootImage,
+  BootSummary,
+  CcEvent,
+  CcEventLog,
+  EventLogVerification,
+  ImaLog,
+  ImaSummary,
+  PcrBankName,
+  SignatureDatabaseSummary,
+  TcgEvent,
+  TcgEventLog,
+  UefiVariableData,
+} from './types.js';
+
+type AnyEvent = TcgEvent | CcEvent;
+
+/** Options of {@link summarizeBoot}. */
+export interface SummarizeOptions {
+  /**
+   * The verification of the same log: each fact then says whether its events were verified against
+   * the quoted registers (`verified`). Default: none (facts are the log's claims).
+   */
+  readonly verification?: EventLogVerification;
+}
+
+/**
+ * Describes one DER certificate from event data (a db/KEK/PK entry or an authority): subject,
+ * issuer, serial, expiry and SHA-256 (RFC 5280 via the core X.509 parser), or the reason it does
+ * not parse — the raw bytes stay in the event. Exported from `attestkit/eventlog`.
+ *
+ * @param der - the certificate bytes as the event carries them.
+ * @returns the description; never throws for bad certificates.
+ * @example
+ * ```ts
+ * describeCertificate(entry.data).subject; // 'CN=Microsoft Corporation UEFI CA 2011,…'
+ * ```
+ */
+export function describeCertificate(der: Uint8Array): BootCertificate {
+  const sha256 = toHex(digest('sha256', der));
+  try {
+    const c = parseCertificate(der);
+    return {
+      subject: c.subject.text,
+      issuer: c.issuer.text,
+      serialHex: c.serialHex,
+      notAfter: c.notAfter.toISOString(),
+      sha256,
+    };
+  } catch (e) {
+    return { sha256, parseError: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function hexDigests(e: AnyEvent): Partial<Record<PcrBankName, string>> {
+  const out: Partial<Record<PcrBankName, string>> = {};
+  for (const [k, v] of Object.entries(e.digests))
+    if (v !== undefined) out[k as PcrBankName] = toHex(v);
+  return out;
+}
+
+function pcrOf(e: AnyEvent): number {
+  return 'pcrIndex' in e ? e.pcrIndex : e.mrIndex;
+}
+
+function variableOf(e: AnyEvent): UefiVariableData | undefined {
+  return e.decoded?.kind === 'uefi-variable' ? e.decoded.variable : undefined;
+}
+
+function summarizeDatabase(v: UefiVariableData): SignatureDatabaseSummary {
+  const certificates: BootCertificate[] = [];
+  let sha256Count = 0;
+  let otherCount = 0;
+  if (v.value?.kind === 'signature-lists') {
+    for (const l of v.value.lists) {
+      for (const s of l.signatures) {
+        if (s.kind === 'x509') certificates.push(describeCertificate(s.data));
+        else if (s.kind === 'sha256') sha256Count++;
+        else otherCount++;
+      }
+    }
+  }
+  return { certificates, sha256Count, otherCount };
+}
+
+const KERNEL_RE = /vmlinu[xz]|bzimage|(^|[\\/])linux[^\\/]*$|\\efi\\linux\\/i;
+const LOADER_RE = /shim|grub|systemd-boot|bootx64|bootaa64|mm[x6]|fbx64/i;
+
+/**
+ * Summarizes what booted (TCG or CC log) or what IMA measured (IMA list). Facts carry the indices of
+ * their source events and `bound: false` when one of those events does not bind its content to its
+ * digest — such a fact is only the log's word, even after a matching replay. Pass the log's
+ * verification to also learn which facts come from verified registers.
+ *
+ * Exported from `attestkit/eventlog`.
+ *
+ * @param log - a parsed log.
+ * @param options - `verification`: the result of {@link verifyEventLog} for this log.
+ * @returns a {@link BootSummary} (TCG, CC) or an {@link ImaSummary} (IMA).
+ * @throws {TypeError} when `log` is not a parsed log.
+ * @example
+ * ```ts
+ * const s = summarizeBoot(parseTcgEventLog(bytes));
+ * console.log(s.secureBoot?.value.mode, s.kernelCommandLine?.value);
+ * ```
+ */
+export function summarizeBoot(
+  log: TcgEventLog | CcEventLog,
+  options?: SummarizeOptions,
+): BootSummary;
+export function summarizeBoot(log: ImaLog, options?: SummarizeOptions): ImaSummary;
+export function summarizeBoot(
+  log: TcgEventLog | CcEventLog | ImaLog,
+  options?: SummarizeOptions,
+): BootSummary | ImaSummary;
+export function summarizeBoot(
+  log: TcgEventLog | CcEventLog | ImaLog,
+  options: SummarizeOptions = {},
+): BootSummary | ImaSummary {
+  if (
+    typeof log !== 'object' ||
+    log === null ||
+    !['tcg', 'cc', 'ima'].includes((log as { kind?: string }).kind ?? '')
+  ) {
+    throw new TypeError('log must come from parseTcgEventLog, parseCcEventLog or parseImaLog');
+  }
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
+  const verified =
+    options.verification !== undefined ? new Set(options.verification.verifiedEvents) : undefined;
+  if (log.kind === 'ima') return summarizeIma(log, verified);
+  return summarizeUefi(log, verified);
+}
+
+function summarizeUefi(
+  log: TcgEventLog | CcEventLog,
+  verified: Set<number> | undefined,
+): BootSummary {
+  const events: readonly AnyEvent[] = log.events;
+  const isCc = log.kind === 'cc';
+  const fact = <T>(value: T, src: readonly AnyEvent[]): BootFact<T> => ({
+    value,
+    events: src.map((e) => e.index),
+    bound: src.every((e) => e.digestCheck === 'verified' || e.digestCheck === 'not-extended'),
+    ...(verified !== undefined ? { verified: src.every((e) => verified.has(e.index)) } : {}),
+  });
+
+  // Secure Boot policy: PCR 7 before its separator (TCG) / MR 1 (CC, where PCRs 1 and 7 merge).
+  const pcr7Sep = isCc ? -1 : events.findIndex((e) => pcrOf(e) === 7 && e.type === EV.SEPARATOR);
+  const policy = events.filter(
+    (e) =>
+      e.type === EV.EFI_VARIABLE_DRIVER_CONFIG &&
+      (isCc ? pcrOf(e) === 1 : pcrOf(e) === 7 && (pcr7Sep < 0 || e.index < events[pcr7Sep]!.index)),
+  );
+  const modeVars = events.filter((e) => e.type === EV.EFI_VARIABLE_DRIVER_CONFIG);
+  const boolVar = (
+    name: string,
+    from: readonly AnyEvent[],
+  ): { value: number | undefined; event?: AnyEvent } => {
+    const e = from.find((x) => variableOf(x)?.name === name);
+    const v = e !== undefined ? variableOf(e) : undefined;
+    return {
+      value: v?.value?.kind === 'boolean' ? v.value.value : undefined,
+      ...(e !== undefined ? { event: e } : {}),
+    };
+  };
+  const sb = boolVar('SecureBoot', policy);
+  const setup = boolVar('SetupMode', modeVars);
+  const audit = boolVar('AuditMode', modeVars);
+  const deployed = boolVar('DeployedMode', modeVars);
+  let secureBoot: BootSummary['secureBoot'];
+  if (sb.event !== undefined) {
+    // UEFI 2.10 §32.3: audit and setup modes have SecureBoot = 0; deployed mode is user mode locked down.
+    const mode =
+      audit.value === 1
+        ? 'audit'
+        : setup.value === 1
+          ? 'setup'
+          : sb.value === 1
+            ? deployed.value === 1
+              ? 'deployed'
+              : 'enabled'
+            : sb.value === 0
+              ? 'disabled'
+              : 'unknown';
+    const src = [sb.event, setup.event, audit.event, deployed.event].filter(
+      (x): x is AnyEvent => x !== undefined,
+    );
+    secureBoot = fact(
+      {
+        enabled: sb.value === undefined ? undefined : sb.value === 1,
+        mode,
+        ...(setup.value !== undefined ? { setupMode: setup.value } : {}),
+        ...(audit.value !== undefined ? { auditMode: audit.value } : {}),
+        ...(deployed.value !== undefined ? { deployedMode: deployed.value } : {}),
+      },
+      src,
+    );
+  }
+
+  const databases: Record<string, BootFact<SignatureDatabaseSummary>> = {};
+  for (const e of policy) {
+    const v = variableOf(e);
+    if (v === undefined) continue;
+    if (
+      v.value?.kind === 'signature-lists' ||
+      (['PK', 'KEK', 'db', 'dbx', 'dbt', 'dbr'].includes(v.name) && v.variableData.length === 0)
+    ) {
+      databases[v.name] = fact(summarizeDatabase(v), [e]);
+    }
+  }
+
+  const authorities: BootSummary['authorities'][number][] = [];
+  let shimCert: BootCertificate | undefined;
+  let sbatLevel: string | undefined;
+  let mokListTrusted: number | undefined;
+  const shimEvents: AnyEvent[] = [];
+  for (const e of events) {
+    if (e.type !== EV.EFI_VARIABLE_AUTHORITY) continue;
+    const v = variableOf(e);
+    if (v === undefined) continue;
+    const val = v.value;
+    let certificate: BootCertificate | undefined;
+    let sha256: string | undefined;
+    let text: string | undefined;
+    if (val?.kind === 'certificate') certificate = describeCertificate(val.der);
+    else if (val?.kind === 'signature-data') {
+      if (val.entry.kind === 'x509') certificate = describeCertificate(val.entry.data);
+      else if (val.entry.kind === 'sha256') sha256 = toHex(val.entry.data);
+    } else if (val?.kind === 'text') text = val.text;
+    else if (val?.kind === 'boolean') text = String(val.value);
+    authorities.push(
+      fact(
+        {
+          variable: v.name,
+          ...(certificate !== undefined ? { certificate } : {}),
+          ...(sha256 !== undefined ? { sha256 } : {}),
+          ...(text !== undefined ? { text } : {}),
+        },
+        [e],
+      ),
+    );
+    if (v.name === 'Shim' && certificate !== undefined) {
+      shimCert = certificate;
+      shimEvents.push(e);
+    }
+    if (v.name === 'SbatLevel' && text !== undefined) {
+      sbatLevel = text;
+      shimEvents.push(e);
+    }
+    if (v.name === 'MokListTrusted' && val?.kind === 'boolean') {
+      mokListTrusted = val.value;
+      shimEvents.push(e);
+    }
+  }
+
+  const image = (e: AnyEvent): BootImage => ({
+    pcrIndex: pcrOf(e),
+    type: e.typeName,
+    devicePath: e.decoded?.kind === 'image-load' ? e.decoded.devicePath : '',
+    digests: hexDigests(e),
+  });
+  const apps = events.filter((e) => e.type === EV.EFI_BOOT_SERVICES_APPLICATION);
+  const efiApplications = apps.map((e) => fact(image(e), [e]));
+  const efiDrivers = events
+    .filter(
+      (e) => e.type === EV.EFI_BOOT_SERVICES_DRIVER || e.type === EV.EFI_RUNTIME_SERVICES_DRIVER,
+    )
+    .map((e) => fact(image(e), [e]));
+
+  // Loader events.
+  const loader = events.filter(
+    (e) => e.decoded?.kind === 'loader' || e.decoded?.kind === 'event-tag',
+  );
+  const loaderOf = (e: AnyEvent): { role: string; value: string } | undefined =>
+    e.decoded?.kind === 'loader'
+      ? { role: e.decoded.role, value: e.decoded.value }
+      : e.decoded?.kind === 'event-tag' && e.decoded.role !== undefined
+        ? { role: e.decoded.role, value: e.decoded.text ?? '' }
+        : undefined;
+  const mokEvents = loader.filter((e) => loaderOf(e)?.role === 'shim-variable');
+  shimEvents.push(...mokEvents);
+  const shimApp = apps.find(
+    (e) => e.decoded?.kind === 'image-load' && /shim/i.test(e.decoded.devicePath),
+  );
+  if (shimApp !== undefined) shimEvents.unshift(shimApp);
+  const shim =
+    shimEvents.length > 0
+      ? fact(
+          {
+            mokListMeasured: mokEvents.some((e) => loaderOf(e)?.value === 'MokList'),
+            mokListXMeasured: mokEvents.some((e) => loaderOf(e)?.value === 'MokListX'),
+            ...(mokListTrusted !== undefined ? { mokListTrusted } : {}),
+            ...(sbatLevel !== undefined ? { sbatLevel } : {}),
+            ...(shimCert !== undefined ? { vendorCertificate: shimCert } : {}),
+          },
+          shimEvents.sort((a, b) => a.index - b.index),
+        )
+      : undefined;
+
+  const grubCmd = loader.filter((e) => loaderOf(e)?.role === 'grub-command');
+  const grubFiles = loader.filter((e) => loaderOf(e)?.role === 'grub-file');
+  const sdBootApp = apps.find(
+    (e) => e.decoded?.kind === 'image-load' && /systemd-boot/i.test(e.decoded.devicePath),
+  );
+  let bootloader: BootSummary['bootloader'];
+  if (grubCmd.length > 0 || grubFiles.length > 0) {
+    bootloader = fact(
+      {
+        kind: 'grub',
+        commands: grubCmd.map((e) => loaderOf(e)!.value),
+        files: grubFiles.map((e) => loaderOf(e)!.value),
+      },
+      [...grubCmd, ...grubFiles].sort((a, b) => a.index - b.index),
+    );
+  } else {
+    const sdEvents = loader.filter((e) => {
+      const r = loaderOf(e)?.role;
+      return r === 'systemd-cmdline' || r === 'systemd-initrd';
+    });
+    if (sdBootApp !== undefined || sdEvents.length > 0) {
+      bootloader = fact(
+        { kind: 'systemd-boot', commands: [], files: [] },
+        [...(sdBootApp !== undefined ? [sdBootApp] : []), ...sdEvents].sort(
+          (a, b) => a.index - b.index,
+        ),
+      );
+    }
+  }
+
+  // Kernel and initrd.
+  let kernel: BootSummary['kernel'];
+  let initrd: BootSummary['initrd'];
+  const findGrubFile = (cmdRe: RegExp, fileRe: RegExp): { path?: string; event?: AnyEvent } => {
+    let path: string | undefined;
+    for (const e of grubCmd) {
+      const m = cmdRe.exec(loaderOf(e)!.value);
+      if (m !== null) path = m[1];
+    }
+    let ev: AnyEvent | undefined;
+    if (path !== undefined) {
+      const p = path;
+      ev = [...grubFiles]
+        .reverse()
+        .find(
+          (e) =>
+            loaderOf(e)!.value === p || loaderOf(e)!.value.endsWith(p.replace(/^\([^)]*\)/, '')),
+        );
+    }
+    ev ??= [...grubFiles].reverse().find((e) => fileRe.test(loaderOf(e)!.value));
+    return {
+      ...(path !== undefined ? { path } : ev !== undefined ? { path: loaderOf(ev)!.value } : {}),
+      ...(ev !== undefined ? { event: ev } : {}),
+    };
+  };
+  if (bootloader?.value.kind === 'grub') {
+    const k = findGrubFile(/^linux(?:efi|16)? +(\S+)/, /vmlinu[xz]|kernel|bzimage/i);
+    if (k.event !== undefined)
+      kernel = fact(
+        { ...(k.path !== undefined ? { path: k.path } : {}), digests: hexDigests(k.event) },
+        [k.event],
+      );
+    const i = findGrubFile(/^initrd(?:efi|16)? +(\S+)/, /initr/i);
+    if (i.event !== undefined)
+      initrd = fact(
+        { ...(i.path !== undefined ? { path: i.path } : {}), digests: hexDigests(i.event) },
+        [i.event],
+      );
+  }
+  if (kernel === undefined) {
+    const k = [...apps]
+      .reverse()
+      .find(
+        (e) =>
+          e.decoded?.kind === 'image-load' &&
+          KERNEL_RE.test(e.decoded.devicePath) &&
+          !LOADER_RE.test(e.decoded.devicePath),
+      );
+    if (k !== undefined && k.decoded?.kind === 'image-load')
+      kernel = fact({ path: k.decoded.devicePath, digests: hexDigests(k) }, [k]);
+  }
+  if (initrd === undefined) {
+    const i = [...loader].reverse().find((e) => loaderOf(e)?.role === 'systemd-initrd');
+    if (i !== undefined) initrd = fact({ digests: hexDigests(i) }, [i]);
+  }
+
+  const cmdline = [...loader].reverse().find((e) => {
+    const l = loaderOf(e);
+    return (
+      l !== undefined &&
+      (l.role === 'grub-kernel-cmdline' ||
+        (l.role === 'systemd-cmdline' && e.decoded?.kind === 'loader'))
+    );
+  });
+  const kernelCommandLine =
+    cmdline !== undefined ? fact(loaderOf(cmdline)!.value, [cmdline]) : undefined;
+
+  let uki: BootSummary['uki'];
+  if (!isCc) {
+    const byPcr = (p: number): AnyEvent[] =>
+      events.filter((e) => pcrOf(e) === p && e.type !== EV.NO_ACTION);
+    const describe = (e: AnyEvent): string => {
+      const d = e.decoded;
+      if (d?.kind === 'loader' || d?.kind === 'text') return d.text;
+      if (d?.kind === 'event-tag') return d.text ?? `tag 0x${d.taggedEventId.toString(16)}`;
+      return e.typeName;
+    };
+    const p11 = byPcr(11);
+    const p12 = byPcr(12);
+    const p13 = byPcr(13);
+    const isWindows = [...p11, ...p12, ...p13].some(
+      (e) => e.decoded?.kind === 'sipa' || e.type === EV.SEPARATOR,
+    );
+    if (!isWindows && p11.length + p12.length + p13.length > 0) {
+      uki = fact(
+        { pcr11: p11.map(describe), pcr12: p12.map(describe), pcr13: p13.map(describe) },
+        [...p11, ...p12, ...p13].sort((a, b) => a.index - b.index),
+      );
+    }
+  }
+
+  const crtm = events.find((e) => e.type === EV.S_CRTM_VERSION);
+  const firmwareVersion =
+    crtm !== undefined
+      ? fact(
+          crtm.decoded?.kind === 'text'
+            ? crtm.decoded.text
+            : crtm.decoded?.kind === 'guid'
+              ? crtm.decoded.guid
+              : toHex(crtm.data),
+          [crtm],
+        )
+      : undefined;
+  const firmwareBlobs = events
+    .filter((e) => e.decoded?.kind === 'firmware-blob')
+    .map((e) => {
+      const d = e.decoded as Extract<AnyEvent['decoded'], { kind: 'firmware-blob' }>;
+      return fact(
+        {
+          ...(d.description !== undefined ? { description: d.description } : {}),
+          base: d.blobBase,
+          length: d.blobLength,
+        },
+        [e],
+      );
+    });
+
+  const hints: string[] = [];
+  const hintEvents: AnyEvent[] = [];
+  const hint = (h: string, e: AnyEvent): void => {
+    if (!hints.includes(h)) hints.push(h);
+    if (!hintEvents.includes(e)) hintEvents.push(e);
+  };
+  for (const e of events) {
+    const d = e.decoded;
+    const text =
+      d?.kind === 'text'
+        ? d.text
+        : d?.kind === 'sp800-155'
+          ? `${d.platformManufacturer ?? ''} ${d.platformModel ?? ''} ${d.firmwareManufacturer ?? ''}`
+          : undefined;
+    if (d?.kind === 'gce-nonhost-info') {
+      hint('Google Compute Engine', e);
+      if (d.confidentialTechnology !== 0) hint(`confidential VM: ${d.technology}`, e);
+    }
+    if (text === undefined) continue;
+    if (/GCE|Google/.test(text)) hint('Google Compute Engine', e);
+    if (/Hyper-V|Microsoft Corporation Virtual/i.test(text)) hint('Microsoft Hyper-V / Azure', e);
+    if (/Amazon|EC2|Nitro/.test(text)) hint('Amazon EC2', e);
+    if (/OVMF|EDK II|QEMU/i.test(text)) hint('QEMU/OVMF', e);
+    if (/Boot Guard/.test(text)) hint('Intel Boot Guard', e);
+  }
+  if (isCc && log.table?.ccType === 2) hints.push('Intel TDX (CCEL table)');
+  if (isCc && log.banks.includes('sha384') && log.table === undefined)
+    hints.push('CC event log (SHA-384: Intel TDX)');
+  const platform = hints.length > 0 ? fact({ hints }, hintEvents) : undefined;
+
+  const action = (text: string): AnyEvent[] =>
+    events.filter(
+      (e) => e.type === EV.EFI_ACTION && e.decoded?.kind === 'text' && e.decoded.text === text,
+    );
+  const dma = action(EFI_ACTION.DMA_PROTECTION_DISABLED);
+  const dmaProtectionDisabled = dma.length > 0 ? fact(true, dma) : undefined;
+  const dbg = action(EFI_ACTION.UEFI_DEBUG_MODE);
+  const debugMode = dbg.length > 0 ? fact(true, dbg) : undefined;
+  const ebsInv = action(EFI_ACTION.EXIT_BOOT_SERVICES_INVOCATION);
+  const ebsOk = action(EFI_ACTION.EXIT_BOOT_SERVICES_SUCCESS);
+  const ebsFail = action(EFI_ACTION.EXIT_BOOT_SERVICES_FAILURE);
+  let exitBootServices: BootSummary['exitBootServices'];
+  if (ebsInv.length + ebsOk.length + ebsFail.length > 0) {
+    const status =
+      ebsOk.length > 0
+        ? ebsFail.length > 0
+          ? 'failure-then-success'
+          : 'success'
+        : ebsFail.length > 0
+          ? 'failure'
+          : 'invoked';
+    exitBootServices = fact(
+      status,
+      [...ebsInv, ...ebsOk, ...ebsFail].sort((a, b) => a.index - b.index),
+    );
+  }
+
+  const orderEvent = events.find(
+    (e) => variableOf(e)?.name === 'BootOrder' && variableOf(e)?.value?.kind === 'boot-order',
+  );
+  const bootOrder =
+    orderEvent !== undefined
+      ? fact((variableOf(orderEvent)!.value as { order: readonly number[] }).order, [orderEvent])
+      : undefined;
+  const bootOptions = events
+    .filter((e) => variableOf(e)?.value?.kind === 'load-option')
+    .map((e) => {
+      const v = variableOf(e)!;
+      const lo = v.value as Extract<
+        NonNullable<UefiVariableData['value']>,
+        { kind: 'load-option' }
+      >;
+      return fact({ variable: v.name, description: lo.description, devicePath: lo.devicePath }, [
+        e,
+      ]);
+    });
+  const separators = events
+    .filter((e) => e.type === EV.SEPARATOR)
+    .map((e) =>
+      fact(
+        { pcrIndex: pcrOf(e), error: e.decoded?.kind === 'separator' ? e.decoded.isError : true },
+        [e],
+      ),
+    );
+
+  return {
+    logKind: log.kind,
+    ...(secureBoot !== undefined ? { secureBoot } : {}),
+    databases,
+    authorities,
+    efiApplications,
+    efiDrivers,
+    ...(shim !== undefined ? { shim } : {}),
+    ...(bootloader !== undefined ? { bootloader } : {}),
+    ...(kernel !== undefined ? { kernel } : {}),
+    ...(initrd !== undefined ? { initrd } : {}),
+    ...(kernelCommandLine !== undefined ? { kernelCommandLine } : {}),
+    ...(uki !== undefined ? { uki } : {}),
+    ...(firmwareVersion !== undefined ? { firmwareVersion } : {}),
+    firmwareBlobs,
+    ...(platform !== undefined ? { platform } : {}),
+    ...(dmaProtectionDisabled !== undefined ? { dmaProtectionDisabled } : {}),
+    ...(debugMode !== undefined ? { debugMode } : {}),
+    ...(exitBootServices !== undefined ? { exitBootServices } : {}),
+    ...(bootOrder !== undefined ? { bootOrder } : {}),
+    bootOptions,
+    separators,
+  };
+}
+
+function summarizeIma(log: ImaLog, verified: Set<number> | undefined): ImaSummary {
+  const templates: Record<string, number> = {};
+  const violations: number[] = [];
+  const files: ImaSummary['files'][number][] = [];
+  let signedCount = 0;
+  let unsignedCount = 0;
+  let bootAggregate: ImaSummary['bootAggregate'];
+  for (const e of log.entries) {
+    templates[e.templateName] = (templates[e.templateName] ?? 0) + 1;
+    if (e.isViolation) violations.push(e.index);
+    if (e.path === 'boot_aggregate' && bootAggregate === undefined && e.fileDigest !== undefined) {
+      bootAggregate = {
+        value: { algorithm: e.digestAlgorithm ?? 'sha1', digest: toHex(e.fileDigest) },
+        events: [e.index],
+        bound: e.templateData !== undefined,
+        ...(verified !== undefined ? { verified: verified.has(e.index) } : {}),
+      };
+      continue;
+    }
+    const signed = e.signature !== undefined && e.signature.length > 0;
+    if (e.signature !== undefined) {
+      if (signed) signedCount++;
+      else unsignedCount++;
+    }
+    files.push({
+      index: e.index,
+      path: e.path ?? '',
+      ...(e.digestAlgorithm !== undefined ? { digestAlgorithm: e.digestAlgorithm } : {}),
+      ...(e.fileDigest !== undefined ? { digest: toHex(e.fileDigest) } : {}),
+      signed,
+    });
+  }
+  return {
+    logKind: 'ima',
+    entries: log.entries.length,
+    templates,
+    violations,
+    ...(bootAggregate !== undefined ? { bootAggregate } : {}),
+    files,
+    signedCount,
+    unsignedCount,
+  };
+}

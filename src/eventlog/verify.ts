@@ -1,0 +1,788 @@
+/**
+ * @module
+ * `verifyEventLog`: replays a parsed log and compares it, register by register, with values the
+ * caller trusts — PCRs from a verified TPM quote, RTMRs from a verified TDX quote, REMs from a
+ * verified CCA realm token. A mismatch names the register, both values, the events that feed it
+ * and, when it can be located, the first event that breaks the match. Named workarounds are tried
+ * only after the strict replay failed. Spoofing defences (go-attestation's 2022 event-log
+ * disclosure): separators are checked for type and data, events whose type does not bind their
+ * content are flagged, events after the separator of PCRs 0–7 are checked against the PFP.
+ */
+import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
+import { digest, type HashAlg } from '../core/crypto.js';
+import { equalBytes, toHex } from '../core/encoding.js';
+import { EV } from './constants.js';
+import { checkDigestAgainst, digestCandidates, isComputableBank } from './digest-rules.js';
+import {
+  BANK_SIZES,
+  defaultBanks,
+  eventCount,
+  initialValue,
+  makeExtender,
+  measurementOf,
+  registerOf,
+  replayBank,
+  traceRegister,
+  type BankReplay,
+} from './replay.js';
+import { WORKAROUNDS } from './workarounds.js';
+import type {
+  CcEvent,
+  EventLog,
+  EventLogCheckId,
+  EventLogExpectation,
+  EventLogVerification,
+  EventLogVerifyOptions,
+  PcrBanks,
+  RegisterResult,
+  TcgEvent,
+  WorkaroundId,
+} from './types.js';
+
+const BANK_BY_SIZE: Readonly<Record<number, HashAlg>> = {
+  20: 'sha1',
+  32: 'sha256',
+  48: 'sha384',
+  64: 'sha512',
+};
+const KNOWN_WORKAROUNDS = new Set<string>(WORKAROUNDS.map((w) => w.id));
+
+/** Event types the PFP allows after the separator of each of PCRs 0–7 (PFP 1.06 §3.3.4, §10.4.4). */
+const ALLOWED_AFTER_SEPARATOR: Readonly<Record<number, ReadonlySet<number>>> = {
+  0: new Set(),
+  1: new Set([
+    EV.EFI_VARIABLE_BOOT,
+    EV.EFI_VARIABLE_BOOT2,
+    EV.EFI_VARIABLE_DRIVER_CONFIG,
+    EV.EFI_HANDOFF_TABLES,
+    EV.EFI_HANDOFF_TABLES2,
+    EV.PLATFORM_CONFIG_FLAGS,
+  ]),
+  2: new Set([EV.EFI_BOOT_SERVICES_DRIVER, EV.EFI_RUNTIME_SERVICES_DRIVER]),
+  3: new Set(),
+  4: new Set([EV.EFI_BOOT_SERVICES_APPLICATION, EV.EFI_BOOT_SERVICES_DRIVER, EV.EFI_ACTION]),
+  5: new Set([
+    EV.EFI_ACTION,
+    EV.EFI_GPT_EVENT,
+    EV.EFI_GPT_EVENT2,
+    EV.EFI_VARIABLE_BOOT,
+    EV.EFI_VARIABLE_BOOT2,
+  ]),
+  6: new Set(),
+  7: new Set([EV.EFI_VARIABLE_AUTHORITY]),
+};
+
+/** Types a Secure Boot policy register (PCR 7) may hold: all of them bind their content. */
+const PCR7_TYPES = new Set<number>([
+  EV.EFI_VARIABLE_DRIVER_CONFIG,
+  EV.EFI_VARIABLE_AUTHORITY,
+  EV.SEPARATOR,
+  EV.EFI_ACTION,
+  EV.NO_ACTION,
+]);
+
+interface Target {
+  readonly prefix: 'pcr' | 'rtmr' | 'rem';
+  /** bank → register → expected value. */
+  readonly expected: Map<HashAlg, Map<number, Uint8Array>>;
+  /** Banks the caller supplied that attestkit cannot compute. */
+  /** Registers supplied only in banks attestkit cannot compute (SM3), with those banks. */
+  readonly uncomputable: Map<number, string[]>;
+}
+
+function assertLog(log: unknown): asserts log is EventLog {
+  if (typeof log !== 'object' || log === null)
+    throw new TypeError('log must be a parsed event log');
+  const k = (log as { kind?: unknown }).kind;
+  if (k !== 'tcg' && k !== 'cc' && k !== 'ima') {
+    throw new TypeError('log must come from parseTcgEventLog, parseCcEventLog or parseImaLog');
+  }
+}
+
+function targetOf(log: EventLog, expected: EventLogExpectation): Target {
+  if (typeof expected !== 'object' || expected === null)
+    throw new TypeError('expected must be { pcrs } | { rtmrs } | { rems }');
+  const map = new Map<HashAlg, Map<number, Uint8Array>>();
+  if ('pcrs' in expected) {
+    if (log.kind === 'cc')
+      throw new TypeError('a CC event log is compared with { rtmrs } or { rems }, not { pcrs }');
+    const pcrs = expected.pcrs;
+    if (typeof pcrs !== 'object' || pcrs === null)
+      throw new TypeError('expected.pcrs must be a PcrBanks object');
+    const uncomputable = new Map<number, string[]>();
+    for (const [bank, regs] of Object.entries(pcrs)) {
+      if (regs === undefined) continue;
+      if (!['sha1', 'sha256', 'sha384', 'sha512', 'sm3_256'].includes(bank))
+        throw new TypeError(`unknown bank ${bank}`);
+      if (typeof regs !== 'object' || regs === null)
+        throw new TypeError(`expected.pcrs.${bank} must map PCR index → bytes`);
+      if (!isComputableBank(bank)) {
+        for (const k of Object.keys(regs)) {
+          const idx = Number(k);
+          if (!Number.isSafeInteger(idx) || idx < 0)
+            throw new TypeError(`PCR index ${k} is not an integer`);
+          uncomputable.set(idx, [...(uncomputable.get(idx) ?? []), bank]);
+        }
+        continue;
+      }
+      const m = new Map<number, Uint8Array>();
+      for (const [k, v] of Object.entries(regs as Record<string, unknown>)) {
+        const idx = Number(k);
+        if (!Number.isSafeInteger(idx) || idx < 0)
+          throw new TypeError(`PCR index ${k} is not an integer`);
+        if (!(v instanceof Uint8Array) || v.length !== BANK_SIZES[bank]) {
+          throw new TypeError(
+            `expected.pcrs.${bank}[${k}] must be a ${BANK_SIZES[bank]}-byte Uint8Array`,
+          );
+        }
+        m.set(idx, v);
+      }
+      map.set(bank, m);
+    }
+    if (map.size === 0 && uncomputable.size === 0) {
+      throw new TypeError('expected.pcrs holds no register: supply the quoted PCR values');
+    }
+    return { prefix: 'pcr', expected: map, uncomputable };
+  }
+  const isRtmr = 'rtmrs' in expected;
+  const list: unknown = isRtmr ? expected.rtmrs : (expected as { rems?: unknown }).rems;
+  if (!isRtmr && !('rems' in expected))
+    throw new TypeError('expected must be { pcrs } | { rtmrs } | { rems }');
+  if (log.kind !== 'cc')
+    throw new TypeError(`{ ${isRtmr ? 'rtmrs' : 'rems'} } needs a CC event log (parseCcEventLog)`);
+  if (!Array.isArray(list) || list.length !== 4)
+    throw new TypeError(`${isRtmr ? 'rtmrs' : 'rems'} must be an array of 4 registers`);
+  let bank: HashAlg | undefined;
+  const m = new Map<number, Uint8Array>();
+  list.forEach((v: unknown, i: number) => {
+    if (!(v instanceof Uint8Array)) throw new TypeError(`register ${i} must be a Uint8Array`);
+    const b = BANK_BY_SIZE[v.length];
+    if (b === undefined || (bank !== undefined && b !== bank))
+      throw new TypeError(`register ${i} has ${v.length} bytes`);
+    bank = b;
+    m.set(i, v);
+  });
+  map.set(bank!, m);
+  return { prefix: isRtmr ? 'rtmr' : 'rem', expected: map, uncomputable: new Map() };
+}
+
+function eventsOf(log: EventLog): readonly (TcgEvent | CcEvent)[] {
+  return log.kind === 'ima' ? [] : log.events;
+}
+
+/** Locates the event that breaks a register: the quoted value is a prefix of the replay, or one event is extra. */
+function locateBreak(
+  log: EventLog,
+  bank: HashAlg,
+  register: number,
+  expected: Uint8Array,
+): { firstBreakingEvent?: number; reason?: string } {
+  const trace = traceRegister(log, bank, register, (i) => measurementOf(log, i, bank));
+  if (equalBytes(trace.initial, expected) && trace.steps.length > 0) {
+    return {
+      firstBreakingEvent: trace.steps[0]!.event,
+      reason: 'the quoted value is the initial value: no logged event was extended',
+    };
+  }
+  for (let k = 0; k + 1 < trace.steps.length; k++) {
+    if (equalBytes(trace.steps[k]!.value, expected)) {
+      return {
+        firstBreakingEvent: trace.steps[k + 1]!.event,
+        reason: `the quoted value matches the replay up to event ${trace.steps[k]!.event}; later events were not extended`,
+      };
+    }
+  }
+  // One logged event that was not extended (or is forged) in the middle of the sequence.
+  if (trace.steps.length <= 256) {
+    const ext = makeExtender(bank);
+    for (let skip = 0; skip < trace.steps.length; skip++) {
+      let v = trace.initial;
+      for (let j = 0; j < trace.steps.length; j++) {
+        if (j === skip) continue;
+        v = ext(v, measurementOf(log, trace.steps[j]!.event, bank)!);
+      }
+      if (equalBytes(v, expected)) {
+        return {
+          firstBreakingEvent: trace.steps[skip]!.event,
+          reason: `the quoted value matches the replay without event ${trace.steps[skip]!.event}`,
+        };
+      }
+    }
+  }
+  return {};
+}
+
+/**
+ * Replays a parsed event log and compares it with trusted register values (TCG PC Client PFP 1.06
+ * §3.3.4 and §10.2; TDX GHCI §4.4 for RTMRs; Arm RMM 1.0 §A7.1 for REMs, `REM = H(REM ‖ digest)`).
+ * One check per register — `eventlog.replay.pcrN`, `eventlog.replay.rtmrN` or
+ * `eventlog.replay.remN` — plus the parse, digest-binding, separator and IMA checks. Registers
+ * quoted but never extended must hold their initial value; registers extended but not supplied are
+ * reported as `skip` (their events stay unverified). Never throws for bad evidence.
+ *
+ * The values in `expected` must come from a verified quote or token: this function proves only that
+ * the log is consistent with them. Exported from `attestkit/eventlog`.
+ *
+ * @param log - from `parseTcgEventLog`, `parseCcEventLog` or `parseImaLog`.
+ * @param expected - `{ pcrs }` (TCG, IMA), `{ rtmrs }` (TDX CCEL: RTMR0–3) or `{ rems }` (CCA: REM0–3).
+ * @param options - `allowWorkarounds`, `requireAllExtended`.
+ * @returns the ledger, the strict replay, per-register results and applied workarounds.
+ * @throws {TypeError} for a log that is not parsed, a malformed `expected`, or an unknown workaround.
+ * @example
+ * ```ts
+ * const v = await verifyEventLog(parseTcgEventLog(logBytes), { pcrs: quote.pcrs });
+ * if (!v.ok) for (const c of v.checks) if (c.status === 'fail') console.log(c.id, c.message, c.detail);
+ * ```
+ */
+export async function verifyEventLog(
+  log: EventLog,
+  expected: EventLogExpectation,
+  options: EventLogVerifyOptions = {},
+): Promise<EventLogVerification> {
+  await Promise.resolve();
+  return verifyEventLogSync(log, expected, options);
+}
+
+/** Synchronous core of {@link verifyEventLog} (same contract). */
+export function verifyEventLogSync(
+  log: EventLog,
+  expected: EventLogExpectation,
+  options: EventLogVerifyOptions = {},
+): EventLogVerification {
+  assertLog(log);
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
+  const allowed = new Set<WorkaroundId>(options.allowWorkarounds ?? []);
+  for (const w of allowed)
+    if (!KNOWN_WORKAROUNDS.has(w)) throw new TypeError(`unknown workaround ${String(w)}`);
+  const target = targetOf(log, expected);
+
+  // Strict replay of every bank the caller supplied and every bank the log can be replayed in.
+  const replays = new Map<HashAlg, BankReplay>();
+  const banks = new Set<HashAlg>([...target.expected.keys()]);
+  for (const b of defaultBanks(log)) if (isComputableBank(b)) banks.add(b);
+  for (const b of banks) {
+    const r = replayBank(log, b);
+    if (r !== undefined) replays.set(b, r);
+  }
+
+  // Registers: quoted ∪ extended.
+  const regSet = new Set<number>();
+  for (const m of target.expected.values()) for (const k of m.keys()) regSet.add(k);
+  for (const k of target.uncomputable.keys()) regSet.add(k);
+  for (const r of replays.values())
+    for (const [k, st] of r.registers) if (st.events.length > 0 || log.kind === 'cc') regSet.add(k);
+  const registers = [...regSet].sort((a, b) => a - b);
+  const regId = (i: number): EventLogCheckId =>
+    `eventlog.replay.${target.prefix}${i}` as EventLogCheckId;
+
+  const specs: CheckSpec<EventLogCheckId>[] = [{ id: 'eventlog.parse' }];
+  for (const i of registers) {
+    const quoted =
+      [...target.expected.values()].some((m) => m.has(i)) || target.uncomputable.has(i);
+    specs.push({ id: regId(i), required: quoted });
+  }
+  specs.push(
+    { id: 'eventlog.event-digests' },
+    { id: 'eventlog.separators' },
+    { id: 'eventlog.after-separator' },
+    { id: 'eventlog.digest-binding' },
+    { id: 'eventlog.ima.template-hashes' },
+    { id: 'eventlog.ima.violations' },
+  );
+  const ledger = createLedger(specs);
+
+  // eventlog.parse
+  const notable = log.warnings.filter((w) => w.code !== 'padding');
+  if (notable.length === 0) {
+    ledger.pass(
+      'eventlog.parse',
+      log.warnings.length > 0 ? `parsed; ${log.warnings[0]!.message}` : 'parsed without warnings',
+    );
+  } else {
+    ledger.warn('eventlog.parse', `${notable.length} parse warning(s): ${notable[0]!.message}`, {
+      warnings: log.warnings,
+    });
+  }
+
+  const results: RegisterResult[] = [];
+  const applied: { id: WorkaroundId; register: string }[] = [];
+  const verifiedRegisters = new Set<number>();
+  for (const i of registers) {
+    checkRegister(
+      log,
+      target,
+      i,
+      replays,
+      allowed,
+      options.requireAllExtended === true,
+      ledger,
+      regId(i),
+      results,
+      applied,
+      verifiedRegisters,
+    );
+  }
+
+  const verifiedEvents: number[] = [];
+  const n = eventCount(log);
+  for (let i = 0; i < n; i++) {
+    const reg = registerOf(log, i);
+    if (reg !== undefined && verifiedRegisters.has(reg)) verifiedEvents.push(i);
+  }
+
+  checkEventDigests(log, target, ledger);
+  checkSeparators(log, ledger);
+  checkAfterSeparator(log, ledger);
+  checkDigestBinding(log, ledger);
+  checkIma(log, ledger);
+
+  const replayed: PcrBanks = {};
+  for (const [b, r] of replays) {
+    const regs: Record<number, Uint8Array> = {};
+    for (const [k, st] of [...r.registers.entries()].sort((x, y) => x[0] - y[0]))
+      regs[k] = st.value;
+    replayed[b] = regs;
+  }
+  const v = ledger.finish();
+  return { ...v, log, replayed, registers: results, appliedWorkarounds: applied, verifiedEvents };
+}
+
+function checkRegister(
+  log: EventLog,
+  target: Target,
+  index: number,
+  replays: Map<HashAlg, BankReplay>,
+  allowed: Set<WorkaroundId>,
+  requireAllExtended: boolean,
+  ledger: Ledger<EventLogCheckId>,
+  id: EventLogCheckId,
+  results: RegisterResult[],
+  applied: { id: WorkaroundId; register: string }[],
+  verifiedRegisters: Set<number>,
+): void {
+  const name = `${target.prefix}${index}`;
+  const quotedBanks = [...target.expected.entries()]
+    .filter(([, m]) => m.has(index))
+    .map(([b]) => b);
+  const anyReplay = [...replays.values()].find((r) => r.registers.has(index));
+  const events = anyReplay?.registers.get(index)?.events ?? [];
+
+  if (quotedBanks.length === 0 && target.uncomputable.has(index)) {
+    ledger.skip(
+      id,
+      `${name} was supplied only in ${target.uncomputable.get(index)!.join(', ')}, which attestkit cannot compute`,
+      {
+        register: name,
+        banks: target.uncomputable.get(index),
+      },
+    );
+    return;
+  }
+  if (quotedBanks.length === 0) {
+    for (const [b, r] of replays) {
+      const st = r.registers.get(index);
+      if (st !== undefined)
+        results.push({
+          register: name,
+          bank: b,
+          index,
+          status: 'not-quoted',
+          replayed: st.value,
+          events: st.events,
+        });
+    }
+    const msg = `${name} is extended by ${events.length} event(s) but no value was supplied: those events are unverified`;
+    if (requireAllExtended) ledger.fail(id, msg, { register: name, events });
+    else ledger.skip(id, msg, { register: name, events });
+    return;
+  }
+
+  const banksDetail: Record<string, { expected: string; actual: string; match: boolean }> = {};
+  const mismatching: HashAlg[] = [];
+  let compared = 0;
+  for (const b of quotedBanks) {
+    const exp = target.expected.get(b)!.get(index)!;
+    const r = replays.get(b);
+    if (r === undefined) continue;
+    const st = r.registers.get(index);
+    const actual = st?.value ?? initialValue(log, b, index);
+    const match = equalBytes(actual, exp);
+    compared++;
+    banksDetail[b] = { expected: toHex(exp), actual: toHex(actual), match };
+    results.push({
+      register: name,
+      bank: b,
+      index,
+      status: match ? 'match' : 'mismatch',
+      expected: exp,
+      replayed: actual,
+      events: st?.events ?? [],
+    });
+    if (!match) mismatching.push(b);
+  }
+  if (compared === 0) {
+    ledger.skip(
+      id,
+      `${name}: the log has no digests in the supplied bank(s) ${quotedBanks.join(', ')}`,
+      { register: name, banks: quotedBanks },
+    );
+    return;
+  }
+  if (mismatching.length === 0) {
+    verifiedRegisters.add(index);
+    ledger.pass(
+      id,
+      events.length === 0
+        ? `${name} is not extended by the log and holds its initial value`
+        : `${name} matches the replay of ${events.length} event(s) (${Object.keys(banksDetail).join(', ')})`,
+      { register: name, banks: banksDetail, events },
+    );
+    return;
+  }
+
+  // Strict replay failed: try the workarounds, then describe the failure.
+  for (const w of WORKAROUNDS) {
+    const fixed = mismatching.map((b) => ({ b, v: w.replay(log, b, index) }));
+    if (fixed.some((f) => f.v === undefined)) continue;
+    if (!fixed.every((f) => equalBytes(f.v!, target.expected.get(f.b)!.get(index)!))) continue;
+    if (allowed.has(w.id)) {
+      for (const f of fixed) {
+        const rr = results.findIndex((x) => x.register === name && x.bank === f.b);
+        if (rr >= 0) results[rr] = { ...results[rr]!, status: 'workaround', workaround: w.id };
+      }
+      applied.push({ id: w.id, register: name });
+      verifiedRegisters.add(index);
+      ledger.warn(id, `${name} matches only with workaround "${w.id}" (${w.description})`, {
+        register: name,
+        workaround: w.id,
+        banks: banksDetail,
+        events,
+      });
+      return;
+    }
+    const b0 = mismatching[0]!;
+    ledger.fail(
+      id,
+      `${name} does not match the replay; it would match with workaround "${w.id}" (${w.description}), which is not allowed`,
+      {
+        register: name,
+        bank: b0,
+        expected: banksDetail[b0]!.expected,
+        actual: banksDetail[b0]!.actual,
+        banks: banksDetail,
+        events,
+        workaround: w.id,
+      },
+    );
+    return;
+  }
+  const b0 = mismatching[0]!;
+  const where =
+    events.length === 0 ? {} : locateBreak(log, b0, index, target.expected.get(b0)!.get(index)!);
+  const suspects = eventsOf(log)
+    .filter((e) => events.includes(e.index) && e.digestCheck === 'mismatch')
+    .map((e) => e.index);
+  ledger.fail(
+    id,
+    events.length === 0
+      ? `${name} (${b0}) is quoted as ${banksDetail[b0]!.expected} but the log never extends it (initial value ${banksDetail[b0]!.actual})`
+      : `${name} (${b0}) is quoted as ${banksDetail[b0]!.expected}, the log replays to ${banksDetail[b0]!.actual} from ${events.length} event(s)` +
+          (where.firstBreakingEvent !== undefined
+            ? `; first breaking event: ${where.firstBreakingEvent}`
+            : ''),
+    {
+      register: name,
+      bank: b0,
+      expected: banksDetail[b0]!.expected,
+      actual: banksDetail[b0]!.actual,
+      banks: banksDetail,
+      events,
+      ...(where.firstBreakingEvent !== undefined
+        ? { firstBreakingEvent: where.firstBreakingEvent, reason: where.reason }
+        : {}),
+      ...(suspects.length > 0 ? { suspectEvents: suspects } : {}),
+    },
+  );
+}
+
+function checkEventDigests(log: EventLog, target: Target, ledger: Ledger<EventLogCheckId>): void {
+  const id = 'eventlog.event-digests';
+  if (log.kind === 'ima') {
+    ledger.skip(id, 'IMA entries are checked by eventlog.ima.template-hashes');
+    return;
+  }
+  const banks: HashAlg[] = [...target.expected.keys()].filter((b) => log.banks.includes(b));
+  if (banks.length === 0) for (const b of log.banks) if (isComputableBank(b)) banks.push(b);
+  const mismatches: { event: number; type: string; bank: string }[] = [];
+  let checked = 0;
+  for (const e of log.events) {
+    const c = digestCandidates(e.type, e.data, e.decoded);
+    if (c === undefined || !c.bound) continue;
+    for (const b of banks) {
+      const d = e.digests[b];
+      if (d === undefined) continue;
+      checked++;
+      if (checkDigestAgainst(c, b, d).check === 'mismatch') {
+        mismatches.push({ event: e.index, type: e.typeName, bank: b });
+        break;
+      }
+    }
+  }
+  if (mismatches.length === 0) {
+    ledger.pass(id, `${checked} digest-bound event digest(s) equal the hash of their data`);
+  } else {
+    ledger.warn(
+      id,
+      `${mismatches.length} digest-bound event(s) have a digest that is not the hash of their data (their content cannot be trusted): ${mismatches
+        .slice(0, 8)
+        .map((m) => `${m.event} ${m.type}`)
+        .join(', ')}`,
+      { mismatches },
+    );
+  }
+}
+
+function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
+  const id = 'eventlog.separators';
+  if (log.kind === 'ima') {
+    ledger.skip(id, 'IMA lists have no separators');
+    return;
+  }
+  const problems: { event: number; problem: string }[] = [];
+  const warnings: { event?: number; problem: string }[] = [];
+  const banks = log.banks.filter(isComputableBank);
+  const sepDigest = new Map<HashAlg, string>(
+    banks.map((b) => [b, toHex(digest(b, new Uint8Array(4)))]),
+  );
+  const errDigest = new Map<HashAlg, string>(
+    banks.map((b) => [b, toHex(digest(b, new Uint8Array(4).fill(0xff)))]),
+  );
+  const counts = new Map<number, number>();
+  const low = (e: TcgEvent | CcEvent): number => ('pcrIndex' in e ? e.pcrIndex : e.mrIndex);
+  let separators = 0;
+  for (const e of log.events) {
+    if (e.type === EV.SEPARATOR) {
+      separators++;
+      counts.set(low(e), (counts.get(low(e)) ?? 0) + 1);
+      if (e.decoded?.kind !== 'separator') {
+        problems.push({
+          event: e.index,
+          problem: `separator data is ${e.data.length} bytes, not 4`,
+        });
+        continue;
+      }
+      if (e.decoded.isError)
+        problems.push({
+          event: e.index,
+          problem: 'separator value 0xFFFFFFFF: the firmware reported an error',
+        });
+      else if (e.decoded.value !== 0 && !(log.kind === 'tcg' && low(e) >= 8)) {
+        problems.push({
+          event: e.index,
+          problem: `separator value 0x${e.decoded.value.toString(16)} is neither 0 nor 0xFFFFFFFF`,
+        });
+      }
+      for (const b of banks) {
+        const d = e.digests[b];
+        if (d !== undefined && !equalBytes(d, digest(b, e.data))) {
+          problems.push({
+            event: e.index,
+            problem: `${b} digest is not the hash of the separator data`,
+          });
+          break;
+        }
+      }
+      continue;
+    }
+    if (e.type === EV.NO_ACTION) continue;
+    if (log.kind === 'tcg' && low(e) > 7) continue;
+    for (const b of banks) {
+      const d = e.digests[b];
+      if (d === undefined) continue;
+      const h = toHex(d);
+      if (h === sepDigest.get(b) || h === errDigest.get(b)) {
+        // A real firmware (go-tpm-tools glinux-alex.bin, a Boot Guard FIT entry) measures four zero
+        // bytes as EV_S_CRTM_CONTENTS, so this is a warning, not a failure.
+        warnings.push({
+          event: e.index,
+          problem: `${e.typeName} carries a separator digest (a separator disguised as another type?)`,
+        });
+        break;
+      }
+    }
+  }
+  if (log.kind === 'tcg') {
+    for (let p = 0; p <= 7; p++) {
+      const c = counts.get(p) ?? 0;
+      if (c > 1) warnings.push({ problem: `PCR ${p} has ${c} separators` });
+    }
+  }
+  if (problems.length > 0) {
+    ledger.fail(
+      id,
+      `${problems.length} separator problem(s): ${problems
+        .slice(0, 4)
+        .map((p) => `event ${p.event}: ${p.problem}`)
+        .join('; ')}`,
+      { problems, warnings },
+    );
+  } else if (warnings.length > 0) {
+    ledger.warn(
+      id,
+      warnings
+        .map((w) => (w.event !== undefined ? `event ${w.event}: ${w.problem}` : w.problem))
+        .join('; '),
+      { warnings },
+    );
+  } else if (separators === 0) {
+    ledger.skip(id, 'the log has no separators');
+  } else {
+    ledger.pass(id, `${separators} separator(s) with type, data and digest as the PFP requires`);
+  }
+}
+
+function checkAfterSeparator(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
+  const id = 'eventlog.after-separator';
+  if (log.kind !== 'tcg') {
+    ledger.skip(
+      id,
+      log.kind === 'ima'
+        ? 'not applicable to IMA lists'
+        : 'a CC log merges PCRs into MRs; the PCR 0–7 rule does not apply',
+    );
+    return;
+  }
+  const sep = new Set<number>();
+  const flagged: { event: number; pcr: number; type: string }[] = [];
+  let after = 0;
+  for (const e of log.events) {
+    if (e.pcrIndex > 7 || e.type === EV.NO_ACTION) continue;
+    if (e.type === EV.SEPARATOR) {
+      sep.add(e.pcrIndex);
+      continue;
+    }
+    if (!sep.has(e.pcrIndex)) continue;
+    after++;
+    if (!ALLOWED_AFTER_SEPARATOR[e.pcrIndex]!.has(e.type))
+      flagged.push({ event: e.index, pcr: e.pcrIndex, type: e.typeName });
+  }
+  if (sep.size === 0) {
+    ledger.skip(id, 'the log has no separators in PCRs 0–7');
+  } else if (flagged.length > 0) {
+    ledger.warn(
+      id,
+      `${flagged.length} event(s) after the separator of PCRs 0–7 of a type the PFP does not place there: ${flagged
+        .slice(0, 6)
+        .map((f) => `${f.event} (PCR ${f.pcr} ${f.type})`)
+        .join(', ')}`,
+      { flagged },
+    );
+  } else {
+    ledger.pass(
+      id,
+      `${after} event(s) after the separators of PCRs 0–7, all of types the PFP allows there`,
+    );
+  }
+}
+
+function checkDigestBinding(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
+  const id = 'eventlog.digest-binding';
+  if (log.kind === 'ima') {
+    ledger.skip(
+      id,
+      'IMA entries are bound by their template hashes (eventlog.ima.template-hashes)',
+    );
+    return;
+  }
+  const unbound = log.events
+    .filter((e) => e.digestCheck === 'not-data-derived')
+    .map((e) => e.index);
+  const risky: { event: number; reason: string }[] = [];
+  for (const e of log.events) {
+    if (e.type === EV.NO_ACTION) continue;
+    if (e.typeName.startsWith('EV_UNKNOWN'))
+      risky.push({ event: e.index, reason: `unknown event type ${e.typeName}` });
+    else if (log.kind === 'tcg' && (e as TcgEvent).pcrIndex === 7 && !PCR7_TYPES.has(e.type)) {
+      risky.push({
+        event: e.index,
+        reason: `${e.typeName} in PCR 7 does not bind its content, yet PCR 7 describes Secure Boot policy`,
+      });
+    }
+  }
+  if (risky.length > 0) {
+    ledger.warn(
+      id,
+      `${risky.length} event(s) whose content is not bound where it matters: ${risky
+        .slice(0, 4)
+        .map((r) => `${r.event}: ${r.reason}`)
+        .join('; ')}`,
+      {
+        risky,
+        notDataDerived: unbound,
+      },
+    );
+  } else {
+    ledger.pass(
+      id,
+      `${unbound.length} event(s) hash data the log does not carry (only their digests are attested); none in a Secure Boot policy register`,
+      {
+        notDataDerived: unbound,
+      },
+    );
+  }
+}
+
+function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
+  if (log.kind !== 'ima') {
+    ledger.skip('eventlog.ima.template-hashes', 'not an IMA list');
+    ledger.skip('eventlog.ima.violations', 'not an IMA list');
+    return;
+  }
+  const alg = log.templateHashAlgorithm;
+  if (!isComputableBank(alg)) {
+    ledger.skip(
+      'eventlog.ima.template-hashes',
+      `template hashes use ${alg}, which attestkit does not compute`,
+    );
+  } else {
+    const mismatches: number[] = [];
+    const unchecked: number[] = [];
+    for (const e of log.entries) {
+      if (e.isViolation) continue;
+      if (e.templateData === undefined) {
+        unchecked.push(e.index);
+        continue;
+      }
+      if (!equalBytes(digest(alg, e.templateData), e.templateHash)) mismatches.push(e.index);
+    }
+    if (mismatches.length > 0) {
+      ledger.fail(
+        'eventlog.ima.template-hashes',
+        `${mismatches.length} entr${mismatches.length === 1 ? 'y' : 'ies'} whose template hash is not the ${alg} of the template data (the listed file and digest are not what was extended): ${mismatches.slice(0, 8).join(', ')}`,
+        { mismatches, unchecked },
+      );
+    } else if (unchecked.length > 0) {
+      ledger.warn(
+        'eventlog.ima.template-hashes',
+        `${unchecked.length} entr${unchecked.length === 1 ? 'y has a template' : 'ies have templates'} attestkit cannot rebuild from an ascii list`,
+        { unchecked },
+      );
+    } else {
+      ledger.pass(
+        'eventlog.ima.template-hashes',
+        `${log.entries.length} template hash(es) match their template data`,
+      );
+    }
+  }
+  const violations = log.entries.filter((e) => e.isViolation).map((e) => e.index);
+  if (violations.length > 0) {
+    ledger.warn(
+      'eventlog.ima.violations',
+      `${violations.length} violation(s) (file measured while open for write, or ToMToU): ${violations.slice(0, 8).join(', ')}`,
+      { violations },
+    );
+  } else {
+    ledger.pass('eventlog.ima.violations', 'no violations');
+  }
+}
