@@ -1,0 +1,590 @@
+/**
+ * @module
+ * Types of `attestkit/binding`: the parsed Azure HCL report and SVSM vTPM manifest, the inputs
+ * and results of the two binding directions (a vTPM key hash inside the hardware report; a
+ * hardware-report hash inside a vTPM PCR), and the whole-CVM evidence bundle and result.
+ */
+import type { AttestCache } from '../core/cache.js';
+import type { Verification } from '../core/checks.js';
+import type { HashAlg, PublicKeyInfo } from '../core/crypto.js';
+import type {
+  PcrBankName,
+  PcrBanks,
+  TpmCertifyVerification,
+  TpmKeyInput,
+  TpmQuoteVerification,
+  TpmRawSignatureScheme,
+  TpmtPublic,
+} from '../tpm/index.js';
+import type {
+  SnpEvidence,
+  SnpPolicy,
+  SnpReport,
+  SnpVerification,
+  SnpVerifyOptions,
+} from '../snp/index.js';
+import type {
+  TdxCollateral,
+  TdxPolicy,
+  TdxQuote,
+  TdxVerification,
+  TdxVerifyOptions,
+} from '../tdx/index.js';
+import type { CcaPolicy, CcaToken, CcaVerification, CcaVerifyOptions } from '../cca/index.js';
+import type { BootSummary, EventLogVerification, TcgEventLog } from '../eventlog/index.js';
+
+// ---------------------------------------------------------------------------------------------
+// Azure HCL report
+
+/** The 32-byte header of an Azure HCL report. */
+export interface AzureHclHeader {
+  /** `signature`: 0x414C4348 (`HCLA`). */
+  readonly signature: number;
+  /** `version`: 1 (Milan-era) or 2 (Genoa, TDX); both share one layout. */
+  readonly version: number;
+  /** `report_size`: 0x20 + 1184 + 20 + variable_data_size (the meaningful length). */
+  readonly reportSize: number;
+  /** `request_type` (2 seen). */
+  readonly requestType: number;
+  /** `status` (0 seen). */
+  readonly status: number;
+}
+
+/** The IGVM request data that precedes the runtime JSON (HCL report bytes 0x4C0–0x4D3). */
+export interface AzureHclIgvmRequestData {
+  /** `data_size`: 20 + variable_data_size. */
+  readonly dataSize: number;
+  /** `version` (1 seen). */
+  readonly version: number;
+  /** `report_type`: 2 = SEV-SNP, 4 = TDX. */
+  readonly reportTypeId: number;
+  /** `report_data_hash_type`: 1 = SHA-256, 2 = SHA-384, 3 = SHA-512. */
+  readonly reportDataHashType: number;
+  /** The hash named by `report_data_hash_type`. */
+  readonly reportDataHash: 'sha256' | 'sha384' | 'sha512';
+  /** `variable_data_size`: length of the runtime JSON. */
+  readonly variableDataSize: number;
+}
+
+/**
+ * The fields of a TDX TDREPORT_STRUCT that a TD quote's body repeats (TDX module ABI:
+ * REPORTMACSTRUCT, TEE_TCB_INFO, TDINFO). The TDREPORT is MAC-protected for the local CPU only:
+ * these values are claims until a signed TD quote with the same body is verified.
+ */
+export interface AzureTdReport {
+  /** The 1024 TDREPORT bytes. */
+  readonly raw: Uint8Array;
+  /** REPORTTYPE (4 bytes: type 0x81, subtype, version, reserved). */
+  readonly reportType: Uint8Array;
+  /** CPUSVN. */
+  readonly cpuSvn: Uint8Array;
+  /** TEE_TCB_INFO_HASH: SHA-384 of TEE_TCB_INFO. */
+  readonly teeTcbInfoHash: Uint8Array;
+  /** TEE_INFO_HASH: SHA-384 of TDINFO. */
+  readonly teeInfoHash: Uint8Array;
+  /** REPORTDATA. */
+  readonly reportData: Uint8Array;
+  /** MAC (verifiable only by the CPU that made it). */
+  readonly mac: Uint8Array;
+  /** The 239 TEE_TCB_INFO bytes. */
+  readonly teeTcbInfo: Uint8Array;
+  /** The 512 TDINFO bytes. */
+  readonly tdInfo: Uint8Array;
+  /** TEE_TCB_INFO.TEE_TCB_SVN. */
+  readonly teeTcbSvn: Uint8Array;
+  /** TEE_TCB_INFO.MRSEAM. */
+  readonly mrSeam: Uint8Array;
+  /** TEE_TCB_INFO.MRSIGNERSEAM. */
+  readonly mrSignerSeam: Uint8Array;
+  /** TEE_TCB_INFO.ATTRIBUTES (SEAM attributes). */
+  readonly seamAttributes: bigint;
+  /** TDINFO.ATTRIBUTES. */
+  readonly tdAttributes: bigint;
+  /** TDINFO.XFAM. */
+  readonly xfam: bigint;
+  /** TDINFO.MRTD. */
+  readonly mrTd: Uint8Array;
+  /** TDINFO.MRCONFIGID. */
+  readonly mrConfigId: Uint8Array;
+  /** TDINFO.MROWNER. */
+  readonly mrOwner: Uint8Array;
+  /** TDINFO.MROWNERCONFIG. */
+  readonly mrOwnerConfig: Uint8Array;
+  /** TDINFO.RTMR0–3. */
+  readonly rtmrs: readonly [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  /** TDINFO.SERVTD_HASH. */
+  readonly servTdHash: Uint8Array;
+}
+
+/** One key of the runtime JSON `keys` array. */
+export interface AzureHclKey {
+  /** `kid` (`HCLAkPub`, `HCLEkPub`, …). */
+  readonly kid?: string;
+  /** `key_ops` as written (older reports mark the signing AK `["encrypt"]`). */
+  readonly keyOps: readonly string[];
+  /** `kty`. */
+  readonly kty: string;
+  /**
+   * The public members only (`kty`, `n`, `e` or `kty`, `crv`, `x`, `y`): a JWK that
+   * `verifyTpmQuote` and WebCrypto accept whatever `key_ops` said.
+   */
+  readonly jwk: JsonWebKey;
+  /** The key as plain data; absent for a key type attestkit does not decode. */
+  readonly key?: PublicKeyInfo;
+}
+
+/**
+ * A parsed Azure HCL report (spec-notes snp.md §11, tdx.md §14). Everything here is what the
+ * paravisor claims; the binding is proven only by `verifyReportDataBinding` (scheme
+ * `'azure-hcl'`) over a hardware report whose signature was verified.
+ */
+export interface AzureHclReport {
+  /** The whole buffer as given (including its zero padding). */
+  readonly raw: Uint8Array;
+  readonly header: AzureHclHeader;
+  /** Which hardware report the HCL report carries. */
+  readonly reportType: 'snp' | 'tdx';
+  /**
+   * The hardware report: the 1184-byte SEV-SNP ATTESTATION_REPORT, or the 1024-byte TDREPORT.
+   */
+  readonly hardwareReport: Uint8Array;
+  /** The decoded TDREPORT (TDX flavour only). */
+  readonly tdReport?: AzureTdReport;
+  /** REPORT_DATA of the hardware report (64 bytes): a claim until that report is verified. */
+  readonly reportData: Uint8Array;
+  readonly igvmRequestData: AzureHclIgvmRequestData;
+  /** The runtime data (variable data) exactly as stored: the bytes REPORT_DATA hashes. */
+  readonly runtimeData: Uint8Array;
+  /** The runtime data parsed as JSON. */
+  readonly runtimeJson: Readonly<Record<string, unknown>>;
+  /** The `keys` array. */
+  readonly keys: readonly AzureHclKey[];
+  /** `HCLAkPub`: the vTPM attestation key (the key that signs vTPM quotes). */
+  readonly akPub?: AzureHclKey;
+  /** `HCLEkPub`: the vTPM endorsement key (newer reports). */
+  readonly ekPub?: AzureHclKey;
+  /** `vm-configuration`, as parsed. */
+  readonly vmConfiguration?: Readonly<Record<string, unknown>>;
+  /** `user-data` decoded from hex (the 64 bytes last written to NV 0x01400002). */
+  readonly userData?: Uint8Array;
+  /** Zero bytes after the runtime data (the NV buffer is 2048 or 2600 bytes). */
+  readonly paddingSize: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SVSM
+
+/** One entry of an SVSM services manifest GUID table. */
+export interface SvsmServiceEntry {
+  /** The service GUID in text form (decoded from the mixed-endian bytes). */
+  readonly guid: string;
+  /** Offset of the entry's data from the start of the manifest. */
+  readonly offset: number;
+  /** Size of the entry's data. */
+  readonly size: number;
+  /** The entry's data (for the vTPM service: a vTPM manifest). */
+  readonly data: Uint8Array;
+}
+
+/**
+ * A parsed SVSM vTPM attestation manifest. `raw` is exactly what the SVSM hashed with the nonce
+ * into REPORT_DATA. The endorsement keys are claims until that binding is verified.
+ */
+export interface SvsmVtpmManifest {
+  /** The manifest bytes as given. */
+  readonly raw: Uint8Array;
+  /**
+   * `'single-service'`: the vTPM manifest itself (SVSM_ATTEST_SINGLE_SERVICE);
+   * `'services'`: the services GUID table (SVSM_ATTEST_SERVICES) holding a vTPM entry.
+   */
+  readonly kind: 'single-service' | 'services';
+  /**
+   * vTPM manifest version: 0 = the EK TPMT_PUBLIC (58019 §8); 1 = a u32 count followed by that
+   * many TPMT_PUBLIC structures, one per primary endorsement key (svsm-devel proposal, 2025).
+   */
+  readonly version: 0 | 1;
+  /** Services manifest only: every GUID-table entry. */
+  readonly services?: readonly SvsmServiceEntry[];
+  /** The vTPM manifest bytes (for `'services'`, the vTPM entry's data). */
+  readonly vtpmManifest: Uint8Array;
+  /** The endorsement keys' public areas, in manifest order. */
+  readonly endorsementKeys: readonly TpmtPublic[];
+}
+
+/** Options of `parseSvsmVtpmManifest`. */
+export interface SvsmManifestParseOptions {
+  /**
+   * vTPM manifest version of a single-service manifest (the caller asked the SVSM for it).
+   * Default 0. For a services manifest the version of its vTPM entry.
+   */
+  readonly version?: 0 | 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// verifyReportDataBinding
+
+/** Hashes the `'hash'` scheme accepts. */
+export type BindingHash = 'sha256' | 'sha384' | 'sha512';
+
+/**
+ * How the `'hash'` scheme encodes the key before hashing.
+ * - `tpmt-public`: the TPMT_PUBLIC bytes (what a TPM Name hashes);
+ * - `tpm2b-public`: u16 size ‖ TPMT_PUBLIC;
+ * - `spki`: DER SubjectPublicKeyInfo;
+ * - `jwk-thumbprint`: the RFC 7638 thumbprint input (the canonical JSON of the required
+ *   members), so that without a nonce REPORT_DATA holds the RFC 7638 thumbprint computed with
+ *   the chosen hash.
+ */
+export type BindingKeyEncoding = 'tpmt-public' | 'tpm2b-public' | 'spki' | 'jwk-thumbprint';
+
+/** A hardware report whose REPORT_DATA (or realm challenge) carries a binding. */
+export type BindingReport = SnpReport | TdxQuote | CcaToken;
+
+/** SVSM vTPM: REPORT_DATA = SHA-512(nonce ‖ manifest), the report at VMPL 0. */
+export interface SvsmBindingInput {
+  readonly scheme: 'svsm';
+  /** The SEV-SNP report (parsed, or its 1184 bytes). */
+  readonly report: SnpReport | Uint8Array;
+  /** The manifest the SVSM returned with the report (parsed, or its bytes). */
+  readonly manifest: Uint8Array | SvsmVtpmManifest;
+  /** The 64-byte nonce the verifier gave the SVSM. */
+  readonly nonce: Uint8Array;
+  /** vTPM manifest version the verifier asked for (single-service manifests). Default 0. */
+  readonly manifestVersion?: 0 | 1;
+  /** The EK the TPM evidence uses; when given it must be one of the manifest's keys. */
+  readonly expectedKey?: TpmKeyInput;
+}
+
+/** Azure CVM: REPORT_DATA[0:n] = H(runtime JSON bytes), the rest zero. */
+export interface AzureHclBindingInput {
+  readonly scheme: 'azure-hcl';
+  /** The HCL report (parsed, or its bytes as read from NV 0x01400001). */
+  readonly hclReport: Uint8Array | AzureHclReport;
+  /**
+   * The verified hardware report to check the binding against: an SNP report, or the signed TD
+   * quote (TDX flavour, whose body must also repeat the TDREPORT). Default: the hardware report
+   * inside the HCL report itself — for TDX that is only MAC-protected, so the check warns.
+   */
+  readonly report?: SnpReport | TdxQuote;
+  /** The AK the TPM quote is verified with; when given it must equal `HCLAkPub`. */
+  readonly expectedKey?: TpmKeyInput;
+}
+
+/** Custom designs: REPORT_DATA (or CCA realm challenge) = H(nonce? ‖ key encoding) ‖ zeros. */
+export interface HashBindingInput {
+  readonly scheme: 'hash';
+  /** The hardware report (SNP report, TD quote, CCA token). Give this or `reportData`. */
+  readonly report?: BindingReport;
+  /** The 64-byte REPORT_DATA / challenge directly. Give this or `report`. */
+  readonly reportData?: Uint8Array;
+  readonly hash: BindingHash;
+  readonly encoding: BindingKeyEncoding;
+  /** The bound key (EK or AK): TPM public area, SPKI, PEM, JWK or parsed TpmtPublic. */
+  readonly key: TpmKeyInput;
+  /** Bytes hashed before (default) or after the key encoding. Default: none. */
+  readonly nonce?: Uint8Array;
+  /** Where the nonce goes. Default `'nonce-first'`. */
+  readonly order?: 'nonce-first' | 'key-first';
+}
+
+/** Input of `verifyReportDataBinding`. */
+export type ReportDataBindingInput = SvsmBindingInput | AzureHclBindingInput | HashBindingInput;
+
+/** Check ids of `verifyReportDataBinding` (each scheme reports its own subset, in this order). */
+export type ReportDataBindingCheckId =
+  | 'binding.report'
+  | 'binding.report.vmpl'
+  | 'binding.nonce'
+  | 'binding.manifest'
+  | 'binding.hcl.report-type'
+  | 'binding.hcl.td-report'
+  | 'binding.key'
+  | 'binding.report-data'
+  | 'binding.report-data.padding'
+  | 'binding.key.match';
+
+/** A key the binding proves (when the result is `ok`) belongs to the attested VM. */
+export interface BoundKey {
+  /** `ek`: an endorsement key (SVSM, HCLEkPub); `ak`: an attestation key; `key`: unspecified. */
+  readonly role: 'ek' | 'ak' | 'key';
+  /** Where it came from. */
+  readonly source: 'svsm-manifest' | 'hcl-runtime-data' | 'input';
+  readonly key: PublicKeyInfo;
+  /** The TPM public area, when the key came as one. */
+  readonly publicArea?: TpmtPublic;
+  /** The JWK (Azure runtime data). */
+  readonly jwk?: JsonWebKey;
+}
+
+/** Result of `verifyReportDataBinding`. */
+export interface ReportDataBindingVerification extends Verification<ReportDataBindingCheckId> {
+  readonly scheme: 'svsm' | 'azure-hcl' | 'hash';
+  /** The REPORT_DATA (or challenge) that was checked. */
+  readonly reportData?: Uint8Array;
+  /** The digest the scheme computed. */
+  readonly digest?: Uint8Array;
+  /** Keys bound to the hardware report; trust them only when `ok`. */
+  readonly boundKeys: readonly BoundKey[];
+  /** The SVSM manifest (scheme `'svsm'`). */
+  readonly manifest?: SvsmVtpmManifest;
+  /** The HCL report (scheme `'azure-hcl'`). */
+  readonly hclReport?: AzureHclReport;
+}
+
+// ---------------------------------------------------------------------------------------------
+// verifyPcrBinding
+
+/** Input of `verifyPcrBinding`. */
+export interface PcrBindingInput {
+  /** The hardware report bytes that were measured (or any parsed object with `raw`). */
+  readonly report: Uint8Array | { readonly raw: Uint8Array };
+  /** The vTPM's TCG event log (bytes or parsed). */
+  readonly eventLog: Uint8Array | TcgEventLog;
+  /**
+   * The quoted PCR values: a `verifyTpmQuote` result (its `pcrs` hold only PCRs inside the signed
+   * selection) or plain banks (then `binding.pcr.quote` skips unless `allowUnquotedPcrs`).
+   */
+  readonly pcrs: TpmQuoteVerification | PcrBanks;
+  /** The PCR the report must be in. Default: wherever a matching event is found. */
+  readonly pcrIndex?: number;
+}
+
+/** Options of `verifyPcrBinding`. */
+export interface PcrBindingOptions {
+  /**
+   * Accept plain PcrBanks not coming from a verified quote (recorded as `warn`). Default false:
+   * values a prover merely claims prove nothing.
+   */
+  readonly allowUnquotedPcrs?: boolean;
+}
+
+/** Check ids of `verifyPcrBinding`, in report order. */
+export type PcrBindingCheckId =
+  | 'binding.pcr.log'
+  | 'binding.pcr.quote'
+  | 'binding.pcr.event'
+  | 'binding.pcr.digest'
+  | 'binding.pcr.selection'
+  | 'binding.pcr.replay';
+
+/** An event that carries the report. */
+export interface PcrBindingEvent {
+  /** Index of the event in the log. */
+  readonly index: number;
+  readonly pcrIndex: number;
+  readonly type: number;
+  readonly typeName: string;
+  /** `data`: the event data is the report; `digest`: a digest equals the report's hash. */
+  readonly matchedBy: 'data' | 'digest';
+}
+
+/** Result of `verifyPcrBinding`. */
+export interface PcrBindingVerification extends Verification<PcrBindingCheckId> {
+  /** The PCR that holds the report. */
+  readonly pcrIndex?: number;
+  /** The event(s) that extended the report into that PCR. */
+  readonly events: readonly PcrBindingEvent[];
+  /** Banks in which the PCR was quoted and replayed to the quoted value. */
+  readonly banks: readonly PcrBankName[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// verifyConfidentialVm
+
+/** AMD SEV-SNP hardware evidence (the report may come from the HCL report instead). */
+export interface SnpHardwareEvidence extends Omit<SnpEvidence, 'report'> {
+  readonly kind: 'snp';
+  /** The report; optional with the `'azure-hcl'` scheme (then taken from the HCL report). */
+  readonly report?: SnpEvidence['report'];
+}
+
+/** Intel TDX hardware evidence: the signed TD quote and its collateral. */
+export interface TdxHardwareEvidence {
+  readonly kind: 'tdx';
+  readonly quote: Uint8Array | TdxQuote;
+  readonly collateral?: TdxCollateral;
+}
+
+/** Arm CCA hardware evidence: the attestation token. */
+export interface CcaHardwareEvidence {
+  readonly kind: 'cca';
+  readonly token: Uint8Array | CcaToken;
+}
+
+/** The hardware evidence of a CVM. */
+export type HardwareEvidence = SnpHardwareEvidence | TdxHardwareEvidence | CcaHardwareEvidence;
+
+/** How the bundle binds the vTPM to the hardware. Several may be combined. */
+export type CvmBindingSpec =
+  /** Azure CVM: the HCL report (AK and EK in its runtime data). */
+  | { readonly scheme: 'azure-hcl'; readonly hclReport: Uint8Array | AzureHclReport }
+  /** SVSM vTPM: the manifest returned with the report; the nonce is the bundle's. */
+  | {
+      readonly scheme: 'svsm';
+      readonly manifest: Uint8Array | SvsmVtpmManifest;
+      readonly manifestVersion?: 0 | 1;
+    }
+  /** A hash of the bundle's EK or AK in REPORT_DATA / the realm challenge. */
+  | {
+      readonly scheme: 'hash';
+      readonly hash: BindingHash;
+      readonly encoding: BindingKeyEncoding;
+      /** Which TPM key is bound. */
+      readonly key: 'ek' | 'ak';
+      /** Hash the bundle's nonce with the key. Default false. */
+      readonly includeNonce?: boolean;
+      readonly order?: 'nonce-first' | 'key-first';
+    }
+  /** The reverse direction: the hardware report measured into a vTPM PCR. */
+  | { readonly scheme: 'pcr'; readonly pcrIndex?: number };
+
+/** AK certified by a (bound) EK, or activated against it. */
+export type AkProof =
+  /** TPM2_Certify of the AK signed by the EK (a signing EK, as SVSM vTPMs may offer). */
+  | {
+      readonly kind: 'certify';
+      readonly attest: Uint8Array;
+      readonly signature: Uint8Array;
+      readonly signatureScheme?: TpmRawSignatureScheme;
+      /** `extraData` of the certify; default: the bundle's nonce. */
+      readonly nonce?: Uint8Array;
+    }
+  /**
+   * Credential activation: the verifier ran `makeCredential(ek, tpmName(ak), secret)` and the
+   * prover's TPM returned `activated`. The caller vouches that it made the credential for this
+   * EK and AK Name; attestkit checks the EK is the bound one and the secrets match.
+   */
+  | {
+      readonly kind: 'activation';
+      /** The EK public the credential was made for. */
+      readonly ekPublic: TpmKeyInput;
+      readonly secret: Uint8Array;
+      readonly activated: Uint8Array;
+    };
+
+/** The vTPM part of the bundle. */
+export interface CvmTpmEvidence {
+  /** TPMS_ATTEST of the quote. */
+  readonly attest: Uint8Array;
+  /** TPMT_SIGNATURE, or raw with `signatureScheme` (Azure quotes are raw RSASSA-SHA256). */
+  readonly signature: Uint8Array;
+  readonly signatureScheme?: TpmRawSignatureScheme;
+  /** The AK; default: the key the binding proves (e.g. HCLAkPub). */
+  readonly akPublic?: TpmKeyInput;
+  /** The EK public area (needed when the binding names the EK). */
+  readonly ekPublic?: TpmKeyInput;
+  /** PCR values the prover claims (only signed ones are used). */
+  readonly pcrs?: PcrBanks;
+  /** How the AK is tied to a bound EK. */
+  readonly akProof?: AkProof;
+}
+
+/** Input of `verifyConfidentialVm`. */
+export interface ConfidentialVmEvidence {
+  readonly hardware: HardwareEvidence;
+  readonly binding: CvmBindingSpec | readonly CvmBindingSpec[];
+  readonly tpm: CvmTpmEvidence;
+  /** The vTPM's TCG event log. */
+  readonly eventLog?: Uint8Array | TcgEventLog;
+  /** The verifier's nonce: TPM quote extraData, SVSM nonce, optional `hash` input. */
+  readonly nonce?: Uint8Array;
+}
+
+/** The cross-stage policy; platform policies are passed to their verifiers. */
+export interface ConfidentialVmPolicy {
+  readonly snp?: SnpPolicy;
+  readonly tdx?: TdxPolicy;
+  readonly cca?: CcaPolicy;
+  /** Expected quoted PCR values; each PCR named must be signed and equal. */
+  readonly pcrs?: PcrBanks;
+  /** Require Secure Boot enabled per the verified event log. */
+  readonly requireSecureBoot?: boolean;
+  /** Azure: expected `vm-configuration` members (e.g. `{ 'secure-boot': true }`). */
+  readonly azureVmConfiguration?: Readonly<Record<string, string | number | boolean>>;
+  /** Azure: expected `user-data` (64 bytes). */
+  readonly azureUserData?: Uint8Array;
+}
+
+/** Options of `verifyConfidentialVm`. */
+export interface ConfidentialVmVerifyOptions {
+  /** Instant for certificate and collateral validity. Default: time of the call, read once. */
+  readonly now?: Date;
+  /** Shared store for verified chains and imported keys. Default: none. */
+  readonly cache?: AttestCache;
+  /** Expected values across all stages. */
+  readonly policy?: ConfidentialVmPolicy;
+  /** Options for `verifySnpReport` (`now`, `cache`, `policy` come from here). */
+  readonly snp?: Omit<SnpVerifyOptions, 'now' | 'cache' | 'policy'>;
+  /** Options for `verifyTdxQuote`. */
+  readonly tdx?: Omit<TdxVerifyOptions, 'now' | 'cache' | 'policy'>;
+  /** Options for `verifyCcaToken`. */
+  readonly cca?: Omit<CcaVerifyOptions, 'now' | 'cache' | 'policy'>;
+  /** Accept SHA-1 quote signatures. Default false. */
+  readonly allowSha1?: boolean;
+  /** Require an event log that replays to the quoted PCRs. Default false (skips without one). */
+  readonly requireEventLog?: boolean;
+}
+
+/** Check ids of `verifyConfidentialVm` itself (each stage keeps its own ledger). */
+export type ConfidentialVmCheckId =
+  | 'binding.cvm.hardware'
+  | 'binding.cvm.binding'
+  | 'binding.cvm.ak'
+  | 'binding.cvm.quote'
+  | 'binding.cvm.nonce'
+  | 'binding.cvm.event-log'
+  | 'binding.policy.pcrs'
+  | 'binding.policy.secure-boot'
+  | 'binding.policy.vm-configuration'
+  | 'binding.policy.user-data';
+
+/** The nested ledgers, one per stage that ran. */
+export interface ConfidentialVmStages {
+  readonly hardware?: SnpVerification | TdxVerification | CcaVerification;
+  readonly bindings: readonly (ReportDataBindingVerification | PcrBindingVerification)[];
+  readonly akCertify?: TpmCertifyVerification;
+  readonly quote?: TpmQuoteVerification;
+  readonly eventLog?: EventLogVerification;
+}
+
+/** The facts a policy engine consumes (trust them only when `ok`). */
+export interface ConfidentialVmClaims {
+  readonly platform: 'snp' | 'tdx' | 'cca';
+  /** SNP MEASUREMENT, TDX MRTD, CCA realm initial measurement (hex). */
+  readonly measurement?: string;
+  /** TDX RTMRs / CCA REMs (hex). */
+  readonly runtimeMeasurements?: readonly string[];
+  /** REPORT_DATA / realm challenge (hex). */
+  readonly reportData?: string;
+  /** SNP HOST_DATA (hex). */
+  readonly hostData?: string;
+  /** SNP VMPL. */
+  readonly vmpl?: number;
+  /** SNP: the reported TCB parts; TDX: the TCB status. */
+  readonly tcb?: Readonly<Record<string, unknown>>;
+  /** Whether the hardware report allows debugging. */
+  readonly debug?: boolean;
+  /** Binding directions that verified. */
+  readonly bindings: readonly string[];
+  /** The AK that signed the quote, as a JWK. */
+  readonly ak?: JsonWebKey;
+  /** PCRs proven by the quote (hex), bank → index → value. */
+  readonly pcrs: Readonly<Partial<Record<PcrBankName, Readonly<Record<number, string>>>>>;
+  /** The boot summary of the verified event log. */
+  readonly boot?: BootSummary;
+  /** Azure: `vm-configuration` of the HCL runtime data. */
+  readonly azureVmConfiguration?: Readonly<Record<string, unknown>>;
+  /** Azure: `user-data` (hex). */
+  readonly azureUserData?: string;
+}
+
+/** Result of `verifyConfidentialVm`. */
+export interface ConfidentialVmVerification extends Verification<ConfidentialVmCheckId> {
+  /** True only when every stage's ledger and this one satisfy the ledger rule. */
+  readonly ok: boolean;
+  readonly stages: ConfidentialVmStages;
+  readonly claims: ConfidentialVmClaims;
+}
+
+/** Hash names the binding computations use. */
+export type { HashAlg };

@@ -1,0 +1,191 @@
+/**
+ * End to end on a SYNTHETIC confidential VM (test keys only; see support/cvm.ts): an SVSM-style
+ * SEV-SNP report from a synthetic AMD-shaped chain binds the vTPM EK (SHA-512(nonce ‖ EK)), the
+ * same report is measured into PCR 15 and logged, the vTPM quotes, and the AK is tied to the EK.
+ * Runs on the real swtpm harness (credential activation) when swtpm is installed, and always on
+ * the synthetic vTPM (a signing EK certifies the AK). Every failure mode the issue names is
+ * checked on both.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyConfidentialVm, type ConfidentialVmVerification } from '../../src/binding/index.js';
+import type { Check } from '../../src/core/checks.js';
+import { digest } from '../../src/core/crypto.js';
+import { toHex } from '../../src/core/encoding.js';
+import { describeSwtpm } from '../tpm/support/describe-swtpm.js';
+import { encodeAgileLog } from '../eventlog/support/encode.js';
+import {
+  BANKS,
+  bootEvents,
+  buildSyntheticCvm,
+  EV_SEPARATOR,
+  REPORT_PCR,
+  swtpmVtpm,
+  syntheticVtpm,
+  type SyntheticCvm,
+  type VtpmBackend,
+} from './support/cvm.js';
+
+function allChecks(r: ConfidentialVmVerification): Check[] {
+  return [
+    ...r.checks,
+    ...(r.stages.hardware?.checks ?? []),
+    ...r.stages.bindings.flatMap((s): readonly Check[] => s.checks),
+    ...(r.stages.akCertify?.checks ?? []),
+    ...(r.stages.quote?.checks ?? []),
+    ...(r.stages.eventLog?.checks ?? []),
+  ];
+}
+const statusOf = (r: ConfidentialVmVerification, id: string): string | undefined =>
+  allChecks(r).find((c) => c.id === id)?.status;
+const problems = (r: ConfidentialVmVerification): Check[] =>
+  allChecks(r).filter((c) => c.status === 'fail' || (c.required && c.status === 'skip'));
+
+function suite(start: () => Promise<VtpmBackend>): void {
+  let cvm: SyntheticCvm;
+  let vtpm: VtpmBackend;
+  beforeAll(async () => {
+    vtpm = await start();
+    cvm = await buildSyntheticCvm(vtpm);
+  }, 120_000);
+  afterAll(async () => {
+    await vtpm?.stop();
+  });
+
+  const policy = () => ({
+    requireSecureBoot: true,
+    pcrs: {
+      sha256: {
+        [REPORT_PCR]: digest(
+          'sha256',
+          new Uint8Array([...new Uint8Array(32), ...digest('sha256', cvm.report)]),
+        ),
+      },
+    },
+  });
+
+  it('verifies end to end: hardware, both binding directions, AK, quote, event log, policy', async () => {
+    const r = await verifyConfidentialVm(await cvm.bundle(), {
+      ...cvm.options,
+      policy: policy(),
+      requireEventLog: true,
+    });
+    expect(problems(r)).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.checks.map((c) => [c.id, c.status])).toEqual([
+      ['binding.cvm.hardware', 'pass'],
+      ['binding.cvm.binding', 'pass'],
+      ['binding.cvm.ak', 'pass'],
+      ['binding.cvm.quote', 'pass'],
+      ['binding.cvm.nonce', 'pass'],
+      ['binding.cvm.event-log', 'pass'],
+      ['binding.policy.pcrs', 'pass'],
+      ['binding.policy.secure-boot', 'pass'],
+      ['binding.policy.vm-configuration', 'skip'],
+      ['binding.policy.user-data', 'skip'],
+    ]);
+    expect(r.stages.bindings.map((s) => s.ok)).toEqual([true, true]);
+    expect(r.claims.bindings).toEqual(['svsm', 'pcr']);
+    expect(r.claims.vmpl).toBe(0);
+    expect(r.claims.reportData).toBe(
+      toHex(digest('sha512', new Uint8Array([...cvm.nonce, ...vtpm.ekPublic]))),
+    );
+    expect(r.claims.pcrs.sha256?.[REPORT_PCR]).toBeDefined();
+    expect(r.claims.boot?.secureBoot?.value.enabled).toBe(true);
+  });
+
+  it('wrong nonce: the SVSM binding and the quote are stale', async () => {
+    const other = cvm.nonce.slice();
+    other[0]! ^= 0xff;
+    const r = await verifyConfidentialVm(await cvm.bundle({ nonce: other }), cvm.options);
+    expect(r.ok).toBe(false);
+    expect(statusOf(r, 'binding.report-data')).toBe('fail');
+    expect(statusOf(r, 'tpm.quote.nonce')).toBe('fail');
+    expect(statusOf(r, 'binding.cvm.nonce')).toBe('fail');
+    // A quote made over another nonce, with the right verifier nonce, is stale too.
+    const q = await verifyConfidentialVm(await cvm.bundle({ quoteNonce: other }), cvm.options);
+    expect(q.ok).toBe(false);
+    expect(statusOf(q, 'binding.report-data')).toBe('pass');
+    expect(statusOf(q, 'tpm.quote.nonce')).toBe('fail');
+  });
+
+  it('wrong EK: the TPM presents an EK the report does not bind', async () => {
+    const r = await verifyConfidentialVm(
+      await cvm.bundle({ ekPublic: vtpm.otherEkPublic }),
+      cvm.options,
+    );
+    expect(r.ok).toBe(false);
+    expect(statusOf(r, 'binding.key.match')).toBe('fail');
+    // And a report that binds another EK does not vouch for this TPM's AK.
+    const manifest = vtpm.otherEkPublic;
+    const report = await cvm.snp.report(cvm.nonce, manifest);
+    const b = await verifyConfidentialVm(await cvm.bundle({ manifest, report }), cvm.options);
+    expect(b.ok).toBe(false);
+    expect(statusOf(b, 'binding.key.match')).toBe('fail');
+    expect(statusOf(b, 'binding.cvm.binding')).toBe('fail');
+  });
+
+  it('report not at VMPL 0: the guest, not the SVSM, asked for it', async () => {
+    const report = await cvm.snp.report(cvm.nonce, vtpm.ekPublic, { vmpl: 2 });
+    const r = await verifyConfidentialVm(await cvm.bundle({ report }), cvm.options);
+    expect(r.ok).toBe(false);
+    expect(statusOf(r, 'snp.signature')).toBe('pass');
+    const c = allChecks(r).find((x) => x.id === 'binding.report.vmpl')!;
+    expect(c.status).toBe('fail');
+    expect(c.detail).toEqual({ expected: 0, actual: 2 });
+  });
+
+  it('altered report in the PCR direction: a validly signed report other than the measured one', async () => {
+    const hostData = new Uint8Array(32).fill(1);
+    const report = await cvm.snp.report(cvm.nonce, vtpm.ekPublic, { hostData });
+    const r = await verifyConfidentialVm(await cvm.bundle({ report }), cvm.options);
+    expect(r.ok).toBe(false);
+    expect(statusOf(r, 'binding.cvm.hardware')).toBe('pass');
+    expect(statusOf(r, 'binding.report-data')).toBe('pass');
+    expect(statusOf(r, 'binding.pcr.event')).toBe('fail');
+    expect(statusOf(r, 'binding.cvm.binding')).toBe('fail');
+  });
+
+  it('PCR outside the selection: a quote that does not sign PCR 15', async () => {
+    const r = await verifyConfidentialVm(await cvm.bundle({ selection: { sha256: [0, 7] } }), {
+      ...cvm.options,
+      policy: policy(),
+    });
+    expect(r.ok).toBe(false);
+    expect(statusOf(r, 'binding.cvm.quote')).toBe('pass');
+    expect(statusOf(r, 'binding.pcr.selection')).toBe('fail');
+    expect(statusOf(r, 'binding.policy.pcrs')).toBe('fail');
+    expect(r.claims.pcrs.sha256?.[REPORT_PCR]).toBeUndefined();
+  });
+
+  it('an event log with an event the vTPM never extended does not replay against the quote', async () => {
+    const extra = { pcr: 7, type: EV_SEPARATOR, data: new Uint8Array(4) };
+    const log = encodeAgileLog(BANKS, [...bootEvents(cvm.report), extra]);
+    const b = await cvm.bundle();
+    const r = await verifyConfidentialVm({ ...b, eventLog: log }, cvm.options);
+    expect(r.ok).toBe(false);
+    expect(statusOf(r, 'binding.cvm.event-log')).toBe('fail');
+    expect(statusOf(r, 'binding.cvm.binding')).toBe('pass');
+  });
+
+  it('no AK proof: the EK is bound but nothing ties the AK to it', async () => {
+    const b = await cvm.bundle();
+    const { akProof: _p, ...tpm } = b.tpm;
+    const r = await verifyConfidentialVm({ ...b, tpm }, cvm.options);
+    expect(r.ok).toBe(false);
+    expect(r.checks.find((c) => c.id === 'binding.cvm.ak')?.message).toMatch(/nothing ties the AK/);
+  });
+
+  it('an untrusted chain (no root pins) fails the hardware stage', async () => {
+    const r = await verifyConfidentialVm(await cvm.bundle(), { now: cvm.options.now! });
+    expect(r.ok).toBe(false);
+    expect(statusOf(r, 'binding.cvm.hardware')).toBe('fail');
+  });
+}
+
+describe('synthetic CVM on the synthetic vTPM (SYNTHETIC keys; AK certified by a signing EK)', () => {
+  suite(syntheticVtpm);
+});
+
+describeSwtpm('synthetic CVM on swtpm (real libtpms; AK activated against the EK)', () => {
+  suite(swtpmVtpm);
+});
