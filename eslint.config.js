@@ -28,7 +28,7 @@ const noNodeInLibrary = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'docs/api/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'docs/api/**', 'coverage/**', '.tmp/**', '.tmp*'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

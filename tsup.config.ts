@@ -1,4 +1,34 @@
 import { defineConfig } from 'tsup';
+import { resolve, sep } from 'node:path';
+import type { Plugin } from 'esbuild';
+
+const SUBPATHS = ['snp', 'tdx', 'cca', 'tpm', 'eventlog', 'binding', 'fetch'];
+
+/**
+ * The CLI imports the library through its public entries (src/index.ts, src/<subpath>/index.ts).
+ * Rewrite those to the package's own specifiers (`attestkit`, `attestkit/snp`, …) and keep them
+ * external, so the CLI runs on the built package instead of bundling a second copy of it (a
+ * second copy would also break `instanceof AttestError`). Anything else from the library is an
+ * error: the CLI must use the public API.
+ */
+const useBuiltPackage: Plugin = {
+  name: 'attestkit-self-reference',
+  setup(build) {
+    const src = resolve('src');
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const abs = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      if (!abs.startsWith(src + sep) || abs.startsWith(resolve('src/cli') + sep)) return undefined;
+      if (abs === resolve('src/index.ts')) return { path: 'attestkit', external: true };
+      const sub = SUBPATHS.find((p) => abs === resolve('src', p, 'index.ts'));
+      if (sub !== undefined) return { path: `attestkit/${sub}`, external: true };
+      return {
+        errors: [
+          { text: `the CLI must import the library through a public entry, not ${args.path}` },
+        ],
+      };
+    });
+  },
+};
 
 /** One entry per public subpath (see package.json `exports`); `core` is shared through chunks. */
 const libraryEntries = {
@@ -27,8 +57,7 @@ export default defineConfig([
     outDir: 'dist',
   },
   {
-    // The CLI is the only entry allowed to use `node:`; it imports the library from ../index.js
-    // at run time so the library is not bundled twice.
+    // The CLI is the only entry allowed to use `node:`; it runs on the built package.
     entry: { 'cli/main': 'src/cli/main.ts' },
     format: ['esm'],
     dts: false,
@@ -39,6 +68,6 @@ export default defineConfig([
     tsconfig: 'tsconfig.cli.json',
     outDir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    external: [/^\.\.\/index\.js$/],
+    esbuildPlugins: [useBuiltPackage],
   },
 ]);

@@ -14,6 +14,8 @@ import {
   type EvidencePlugin,
 } from './registry.js';
 import { renderInspection, renderVerification, toJson } from './report.js';
+import { kdsUrlsFor, pcsUrlsFor } from './urls.js';
+import { replayCommand } from './plugins/eventlog.js';
 
 const USAGE = `attestkit — verify confidential-VM attestation evidence
 
@@ -21,6 +23,10 @@ usage:
   attestkit inspect <file>                         detect the evidence type and print its fields
   attestkit verify <file> [--json] [--collateral DIR] [--now ISO]
                                                    verify; exit 0 only when verification passed
+  attestkit replay <log> [--pcrs FILE] [--json]    replay an event log (TCG, CCEL, IMA); with --pcrs,
+                                                   verify it against expected PCRs / RTMRs
+  attestkit kds-url <snp-report> [--product NAME]  AMD KDS URLs (VCEK, cert chains, CRLs) for a report
+  attestkit pcs-url <tdx-or-sgx-quote>             Intel PCS URLs (TCB info, QE identity, CRLs)
   attestkit demo [DIR]                             verify every example in DIR (default examples/evidence)
   attestkit types                                  list the evidence types this build understands
 
@@ -32,6 +38,8 @@ interface Args {
   json: boolean;
   collateral: string | undefined;
   now: Date | undefined;
+  pcrs: string | undefined;
+  product: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -41,11 +49,15 @@ function parseArgs(argv: readonly string[]): Args {
     json: false,
     collateral: undefined,
     now: undefined,
+    pcrs: undefined,
+    product: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
     if (x === '--json') a.json = true;
     else if (x === '--collateral') a.collateral = argv[++i];
+    else if (x === '--pcrs') a.pcrs = argv[++i];
+    else if (x === '--product') a.product = argv[++i];
     else if (x === '--now') {
       const d = new Date(argv[++i] ?? '');
       if (Number.isNaN(d.getTime())) throw new UsageError('--now needs an ISO date');
@@ -112,6 +124,7 @@ async function demo(dir: string, args: Args): Promise<number> {
       (n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'manifest.json')),
     )
     .sort();
+  if (cases.length === 0) throw new UsageError(`no examples (*/manifest.json) in ${dir}`);
   console.log(`attestkit demo: ${cases.length} example(s) in ${dir}\n`);
   let failures = 0;
   for (const name of cases) {
@@ -125,7 +138,7 @@ async function demo(dir: string, args: Args): Promise<number> {
     const ctx = context(base, args, manifest);
     const v = await plugin.verify(file, ctx);
     const expectOk = manifest.expectOk !== false;
-    const label = `${name}${manifest.synthetic === true ? ' (SYNTHETIC: signed by test keys)' : ''}`;
+    const label = `${name}${manifest.synthetic === true ? ' (SYNTHETIC: generated with test keys, not from real hardware)' : ''}`;
     console.log(
       `# ${label}\n${typeof manifest.description === 'string' ? manifest.description + '\n' : ''}`,
     );
@@ -158,6 +171,28 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'demo':
       return demo(resolve(args.positional[0] ?? 'examples/evidence'), args);
+    case 'kds-url':
+    case 'pcs-url': {
+      const path = args.positional[0];
+      if (path === undefined) throw new UsageError(`${args.command} needs a file`);
+      const file = readEvidence(resolve(path));
+      const urls = args.command === 'kds-url' ? kdsUrlsFor(file, args.product) : pcsUrlsFor(file);
+      if (args.json) console.log(toJson(urls));
+      else for (const [k, v] of Object.entries(urls)) console.log(`${k.padEnd(16)} ${v}`);
+      return 0;
+    }
+    case 'replay': {
+      const path = args.positional[0];
+      if (path === undefined) throw new UsageError('replay needs a log file');
+      const file = readEvidence(resolve(path));
+      const v = await replayCommand(
+        file,
+        args.pcrs !== undefined ? resolve(args.pcrs) : undefined,
+        context(dirname(resolve(path)), args),
+      );
+      console.log(args.json ? toJson(v.result) : renderVerification(v));
+      return v.ok ? 0 : 1;
+    }
     case 'inspect':
     case 'verify': {
       const path = args.positional[0];
@@ -186,6 +221,8 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     if (e instanceof UsageError) console.error(`attestkit: ${e.message}\n\n${USAGE}`);
     else if (e instanceof AttestError) console.error(`attestkit: ${e.code}: ${e.message}`);
+    else if (e instanceof RangeError || e instanceof TypeError)
+      console.error(`attestkit: ${e.message}`);
     else console.error(`attestkit: ${(e as Error).stack ?? String(e)}`);
     process.exitCode = 2;
   },

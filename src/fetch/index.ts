@@ -1,8 +1,18 @@
 /**
  * @module
- * The public face of `attestkit/fetch`.
+ * The public face of `attestkit/fetch`: the only module that touches the network, always through
+ * a caller-supplied `fetch`. Adapters to AMD KDS and Intel PCS (or a PCCS), static collateral
+ * for offline use, and `withCache`.
  */
 export { AttestError, isAttestError } from '../core/errors.js';
 export type { AttestErrorCode } from '../core/errors.js';
-export type { Check, CheckStatus, Verification } from '../core/checks.js';
 export { withCache } from './with-cache.js';
+export { createKdsFetcher, staticSnpCollateral, KdsFetchError } from './kds.js';
+export type {
+  KdsFetcherOptions,
+  KdsFetchFunction,
+  KdsResponseLike,
+  StaticSnpCollateralInput,
+} from './kds.js';
+export { createPcsFetcher, staticTdxCollateral } from './pcs.js';
+export type { PcsFetcherOptions, FetchLike } from './pcs.js';
