@@ -1,33 +1,51 @@
 /**
- * Intel TDX (DCAP) benchmark: verifyTdxQuote cold and warm (cached chains and collateral) on a
- * real quote with its real collateral, against the floor — the two P-256 verifies every
- * verification must do (quote signature, QE report signature) — and the peers @phala/dcap-qvl and
- * @phala/dcap-qvl-web when they are installed (they are not dependencies; loaded dynamically).
- * Also reports the min+gzip size of a bundle that only imports verifyTdxQuote.
+ * Intel TDX (DCAP) bench (issue 6): verifyTdxQuote cold and warm (cached chains and collateral)
+ * on dcap-qvl's real sample v4 quote with its own collateral (vectors/tdx/dcapqvl-v4 and
+ * vectors/tdx/collateral/dcapqvl/tdx_quote_collateral.json), against the floor — the two P-256
+ * verifies every verification must do (quote signature, QE report signature) — and the peers
+ * @phala/dcap-qvl (pure JS) and @phala/dcap-qvl-web (Rust → WASM) on the same quote and
+ * collateral in the same run (bench/peers/dcap-qvl.ts says exactly how they are called offline).
+ *
+ * Every subject is checked once in setup: it accepts the quote (UpToDate) and rejects a copy with
+ * REPORT_DATA[0] flipped, so each timed call is a real verification. attestkit and the peers are
+ * loaded from one esbuild bundle (the shipped code); cold starts are fresh `node` processes. Also
+ * reports the min+gzip size of a bundle that only imports verifyTdxQuote.
  */
 import { webcrypto } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { BenchCase, BenchSuite } from './harness.js';
+import { createCache } from '../src/core/cache.js';
+import { parseCertificates } from '../src/core/x509.js';
+import { tdxCollateralFromDcapQvl } from '../src/tdx/collateral.js';
 import { verifyTdxQuote } from '../src/tdx/index.js';
 import { parseTdxQuote } from '../src/tdx/parse.js';
-import { tdxCollateralFromDcapQvl } from '../src/tdx/collateral.js';
-import { parseCertificates } from '../src/core/x509.js';
-import { createCache } from '../src/core/cache.js';
 import type { TdxCollateral } from '../src/tdx/types.js';
+import type { BenchCase, BenchSuite } from './harness.js';
+import { buildBundle, coldStart, type Bundle, type ColdStart } from './peers/cold-start.js';
+import { fmtMs, Recorder, times, verdict } from './peers/record.js';
+import type { Subject, SubjectName, SubjectOptions } from './peers/types.js';
+import { tdxCase, type TdxCase } from './peers/vectors.js';
 
 const subtle = webcrypto.subtle;
-const here = dirname(fileURLToPath(import.meta.url));
-const vectors = process.env.ATTESTKIT_VECTORS ?? resolve(here, '../../shared/vectors');
-const NOW = new Date('2025-07-04T10:16:31Z'); // suggested time of the dcap-qvl sample collateral
+const ROOT = resolve(import.meta.dirname, '..');
+const VECTORS = process.env.ATTESTKIT_VECTORS
+  ? resolve(process.env.ATTESTKIT_VECTORS)
+  : resolve(ROOT, '../shared/vectors');
+const OPTS: SubjectOptions = { root: ROOT, vectors: VECTORS };
+const PEERS = [
+  { name: 'dcap-qvl', pkg: '@phala/dcap-qvl', call: 'verify (JS)' },
+  { name: 'dcap-qvl-web', pkg: '@phala/dcap-qvl-web', call: 'js_verify (WASM)' },
+] as const;
 
-let quote: Uint8Array;
+let c: TdxCase;
 let collateral: TdxCollateral;
-let dcapQvlCollateral: unknown;
-const cache = createCache({ maxEntries: 200 });
+const sourceCache = createCache({ maxEntries: 200 });
+let bundle: Bundle | undefined;
+const rec = new Recorder();
+const cases: BenchCase[] = [];
+const cold: ColdStart[] = [];
+const measuredPeers: string[] = [];
 let floorKeys: {
   ak: CryptoKey;
   pck: CryptoKey;
@@ -36,11 +54,6 @@ let floorKeys: {
   qe: Uint8Array;
   qeSig: Uint8Array;
 };
-const cases: BenchCase[] = [];
-const targets: string[] = [
-  'warm ≤ 1.3× floor; warm ≥ 10× faster than each peer',
-  'bundle (verifyTdxQuote only) ≤ 60 KB min+gzip',
-];
 
 async function bundleSize(external: string[] = []): Promise<string> {
   try {
@@ -49,7 +62,7 @@ async function bundleSize(external: string[] = []): Promise<string> {
       external,
       stdin: {
         contents: "export { verifyTdxQuote } from './src/tdx/index.ts';",
-        resolveDir: resolve(here, '..'),
+        resolveDir: ROOT,
         loader: 'ts',
       },
       bundle: true,
@@ -68,68 +81,33 @@ async function bundleSize(external: string[] = []): Promise<string> {
   }
 }
 
-interface Shipped {
-  verifyTdxQuote: typeof verifyTdxQuote;
-  createCache: typeof createCache;
+async function open(name: SubjectName, cache: boolean): Promise<Subject> {
+  return bundle!.subjects.openSubject(name, { ...OPTS, cache });
 }
 
-/** Bundles src/tdx + createCache with esbuild (as tsup does for dist/) and imports the result. */
-async function shippedBuild(): Promise<Shipped | undefined> {
-  try {
-    const { build } = await import('esbuild');
-    const out = await build({
-      stdin: {
-        contents:
-          "export { verifyTdxQuote } from './src/tdx/index.ts'; export { createCache } from './src/core/cache.ts';",
-        resolveDir: resolve(here, '..'),
-        loader: 'ts',
-      },
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      mainFields: ['module', 'main'],
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-    });
-    const file = join(mkdtempSync(join(tmpdir(), 'attestkit-bench-')), 'tdx.mjs');
-    writeFileSync(file, out.outputFiles[0]!.contents);
-    return (await import(pathToFileURL(file).href)) as Shipped;
-  } catch {
-    return undefined;
-  }
-}
+const short = (s: string): string => (s.length > 110 ? `${s.slice(0, 107)}...` : s);
 
-type PeerModule = Record<string, unknown>;
-
-async function loadPeer(name: string): Promise<PeerModule | undefined> {
-  try {
-    return (await import(name)) as PeerModule;
-  } catch {
-    return undefined;
-  }
-}
-
-function peerCase(name: string, mod: PeerModule): BenchCase | string {
-  // dcap-qvl's wasm bindings export js_verify(quote, collateral, now_seconds).
-  const fn = (mod.js_verify ?? mod.verify ?? (mod.default as PeerModule | undefined)?.js_verify) as
-    ((q: Uint8Array, c: unknown, now: bigint) => unknown) | undefined;
-  if (typeof fn !== 'function') return `${name}: installed, but no js_verify/verify export found`;
-  const now = BigInt(Math.floor(NOW.getTime() / 1000));
-  return { name: `${name} verify`, peer: true, fn: () => fn(quote, dcapQvlCollateral, now) };
+/** Asserts the subject accepts the quote and rejects the tampered copy; prints the reason. */
+async function checked(label: string, s: Subject): Promise<Subject> {
+  await s.verify();
+  const reason = await s.tampered();
+  console.log(
+    `  ${label}: accepts the quote (UpToDate); rejects REPORT_DATA[0] flipped (${short(reason)})`,
+  );
+  return s;
 }
 
 export const suite: BenchSuite = {
-  name: 'Intel TDX DCAP: verifyTdxQuote (dcap-qvl sample v4 quote + collateral)',
+  name: 'Intel TDX DCAP: verifyTdxQuote (dcap-qvl sample v4 quote + its collateral)',
   async setup() {
-    const qPath = join(vectors, 'tdx/dcapqvl-v4/quote.bin');
-    const cPath = join(vectors, 'tdx/collateral/dcapqvl/tdx_quote_collateral.json');
-    if (!existsSync(qPath) || !existsSync(cPath)) return `no vectors at ${vectors}`;
-    quote = new Uint8Array(readFileSync(qPath));
-    const text = readFileSync(cPath, 'utf8');
-    collateral = tdxCollateralFromDcapQvl(text);
-    dcapQvlCollateral = JSON.parse(text);
-    const q = parseTdxQuote(quote);
+    if (
+      !existsSync(join(VECTORS, 'tdx/dcapqvl-v4/quote.bin')) ||
+      !existsSync(join(VECTORS, 'tdx/collateral/dcapqvl/tdx_quote_collateral.json'))
+    )
+      return `no vectors at ${VECTORS}`;
+    c = tdxCase(VECTORS);
+    collateral = tdxCollateralFromDcapQvl(c.collateralJson);
+    const q = parseTdxQuote(c.quote);
     const leaf = parseCertificates(
       new TextDecoder().decode(q.certificationData.pckCertChain.data),
     )[0]!;
@@ -139,7 +117,7 @@ export const suite: BenchSuite = {
       x: Buffer.from(x).toString('base64url'),
       y: Buffer.from(y).toString('base64url'),
     });
-    const imp = (k: JsonWebKey) =>
+    const imp = (k: JsonWebKey): Promise<CryptoKey> =>
       subtle.importKey('jwk', k, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
     if (leaf.publicKey.kind !== 'ec') return 'unexpected PCK key';
     floorKeys = {
@@ -150,43 +128,50 @@ export const suite: BenchSuite = {
       qe: q.certificationData.qeReportRaw,
       qeSig: q.certificationData.qeReportSignature,
     };
-    const check = await verifyTdxQuote({ quote, collateral }, { now: NOW });
-    if (check.tcbStatus !== 'UpToDate') return `unexpected result ${check.tcbStatus}`;
-    await verifyTdxQuote({ quote, collateral }, { now: NOW, cache });
-    // Measure the library as it ships: esbuild output without tsx's per-closure __name helpers
-    // (tsup builds dist/ the same way). The tsx-loaded source is measured beside it.
-    const shipped = await shippedBuild();
-    const shippedCache = shipped?.createCache({ maxEntries: 200 });
-    if (shipped !== undefined && shippedCache !== undefined) {
-      await shipped.verifyTdxQuote({ quote, collateral }, { now: NOW, cache: shippedCache });
-      cases.push(
-        {
-          name: 'verifyTdxQuote cold (no cache)',
-          fn: () => shipped.verifyTdxQuote({ quote, collateral }, { now: NOW }),
-        },
-        {
-          name: 'verifyTdxQuote warm (cache: chains, collateral, keys)',
-          fn: () =>
-            shipped.verifyTdxQuote({ quote, collateral }, { now: NOW, cache: shippedCache }),
-        },
-      );
-    } else console.log('  (esbuild unavailable: only the tsx-loaded source is measured)');
+    const src = await verifyTdxQuote(
+      { quote: c.quote, collateral },
+      { now: c.now, cache: sourceCache },
+    );
+    if (!src.ok || src.tcbStatus !== 'UpToDate') return `unexpected result ${src.tcbStatus}`;
+
+    try {
+      bundle = await buildBundle();
+    } catch (e) {
+      return `cannot bundle the subjects with esbuild: ${(e as Error).message}`;
+    }
+    const akCold = await checked('attestkit', await open('attestkit-tdx', false));
+    const akWarm = await open('attestkit-tdx', true);
+    await akWarm.verify();
     cases.push(
+      rec.case('cold', {
+        name: 'verifyTdxQuote cold (no cache)',
+        fn: () => akCold.verify(),
+      }),
+      rec.case('warm', {
+        name: 'verifyTdxQuote warm (cache: chains, collateral, keys)',
+        fn: () => akWarm.verify(),
+      }),
       {
         name: 'verifyTdxQuote warm, source under tsx (keepNames helpers)',
-        fn: () => verifyTdxQuote({ quote, collateral }, { now: NOW, cache }),
+        fn: () =>
+          verifyTdxQuote({ quote: c.quote, collateral }, { now: c.now, cache: sourceCache }),
       },
-      { name: 'parseTdxQuote', fn: () => parseTdxQuote(quote) },
+      { name: 'parseTdxQuote', fn: () => parseTdxQuote(c.quote) },
     );
-    for (const name of ['@phala/dcap-qvl', '@phala/dcap-qvl-web']) {
-      const mod = await loadPeer(name);
-      if (mod === undefined) {
-        console.log(`  peer: ${name} — peer not installed`);
-        continue;
+    for (const p of PEERS) {
+      try {
+        const s = await checked(p.pkg, await open(p.name, false));
+        measuredPeers.push(p.name);
+        cases.push(
+          rec.case(p.name, {
+            name: `${p.pkg} ${p.call} (no cache API)`,
+            peer: true,
+            fn: () => s.verify(),
+          }),
+        );
+      } catch (e) {
+        console.log(`  ${p.pkg}: not measured: ${(e as Error).message}`);
       }
-      const c = peerCase(name, mod);
-      if (typeof c === 'string') console.log(`  peer: ${c}`);
-      else cases.push(c);
     }
     console.log(
       `  bundle: verifyTdxQuote only — ${await bundleSize()} (esbuild --bundle --minify --format=esm --platform=neutral --main-fields=module,main, gzip -9)`,
@@ -196,15 +181,46 @@ export const suite: BenchSuite = {
     console.log(
       `  bundle: same, @noble/curves (core's lazy ECDSA fallback) external — ${await bundleSize(['@noble/curves/*'])}`,
     );
+    for (const n of ['attestkit-tdx', ...measuredPeers] as SubjectName[])
+      cold.push(coldStart(bundle, n, OPTS));
   },
-  floor: {
+  floor: rec.case('floor', {
     name: 'two P-256/SHA-256 verifies (quote + QE report), WebCrypto',
     fn: async () => {
       const k = floorKeys;
       await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k.ak, k.sig, k.signed);
       await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k.pck, k.qeSig, k.qe);
     },
-  },
+  }),
   cases,
-  targets,
+  targets: [
+    'warm ≤ 1.3× floor; warm ≥ 10× faster than each peer',
+    'bundle (verifyTdxQuote only) ≤ 60 KB min+gzip',
+  ],
+  async teardown() {
+    const ratio = (a: string, b: string): number | undefined => {
+      const x = rec.medianUs(a);
+      const y = rec.medianUs(b);
+      return x === undefined || y === undefined ? undefined : x / y;
+    };
+    console.log(verdict('attestkit warm / floor ≤ 1.3', ratio('warm', 'floor'), (v) => v <= 1.3));
+    for (const p of PEERS) {
+      console.log(verdict(`${p.pkg} / attestkit warm ≥ 10`, ratio(p.name, 'warm'), (v) => v >= 10));
+      console.log(`  ${p.pkg} / attestkit cold: ${times(ratio(p.name, 'cold'))}`);
+    }
+    console.log(
+      '  cold start, fresh node process per run: open (load, init, decode inputs) + first verify; medians of 5 runs:',
+    );
+    const ak = cold.find((x) => x.name === 'attestkit-tdx');
+    for (const x of cold) {
+      const vs =
+        x.name !== 'attestkit-tdx' && ak !== undefined
+          ? `  (${times(x.totalMs / ak.totalMs)} attestkit's)`
+          : '';
+      console.log(
+        `    ${x.name.padEnd(14)} ${fmtMs(x.totalMs).padStart(9)}  (open ${fmtMs(x.openMs)}, first verify ${fmtMs(x.firstVerifyMs)})${vs}`,
+      );
+    }
+    bundle?.dispose();
+  },
 };
