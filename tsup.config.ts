@@ -42,20 +42,22 @@ const libraryEntries = {
   'fetch/index': 'src/fetch/index.ts',
 };
 
+const library = {
+  entry: libraryEntries,
+  dts: true,
+  splitting: true,
+  treeshake: true,
+  sourcemap: false,
+  target: 'es2022',
+  platform: 'neutral',
+  tsconfig: 'tsconfig.json',
+  outDir: 'dist',
+} as const;
+
 export default defineConfig([
-  {
-    entry: libraryEntries,
-    format: ['esm', 'cjs'],
-    dts: true,
-    splitting: true,
-    treeshake: true,
-    sourcemap: false,
-    clean: true,
-    target: 'es2022',
-    platform: 'neutral',
-    tsconfig: 'tsconfig.json',
-    outDir: 'dist',
-  },
+  { ...library, format: ['esm'], clean: true },
+  // cborg ships ESM only: the CJS build carries its own copy so `require('attestkit/cca')` works.
+  { ...library, format: ['cjs'], clean: false, noExternal: ['cborg'] },
   {
     // The CLI is the only entry allowed to use `node:`; it runs on the built package.
     entry: { 'cli/main': 'src/cli/main.ts' },

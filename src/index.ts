@@ -1,6 +1,8 @@
 /**
- * @module
- * `attestkit`: every public export, re-exported. No logic lives here.
+ * Every public export of attestkit, re-exported: the core (errors, check ledger, encodings,
+ * crypto, X.509, cache) and each platform. No logic lives here.
+ *
+ * @module attestkit
  */
 export * from './core/public.js';
 export * from './snp/index.js';

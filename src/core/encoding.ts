@@ -9,7 +9,14 @@ import { assertBytes } from './bytes.js';
 
 const HEX = '0123456789abcdef';
 
-/** Lower-case hex of `bytes`. */
+/**
+ * Lower-case hex of `bytes`.
+ *
+ * @example
+ * ```ts
+ * toHex(new Uint8Array([0, 255])) // '00ff'
+ * ```
+ */
 export function toHex(bytes: Uint8Array): string {
   assertBytes(bytes, 'bytes');
   let s = '';
@@ -64,12 +71,26 @@ const DECODE = /* @__PURE__ */ (() => {
   return t;
 })();
 
-/** Base64 (standard alphabet, padded) of `bytes`. */
+/**
+ * Base64 (standard alphabet, padded) of `bytes`.
+ *
+ * @example
+ * ```ts
+ * toBase64(new Uint8Array([0xff])) // '/w=='
+ * ```
+ */
 export function toBase64(bytes: Uint8Array): string {
   return encode64(bytes, B64, true);
 }
 
-/** Base64url (URL alphabet, unpadded) of `bytes`. */
+/**
+ * Base64url (URL alphabet, unpadded) of `bytes`.
+ *
+ * @example
+ * ```ts
+ * toBase64Url(new Uint8Array([0xff])) // '_w'
+ * ```
+ */
 export function toBase64Url(bytes: Uint8Array): string {
   return encode64(bytes, B64URL, false);
 }
@@ -195,7 +216,14 @@ export function decodePem(text: string): PemBlock[] {
   return blocks;
 }
 
-/** Encodes DER as one PEM block with 64-character lines. */
+/**
+ * Encodes DER as one PEM block with 64-character lines.
+ *
+ * @example
+ * ```ts
+ * const pem = encodePem('CERTIFICATE', der);
+ * ```
+ */
 export function encodePem(label: string, der: Uint8Array): string {
   const b64 = toBase64(der);
   const lines: string[] = [];

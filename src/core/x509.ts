@@ -483,6 +483,11 @@ function decodeKeyUsage(value: Uint8Array): KeyUsage {
  * Parses every certificate in a PEM bundle, DER bytes, or array of those (any order).
  *
  * @throws {AttestError} as {@link parseCertificate}.
+ *
+ * @example
+ * ```ts
+ * const [ask, ark] = parseCertificates(askArkPemBundle);
+ * ```
  */
 export function parseCertificates(
   input: Uint8Array | string | readonly (Uint8Array | string)[],
@@ -507,7 +512,14 @@ export function getExtension(cert: X509Certificate, oid: string): X509Extension 
   return cert.extensions.find((e) => e.oid === oid);
 }
 
-/** SHA-256 of the certificate's SubjectPublicKeyInfo DER (the pin format attestkit uses). */
+/**
+ * SHA-256 of the certificate's SubjectPublicKeyInfo DER (the pin format attestkit uses).
+ *
+ * @example
+ * ```ts
+ * toHex(spkiSha256(ark)) // compare with a pinned root
+ * ```
+ */
 export function spkiSha256(cert: X509Certificate): Uint8Array {
   return digest('sha256', cert.spki);
 }
