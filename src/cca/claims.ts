@@ -20,6 +20,7 @@ import {
   cborMapGet,
   cborTypeName,
   decodeCbor,
+  type CborArray,
   type CborMap,
   type CborNode,
 } from './cbor.js';
@@ -53,8 +54,6 @@ export const CCA_REALM_PROFILES: Readonly<Record<string, CcaRealmProfileKind>> =
   'tag:arm.com,2024:realm#2.0.0': 'realm-2.0.0',
 };
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** A table lookup that ignores inherited properties (`constructor`, `__proto__`). */
 function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
@@ -84,56 +83,124 @@ export function ccaHashAlgorithm(name: string): HashAlg | undefined {
   return ownValue(HASH_NAMES, name);
 }
 
-/** Claim keys (EAT RFC 9711, RFC 9783, draft-ffm-rats-cca-token). */
-export const CCA_CLAIM = {
-  PROFILE: 265,
-  CHALLENGE: 10,
-  INSTANCE_ID: 256,
-  CLIENT_ID: 2394,
-  LIFECYCLE: 2395,
-  IMPLEMENTATION_ID: 2396,
-  BOOT_SEED: 2397,
-  CERTIFICATION_REFERENCE: 2398,
-  SW_COMPONENTS: 2399,
-  VERIFICATION_SERVICE: 2400,
-  CONFIG: 2401,
-  HASH_ALGO_ID: 2402,
-  MANUFACTURING_CONFIG: 2403,
-  PLATFORM_EXTENSION: 2404,
-  REALM_PERSONALIZATION_VALUE: 44235,
-  REALM_HASH_ALGO_ID: 44236,
-  REALM_PUBLIC_KEY: 44237,
-  REALM_INITIAL_MEASUREMENT: 44238,
-  REALM_EXTENSIBLE_MEASUREMENTS: 44239,
-  REALM_PUBLIC_KEY_HASH_ALGO_ID: 44240,
-  REALM_MEC_POLICY_QUIRK: 44241,
-  REALM_MEC_POLICY: 44243,
-  REALM_LFA_POLICY: 44244,
-  REALM_DEVICES_TOKEN_HASH: 44257,
-} as const;
+/**
+ * How a claim is read: `int` any integer up to 2^53, `uint` a non-negative one, `bytes[]` an
+ * array of byte strings, `array` any array (returned as its node).
+ */
+type ClaimType = 'bytes' | 'text' | 'int' | 'uint' | 'bool' | 'bytes[]' | 'array';
 
-/** PSA IoT profile 1 claim keys. */
-const P1 = {
-  PROFILE: -75000,
-  CLIENT_ID: -75001,
-  LIFECYCLE: -75002,
-  IMPLEMENTATION_ID: -75003,
-  BOOT_SEED: -75004,
-  HARDWARE_VERSION: -75005,
-  SW_COMPONENTS: -75006,
-  NO_SW_MEASUREMENTS: -75007,
-  CHALLENGE: -75008,
-  INSTANCE_ID: -75009,
-  VERIFICATION_SERVICE: -75010,
-} as const;
+/** What each {@link ClaimType} must be, for error messages. */
+const CLAIM_TYPES: Readonly<Record<ClaimType, string>> = {
+  bytes: 'a byte string',
+  text: 'a text string',
+  int: 'an integer',
+  uint: 'an unsigned integer',
+  bool: 'a boolean',
+  'bytes[]': 'an array of byte strings',
+  array: 'an array',
+};
 
-const CCA_PLATFORM_KEYS: readonly number[] = [
-  265, 10, 256, 2394, 2395, 2396, 2399, 2400, 2401, 2402, 2403, 2404,
+/**
+ * One claim of a profile: the property it fills, its key (EAT RFC 9711, RFC 9783,
+ * draft-ffm-rats-cca-token), its name in errors, its type, and whether it is mandatory.
+ */
+type ClaimSpec<T> = readonly [
+  property: keyof T & string,
+  key: number,
+  name: string,
+  type: ClaimType,
+  mandatory?: boolean,
 ];
-const PSA2_KEYS: readonly number[] = [265, 10, 256, 2394, 2395, 2396, 2397, 2398, 2399, 2400];
-const P1_KEYS: readonly number[] = Object.values(P1);
-const REALM_KEYS: readonly number[] = [
-  265, 10, 256, 44235, 44236, 44237, 44238, 44239, 44240, 44243, 44244, 44257,
+
+/** Claims every CCA platform and PSA profile 2 token carries (keys 10, 256, 2395, 2396). */
+const PLATFORM_CLAIMS: readonly ClaimSpec<CcaPlatformClaims>[] = [
+  ['lifecycle', 2395, 'lifecycle', 'uint', true],
+  ['challenge', 10, 'challenge', 'bytes', true],
+  ['implementationId', 2396, 'implementation-id', 'bytes', true],
+  ['instanceId', 256, 'instance-id', 'bytes', true],
+];
+
+/** PSA profile 2 (RFC 9783) beyond {@link PLATFORM_CLAIMS}. */
+const PSA2_CLAIMS: readonly ClaimSpec<CcaPlatformClaims>[] = [
+  ['verificationService', 2400, 'verification-service', 'text'],
+  ['bootSeed', 2397, 'boot-seed', 'bytes'],
+  ['certificationReference', 2398, 'certification-reference', 'text'],
+  ['clientId', 2394, 'client-id', 'int', true],
+];
+
+/**
+ * CCA platform profiles beyond {@link PLATFORM_CLAIMS}: the client id is mandatory from 2.0.0;
+ * the platform extension is kept as its encoded bytes.
+ */
+const ccaPlatformClaims = (v2: boolean): readonly ClaimSpec<CcaPlatformClaims>[] => [
+  ['verificationService', 2400, 'verification-service', 'text'],
+  ['clientId', 2394, 'client-id', 'int', v2],
+  ['manufacturingConfig', 2403, 'manufacturing-config', 'bytes'],
+  ['platformExtension', 2404, 'platform-extension', 'array'],
+  ['config', 2401, 'config', 'bytes', true],
+  ['hashAlgorithm', 2402, 'hash-algo-id', 'text', true],
+];
+
+/** PSA IoT profile 1 (keys -75000…-75010; sw-components, -75006, is read after these). */
+const P1_CLAIMS: readonly ClaimSpec<CcaPlatformClaims>[] = [
+  ['lifecycle', -75002, 'security-lifecycle', 'uint', true],
+  ['profile', -75000, 'profile', 'text'],
+  ['noSoftwareMeasurements', -75007, 'no-sw-measurements', 'uint'],
+  ['bootSeed', -75004, 'boot-seed', 'bytes', true],
+  ['certificationReference', -75005, 'hardware-version', 'text'],
+  ['verificationService', -75010, 'verification-service', 'text'],
+  ['challenge', -75008, 'challenge', 'bytes', true],
+  ['implementationId', -75003, 'implementation-id', 'bytes', true],
+  ['instanceId', -75009, 'instance-id', 'bytes', true],
+  ['clientId', -75001, 'client-id', 'int', true],
+];
+const P1_SW_COMPONENTS = -75006;
+
+/** Realm claims (RMM DEN0137 A7.2.3.2); profile, REMs, MEC policy and RAK are read on their own. */
+const REALM_CLAIMS: readonly ClaimSpec<CcaRealmClaims>[] = [
+  ['instanceId', 256, 'instance-id', 'bytes'],
+  ['lfaPolicy', 44244, 'lfa-policy', 'uint'],
+  ['devicesTokenHash', 44257, 'devices-token-hash', 'bytes'],
+  ['challenge', 10, 'challenge', 'bytes', true],
+  ['personalizationValue', 44235, 'personalization-value', 'bytes', true],
+  ['initialMeasurement', 44238, 'initial-measurement', 'bytes', true],
+  ['hashAlgorithm', 44236, 'hash-algo-id', 'text', true],
+  ['publicKeyHashAlgorithm', 44240, 'public-key-hash-algo-id', 'text', true],
+];
+
+/** A software component (RFC 9783 §4.4.1; CCA adds lfa-supported and countersigner ids). */
+const SW_COMPONENT_CLAIMS: readonly ClaimSpec<CcaSoftwareComponent>[] = [
+  ['measurementType', 1, 'measurement-type', 'text'],
+  ['version', 4, 'version', 'text'],
+  ['signerId', 5, 'signer-id', 'bytes'],
+  ['measurementDescription', 6, 'measurement-description', 'text'],
+  ['lfaSupported', 7, 'lfa-supported', 'bool'],
+  ['countersignerIds', 8, 'countersigner-ids', 'bytes[]'],
+  ['measurementValue', 2, 'measurement-value', 'bytes', true],
+];
+
+const PROFILE = 265;
+const SW_COMPONENTS = 2399;
+const REALM_PUBLIC_KEY = 44237;
+const REALM_EXTENSIBLE_MEASUREMENTS = 44239;
+/** Where some realm tokens put the MEC policy (the collection key of the realm token). */
+const REALM_MEC_POLICY_QUIRK = 44241;
+const REALM_MEC_POLICY = 44243;
+
+const keysOf = <T>(specs: readonly ClaimSpec<T>[], ...others: number[]): number[] => [
+  ...specs.map((s) => s[1]),
+  ...others,
+];
+
+/** Security lifecycle states by the high nibble of the value (0x0000–0x60ff). */
+const LIFECYCLE_STATES: readonly CcaLifecycleState[] = [
+  'unknown',
+  'assembly-and-test',
+  'rot-provisioning',
+  'secured',
+  'non-rot-debug',
+  'recoverable-rot-debug',
+  'decommissioned',
 ];
 
 /**
@@ -151,24 +218,29 @@ const REALM_KEYS: readonly number[] = [
  * ```
  */
 export function ccaLifecycleState(lifecycle: number): CcaLifecycleState {
-  if (!Number.isInteger(lifecycle) || lifecycle < 0 || lifecycle > 0xffff) return 'invalid';
-  switch (lifecycle >> 8) {
-    case 0x00:
-      return 'unknown';
-    case 0x10:
-      return 'assembly-and-test';
-    case 0x20:
-      return 'rot-provisioning';
-    case 0x30:
-      return 'secured';
-    case 0x40:
-      return 'non-rot-debug';
-    case 0x50:
-      return 'recoverable-rot-debug';
-    case 0x60:
-      return 'decommissioned';
-    default:
-      return 'invalid';
+  if (!Number.isInteger(lifecycle) || lifecycle < 0 || (lifecycle & 0xf00) !== 0) return 'invalid';
+  return LIFECYCLE_STATES[lifecycle >> 12] ?? 'invalid';
+}
+
+/** A node's value when it has `type`, else undefined. */
+function typedValue(n: CborNode, type: ClaimType): unknown {
+  switch (type) {
+    case 'bytes':
+    case 'text':
+      return n.kind === type ? n.value : undefined;
+    case 'int':
+    case 'uint':
+      return n.kind === 'int' && typeof n.value === 'number' && (type === 'int' || n.value >= 0)
+        ? n.value
+        : undefined;
+    case 'bool':
+      return n.kind === 'simple' && typeof n.value === 'boolean' ? n.value : undefined;
+    case 'bytes[]':
+      return n.kind === 'array' && n.items.every((x) => x.kind === 'bytes')
+        ? n.items.map((x) => x.value)
+        : undefined;
+    case 'array':
+      return n.kind === 'array' ? n : undefined;
   }
 }
 
@@ -181,55 +253,40 @@ class ClaimReader {
     private readonly base = 0,
   ) {}
 
-  private missing(name: string, key: number): never {
-    throw new AttestError('ERR_MISSING_FIELD', {
-      offset: this.map.offset,
-      field: `${this.structure}.${name}`,
-      message: `mandatory claim ${name} (${key}) is missing`,
-    });
-  }
-
-  private mistyped(node: CborNode, name: string, expected: string): never {
-    throw new AttestError('ERR_BAD_CBOR', {
-      offset: node.offset,
-      field: `${this.structure}.${name}`,
-      message: `claim ${name} must be ${expected}, got ${cborTypeName(node)}`,
-    });
-  }
-
-  node(key: number, name: string, required: true): CborNode;
-  node(key: number, name: string, required: boolean): CborNode | undefined;
-  node(key: number, name: string, required: boolean): CborNode | undefined {
+  /** The claim's node; a missing mandatory claim throws `ERR_MISSING_FIELD`. */
+  node(key: number, name: string, mandatory?: boolean): CborNode | undefined {
     const n = cborMapGet(this.map, key);
-    if (n === undefined && required) this.missing(name, key);
+    if (n === undefined && mandatory === true) {
+      throw new AttestError('ERR_MISSING_FIELD', {
+        offset: this.map.offset,
+        field: `${this.structure}.${name}`,
+        message: `mandatory claim ${name} (${key}) is missing`,
+      });
+    }
     return n;
   }
 
-  bytes(key: number, name: string, required: true): Uint8Array;
-  bytes(key: number, name: string, required: boolean): Uint8Array | undefined;
-  bytes(key: number, name: string, required: boolean): Uint8Array | undefined {
-    const n = this.node(key, name, required);
+  /** The claim's value in its type; a mistyped claim throws `ERR_BAD_CBOR`. */
+  value(key: number, name: string, type: ClaimType, mandatory?: boolean): unknown {
+    const n = this.node(key, name, mandatory);
     if (n === undefined) return undefined;
-    return n.kind === 'bytes' ? n.value : this.mistyped(n, name, 'a byte string');
-  }
-
-  text(key: number, name: string, required: true): string;
-  text(key: number, name: string, required: boolean): string | undefined;
-  text(key: number, name: string, required: boolean): string | undefined {
-    const n = this.node(key, name, required);
-    if (n === undefined) return undefined;
-    return n.kind === 'text' ? n.value : this.mistyped(n, name, 'a text string');
-  }
-
-  int(key: number, name: string, required: true, unsigned?: boolean): number;
-  int(key: number, name: string, required: boolean, unsigned?: boolean): number | undefined;
-  int(key: number, name: string, required: boolean, unsigned = false): number | undefined {
-    const n = this.node(key, name, required);
-    if (n === undefined) return undefined;
-    if (n.kind !== 'int' || typeof n.value !== 'number' || (unsigned && n.value < 0)) {
-      return this.mistyped(n, name, unsigned ? 'an unsigned integer' : 'an integer');
+    const v = typedValue(n, type);
+    if (v === undefined) {
+      throw new AttestError('ERR_BAD_CBOR', {
+        offset: n.offset,
+        field: `${this.structure}.${name}`,
+        message: `claim ${name} must be ${CLAIM_TYPES[type]}, got ${cborTypeName(n)}`,
+      });
     }
-    return n.value;
+    return v;
+  }
+
+  /** Reads every claim of `specs` into `out` (claims that are absent are left out). */
+  read<T>(specs: readonly ClaimSpec<T>[], out: Record<string, unknown>): void {
+    for (const [property, key, name, type, mandatory] of specs) {
+      const v = this.value(key, name, type, mandatory);
+      if (v !== undefined) out[property] = v;
+    }
   }
 
   raw(node: CborNode): Uint8Array {
@@ -242,12 +299,7 @@ class ClaimReader {
     const out: CcaUnknownClaim[] = [];
     for (const { key, value } of this.map.entries) {
       if (typeof key.value === 'number' && known.includes(key.value)) continue;
-      const scalar =
-        value.kind === 'int' ||
-        value.kind === 'text' ||
-        value.kind === 'bytes' ||
-        value.kind === 'simple' ||
-        value.kind === 'float';
+      const scalar = value.kind !== 'array' && value.kind !== 'map' && value.kind !== 'tag';
       out.push({
         key: key.value,
         ...(scalar ? { value: value.value } : {}),
@@ -271,57 +323,34 @@ function expectMap(node: CborNode, structure: string): CborMap {
 }
 
 function softwareComponents(r: ClaimReader, key: number): CcaSoftwareComponent[] {
-  const list = r.node(key, 'sw-components', true);
-  if (list.kind !== 'array') {
-    throw new AttestError('ERR_BAD_CBOR', {
-      offset: list.offset,
-      field: `${r.structure}.sw-components`,
-      message: `sw-components must be an array, got ${cborTypeName(list)}`,
-    });
-  }
+  const list = r.value(key, 'sw-components', 'array', true) as CborArray;
   return list.items.map((item, i) => {
     const name = `${r.structure}.sw-components[${i}]`;
-    const c = new ClaimReader(expectMap(item, name), name);
-    const measurementType = c.text(1, 'measurement-type', false);
-    const version = c.text(4, 'version', false);
-    const signerId = c.bytes(5, 'signer-id', false);
-    const description = c.text(6, 'measurement-description', false);
-    const lfa = c.node(7, 'lfa-supported', false);
-    if (lfa !== undefined && !(lfa.kind === 'simple' && typeof lfa.value === 'boolean')) {
-      throw new AttestError('ERR_BAD_CBOR', {
-        offset: lfa.offset,
-        field: `${c.structure}.lfa-supported`,
-        message: 'lfa-supported must be a boolean',
-      });
-    }
-    const counter = c.node(8, 'countersigner-ids', false);
-    let countersignerIds: Uint8Array[] | undefined;
-    if (counter !== undefined) {
-      if (counter.kind !== 'array' || counter.items.some((x) => x.kind !== 'bytes')) {
-        throw new AttestError('ERR_BAD_CBOR', {
-          offset: counter.offset,
-          field: `${c.structure}.countersigner-ids`,
-          message: 'countersigner-ids must be an array of byte strings',
-        });
-      }
-      countersignerIds = counter.items.map((x) => (x as { value: Uint8Array }).value);
-    }
-    // Assignments rather than conditional spreads: this runs once per component.
-    const out: Mutable<CcaSoftwareComponent> = {
-      measurementValue: c.bytes(2, 'measurement-value', true),
-    };
-    if (measurementType !== undefined) out.measurementType = measurementType;
-    if (version !== undefined) out.version = version;
-    if (signerId !== undefined) out.signerId = signerId;
-    if (description !== undefined) out.measurementDescription = description;
-    if (lfa !== undefined) out.lfaSupported = lfa.value as boolean;
-    if (countersignerIds !== undefined) out.countersignerIds = countersignerIds;
-    return out;
+    const out: Record<string, unknown> = {};
+    new ClaimReader(expectMap(item, name), name).read(SW_COMPONENT_CLAIMS, out);
+    return out as unknown as CcaSoftwareComponent;
   });
 }
 
 /** Where a platform claims map is being decoded: it decides which profiles are acceptable. */
 export type PlatformClaimsContext = 'cca' | 'any';
+
+/** Throws `ERR_UNSUPPORTED` at the profile claim for a profile attestkit does not know. */
+function unsupportedProfile(r: ClaimReader, what: string, profile: string): never {
+  throw new AttestError('ERR_UNSUPPORTED', {
+    offset: r.node(PROFILE, 'profile')!.offset,
+    field: `${r.structure}.profile`,
+    message: `unknown ${what} profile "${profile}"`,
+  });
+}
+
+function wrongSlot(map: CborMap, field: string, what: string): never {
+  throw new AttestError('ERR_BAD_VALUE', {
+    offset: map.offset,
+    field,
+    message: `a CCA collection holds ${what} in its platform slot`,
+  });
+}
 
 /**
  * Decodes a platform (or PSA) claims map.
@@ -337,106 +366,45 @@ export function decodePlatformClaims(
   const structure = 'platform-claims';
   const map = expectMap(node, structure);
   const r = new ClaimReader(map, structure, source, base);
+  const out: Record<string, unknown> = {};
+  let known: number[];
   const isP1 = map.entries.some(
     (e) => typeof e.key.value === 'number' && e.key.value <= -75000 && e.key.value >= -75010,
   );
   if (isP1) {
-    if (context === 'cca') {
-      throw new AttestError('ERR_BAD_VALUE', {
-        offset: map.offset,
-        field: structure,
-        message: 'a CCA collection holds a PSA profile 1 token in its platform slot',
-      });
-    }
-    const lifecycle = r.int(P1.LIFECYCLE, 'security-lifecycle', true, true);
-    const profile = r.text(P1.PROFILE, 'profile', false);
-    const noSw = r.int(P1.NO_SW_MEASUREMENTS, 'no-sw-measurements', false, true);
-    const bootSeed = r.bytes(P1.BOOT_SEED, 'boot-seed', true);
-    const hw = r.text(P1.HARDWARE_VERSION, 'hardware-version', false);
-    const vs = r.text(P1.VERIFICATION_SERVICE, 'verification-service', false);
-    const sw =
-      noSw !== undefined && cborMapGet(map, P1.SW_COMPONENTS) === undefined
+    if (context === 'cca') wrongSlot(map, structure, 'a PSA profile 1 token');
+    out.profile = undefined;
+    out.profileKind = 'psa-1';
+    r.read(P1_CLAIMS, out);
+    out.softwareComponents =
+      out.noSoftwareMeasurements !== undefined && cborMapGet(map, P1_SW_COMPONENTS) === undefined
         ? []
-        : softwareComponents(r, P1.SW_COMPONENTS);
-    return {
-      profile,
-      profileKind: 'psa-1',
-      challenge: r.bytes(P1.CHALLENGE, 'challenge', true),
-      implementationId: r.bytes(P1.IMPLEMENTATION_ID, 'implementation-id', true),
-      instanceId: r.bytes(P1.INSTANCE_ID, 'instance-id', true),
-      lifecycle,
-      lifecycleState: ccaLifecycleState(lifecycle),
-      softwareComponents: sw,
-      ...(vs !== undefined ? { verificationService: vs } : {}),
-      clientId: r.int(P1.CLIENT_ID, 'client-id', true),
-      bootSeed,
-      ...(hw !== undefined ? { certificationReference: hw } : {}),
-      ...(noSw !== undefined ? { noSoftwareMeasurements: noSw } : {}),
-      unknownClaims: r.unknown(P1_KEYS),
-    };
+        : softwareComponents(r, P1_SW_COMPONENTS);
+    known = keysOf(P1_CLAIMS, P1_SW_COMPONENTS);
+  } else {
+    const profile = r.value(PROFILE, 'profile', 'text', true) as string;
+    const profileKind = ownValue(CCA_PLATFORM_PROFILES, profile);
+    if (profileKind === undefined) return unsupportedProfile(r, 'platform', profile);
+    if (context === 'cca' && profileKind === 'psa-2') {
+      wrongSlot(map, `${structure}.profile`, `a PSA token ("${profile}")`);
+    }
+    out.profile = profile;
+    out.profileKind = profileKind;
+    r.read(PLATFORM_CLAIMS, out);
+    out.softwareComponents = softwareComponents(r, SW_COMPONENTS);
+    const specs =
+      profileKind === 'psa-2'
+        ? PSA2_CLAIMS
+        : ccaPlatformClaims(profileKind === 'cca-platform-2.0.0');
+    r.read(specs, out);
+    if (out.platformExtension !== undefined) {
+      out.platformExtension = r.raw(out.platformExtension as CborArray);
+    }
+    known = keysOf(PLATFORM_CLAIMS, PROFILE, SW_COMPONENTS, ...keysOf(specs));
   }
-
-  const profile = r.text(CCA_CLAIM.PROFILE, 'profile', true);
-  const profileKind = ownValue(CCA_PLATFORM_PROFILES, profile);
-  if (profileKind === undefined) {
-    throw new AttestError('ERR_UNSUPPORTED', {
-      offset: r.node(CCA_CLAIM.PROFILE, 'profile', true).offset,
-      field: `${structure}.profile`,
-      message: `unknown platform profile "${profile}"`,
-    });
-  }
-  if (context === 'cca' && profileKind === 'psa-2') {
-    throw new AttestError('ERR_BAD_VALUE', {
-      offset: map.offset,
-      field: `${structure}.profile`,
-      message: `a CCA collection holds a PSA token ("${profile}") in its platform slot`,
-    });
-  }
-  const lifecycle = r.int(CCA_CLAIM.LIFECYCLE, 'lifecycle', true, true);
-  const common = {
-    profile,
-    profileKind,
-    challenge: r.bytes(CCA_CLAIM.CHALLENGE, 'challenge', true),
-    implementationId: r.bytes(CCA_CLAIM.IMPLEMENTATION_ID, 'implementation-id', true),
-    instanceId: r.bytes(CCA_CLAIM.INSTANCE_ID, 'instance-id', true),
-    lifecycle,
-    lifecycleState: ccaLifecycleState(lifecycle),
-    softwareComponents: softwareComponents(r, CCA_CLAIM.SW_COMPONENTS),
-  };
-  const vs = r.text(CCA_CLAIM.VERIFICATION_SERVICE, 'verification-service', false);
-  if (profileKind === 'psa-2') {
-    const bootSeed = r.bytes(CCA_CLAIM.BOOT_SEED, 'boot-seed', false);
-    const cert = r.text(CCA_CLAIM.CERTIFICATION_REFERENCE, 'certification-reference', false);
-    return {
-      ...common,
-      ...(vs !== undefined ? { verificationService: vs } : {}),
-      clientId: r.int(CCA_CLAIM.CLIENT_ID, 'client-id', true),
-      ...(bootSeed !== undefined ? { bootSeed } : {}),
-      ...(cert !== undefined ? { certificationReference: cert } : {}),
-      unknownClaims: r.unknown(PSA2_KEYS),
-    };
-  }
-  const v2 = profileKind === 'cca-platform-2.0.0';
-  const clientId = r.int(CCA_CLAIM.CLIENT_ID, 'client-id', v2);
-  const mfg = r.bytes(CCA_CLAIM.MANUFACTURING_CONFIG, 'manufacturing-config', false);
-  const ext = r.node(CCA_CLAIM.PLATFORM_EXTENSION, 'platform-extension', false);
-  if (ext !== undefined && ext.kind !== 'array') {
-    throw new AttestError('ERR_BAD_CBOR', {
-      offset: ext.offset,
-      field: `${structure}.platform-extension`,
-      message: `platform-extension must be an array, got ${cborTypeName(ext)}`,
-    });
-  }
-  return {
-    ...common,
-    config: r.bytes(CCA_CLAIM.CONFIG, 'config', true),
-    ...(vs !== undefined ? { verificationService: vs } : {}),
-    hashAlgorithm: r.text(CCA_CLAIM.HASH_ALGO_ID, 'hash-algo-id', true),
-    ...(clientId !== undefined ? { clientId } : {}),
-    ...(mfg !== undefined ? { manufacturingConfig: mfg } : {}),
-    ...(ext !== undefined ? { platformExtension: r.raw(ext) } : {}),
-    unknownClaims: r.unknown(CCA_PLATFORM_KEYS),
-  };
+  out.lifecycleState = ccaLifecycleState(out.lifecycle as number);
+  out.unknownClaims = r.unknown(known);
+  return out as unknown as CcaPlatformClaims;
 }
 
 function decodeRak(
@@ -453,14 +421,16 @@ function decodeRak(
   const bytes = node.value;
   const first = bytes[0] ?? 0;
   const looksLikeMap = first >= 0xa0 && first <= 0xbf;
-  if (profileKind === 'legacy') {
-    if (looksLikeMap) {
-      throw new AttestError('ERR_BAD_KEY', {
-        offset: node.contentOffset,
-        field: 'realm-claims.public-key',
-        message: 'a realm without profile carries a raw EC point, but this RAK is a COSE_Key',
-      });
-    }
+  if (looksLikeMap === (profileKind === 'legacy')) {
+    throw new AttestError('ERR_BAD_KEY', {
+      offset: node.contentOffset,
+      field: 'realm-claims.public-key',
+      message: looksLikeMap
+        ? 'a realm without profile carries a raw EC point, but this RAK is a COSE_Key'
+        : `realm profile ${profileKind} carries the RAK as a COSE_Key, but this one is not a CBOR map`,
+    });
+  }
+  if (!looksLikeMap) {
     return {
       publicKey: bytes,
       rak: {
@@ -469,13 +439,6 @@ function decodeRak(
         hasPrivateKey: false,
       },
     };
-  }
-  if (!looksLikeMap) {
-    throw new AttestError('ERR_BAD_KEY', {
-      offset: node.contentOffset,
-      field: 'realm-claims.public-key',
-      message: `realm profile ${profileKind} carries the RAK as a COSE_Key, but this one is not a CBOR map`,
-    });
   }
   const k = decodeCoseKey(bytes, node.contentOffset);
   return {
@@ -490,10 +453,8 @@ function decodeRak(
   };
 }
 
-const MEC_POLICIES: readonly (readonly [number, string, CcaMecPolicy])[] = [
-  [0, 'shared', 'shared'],
-  [1, 'private', 'private'],
-];
+/** MEC policy values (realm claim 44243): 0 shared, 1 private; some tokens spell them as text. */
+const MEC_POLICIES: readonly CcaMecPolicy[] = ['shared', 'private'];
 
 /**
  * Decodes a realm claims map.
@@ -508,95 +469,50 @@ export function decodeRealmClaims(
   const structure = 'realm-claims';
   const map = expectMap(node, structure);
   const r = new ClaimReader(map, structure, source, base);
-  const profile = r.text(CCA_CLAIM.PROFILE, 'profile', false);
+  const profile = r.value(PROFILE, 'profile', 'text') as string | undefined;
   let profileKind: CcaRealmProfileKind = 'legacy';
   if (profile !== undefined) {
-    const k = ownValue(CCA_REALM_PROFILES, profile);
-    if (k === undefined) {
-      throw new AttestError('ERR_UNSUPPORTED', {
-        offset: r.node(CCA_CLAIM.PROFILE, 'profile', true).offset,
-        field: `${structure}.profile`,
-        message: `unknown realm profile "${profile}"`,
-      });
-    }
-    profileKind = k;
+    profileKind = ownValue(CCA_REALM_PROFILES, profile) ?? unsupportedProfile(r, 'realm', profile);
   }
-  const rems = r.node(CCA_CLAIM.REALM_EXTENSIBLE_MEASUREMENTS, 'extensible-measurements', true);
-  if (rems.kind !== 'array' || rems.items.some((x) => x.kind !== 'bytes')) {
-    throw new AttestError('ERR_BAD_CBOR', {
-      offset: rems.offset,
-      field: `${structure}.extensible-measurements`,
-      message: 'extensible-measurements must be an array of byte strings',
-    });
-  }
+  const out: Record<string, unknown> = { profile, profileKind };
+  out.extensibleMeasurements = r.value(
+    REALM_EXTENSIBLE_MEASUREMENTS,
+    'extensible-measurements',
+    'bytes[]',
+    true,
+  );
   const quirks: string[] = [];
-  const mec = r.node(CCA_CLAIM.REALM_MEC_POLICY, 'mec-policy', false);
-  let mecPolicy: number | string | undefined;
+  const mecName = (v: unknown): CcaMecPolicy | undefined =>
+    MEC_POLICIES.find((name, i) => v === i || v === name);
+  const mec = r.node(REALM_MEC_POLICY, 'mec-policy');
   if (mec !== undefined) {
-    if (mec.kind === 'int' && typeof mec.value === 'number' && mec.value >= 0)
-      mecPolicy = mec.value;
-    else if (mec.kind === 'text') {
-      mecPolicy = mec.value;
-      quirks.push('mec-policy-as-text');
-    } else {
-      throw new AttestError('ERR_BAD_CBOR', {
-        offset: mec.offset,
-        field: `${structure}.mec-policy`,
-        message: `mec-policy must be an unsigned integer, got ${cborTypeName(mec)}`,
-      });
-    }
+    const quirk = mec.kind === 'text';
+    if (quirk) quirks.push('mec-policy-as-text');
+    const value = quirk ? mec.value : r.value(REALM_MEC_POLICY, 'mec-policy', 'uint');
+    out.mecPolicy = value;
+    const name = mecName(value);
+    if (name !== undefined) out.mecPolicyName = name;
   }
-  const misplaced = cborMapGet(map, CCA_CLAIM.REALM_MEC_POLICY_QUIRK);
+  const misplaced = cborMapGet(map, REALM_MEC_POLICY_QUIRK);
   if (
     (misplaced?.kind === 'int' || misplaced?.kind === 'text') &&
-    MEC_POLICIES.some(([n, t]) => misplaced.value === n || misplaced.value === t)
+    mecName(misplaced.value) !== undefined
   ) {
     quirks.push('mec-policy-under-44241');
   }
-  const mecPolicyName = MEC_POLICIES.find(([n, t]) => mecPolicy === n || mecPolicy === t)?.[2];
-  const instanceId = r.bytes(CCA_CLAIM.INSTANCE_ID, 'instance-id', false);
-  const lfa = r.int(CCA_CLAIM.REALM_LFA_POLICY, 'lfa-policy', false, true);
-  const devices = r.bytes(CCA_CLAIM.REALM_DEVICES_TOKEN_HASH, 'devices-token-hash', false);
-  const challenge = r.bytes(CCA_CLAIM.CHALLENGE, 'challenge', true);
-  const personalizationValue = r.bytes(
-    CCA_CLAIM.REALM_PERSONALIZATION_VALUE,
-    'personalization-value',
-    true,
+  r.read(REALM_CLAIMS, out);
+  Object.assign(out, decodeRak(r.node(REALM_PUBLIC_KEY, 'public-key', true)!, profileKind));
+  out.unknownClaims = r.unknown(
+    keysOf(
+      REALM_CLAIMS,
+      PROFILE,
+      REALM_EXTENSIBLE_MEASUREMENTS,
+      REALM_MEC_POLICY,
+      REALM_PUBLIC_KEY,
+    ),
   );
-  const initialMeasurement = r.bytes(
-    CCA_CLAIM.REALM_INITIAL_MEASUREMENT,
-    'initial-measurement',
-    true,
-  );
-  const hashAlgorithm = r.text(CCA_CLAIM.REALM_HASH_ALGO_ID, 'hash-algo-id', true);
-  const publicKeyHashAlgorithm = r.text(
-    CCA_CLAIM.REALM_PUBLIC_KEY_HASH_ALGO_ID,
-    'public-key-hash-algo-id',
-    true,
-  );
-  const { publicKey, rak } = decodeRak(
-    r.node(CCA_CLAIM.REALM_PUBLIC_KEY, 'public-key', true),
-    profileKind,
-  );
-  return {
-    profile,
-    profileKind,
-    challenge,
-    personalizationValue,
-    initialMeasurement,
-    extensibleMeasurements: rems.items.map((x) => (x as { value: Uint8Array }).value),
-    hashAlgorithm,
-    publicKey,
-    rak,
-    publicKeyHashAlgorithm,
-    ...(instanceId !== undefined ? { instanceId } : {}),
-    ...(mecPolicy !== undefined ? { mecPolicy } : {}),
-    ...(mecPolicyName !== undefined ? { mecPolicyName } : {}),
-    ...(lfa !== undefined ? { lfaPolicy: lfa } : {}),
-    ...(devices !== undefined ? { devicesTokenHash: devices } : {}),
-    unknownClaims: r.unknown(REALM_KEYS),
-    quirks,
-  };
+  out.quirks = quirks;
+  return out as unknown as CcaRealmClaims;
 }
 
 /**

@@ -19,22 +19,6 @@ import type {
 
 const hexList = (list: readonly Uint8Array[]): string[] => list.map(toHex);
 
-function anyOf(
-  ledger: Ledger<CcaCheckId>,
-  id: CcaCheckId,
-  what: string,
-  actual: Uint8Array,
-  accepted: readonly Uint8Array[],
-): void {
-  const ok = accepted.some((a) => equalBytes(a, actual));
-  ledger.result(
-    id,
-    ok,
-    ok ? `${what} is an accepted value` : `${what} ${toHex(actual)} is not an accepted value`,
-    ok ? { actual: toHex(actual) } : { expected: hexList(accepted), actual: toHex(actual) },
-  );
-}
-
 function componentMatches(c: CcaSoftwareComponent, ref: CcaReferenceComponent): boolean {
   if (!equalBytes(c.measurementValue, ref.measurementValue)) return false;
   if (ref.measurementType !== undefined && c.measurementType !== ref.measurementType) return false;
@@ -65,10 +49,19 @@ export function applyCcaPolicy(
 ): void {
   const platform = token.platform.claims;
   const realm = token.realm?.claims;
-  const noRealm = (id: CcaCheckId, what: string): void =>
-    ledger.fail(id, `policy sets ${what} but the token has no realm token (${token.format})`);
+  const idOf = (field: keyof CcaPolicy): CcaCheckId => POLICY_FIELDS[field][0]!;
+  /** Whether `field` is given and can be checked: realm fields fail on a token without realm. */
+  const given = (field: keyof CcaPolicy): boolean => {
+    if (policy[field] === undefined) return false;
+    if (realm !== undefined || !REALM_FIELDS.includes(field)) return true;
+    ledger.fail(
+      idOf(field),
+      `policy.${field} is set but the token has no realm token (${token.format})`,
+    );
+    return false;
+  };
 
-  if (policy.allowedProfiles !== undefined) {
+  if (given('allowedProfiles')) {
     const actual = [platform.profile ?? `(${platform.profileKind} without profile)`];
     if (realm !== undefined) actual.push(effectiveRealmProfile(platform, realm) ?? '(none)');
     const bad = actual.filter((p) => !policy.allowedProfiles!.includes(p));
@@ -81,32 +74,24 @@ export function applyCcaPolicy(
       { expected: policy.allowedProfiles, actual },
     );
   }
-  if (policy.implementationIds !== undefined) {
-    anyOf(
-      ledger,
-      'cca.policy.implementation-id',
-      'implementation id',
-      platform.implementationId,
-      policy.implementationIds,
-    );
-  }
-  if (policy.platformConfigs !== undefined) {
-    if (platform.config === undefined) {
-      ledger.fail('cca.policy.platform-config', 'the token carries no platform configuration', {
-        expected: hexList(policy.platformConfigs),
-      });
+  for (const [field, what, value] of ACCEPTED_VALUES) {
+    if (!given(field)) continue;
+    const accepted = policy[field]!;
+    const actual = value(token);
+    if (actual === undefined) {
+      ledger.fail(idOf(field), `the token carries no ${what}`, { expected: hexList(accepted) });
     } else {
-      anyOf(
-        ledger,
-        'cca.policy.platform-config',
-        'platform configuration',
-        platform.config,
-        policy.platformConfigs,
+      const ok = accepted.some((a) => equalBytes(a, actual));
+      ledger.result(
+        idOf(field),
+        ok,
+        ok ? `${what} is an accepted value` : `${what} ${toHex(actual)} is not an accepted value`,
+        ok ? { actual: toHex(actual) } : { expected: hexList(accepted), actual: toHex(actual) },
       );
     }
   }
-  if (policy.softwareComponents !== undefined) {
-    const refs = policy.softwareComponents;
+  if (given('softwareComponents')) {
+    const refs = policy.softwareComponents!;
     const unmatched = platform.softwareComponents
       .map((c, index) => ({ c, index }))
       .filter(({ c }) => !refs.some((r) => componentMatches(c, r)));
@@ -132,91 +117,120 @@ export function applyCcaPolicy(
           },
     );
   }
-  if (policy.challenge !== undefined) {
+  if (given('challenge')) {
     const actual = realm !== undefined ? realm.challenge : platform.challenge;
     const where = realm !== undefined ? 'realm challenge' : `${token.format} challenge`;
-    const ok = equalBytes(actual, policy.challenge);
+    const ok = equalBytes(actual, policy.challenge!);
     ledger.result(
       'cca.policy.challenge',
       ok,
       ok ? `${where} equals the expected nonce` : `${where} differs from the expected nonce`,
-      ok ? undefined : { expected: toHex(policy.challenge), actual: toHex(actual) },
+      ok ? undefined : { expected: toHex(policy.challenge!), actual: toHex(actual) },
     );
   }
-  if (policy.personalizationValues !== undefined) {
-    if (realm === undefined) noRealm('cca.policy.personalization-value', 'personalization values');
-    else {
-      anyOf(
-        ledger,
-        'cca.policy.personalization-value',
-        'realm personalization value',
-        realm.personalizationValue,
-        policy.personalizationValues,
-      );
-    }
+  if (given('realmExtensibleMeasurements')) {
+    const actual = realm!.extensibleMeasurements;
+    const sets = policy.realmExtensibleMeasurements!;
+    const ok = sets.some(
+      (set) =>
+        set.length === actual.length &&
+        set.every((v, i) => v === null || equalBytes(v, actual[i]!)),
+    );
+    ledger.result(
+      'cca.policy.rems',
+      ok,
+      ok ? 'REM0–REM3 match an accepted set' : 'REM0–REM3 match no accepted set',
+      ok
+        ? undefined
+        : {
+            expected: sets.map((s) => s.map((v) => (v === null ? null : toHex(v)))),
+            actual: hexList(actual),
+          },
+    );
   }
-  if (policy.realmInitialMeasurements !== undefined) {
-    if (realm === undefined) noRealm('cca.policy.rim', 'realm initial measurements');
-    else {
-      anyOf(
-        ledger,
-        'cca.policy.rim',
-        'realm initial measurement',
-        realm.initialMeasurement,
-        policy.realmInitialMeasurements,
-      );
-    }
-  }
-  if (policy.realmExtensibleMeasurements !== undefined) {
-    if (realm === undefined) noRealm('cca.policy.rems', 'realm extensible measurements');
-    else {
-      const actual = realm.extensibleMeasurements;
-      const ok = policy.realmExtensibleMeasurements.some(
-        (set) =>
-          set.length === actual.length &&
-          set.every((v, i) => v === null || equalBytes(v, actual[i]!)),
-      );
-      ledger.result(
-        'cca.policy.rems',
-        ok,
-        ok ? 'REM0–REM3 match an accepted set' : 'REM0–REM3 match no accepted set',
-        ok
-          ? undefined
-          : {
-              expected: policy.realmExtensibleMeasurements.map((s) =>
-                s.map((v) => (v === null ? null : toHex(v))),
-              ),
-              actual: hexList(actual),
-            },
-      );
-    }
-  }
-  if (policy.publicKeyHashAlgorithms !== undefined) {
-    if (realm === undefined) noRealm('cca.policy.rak-hash-algorithm', 'RAK hash algorithms');
-    else {
-      const ok = policy.publicKeyHashAlgorithms.includes(realm.publicKeyHashAlgorithm);
-      ledger.result(
-        'cca.policy.rak-hash-algorithm',
-        ok,
-        ok
-          ? `RAK hash algorithm ${realm.publicKeyHashAlgorithm} is accepted`
-          : `RAK hash algorithm ${realm.publicKeyHashAlgorithm} is not accepted`,
-        { expected: policy.publicKeyHashAlgorithms, actual: realm.publicKeyHashAlgorithm },
-      );
-    }
+  if (given('publicKeyHashAlgorithms')) {
+    const actual = realm!.publicKeyHashAlgorithm;
+    const ok = policy.publicKeyHashAlgorithms!.includes(actual);
+    ledger.result(
+      'cca.policy.rak-hash-algorithm',
+      ok,
+      `RAK hash algorithm ${actual} is ${ok ? '' : 'not '}accepted`,
+      { expected: policy.publicKeyHashAlgorithms, actual },
+    );
   }
 }
 
-/** The policy checks each policy field turns on, for marking them required. */
-export const POLICY_CHECKS: Readonly<Record<keyof CcaPolicy, CcaCheckId | undefined>> = {
-  allowedProfiles: 'cca.policy.profiles',
-  implementationIds: 'cca.policy.implementation-id',
-  platformConfigs: 'cca.policy.platform-config',
-  softwareComponents: 'cca.policy.sw-components',
-  challenge: 'cca.policy.challenge',
-  personalizationValues: 'cca.policy.personalization-value',
-  realmInitialMeasurements: 'cca.policy.rim',
-  realmExtensibleMeasurements: 'cca.policy.rems',
-  publicKeyHashAlgorithms: 'cca.policy.rak-hash-algorithm',
-  allowedLifecycleStates: undefined,
+/** Policy fields only a realm token can satisfy. */
+const REALM_FIELDS: readonly (keyof CcaPolicy)[] = [
+  'personalizationValues',
+  'realmInitialMeasurements',
+  'realmExtensibleMeasurements',
+  'publicKeyHashAlgorithms',
+];
+
+/** Policy fields that list accepted byte values: what the value is, and where the token has it. */
+const ACCEPTED_VALUES: readonly (readonly [
+  field:
+    'implementationIds' | 'platformConfigs' | 'personalizationValues' | 'realmInitialMeasurements',
+  what: string,
+  value: (token: CcaToken) => Uint8Array | undefined,
+])[] = [
+  ['implementationIds', 'implementation id', (t) => t.platform.claims.implementationId],
+  ['platformConfigs', 'platform configuration', (t) => t.platform.claims.config],
+  [
+    'personalizationValues',
+    'realm personalization value',
+    (t) => t.realm?.claims.personalizationValue,
+  ],
+  [
+    'realmInitialMeasurements',
+    'realm initial measurement',
+    (t) => t.realm?.claims.initialMeasurement,
+  ],
+];
+
+const isBytes = (x: unknown): boolean => x instanceof Uint8Array;
+const listOf =
+  (item: (x: unknown) => boolean) =>
+  (v: unknown): boolean =>
+    Array.isArray(v) && v.every(item);
+const bytesList = /* @__PURE__ */ listOf(isBytes);
+const textList = /* @__PURE__ */ listOf((x) => typeof x === 'string');
+const BYTES_LIST = 'an array of Uint8Array';
+const TEXT_LIST = 'an array of strings';
+
+/**
+ * Each policy field: the `cca.policy.*` check it turns on (marked required when the field is
+ * given), a test of its shape, and that shape in words (for the `TypeError` of a malformed
+ * policy).
+ */
+export const POLICY_FIELDS: Readonly<
+  Record<
+    keyof CcaPolicy,
+    readonly [id: CcaCheckId | undefined, valid: (v: unknown) => boolean, shape: string]
+  >
+> = {
+  allowedProfiles: ['cca.policy.profiles', textList, TEXT_LIST],
+  implementationIds: ['cca.policy.implementation-id', bytesList, BYTES_LIST],
+  platformConfigs: ['cca.policy.platform-config', bytesList, BYTES_LIST],
+  softwareComponents: [
+    'cca.policy.sw-components',
+    /* @__PURE__ */ listOf(
+      (c) =>
+        typeof c === 'object' &&
+        c !== null &&
+        isBytes((c as { measurementValue?: unknown }).measurementValue),
+    ),
+    'an array of components with a measurementValue Uint8Array',
+  ],
+  challenge: ['cca.policy.challenge', isBytes, 'a Uint8Array'],
+  personalizationValues: ['cca.policy.personalization-value', bytesList, BYTES_LIST],
+  realmInitialMeasurements: ['cca.policy.rim', bytesList, BYTES_LIST],
+  realmExtensibleMeasurements: [
+    'cca.policy.rems',
+    /* @__PURE__ */ listOf(/* @__PURE__ */ listOf((x) => x === null || isBytes(x))),
+    'an array of REM arrays (Uint8Array or null each)',
+  ],
+  publicKeyHashAlgorithms: ['cca.policy.rak-hash-algorithm', textList, TEXT_LIST],
+  allowedLifecycleStates: [undefined, textList, TEXT_LIST],
 };

@@ -86,6 +86,24 @@ export const SNP_OFFSET = {
   SIGNATURE_RESERVED: 0x330,
 } as const;
 
+/*
+ * The offsets parse.ts reads by name, also as plain numbers: bundlers inline those, so a bundle
+ * that parses or verifies reports does not carry the whole SNP_OFFSET table. The layout test
+ * checks that they equal their SNP_OFFSET entries.
+ */
+/** POLICY (u64). */
+export const SNP_POLICY_OFFSET = 0x008;
+/** CURRENT_TCB (TCB_VERSION). */
+export const SNP_CURRENT_TCB_OFFSET = 0x038;
+/** REPORTED_TCB (TCB_VERSION). */
+export const SNP_REPORTED_TCB_OFFSET = 0x180;
+/** CHIP_ID (64 bytes). */
+export const SNP_CHIP_ID_OFFSET = 0x1a0;
+/** COMMITTED_TCB (TCB_VERSION). */
+export const SNP_COMMITTED_TCB_OFFSET = 0x1e0;
+/** LAUNCH_TCB (TCB_VERSION). */
+export const SNP_LAUNCH_TCB_OFFSET = 0x1f0;
+
 /** Sizes of the byte-array fields (ABI 56860 ATTESTATION_REPORT). */
 export const SNP_SIZE = {
   FAMILY_ID: 16,

@@ -7,7 +7,13 @@
  */
 import { AttestError } from '../core/errors.js';
 import { ByteReader, assertBytes, reversed } from '../core/bytes.js';
-import { decodeSnpTcb, snpProductFromCpuid, snpTcbLayout, snpTcbReservedByte } from './kds.js';
+import {
+  SNP_PRODUCTS,
+  decodeSnpTcb,
+  snpProductFromCpuid,
+  snpTcbLayout,
+  snpTcbReservedByte,
+} from './kds.js';
 import {
   SNP_AZURE_IGVM_HEADER_SIZE,
   SNP_AZURE_REPORT_TYPE_SNP,
@@ -15,7 +21,12 @@ import {
   SNP_MAX_REPORT_VERSION,
   SNP_MIN_REPORT_VERSION,
   SNP_MSG_REPORT_RSP_HEADER_SIZE,
-  SNP_OFFSET,
+  SNP_CHIP_ID_OFFSET,
+  SNP_COMMITTED_TCB_OFFSET,
+  SNP_CURRENT_TCB_OFFSET,
+  SNP_LAUNCH_TCB_OFFSET,
+  SNP_POLICY_OFFSET,
+  SNP_REPORTED_TCB_OFFSET,
   SNP_PLATFORM_INFO_BIT,
   SNP_PLATFORM_INFO_KNOWN_MASK,
   SNP_POLICY_BIT,
@@ -38,7 +49,6 @@ import type {
 } from './types.js';
 
 const STRUCT = 'ATTESTATION_REPORT';
-const PRODUCTS: readonly string[] = ['Milan', 'Genoa', 'Turin'];
 const FRAMINGS: readonly SnpReportFraming[] = ['none', 'msg-report-rsp', 'azure-igvm-request'];
 
 function bit(v: bigint, i: number): boolean {
@@ -66,7 +76,7 @@ function lowestSetBit(v: bigint): number {
  */
 export function decodeSnpGuestPolicy(
   raw: bigint,
-  offset: number = SNP_OFFSET.POLICY,
+  offset: number = SNP_POLICY_OFFSET,
 ): SnpGuestPolicy {
   if (!bit(raw, SNP_POLICY_BIT.RESERVED_MBO)) {
     throw new AttestError('ERR_BAD_VALUE', {
@@ -191,10 +201,10 @@ export function decodeSnpReportTcbs(
     return decodeSnpTcb(raw, layout);
   };
   return {
-    current: one(report.currentTcb, 'CURRENT_TCB', SNP_OFFSET.CURRENT_TCB),
-    reported: one(report.reportedTcb, 'REPORTED_TCB', SNP_OFFSET.REPORTED_TCB),
-    committed: one(report.committedTcb, 'COMMITTED_TCB', SNP_OFFSET.COMMITTED_TCB),
-    launch: one(report.launchTcb, 'LAUNCH_TCB', SNP_OFFSET.LAUNCH_TCB),
+    current: one(report.currentTcb, 'CURRENT_TCB', SNP_CURRENT_TCB_OFFSET),
+    reported: one(report.reportedTcb, 'REPORTED_TCB', SNP_REPORTED_TCB_OFFSET),
+    committed: one(report.committedTcb, 'COMMITTED_TCB', SNP_COMMITTED_TCB_OFFSET),
+    launch: one(report.launchTcb, 'LAUNCH_TCB', SNP_LAUNCH_TCB_OFFSET),
   };
 }
 
@@ -205,7 +215,7 @@ function checkOptions(options: SnpParseOptions): void {
   if (options.framing !== undefined && !FRAMINGS.includes(options.framing)) {
     throw new TypeError(`unknown framing ${String(options.framing)}`);
   }
-  if (options.product !== undefined && !PRODUCTS.includes(options.product)) {
+  if (options.product !== undefined && !SNP_PRODUCTS.includes(options.product)) {
     throw new TypeError(`unknown product ${String(options.product)}`);
   }
 }
@@ -300,7 +310,6 @@ export function parseSnpReport(bytes: Uint8Array, options: SnpParseOptions = {})
     start = SNP_MSG_REPORT_RSP_HEADER_SIZE;
   }
   const r = new ByteReader(bytes.subarray(start), STRUCT, start);
-  const O = SNP_OFFSET;
 
   const version = r.u32le('VERSION');
   if (
@@ -314,16 +323,16 @@ export function parseSnpReport(bytes: Uint8Array, options: SnpParseOptions = {})
     });
   }
   const guestSvn = r.u32le('GUEST_SVN');
-  const policy = decodeSnpGuestPolicy(r.u64le('POLICY'), start + O.POLICY);
+  const policy = decodeSnpGuestPolicy(r.u64le('POLICY'), start + SNP_POLICY_OFFSET);
   const familyId = r.bytesCopy(SNP_SIZE.FAMILY_ID, 'FAMILY_ID');
   const imageId = r.bytesCopy(SNP_SIZE.IMAGE_ID, 'IMAGE_ID');
   const vmpl = r.u32le('VMPL');
   const signatureAlgo = r.u32le('SIGNATURE_ALGO');
   const currentTcb = r.u64le('CURRENT_TCB');
   const platformInfo = decodeSnpPlatformInfo(r.u64le('PLATFORM_INFO'));
-  const keyInfo = decodeKeyInfo(r.u32le('KEY_INFO'), start + O.KEY_INFO);
+  const keyInfoAt = r.absoluteOffset;
+  const keyInfo = decodeKeyInfo(r.u32le('KEY_INFO'), keyInfoAt);
   r.reserved(4, 'RESERVED_1');
-  r.expectOffset(O.REPORT_DATA);
   const reportData = r.bytesCopy(SNP_SIZE.REPORT_DATA, 'REPORT_DATA');
   const measurement = r.bytesCopy(SNP_SIZE.MEASUREMENT, 'MEASUREMENT');
   const hostData = r.bytesCopy(SNP_SIZE.HOST_DATA, 'HOST_DATA');
@@ -331,8 +340,9 @@ export function parseSnpReport(bytes: Uint8Array, options: SnpParseOptions = {})
   const authorKeyDigest = r.bytesCopy(SNP_SIZE.AUTHOR_KEY_DIGEST, 'AUTHOR_KEY_DIGEST');
   const reportId = r.bytesCopy(SNP_SIZE.REPORT_ID, 'REPORT_ID');
   const reportIdMa = r.bytesCopy(SNP_SIZE.REPORT_ID_MA, 'REPORT_ID_MA');
-  r.expectOffset(O.REPORTED_TCB);
+  r.expectOffset(SNP_REPORTED_TCB_OFFSET);
   const reportedTcb = r.u64le('REPORTED_TCB');
+  const cpuidAt = r.absoluteOffset;
   let cpuid: { cpuidFamId: number; cpuidModId: number; cpuidStep: number } | undefined;
   if (version >= 3) {
     cpuid = {
@@ -340,11 +350,10 @@ export function parseSnpReport(bytes: Uint8Array, options: SnpParseOptions = {})
       cpuidModId: r.u8('CPUID_MOD_ID'),
       cpuidStep: r.u8('CPUID_STEP'),
     };
-    r.reserved(O.CHIP_ID - O.RESERVED_2, 'RESERVED_2');
+    r.reserved(SNP_CHIP_ID_OFFSET - r.offset, 'RESERVED_2');
   } else {
-    r.reserved(O.CHIP_ID - O.CPUID_FAM_ID, 'RESERVED_2');
+    r.reserved(SNP_CHIP_ID_OFFSET - r.offset, 'RESERVED_2');
   }
-  r.expectOffset(O.CHIP_ID);
   const chipId = r.bytesCopy(SNP_SIZE.CHIP_ID, 'CHIP_ID');
   const committedTcb = r.u64le('COMMITTED_TCB');
   const currentBuild = r.u8('CURRENT_BUILD');
@@ -363,10 +372,10 @@ export function parseSnpReport(bytes: Uint8Array, options: SnpParseOptions = {})
       currentMitVector: r.u64le('CURRENT_MIT_VECTOR'),
     };
     // Newer versions may define fields here; only v5's reserved range is known to be zero.
-    if (version === 5) r.reserved(SNP_SIGNATURE_OFFSET - O.RESERVED_5, 'RESERVED_5');
-    else r.skip(SNP_SIGNATURE_OFFSET - O.RESERVED_5, 'RESERVED_5');
+    if (version === 5) r.reserved(SNP_SIGNATURE_OFFSET - r.offset, 'RESERVED_5');
+    else r.skip(SNP_SIGNATURE_OFFSET - r.offset, 'RESERVED_5');
   } else {
-    r.reserved(SNP_SIGNATURE_OFFSET - O.LAUNCH_MIT_VECTOR, 'RESERVED_5');
+    r.reserved(SNP_SIGNATURE_OFFSET - r.offset, 'RESERVED_5');
   }
   r.expectOffset(SNP_SIGNATURE_OFFSET);
   const rLe = r.borrow(SNP_SIZE.SIGNATURE_COMPONENT_USED, 'SIGNATURE.R');
@@ -394,7 +403,7 @@ export function parseSnpReport(bytes: Uint8Array, options: SnpParseOptions = {})
   if (options.product !== undefined) {
     if (product !== undefined && product !== options.product) {
       throw new AttestError('ERR_BAD_VALUE', {
-        offset: start + O.CPUID_FAM_ID,
+        offset: cpuidAt,
         field: `${STRUCT}.CPUID_FAM_ID`,
         message: `CPUID names ${product}, options.product is ${options.product}`,
       });

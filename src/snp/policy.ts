@@ -13,6 +13,7 @@ import { SNP_SIZE } from './layout.js';
 import type {
   SnpBytesLike,
   SnpCheckId,
+  SnpGuestPolicy,
   SnpPlatformInfoFlag,
   SnpPolicy,
   SnpReport,
@@ -44,6 +45,7 @@ const BYTE_FIELDS: readonly [ByteField, SnpCheckId, string, number][] = [
   ['chipId', 'snp.policy.chip-id', 'CHIP_ID', SNP_SIZE.CHIP_ID],
 ];
 
+/** PLATFORM_INFO flags by bit position (spec note §4; bit 6 has no name yet). */
 const FLAGS: readonly SnpPlatformInfoFlag[] = [
   'smtEn',
   'tsmeEn',
@@ -51,19 +53,73 @@ const FLAGS: readonly SnpPlatformInfoFlag[] = [
   'raplDis',
   'ciphertextHidingEn',
   'aliasCheckComplete',
-  'tioEn',
   'bit6',
+  'tioEn',
 ];
-const FLAG_BIT: Readonly<Record<SnpPlatformInfoFlag, number>> = {
-  smtEn: 0,
-  tsmeEn: 1,
-  eccEn: 2,
-  raplDis: 3,
-  ciphertextHidingEn: 4,
-  aliasCheckComplete: 5,
-  bit6: 6,
-  tioEn: 7,
-};
+
+/** Boolean policy fields about a POLICY bit (spec note §3). */
+type FlagField =
+  | 'allowDebug'
+  | 'allowMigrationAgent'
+  | 'allowSmt'
+  | 'requireSingleSocket'
+  | 'allowCxl'
+  | 'requireMemAes256Xts'
+  | 'requireRaplDisabled'
+  | 'requireCiphertextHiding'
+  | 'requirePageSwapDisabled';
+
+/** The boolean (single-bit) fields of a decoded guest POLICY. */
+type PolicyBit = {
+  [K in keyof SnpGuestPolicy]: SnpGuestPolicy[K] extends boolean ? K : never;
+}[keyof SnpGuestPolicy];
+
+/**
+ * The guest POLICY bits a policy field accepts (`allow…`: a set bit fails unless allowed) or
+ * demands (`require…`: a clear bit fails when required), with the check each one records and
+ * what the bit means. DEBUG and MIGRATE_MA are checked even when the policy does not mention them
+ * (go-sev-guest rejects both unless the policy permits them).
+ */
+const GUEST_POLICY_FLAGS: readonly (readonly [
+  id: SnpCheckId,
+  field: FlagField,
+  bit: PolicyBit,
+  what: string,
+  always?: boolean,
+  risk?: string,
+])[] = [
+  [
+    'snp.policy.debug',
+    'allowDebug',
+    'debug',
+    'debugging',
+    true,
+    ' (the hypervisor can read guest memory)',
+  ],
+  ['snp.policy.migrate-ma', 'allowMigrationAgent', 'migrateMa', 'a migration agent', true],
+  ['snp.policy.smt', 'allowSmt', 'smt', 'SMT'],
+  ['snp.policy.single-socket', 'requireSingleSocket', 'singleSocket', 'a single socket'],
+  ['snp.policy.cxl', 'allowCxl', 'cxlAllow', 'CXL'],
+  [
+    'snp.policy.mem-aes-256-xts',
+    'requireMemAes256Xts',
+    'memAes256Xts',
+    'AES-256-XTS memory encryption',
+  ],
+  ['snp.policy.rapl-dis', 'requireRaplDisabled', 'raplDis', 'RAPL disabled'],
+  [
+    'snp.policy.ciphertext-hiding',
+    'requireCiphertextHiding',
+    'ciphertextHiding',
+    'ciphertext hiding',
+  ],
+  [
+    'snp.policy.page-swap-disable',
+    'requirePageSwapDisabled',
+    'pageSwapDisable',
+    'page swap disabled',
+  ],
+];
 
 function toBytes(v: SnpBytesLike, name: string, size: number): Uint8Array {
   let b: Uint8Array;
@@ -127,28 +183,19 @@ export function compileSnpPolicy(policy: SnpPolicy | undefined): CompiledSnpPoli
   const p = policy ?? {};
   if (typeof p !== 'object' || p === null) throw new TypeError('policy must be an object');
   for (const k of [
-    'allowDebug',
-    'allowMigrationAgent',
-    'allowSmt',
-    'requireSingleSocket',
-    'allowCxl',
-    'requireMemAes256Xts',
-    'requireRaplDisabled',
-    'requireCiphertextHiding',
-    'requirePageSwapDisabled',
+    ...GUEST_POLICY_FLAGS.map((f) => f[1]),
     'requireCommittedTcb',
     'requireIdBlock',
     'requireAuthorKey',
   ] as const) {
     checkBool(p[k], k);
   }
-  if (p.minimumAbi !== undefined) {
-    checkInt(p.minimumAbi.major, 'minimumAbi.major', 255);
-    checkInt(p.minimumAbi.minor, 'minimumAbi.minor', 255);
-  }
-  if (p.minimumVersion !== undefined) {
-    checkInt(p.minimumVersion.major, 'minimumVersion.major', 255);
-    checkInt(p.minimumVersion.minor, 'minimumVersion.minor', 255);
+  for (const k of ['minimumAbi', 'minimumVersion'] as const) {
+    const v = p[k];
+    if (v !== undefined) {
+      checkInt(v.major, `${k}.major`, 255);
+      checkInt(v.minor, `${k}.minor`, 255);
+    }
   }
   if (p.vmpl !== undefined) {
     if (typeof p.vmpl === 'number') checkInt(p.vmpl, 'vmpl', 3);
@@ -261,130 +308,78 @@ export function applySnpPolicy(
     ledger.require(id);
     return true;
   };
-  const flag = (
-    id: Id,
-    ok: boolean,
-    passMsg: string,
-    failMsg: string,
-    expected: boolean,
-    actual: boolean,
-  ): void => {
-    if (ok) ledger.pass(id, passMsg, { expected, actual });
-    else ledger.fail(id, failMsg, { expected, actual });
-  };
   const pol = report.policy;
 
-  // Always evaluated (go-sev-guest rejects both unless the policy permits them).
-  ledger.require('snp.policy.debug');
-  flag(
-    'snp.policy.debug',
-    !pol.debug || p.allowDebug === true,
-    pol.debug
-      ? 'debugging is allowed by the guest policy and by policy.allowDebug'
-      : 'debugging is disabled',
-    'the guest policy allows debugging (the hypervisor can read guest memory); set policy.allowDebug to accept',
-    p.allowDebug === true,
-    pol.debug,
-  );
-  ledger.require('snp.policy.migrate-ma');
-  flag(
-    'snp.policy.migrate-ma',
-    !pol.migrateMa || p.allowMigrationAgent === true,
-    pol.migrateMa
-      ? 'a migration agent is allowed by policy.allowMigrationAgent'
-      : 'no migration agent allowed',
-    'the guest policy allows a migration agent; set policy.allowMigrationAgent to accept',
-    p.allowMigrationAgent === true,
-    pol.migrateMa,
-  );
-  if (given('snp.policy.smt', p.allowSmt, 'allowSmt')) {
-    flag(
-      'snp.policy.smt',
-      !pol.smt || p.allowSmt === true,
-      pol.smt ? 'SMT allowed' : 'the guest policy does not allow SMT',
-      'the guest policy allows SMT, policy.allowSmt is false',
-      p.allowSmt === true,
-      pol.smt,
-    );
+  for (const [id, field, bit, what, always, risk] of GUEST_POLICY_FLAGS) {
+    const v = p[field];
+    if (always === true) ledger.require(id);
+    else if (!given(id, v, field)) continue;
+    const set = pol[bit];
+    const expected = v === true;
+    const detail = { expected, actual: set };
+    if (field.startsWith('allow')) {
+      ledger.result(
+        id,
+        !set || expected,
+        !set
+          ? `the guest policy does not allow ${what}`
+          : expected
+            ? `the guest policy allows ${what}, and policy.${field} accepts it`
+            : `the guest policy allows ${what}${risk ?? ''}; set policy.${field} to accept`,
+        detail,
+      );
+    } else {
+      ledger.result(
+        id,
+        set || !expected,
+        set
+          ? `the guest policy requires ${what}`
+          : expected
+            ? `the guest policy does not require ${what}`
+            : `${what} is not required`,
+        detail,
+      );
+    }
   }
-  if (given('snp.policy.single-socket', p.requireSingleSocket, 'requireSingleSocket')) {
-    flag(
-      'snp.policy.single-socket',
-      pol.singleSocket || p.requireSingleSocket !== true,
-      pol.singleSocket ? 'single-socket restriction present' : 'single socket not required',
-      'the guest policy does not restrict the guest to a single socket',
-      p.requireSingleSocket === true,
-      pol.singleSocket,
-    );
-  }
-  if (given('snp.policy.cxl', p.allowCxl, 'allowCxl')) {
-    flag(
-      'snp.policy.cxl',
-      !pol.cxlAllow || p.allowCxl === true,
-      pol.cxlAllow ? 'CXL allowed' : 'the guest policy does not allow CXL',
-      'the guest policy allows CXL, policy.allowCxl is false',
-      p.allowCxl === true,
-      pol.cxlAllow,
-    );
-  }
-  const requireBit = (
-    id: Id,
-    v: boolean | undefined,
-    name: string,
-    bitSet: boolean,
-    what: string,
-  ): void => {
-    if (!given(id, v, name)) return;
-    flag(
-      id,
-      bitSet || v !== true,
-      bitSet ? `${what} required by the guest policy` : `${what} not required`,
-      `the guest policy does not require ${what}`,
-      v === true,
-      bitSet,
-    );
-  };
-  requireBit(
-    'snp.policy.mem-aes-256-xts',
-    p.requireMemAes256Xts,
-    'requireMemAes256Xts',
-    pol.memAes256Xts,
-    'AES-256-XTS memory encryption',
-  );
-  requireBit(
-    'snp.policy.rapl-dis',
-    p.requireRaplDisabled,
-    'requireRaplDisabled',
-    pol.raplDis,
-    'RAPL disabled',
-  );
-  requireBit(
-    'snp.policy.ciphertext-hiding',
-    p.requireCiphertextHiding,
-    'requireCiphertextHiding',
-    pol.ciphertextHiding,
-    'ciphertext hiding',
-  );
-  requireBit(
-    'snp.policy.page-swap-disable',
-    p.requirePageSwapDisabled,
-    'requirePageSwapDisabled',
-    pol.pageSwapDisable,
-    'page swap disabled',
-  );
 
-  if (given('snp.policy.abi', p.minimumAbi, 'minimumAbi')) {
-    const want = p.minimumAbi!;
-    const have = { major: pol.abiMajor, minor: pol.abiMinor };
-    const ok = have.major > want.major || (have.major === want.major && have.minor >= want.minor);
-    ledger.result(
-      'snp.policy.abi',
-      ok,
-      ok
-        ? `guest policy ABI ${have.major}.${have.minor} ≥ ${want.major}.${want.minor}`
-        : `guest policy ABI ${have.major}.${have.minor} is below the required ${want.major}.${want.minor}`,
+  /** A version or number against its minimum. */
+  const atLeast = (
+    id: Id,
+    what: string,
+    ok: boolean,
+    have: string,
+    want: string,
+    detail: unknown,
+  ): void => {
+    ledger.result(id, ok, `${what} ${have} ${ok ? '≥' : 'is below'} ${want}`, detail);
+  };
+  const versionAtLeast = (
+    id: Id,
+    what: string,
+    want: { readonly major: number; readonly minor: number },
+    have: { readonly major: number; readonly minor: number },
+  ): void => {
+    atLeast(
+      id,
+      what,
+      have.major > want.major || (have.major === want.major && have.minor >= want.minor),
+      `${have.major}.${have.minor}`,
+      `${want.major}.${want.minor}`,
       { expected: { minimum: want }, actual: have },
     );
+  };
+  const numberAtLeast = (id: Id, what: string, want: number, have: number): void => {
+    atLeast(id, what, have >= want, String(have), String(want), {
+      expected: { minimum: want },
+      actual: have,
+    });
+  };
+
+  if (given('snp.policy.abi', p.minimumAbi, 'minimumAbi')) {
+    versionAtLeast('snp.policy.abi', 'guest policy ABI', p.minimumAbi!, {
+      major: pol.abiMajor,
+      minor: pol.abiMinor,
+    });
   }
   if (given('snp.policy.vmpl', p.vmpl, 'vmpl')) {
     const v = p.vmpl!;
@@ -399,15 +394,7 @@ export function applySnpPolicy(
     );
   }
   if (given('snp.policy.guest-svn', p.minimumGuestSvn, 'minimumGuestSvn')) {
-    const ok = report.guestSvn >= p.minimumGuestSvn!;
-    ledger.result(
-      'snp.policy.guest-svn',
-      ok,
-      ok
-        ? `GUEST_SVN ${report.guestSvn} ≥ ${p.minimumGuestSvn}`
-        : `GUEST_SVN ${report.guestSvn} is below ${p.minimumGuestSvn}`,
-      { expected: { minimum: p.minimumGuestSvn }, actual: report.guestSvn },
-    );
+    numberAtLeast('snp.policy.guest-svn', 'GUEST_SVN', p.minimumGuestSvn!, report.guestSvn);
   }
   for (const [field, id, spec] of BYTE_FIELDS) {
     byteCheck(ledger, id, field, spec, compiled.bytes[field], report[field]);
@@ -432,28 +419,18 @@ export function applySnpPolicy(
   );
 
   if (given('snp.policy.minimum-build', p.minimumBuild, 'minimumBuild')) {
-    const ok = report.currentBuild >= p.minimumBuild!;
-    ledger.result(
+    numberAtLeast(
       'snp.policy.minimum-build',
-      ok,
-      ok
-        ? `firmware build ${report.currentBuild} ≥ ${p.minimumBuild}`
-        : `firmware build ${report.currentBuild} is below ${p.minimumBuild}`,
-      { expected: { minimum: p.minimumBuild }, actual: report.currentBuild },
+      'firmware build',
+      p.minimumBuild!,
+      report.currentBuild,
     );
   }
   if (given('snp.policy.minimum-version', p.minimumVersion, 'minimumVersion')) {
-    const want = p.minimumVersion!;
-    const have = { major: report.currentMajor, minor: report.currentMinor };
-    const ok = have.major > want.major || (have.major === want.major && have.minor >= want.minor);
-    ledger.result(
-      'snp.policy.minimum-version',
-      ok,
-      ok
-        ? `firmware API ${have.major}.${have.minor} ≥ ${want.major}.${want.minor}`
-        : `firmware API ${have.major}.${have.minor} is below ${want.major}.${want.minor}`,
-      { expected: { minimum: want }, actual: have },
-    );
+    versionAtLeast('snp.policy.minimum-version', 'firmware API', p.minimumVersion!, {
+      major: report.currentMajor,
+      minor: report.currentMinor,
+    });
   }
   if (given('snp.policy.committed-tcb', p.requireCommittedTcb, 'requireCommittedTcb')) {
     committedCheck(ledger, p.requireCommittedTcb === true, ctx);
@@ -592,7 +569,7 @@ function platformInfoCheck(
 ): void {
   const id: Id = 'snp.policy.platform-info';
   const raw = report.platformInfo.raw;
-  const set = (f: SnpPlatformInfoFlag): boolean => ((raw >> BigInt(FLAG_BIT[f])) & 1n) === 1n;
+  const set = (f: SnpPlatformInfoFlag): boolean => ((raw >> BigInt(FLAGS.indexOf(f))) & 1n) === 1n;
   const actual = FLAGS.filter(set);
   const problems: string[] = [];
   if (want.allow !== undefined) {

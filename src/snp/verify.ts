@@ -66,35 +66,40 @@ const SPECS: readonly CheckSpec<Id>[] = [
   { id: 'snp.cert.hwid' },
   { id: 'snp.cert.csp-id' },
   { id: 'snp.tcb.relations', required: true },
-  { id: 'snp.policy.debug' },
-  { id: 'snp.policy.migrate-ma' },
-  { id: 'snp.policy.smt' },
-  { id: 'snp.policy.single-socket' },
-  { id: 'snp.policy.cxl' },
-  { id: 'snp.policy.mem-aes-256-xts' },
-  { id: 'snp.policy.rapl-dis' },
-  { id: 'snp.policy.ciphertext-hiding' },
-  { id: 'snp.policy.page-swap-disable' },
-  { id: 'snp.policy.abi' },
-  { id: 'snp.policy.vmpl' },
-  { id: 'snp.policy.guest-svn' },
-  { id: 'snp.policy.report-data' },
-  { id: 'snp.policy.host-data' },
-  { id: 'snp.policy.measurement' },
-  { id: 'snp.policy.image-id' },
-  { id: 'snp.policy.family-id' },
-  { id: 'snp.policy.report-id' },
-  { id: 'snp.policy.report-id-ma' },
-  { id: 'snp.policy.chip-id' },
-  { id: 'snp.policy.minimum-tcb' },
-  { id: 'snp.policy.minimum-launch-tcb' },
-  { id: 'snp.policy.minimum-build' },
-  { id: 'snp.policy.minimum-version' },
-  { id: 'snp.policy.committed-tcb' },
-  { id: 'snp.policy.platform-info' },
-  { id: 'snp.policy.id-key' },
-  { id: 'snp.policy.author-key' },
-  { id: 'snp.policy.mitigation-vector' },
+  // snp.policy.*: one per policy field (policy.ts), required when the field is given.
+  ...(
+    [
+      'debug',
+      'migrate-ma',
+      'smt',
+      'single-socket',
+      'cxl',
+      'mem-aes-256-xts',
+      'rapl-dis',
+      'ciphertext-hiding',
+      'page-swap-disable',
+      'abi',
+      'vmpl',
+      'guest-svn',
+      'report-data',
+      'host-data',
+      'measurement',
+      'image-id',
+      'family-id',
+      'report-id',
+      'report-id-ma',
+      'chip-id',
+      'minimum-tcb',
+      'minimum-launch-tcb',
+      'minimum-build',
+      'minimum-version',
+      'committed-tcb',
+      'platform-info',
+      'id-key',
+      'author-key',
+      'mitigation-vector',
+    ] as const
+  ).map((leaf) => ({ id: `snp.policy.${leaf}` as const })),
 ];
 
 /**
@@ -105,7 +110,7 @@ const SPECS: readonly CheckSpec<Id>[] = [
  * for (const id of SNP_CHECK_IDS) console.log(id, findCheck(result, id)?.status);
  * ```
  */
-export const SNP_CHECK_IDS: readonly SnpCheckId[] = SPECS.map((s) => s.id);
+export const SNP_CHECK_IDS: readonly SnpCheckId[] = /* @__PURE__ */ SPECS.map((s) => s.id);
 
 interface Held<T> {
   readonly value: T;
@@ -684,9 +689,9 @@ export async function verifySnpReport(
     link(L, interChainId, chain.intermediate, wantRole.toUpperCase(), extra);
     link(L, leafChainId, chain.leaf, wantKind, []);
   } else {
-    const why = product === undefined ? 'snp.product' : 'snp.collateral';
-    for (const id of ['snp.chain.ark', interChainId, leafChainId] as const)
-      L.skip(id, `depends on ${why}, which is failed`, { dependsOn: why });
+    for (const id of ['snp.chain.ark', interChainId, leafChainId] as const) {
+      L.dependsOn(id, product === undefined ? 'snp.product' : 'snp.collateral');
+    }
   }
 
   // snp.crl
@@ -698,9 +703,7 @@ export async function verifySnpReport(
 
   // snp.tcb.relations
   if (tcb === undefined) {
-    L.skip('snp.tcb.relations', 'depends on snp.product, which is failed', {
-      dependsOn: 'snp.product',
-    });
+    L.dependsOn('snp.tcb.relations', 'snp.product', 'snp.report.format');
   } else {
     const issues: string[] = [];
     const hi = tcbExceeding(tcb.reported, tcb.current);
@@ -944,10 +947,7 @@ function extensionChecks(
     'snp.cert.csp-id',
   ];
   if (leaf === undefined) {
-    for (const id of ids)
-      L.skip(id, 'depends on snp.collateral: no signer certificate', {
-        dependsOn: 'snp.collateral',
-      });
+    for (const id of ids) L.dependsOn(id, 'snp.collateral');
     return;
   }
   if (ext === undefined) {
@@ -957,9 +957,7 @@ function extensionChecks(
   }
   // Product name, with or without the stepping suffix.
   if (product === undefined) {
-    L.skip('snp.cert.product-name', 'depends on snp.product, which is failed', {
-      dependsOn: 'snp.product',
-    });
+    L.dependsOn('snp.cert.product-name', 'snp.product');
   } else if (ext.productName === undefined) {
     L.fail('snp.cert.product-name', 'the certificate has no productName extension', {
       expected: product,
@@ -976,9 +974,7 @@ function extensionChecks(
   }
   // SPLs = REPORTED_TCB.
   if (tcb === undefined) {
-    L.skip('snp.tcb.vcek-extensions', 'depends on snp.product, which is failed', {
-      dependsOn: 'snp.product',
-    });
+    L.dependsOn('snp.tcb.vcek-extensions', 'snp.product', 'snp.report.format');
   } else {
     const rep = tcb.reported;
     const pairs: [string, number | undefined, number][] = [
@@ -1017,9 +1013,7 @@ function extensionChecks(
   } else if (ext.hwid === undefined) {
     L.fail('snp.cert.hwid', 'the VCEK has no hwID extension', { expected: toHex(report.chipId) });
   } else if (product === undefined) {
-    L.skip('snp.cert.hwid', 'depends on snp.product, which is failed', {
-      dependsOn: 'snp.product',
-    });
+    L.dependsOn('snp.cert.hwid', 'snp.product');
   } else {
     const turin = product === 'Turin';
     const n = turin ? 8 : 64;
