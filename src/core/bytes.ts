@@ -130,7 +130,7 @@ export class ByteReader {
   /** A fixed-size field, returned as a copy. */
   bytesCopy(n: number, field: string): Uint8Array {
     this.need(n, field);
-    const out = this.bytes.slice(this.pos, this.pos + n);
+    const out = copyBytes(this.bytes, this.pos, this.pos + n);
     this.pos += n;
     return out;
   }
@@ -265,6 +265,21 @@ export function assertCountFits(
   }
 }
 
+/**
+ * A fresh `Uint8Array` copy of `bytes[start, end)`. Unlike `bytes.slice()`, this copies even when
+ * the input is a Node `Buffer` (whose `slice` returns a view of the caller's memory).
+ */
+export function copyBytes(
+  bytes: Uint8Array,
+  start: number = 0,
+  end: number = bytes.length,
+): Uint8Array {
+  const view = bytes.subarray(start, end);
+  const out = new Uint8Array(view.length);
+  out.set(view);
+  return out;
+}
+
 /** Concatenates byte arrays. */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
@@ -294,7 +309,7 @@ export function leBytesToBigInt(bytes: Uint8Array): bigint {
 
 /** Reverses a copy of `bytes` (little-endian ↔ big-endian). */
 export function reversed(bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
+  const out = copyBytes(bytes);
   out.reverse();
   return out;
 }

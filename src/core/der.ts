@@ -11,7 +11,7 @@
  * BER (indefinite and non-minimal lengths) that this layer would have to re-check anyway.
  */
 import { AttestError, type AttestErrorCode } from './errors.js';
-import { assertBytes } from './bytes.js';
+import { assertBytes, copyBytes } from './bytes.js';
 
 /** Tag classes (X.690 §8.1.2.2). */
 export const DER_CLASS_UNIVERSAL = 0;
@@ -213,7 +213,7 @@ export function integerBytes(node: DerNode, code: AttestErrorCode = 'ERR_BAD_DER
   if ((c[0]! & 0x80) !== 0) {
     throw new AttestError(code, { offset: node.offset, message: 'negative INTEGER' });
   }
-  return c.length > 1 && c[0] === 0 ? c.slice(1) : c.slice();
+  return c.length > 1 && c[0] === 0 ? copyBytes(c, 1) : copyBytes(c);
 }
 
 /** A small non-negative INTEGER as a number. */
@@ -232,7 +232,7 @@ export function bitStringBytes(node: DerNode, code: AttestErrorCode = 'ERR_BAD_D
   if (node.content[0] !== 0) {
     throw new AttestError(code, { offset: node.offset, message: 'BIT STRING with unused bits' });
   }
-  return node.content.slice(1);
+  return copyBytes(node.content, 1);
 }
 
 /** The bits of a BIT STRING as booleans, most significant bit of the first byte first. */

@@ -8,7 +8,7 @@
  * pinned root) that reports one result per link.
  */
 import { AttestError } from './errors.js';
-import { assertBytes } from './bytes.js';
+import { assertBytes, copyBytes } from './bytes.js';
 import { derFromInput, dersFromInput, equalBytes, toHex } from './encoding.js';
 import {
   digest,
@@ -289,7 +289,7 @@ function parseName(node: DerNode, code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL'): 
     }
     rdnTexts.push(parts.join('+'));
   }
-  return { raw: node.raw.slice(), attributes, text: rdnTexts.reverse().join(',') };
+  return { raw: copyBytes(node.raw), attributes, text: rdnTexts.reverse().join(',') };
 }
 
 /**
@@ -363,7 +363,7 @@ function parseExtensions(
     }
     const value = expectTag(ext.children[i], DER_TAG.OCTET_STRING, 'extnValue', code);
     if (ext.children.length !== i + 1) bad(code, ext, 'extra fields in Extension');
-    return { oid, critical, value: value.content.slice() };
+    return { oid, critical, value: copyBytes(value.content) };
   });
 }
 
@@ -397,8 +397,8 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
   const serialNode = expectTag(f[i++], DER_TAG.INTEGER, 'serialNumber', code);
   const serialNumber =
     serialNode.content.length > 1 && serialNode.content[0] === 0
-      ? serialNode.content.slice(1)
-      : serialNode.content.slice();
+      ? copyBytes(serialNode.content, 1)
+      : copyBytes(serialNode.content);
   parseAlgorithm(f[i++] ?? bad(code, tbsNode, 'missing signature'), code);
   const issuer = parseName(f[i++] ?? bad(code, tbsNode, 'missing issuer'), code);
   const validity = expectTag(f[i++], DER_TAG.SEQUENCE, 'validity', code);
@@ -429,8 +429,8 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
   const cert: {
     -readonly [K in keyof X509Certificate]: X509Certificate[K];
   } = {
-    raw: der.slice(),
-    tbs: tbsNode.raw.slice(),
+    raw: copyBytes(der),
+    tbs: copyBytes(tbsNode.raw),
     version,
     serialNumber,
     serialHex: toHex(serialNumber),
@@ -439,7 +439,7 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
     subject,
     notBefore,
     notAfter,
-    spki: spkiNode.raw.slice(),
+    spki: copyBytes(spkiNode.raw),
     publicKey,
     extensions,
     signature: bitStringBytes(sigNode, code),
@@ -630,8 +630,8 @@ export function parseCrl(input: Uint8Array | string): X509Crl {
   }
   if (i !== f.length) bad(code, f[i], 'trailing TBSCertList fields');
   return {
-    raw: der.slice(),
-    tbs: tbsNode.raw.slice(),
+    raw: copyBytes(der),
+    tbs: copyBytes(tbsNode.raw),
     version,
     signatureAlgorithm: parseAlgorithm(algNode, code),
     issuer,

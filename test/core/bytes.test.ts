@@ -111,3 +111,14 @@ describe('assertBytes', () => {
     expect(() => new ByteReader(view, 'T')).toThrow(TypeError);
   });
 });
+
+describe('copies are copies, even from a Node Buffer', () => {
+  it('bytesCopy and parsed certificate fields do not alias a Buffer input', async () => {
+    const { Buffer } = await import('node:buffer');
+    const buf = Buffer.from([1, 2, 3, 4]);
+    const out = new ByteReader(buf, 'T').bytesCopy(4, 'x');
+    buf[0] = 9;
+    expect(out[0]).toBe(1);
+    expect(Object.getPrototypeOf(out)).toBe(Uint8Array.prototype);
+  });
+});
