@@ -79,6 +79,13 @@ export interface Ledger<Id extends string> {
   finish(): Verification<Id>;
 }
 
+/** What a ledger keeps per recorded check until `finish()`. */
+interface Recorded {
+  readonly status: CheckStatus;
+  readonly message: string;
+  readonly detail: unknown;
+}
+
 /**
  * Creates a ledger over a fixed list of checks.
  *
@@ -99,7 +106,7 @@ export function createLedger<Id extends string>(specs: readonly CheckSpec<Id>[])
     order.push(s.id);
     required.set(s.id, s.required === true);
   }
-  const recorded = new Map<Id, Omit<Check<Id>, 'required'>>();
+  const recorded = new Map<Id, Recorded>();
 
   const known = (id: Id): void => {
     if (!required.has(id)) throw new TypeError(`undeclared check id ${id}`);
@@ -107,10 +114,7 @@ export function createLedger<Id extends string>(specs: readonly CheckSpec<Id>[])
   const record = (id: Id, status: CheckStatus, message: string, detail: unknown): void => {
     known(id);
     if (recorded.has(id)) throw new TypeError(`check ${id} recorded twice`);
-    recorded.set(
-      id,
-      detail === undefined ? { id, status, message } : { id, status, message, detail },
-    );
+    recorded.set(id, { status, message, detail });
   };
 
   const ledger: Ledger<Id> = {
@@ -144,11 +148,23 @@ export function createLedger<Id extends string>(specs: readonly CheckSpec<Id>[])
       return true;
     },
     finish() {
-      const checks: Check<Id>[] = order.map((id) => {
-        const r = recorded.get(id) ?? { id, status: 'skip' as const, message: 'not evaluated' };
-        return { ...r, required: required.get(id) === true };
-      });
-      return { ok: ledgerOk(checks), checks };
+      const checks: Check<Id>[] = new Array<Check<Id>>(order.length);
+      let ok = true;
+      for (let i = 0; i < order.length; i++) {
+        const id = order[i]!;
+        const r = recorded.get(id);
+        const req = required.get(id) === true;
+        const status = r?.status ?? 'skip';
+        // Same objects (and key order) as before: id, status, message, [detail], required.
+        checks[i] =
+          r === undefined
+            ? { id, status, message: 'not evaluated', required: req }
+            : r.detail === undefined
+              ? { id, status, message: r.message, required: req }
+              : { id, status, message: r.message, detail: r.detail, required: req };
+        if (status === 'fail' || (req && status === 'skip')) ok = false;
+      }
+      return { ok, checks };
     },
   };
   return ledger;

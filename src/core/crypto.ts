@@ -70,7 +70,98 @@ export function createHasher(alg: HashAlg): Hasher {
  * ```
  */
 export function extend(alg: HashAlg, register: Uint8Array, measurement: Uint8Array): Uint8Array {
-  return createHasher(alg).update(register).update(measurement).digest();
+  const h = HASHES[alg];
+  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  assertBytes(register, 'register');
+  assertBytes(measurement, 'measurement');
+  return h.create().update(register).update(measurement).digest();
+}
+
+/**
+ * One algorithm's hash (FIPS 180-4), reused across many messages: the loops that hash thousands
+ * of small inputs (event-log replays, digest checks, PCR digests) keep one per bank instead of
+ * building a hasher per call. Each call returns the same bytes as {@link digest} / {@link extend}.
+ * Meant for public data (evidence): hash secrets with {@link digest}.
+ */
+export interface Digester {
+  readonly alg: HashAlg;
+  /** Output size in bytes. */
+  readonly size: number;
+  /** `H(data)`, the same bytes as {@link digest}. */
+  digest(data: Uint8Array): Uint8Array;
+  /** `H(register ‖ measurement)`, the same bytes as {@link extend}. */
+  extend(register: Uint8Array, measurement: Uint8Array): Uint8Array;
+  /** `H(a ‖ b ‖ …)` of parts hashed in order, without concatenating them. */
+  digestParts(parts: readonly Uint8Array[]): Uint8Array;
+  /**
+   * `register ← H(register ‖ measurement)`, written into `register` (which must be `size` bytes):
+   * a replay of many extends allocates nothing per extend.
+   */
+  extendInPlace(register: Uint8Array, measurement: Uint8Array): void;
+}
+
+/**
+ * Creates a {@link Digester} (FIPS 180-4 SHA-1/SHA-2): one `@noble/hashes` instance reset from a
+ * pristine copy per message (`_cloneInto`), so a call allocates little beyond the digest.
+ *
+ * @param alg - the hash.
+ * @returns the digester.
+ * @throws {TypeError} for an unknown algorithm (and, from its methods, for non-Uint8Array input;
+ *   `extendInPlace` throws RangeError for a register of the wrong size).
+ * @example
+ * ```ts
+ * const d = createDigester('sha256');
+ * let pcr = new Uint8Array(32);
+ * for (const m of measurements) pcr = d.extend(pcr, m);
+ * ```
+ */
+export function createDigester(alg: HashAlg): Digester {
+  const h = HASHES[alg];
+  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  return nobleDigester(alg, h);
+}
+
+function nobleDigester<T extends NobleHash<T>>(alg: HashAlg, h: { create(): T }): Digester {
+  const pristine = h.create();
+  const work = h.create();
+  return {
+    alg,
+    size: pristine.outputLen,
+    digest(data) {
+      assertBytes(data, 'data');
+      // digest() wipes and marks the instance destroyed; _cloneInto restores the initial state.
+      return pristine._cloneInto(work).update(data).digest();
+    },
+    extend(register, measurement) {
+      assertBytes(register, 'register');
+      assertBytes(measurement, 'measurement');
+      return pristine._cloneInto(work).update(register).update(measurement).digest();
+    },
+    digestParts(parts) {
+      const w = pristine._cloneInto(work);
+      for (const p of parts) {
+        assertBytes(p, 'part');
+        w.update(p);
+      }
+      return w.digest();
+    },
+    extendInPlace(register, measurement) {
+      assertBytes(register, 'register');
+      assertBytes(measurement, 'measurement');
+      if (register.length !== pristine.outputLen) {
+        throw new RangeError(`register must be ${pristine.outputLen} bytes`);
+      }
+      register.set(pristine._cloneInto(work).update(register).update(measurement).digest());
+    },
+  };
+}
+
+/** The part of a `@noble/hashes` instance a {@link Digester} uses. */
+interface NobleHash<T> {
+  readonly outputLen: number;
+  update(data: Uint8Array): T;
+  digest(): Uint8Array;
+  _cloneInto(to?: T): T;
 }
 
 /** Named elliptic curves attestkit verifies on. */
@@ -147,6 +238,11 @@ function padTo(b: Uint8Array, n: number): Uint8Array {
  * `q`, …) is rejected: evidence must never hold private keys.
  *
  * @throws {AttestError} `ERR_BAD_KEY`.
+ *
+ * @example
+ * ```ts
+ * const key = publicKeyFromJwk({ kty: 'EC', crv: 'P-384', x, y });
+ * ```
  */
 export function publicKeyFromJwk(jwk: JsonWebKey): PublicKeyInfo {
   if (typeof jwk !== 'object' || jwk === null) throw new TypeError('jwk must be an object');
@@ -179,7 +275,14 @@ export function publicKeyFromJwk(jwk: JsonWebKey): PublicKeyInfo {
   throw new AttestError('ERR_UNSUPPORTED', { message: `JWK kty ${String(jwk.kty)}` });
 }
 
-/** The public JWK of a key (EC coordinates padded to the curve size, RSA without leading zeros). */
+/**
+ * The public JWK of a key (EC coordinates padded to the curve size, RSA without leading zeros).
+ *
+ * @example
+ * ```ts
+ * const jwk = publicKeyToJwk(cert.publicKey); // { kty: 'EC', crv: 'P-384', x, y }
+ * ```
+ */
 export function publicKeyToJwk(key: PublicKeyInfo): JsonWebKey {
   if (key.kind === 'ec') {
     const n = EC_COORDINATE_SIZES[key.curve];
@@ -229,13 +332,41 @@ function subtle(): SubtleCrypto | undefined {
   return c?.subtle;
 }
 
-async function importKey(
+/**
+ * The cache key of an imported key: the scheme, the hash (RSA) and the key's exact bytes as a
+ * latin1 string (length-prefixed, so no two keys share one). Cheaper than {@link publicKeyId}'s
+ * hex, which a warm verification would otherwise rebuild from a 256-byte modulus every call.
+ */
+function importCacheKey(key: PublicKeyInfo, scheme: SignatureScheme, hash: HashAlg): string {
+  if (key.kind === 'ec') {
+    return `attestkit:key:${scheme}::ec:${key.curve}:${key.x.length}:${latin1(key.x)}${latin1(key.y)}`;
+  }
+  const n = stripZeros(key.n);
+  return `attestkit:key:${scheme}:${hash}:rsa:${n.length}:${latin1(n)}${latin1(stripZeros(key.e))}`;
+}
+
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 4096)
+    s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
+  return s;
+}
+
+/** An import in progress (a promise) or done (the key itself, stored back in the cache). */
+type ImportedKey = CryptoKey | Promise<CryptoKey>;
+
+/**
+ * Imports `key` for `scheme`, memoised in `cache`. Once the import has finished the cache holds
+ * the CryptoKey itself, so a warm call gets it synchronously and the verification starts at
+ * once (no await before `subtle.verify`).
+ */
+function importKey(
   s: SubtleCrypto,
   key: PublicKeyInfo,
   scheme: SignatureScheme,
   hash: HashAlg,
   cache: AttestCache | undefined,
-): Promise<CryptoKey> {
+): ImportedKey {
   const alg: RsaHashedImportParams | EcKeyImportParams =
     key.kind === 'ec'
       ? { name: 'ECDSA', namedCurve: key.curve }
@@ -243,15 +374,36 @@ async function importKey(
           name: scheme === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5',
           hash: WEBCRYPTO_HASH[hash],
         };
-  const cacheKey = `attestkit:key:${scheme}:${key.kind === 'rsa' ? hash : ''}:${publicKeyId(key)}`;
-  return memo(cache, cacheKey, () =>
+  const run = (): Promise<CryptoKey> =>
     // EC keys import fastest as a raw SEC1 point (about 4× faster than JWK on Node).
     (key.kind === 'ec'
       ? s.importKey('raw', bufferSource(ecPoint(key)), alg, true, ['verify'])
       : s.importKey('jwk', publicKeyToJwk(key), alg, true, ['verify'])
     ).catch((cause: unknown) => {
       throw new AttestError('ERR_BAD_KEY', { message: 'public key rejected by WebCrypto', cause });
-    }),
+    });
+  if (cache === undefined) return run();
+  const cacheKey = importCacheKey(key, scheme, hash);
+  const hit = cache.get(cacheKey);
+  if (isCryptoKey(hit)) return hit;
+  const pending = memo(cache, cacheKey, run);
+  void pending.then(
+    (k) => {
+      // Replace the settled promise by the key it holds (unless the entry changed meanwhile).
+      if (cache.get(cacheKey) === pending) cache.set(cacheKey, k);
+    },
+    () => undefined,
+  );
+  return pending;
+}
+
+function isCryptoKey(v: unknown): v is CryptoKey {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !(v instanceof Promise) &&
+    typeof (v as { type?: unknown }).type === 'string' &&
+    typeof (v as { algorithm?: unknown }).algorithm === 'object'
   );
 }
 
@@ -328,8 +480,9 @@ export async function verifySignature(p: VerifyParams): Promise<boolean> {
       });
     }
     if (s === undefined) return verifyEcdsaNoble(p.key, p.hash, p.data, raw);
-    const k = await importKey(s, p.key, 'ecdsa', p.hash, p.cache);
-    return s.verify(
+    const imported = importKey(s, p.key, 'ecdsa', p.hash, p.cache);
+    const k = imported instanceof Promise ? await imported : imported;
+    return await s.verify(
       { name: 'ECDSA', hash: WEBCRYPTO_HASH[p.hash] },
       k,
       bufferSource(raw),
@@ -341,19 +494,20 @@ export async function verifySignature(p: VerifyParams): Promise<boolean> {
   if (s === undefined) {
     throw new AttestError('ERR_UNSUPPORTED', { message: 'RSA verification needs WebCrypto' });
   }
-  const k = await importKey(s, p.key, p.scheme, p.hash, p.cache);
+  const imported = importKey(s, p.key, p.scheme, p.hash, p.cache);
+  const k = imported instanceof Promise ? await imported : imported;
   if (p.scheme === 'rsa-pss') {
     if (p.saltLength === undefined || !Number.isSafeInteger(p.saltLength) || p.saltLength < 0) {
       throw new TypeError('rsa-pss needs a saltLength');
     }
-    return s.verify(
+    return await s.verify(
       { name: 'RSA-PSS', saltLength: p.saltLength },
       k,
       bufferSource(p.signature),
       bufferSource(p.data),
     );
   }
-  return s.verify(
+  return await s.verify(
     { name: 'RSASSA-PKCS1-v1_5' },
     k,
     bufferSource(p.signature),
