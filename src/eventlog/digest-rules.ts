@@ -10,7 +10,7 @@
  * This is the defence against go-attestation's event-log disclosure (GHSA-… 2022): a verifier must
  * not believe the content of an event whose type does not bind it.
  */
-import { digest, type HashAlg } from '../core/crypto.js';
+import { createDigester, digest, type Digester, type HashAlg } from '../core/crypto.js';
 import { equalBytes } from '../core/encoding.js';
 import { EV } from './constants.js';
 import { latin1Bytes } from './text.js';
@@ -102,13 +102,45 @@ export function checkDigestAgainst(
   c: DigestCandidates | undefined,
   bank: HashAlg,
   eventDigest: Uint8Array,
+  digesters?: DigesterSet,
 ): { readonly check: DigestCheck; readonly rule?: DigestRule } {
   if (c === undefined) return { check: 'not-extended' };
-  for (const cand of c.candidates) {
-    if (equalBytes(digest(bank, cand.bytes), eventDigest))
-      return { check: 'verified', rule: cand.rule };
+  // A digest of the wrong size matches no candidate: no need to hash them.
+  if (eventDigest.length === BANK_DIGEST_SIZES[bank]) {
+    const d = digesters?.get(bank);
+    for (const cand of c.candidates) {
+      const h = d !== undefined ? d.digest(cand.bytes) : digest(bank, cand.bytes);
+      if (equalBytes(h, eventDigest)) return { check: 'verified', rule: cand.rule };
+    }
   }
   return { check: c.bound ? 'mismatch' : 'not-data-derived' };
+}
+
+const BANK_DIGEST_SIZES: Readonly<Record<HashAlg, number>> = {
+  sha1: 20,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+};
+
+/** One reusable {@link Digester} per bank, made on first use (one set per parse or verify). */
+export interface DigesterSet {
+  get(bank: HashAlg): Digester;
+}
+
+/** Creates an empty {@link DigesterSet}. */
+export function createDigesterSet(): DigesterSet {
+  const made = new Map<HashAlg, Digester>();
+  return {
+    get(bank) {
+      let d = made.get(bank);
+      if (d === undefined) {
+        d = createDigester(bank);
+        made.set(bank, d);
+      }
+      return d;
+    },
+  };
 }
 
 /** Bank used for the parse-time digest check: the strongest common one attestkit computes fast. */

@@ -100,6 +100,14 @@ function sigKind(type: string): EfiSignatureData['kind'] {
  * ```
  */
 export function decodeEfiSignatureLists(bytes: Uint8Array, base = 0): EfiSignatureList[] {
+  return readSignatureLists(bytes, base, true);
+}
+
+/**
+ * {@link decodeEfiSignatureLists}; with `copy` false the signature data are views into `bytes`
+ * (for a variable's data the parse has already copied: dbx holds hundreds of entries).
+ */
+function readSignatureLists(bytes: Uint8Array, base: number, copy: boolean): EfiSignatureList[] {
   const r = new ByteReader(bytes, 'EFI_SIGNATURE_LIST', base);
   const lists: EfiSignatureList[] = [];
   while (r.remaining > 0) {
@@ -136,7 +144,12 @@ export function decodeEfiSignatureLists(bytes: Uint8Array, base = 0): EfiSignatu
         owner = guidAt(ob, 0);
         lastOwner = ob;
       }
-      signatures.push({ owner, kind, data: r.bytesCopy(signatureSize - 16, 'SignatureData') });
+      const n = signatureSize - 16;
+      signatures.push({
+        owner,
+        kind,
+        data: copy ? r.bytesCopy(n, 'SignatureData') : r.borrow(n, 'SignatureData'),
+      });
     }
     const typeName = efiGuidName(signatureType);
     lists.push({
@@ -202,7 +215,8 @@ function decodeVariableValue(
     (guid === GLOBAL_VARIABLE || guid === IMAGE_SECURITY_DATABASE || guid === SHIM_LOCK)
   ) {
     if (name === 'MokListTrusted' && data.length === 1) return { kind: 'boolean', value: data[0]! };
-    return { kind: 'signature-lists', lists: decodeEfiSignatureLists(data, base) };
+    // `data` is the variable's own copy (decodeUefiVariable): its entries may be views into it.
+    return { kind: 'signature-lists', lists: readSignatureLists(data, base, false) };
   }
   if (
     guid === GLOBAL_VARIABLE &&
@@ -539,17 +553,16 @@ const SHIM_IPL_NAMES = new Set([
   'MokListXRT',
 ]);
 
+/** GRUB's measured-string prefixes, tried in this order (grub-core/commands/tpm.c, older forks). */
+const GRUB_PREFIXES = ['grub_cmd: ', 'grub_cmd ', 'kernel_cmdline: ', 'grub_kernel_cmdline '];
+
 function decodeLoaderString(bytes: Uint8Array, ctx: DecodeContext): DecodedEventData | undefined {
   if (isPrintableAscii(bytes)) {
     const text = asciiText(bytes);
-    const grub = /^(grub_cmd: |grub_cmd |kernel_cmdline: |grub_kernel_cmdline )([\s\S]*)$/.exec(
-      text,
-    );
-    if (grub !== null) {
-      const role: LoaderRole = grub[1]!.includes('cmdline')
-        ? 'grub-kernel-cmdline'
-        : 'grub-command';
-      return { kind: 'loader', role, encoding: 'ascii', text, value: grub[2]! };
+    const prefix = GRUB_PREFIXES.find((p) => text.startsWith(p));
+    if (prefix !== undefined) {
+      const role: LoaderRole = prefix.includes('cmdline') ? 'grub-kernel-cmdline' : 'grub-command';
+      return { kind: 'loader', role, encoding: 'ascii', text, value: text.slice(prefix.length) };
     }
     if (SHIM_IPL_NAMES.has(text))
       return { kind: 'loader', role: 'shim-variable', encoding: 'ascii', text, value: text };

@@ -9,6 +9,7 @@
 import { AttestError } from '../core/errors.js';
 import { ByteReader } from '../core/bytes.js';
 import { EV } from './constants.js';
+import { createDigesterSet } from './digest-rules.js';
 import {
   TCG_PCR_EVENT_HEADER_SIZE,
   assertInputBytes,
@@ -102,21 +103,21 @@ export interface CcEventLogParseOptions {
 
 function toCcEvent(f: FinishedRecord): CcEvent {
   const mr = f.registerField;
-  return {
-    index: f.index,
-    offset: f.offset,
-    mrIndex: mr,
-    ...(mr >= 1 && mr <= 4 ? { registerIndex: mr - 1 } : {}),
-    type: f.type,
-    typeName: f.typeName,
-    digests: f.digests,
-    digestList: f.digestList,
-    data: f.data,
-    ...(f.decoded !== undefined ? { decoded: f.decoded } : {}),
-    ...(f.decodeError !== undefined ? { decodeError: f.decodeError } : {}),
-    digestCheck: f.digestCheck,
-    ...(f.digestRule !== undefined ? { digestRule: f.digestRule } : {}),
+  // Fields assigned in the documented order; optional ones only when present (no spreads).
+  const e = { index: f.index, offset: f.offset, mrIndex: mr } as {
+    -readonly [K in keyof CcEvent]: CcEvent[K];
   };
+  if (mr >= 1 && mr <= 4) e.registerIndex = mr - 1;
+  e.type = f.type;
+  e.typeName = f.typeName;
+  e.digests = f.digests;
+  e.digestList = f.digestList;
+  e.data = f.data;
+  if (f.decoded !== undefined) e.decoded = f.decoded;
+  if (f.decodeError !== undefined) e.decodeError = f.decodeError;
+  e.digestCheck = f.digestCheck;
+  if (f.digestRule !== undefined) e.digestRule = f.digestRule;
+  return e;
 }
 
 /**
@@ -154,6 +155,7 @@ export function parseCcEventLog(
   // One private copy of the events (fill excluded below): records are views into it.
   const r = new ByteReader(bytes.slice(), 'CC_EVENT');
   const warnings: ParseWarning[] = [];
+  const digesters = createDigesterSet();
   const first = readSha1Record(r, 0);
   if (first.type !== EV.NO_ACTION || !isSpecIdData(first.data)) {
     throw new AttestError('ERR_BAD_MAGIC', {
@@ -166,7 +168,7 @@ export function parseCcEventLog(
   const uintnBytes: 4 | 8 = specId.uintnSize === 1 ? 4 : 8;
   const records: FinishedRecord[] = [
     {
-      ...finishRecord(first, uintnBytes, true),
+      ...finishRecord(first, uintnBytes, true, digesters),
       decoded: { kind: 'spec-id', specId },
       digestCheck: 'not-extended',
     },
@@ -174,7 +176,7 @@ export function parseCcEventLog(
   while (r.remaining > 0) {
     if (atEndOfLog(r, 16, 'cc', warnings)) break;
     const rec = readAgileRecord(r, records.length, specId, warnings);
-    records.push(finishRecord(rec, uintnBytes, true));
+    records.push(finishRecord(rec, uintnBytes, true, digesters));
     if (rec.type !== EV.NO_ACTION && (rec.registerField > 4 || rec.registerField === 0)) {
       warnings.push({
         code: rec.registerField === 0 ? 'mr-index-0' : 'unknown-mr-index',

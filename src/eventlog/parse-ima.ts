@@ -7,8 +7,8 @@
  * lists the template data is rebuilt from the printed fields so that any bank can be replayed.
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader, isAllZero } from '../core/bytes.js';
-import { assertInputBytes, readSized } from './records.js';
+import { isAllZero } from '../core/bytes.js';
+import { assertInputBytes } from './records.js';
 import { digest } from '../core/crypto.js';
 import { equalBytes, utf8Encode } from '../core/encoding.js';
 import { asciiText } from './text.js';
@@ -53,8 +53,6 @@ const TEMPLATE_FIELDS: Readonly<Record<string, readonly string[]>> = {
 const IMA_LEGACY_NAME_SIZE = 256;
 const MAX_TEMPLATE_NAME = 255;
 
-type Fields = Pick<ImaEntry, 'digestAlgorithm' | 'fileDigest' | 'path' | 'signature' | 'buffer'>;
-
 function legacyTemplateData(digestBytes: Uint8Array, name: Uint8Array): Uint8Array {
   const td = new Uint8Array(20 + IMA_LEGACY_NAME_SIZE);
   td.set(digestBytes.subarray(0, 20));
@@ -86,35 +84,57 @@ function algName(td: Uint8Array, start: number, end: number): string {
   return asciiText(td.subarray(s, end));
 }
 
+/** The fields of one template's data, read in place (absolute offsets into the private copy). */
+interface TemplateFields {
+  /** Where the next entry starts (set by {@link readBinaryEntry}). */
+  next: number;
+  digestAlgorithm: string | undefined;
+  fileDigest: Uint8Array | undefined;
+  path: string | undefined;
+  signature: Uint8Array | undefined;
+  buffer: Uint8Array | undefined;
+}
+
+const u32At = (b: Uint8Array, p: number): number =>
+  (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+
 /**
- * Reads the length-prefixed fields of a template's data in place (one DataView for the whole
- * list; only the returned fields become views or strings).
+ * Reads the length-prefixed fields of a template's data, `buf[start, end)`, in place: only the
+ * returned fields become views (over `ab`, the buffer of `buf`, which starts at `bo` in it) or
+ * strings. `f` is reset and filled, so one scratch object serves the whole list.
  */
 function interpretFields(
   template: string,
-  td: Uint8Array,
-  base: number,
+  buf: Uint8Array,
+  start: number,
+  end: number,
   text: TextDecoder,
-  out: { -readonly [K in keyof Fields]: Fields[K] } = {},
-): Fields {
+  f: TemplateFields,
+  ab: ArrayBufferLike,
+  bo: number,
+): void {
+  f.digestAlgorithm = undefined;
+  f.fileDigest = undefined;
+  f.path = undefined;
+  f.signature = undefined;
+  f.buffer = undefined;
   const names = TEMPLATE_FIELDS[template];
-  if (names === undefined) return out;
-  const end = td.length;
-  let p = 0;
+  if (names === undefined) return;
+  let p = start;
   for (const name of names) {
     if (p === end && (name === 'sig' || name === 'buf')) break;
     if (end - p < 4) {
       throw new AttestError('ERR_TRUNCATED', {
-        offset: base + p,
+        offset: p,
         field: `IMA_TEMPLATE_DATA.${name}.size`,
         message: `need 4 bytes, ${end - p} remain`,
       });
     }
-    const n = (td[p]! | (td[p + 1]! << 8) | (td[p + 2]! << 16) | (td[p + 3]! << 24)) >>> 0;
+    const n = u32At(buf, p);
     p += 4;
     if (n > end - p) {
       throw new AttestError('ERR_TRUNCATED', {
-        offset: base + p,
+        offset: p,
         field: `IMA_TEMPLATE_DATA.${name}`,
         message: `declared size ${n}, ${end - p} bytes remain`,
       });
@@ -123,38 +143,38 @@ function interpretFields(
     if (name === 'd-ng' || name === 'd-ngv2') {
       let sep = -1;
       for (let i = p; i + 1 < fEnd; i++) {
-        if (td[i] === 0x3a && td[i + 1] === 0) {
+        if (buf[i] === 0x3a && buf[i + 1] === 0) {
           sep = i;
           break;
         }
       }
       if (sep >= 0) {
-        out.digestAlgorithm = algName(td, p, sep);
-        out.fileDigest = td.subarray(sep + 2, fEnd);
+        f.digestAlgorithm = algName(buf, p, sep);
+        f.fileDigest = new Uint8Array(ab, bo + sep + 2, fEnd - sep - 2);
       } else if (n === 20) {
-        out.digestAlgorithm = 'sha1';
-        out.fileDigest = td.subarray(p, fEnd);
+        f.digestAlgorithm = 'sha1';
+        f.fileDigest = new Uint8Array(ab, bo + p, n);
       } else {
         throw new AttestError('ERR_BAD_VALUE', {
-          offset: base + p,
+          offset: p,
           field: 'd-ng',
           message: 'digest field lacks the "<alg>:\\0" prefix',
         });
       }
     } else if (name === 'n-ng') {
-      out.path = text.decode(td.subarray(p, n > 0 && td[fEnd - 1] === 0 ? fEnd - 1 : fEnd));
-    } else if (name === 'sig') out.signature = td.subarray(p, fEnd);
-    else if (name === 'buf') out.buffer = td.subarray(p, fEnd);
+      const pEnd = n > 0 && buf[fEnd - 1] === 0 ? fEnd - 1 : fEnd;
+      f.path = text.decode(new Uint8Array(ab, bo + p, pEnd - p));
+    } else if (name === 'sig') f.signature = new Uint8Array(ab, bo + p, n);
+    else if (name === 'buf') f.buffer = new Uint8Array(ab, bo + p, n);
     p = fEnd;
   }
   if (p !== end) {
     throw new AttestError('ERR_TRAILING_DATA', {
-      offset: base + p,
+      offset: p,
       field: `IMA_TEMPLATE_DATA(${template})`,
       message: `${end - p} bytes after the template's fields`,
     });
   }
-  return out;
 }
 
 const COMMON_TEMPLATES = [
@@ -167,27 +187,178 @@ const COMMON_TEMPLATES = [
   'ima-sigv2',
 ];
 
-/** The template name, reusing the common names' strings (100 k entries share a handful). */
-function templateNameOf(b: Uint8Array): string {
+/** The template name at `b[at, at + n)`, reusing the common names' strings (100 k entries share a handful). */
+function templateNameAt(b: Uint8Array, at: number, n: number): string {
   outer: for (const t of COMMON_TEMPLATES) {
-    if (t.length !== b.length) continue;
-    for (let i = 0; i < b.length; i++) if (t.charCodeAt(i) !== b[i]) continue outer;
+    if (t.length !== n) continue;
+    for (let i = 0; i < n; i++) if (t.charCodeAt(i) !== b[at + i]) continue outer;
     return t;
   }
-  return asciiText(b);
+  return asciiText(b.subarray(at, at + n));
+}
+
+function allZeroAt(b: Uint8Array, at: number, n: number): boolean {
+  let acc = 0;
+  for (let i = at; i < at + n; i++) acc |= b[i]!;
+  return acc === 0;
 }
 
 function detectHashSize(bytes: Uint8Array): number | undefined {
   for (const n of [20, 32, 48, 64]) {
     if (bytes.length < 4 + n + 4) continue;
     const p = 4 + n;
-    const len =
-      (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16) | (bytes[p + 3]! << 24)) >>> 0;
+    const len = u32At(bytes, p);
     if (len < 3 || len > MAX_TEMPLATE_NAME || p + 4 + len > bytes.length) continue;
     const name = bytes.subarray(p + 4, p + 4 + len);
     if (name[0] === 0x69 && name[1] === 0x6d && name[2] === 0x61) return n; // "ima"
   }
   return undefined;
+}
+
+function truncated(offset: number, field: string, need: number, remain: number): AttestError {
+  return new AttestError('ERR_TRUNCATED', {
+    offset,
+    field: `IMA_ENTRY.${field}`,
+    message: `need ${need} bytes, ${remain} remain`,
+  });
+}
+
+/**
+ * One binary entry at `p` (`ima_fs.c` `ima_measurements_show`): pcr, template hash, template name,
+ * then the template data (length-prefixed; the legacy `ima` template has a fixed layout).
+ * Reads straight from the private copy; every size is checked against what remains first.
+ * Sets `f.next` to the end of the entry.
+ */
+function readBinaryEntry(
+  buf: Uint8Array,
+  ab: ArrayBufferLike,
+  p: number,
+  size: number,
+  index: number,
+  text: TextDecoder,
+  f: TemplateFields,
+): ImaEntry {
+  const n = buf.length;
+  const bo = 0; // `buf` is the parse's own copy: its buffer starts with it
+  const offset = p;
+  if (n - p < 4) throw truncated(p, 'pcr', 4, n - p);
+  const pcrIndex = u32At(buf, p);
+  p += 4;
+  if (n - p < size) throw truncated(p, 'template_hash', size, n - p);
+  const hashAt = p;
+  p += size;
+  const nameAt = p;
+  if (n - p < 4) throw truncated(p, 'template_name_len', 4, n - p);
+  const nameLen = u32At(buf, p);
+  p += 4;
+  if (nameLen === 0 || nameLen > MAX_TEMPLATE_NAME) {
+    throw new AttestError('ERR_BAD_LENGTH', {
+      offset: nameAt,
+      field: 'IMA_ENTRY.template_name_len',
+      message: `template name length ${nameLen} is outside 1..${MAX_TEMPLATE_NAME}`,
+    });
+  }
+  if (n - p < nameLen) throw truncated(p, 'template_name', nameLen, n - p);
+  const templateName = templateNameAt(buf, p, nameLen);
+  p += nameLen;
+  const templateHash = new Uint8Array(ab, bo + hashAt, size);
+  const isViolation = allZeroAt(buf, hashAt, size);
+  if (templateName === 'ima') {
+    if (n - p < 20) throw truncated(p, 'filedata_hash', 20, n - p);
+    const fileDigest = new Uint8Array(ab, bo + p, 20);
+    p += 20;
+    const fnAt = p;
+    if (n - p < 4) throw truncated(p, 'filename_len', 4, n - p);
+    const fnLen = u32At(buf, p);
+    p += 4;
+    if (fnLen > IMA_LEGACY_NAME_SIZE - 1) {
+      throw new AttestError('ERR_BAD_LENGTH', {
+        offset: fnAt,
+        field: 'IMA_ENTRY.filename_len',
+        message: `legacy name length ${fnLen} exceeds 255`,
+      });
+    }
+    if (n - p < fnLen) throw truncated(p, 'filename', fnLen, n - p);
+    const name = new Uint8Array(ab, bo + p, fnLen);
+    f.next = p + fnLen;
+    return {
+      index,
+      offset,
+      pcrIndex,
+      templateHash,
+      templateName,
+      templateData: legacyTemplateData(fileDigest, name),
+      isViolation,
+      digestAlgorithm: 'sha1',
+      fileDigest,
+      path: text.decode(name),
+    };
+  }
+  if (n - p < 4) throw truncated(p, 'template_data.size', 4, n - p);
+  const tdLen = u32At(buf, p);
+  p += 4;
+  if (tdLen > n - p) {
+    throw new AttestError('ERR_TRUNCATED', {
+      offset: p,
+      field: 'IMA_ENTRY.template_data',
+      message: `declared size ${tdLen}, ${n - p} bytes remain`,
+    });
+  }
+  const tdAt = p;
+  p += tdLen;
+  const templateData = new Uint8Array(ab, bo + tdAt, tdLen);
+  interpretFields(templateName, buf, tdAt, p, text, f, ab, bo);
+  f.next = p;
+  const { digestAlgorithm, fileDigest, path, signature, buffer } = f;
+  let entry: ImaEntry;
+  // One object literal per shape (fields in the order the template lists them), so 100 000
+  // entries share a few hidden classes and nothing is added to an object after it is built.
+  if (digestAlgorithm === undefined || fileDigest === undefined || path === undefined) {
+    entry = { index, offset, pcrIndex, templateHash, templateName, templateData, isViolation };
+  } else if (signature === undefined && buffer === undefined) {
+    entry = {
+      index,
+      offset,
+      pcrIndex,
+      templateHash,
+      templateName,
+      templateData,
+      isViolation,
+      digestAlgorithm,
+      fileDigest,
+      path,
+    };
+  } else if (buffer === undefined) {
+    entry = {
+      index,
+      offset,
+      pcrIndex,
+      templateHash,
+      templateName,
+      templateData,
+      isViolation,
+      digestAlgorithm,
+      fileDigest,
+      path,
+      signature: signature!,
+    };
+  } else {
+    entry = {
+      index,
+      offset,
+      pcrIndex,
+      templateHash,
+      templateName,
+      templateData,
+      isViolation,
+      digestAlgorithm,
+      fileDigest,
+      path,
+      ...(signature !== undefined ? { signature } : {}),
+      buffer,
+    };
+  }
+  return entry;
 }
 
 function parseBinary(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
@@ -204,79 +375,37 @@ function parseBinary(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
     });
   }
   const alg = options.templateHashAlgorithm ?? SIZE_TO_ALG[size]!;
-  // One private copy: hashes, template data and fields are views into it.
-  const r = new ByteReader(bytes.slice(), 'IMA_ENTRY');
+  // One private copy (a plain Uint8Array at offset 0 of its own buffer, whatever `bytes` is: a
+  // Node Buffer's slice() would be a view into the caller's memory): entries are views into it.
+  const buf = new Uint8Array(bytes);
+  const ab = buf.buffer;
   const text = new TextDecoder();
   const entries: ImaEntry[] = [];
   const warnings: ParseWarning[] = [];
-  while (r.remaining > 0) {
-    const offset = r.absoluteOffset;
-    let entry: ImaEntry;
+  const scratch: TemplateFields = {
+    next: 0,
+    digestAlgorithm: undefined,
+    fileDigest: undefined,
+    path: undefined,
+    signature: undefined,
+    buffer: undefined,
+  };
+  let p = 0;
+  while (p < buf.length) {
     try {
-      const pcrIndex = r.u32le('pcr');
-      const templateHash = r.borrow(size, 'template_hash');
-      const nameAt = r.absoluteOffset;
-      const nameLen = r.u32le('template_name_len');
-      if (nameLen === 0 || nameLen > MAX_TEMPLATE_NAME) {
-        throw new AttestError('ERR_BAD_LENGTH', {
-          offset: nameAt,
-          field: 'IMA_ENTRY.template_name_len',
-          message: `template name length ${nameLen} is outside 1..${MAX_TEMPLATE_NAME}`,
-        });
-      }
-      const templateName = templateNameOf(r.borrow(nameLen, 'template_name'));
-      const isViolation = isAllZero(templateHash);
-      if (templateName === 'ima') {
-        const fileDigest = r.borrow(20, 'filedata_hash');
-        const fnAt = r.absoluteOffset;
-        const fnLen = r.u32le('filename_len');
-        if (fnLen > IMA_LEGACY_NAME_SIZE - 1) {
-          throw new AttestError('ERR_BAD_LENGTH', {
-            offset: fnAt,
-            field: 'IMA_ENTRY.filename_len',
-            message: `legacy name length ${fnLen} exceeds 255`,
-          });
-        }
-        const name = r.borrow(fnLen, 'filename');
-        entry = {
-          index: entries.length,
-          offset,
-          pcrIndex,
-          templateHash,
-          templateName,
-          templateData: legacyTemplateData(fileDigest, name),
-          isViolation,
-          digestAlgorithm: 'sha1',
-          fileDigest,
-          path: text.decode(name),
-        };
-      } else {
-        const tdAt = r.absoluteOffset + 4;
-        const templateData = readSized(r, 'template_data');
-        const e: { -readonly [K in keyof ImaEntry]: ImaEntry[K] } = {
-          index: entries.length,
-          offset,
-          pcrIndex,
-          templateHash,
-          templateName,
-          templateData,
-          isViolation,
-        };
-        interpretFields(templateName, templateData, tdAt, text, e);
-        entry = e;
-      }
+      entries.push(readBinaryEntry(buf, ab, p, size, entries.length, text, scratch));
+      p = scratch.next;
     } catch (e) {
       if (e instanceof AttestError && e.code === 'ERR_TRUNCATED' && entries.length > 0) {
         warnings.push({
           code: 'partial-entry',
-          offset,
-          message: `the list ends inside entry ${entries.length} (at ${offset}); it is not replayed`,
+          offset: p,
+          message: `the list ends inside entry ${entries.length} (at ${p}); it is not replayed`,
         });
         break;
       }
       throw e;
     }
-    entries.push(entry);
   }
   return { kind: 'ima', format: 'binary', templateHashAlgorithm: alg, entries, warnings };
 }
@@ -296,22 +425,103 @@ function asciiError(offset: number, index: number, message: string): AttestError
   });
 }
 
-function nibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
+/** Hex digit values by character code (−1: not a hex digit). */
+const HEX_VALUE = /* @__PURE__ */ (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 10; i++) t[48 + i] = i;
+  for (let i = 0; i < 6; i++) {
+    t[97 + i] = 10 + i;
+    t[65 + i] = 10 + i;
+  }
+  return t;
+})();
 
 /** Decodes the hex in `line[start, end)` into `out` at `at`; false on a non-hex character. */
 function hexInto(line: string, start: number, end: number, out: Uint8Array, at: number): boolean {
   for (let i = start, o = at; i < end; i += 2, o++) {
-    const hi = nibble(line.charCodeAt(i));
-    const lo = nibble(line.charCodeAt(i + 1));
-    if (hi < 0 || lo < 0) return false;
+    const a = line.charCodeAt(i);
+    const b = line.charCodeAt(i + 1);
+    const hi = a < 128 ? HEX_VALUE[a]! : -1;
+    const lo = b < 128 ? HEX_VALUE[b]! : -1;
+    if ((hi | lo) < 0) return false;
     out[o] = (hi << 4) | lo;
   }
   return true;
+}
+
+/** {@link hexInto} over bytes: `src[start, end)` holds ASCII hex digits. */
+function hexBytesInto(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  at: number,
+): boolean {
+  for (let i = start, o = at; i < end; i += 2, o++) {
+    const a = src[i]!;
+    const b = i + 1 < src.length ? src[i + 1]! : 128;
+    const hi = a < 128 ? HEX_VALUE[a]! : -1;
+    const lo = b < 128 ? HEX_VALUE[b]! : -1;
+    if ((hi | lo) < 0) return false;
+    out[o] = (hi << 4) | lo;
+  }
+  return true;
+}
+
+/**
+ * The line being parsed: its text and, when the whole list is ASCII, the input bytes and the
+ * line's position in them (one byte per character), so hex digits and paths are read as bytes.
+ */
+interface AsciiSource {
+  readonly bytes: Uint8Array | undefined;
+  lineStart: number;
+  /** Decodes kept strings from `bytes`, so they do not hold on to the whole list's text. */
+  readonly text: TextDecoder;
+}
+
+function hexOf2(
+  line: string,
+  src: AsciiSource,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  at: number,
+): boolean {
+  return src.bytes !== undefined
+    ? hexBytesInto(src.bytes, src.lineStart + start, src.lineStart + end, out, at)
+    : hexInto(line, start, end, out, at);
+}
+
+/**
+ * Bump allocation for the rebuilt template data of an ascii list: entries are views into a few
+ * large chunks instead of one small ArrayBuffer each (100 000 lines, 100 000 buffers otherwise).
+ */
+class ByteArena {
+  private chunk = new Uint8Array(0);
+  private used = 0;
+  /** `n` zeroed bytes, valid until the arena is dropped. */
+  take(n: number): Uint8Array {
+    if (this.chunk.length - this.used < n) {
+      this.chunk = new Uint8Array(Math.max(n, 256 * 1024));
+      this.used = 0;
+    }
+    const out = new Uint8Array(this.chunk.buffer, this.used, n);
+    this.used += n;
+    return out;
+  }
+}
+
+const setU32le = (b: Uint8Array, at: number, v: number): void => {
+  b[at] = v;
+  b[at + 1] = v >>> 8;
+  b[at + 2] = v >>> 16;
+  b[at + 3] = v >>> 24;
+};
+
+/** `s` itself, or the equal string from `names` (100 000 lines share a handful of names). */
+function commonName(names: readonly string[], s: string): string {
+  for (const n of names) if (n === s) return n;
+  return s;
 }
 
 function isAsciiString(s: string): boolean {
@@ -328,6 +538,8 @@ function parseAsciiLine(
   offset: number,
   index: number,
   fixedAlg: ImaHashAlgorithm | undefined,
+  arena: ByteArena,
+  src: AsciiSource,
 ): ImaEntry {
   const s1 = line.indexOf(' ');
   const s2 = s1 < 0 ? -1 : line.indexOf(' ', s1 + 1);
@@ -350,12 +562,15 @@ function parseAsciiLine(
     throw asciiError(offset, index, `template hash of ${hashHex} hex digits`);
   }
   const s3 = line.indexOf(' ', s2 + 1);
-  const templateName = s3 < 0 ? line.slice(s2 + 1) : line.slice(s2 + 1, s3);
+  const templateName = commonName(
+    COMMON_TEMPLATES,
+    s3 < 0 ? line.slice(s2 + 1) : line.slice(s2 + 1, s3),
+  );
   const restAt = s3 < 0 ? line.length : s3 + 1;
   const fields = TEMPLATE_FIELDS[templateName];
   const known = templateName === 'ima' || (fields !== undefined && templateName !== 'ima-modsig');
   if (!known) {
-    const templateHash = new Uint8Array(hashLen);
+    const templateHash = arena.take(hashLen);
     if (!hexInto(line, s1 + 1, s2, templateHash, 0))
       throw new AttestError('ERR_BAD_ENCODING', {
         offset,
@@ -391,7 +606,10 @@ function parseAsciiLine(
   const digestLen = digestHex >> 1;
   const label = templateName === 'ima' ? 'sha1' : line.slice(restAt, colon);
   const lastColon = label.lastIndexOf(':');
-  const digestAlgorithm = lastColon >= 0 ? label.slice(lastColon + 1) : label;
+  const digestAlgorithm = commonName(
+    ALG_NAMES,
+    lastColon >= 0 ? label.slice(lastColon + 1) : label,
+  );
   let tailEnd = line.length;
   let extraAt = -1;
   let extraLen = 0;
@@ -415,49 +633,50 @@ function parseAsciiLine(
       field: 'buf',
       message: 'odd number of hex digits',
     });
-  const path = sp + 1 <= tailEnd ? line.slice(sp + 1, tailEnd) : '';
-  const pathAscii = isAsciiString(path);
-  const pathUtf8 = pathAscii ? undefined : utf8Encode(path);
+  // A slice of `line` would keep the decoded text of the whole list alive as long as the entry;
+  // read from the bytes instead (ASCII lists: one byte per character).
+  const path =
+    sp + 1 > tailEnd
+      ? ''
+      : src.bytes !== undefined
+        ? src.text.decode(src.bytes.subarray(src.lineStart + sp + 1, src.lineStart + tailEnd))
+        : line.slice(sp + 1, tailEnd);
+  const pathUtf8 = src.bytes !== undefined || isAsciiString(path) ? undefined : utf8Encode(path);
   const pathLen = pathUtf8 !== undefined ? pathUtf8.length : path.length;
+  const hasExtra = templateName !== 'ima' && fields!.length > 2;
   let tdLen: number;
   if (templateName === 'ima') {
     if (digestLen !== 20) throw asciiError(offset, index, 'legacy "ima" digest must be SHA-1');
     tdLen = 20 + IMA_LEGACY_NAME_SIZE;
   } else {
     tdLen =
-      4 +
-      label.length +
-      2 +
-      digestLen +
-      4 +
-      pathLen +
-      1 +
-      (fields!.length > 2 ? 4 + (extraLen >> 1) : 0);
+      4 + label.length + 2 + digestLen + 4 + pathLen + 1 + (hasExtra ? 4 + (extraLen >> 1) : 0);
   }
-  const buf = new Uint8Array(hashLen + tdLen);
-  if (!hexInto(line, s1 + 1, s2, buf, 0))
+  const buf = arena.take(hashLen + tdLen);
+  if (!hexOf2(line, src, s1 + 1, s2, buf, 0))
     throw new AttestError('ERR_BAD_ENCODING', {
       offset,
       field: 'template-hash',
       message: 'not hex',
     });
-  const templateHash = buf.subarray(0, hashLen);
-  const td = buf.subarray(hashLen);
-  const dv = new DataView(td.buffer, td.byteOffset, td.byteLength);
+  const ab = buf.buffer;
+  const tdAt = buf.byteOffset + hashLen;
+  const templateHash = new Uint8Array(ab, buf.byteOffset, hashLen);
+  const td = new Uint8Array(ab, tdAt, tdLen);
   let o = 0;
   let digestAt: number;
   if (templateName === 'ima') {
     digestAt = 0;
     o = 20;
   } else {
-    dv.setUint32(0, label.length + 2 + digestLen, true);
+    setU32le(td, 0, label.length + 2 + digestLen);
     o = 4;
     for (let i = 0; i < label.length; i++) td[o++] = label.charCodeAt(i) & 0xff;
     td[o++] = 0x3a;
     td[o++] = 0;
     digestAt = o;
   }
-  if (!hexInto(line, colon + 1, sp, td, digestAt))
+  if (!hexOf2(line, src, colon + 1, sp, td, digestAt))
     throw new AttestError('ERR_BAD_ENCODING', {
       offset,
       field: 'filedata-hash',
@@ -465,7 +684,7 @@ function parseAsciiLine(
     });
   o = digestAt + digestLen;
   if (templateName !== 'ima') {
-    dv.setUint32(o, pathLen + 1, true);
+    setU32le(td, o, pathLen + 1);
     o += 4;
   }
   if (pathUtf8 !== undefined)
@@ -473,33 +692,62 @@ function parseAsciiLine(
       pathUtf8.subarray(0, templateName === 'ima' ? IMA_LEGACY_NAME_SIZE : pathUtf8.length),
       o,
     );
-  else
-    for (let i = 0; i < path.length && (templateName !== 'ima' || i < IMA_LEGACY_NAME_SIZE); i++)
-      td[o + i] = path.charCodeAt(i);
-  const fileDigest = td.subarray(digestAt, digestAt + digestLen);
-  const entry: { -readonly [K in keyof ImaEntry]: ImaEntry[K] } = {
+  else {
+    const n = templateName === 'ima' ? Math.min(path.length, IMA_LEGACY_NAME_SIZE) : path.length;
+    if (src.bytes !== undefined) {
+      const b = src.bytes;
+      for (let i = 0, j = src.lineStart + sp + 1; i < n; i++, j++) td[o + i] = b[j]!;
+    } else for (let i = 0; i < n; i++) td[o + i] = path.charCodeAt(i);
+  }
+  const fileDigest = new Uint8Array(ab, tdAt + digestAt, digestLen);
+  const isViolation = allZeroAt(buf, 0, hashLen);
+  if (!hasExtra) {
+    return {
+      index,
+      offset,
+      pcrIndex,
+      templateHash,
+      templateName,
+      templateData: td,
+      isViolation,
+      digestAlgorithm,
+      fileDigest,
+      path,
+    };
+  }
+  o += pathLen + 1; // the NUL is already zero
+  setU32le(td, o, extraLen >> 1);
+  o += 4;
+  if (!hexOf2(line, src, extraAt, extraAt + extraLen, td, o))
+    throw new AttestError('ERR_BAD_ENCODING', { offset, field: 'sig', message: 'not hex' });
+  const extra = new Uint8Array(ab, tdAt + o, extraLen >> 1);
+  const base = {
     index,
     offset,
     pcrIndex,
     templateHash,
     templateName,
     templateData: td,
-    isViolation: isAllZero(templateHash),
+    isViolation,
     digestAlgorithm,
     fileDigest,
     path,
   };
-  if (templateName !== 'ima' && fields!.length > 2) {
-    o += pathLen + 1; // the NUL is already zero
-    dv.setUint32(o, extraLen >> 1, true);
-    o += 4;
-    if (!hexInto(line, extraAt, extraAt + extraLen, td, o))
-      throw new AttestError('ERR_BAD_ENCODING', { offset, field: 'sig', message: 'not hex' });
-    const extra = td.subarray(o, o + (extraLen >> 1));
-    if (templateName === 'ima-buf') entry.buffer = extra;
-    else entry.signature = extra;
-  }
-  return entry;
+  return templateName === 'ima-buf'
+    ? { ...base, buffer: extra }
+    : {
+        index,
+        offset,
+        pcrIndex,
+        templateHash,
+        templateName,
+        templateData: td,
+        isViolation,
+        digestAlgorithm,
+        fileDigest,
+        path,
+        signature: extra,
+      };
 }
 
 function completeLastLine(e: ImaEntry, alg: ImaHashAlgorithm | undefined): boolean {
@@ -521,6 +769,12 @@ function parseAscii(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
     });
   }
   const ascii = text.length === bytes.length;
+  const arena = new ByteArena();
+  const src: AsciiSource = {
+    bytes: ascii ? bytes : undefined,
+    lineStart: 0,
+    text: new TextDecoder(),
+  };
   const entries: ImaEntry[] = [];
   const warnings: ParseWarning[] = [];
   let hashSize: number | undefined;
@@ -534,12 +788,15 @@ function parseAscii(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     const lineBytes = ascii ? nl - pos : utf8Encode(text.slice(pos, nl)).length;
     if (line.length > 0) {
+      src.lineStart = pos;
       try {
         const entry = parseAsciiLine(
           line,
           byteOffset,
           entries.length,
           options.templateHashAlgorithm,
+          arena,
+          src,
         );
         const hs = entry.templateHash.length;
         if (hashSize !== undefined && hs !== hashSize) {

@@ -9,6 +9,7 @@
 import { AttestError } from '../core/errors.js';
 import { ByteReader } from '../core/bytes.js';
 import { EV } from './constants.js';
+import { createDigesterSet } from './digest-rules.js';
 import {
   TCG_PCR_EVENT_HEADER_SIZE,
   assertInputBytes,
@@ -27,7 +28,8 @@ import type { ParseWarning, TcgEvent, TcgEventLog, TcgSpecIdEvent } from './type
 const AGILE_MIN_HEADER = 16;
 
 function toTcgEvent(f: FinishedRecord): TcgEvent {
-  return {
+  // Fields assigned in the documented order; optional ones only when present (no spreads).
+  const e = {
     index: f.index,
     offset: f.offset,
     pcrIndex: f.registerField,
@@ -36,11 +38,12 @@ function toTcgEvent(f: FinishedRecord): TcgEvent {
     digests: f.digests,
     digestList: f.digestList,
     data: f.data,
-    ...(f.decoded !== undefined ? { decoded: f.decoded } : {}),
-    ...(f.decodeError !== undefined ? { decodeError: f.decodeError } : {}),
-    digestCheck: f.digestCheck,
-    ...(f.digestRule !== undefined ? { digestRule: f.digestRule } : {}),
-  };
+  } as { -readonly [K in keyof TcgEvent]: TcgEvent[K] };
+  if (f.decoded !== undefined) e.decoded = f.decoded;
+  if (f.decodeError !== undefined) e.decodeError = f.decodeError;
+  e.digestCheck = f.digestCheck;
+  if (f.digestRule !== undefined) e.digestRule = f.digestRule;
+  return e;
 }
 
 /**
@@ -77,6 +80,7 @@ export function parseTcgEventLog(bytes: Uint8Array): TcgEventLog {
     });
   }
   const warnings: ParseWarning[] = [];
+  const digesters = createDigesterSet();
   const first = readSha1Record(r, 0);
   const agile = first.type === EV.NO_ACTION && isSpecIdData(first.data);
   let specId: TcgSpecIdEvent | undefined;
@@ -92,7 +96,7 @@ export function parseTcgEventLog(bytes: Uint8Array): TcgEventLog {
   }
   const uintnBytes: 4 | 8 = specId?.uintnSize === 1 ? 4 : 8;
   const records: FinishedRecord[] = [];
-  const firstFinished = finishRecord(first, uintnBytes, false);
+  const firstFinished = finishRecord(first, uintnBytes, false, digesters);
   records.push(
     specId !== undefined
       ? { ...firstFinished, decoded: { kind: 'spec-id', specId }, digestCheck: 'not-extended' }
@@ -106,7 +110,7 @@ export function parseTcgEventLog(bytes: Uint8Array): TcgEventLog {
       specId !== undefined
         ? readAgileRecord(r, records.length, specId, warnings)
         : readSha1Record(r, records.length);
-    records.push(finishRecord(rec, uintnBytes, false));
+    records.push(finishRecord(rec, uintnBytes, false, digesters));
   }
   const end = records.length > 0 ? records[records.length - 1]! : undefined;
   const length = end !== undefined ? end.dataOffset + end.data.length : 0;

@@ -10,7 +10,12 @@ import { AttestError } from '../core/errors.js';
 import { ByteReader, assertBytes, assertCountFits, isAllZero } from '../core/bytes.js';
 import { EV, SPEC_ID_EVENT03, TPM_ALG, eventTypeName } from './constants.js';
 import { decodeEventData } from './event-data.js';
-import { checkDigestAgainst, digestCandidates, preferredBank } from './digest-rules.js';
+import {
+  checkDigestAgainst,
+  digestCandidates,
+  preferredBank,
+  type DigesterSet,
+} from './digest-rules.js';
 import { asciiText } from './text.js';
 import type {
   DecodedEventData,
@@ -291,13 +296,9 @@ export function atEndOfLog(
     stop = true;
   } else if (mode === 'cc' && b === 0xffffffff) stop = true;
   if (!stop) return false;
-  const allZero = isAllZero(rest);
-  let allFf = true;
-  for (const x of rest)
-    if (x !== 0xff) {
-      allFf = false;
-      break;
-    }
+  // One early-exit scan of the rest (fill areas run to hundreds of KB).
+  const allZero = everyByteIs(rest, 0);
+  const allFf = !allZero && everyByteIs(rest, 0xff);
   if (allZero || allFf) {
     warnings.push({
       code: 'padding',
@@ -320,8 +321,22 @@ export function atEndOfLog(
   return true;
 }
 
-/** Decodes a record's data and checks its digest in the preferred bank. Never throws for content. */
-export function finishRecord(rec: RawRecord, uintnBytes: 4 | 8, isCc: boolean): FinishedRecord {
+/** True when every byte of `b` equals `v` (false at the first that does not). */
+function everyByteIs(b: Uint8Array, v: number): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== v) return false;
+  return true;
+}
+
+/**
+ * Decodes a record's data and checks its digest in the preferred bank (with the parse's reusable
+ * hashers). Never throws for content.
+ */
+export function finishRecord(
+  rec: RawRecord,
+  uintnBytes: 4 | 8,
+  isCc: boolean,
+  digesters?: DigesterSet,
+): FinishedRecord {
   let decoded: DecodedEventData | undefined;
   let decodeError: string | undefined;
   try {
@@ -341,7 +356,7 @@ export function finishRecord(rec: RawRecord, uintnBytes: 4 | 8, isCc: boolean): 
   let digestRule: DigestRule | undefined;
   if (cands === undefined) digestCheck = 'not-extended';
   else if (bank !== undefined) {
-    const res = checkDigestAgainst(cands, bank, rec.digests[bank]!);
+    const res = checkDigestAgainst(cands, bank, rec.digests[bank]!, digesters);
     digestCheck = res.check;
     digestRule = res.rule;
   }

@@ -6,7 +6,7 @@
  * EV_NO_ACTION is never extended. IMA lists extend PCR 10 with the template hash of each entry
  * (all 0xFF for a violation), hashed with the bank's own algorithm on current kernels.
  */
-import { digest, type HashAlg } from '../core/crypto.js';
+import { createDigester, digest, type Digester, type HashAlg } from '../core/crypto.js';
 import { EV } from './constants.js';
 import { COMPUTABLE_BANKS, isComputableBank } from './digest-rules.js';
 import type {
@@ -32,18 +32,12 @@ export interface ExtendOp {
   readonly register: number;
 }
 
-/** A reusable `H(register ‖ measurement)` with one scratch buffer (no per-call concat). */
+/** A reusable `H(register ‖ measurement)`: one hasher per bank, reset per extend. */
 export function makeExtender(
   alg: HashAlg,
 ): (register: Uint8Array, measurement: Uint8Array) => Uint8Array {
-  let scratch = new Uint8Array(2 * BANK_SIZES[alg]);
-  return (register, measurement) => {
-    const n = register.length + measurement.length;
-    if (scratch.length !== n) scratch = new Uint8Array(n);
-    scratch.set(register, 0);
-    scratch.set(measurement, register.length);
-    return digest(alg, scratch);
-  };
+  const d = createDigester(alg);
+  return (register, measurement) => d.extend(register, measurement);
 }
 
 /** The value a register holds before the log's first extend. */
@@ -93,6 +87,7 @@ export function measurementOf(
   index: number,
   bank: HashAlg,
   imaPaddedSha1 = false,
+  hasher?: Digester,
 ): Uint8Array | undefined {
   if (log.kind !== 'ima') return log.events[index]!.digests[bank];
   const e = log.entries[index]!;
@@ -105,7 +100,8 @@ export function measurementOf(
   }
   if (bank === log.templateHashAlgorithm && e.templateHash.length === BANK_SIZES[bank])
     return e.templateHash;
-  return e.templateData !== undefined ? digest(bank, e.templateData) : undefined;
+  if (e.templateData === undefined) return undefined;
+  return hasher !== undefined ? hasher.digest(e.templateData) : digest(bank, e.templateData);
 }
 
 /** Banks a log can be replayed in by default. */
@@ -138,12 +134,13 @@ export function replayBank(
   if (log.kind === 'ima' && !imaPaddedSha1 && !imaBankReplayable(log, bank)) return undefined;
   if (log.kind === 'ima' && imaPaddedSha1 && log.templateHashAlgorithm !== 'sha1') return undefined;
   if (log.kind !== 'ima' && !log.banks.includes(bank)) return undefined;
-  const ext = makeExtender(bank);
+  // Registers are extended in place (a copy of the initial value each): no allocation per extend.
+  const hasher = createDigester(bank);
   const registers = new Map<number, { initial: Uint8Array; value: Uint8Array; events: number[] }>();
   if (log.kind === 'cc') {
     for (let i = 0; i < 4; i++) {
       const z = initialValue(log, bank, i);
-      registers.set(i, { initial: z, value: z, events: [] });
+      registers.set(i, { initial: z, value: z.slice(), events: [] });
     }
   }
   const n = eventCount(log);
@@ -161,19 +158,19 @@ export function replayBank(
     } else {
       reg = registerOf(log, i);
       if (reg === undefined) continue;
-      m = measurementOf(log, i, bank, imaPaddedSha1);
+      m = measurementOf(log, i, bank, imaPaddedSha1, hasher);
     }
     if (m === undefined) continue;
     if (reg !== lastReg || st === undefined) {
       st = registers.get(reg);
       if (st === undefined) {
         const init = initialValue(log, bank, reg);
-        st = { initial: init, value: init, events: [] };
+        st = { initial: init, value: init.slice(), events: [] };
         registers.set(reg, st);
       }
       lastReg = reg;
     }
-    st.value = ext(st.value, m);
+    hasher.extendInPlace(st.value, m);
     st.events.push(i);
   }
   return { bank, registers };

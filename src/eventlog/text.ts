@@ -94,12 +94,21 @@ export function isPrintableUtf16(bytes: Uint8Array): boolean {
 
 /** Latin-1 decoding of bytes, stopping at the first NUL. */
 export function asciiText(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i]!;
-    if (c === 0) break;
-    s += String.fromCharCode(c);
+  let end = 0;
+  while (end < bytes.length && bytes[end] !== 0) end++;
+  if (end < 16) {
+    let s = '';
+    for (let i = 0; i < end; i++) s += String.fromCharCode(bytes[i]!);
+    return s;
   }
+  // One char code per byte (never TextDecoder 'latin1', which is windows-1252), in chunks that
+  // stay below engines' argument-count limits.
+  let s = '';
+  for (let i = 0; i < end; i += 8192)
+    s += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[],
+    );
   return s;
 }
 

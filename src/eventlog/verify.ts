@@ -9,10 +9,16 @@
  * content are flagged, events after the separator of PCRs 0–7 are checked against the PFP.
  */
 import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
-import { digest, type HashAlg } from '../core/crypto.js';
+import { createDigester, digest, type HashAlg } from '../core/crypto.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { EV } from './constants.js';
-import { checkDigestAgainst, digestCandidates, isComputableBank } from './digest-rules.js';
+import {
+  checkDigestAgainst,
+  createDigesterSet,
+  digestCandidates,
+  isComputableBank,
+  preferredBank,
+} from './digest-rules.js';
 import {
   BANK_SIZES,
   defaultBanks,
@@ -515,15 +521,24 @@ function checkEventDigests(log: EventLog, target: Target, ledger: Ledger<EventLo
   const banks: HashAlg[] = [...target.expected.keys()].filter((b) => log.banks.includes(b));
   if (banks.length === 0) for (const b of log.banks) if (isComputableBank(b)) banks.push(b);
   const mismatches: { event: number; type: string; bank: string }[] = [];
+  const digesters = createDigesterSet();
   let checked = 0;
   for (const e of log.events) {
     const c = digestCandidates(e.type, e.data, e.decoded);
     if (c === undefined || !c.bound) continue;
+    // The parse already checked the preferred bank with these same candidates: reuse its answer.
+    const parsedBank = preferredBank(e.digests);
+    const parsed =
+      e.digestCheck === 'verified' || e.digestCheck === 'mismatch' ? e.digestCheck : undefined;
     for (const b of banks) {
       const d = e.digests[b];
       if (d === undefined) continue;
       checked++;
-      if (checkDigestAgainst(c, b, d).check === 'mismatch') {
+      const mismatch =
+        b === parsedBank && parsed !== undefined
+          ? parsed === 'mismatch'
+          : checkDigestAgainst(c, b, d, digesters).check === 'mismatch';
+      if (mismatch) {
         mismatches.push({ event: e.index, type: e.typeName, bank: b });
         break;
       }
@@ -748,13 +763,14 @@ function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
   } else {
     const mismatches: number[] = [];
     const unchecked: number[] = [];
+    const hasher = createDigester(alg);
     for (const e of log.entries) {
       if (e.isViolation) continue;
       if (e.templateData === undefined) {
         unchecked.push(e.index);
         continue;
       }
-      if (!equalBytes(digest(alg, e.templateData), e.templateHash)) mismatches.push(e.index);
+      if (!equalBytes(hasher.digest(e.templateData), e.templateHash)) mismatches.push(e.index);
     }
     if (mismatches.length > 0) {
       ledger.fail(
