@@ -6,7 +6,7 @@
  * run these with their own check-id prefix, then add their specific checks. Private module.
  */
 import { AttestError } from '../core/errors.js';
-import type { Ledger } from '../core/checks.js';
+import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
 import { memo, type AttestCache } from '../core/cache.js';
 import { equalBytes, toHex, utf8Encode } from '../core/encoding.js';
 import { digest } from '../core/crypto.js';
@@ -104,21 +104,92 @@ export interface AttestCheckInput {
 
 /** What the shared checks learned, for the caller's own checks. */
 export interface AttestCheckState {
-  readonly attest?: TpmsAttest;
-  readonly tpmt?: TpmtSignature;
-  readonly key?: ResolvedTpmKey;
-  readonly parts?: SignatureParts;
+  readonly attest: TpmsAttest | undefined;
+  readonly tpmt: TpmtSignature | undefined;
+  readonly key: ResolvedTpmKey | undefined;
+  readonly parts: SignatureParts | undefined;
+  /**
+   * Settles once the signature check is recorded. The verification starts inside
+   * {@link runAttestChecks} (WebCrypto works off the main thread), so the caller runs its own
+   * checks meanwhile and awaits this before `ledger.finish()`.
+   */
+  readonly signatureDone: Promise<void>;
 }
 
-/** Cache key of a key input: the SHA-256 of its exact bytes or text. */
+const SETTLED: Promise<void> = /* @__PURE__ */ Promise.resolve();
+
+/** Inputs up to this size are their own cache key; larger ones are keyed by their SHA-256. */
+const EXACT_KEY_LIMIT = 2048;
+
+/**
+ * Cache key of a key input: its exact bytes or text (as a latin1 string: cheaper than hashing a
+ * few hundred bytes on every warm verification, and exact), or the SHA-256 of larger inputs.
+ */
 function keyCacheId(k: TpmKeyInput): string | undefined {
-  if (typeof k === 'string')
-    return `attestkit:tpm:key:pem:${toHex(digest('sha256', utf8Encode(k)))}`;
-  if (k instanceof Uint8Array) return `attestkit:tpm:key:bytes:${toHex(digest('sha256', k))}`;
+  if (typeof k === 'string') {
+    return k.length <= EXACT_KEY_LIMIT
+      ? `attestkit:tpm:key:pem=${k}`
+      : `attestkit:tpm:key:pem:${toHex(digest('sha256', utf8Encode(k)))}`;
+  }
+  if (k instanceof Uint8Array) return bytesKey('attestkit:tpm:key:bytes', k);
   if (typeof k === 'object' && k !== null && 'raw' in k && k.raw instanceof Uint8Array) {
-    return `attestkit:tpm:key:tpmt:${toHex(digest('sha256', k.raw))}`;
+    return bytesKey('attestkit:tpm:key:tpmt', k.raw);
   }
   return undefined;
+}
+
+function bytesKey(prefix: string, b: Uint8Array): string {
+  if (b.length > EXACT_KEY_LIMIT) return `${prefix}:${toHex(digest('sha256', b))}`;
+  return `${prefix}=${String.fromCharCode.apply(null, b as unknown as number[])}`;
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+const BYTE_HEX: readonly string[] = /* @__PURE__ */ Array.from(
+  { length: 256 },
+  (_, i) => HEX_DIGITS[i >> 4]! + HEX_DIGITS[i & 15]!,
+);
+
+/**
+ * Lower-case hex of `b` (what `toHex` returns), one table lookup per byte: check details carry a
+ * few of these on every verification.
+ *
+ * @internal
+ */
+export function hexBytes(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += BYTE_HEX[b[i]!]!;
+  return s;
+}
+
+/**
+ * `n.toString(16)` for a u32, left-padded with zeros to `width` (the hot path formats a magic and
+ * a type on every verification; Number#toString(16) is slow).
+ *
+ * @internal
+ */
+export function hexNumber(n: number, width = 1): string {
+  let s = '';
+  let v = n >>> 0;
+  do {
+    s = HEX_DIGITS[v & 15]! + s;
+    v >>>= 4;
+  } while (v !== 0);
+  while (s.length < width) s = '0' + s;
+  return s;
+}
+
+const UPPER: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([
+  ['rsassa', 'RSASSA'],
+  ['rsapss', 'RSAPSS'],
+  ['ecdsa', 'ECDSA'],
+  ['sha1', 'SHA1'],
+  ['sha256', 'SHA256'],
+  ['sha384', 'SHA384'],
+  ['sha512', 'SHA512'],
+]);
+
+function upper(s: string): string {
+  return UPPER.get(s) ?? s.toUpperCase();
 }
 
 function describeKey(k: ResolvedTpmKey): string {
@@ -134,22 +205,115 @@ function stripLen(b: Uint8Array): number {
 }
 
 /**
- * Records structure, magic, type, key, scheme, signature and nonce in `ledger`. The signature is
- * checked whenever the key kind and hash allow it, even if the scheme check failed, so the
- * caller sees every problem at once.
+ * Creates the ledger over `specs` and records structure, magic, type, key, scheme, signature and
+ * nonce in it. The signature is checked whenever the key kind and hash allow it, even if the
+ * scheme check failed, so the caller sees every problem at once. The verification is started
+ * first and recorded when it settles: await `signatureDone` before finishing the ledger.
  *
  * @internal
  */
-export async function runAttestChecks(
-  ledger: Ledger<string>,
+export function runAttestChecks<Id extends string>(
+  specs: readonly CheckSpec<Id>[],
   input: AttestCheckInput,
-): Promise<AttestCheckState> {
+): AttestCheckState & { readonly ledger: Ledger<Id> } {
   const { ids, attest: bytes } = input;
-  if (input.requireNonce) ledger.require(ids.nonce);
 
-  // Structure.
-  let attest: TpmsAttest | undefined;
+  // What the signature check needs comes first — the signature's structure, the key, the scheme
+  // — so that the verification (off the main thread in WebCrypto) starts before anything else
+  // is read or recorded; the ledger is filled in meanwhile.
   let tpmt: TpmtSignature | undefined;
+  let signatureProblem: Record<string, unknown> | undefined;
+  if (input.signatureScheme === undefined) {
+    try {
+      tpmt = parseTpmtSignature(input.signature);
+    } catch (e) {
+      if (!(e instanceof AttestError)) throw e;
+      signatureProblem = { structure: 'TPMT_SIGNATURE', ...errorDetail(e) };
+    }
+  }
+  // Key (memoised by its exact encoding: parsing a public area is immutable work).
+  let key: ResolvedTpmKey | undefined;
+  let keyError: AttestError | undefined;
+  try {
+    const id = keyCacheId(input.key);
+    key =
+      input.cache !== undefined && id !== undefined
+        ? memo(input.cache, id, () => resolveTpmKey(input.key))
+        : resolveTpmKey(input.key);
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    keyError = e;
+  }
+  const parts: SignatureParts | undefined =
+    key === undefined
+      ? undefined
+      : tpmt !== undefined
+        ? partsOfTpmt(tpmt)
+        : input.signatureScheme !== undefined
+          ? partsOfRaw(input.signature, input.signatureScheme, key.key)
+          : undefined;
+  const verifying =
+    key !== undefined && parts !== undefined && canVerify(parts, key.key)
+      ? verifyParts(key.key, parts, bytes, input.cache)
+      : undefined;
+
+  // The ledger is made once the verification is under way.
+  const typed = createLedger(specs);
+  const ledger = typed as unknown as Ledger<string>;
+  if (input.requireNonce) ledger.require(ids.nonce);
+  if (key !== undefined) {
+    ledger.pass(ids.key, `${input.keyRole} is ${describeKey(key)}`, {
+      kind: key.key.kind,
+      ...(key.publicArea !== undefined ? { form: 'TPMT_PUBLIC' } : {}),
+    });
+  } else if (keyError !== undefined) {
+    ledger.fail(
+      ids.key,
+      `${input.keyRole} public key is malformed: ${keyError.message}`,
+      errorDetail(keyError),
+    );
+  }
+
+  // Scheme.
+  if (tpmt === undefined && input.signatureScheme === undefined) {
+    ledger.skip(ids.scheme, `TPMT_SIGNATURE is malformed (see ${ids.structure})`);
+  } else if (ledger.dependsOn(ids.scheme, ids.key) && key !== undefined && parts !== undefined) {
+    const sp = schemeProblems(parts, key.key, key.publicArea);
+    ledger.result(
+      ids.scheme,
+      sp.length === 0,
+      sp.length === 0 ? `${upper(parts.scheme)} with ${upper(parts.hash)}` : sp.join('; '),
+      { scheme: parts.scheme, hash: parts.hash, ...(sp.length > 0 ? { problems: sp } : {}) },
+    );
+  }
+
+  // Signature: already started, recorded when it settles.
+  let signatureDone = SETTLED;
+  if (key === undefined || parts === undefined) {
+    ledger.dependsOn(ids.signature, ids.key, ids.scheme);
+  } else if (verifying === undefined) {
+    ledger.skip(ids.signature, `the signature cannot be checked with this key (see ${ids.scheme})`);
+  } else {
+    signatureDone = verifying.then(
+      (out) => {
+        ledger.result(
+          ids.signature,
+          out.ok,
+          out.ok
+            ? `signature verifies with the ${input.keyRole}`
+            : `signature does not verify with the ${input.keyRole}`,
+          out.saltLength !== undefined ? { saltLength: out.saltLength } : undefined,
+        );
+      },
+      (e: unknown) => {
+        if (!(e instanceof AttestError)) throw e;
+        ledger.fail(ids.signature, `signature cannot be verified: ${e.message}`, errorDetail(e));
+      },
+    );
+  }
+
+  // Structure (TPMS_ATTEST, and the TPMT_SIGNATURE read above), while the signature is checked.
+  let attest: TpmsAttest | undefined;
   const problems: Record<string, unknown>[] = [];
   try {
     attest = readTpmsAttest(bytes, false);
@@ -157,14 +321,7 @@ export async function runAttestChecks(
     if (!(e instanceof AttestError)) throw e;
     problems.push({ structure: 'TPMS_ATTEST', ...errorDetail(e) });
   }
-  if (input.signatureScheme === undefined) {
-    try {
-      tpmt = parseTpmtSignature(input.signature);
-    } catch (e) {
-      if (!(e instanceof AttestError)) throw e;
-      problems.push({ structure: 'TPMT_SIGNATURE', ...errorDetail(e) });
-    }
-  }
+  if (signatureProblem !== undefined) problems.push(signatureProblem);
   if (problems.length === 0) {
     ledger.pass(ids.structure, 'TPMS_ATTEST and the signature parse strictly');
   } else {
@@ -186,84 +343,24 @@ export async function runAttestChecks(
       ok
         ? 'magic is TPM_GENERATED_VALUE: the TPM produced this structure'
         : 'magic is not TPM_GENERATED_VALUE: not a TPM-generated structure',
-      { expected: '0xff544347', actual: `0x${magic.toString(16).padStart(8, '0')}` },
+      { expected: '0xff544347', actual: ok ? '0xff544347' : `0x${hexNumber(magic, 8)}` },
     );
   }
   if (bytes.length < 6) ledger.fail(ids.type, 'TPMS_ATTEST is shorter than its type');
   else {
     const typeId = (bytes[4]! << 8) | bytes[5]!;
     const ok = input.types.includes(typeId);
-    const names = input.types.map((t) => TPM_ST_ATTEST_NAMES[t] ?? t).join(' or ');
     ledger.result(
       ids.type,
       ok,
       ok
         ? `type is ${TPM_ST_ATTEST_NAMES[typeId] ?? typeId}`
-        : `type 0x${typeId.toString(16)} (${TPM_ST_ATTEST_NAMES[typeId] ?? 'unknown'}) is not ${names}`,
+        : `type 0x${hexNumber(typeId)} (${TPM_ST_ATTEST_NAMES[typeId] ?? 'unknown'}) is not ${input.types.map((t) => TPM_ST_ATTEST_NAMES[t] ?? t).join(' or ')}`,
       {
-        expected: input.types.map((t) => `0x${t.toString(16)}`),
-        actual: `0x${typeId.toString(16)}`,
+        expected: input.types.map((t) => `0x${hexNumber(t)}`),
+        actual: `0x${hexNumber(typeId)}`,
       },
     );
-  }
-
-  // Key (memoised by its exact encoding: parsing a public area is immutable work).
-  let key: ResolvedTpmKey | undefined;
-  try {
-    const id = keyCacheId(input.key);
-    key =
-      input.cache !== undefined && id !== undefined
-        ? memo(input.cache, id, () => resolveTpmKey(input.key))
-        : resolveTpmKey(input.key);
-    ledger.pass(ids.key, `${input.keyRole} is ${describeKey(key)}`, {
-      kind: key.key.kind,
-      ...(key.publicArea !== undefined ? { form: 'TPMT_PUBLIC' } : {}),
-    });
-  } catch (e) {
-    if (!(e instanceof AttestError)) throw e;
-    ledger.fail(ids.key, `${input.keyRole} public key is malformed: ${e.message}`, errorDetail(e));
-  }
-
-  // Scheme.
-  let parts: SignatureParts | undefined;
-  if (tpmt === undefined && input.signatureScheme === undefined) {
-    ledger.skip(ids.scheme, `TPMT_SIGNATURE is malformed (see ${ids.structure})`);
-  } else if (ledger.dependsOn(ids.scheme, ids.key) && key !== undefined) {
-    parts =
-      tpmt !== undefined
-        ? partsOfTpmt(tpmt)
-        : partsOfRaw(input.signature, input.signatureScheme!, key.key);
-    const sp = schemeProblems(parts, key.key, key.publicArea);
-    ledger.result(
-      ids.scheme,
-      sp.length === 0,
-      sp.length === 0
-        ? `${parts.scheme.toUpperCase()} with ${parts.hash.toUpperCase()}`
-        : sp.join('; '),
-      { scheme: parts.scheme, hash: parts.hash, ...(sp.length > 0 ? { problems: sp } : {}) },
-    );
-  }
-
-  // Signature.
-  if (key === undefined || parts === undefined) {
-    ledger.dependsOn(ids.signature, ids.key, ids.scheme);
-  } else if (!canVerify(parts, key.key)) {
-    ledger.skip(ids.signature, `the signature cannot be checked with this key (see ${ids.scheme})`);
-  } else {
-    try {
-      const out = await verifyParts(key.key, parts, bytes, input.cache);
-      ledger.result(
-        ids.signature,
-        out.ok,
-        out.ok
-          ? `signature verifies with the ${input.keyRole}`
-          : `signature does not verify with the ${input.keyRole}`,
-        out.saltLength !== undefined ? { saltLength: out.saltLength } : undefined,
-      );
-    } catch (e) {
-      if (!(e instanceof AttestError)) throw e;
-      ledger.fail(ids.signature, `signature cannot be verified: ${e.message}`, errorDetail(e));
-    }
   }
 
   // Nonce (qualifying data), compared in constant time.
@@ -275,17 +372,12 @@ export async function runAttestChecks(
     );
   } else if (ledger.dependsOn(ids.nonce, ids.structure) && attest !== undefined) {
     const same = equalBytes(attest.extraData, input.nonce);
-    const detail = { expected: toHex(input.nonce), actual: toHex(attest.extraData) };
+    const detail = { expected: hexBytes(input.nonce), actual: hexBytes(attest.extraData) };
     if (!same) ledger.fail(ids.nonce, 'extraData does not equal the nonce', detail);
     else if (input.nonce.length === 0)
       ledger.warn(ids.nonce, 'extraData and the nonce are both empty: no freshness', detail);
     else ledger.pass(ids.nonce, 'extraData equals the nonce', detail);
   }
 
-  return {
-    ...(attest !== undefined ? { attest } : {}),
-    ...(tpmt !== undefined ? { tpmt } : {}),
-    ...(key !== undefined ? { key } : {}),
-    ...(parts !== undefined ? { parts } : {}),
-  };
+  return { ledger: typed, attest, tpmt, key, parts, signatureDone };
 }

@@ -4,7 +4,7 @@
  * TPM2_CertifyCreation (§18.3) statement — a TPMS_ATTEST signed by a TPM-resident key that names
  * another object — and binds the given public area to it through its recomputed Name.
  */
-import { createLedger } from '../core/checks.js';
+import type { CheckSpec } from '../core/checks.js';
 import { digest } from '../core/crypto.js';
 import { AttestError } from '../core/errors.js';
 import { equalBytes, toHex } from '../core/encoding.js';
@@ -50,6 +50,11 @@ const REQUIRED: ReadonlySet<TpmCertifyCheckId> = new Set<TpmCertifyCheckId>([
   'tpm.certify.sha1',
   'tpm.certify.name',
 ]);
+
+const SPECS: readonly CheckSpec<TpmCertifyCheckId>[] = /* @__PURE__ */ CHECKS.map((id) => ({
+  id,
+  required: REQUIRED.has(id),
+}));
 
 /**
  * Verifies that a TPM-resident signing key certified an object: TPM2_Certify
@@ -102,8 +107,7 @@ export async function verifyTpmCertify(
   optionalBoolean(options.allowSha1, 'options.allowSha1');
   optionalBoolean(options.requireRestrictedSigner, 'options.requireRestrictedSigner');
 
-  const ledger = createLedger(CHECKS.map((id) => ({ id, required: REQUIRED.has(id) })));
-  const { attest, tpmt, key, parts } = await runAttestChecks(ledger, {
+  const { ledger, attest, tpmt, key, parts, signatureDone } = runAttestChecks(SPECS, {
     ids: {
       structure: 'tpm.certify.structure',
       magic: 'tpm.certify.magic',
@@ -210,6 +214,7 @@ export async function verifyTpmCertify(
     );
   }
 
+  await signatureDone;
   const { ok, checks } = ledger.finish();
   return {
     ok,

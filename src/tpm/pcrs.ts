@@ -4,9 +4,8 @@
  * a TPML_PCR_SELECTION selects, and `pcrDigest = H(values in selection order)` where H is the
  * signing scheme's hash (TPM 2.0 Library Part 3 rev 1.59 §18.4 TPM2_Quote, Part 1 §17.6.2).
  */
-import { concatBytes } from '../core/bytes.js';
 import { assertInputBytes } from './structures.js';
-import { digest } from '../core/crypto.js';
+import { createDigester } from '../core/crypto.js';
 import { TPM_HASH_SIZES, type TpmComputableHash } from './constants.js';
 import type { PcrBankName, PcrBanks, TpmsPcrSelection } from './types.js';
 
@@ -34,24 +33,42 @@ export function normalizePcrBanks(pcrs: PcrBanks): Map<PcrBankName, Map<number, 
     throw new TypeError('pcrs must be an object: bank → index → digest');
   }
   const out = new Map<PcrBankName, Map<number, Uint8Array>>();
-  for (const [bank, values] of Object.entries(pcrs)) {
+  const banks = pcrs as Record<string, unknown>;
+  for (const bank of Object.keys(banks)) {
+    const values = banks[bank];
     if (values === undefined) continue;
     if (!isPcrBankName(bank)) throw new TypeError(`unknown PCR bank "${bank}"`);
     if (typeof values !== 'object' || values === null) {
       throw new TypeError(`pcrs.${bank} must be an object: index → digest`);
     }
     const m = new Map<number, Uint8Array>();
-    for (const [k, v] of Object.entries(values as Record<string, unknown>)) {
-      const index = Number(k);
-      if (!Number.isSafeInteger(index) || index < 0 || String(index) !== k) {
-        throw new TypeError(`pcrs.${bank} has a non-integer index "${k}"`);
-      }
-      assertInputBytes(v, `pcrs.${bank}[${k}]`);
+    const byIndex = values as Record<string, unknown>;
+    for (const k of Object.keys(byIndex)) {
+      const v = byIndex[k];
+      const index = canonicalIndex(k);
+      if (index < 0) throw new TypeError(`pcrs.${bank} has a non-integer index "${k}"`);
+      // The name is built only on failure (a warm verify calls this for every PCR).
+      if (!(v instanceof Uint8Array) || v.length === 0) assertInputBytes(v, `pcrs.${bank}[${k}]`);
       m.set(index, v);
     }
     out.set(bank, m);
   }
   return out;
+}
+
+/**
+ * The value of `k` when it is the canonical decimal text of a safe non-negative integer ("7",
+ * not "07", "7.0", " 7" or "1e1"), else −1.
+ */
+function canonicalIndex(k: string): number {
+  const n = k.length;
+  if (n === 0 || n > 16 || (n > 1 && k.charCodeAt(0) === 48)) return -1;
+  for (let i = 0; i < n; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+  }
+  const v = Number(k);
+  return Number.isSafeInteger(v) ? v : -1;
 }
 
 /** Outcome of comparing supplied PCRs with a signed selection. */
@@ -75,27 +92,45 @@ export function compareSelection(
   selection: readonly TpmsPcrSelection[],
   supplied: Map<PcrBankName, Map<number, Uint8Array>>,
 ): SelectionComparison {
-  const selected = new Set<string>();
+  // Selected PCRs per bank, and their first-selection order (for `missing`).
+  const selected = new Map<PcrBankName, Set<number>>();
+  const orderBank: PcrBankName[] = [];
+  const orderPcr: number[] = [];
   const unsupportedBanks: string[] = [];
   for (const s of selection) {
-    if (!isPcrBankName(s.hash)) {
-      unsupportedBanks.push(s.hash ?? `0x${s.hashAlg.toString(16)}`);
+    const bank = s.hash;
+    if (!isPcrBankName(bank)) {
+      unsupportedBanks.push(bank ?? `0x${s.hashAlg.toString(16)}`);
       continue;
     }
-    for (const p of s.pcrs) selected.add(`${s.hash}:${p}`);
+    let set = selected.get(bank);
+    if (set === undefined) {
+      set = new Set<number>();
+      selected.set(bank, set);
+    }
+    for (const p of s.pcrs) {
+      if (set.has(p)) continue;
+      set.add(p);
+      orderBank.push(bank);
+      orderPcr.push(p);
+    }
   }
   const extra: string[] = [];
   const wrongSize: string[] = [];
-  const given = new Set<string>();
   for (const [bank, values] of supplied) {
+    const set = selected.get(bank);
+    const size = TPM_HASH_SIZES[bank];
     for (const [index, value] of values) {
-      const id = `${bank}:${index}`;
-      given.add(id);
-      if (!selected.has(id)) extra.push(id);
-      else if (value.length !== TPM_HASH_SIZES[bank]) wrongSize.push(id);
+      if (set === undefined || !set.has(index)) extra.push(`${bank}:${index}`);
+      else if (value.length !== size) wrongSize.push(`${bank}:${index}`);
     }
   }
-  const missing = [...selected].filter((id) => !given.has(id));
+  const missing: string[] = [];
+  for (let i = 0; i < orderBank.length; i++) {
+    const bank = orderBank[i]!;
+    const p = orderPcr[i]!;
+    if (supplied.get(bank)?.has(p) !== true) missing.push(`${bank}:${p}`);
+  }
   return { extra, missing, wrongSize, unsupportedBanks };
 }
 
@@ -119,7 +154,7 @@ export function computePcrDigest(
       if (v !== undefined) parts.push(v);
     }
   }
-  return digest(hash, concatBytes(...parts));
+  return createDigester(hash).digestParts(parts);
 }
 
 /**
@@ -138,7 +173,7 @@ export function selectedPcrs(
     for (const p of s.pcrs) {
       const v = from?.get(p);
       if (v === undefined) continue;
-      (out[s.hash] ??= {})[p] = concatBytes(v);
+      (out[s.hash] ??= {})[p] = new Uint8Array(v);
     }
   }
   return out;

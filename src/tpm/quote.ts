@@ -5,7 +5,7 @@
  * with either salt convention, ECDSA), the nonce in extraData, the qualified signer, SHA-1 use,
  * the exact PCR selection and the pcrDigest — and returns only PCRs the signature covers.
  */
-import { createLedger, type Ledger } from '../core/checks.js';
+import { type CheckSpec, type Ledger } from '../core/checks.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { isComputableHash, TPM_HASH_IDS, TPM_HASH_SIZES, TPM_ST } from './constants.js';
 import { assertInputBytes } from './structures.js';
@@ -13,6 +13,8 @@ import { tpmQualifiedName } from './name.js';
 import { compareSelection, computePcrDigest, normalizePcrBanks, selectedPcrs } from './pcrs.js';
 import {
   assertRawScheme,
+  hexBytes,
+  hexNumber,
   optionalBoolean,
   optionalBytes,
   runAttestChecks,
@@ -53,6 +55,11 @@ const ALWAYS_REQUIRED: ReadonlySet<TpmQuoteCheckId> = new Set<TpmQuoteCheckId>([
   'tpm.quote.signature',
   'tpm.quote.sha1',
 ]);
+
+const SPECS: readonly CheckSpec<TpmQuoteCheckId>[] = /* @__PURE__ */ CHECKS.map((id) => ({
+  id,
+  required: ALWAYS_REQUIRED.has(id),
+}));
 
 /** AK attributes every attestation key must have (TCG "AK" profile; restricted signing key). */
 const AK_REQUIRED_ATTRIBUTES = [
@@ -124,19 +131,12 @@ export async function verifyTpmQuote(
     throw new TypeError('evidence.akPublic is required');
   }
   if (evidence.signatureScheme !== undefined) assertRawScheme(evidence.signatureScheme);
-  const supplied = evidence.pcrs !== undefined ? normalizePcrBanks(evidence.pcrs) : undefined;
   optionalBytes(options.nonce, 'options.nonce');
   optionalBytes(options.akParentQualifiedName, 'options.akParentQualifiedName');
   optionalBoolean(options.requireNonce, 'options.requireNonce');
   optionalBoolean(options.allowSha1, 'options.allowSha1');
 
-  const ledger = createLedger(CHECKS.map((id) => ({ id, required: ALWAYS_REQUIRED.has(id) })));
-  if (supplied !== undefined) {
-    ledger.require('tpm.quote.pcr-selection');
-    ledger.require('tpm.quote.pcr-digest');
-  }
-
-  const state = await runAttestChecks(ledger, {
+  const state = runAttestChecks(SPECS, {
     ids: {
       structure: 'tpm.quote.structure',
       magic: 'tpm.quote.magic',
@@ -156,7 +156,13 @@ export async function verifyTpmQuote(
     requireNonce: options.requireNonce !== false,
     cache: options.cache,
   });
-  const { attest, tpmt, key: ak, parts } = state;
+  const { ledger, attest, tpmt, key: ak, parts, signatureDone } = state;
+  if (evidence.pcrs !== undefined) {
+    ledger.require('tpm.quote.pcr-selection');
+    ledger.require('tpm.quote.pcr-digest');
+  }
+  // Validated once the signature check is under way (a TypeError still rejects the call).
+  const supplied = evidence.pcrs !== undefined ? normalizePcrBanks(evidence.pcrs) : undefined;
 
   // AK attributes (only knowable from a TPMT_PUBLIC).
   if (ak?.publicArea !== undefined) {
@@ -169,7 +175,7 @@ export async function verifyTpmQuote(
         ? 'AK is a TPM-resident restricted signing key'
         : `AK attributes are not those of an attestation key: ${problems.join(', ')}`,
       {
-        objectAttributes: `0x${ak.publicArea.objectAttributes.value.toString(16).padStart(8, '0')}`,
+        objectAttributes: `0x${hexNumber(ak.publicArea.objectAttributes.value, 8)}`,
         names: ak.publicArea.objectAttributes.names,
         ...(problems.length > 0 ? { problems } : {}),
       },
@@ -242,7 +248,11 @@ export async function verifyTpmQuote(
           same
             ? `pcrDigest equals ${parts.hash.toUpperCase()} of the supplied values`
             : `pcrDigest does not match the supplied PCR values (${parts.hash.toUpperCase()})`,
-          { expected: toHex(attest.attested.pcrDigest), actual: toHex(computed), hash: parts.hash },
+          {
+            expected: hexBytes(attest.attested.pcrDigest),
+            actual: hexBytes(computed),
+            hash: parts.hash,
+          },
         );
       }
     }
@@ -258,26 +268,29 @@ export async function verifyTpmQuote(
       );
   }
 
+  // Copied before the signature settles (off the critical path); returned only if `ok`.
+  const inSelection =
+    supplied !== undefined && selection !== undefined ? selectedPcrs(selection, supplied) : {};
+  await signatureDone;
   const { ok, checks } = ledger.finish();
   // PCR values are returned only when everything held: inside the signed selection (by the
   // pcr-selection check), matching the signed digest, under a valid signature and fresh nonce.
-  const pcrs: PcrBanks =
-    ok && supplied !== undefined && selection !== undefined
-      ? selectedPcrs(selection, supplied)
-      : {};
-  return {
-    ok,
-    checks,
-    ...(attest !== undefined ? { attest } : {}),
-    ...(tpmt !== undefined ? { signature: tpmt } : {}),
-    ...(ak?.publicArea !== undefined ? { akPublic: ak.publicArea } : {}),
-    ...(ak !== undefined ? { akKey: ak.key } : {}),
-    ...(attest !== undefined
-      ? { clockInfo: attest.clockInfo, firmwareVersion: attest.firmwareVersion }
-      : {}),
-    ...(selection !== undefined ? { pcrSelection: selection } : {}),
-    pcrs,
+  const pcrs: PcrBanks = ok ? inSelection : {};
+  // Built field by field (same keys, same order as the documented result; no spreads).
+  const out = { ok, checks } as {
+    -readonly [K in keyof TpmQuoteVerification]: TpmQuoteVerification[K];
   };
+  if (attest !== undefined) out.attest = attest;
+  if (tpmt !== undefined) out.signature = tpmt;
+  if (ak?.publicArea !== undefined) out.akPublic = ak.publicArea;
+  if (ak !== undefined) out.akKey = ak.key;
+  if (attest !== undefined) {
+    out.clockInfo = attest.clockInfo;
+    out.firmwareVersion = attest.firmwareVersion;
+  }
+  if (selection !== undefined) out.pcrSelection = selection;
+  out.pcrs = pcrs;
+  return out;
 }
 
 function describeSelection(selection: readonly TpmsPcrSelection[]): string {
