@@ -3,9 +3,10 @@
  * Content-addressed memoisation in the caller's {@link AttestCache} for the immutable work of
  * DCAP verification (parsed PCK chains, parsed collateral, verified signatures, chain and CRL
  * results), cheap enough that a warm verification costs little more than its two quote-specific
- * signature checks. Entries are found by a fast fingerprint and then compared byte for byte, so
- * a fingerprint collision can only cost a recomputation, never return another input's result.
- * Results that depend on the clock are stored with the interval in which they are identical.
+ * signature checks. Entries are found by a fast fingerprint (or as the input last used with the
+ * same PCK chain) and then compared byte for byte, so a fingerprint collision can only cost a
+ * recomputation, never return another input's result. Results that depend on the clock are
+ * stored with the interval in which they are identical.
  */
 import type { AttestCache } from '../core/cache.js';
 
@@ -14,10 +15,6 @@ export interface MemoEntry<T> {
   readonly value: T;
   /** Results derived from this exact input (signature checks, chain results); keyed by purpose. */
   readonly derived: Map<string, unknown>;
-}
-
-interface Stored<T> extends MemoEntry<T> {
-  readonly content: Uint8Array | string;
 }
 
 /**
@@ -41,47 +38,110 @@ function fingerprint(content: Uint8Array | string): string {
   return `${typeof content === 'string' ? 's' : 'b'}:${n}:${(h >>> 0).toString(36)}`;
 }
 
+/**
+ * Exact comparison. Inputs of a few KB (PCK chains, CRLs) are compared four bytes at a time
+ * whenever both views share their alignment, which {@link alignedCopy} arranges for stored inputs.
+ */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  const n = a.length;
+  if (n !== b.length) return false;
+  let i = 0;
+  if (n >= 64 && ((a.byteOffset - b.byteOffset) & 3) === 0) {
+    const head = (4 - (a.byteOffset & 3)) & 3;
+    for (; i < head; i++) if (a[i] !== b[i]) return false;
+    const words = (n - head) >>> 2;
+    const x = new Int32Array(a.buffer, a.byteOffset + head, words);
+    const y = new Int32Array(b.buffer, b.byteOffset + head, words);
+    for (let k = 0; k < words; k++) if (x[k] !== y[k]) return false;
+    i = head + words * 4;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** A copy of `b` that starts at the same offset modulo 4, so {@link sameBytes} compares words. */
+function alignedCopy(b: Uint8Array): Uint8Array {
+  const shift = b.byteOffset & 3;
+  const out = new Uint8Array(b.length + shift);
+  out.set(b, shift);
+  return out.subarray(shift);
+}
+
+/** Where {@link contentMemo} remembers the input it last served for one purpose. */
+export interface NearSlot {
+  /** An entry the input travels with (the PCK chain of the quote). */
+  readonly entry: MemoEntry<unknown>;
+  /** What the input is for (e.g. the id of the check that reads it); one input per slot. */
+  readonly slot: string;
+}
+
+type Stored<T> = StoredValue<T> | StoredError;
+interface StoredValue<T> extends MemoEntry<T> {
+  readonly content: Uint8Array | string;
+}
+interface StoredError {
+  readonly content: Uint8Array | string;
+  readonly error: unknown;
+}
+
+const sameContent = (stored: Uint8Array | string, content: Uint8Array | string): boolean =>
+  typeof content === 'string'
+    ? stored === content
+    : stored instanceof Uint8Array && sameBytes(stored, content);
 
 /**
  * Returns the entry for `content` in namespace `ns`, computing it on a miss. `compute` may throw;
  * the error is cached as well (so malformed collateral is not re-parsed) and rethrown.
+ *
+ * With `near`, the input last served for `near.slot` is kept on `near.entry` and compared first:
+ * collateral arrives with the same PCK chain call after call, so a warm call skips the
+ * fingerprint and the cache lookup. The comparison is exact either way.
  */
 export function contentMemo<T>(
   cache: AttestCache | undefined,
   ns: string,
   content: Uint8Array | string,
   compute: () => T,
+  near?: NearSlot,
 ): MemoEntry<T> {
-  const run = ():
-    Stored<T> | { readonly content: Uint8Array | string; readonly error: unknown } => {
-    const stored = typeof content === 'string' ? content : content.slice();
+  let slots: Map<string, Stored<unknown>> | undefined;
+  if (near !== undefined && cache !== undefined) {
+    slots = near.entry.derived.get(NEAR_SLOTS) as Map<string, Stored<unknown>> | undefined;
+    const last = slots?.get(near.slot) as Stored<T> | undefined;
+    if (last !== undefined && sameContent(last.content, content)) return unwrap(last);
+  }
+  const run = (): Stored<T> => {
+    const stored = typeof content === 'string' ? content : alignedCopy(content);
     try {
       return { content: stored, value: compute(), derived: new Map() };
     } catch (error) {
       return { content: stored, error };
     }
   };
-  let entry: ReturnType<typeof run>;
+  let entry: Stored<T>;
   if (cache === undefined) entry = run();
   else {
     const key = `attestkit:tdx:${ns}:${fingerprint(content)}`;
-    const hit = cache.get(key) as ReturnType<typeof run> | undefined;
-    const same =
-      hit !== undefined &&
-      (typeof content === 'string'
-        ? hit.content === content
-        : hit.content instanceof Uint8Array && sameBytes(hit.content, content));
-    if (same) entry = hit;
+    const hit = cache.get(key) as Stored<T> | undefined;
+    if (hit !== undefined && sameContent(hit.content, content)) entry = hit;
     else {
       entry = run();
       cache.set(key, entry);
     }
+    if (near !== undefined) {
+      if (slots === undefined) {
+        slots = new Map();
+        near.entry.derived.set(NEAR_SLOTS, slots);
+      }
+      slots.set(near.slot, entry);
+    }
   }
+  return unwrap(entry);
+}
+
+const NEAR_SLOTS = 'near-slots';
+
+function unwrap<T>(entry: Stored<T>): MemoEntry<T> {
   if ('error' in entry) throw entry.error;
   return entry;
 }
@@ -92,22 +152,50 @@ export interface Windowed<R> {
   readonly window?: readonly [number, number];
 }
 
+/** One part of a {@link windowMemo} key; parts are compared with `Map` semantics. */
+export type KeyPart = string | number;
+
+const WINDOWS = 'windows';
+
 /**
- * Reuses a clock-dependent result stored on `entry` under `key` when `now` lies in its window;
- * otherwise computes it (and stores it when the computation returned a window).
+ * Reuses a clock-dependent result stored on `entry` under the key `parts` when `now` lies in its
+ * window (returned as is, without a promise, so a warm call does not wait a tick); otherwise
+ * computes it (and stores it when the computation returned a window). The key is a path of parts
+ * in nested maps rather than one joined string: the parts are strings the caches already hold
+ * (pins, certificate ids, serials), whose hashes the engine keeps, so a lookup hashes nothing.
+ * Every call site fixes the number of parts for its first part, so paths cannot overlap.
  */
-export async function windowMemo<R>(
+export function windowMemo<R>(
   entry: MemoEntry<unknown>,
-  key: string,
+  parts: readonly KeyPart[],
   now: Date,
   compute: () => Promise<Windowed<R>>,
-): Promise<R> {
+): R | Promise<R> {
   const t = now.getTime();
-  const hit = entry.derived.get(key) as Windowed<R> | undefined;
+  let node = entry.derived.get(WINDOWS) as Map<KeyPart, unknown> | undefined;
+  for (let i = 0; i < parts.length - 1 && node !== undefined; i++)
+    node = node.get(parts[i]!) as Map<KeyPart, unknown> | undefined;
+  const hit = node?.get(parts[parts.length - 1]!) as Windowed<R> | undefined;
   if (hit?.window !== undefined && hit.window[0] <= t && t <= hit.window[1]) return hit.result;
-  const fresh = await compute();
-  if (fresh.window !== undefined) entry.derived.set(key, fresh);
-  return fresh.result;
+  return compute().then((fresh) => {
+    if (fresh.window !== undefined) {
+      let map = entry.derived.get(WINDOWS) as Map<KeyPart, unknown> | undefined;
+      if (map === undefined) {
+        map = new Map();
+        entry.derived.set(WINDOWS, map);
+      }
+      for (let i = 0; i < parts.length - 1; i++) {
+        let next = map.get(parts[i]!) as Map<KeyPart, unknown> | undefined;
+        if (next === undefined) {
+          next = new Map();
+          map.set(parts[i]!, next);
+        }
+        map = next;
+      }
+      map.set(parts[parts.length - 1]!, fresh);
+    }
+    return fresh.result;
+  });
 }
 
 /** Memoises a clock-independent result derived from `entry` (e.g. a signature check). */
@@ -145,7 +233,7 @@ export function bytesMemo<R>(
       return r.value;
   }
   const value = compute();
-  const record = { parts: parts.map((p) => p.slice()), value };
+  const record = { parts: parts.map(alignedCopy), value };
   entry.derived.set(ns, [record, ...list.slice(0, 7)]);
   if (value instanceof Promise) {
     value.catch(() => {
@@ -158,4 +246,24 @@ export function bytesMemo<R>(
     });
   }
   return value;
+}
+
+/**
+ * `date.toISOString()`, remembered on `entry` (the memo entry of the document the date comes
+ * from): the text is a pure function of the instant, and a document holds only a few instants.
+ */
+export function isoTime(entry: MemoEntry<unknown> | undefined, date: Date): string {
+  if (entry === undefined) return date.toISOString();
+  let texts = entry.derived.get('iso') as Map<number, string> | undefined;
+  if (texts === undefined) {
+    texts = new Map();
+    entry.derived.set('iso', texts);
+  }
+  const t = date.getTime();
+  let text = texts.get(t);
+  if (text === undefined) {
+    text = date.toISOString();
+    texts.set(t, text);
+  }
+  return text;
 }

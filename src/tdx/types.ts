@@ -166,7 +166,10 @@ export interface QeReportCertificationData {
  * {@link verifyTdxQuote} has checked its signatures and collateral.
  */
 export interface TdxQuote {
-  /** The quote bytes (header through signature data), without trailing bytes. */
+  /**
+   * The quote bytes (header through signature data), without trailing bytes: the parser's own
+   * copy of the input. Every byte field of the quote is a view into it.
+   */
   readonly raw: Uint8Array;
   readonly header: TdxQuoteHeader;
   /** v5 body descriptor type (1 SGX, 2 TDX 1.0, 3 TDX 1.5); undefined for v3/v4. */

@@ -34,8 +34,10 @@ import {
   bytesMemo,
   contentMemo,
   derivedMemo,
+  isoTime,
   windowMemo,
   type MemoEntry,
+  type NearSlot,
   type Windowed,
 } from './memo.js';
 import {
@@ -138,6 +140,9 @@ const COLLATERAL_CHECKS: readonly TdxCheckId[] = [
 ];
 
 const DEFAULT_ACCEPTED: readonly TdxTcbStatus[] = ['UpToDate'];
+const INTEL_QE_VENDOR_ID_HEX: string = /* @__PURE__ */ toHex(INTEL_QE_VENDOR_ID);
+const DEFAULT_PINS: readonly Uint8Array[] = /* @__PURE__ */ DEFAULT_TDX_ROOT_PINS.map(fromHex);
+const DEFAULT_PINS_KEY: string = /* @__PURE__ */ DEFAULT_TDX_ROOT_PINS.join(',');
 const ALL_STATUSES: ReadonlySet<string> = /* @__PURE__ */ new Set<TdxTcbStatus>([
   'UpToDate',
   'SWHardeningNeeded',
@@ -148,6 +153,9 @@ const ALL_STATUSES: ReadonlySet<string> = /* @__PURE__ */ new Set<TdxTcbStatus>(
   'Revoked',
   'NoMatchingTcbLevel',
 ]);
+
+/** A result object under construction (its readonly fields assigned one by one). */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 const cnOf = (c: X509Certificate): string | undefined =>
   c.subject.attributes.find((a) => a.type === 'CN')?.value;
@@ -168,6 +176,8 @@ interface PckChain {
   /** SHA-256 of each certificate's DER: identifies the exact issuer in derived cache keys. */
   readonly ids: { readonly root: string; readonly intermediate: string };
   readonly pck?: PckExtensions;
+  /** FMSPC and PCE ID of `pck` in hex, as every verification reports them. */
+  readonly pckHex?: { readonly fmspc: string; readonly pceId: string };
   readonly pckError?: unknown;
 }
 
@@ -214,15 +224,28 @@ function parsePckChain(data: Uint8Array): PckChain {
       root: toHex(digest('sha256', root.raw)),
       intermediate: toHex(digest('sha256', intermediate.raw)),
     },
-    ...(pck !== undefined ? { pck } : {}),
+    ...(pck !== undefined
+      ? { pck, pckHex: { fmspc: toHex(pck.fmspc), pceId: toHex(pck.pceId) } }
+      : {}),
     ...(pckError !== undefined ? { pckError } : {}),
   };
+}
+
+interface QeReportDataBinding {
+  /** REPORTDATA[0:32] is SHA-256(attestation key ‖ QE auth data). */
+  readonly first: boolean;
+  /** REPORTDATA[32:64] is zero. */
+  readonly rest: boolean;
+  readonly expectedHex: string;
+  readonly actualHex: string;
 }
 
 interface SigningChain {
   readonly signer: X509Certificate;
   readonly root?: X509Certificate;
   readonly signerId: string;
+  /** `sig:` and the signer id: where a document's signature check by this signer is kept. */
+  readonly signatureKey: string;
   /** SHA-256 of the root's DER, when the issuer chain holds the root. */
   readonly rootId?: string;
 }
@@ -251,10 +274,12 @@ function parseSigningChain(text: string): SigningChain {
     });
   }
   const signer = signers[0]!;
+  const signerId = toHex(digest('sha256', signer.raw));
   return {
     signer,
     ...(root !== undefined ? { root, rootId: toHex(digest('sha256', root.raw)) } : {}),
-    signerId: toHex(digest('sha256', signer.raw)),
+    signerId,
+    signatureKey: `sig:${signerId}`,
   };
 }
 
@@ -264,15 +289,17 @@ interface LinkVerdict {
   readonly problems: readonly string[];
 }
 
-async function verifyPckChain(
+type PckChainVerdict = LinkVerdict & { readonly detail?: unknown };
+
+function verifyPckChain(
   entry: MemoEntry<PckChain>,
   pins: readonly Uint8Array[],
   pinsKey: string,
   now: Date,
   cache: AttestCache | undefined,
-): Promise<LinkVerdict & { readonly detail?: unknown }> {
+): PckChainVerdict | Promise<PckChainVerdict> {
   const c = entry.value;
-  return windowMemo(entry, `chain:${pinsKey}`, now, async () => {
+  return windowMemo(entry, ['chain', pinsKey], now, async () => {
     const r = await verifyChain({
       root: c.root,
       intermediate: c.intermediate,
@@ -320,20 +347,20 @@ async function verifyPckChain(
   });
 }
 
-async function verifySigningChain(
+function verifySigningChain(
   entry: MemoEntry<SigningChain>,
   fallback: { readonly root: X509Certificate; readonly id: string } | undefined,
   pins: readonly Uint8Array[],
   pinsKey: string,
   now: Date,
   cache: AttestCache | undefined,
-): Promise<LinkVerdict> {
+): LinkVerdict | Promise<LinkVerdict> {
   const { signer } = entry.value;
   const root = entry.value.root ?? fallback?.root;
   const rootId = entry.value.rootId ?? fallback?.id ?? 'none';
   return windowMemo(
     entry,
-    `chain:${pinsKey}:${rootId}`,
+    ['chain', pinsKey, rootId],
     now,
     async (): Promise<Windowed<LinkVerdict>> => {
       const problems: string[] = [];
@@ -402,7 +429,13 @@ function crlFromInput(input: Uint8Array | string): X509Crl {
   return parseCrl(input);
 }
 
-async function checkCrlWindowed(
+type CrlVerdict = {
+  ok: boolean;
+  problems: readonly string[];
+  revokedSerials: readonly string[];
+};
+
+function checkCrlWindowed(
   entry: MemoEntry<X509Crl>,
   issuer: X509Certificate,
   issuerId: string,
@@ -410,11 +443,11 @@ async function checkCrlWindowed(
   now: Date,
   maxAgeMs: number | undefined,
   cache: AttestCache | undefined,
-): Promise<{ ok: boolean; problems: readonly string[]; revokedSerials: readonly string[] }> {
+): CrlVerdict | Promise<CrlVerdict> {
   const crl = entry.value;
   return windowMemo(
     entry,
-    `check:${issuerId}:${serials.join(',')}:${maxAgeMs ?? ''}`,
+    ['check', issuerId, serials.length, ...serials, maxAgeMs ?? ''],
     now,
     async () => {
       const r = await checkCrl(crl, issuer, serials, {
@@ -431,6 +464,25 @@ async function checkCrlWindowed(
       return { result: r, window: [from, to] };
     },
   );
+}
+
+/** The detail of a CRL check, built without object spreads (this runs on every warm call). */
+function crlDetail(
+  entry: MemoEntry<X509Crl>,
+  serials: readonly string[],
+  revokedSerials: readonly string[],
+  problems: readonly string[],
+): Record<string, unknown> {
+  const crl = entry.value;
+  const detail: Record<string, unknown> = {
+    issuer: crl.issuer.text,
+    thisUpdate: isoTime(entry, crl.thisUpdate),
+  };
+  if (crl.nextUpdate !== undefined) detail.nextUpdate = isoTime(entry, crl.nextUpdate);
+  detail.checkedSerials = serials;
+  detail.revokedSerials = revokedSerials;
+  if (problems.length > 0) detail.problems = problems;
+  return detail;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -630,8 +682,8 @@ export async function verifyTdxQuote(
   const requireCollateral = options.requireCollateral !== false;
   const accepted = options.acceptedTcbStatuses ?? DEFAULT_ACCEPTED;
   const maxAge = options.maxCollateralAgeMs;
-  const pins = (options.rootPins ?? DEFAULT_TDX_ROOT_PINS).map(toPin);
-  const pinsKey = pins.map(toHex).join(',');
+  const pins = options.rootPins === undefined ? DEFAULT_PINS : options.rootPins.map(toPin);
+  const pinsKey = options.rootPins === undefined ? DEFAULT_PINS_KEY : pins.map(toHex).join(',');
   const L: Ledger<TdxCheckId> = createLedger(CHECKS);
   if (requireCollateral) for (const id of COLLATERAL_CHECKS) L.require(id);
 
@@ -651,12 +703,42 @@ export async function verifyTdxQuote(
     L.fail('tdx.quote.parse', `the quote does not parse: ${e.message}`, causeDetail(e));
     for (const c of CHECKS)
       if (c.id !== 'tdx.quote.parse') L.skip(c.id, 'depends on tdx.quote.parse, which failed');
-    return { ...L.finish(), advisoryIds: [] };
+    const failed = L.finish();
+    return { ok: failed.ok, checks: failed.checks, advisoryIds: [] };
   }
   const isTd = quote.body.kind !== 'sgx';
   const td = isTd ? (quote.body as TdReportBody) : undefined;
   const tee: TeeKind = isTd ? 'tdx' : 'sgx';
   if (isTd && requireCollateral) L.require('tdx.tcb.module');
+
+  // The quote signature is the one WebCrypto verification a warm call cannot skip: it starts
+  // first and is awaited last, so every other check runs while it is in flight.
+  const quoteSignatureJob = (async (): Promise<void> => {
+    try {
+      const key = ecKeyFromPoint('P-256', concatBytes(new Uint8Array([4]), quote.attestationKey));
+      const ok = await verifySignature({
+        key,
+        scheme: 'ecdsa',
+        hash: 'sha256',
+        data: quote.signedRegion,
+        signature: quote.signature,
+        ...(cache !== undefined ? { cache } : {}),
+      });
+      L.result(
+        'tdx.quote.signature',
+        ok,
+        ok
+          ? `attestation key signature over bytes [0, ${quote.signedRegion.length}) verified`
+          : 'the quote signature does not verify with the attestation key',
+      );
+    } catch (e) {
+      L.fail(
+        'tdx.quote.signature',
+        `the quote signature cannot be checked: ${describe(e)}`,
+        causeDetail(e),
+      );
+    }
+  })();
 
   // -- header ---------------------------------------------------------------------------------
   {
@@ -666,10 +748,10 @@ export async function verifyTdxQuote(
       problems.push(`attestation key type ${h.attestationKeyType}, expected 2 (ECDSA P-256)`);
     if (h.teeType !== (isTd ? TEE_TYPE_TDX : TEE_TYPE_SGX))
       problems.push(`TEE type 0x${h.teeType.toString(16)} does not fit a ${quote.body.kind} body`);
-    if (!equalBytes(h.qeVendorId, INTEL_QE_VENDOR_ID))
-      problems.push(
-        `QE vendor id ${toHex(h.qeVendorId)} is not Intel's ${toHex(INTEL_QE_VENDOR_ID)}`,
-      );
+    const intelQe = equalBytes(h.qeVendorId, INTEL_QE_VENDOR_ID);
+    const vendorHex = intelQe ? INTEL_QE_VENDOR_ID_HEX : toHex(h.qeVendorId);
+    if (!intelQe)
+      problems.push(`QE vendor id ${vendorHex} is not Intel's ${INTEL_QE_VENDOR_ID_HEX}`);
     L.result(
       'tdx.quote.header',
       problems.length === 0,
@@ -680,7 +762,7 @@ export async function verifyTdxQuote(
         version: h.version,
         attestationKeyType: h.attestationKeyType,
         teeType: h.teeType,
-        qeVendorId: toHex(h.qeVendorId),
+        qeVendorId: vendorHex,
       },
     );
   }
@@ -700,83 +782,65 @@ export async function verifyTdxQuote(
   }
   const chain = chainEntry?.value;
   const expiries: number[] = [];
-  const sigJobs: Promise<void>[] = [];
-
-  // Quote signature and QE report signature run concurrently with the chain checks.
-  sigJobs.push(
-    (async () => {
+  const cd = quote.certificationData;
+  // The QE report signature runs concurrently with the quote signature; only the QE identity
+  // check waits for it.
+  let qeSignatureJob: Promise<void> | undefined;
+  if (chainEntry !== undefined && chain !== undefined) {
+    const entry = chainEntry;
+    qeSignatureJob = (async () => {
       try {
-        const key = ecKeyFromPoint('P-256', concatBytes(new Uint8Array([4]), quote.attestationKey));
-        const ok = await verifySignature({
-          key,
-          scheme: 'ecdsa',
-          hash: 'sha256',
-          data: quote.signedRegion,
-          signature: quote.signature,
-          ...(cache !== undefined ? { cache } : {}),
-        });
+        const ok = await bytesMemo(entry, 'qe-report', [cd.qeReportRaw, cd.qeReportSignature], () =>
+          verifySignature({
+            key: chain.leaf.publicKey,
+            scheme: 'ecdsa',
+            hash: 'sha256',
+            data: cd.qeReportRaw,
+            signature: cd.qeReportSignature,
+            ...(cache !== undefined ? { cache } : {}),
+          }),
+        );
         L.result(
-          'tdx.quote.signature',
+          'tdx.qe.report-signature',
           ok,
           ok
-            ? `attestation key signature over bytes [0, ${quote.signedRegion.length}) verified`
-            : 'the quote signature does not verify with the attestation key',
+            ? 'QE report signed by the PCK leaf key'
+            : 'the QE report signature does not verify with the PCK leaf key',
         );
       } catch (e) {
         L.fail(
-          'tdx.quote.signature',
-          `the quote signature cannot be checked: ${describe(e)}`,
+          'tdx.qe.report-signature',
+          `the QE report signature cannot be checked: ${describe(e)}`,
           causeDetail(e),
         );
       }
-    })(),
-  );
-  const cd = quote.certificationData;
-  if (chainEntry !== undefined && chain !== undefined) {
-    const entry = chainEntry;
-    sigJobs.push(
-      (async () => {
-        try {
-          const ok = await bytesMemo(
-            entry,
-            'qe-report',
-            [cd.qeReportRaw, cd.qeReportSignature],
-            () =>
-              verifySignature({
-                key: chain.leaf.publicKey,
-                scheme: 'ecdsa',
-                hash: 'sha256',
-                data: cd.qeReportRaw,
-                signature: cd.qeReportSignature,
-                ...(cache !== undefined ? { cache } : {}),
-              }),
-          );
-          L.result(
-            'tdx.qe.report-signature',
-            ok,
-            ok
-              ? 'QE report signed by the PCK leaf key'
-              : 'the QE report signature does not verify with the PCK leaf key',
-          );
-        } catch (e) {
-          L.fail(
-            'tdx.qe.report-signature',
-            `the QE report signature cannot be checked: ${describe(e)}`,
-            causeDetail(e),
-          );
-        }
-      })(),
-    );
+    })();
   } else {
     L.skip('tdx.qe.report-signature', 'no PCK leaf certificate (tdx.chain.pck failed)');
   }
 
   // QE report data binding: REPORTDATA[0:32] = SHA-256(attestation key ‖ QE auth data), rest zero.
+  // The outcome depends on those three byte strings only, so it is kept beside the PCK chain.
   {
-    const expected = digest('sha256', concatBytes(quote.attestationKey, cd.qeAuthData));
-    const rd = cd.qeReport.reportData;
-    const first = equalBytes(rd.subarray(0, 32), expected);
-    const rest = isAllZero(rd.subarray(32));
+    const bind = (): QeReportDataBinding => {
+      const expected = digest('sha256', concatBytes(quote.attestationKey, cd.qeAuthData));
+      const rd = cd.qeReport.reportData;
+      return {
+        first: equalBytes(rd.subarray(0, 32), expected),
+        rest: isAllZero(rd.subarray(32)),
+        expectedHex: toHex(expected) + '00'.repeat(32),
+        actualHex: toHex(rd),
+      };
+    };
+    const { first, rest, expectedHex, actualHex } =
+      chainEntry !== undefined
+        ? bytesMemo(
+            chainEntry,
+            'qe-report-data',
+            [quote.attestationKey, cd.qeAuthData, cd.qeReport.reportData],
+            bind,
+          )
+        : bind();
     L.result(
       'tdx.qe.report-data',
       first && rest,
@@ -785,7 +849,7 @@ export async function verifyTdxQuote(
         : !first
           ? 'QE REPORTDATA[0:32] is not SHA-256(attestation key ‖ QE auth data)'
           : 'QE REPORTDATA[32:64] is not zero',
-      { expected: toHex(expected) + '00'.repeat(32), actual: toHex(rd) },
+      { expected: expectedHex, actual: actualHex },
     );
   }
 
@@ -800,10 +864,10 @@ export async function verifyTdxQuote(
     if (chain.pck !== undefined) {
       L.pass(
         'tdx.pck.extensions',
-        `FMSPC ${toHex(chain.pck.fmspc)}, PCE ID ${toHex(chain.pck.pceId)}, PCESVN ${chain.pck.pceSvn}`,
+        `FMSPC ${chain.pckHex!.fmspc}, PCE ID ${chain.pckHex!.pceId}, PCESVN ${chain.pck.pceSvn}`,
         {
-          fmspc: toHex(chain.pck.fmspc),
-          pceId: toHex(chain.pck.pceId),
+          fmspc: chain.pckHex!.fmspc,
+          pceId: chain.pckHex!.pceId,
           sgxTcbComponents: chain.pck.sgxTcbComponents,
           pceSvn: chain.pck.pceSvn,
         },
@@ -818,23 +882,30 @@ export async function verifyTdxQuote(
     L.skip('tdx.pck.extensions', 'depends on tdx.chain.pck, which failed');
   }
   const pck = chain?.pck;
+  const pckHex = chain?.pckHex;
 
   // -- collateral -----------------------------------------------------------------------------
-  const fmspcHex = pck !== undefined ? toHex(pck.fmspc) : undefined;
+  const fmspcHex = pckHex?.fmspc;
   const col = await gatherCollateral(given, options.fetcher, fmspcHex, tee, chain?.ca);
   const noCollateral = (what: string): string =>
     `no ${what} supplied (evidence.collateral or options.fetcher)${requireCollateral ? '' : '; requireCollateral is false'}`;
   const fetchFailure = (id: TdxCheckId, what: string, e: unknown): void =>
     L.fail(id, `fetching the ${what} failed: ${describe(e)}`, causeDetail(e));
 
+  // Collateral travels with the platform's PCK chain, so each input is first compared with the
+  // one last used with that chain (see contentMemo).
+  const near = (slot: string): NearSlot | undefined =>
+    chainEntry !== undefined ? { entry: chainEntry, slot } : undefined;
+
   // Issuer chains of the TCB info and QE identity (normally the same TCB Signing certificate).
   const signingChain = async (
     text: string | Uint8Array | undefined,
+    slot: string,
   ): Promise<{ entry?: MemoEntry<SigningChain>; verdict?: LinkVerdict; error?: unknown }> => {
     if (text === undefined) return { error: 'no issuer chain supplied' };
     try {
       const t = typeof text === 'string' ? text : utf8Decode(text);
-      const entry = contentMemo(cache, 'signing-chain', t, () => parseSigningChain(t));
+      const entry = contentMemo(cache, 'signing-chain', t, () => parseSigningChain(t), near(slot));
       const verdict = await verifySigningChain(
         entry,
         chain !== undefined ? { root: chain.root, id: chain.ids.root } : undefined,
@@ -857,7 +928,7 @@ export async function verifyTdxQuote(
     issuer: Uint8Array | string | undefined,
     fetchError: unknown,
     parse: (x: Uint8Array | string) => D,
-  ): Promise<D | undefined> => {
+  ): Promise<MemoEntry<D> | undefined> => {
     if (doc === undefined) {
       if (fetchError !== undefined) fetchFailure(id, what, fetchError);
       else L.skip(id, noCollateral(what));
@@ -865,19 +936,24 @@ export async function verifyTdxQuote(
     }
     let entry: MemoEntry<D>;
     try {
-      entry = contentMemo(cache, id, doc, () => parse(doc));
+      entry = contentMemo(cache, id, doc, () => parse(doc), near(id));
     } catch (e) {
       L.fail(id, `the ${what} does not parse: ${describe(e)}`, causeDetail(e));
       return undefined;
     }
-    const sc = await signingChain(issuer);
+    const sc = await signingChain(
+      issuer,
+      id === 'tdx.tcb-info.signature'
+        ? 'tdx.tcb-info.signature:issuer'
+        : 'tdx.qe-identity.signature:issuer',
+    );
     if (sc.verdict === undefined || sc.entry === undefined) {
       L.fail(
         id,
         `the ${what} issuer chain cannot be read: ${describe(sc.error)}`,
         causeDetail(sc.error),
       );
-      return entry.value;
+      return entry;
     }
     const signer = sc.entry.value.signer;
     expiries.push(signer.notAfter.getTime());
@@ -885,11 +961,11 @@ export async function verifyTdxQuote(
       L.fail(id, `the ${what} issuer chain is not trusted: ${sc.verdict.message}`, {
         problems: sc.verdict.problems,
       });
-      return entry.value;
+      return entry;
     }
     const d = entry.value;
     try {
-      const ok = await derivedMemo(entry, `sig:${sc.entry.value.signerId}`, () =>
+      const ok = await derivedMemo(entry, sc.entry.value.signatureKey, () =>
         verifySignature({
           key: signer.publicKey,
           scheme: 'ecdsa',
@@ -913,68 +989,19 @@ export async function verifyTdxQuote(
     } catch (e) {
       L.fail(id, `the ${what} signature cannot be checked: ${describe(e)}`, causeDetail(e));
     }
-    return d;
-  };
-
-  const [tcbInfo, qeIdentity] = await Promise.all([
-    signedDoc(
-      'tdx.tcb-info.signature',
-      'TCB info',
-      col.items.tcbInfo,
-      col.items.tcbInfoIssuerChain,
-      col.errors.tcbInfo,
-      parseTcbInfo,
-    ),
-    signedDoc(
-      'tdx.qe-identity.signature',
-      'QE identity',
-      col.items.qeIdentity,
-      col.items.qeIdentityIssuerChain,
-      col.errors.qeIdentity,
-      parseQeIdentity,
-    ),
-    ...sigJobs,
-  ]);
-  const tcbInfoOk = L.passed('tdx.tcb-info.signature');
-  const qeIdOk = L.passed('tdx.qe-identity.signature');
-
-  const dates = (
-    id: 'tdx.tcb-info.validity' | 'tdx.qe-identity.validity',
-    what: string,
-    d: { issueDate: Date; nextUpdate: Date } | undefined,
-    sigId: TdxCheckId,
-  ): void => {
-    if (!L.dependsOn(id, sigId) || d === undefined) return;
-    expiries.push(d.nextUpdate.getTime());
-    const t = now.getTime();
-    const problems: string[] = [];
-    if (t < d.issueDate.getTime())
-      problems.push(`issued ${d.issueDate.toISOString()}, after ${now.toISOString()}`);
-    if (t > d.nextUpdate.getTime())
-      problems.push(`expired: nextUpdate ${d.nextUpdate.toISOString()} has passed`);
-    if (maxAge !== undefined && t - d.issueDate.getTime() > maxAge)
-      problems.push(`older than the maximum age (${maxAge} ms)`);
-    L.result(
-      id,
-      problems.length === 0,
-      problems.length === 0
-        ? `${what} valid ${d.issueDate.toISOString()} – ${d.nextUpdate.toISOString()}`
-        : `${what} ${problems.join('; ')}`,
-      {
-        issueDate: d.issueDate.toISOString(),
-        nextUpdate: d.nextUpdate.toISOString(),
-        now: now.toISOString(),
-      },
-    );
+    return entry;
   };
 
   // -- CRLs -----------------------------------------------------------------------------------
   const tcbSigningSerials: string[] = [];
-  for (const text of [col.items.tcbInfoIssuerChain, col.items.qeIdentityIssuerChain]) {
+  for (const [text, slot] of [
+    [col.items.tcbInfoIssuerChain, 'tdx.tcb-info.signature:issuer'],
+    [col.items.qeIdentityIssuerChain, 'tdx.qe-identity.signature:issuer'],
+  ] as const) {
     if (typeof text !== 'string') continue;
     try {
-      const s = contentMemo(cache, 'signing-chain', text, () => parseSigningChain(text)).value
-        .signer.serialHex;
+      const s = contentMemo(cache, 'signing-chain', text, () => parseSigningChain(text), near(slot))
+        .value.signer.serialHex;
       if (!tcbSigningSerials.includes(s)) tcbSigningSerials.push(s);
     } catch {
       // Reported by the signature checks.
@@ -998,7 +1025,7 @@ export async function verifyTdxQuote(
     }
     let entry: MemoEntry<X509Crl>;
     try {
-      entry = contentMemo(cache, 'crl', input, () => crlFromInput(input));
+      entry = contentMemo(cache, 'crl', input, () => crlFromInput(input), near(id));
     } catch (e) {
       L.fail(id, `the ${what} does not parse: ${describe(e)}`, causeDetail(e));
       return;
@@ -1014,17 +1041,27 @@ export async function verifyTdxQuote(
       problems.length === 0
         ? `${what} by ${crl.issuer.text} (${crl.revoked.length} entries) verified; none of ${serials.length} serial(s) revoked`
         : problems.join('; '),
-      {
-        issuer: crl.issuer.text,
-        thisUpdate: crl.thisUpdate.toISOString(),
-        ...(crl.nextUpdate !== undefined ? { nextUpdate: crl.nextUpdate.toISOString() } : {}),
-        checkedSerials: serials,
-        revokedSerials: r.revokedSerials,
-        ...(problems.length > 0 ? { problems } : {}),
-      },
+      crlDetail(entry, serials, r.revokedSerials, problems),
     );
   };
-  await Promise.all([
+  // The TCB info, QE identity and both CRLs are checked concurrently.
+  const [tcbInfoEntry, qeIdentityEntry] = await Promise.all([
+    signedDoc(
+      'tdx.tcb-info.signature',
+      'TCB info',
+      col.items.tcbInfo,
+      col.items.tcbInfoIssuerChain,
+      col.errors.tcbInfo,
+      parseTcbInfo,
+    ),
+    signedDoc(
+      'tdx.qe-identity.signature',
+      'QE identity',
+      col.items.qeIdentity,
+      col.items.qeIdentityIssuerChain,
+      col.errors.qeIdentity,
+      parseQeIdentity,
+    ),
     crlCheck(
       'tdx.crl.root',
       'Root CA CRL',
@@ -1051,8 +1088,12 @@ export async function verifyTdxQuote(
         }
         try {
           const text = typeof t === 'string' ? t : utf8Decode(t);
-          const e = contentMemo(cache, 'crl-chain', text, () =>
-            parseCertificates(issuerChainText(text)),
+          const e = contentMemo(
+            cache,
+            'crl-chain',
+            text,
+            () => parseCertificates(issuerChainText(text)),
+            near('tdx.crl.pck:issuer'),
           );
           return e.value.some((c) => equalBytes(c.spki, chain.intermediate.spki))
             ? []
@@ -1063,8 +1104,42 @@ export async function verifyTdxQuote(
       },
     ),
   ]);
-  dates('tdx.tcb-info.validity', 'TCB info', tcbInfo, 'tdx.tcb-info.signature');
-  dates('tdx.qe-identity.validity', 'QE identity', qeIdentity, 'tdx.qe-identity.signature');
+  const tcbInfo = tcbInfoEntry?.value;
+  const qeIdentity = qeIdentityEntry?.value;
+  const tcbInfoOk = L.passed('tdx.tcb-info.signature');
+  const qeIdOk = L.passed('tdx.qe-identity.signature');
+
+  let nowText: string | undefined;
+  const nowIso = (): string => (nowText ??= now.toISOString());
+  const dates = (
+    id: 'tdx.tcb-info.validity' | 'tdx.qe-identity.validity',
+    what: string,
+    entry: MemoEntry<{ issueDate: Date; nextUpdate: Date }> | undefined,
+    sigId: TdxCheckId,
+  ): void => {
+    if (!L.dependsOn(id, sigId) || entry === undefined) return;
+    const d = entry.value;
+    expiries.push(d.nextUpdate.getTime());
+    const t = now.getTime();
+    const issueDate = isoTime(entry, d.issueDate);
+    const nextUpdate = isoTime(entry, d.nextUpdate);
+    const problems: string[] = [];
+    if (t < d.issueDate.getTime()) problems.push(`issued ${issueDate}, after ${nowIso()}`);
+    if (t > d.nextUpdate.getTime()) problems.push(`expired: nextUpdate ${nextUpdate} has passed`);
+    if (maxAge !== undefined && t - d.issueDate.getTime() > maxAge)
+      problems.push(`older than the maximum age (${maxAge} ms)`);
+    L.result(
+      id,
+      problems.length === 0,
+      problems.length === 0
+        ? `${what} valid ${issueDate} – ${nextUpdate}`
+        : `${what} ${problems.join('; ')}`,
+      { issueDate, nextUpdate, now: nowIso() },
+    );
+  };
+
+  dates('tdx.tcb-info.validity', 'TCB info', tcbInfoEntry, 'tdx.tcb-info.signature');
+  dates('tdx.qe-identity.validity', 'QE identity', qeIdentityEntry, 'tdx.qe-identity.signature');
 
   // -- TCB info ↔ platform ----------------------------------------------------------------------
   if (
@@ -1078,14 +1153,11 @@ export async function verifyTdxQuote(
       problems.push(`TCB info id ${tcbInfo.id}, expected ${wantId} for a ${wantId} quote`);
     if (isTd && tcbInfo.version !== 3)
       problems.push(`TDX TCB info version ${tcbInfo.version}, expected 3`);
-    if (tcbInfo.fmspc !== toHex(pck.fmspc))
-      problems.push(
-        `TCB info FMSPC ${tcbInfo.fmspc} is not the PCK certificate's ${toHex(pck.fmspc)}`,
-      );
-    if (tcbInfo.pceId !== toHex(pck.pceId))
-      problems.push(
-        `TCB info PCE ID ${tcbInfo.pceId} is not the PCK certificate's ${toHex(pck.pceId)}`,
-      );
+    const { fmspc, pceId } = pckHex!;
+    if (tcbInfo.fmspc !== fmspc)
+      problems.push(`TCB info FMSPC ${tcbInfo.fmspc} is not the PCK certificate's ${fmspc}`);
+    if (tcbInfo.pceId !== pceId)
+      problems.push(`TCB info PCE ID ${tcbInfo.pceId} is not the PCK certificate's ${pceId}`);
     L.result(
       'tdx.tcb-info.match',
       problems.length === 0,
@@ -1093,7 +1165,7 @@ export async function verifyTdxQuote(
         ? `${tcbInfo.id} TCB info v${tcbInfo.version} for FMSPC ${tcbInfo.fmspc}, PCE ID ${tcbInfo.pceId}`
         : problems.join('; '),
       {
-        expected: { id: wantId, fmspc: toHex(pck.fmspc), pceId: toHex(pck.pceId) },
+        expected: { id: wantId, fmspc, pceId },
         actual: {
           id: tcbInfo.id,
           version: tcbInfo.version,
@@ -1112,6 +1184,7 @@ export async function verifyTdxQuote(
 
   // -- QE identity ----------------------------------------------------------------------------
   let qeMatch: IsvSvnMatch | undefined;
+  await qeSignatureJob;
   if (
     qeIdentity !== undefined &&
     L.dependsOn('tdx.qe.identity', 'tdx.qe-identity.signature', 'tdx.qe.report-signature')
@@ -1119,10 +1192,19 @@ export async function verifyTdxQuote(
     const r = cd.qeReport;
     const problems: string[] = [];
     const wantId = isTd ? 'TD_QE' : 'QE';
+    // The identity's hex texts are kept on its entry; the QE report's equal them when it matches.
+    const idHex = derivedMemo(qeIdentityEntry!, 'hex', () => ({
+      mrSigner: toHex(qeIdentity.mrSigner),
+      attributes: toHex(qeIdentity.attributes),
+    }));
+    const sameSigner = equalBytes(r.mrSigner, qeIdentity.mrSigner);
+    const mrSignerHex = sameSigner ? idHex.mrSigner : toHex(r.mrSigner);
+    const attributesHex = equalBytes(r.attributes, qeIdentity.attributes)
+      ? idHex.attributes
+      : toHex(r.attributes);
     if (qeIdentity.id !== wantId)
       problems.push(`QE identity id ${qeIdentity.id}, expected ${wantId}`);
-    if (!equalBytes(r.mrSigner, qeIdentity.mrSigner))
-      problems.push(`MRSIGNER ${toHex(r.mrSigner)} is not ${toHex(qeIdentity.mrSigner)}`);
+    if (!sameSigner) problems.push(`MRSIGNER ${mrSignerHex} is not ${idHex.mrSigner}`);
     if (r.isvProdId !== qeIdentity.isvProdId)
       problems.push(`ISVPRODID ${r.isvProdId} is not ${qeIdentity.isvProdId}`);
     if (
@@ -1135,9 +1217,7 @@ export async function verifyTdxQuote(
     for (let i = 0; i < 16; i++)
       attrDiff |= (r.attributes[i]! ^ qeIdentity.attributes[i]!) & qeIdentity.attributesMask[i]!;
     if (attrDiff !== 0)
-      problems.push(
-        `ATTRIBUTES ${toHex(r.attributes)} do not match ${toHex(qeIdentity.attributes)} under the mask`,
-      );
+      problems.push(`ATTRIBUTES ${attributesHex} do not match ${idHex.attributes} under the mask`);
     L.result(
       'tdx.qe.identity',
       problems.length === 0,
@@ -1147,15 +1227,15 @@ export async function verifyTdxQuote(
       {
         expected: {
           id: wantId,
-          mrSigner: toHex(qeIdentity.mrSigner),
+          mrSigner: idHex.mrSigner,
           isvProdId: qeIdentity.isvProdId,
         },
         actual: {
           id: qeIdentity.id,
-          mrSigner: toHex(r.mrSigner),
+          mrSigner: mrSignerHex,
           isvProdId: r.isvProdId,
           miscSelect: r.miscSelect,
-          attributes: toHex(r.attributes),
+          attributes: attributesHex,
         },
       },
     );
@@ -1169,19 +1249,14 @@ export async function verifyTdxQuote(
   if (qeIdentity !== undefined && L.dependsOn('tdx.qe.tcb', 'tdx.qe.identity')) {
     qeMatch = matchQeTcb(qeIdentity, cd.qeReport.isvSvn);
     const s = qeMatch.status;
-    const detail = {
-      isvSvn: cd.qeReport.isvSvn,
-      status: s,
-      ...(qeMatch.level !== undefined
-        ? {
-            level: {
-              isvSvn: qeMatch.level.isvSvn,
-              tcbDate: qeMatch.level.tcbDate.toISOString(),
-              advisoryIds: qeMatch.level.advisoryIds,
-            },
-          }
-        : {}),
-    };
+    const detail: Record<string, unknown> = { isvSvn: cd.qeReport.isvSvn, status: s };
+    if (qeMatch.level !== undefined) {
+      detail.level = {
+        isvSvn: qeMatch.level.isvSvn,
+        tcbDate: isoTime(qeIdentityEntry, qeMatch.level.tcbDate),
+        advisoryIds: qeMatch.level.advisoryIds,
+      };
+    }
     if (s === 'NoMatchingTcbLevel')
       L.fail('tdx.qe.tcb', `no QE TCB level for ISVSVN ${cd.qeReport.isvSvn}`, detail);
     else if (s === 'UpToDate')
@@ -1209,12 +1284,12 @@ export async function verifyTdxQuote(
         identity: moduleMatch.identity,
       });
     else {
-      const detail = {
+      const detail: Record<string, unknown> = {
         identity: moduleMatch.identity,
         status: moduleMatch.status,
         teeTcbSvn: toHex(td.teeTcbSvn),
-        ...(moduleMatch.level !== undefined ? { isvSvn: moduleMatch.level.isvSvn } : {}),
       };
+      if (moduleMatch.level !== undefined) detail.isvSvn = moduleMatch.level.isvSvn;
       if (moduleMatch.status === 'NoMatchingTcbLevel')
         L.fail(
           'tdx.tcb.module',
@@ -1296,45 +1371,43 @@ export async function verifyTdxQuote(
         platform.level === undefined
           ? []
           : [...new Set([...adv.platform, ...adv.qe, ...adv.module])];
-      const dates = [platform.level?.tcbDate, qeMatch.level?.tcbDate, mod?.level?.tcbDate].filter(
-        (d): d is Date => d !== undefined,
-      );
-      if (platform.level !== undefined && dates.length > 0)
-        tcbDate = new Date(Math.min(...dates.map((d) => d.getTime())));
-      evaluation = {
-        ...(platform.sgxLevelIndex !== undefined ? { sgxLevelIndex: platform.sgxLevelIndex } : {}),
-        ...(platform.platformLevelIndex !== undefined
-          ? { platformLevelIndex: platform.platformLevelIndex }
-          : {}),
-        platformStatus: platform.status,
-        ...(mod !== undefined
-          ? {
-              module: {
-                identity: mod.identity,
-                status: mod.status,
-                ...(mod.level !== undefined ? { level: mod.level } : {}),
-              },
-            }
-          : {}),
-        qe: {
-          status: qeMatch.status,
-          ...(qeMatch.level !== undefined ? { level: qeMatch.level } : {}),
-        },
-        advisories: adv,
-      };
-      const detail = {
-        status,
-        accepted: accepted,
-        advisoryIds,
-        ...(tcbDate !== undefined ? { tcbDate: tcbDate.toISOString() } : {}),
-        platformStatus: platform.status,
-        ...(platform.platformLevelIndex !== undefined
-          ? { levelIndex: platform.platformLevelIndex }
-          : {}),
-        qeStatus: qeMatch.status,
-        ...(mod !== undefined ? { moduleStatus: mod.status, module: mod.identity } : {}),
-        ...(relaunchAdvised === true ? { relaunchAdvised } : {}),
-      };
+      if (platform.level !== undefined) {
+        let earliest = Infinity;
+        for (const d of [platform.level.tcbDate, qeMatch.level?.tcbDate, mod?.level?.tcbDate])
+          if (d !== undefined && d.getTime() < earliest) earliest = d.getTime();
+        if (earliest !== Infinity) tcbDate = new Date(earliest);
+      }
+      // Built by assignment in the documented key order rather than with spreads: this runs on
+      // every warm call.
+      const ev: Writable<Partial<TdxTcbEvaluation>> = {};
+      if (platform.sgxLevelIndex !== undefined) ev.sgxLevelIndex = platform.sgxLevelIndex;
+      if (platform.platformLevelIndex !== undefined)
+        ev.platformLevelIndex = platform.platformLevelIndex;
+      ev.platformStatus = platform.status;
+      if (mod !== undefined) {
+        const m: Writable<NonNullable<TdxTcbEvaluation['module']>> = {
+          identity: mod.identity,
+          status: mod.status,
+        };
+        if (mod.level !== undefined) m.level = mod.level;
+        ev.module = m;
+      }
+      const qe: Writable<NonNullable<TdxTcbEvaluation['qe']>> = { status: qeMatch.status };
+      if (qeMatch.level !== undefined) qe.level = qeMatch.level;
+      ev.qe = qe;
+      ev.advisories = adv;
+      evaluation = ev as TdxTcbEvaluation;
+      const detail: Record<string, unknown> = { status, accepted, advisoryIds };
+      if (tcbDate !== undefined) detail.tcbDate = isoTime(tcbInfoEntry, tcbDate);
+      detail.platformStatus = platform.status;
+      if (platform.platformLevelIndex !== undefined)
+        detail.levelIndex = platform.platformLevelIndex;
+      detail.qeStatus = qeMatch.status;
+      if (mod !== undefined) {
+        detail.moduleStatus = mod.status;
+        detail.module = mod.identity;
+      }
+      if (relaunchAdvised === true) detail.relaunchAdvised = relaunchAdvised;
       const adviceText = advisoryIds.length > 0 ? ` (advisories ${advisoryIds.join(', ')})` : '';
       if (!accepted.includes(status)) {
         L.fail(
@@ -1357,25 +1430,27 @@ export async function verifyTdxQuote(
   }
 
   // -- policy ----------------------------------------------------------------------------------
-  applyTdxPolicy(L, quote, policy, {
-    ...(pck !== undefined ? { pck } : {}),
-    ...(tcbInfo !== undefined && tcbInfoOk ? { tcbInfo } : {}),
-    ...(qeIdentity !== undefined && qeIdOk ? { qeIdentity } : {}),
-  });
+  // Object literals that open with a spread are slow in V8; this context is built by assignment.
+  const policyContext: Writable<Parameters<typeof applyTdxPolicy>[3]> = {};
+  if (pck !== undefined) policyContext.pck = pck;
+  if (tcbInfo !== undefined && tcbInfoOk) policyContext.tcbInfo = tcbInfo;
+  if (qeIdentity !== undefined && qeIdOk) policyContext.qeIdentity = qeIdentity;
+  applyTdxPolicy(L, quote, policy, policyContext);
 
+  await quoteSignatureJob;
   const result = L.finish();
-  const collateralExpiry = expiries.length > 0 ? new Date(Math.min(...expiries)) : undefined;
-  return {
-    ...result,
-    quote,
-    ...(pck !== undefined ? { pck } : {}),
-    ...(tcbStatus !== undefined ? { tcbStatus } : {}),
-    advisoryIds,
-    ...(tcbDate !== undefined ? { tcbDate } : {}),
-    ...(collateralExpiry !== undefined ? { collateralExpiry } : {}),
-    ...(relaunchAdvised !== undefined ? { relaunchAdvised } : {}),
-    ...(evaluation !== undefined ? { tcb: evaluation } : {}),
-    ...(tcbInfo !== undefined ? { tcbInfo } : {}),
-    ...(qeIdentity !== undefined ? { qeIdentity } : {}),
-  };
+  let earliestExpiry = Infinity;
+  for (const t of expiries) if (t < earliestExpiry) earliestExpiry = t;
+  // Assigned in the documented key order rather than spread: this runs on every warm call.
+  const out = { ok: result.ok, checks: result.checks, quote } as Writable<TdxVerification>;
+  if (pck !== undefined) out.pck = pck;
+  if (tcbStatus !== undefined) out.tcbStatus = tcbStatus;
+  out.advisoryIds = advisoryIds;
+  if (tcbDate !== undefined) out.tcbDate = tcbDate;
+  if (earliestExpiry !== Infinity) out.collateralExpiry = new Date(earliestExpiry);
+  if (relaunchAdvised !== undefined) out.relaunchAdvised = relaunchAdvised;
+  if (evaluation !== undefined) out.tcb = evaluation;
+  if (tcbInfo !== undefined) out.tcbInfo = tcbInfo;
+  if (qeIdentity !== undefined) out.qeIdentity = qeIdentity;
+  return out;
 }
