@@ -35,6 +35,10 @@ const budgets: Budget[] = [
     subpath: 'snp',
     names: ['verifySnpReport'],
     maxKb: 30,
+    ceiling: {
+      kb: 30.5,
+      why: 'measured 30.2 KB after the warm-path caches (29.8 KB before them)',
+    },
   },
   { label: 'attestkit/tdx verifyTdxQuote', subpath: 'tdx', names: ['verifyTdxQuote'], maxKb: 60 },
   { label: 'attestkit/tpm verifyTpmQuote', subpath: 'tpm', names: ['verifyTpmQuote'], maxKb: 30 },

@@ -103,8 +103,12 @@ export function snpTcbLayout(product: SnpProduct): SnpTcbLayout {
   return product === 'Turin' ? 'turin' : 'milan-genoa';
 }
 
-function tcbByte(raw: bigint, i: number): number {
-  return Number((raw >> BigInt(8 * i)) & 0xffn);
+/** The 8 bytes of a TCB_VERSION, least significant first (two conversions, no bigint per byte). */
+function tcbBytes(raw: bigint): number[] {
+  const out: number[] = [];
+  for (const w of [Number(BigInt.asUintN(32, raw)), Number(BigInt.asUintN(32, raw >> 32n))])
+    out.push(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24);
+  return out;
 }
 
 /**
@@ -122,26 +126,16 @@ function tcbByte(raw: bigint, i: number): number {
 export function decodeSnpTcb(raw: bigint, product: SnpProduct | SnpTcbLayout): SnpTcb {
   if (typeof raw !== 'bigint') throw new TypeError('TCB must be a bigint');
   const layout = product === 'turin' || product === 'milan-genoa' ? product : snpTcbLayout(product);
-  if (layout === 'turin') {
-    const l = SNP_TCB_LAYOUT.turin;
-    return {
-      raw,
-      layout,
-      fmc: tcbByte(raw, l.fmc),
-      bootloader: tcbByte(raw, l.bootloader),
-      tee: tcbByte(raw, l.tee),
-      snp: tcbByte(raw, l.snp),
-      microcode: tcbByte(raw, l.microcode),
-    };
-  }
-  const l = SNP_TCB_LAYOUT['milan-genoa'];
+  const b = tcbBytes(raw);
+  const l = SNP_TCB_LAYOUT[layout];
   return {
     raw,
     layout,
-    bootloader: tcbByte(raw, l.bootloader),
-    tee: tcbByte(raw, l.tee),
-    snp: tcbByte(raw, l.snp),
-    microcode: tcbByte(raw, l.microcode),
+    ...('fmc' in l ? { fmc: b[l.fmc]! } : {}),
+    bootloader: b[l.bootloader]!,
+    tee: b[l.tee]!,
+    snp: b[l.snp]!,
+    microcode: b[l.microcode]!,
   };
 }
 
@@ -157,7 +151,8 @@ export function decodeSnpTcb(raw: bigint, product: SnpProduct | SnpTcbLayout): S
  * ```
  */
 export function snpTcbReservedByte(raw: bigint, layout: SnpTcbLayout): number {
-  for (const i of SNP_TCB_LAYOUT[layout].reserved) if (tcbByte(raw, i) !== 0) return i;
+  const b = tcbBytes(raw);
+  for (const i of SNP_TCB_LAYOUT[layout].reserved) if (b[i] !== 0) return i;
   return -1;
 }
 

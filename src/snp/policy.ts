@@ -121,6 +121,11 @@ const GUEST_POLICY_FLAGS: readonly (readonly [
   ],
 ];
 
+/** Every boolean policy field, checked for its type by {@link compileSnpPolicy}. */
+const BOOLEAN_FIELDS = /* @__PURE__ */ GUEST_POLICY_FLAGS.map(
+  (f) => f[1] as keyof SnpPolicy,
+).concat('requireCommittedTcb', 'requireIdBlock', 'requireAuthorKey');
+
 function toBytes(v: SnpBytesLike, name: string, size: number): Uint8Array {
   let b: Uint8Array;
   if (v instanceof Uint8Array) b = v;
@@ -182,14 +187,7 @@ function toVector(v: bigint | number | undefined, name: string): bigint | undefi
 export function compileSnpPolicy(policy: SnpPolicy | undefined): CompiledSnpPolicy {
   const p = policy ?? {};
   if (typeof p !== 'object' || p === null) throw new TypeError('policy must be an object');
-  for (const k of [
-    ...GUEST_POLICY_FLAGS.map((f) => f[1]),
-    'requireCommittedTcb',
-    'requireIdBlock',
-    'requireAuthorKey',
-  ] as const) {
-    checkBool(p[k], k);
-  }
+  for (const k of BOOLEAN_FIELDS) checkBool(p[k], k);
   for (const k of ['minimumAbi', 'minimumVersion'] as const) {
     const v = p[k];
     if (v !== undefined) {

@@ -118,19 +118,41 @@ interface Held<T> {
 }
 
 function errorDetail(e: unknown): Record<string, unknown> {
+  const d: Record<string, unknown> = {};
   if (e instanceof AttestError) {
-    return {
-      code: e.code,
-      message: e.message,
-      ...(e.offset !== undefined ? { offset: e.offset } : {}),
-      ...(e.field !== undefined ? { field: e.field } : {}),
-    };
-  }
-  return { message: e instanceof Error ? e.message : String(e) };
+    d.code = e.code;
+    d.message = e.message;
+    put(d, 'offset', e.offset);
+    put(d, 'field', e.field);
+  } else d.message = errorMessage(e);
+  return d;
 }
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Whether an evidence input (text, bytes, an array of them) equals a remembered copy. */
+function sameInput(kept: unknown, input: unknown): boolean {
+  return Array.isArray(kept)
+    ? Array.isArray(input) &&
+        kept.length === input.length &&
+        kept.every((k, i) => sameInput(k, input[i]))
+    : kept instanceof Uint8Array
+      ? input instanceof Uint8Array && equalBytes(kept, input)
+      : kept === input;
+}
+
+/**
+ * A copy of an evidence input to compare later calls with (text is immutable). `new Uint8Array`
+ * copies even a Node Buffer, whose `slice` would share the caller's memory.
+ */
+function copyInput(input: unknown): unknown {
+  return Array.isArray(input)
+    ? input.map(copyInput)
+    : input instanceof Uint8Array
+      ? new Uint8Array(input)
+      : input;
 }
 
 function isCertInput(v: unknown): v is SnpCertInput {
@@ -190,38 +212,30 @@ function checkOptions(o: SnpVerifyOptions): void {
   }
 }
 
-function pinsFor(o: SnpVerifyOptions, product: SnpProduct): Uint8Array[] {
+/** The pins of a product, and their text for cache keys (hex pins as given: no re-encoding). */
+function pinsFor(o: SnpVerifyOptions, product: SnpProduct): [Uint8Array[], string] {
   const list = o.rootPins !== undefined ? (o.rootPins[product] ?? []) : SNP_ARK_PINS[product];
-  return list.map((p) => {
+  const pins = list.map((p) => {
     if (p instanceof Uint8Array) return p;
     if (typeof p === 'string') return fromHex(p);
     throw new TypeError('root pins must be hex strings or bytes');
   });
+  return [pins, list.map((p) => (typeof p === 'string' ? p : toHex(p))).join()];
 }
 
 /**
- * Parses a certificate once per DER in the caller's cache and remembers its content id (SHA-256
- * of the DER), so later memos (chain, extensions) key on it. A certificate's own bytes, as a
- * binary string, are the lookup key: exact like a hash, and cheaper to build than one.
+ * Parses a certificate once per DER in the caller's cache, keyed by its content id (SHA-256 of
+ * the DER), and remembers the id so later memos (chain, extensions) key on it. Warm calls rarely
+ * get here: the certificates of an input already seen come from `remember` in verifySnpReport.
  */
 function parseCert(
   der: Uint8Array,
   cache: AttestCache | undefined,
-  ids: Map<X509Certificate, string>,
+  ids: WeakMap<X509Certificate, string>,
 ): X509Certificate {
   if (cache === undefined) return parseCertificate(der);
-  const entry = (): { cert: X509Certificate; id: string } => ({
-    cert: parseCertificate(der),
-    id: toHex(digest('sha256', der)),
-  });
-  const { cert, id } =
-    der.length <= 8192
-      ? memo(
-          cache,
-          `attestkit:snp:der:${String.fromCharCode.apply(null, der as unknown as number[])}`,
-          entry,
-        )
-      : memo(cache, `attestkit:snp:der-sha256:${toHex(digest('sha256', der))}`, entry);
+  const id = toHex(digest('sha256', der));
+  const cert = memo(cache, `attestkit:snp:der:${id}`, () => parseCertificate(der));
   ids.set(cert, id);
   return cert;
 }
@@ -293,10 +307,8 @@ export async function verifySnpReport(
 ): Promise<SnpVerification> {
   const ev = checkEvidence(evidence);
   checkOptions(options);
-  const compiled = compileSnpPolicy(options.policy);
   const now = options.now ?? new Date();
   const cache = options.cache;
-  const L = createLedger<Id>(SPECS);
   const sources: {
     -readonly [K in keyof SnpVerification['certificates']['sources']]: SnpCollateralSource;
   } = {};
@@ -315,7 +327,9 @@ export async function verifySnpReport(
       report = parseSnpReport(ev.report.raw);
     }
   } catch (e) {
+    compileSnpPolicy(options.policy); // a malformed policy throws first, as on success
     if (!(e instanceof AttestError)) throw e;
+    const L = createLedger<Id>(SPECS);
     L.fail('snp.report.format', `the report does not parse: ${e.message}`, errorDetail(e));
     for (const s of SPECS) if (s.id !== 'snp.report.format') L.dependsOn(s.id, 'snp.report.format');
     return { ...L.finish(), certificates: { sources } };
@@ -326,39 +340,73 @@ export async function verifySnpReport(
   const problems: string[] = [];
   const problemDetail: Record<string, unknown>[] = [];
   const note = (what: string, e: unknown): void => {
-    problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    problems.push(`${what}: ${errorMessage(e)}`);
     problemDetail.push({ what, ...errorDetail(e) });
   };
   const pool: Held<X509Certificate>[] = [];
-  const ids = new Map<X509Certificate, string>();
+  // Per cache: each certificate's content id, and the work done on one input (PEM text, DER
+  // bytes, an array of them, a certificate table, what a fetcher returned) keyed by the input
+  // object itself. Text is immutable; bytes and arrays are compared with a private copy on every
+  // hit, so a warm call builds no key string and no hash, and changed bytes never hit. At most
+  // 64 inputs are kept; errors are never kept.
+  const [ids, seen] =
+    cache !== undefined
+      ? memo(
+          cache,
+          'attestkit:snp:inputs',
+          () =>
+            [
+              new WeakMap<X509Certificate, string>(),
+              new Map<unknown, [unknown, unknown]>(),
+            ] as const,
+        )
+      : [new WeakMap<X509Certificate, string>()];
+  const remember = <T>(input: unknown, compute: () => [T, boolean]): T => {
+    const hit = seen?.get(input);
+    if (hit && sameInput(hit[0], input)) return hit[1] as T;
+    const [v, keep] = compute();
+    if (seen && keep) {
+      if (seen.size > 63) seen.clear();
+      seen.set(input, [copyInput(input), v]);
+    }
+    return v;
+  };
   const parseAll = (
     input: SnpCertInput | readonly SnpCertInput[],
     what: string,
-  ): X509Certificate[] => {
-    const out: X509Certificate[] = [];
-    let ders: Uint8Array[];
-    try {
-      const decode = (): Uint8Array[] =>
-        dersFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
-      // PEM text is decoded once per distinct text (the text itself is the key).
-      ders =
-        typeof input === 'string' && cache !== undefined
-          ? memo(cache, `attestkit:pem:${input}`, decode)
-          : decode();
-      if (ders.length === 0)
-        throw new AttestError('ERR_BAD_ENCODING', { message: 'no certificate found' });
-    } catch (e) {
-      note(what, e);
-      return out;
-    }
-    for (const der of ders) {
+  ): X509Certificate[] =>
+    remember(input, () => {
+      const n = problems.length;
+      const out: X509Certificate[] = [];
       try {
-        out.push(parseCert(der, cache, ids));
+        const ders = dersFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
+        if (ders.length === 0)
+          throw new AttestError('ERR_BAD_ENCODING', { message: 'no certificate found' });
+        for (const der of ders) {
+          try {
+            out.push(parseCert(der, cache, ids));
+          } catch (e) {
+            note(what, e);
+          }
+        }
       } catch (e) {
         note(what, e);
       }
-    }
-    return out;
+      return [out, problems.length === n];
+    });
+  // What a fetcher returns (a cached fetcher returns the same object every time).
+  const fetchCerts = async (
+    get: () => Promise<readonly SnpCertInput[] | SnpCertInput>,
+  ): Promise<X509Certificate[]> => {
+    const got = await get();
+    return remember(got, () => {
+      const ders = dersFromInput(got, typeof got === 'string' ? 'CERTIFICATE' : undefined);
+      if (ders.length === 0)
+        throw new AttestError('ERR_BAD_ENCODING', {
+          message: 'the fetcher returned no certificate',
+        });
+      return [ders.map((d) => parseCert(d, cache, ids)), true];
+    });
   };
   const addToPool = (
     input: SnpCertInput | readonly SnpCertInput[] | undefined,
@@ -371,7 +419,8 @@ export async function verifySnpReport(
   let table: ReturnType<typeof parseSnpCertTable> | undefined;
   if (ev.certTable !== undefined) {
     try {
-      table = parseSnpCertTable(ev.certTable);
+      const bytes = ev.certTable;
+      table = remember(bytes, () => [parseSnpCertTable(bytes), true]);
     } catch (e) {
       note('certificate table', e);
     }
@@ -397,16 +446,16 @@ export async function verifySnpReport(
   slot('VLEK', ev.vlek, 'evidence', 'evidence.vlek');
   slot('VCEK', table?.vcek, 'cert-table', 'certificate table VCEK');
   slot('VLEK', table?.vlek, 'cert-table', 'certificate table VLEK');
-  // snp.signature starts as soon as the signer certificate is known: the P-384 verification
-  // runs in WebCrypto while everything else (chain, extensions, policy) is checked, so a warm
-  // verification costs about the verify alone.
-  const early =
-    leafSlots[signer === 'VLEK' ? 'VLEK' : 'VCEK'] ??
-    leafSlots[signer === 'VLEK' ? 'VCEK' : 'VLEK'];
-  let signatureDone: Promise<void> | undefined =
-    early !== undefined ? signatureCheck(L, report, early.value, cache) : undefined;
-  // Let the verification reach WebCrypto (a few microtask turns) before the synchronous work.
-  for (let i = 0; i < 4; i++) await Promise.resolve();
+  // snp.signature starts as soon as the signer certificate is known: with the key already
+  // imported (a warm cache) `verifySignature` hands the P-384 verification to WebCrypto before it
+  // returns, and it runs there while everything else (chain, extensions, policy) is checked.
+  const wantKind: SnpSignerKind = signer === 'VLEK' ? 'VLEK' : 'VCEK';
+  const early = leafSlots[wantKind] ?? leafSlots[wantKind === 'VCEK' ? 'VLEK' : 'VCEK'];
+  let signatureDone: Promise<SignatureRecord> | undefined =
+    early !== undefined ? signatureCheck(report, early.value, cache) : undefined;
+  // Policy compiled (and, when malformed, thrown) once the verification is under way.
+  const compiled = compileSnpPolicy(options.policy);
+  const L = createLedger<Id>(SPECS);
   addToPool(ev.chain, 'evidence', 'evidence.chain');
   addToPool(table?.ask, 'cert-table', 'certificate table ASK');
   addToPool(table?.ark, 'cert-table', 'certificate table ARK');
@@ -417,9 +466,7 @@ export async function verifySnpReport(
         ? { value: table.crl, source: 'cert-table' }
         : undefined;
 
-  const wantKind: SnpSignerKind = signer === 'VLEK' ? 'VLEK' : 'VCEK';
-  const otherKind: SnpSignerKind = wantKind === 'VCEK' ? 'VLEK' : 'VCEK';
-  let leaf: Held<X509Certificate> | undefined = leafSlots[wantKind] ?? leafSlots[otherKind];
+  let leaf: Held<X509Certificate> | undefined = early;
   if (leaf === undefined) {
     // A VCEK/VLEK handed over inside the chain bundle (any order is accepted).
     const i = pool.findIndex((h) => {
@@ -438,17 +485,23 @@ export async function verifySnpReport(
     claims.push({ source: 'options.product', product: options.product });
   else if (reportOptionProduct !== undefined)
     claims.push({ source: 'parse option', product: reportOptionProduct });
-  {
-    const inter = pickIntermediate(pool, leaf?.value, wantKind);
-    const root = inter !== undefined ? pickArk(pool, inter.value) : undefined;
-    for (const [what, c] of [
-      ['signer certificate', leaf?.value],
-      ['intermediate certificate', inter?.value],
-      ['ARK certificate', root?.value],
-    ] as const) {
-      const p = c !== undefined ? snpCertificateRole(c).product : undefined;
-      if (p !== undefined) claims.push({ source: what, product: p });
-    }
+  let intermediate: Held<X509Certificate> | undefined;
+  let ark: Held<X509Certificate> | undefined;
+  const pickChain = (): void => {
+    intermediate = pickIntermediate(pool, leaf?.value, wantKind);
+    ark =
+      intermediate !== undefined
+        ? pickArk(pool, intermediate.value)
+        : pool.find((h) => isSelfIssued(h.value));
+  };
+  pickChain();
+  for (const [what, c] of [
+    ['signer certificate', leaf?.value],
+    ['intermediate certificate', intermediate?.value],
+    ['ARK certificate', intermediate && ark?.value],
+  ] as const) {
+    const p = c !== undefined ? snpCertificateRole(c).product : undefined;
+    if (p !== undefined) claims.push({ source: what, product: p });
   }
   const product: SnpProduct | undefined = claims[0]?.product;
   const conflicting = claims.filter((c) => c.product !== product);
@@ -501,25 +554,19 @@ export async function verifySnpReport(
   if (fetcher !== undefined && product !== undefined && signer !== 'none') {
     if (leaf === undefined && kds !== undefined) {
       try {
-        if (wantKind === 'VCEK') {
-          if (isAllZero(report.chipId)) {
-            throw new Error(
-              'CHIP_ID is masked (all zero): the VCEK cannot be looked up; supply it with the evidence',
-            );
-          }
-          leaf = {
-            value: (await fetchCerts(() => fetcher.vcek(kds), cache, ids))[0]!,
-            source: 'fetcher',
-          };
-        } else {
-          if (fetcher.vlek === undefined) {
-            throw new Error(
-              'the fetcher cannot supply VLEKs (KDS serves them only to the cloud provider)',
-            );
-          }
-          const vlek = fetcher.vlek.bind(fetcher);
-          leaf = { value: (await fetchCerts(() => vlek(kds), cache, ids))[0]!, source: 'fetcher' };
+        if (wantKind === 'VCEK' && isAllZero(report.chipId)) {
+          throw new Error(
+            'CHIP_ID is masked (all zero): the VCEK cannot be looked up; supply it with the evidence',
+          );
         }
+        if (wantKind === 'VLEK' && fetcher.vlek === undefined) {
+          throw new Error(
+            'the fetcher cannot supply VLEKs (KDS serves them only to the cloud provider)',
+          );
+        }
+        const get = (): Promise<readonly SnpCertInput[] | SnpCertInput> =>
+          wantKind === 'VCEK' ? fetcher.vcek(kds) : fetcher.vlek!(kds);
+        leaf = { value: (await fetchCerts(get))[0]!, source: 'fetcher' };
       } catch (e) {
         note(`fetching the ${wantKind}`, e);
       }
@@ -531,7 +578,7 @@ export async function verifySnpReport(
       pickArk(pool, inter.value) === undefined;
     if (chainMissing) {
       try {
-        const got = await fetchCerts(() => fetcher.certChain(product, wantKind), cache, ids);
+        const got = await fetchCerts(() => fetcher.certChain(product, wantKind));
         for (const c of got) pool.push({ value: c, source: 'fetcher' });
       } catch (e) {
         note(`fetching the ${wantKind === 'VCEK' ? 'ASK' : 'ASVK'}/ARK chain`, e);
@@ -547,20 +594,16 @@ export async function verifySnpReport(
         note('fetching the CRL', e);
       }
     }
+    pickChain();
   }
 
-  const intermediate = pickIntermediate(pool, leaf?.value, wantKind);
-  const ark =
-    intermediate !== undefined
-      ? pickArk(pool, intermediate.value)
-      : pool.find((h) => isSelfIssued(h.value));
   if (leaf !== undefined) sources.leaf = leaf.source;
   if (intermediate !== undefined) sources.intermediate = intermediate.source;
   if (ark !== undefined) sources.ark = ark.source;
   if (crlHeld !== undefined) sources.crl = crlHeld.source;
 
   // Start snp.signature if the fetcher had to supply the leaf.
-  signatureDone ??= signatureCheck(L, report, leaf?.value, cache);
+  signatureDone ??= signatureCheck(report, leaf?.value, cache);
 
   // snp.signer.kind
   let ext: SnpVcekExtensions | undefined;
@@ -613,7 +656,13 @@ export async function verifySnpReport(
   if (intermediate === undefined) missing.push(wantKind === 'VCEK' ? 'ASK' : 'ASVK');
   if (ark === undefined) missing.push('ARK');
   if (missing.length === 0 && problems.length === 0) {
-    L.pass('snp.collateral', `certificates from ${describeSources(sources)}`, { sources });
+    L.pass(
+      'snp.collateral',
+      `certificates from ${Object.entries(sources)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}`,
+      { sources },
+    );
   } else {
     const why = [
       ...(missing.length > 0
@@ -625,18 +674,13 @@ export async function verifySnpReport(
   }
 
   // Chain checks.
-  const leafChainId: Id = wantKind === 'VCEK' ? 'snp.chain.vcek' : 'snp.chain.vlek';
-  const interChainId: Id = wantKind === 'VCEK' ? 'snp.chain.ask' : 'snp.chain.asvk';
+  const [leafChainId, interChainId, ...unused]: [Id, Id, Id, Id] =
+    wantKind === 'VCEK'
+      ? ['snp.chain.vcek', 'snp.chain.ask', 'snp.chain.vlek', 'snp.chain.asvk']
+      : ['snp.chain.vlek', 'snp.chain.asvk', 'snp.chain.vcek', 'snp.chain.ask'];
   L.require(leafChainId);
   L.require(interChainId);
-  L.skip(
-    wantKind === 'VCEK' ? 'snp.chain.vlek' : 'snp.chain.vcek',
-    `the report is signed with the ${wantKind}`,
-  );
-  L.skip(
-    wantKind === 'VCEK' ? 'snp.chain.asvk' : 'snp.chain.ask',
-    `the report is signed with the ${wantKind}`,
-  );
+  for (const id of unused) L.skip(id, `the report is signed with the ${wantKind}`);
   if (
     leaf !== undefined &&
     intermediate !== undefined &&
@@ -644,38 +688,35 @@ export async function verifySnpReport(
     product !== undefined
   ) {
     let pins: Uint8Array[];
+    let pinKey: string;
     try {
-      pins = pinsFor(options, product);
+      [pins, pinKey] = pinsFor(options, product);
     } catch (e) {
       if (e instanceof AttestError)
         throw new TypeError('options.rootPins holds invalid hex', { cause: e });
       throw e;
     }
+    const certs = [leaf.value, intermediate.value, ark.value] as const;
     const run = (): Promise<ChainResult> =>
       verifyChain({
-        root: ark.value,
-        intermediate: intermediate.value,
-        leaf: leaf.value,
+        root: certs[2],
+        intermediate: certs[1],
+        leaf: certs[0],
         rootPins: pins,
         now,
         ...(cache !== undefined ? { cache } : {}),
       });
     // With every certificate inside its validity the result does not depend on `now`: memoise
     // the whole chain by content (certificates and pins), so a warm verification skips it.
-    const certIds = [leaf.value, intermediate.value, ark.value].map((c) => ids.get(c));
-    const timeless = [leaf.value, intermediate.value, ark.value].every(
-      (c) => validityAt(c, now) === 'valid',
-    );
+    const certIds = certs.map((c) => ids.get(c));
     const chain =
-      cache !== undefined && timeless && certIds.every((id) => id !== undefined)
-        ? await memo(
-            cache,
-            `attestkit:snp:chain:${certIds.join(':')}:${pins.map(toHex).join(',')}`,
-            run,
-          )
+      cache !== undefined &&
+      certs.every((c) => validityAt(c, now) === 'valid') &&
+      certIds.every((id) => id !== undefined)
+        ? await memo(cache, `attestkit:snp:chain:${certIds.join(':')}:${pinKey}`, run)
         : await run();
     link(L, 'snp.chain.ark', chain.root, `ARK (${product})`, []);
-    const interRole = snpCertificateRole(intermediate.value).role;
+    const { role: interRole, product: interProduct } = snpCertificateRole(certs[1]);
     const wantRole = wantKind === 'VCEK' ? 'ask' : 'asvk';
     const extra: string[] = [];
     if (interRole !== 'unknown' && interRole !== wantRole) {
@@ -683,7 +724,6 @@ export async function verifySnpReport(
         `the intermediate is an ${interRole.toUpperCase()}; a ${wantKind} chains to the ${wantRole.toUpperCase()}`,
       );
     }
-    const interProduct = snpCertificateRole(intermediate.value).product;
     if (interProduct !== undefined && interProduct !== product)
       extra.push(`the intermediate belongs to ${interProduct}, not ${product}`);
     link(L, interChainId, chain.intermediate, wantRole.toUpperCase(), extra);
@@ -733,43 +773,29 @@ export async function verifySnpReport(
   applySnpPolicy(L, compiled, { report, tcb });
 
   // snp.signature (started above)
-  await signatureDone;
+  const [status, message, detail] = await signatureDone;
+  L[status]('snp.signature', message, detail);
 
-  const finished = L.finish();
-  return {
-    ...finished,
-    report,
-    ...(product !== undefined ? { product } : {}),
-    signer,
-    ...(tcb !== undefined ? { tcb } : {}),
-    ...(kds !== undefined ? { kds } : {}),
-    ...(ext !== undefined ? { signerExtensions: ext } : {}),
-    certificates: {
-      ...(leaf !== undefined ? { leaf: leaf.value } : {}),
-      ...(intermediate !== undefined ? { intermediate: intermediate.value } : {}),
-      ...(ark !== undefined ? { ark: ark.value } : {}),
-      sources,
-    },
-  };
+  // Built by assignment, in the same key order: spreads after a first key are slow in V8.
+  const { ok, checks } = L.finish();
+  const out: Record<string, unknown> = { ok, checks, report };
+  put(out, 'product', product);
+  out.signer = signer;
+  put(out, 'tcb', tcb);
+  put(out, 'kds', kds);
+  put(out, 'signerExtensions', ext);
+  const certificates: Record<string, unknown> = {};
+  put(certificates, 'leaf', leaf?.value);
+  put(certificates, 'intermediate', intermediate?.value);
+  put(certificates, 'ark', ark?.value);
+  certificates.sources = sources;
+  out.certificates = certificates;
+  return out as unknown as SnpVerification;
 }
 
-function describeSources(s: Record<string, SnpCollateralSource | undefined>): string {
-  const parts = Object.entries(s)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}: ${v}`);
-  return parts.join(', ');
-}
-
-async function fetchCerts(
-  get: () => Promise<readonly SnpCertInput[] | SnpCertInput>,
-  cache: AttestCache | undefined,
-  ids: Map<X509Certificate, string>,
-): Promise<X509Certificate[]> {
-  const got = await get();
-  const ders = dersFromInput(got, typeof got === 'string' ? 'CERTIFICATE' : undefined);
-  if (ders.length === 0)
-    throw new AttestError('ERR_BAD_ENCODING', { message: 'the fetcher returned no certificate' });
-  return ders.map((d) => parseCert(d, cache, ids));
+/** Sets `o[k]` only when `v` is defined (optional properties are omitted, never undefined). */
+function put(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (v !== undefined) o[k] = v;
 }
 
 /** The intermediate: the pool certificate that issued the leaf, else one of the expected role. */
@@ -873,60 +899,58 @@ async function crlCheck(
   }
 }
 
+/** What `snp.signature` records: status, message and detail. */
+type SignatureRecord = [status: 'pass' | 'fail' | 'skip', message: string, detail?: unknown];
+
+/** Checks snp.signature; started early and recorded last, so it never rejects. */
 async function signatureCheck(
-  L: Ledger<Id>,
   report: SnpReport,
   leaf: X509Certificate | undefined,
   cache: AttestCache | undefined,
-): Promise<void> {
-  const id: Id = 'snp.signature';
-  if (report.keyInfo.signer === 'none') {
-    L.fail(id, 'the report is unsigned (SIGNING_KEY none)');
-    return;
-  }
+): Promise<SignatureRecord> {
+  if (report.keyInfo.signer === 'none')
+    return ['fail', 'the report is unsigned (SIGNING_KEY none)'];
   if (report.keyInfo.signer === 'VCEK' && report.keyInfo.maskChipKey) {
-    L.fail(
-      id,
+    return [
+      'fail',
       'MASK_CHIP_KEY is set: the firmware did not sign with the VCEK (the signature is zero-filled)',
-    );
-    return;
+    ];
   }
   if (report.signatureAlgo !== SNP_SIGNATURE_ALGO_ECDSA_P384_SHA384) {
-    L.fail(id, `SIGNATURE_ALGO ${report.signatureAlgo} is not ECDSA P-384 with SHA-384 (1)`, {
-      expected: 1,
-      actual: report.signatureAlgo,
-    });
-    return;
+    return [
+      'fail',
+      `SIGNATURE_ALGO ${report.signatureAlgo} is not ECDSA P-384 with SHA-384 (1)`,
+      { expected: 1, actual: report.signatureAlgo },
+    ];
   }
   if (leaf === undefined) {
-    L.skip(id, 'depends on snp.collateral: no signer certificate', { dependsOn: 'snp.collateral' });
-    return;
+    return [
+      'skip',
+      'depends on snp.collateral: no signer certificate',
+      { dependsOn: 'snp.collateral' },
+    ];
   }
   const key = leaf.publicKey;
   if (key.kind !== 'ec' || key.curve !== 'P-384') {
-    L.fail(id, 'the signer certificate does not hold a P-384 key', {
-      actual: key.kind === 'ec' ? key.curve : key.kind,
-    });
-    return;
+    return [
+      'fail',
+      'the signer certificate does not hold a P-384 key',
+      { actual: key.kind === 'ec' ? key.curve : key.kind },
+    ];
   }
   try {
-    const ok = await verifySignature({
+    return (await verifySignature({
       key,
       scheme: 'ecdsa',
       hash: 'sha384',
       data: report.signedBytes,
       signature: concatBytes(report.signature.r, report.signature.s),
       ...(cache !== undefined ? { cache } : {}),
-    });
-    L.result(
-      id,
-      ok,
-      ok
-        ? 'ECDSA P-384/SHA-384 signature over 0x000–0x29F verified'
-        : 'the signature does not verify with the signer certificate key',
-    );
+    }))
+      ? ['pass', 'ECDSA P-384/SHA-384 signature over 0x000–0x29F verified']
+      : ['fail', 'the signature does not verify with the signer certificate key'];
   } catch (e) {
-    L.fail(id, `the signature could not be checked: ${errorMessage(e)}`, errorDetail(e));
+    return ['fail', `the signature could not be checked: ${errorMessage(e)}`, errorDetail(e)];
   }
 }
 
@@ -984,22 +1008,21 @@ function extensionChecks(
       ['ucodeSPL', ext.ucodeSpl, rep.microcode],
     ];
     if (rep.layout === 'turin') pairs.unshift(['fmcSPL', ext.fmcSpl, rep.fmc ?? 0]);
-    const bad = pairs
-      .filter(([, c, r]) => c !== r)
-      .map(([n, c]) => (c === undefined ? `${n} missing` : n));
+    const bad: string[] = [];
     const actual: Record<string, number | null> = {};
     const expected: Record<string, number> = {};
+    let listed = '';
     for (const [n, c, r] of pairs) {
       actual[n] = c ?? null;
       expected[n] = r;
+      listed += ` ${n}=${r}`;
+      if (c !== r) bad.push(c === undefined ? `${n} missing` : n);
     }
     L.result(
       'snp.tcb.vcek-extensions',
       bad.length === 0,
       bad.length === 0
-        ? `certificate SPLs equal REPORTED_TCB (${Object.entries(expected)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(' ')})`
+        ? `certificate SPLs equal REPORTED_TCB (${listed.slice(1)})`
         : `certificate SPLs differ from REPORTED_TCB: ${bad.join(', ')}`,
       { expected, actual },
     );
@@ -1015,8 +1038,8 @@ function extensionChecks(
   } else if (product === undefined) {
     L.dependsOn('snp.cert.hwid', 'snp.product');
   } else {
-    const turin = product === 'Turin';
-    const n = turin ? 8 : 64;
+    const n = product === 'Turin' ? 8 : 64;
+    const expected = toHex(report.chipId.subarray(0, n));
     const ok =
       ext.hwid.length === n &&
       equalBytes(ext.hwid, report.chipId.subarray(0, n)) &&
@@ -1027,11 +1050,8 @@ function extensionChecks(
       ok
         ? `hwID equals CHIP_ID (${n} bytes, ${ext.hwidEncoding ?? 'raw'} encoding)`
         : 'hwID differs from CHIP_ID: the certificate belongs to another chip',
-      {
-        expected: toHex(report.chipId.subarray(0, turin ? 8 : 64)),
-        actual: toHex(ext.hwid),
-        encoding: ext.hwidEncoding,
-      },
+      // Equal bytes have equal hex: one encoding serves both sides of a match.
+      { expected, actual: ok ? expected : toHex(ext.hwid), encoding: ext.hwidEncoding },
     );
   }
   // cspId (VLEK).
