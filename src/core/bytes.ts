@@ -267,7 +267,7 @@ export function assertCountFits(
 
 /**
  * A fresh `Uint8Array` copy of `bytes[start, end)`. Unlike `bytes.slice()`, this copies even when
- * the input is a Node `Buffer` (whose `slice` returns a view of the caller's memory).
+ * the input is a Node.js buffer (whose `slice` returns a view of the caller's memory).
  */
 export function copyBytes(
   bytes: Uint8Array,

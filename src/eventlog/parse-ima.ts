@@ -376,7 +376,7 @@ function parseBinary(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
   }
   const alg = options.templateHashAlgorithm ?? SIZE_TO_ALG[size]!;
   // One private copy (a plain Uint8Array at offset 0 of its own buffer, whatever `bytes` is: a
-  // Node Buffer's slice() would be a view into the caller's memory): entries are views into it.
+  // a Node.js buffer's slice() would be a view into the caller's memory): entries are views into it.
   const buf = new Uint8Array(bytes);
   const ab = buf.buffer;
   const text = new TextDecoder();

@@ -145,7 +145,7 @@ function sameInput(kept: unknown, input: unknown): boolean {
 
 /**
  * A copy of an evidence input to compare later calls with (text is immutable). `new Uint8Array`
- * copies even a Node Buffer, whose `slice` would share the caller's memory.
+ * copies even a Node.js buffer, whose `slice` would share the caller's memory.
  */
 function copyInput(input: unknown): unknown {
   return Array.isArray(input)
