@@ -22,22 +22,8 @@ import { Tokenizer } from 'cborg';
 import { AttestError } from '../core/errors.js';
 import { assertBytes } from '../core/bytes.js';
 
-/**
- * `assertBytes`, plus detection of a view over a detached buffer (which reads as empty):
- * constructing a view over a detached buffer throws, so an empty view is probed once.
- *
- * @throws {TypeError} for anything but a usable Uint8Array.
- */
-export function assertInputBytes(value: unknown, name: string): asserts value is Uint8Array {
-  assertBytes(value, name);
-  if (value.length === 0) {
-    try {
-      new Uint8Array(value.buffer, 0, 0);
-    } catch {
-      throw new TypeError(`${name} is a view over a detached ArrayBuffer`);
-    }
-  }
-}
+/** Core `assertBytes` (which also rejects views over detached buffers), kept under this name for callers. */
+export const assertInputBytes: typeof assertBytes = assertBytes;
 
 /** Default maximum nesting depth of arrays, maps and tags. CCA tokens need at most 4. */
 export const CBOR_MAX_DEPTH = 16;

@@ -28,18 +28,8 @@ import type {
   TcgSpecIdEvent,
 } from './types.js';
 
-/**
- * `assertBytes`, plus a check that the view's buffer is not detached: Node 20 resets a detached
- * view's `byteOffset` to 0, which `assertBytes` alone cannot tell from an empty array.
- */
-export function assertInputBytes(value: unknown, name = 'bytes'): asserts value is Uint8Array {
-  assertBytes(value, name);
-  try {
-    new DataView(value.buffer, value.byteOffset, value.byteLength);
-  } catch {
-    throw new TypeError(`${name} is a view over a detached ArrayBuffer`);
-  }
-}
+/** Core `assertBytes` (which also rejects views over detached buffers), kept under this name for callers. */
+export const assertInputBytes: typeof assertBytes = assertBytes;
 
 /**
  * A u32 little-endian length followed by that many bytes, returned as a view. Parsers call this
