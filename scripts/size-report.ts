@@ -35,10 +35,6 @@ const budgets: Budget[] = [
     subpath: 'snp',
     names: ['verifySnpReport'],
     maxKb: 30,
-    ceiling: {
-      kb: 30.5,
-      why: 'measured 30.2 KB after the warm-path caches (29.8 KB before them)',
-    },
   },
   { label: 'attestkit/tdx verifyTdxQuote', subpath: 'tdx', names: ['verifyTdxQuote'], maxKb: 60 },
   { label: 'attestkit/tpm verifyTpmQuote', subpath: 'tpm', names: ['verifyTpmQuote'], maxKb: 30 },
@@ -53,10 +49,6 @@ const budgets: Budget[] = [
     subpath: 'cca',
     names: ['verifyCcaToken'],
     maxKb: 25,
-    ceiling: {
-      kb: 28,
-      why: 'measured 27.3 KB: cborg has no sideEffects flag and no decoder-only export, so its 2.2 KB encoder is kept',
-    },
   },
   {
     label: 'attestkit/snp parseSnpReport (parse only)',

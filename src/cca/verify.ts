@@ -11,7 +11,7 @@ import { AttestError } from '../core/errors.js';
 import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
 import {
   HASH_SIZES,
-  digest,
+  digestAsync,
   ecPoint,
   publicKeyToJwk,
   verifySignature,
@@ -524,20 +524,7 @@ export async function verifyCcaToken(
   if (cpak === undefined) {
     ledger.skip('cca.platform.instance-id', 'no platform key to compare the instance id with');
   } else {
-    const expected = concatBytes(Uint8Array.of(0x01), digest('sha256', ecPoint(cpak)));
-    const actual = platform.claims.instanceId;
-    const detail = { expected: toHex(expected), actual: toHex(actual) };
-    const fromKey = equalBytes(expected, actual);
-    const message = `instance id is ${fromKey ? '' : 'not '}0x01 ‖ SHA-256(platform key)`;
-    if (fromKey || options.requireInstanceIdFromKey === true) {
-      ledger.result('cca.platform.instance-id', fromKey, message, detail);
-    } else {
-      ledger.warn(
-        'cca.platform.instance-id',
-        `${message} (RSE/TF-M derive it so; test platforms use fixed ids)`,
-        detail,
-      );
-    }
+    work.push(checkInstanceId(ledger, platform.claims, cpak, options));
   }
 
   recordFindings(ledger, 'cca.platform.claims', 'platform', {
@@ -555,7 +542,7 @@ export async function verifyCcaToken(
 
   if (realm !== undefined) {
     recordFindings(ledger, 'cca.realm.claims', 'realm', realmClaimFindings(realm.claims));
-    checkBinding(ledger, platform.claims, realm.claims);
+    work.push(checkBinding(ledger, platform.claims, realm.claims));
   }
 
   applyCcaPolicy(ledger, parsed, policy);
@@ -638,17 +625,40 @@ function checkRealmKey(
   return valid ? rak.key : undefined;
 }
 
-function checkBinding(
+/** Instance id = 0x01 ‖ SHA-256(CPAK point) where the platform derives it (RSE/TF-M). */
+async function checkInstanceId(
+  ledger: Ledger<CcaCheckId>,
+  platform: CcaPlatformClaims,
+  cpak: EcPublicKey,
+  options: CcaVerifyOptions,
+): Promise<void> {
+  const expected = concatBytes(Uint8Array.of(0x01), await digestAsync('sha256', ecPoint(cpak)));
+  const actual = platform.instanceId;
+  const detail = { expected: toHex(expected), actual: toHex(actual) };
+  const fromKey = equalBytes(expected, actual);
+  const message = `instance id is ${fromKey ? '' : 'not '}0x01 ‖ SHA-256(platform key)`;
+  if (fromKey || options.requireInstanceIdFromKey === true) {
+    ledger.result('cca.platform.instance-id', fromKey, message, detail);
+  } else {
+    ledger.warn(
+      'cca.platform.instance-id',
+      `${message} (RSE/TF-M derive it so; test platforms use fixed ids)`,
+      detail,
+    );
+  }
+}
+
+async function checkBinding(
   ledger: Ledger<CcaCheckId>,
   platform: CcaPlatformClaims,
   realm: CcaRealmClaims,
-): void {
+): Promise<void> {
   const alg = ccaHashAlgorithm(realm.publicKeyHashAlgorithm);
   if (alg === undefined) {
     ledger.fail('cca.binding', `unknown RAK hash algorithm "${realm.publicKeyHashAlgorithm}"`);
     return;
   }
-  const actual = digest(alg, realm.publicKey);
+  const actual = await digestAsync(alg, realm.publicKey);
   const ok = equalBytes(actual, platform.challenge);
   ledger.result(
     'cca.binding',

@@ -9,7 +9,9 @@
  * (e.g. an adapter over a shared LRU); {@link createCache} gives a ready one.
  */
 export interface AttestCache {
+  /** The value stored under `key` (an `attestkit:`-prefixed string), or undefined on a miss. */
   get(key: string): unknown;
+  /** Stores `value` under `key`; the cache may evict it at any time. Undefined means "no entry". */
   set(key: string, value: unknown): void;
 }
 
@@ -21,8 +23,11 @@ export interface CacheOptions {
 
 /** The cache returned by {@link createCache}, with introspection for tests and metrics. */
 export interface MemoryCache extends AttestCache {
+  /** Number of entries held, at most `maxEntries`. */
   readonly size: number;
+  /** Removes one entry; true when it was present. */
   delete(key: string): boolean;
+  /** Removes every entry. */
   clear(): void;
 }
 

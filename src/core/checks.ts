@@ -16,6 +16,7 @@ export type CheckStatus = 'pass' | 'fail' | 'skip' | 'warn';
 export interface Check<Id extends string = string> {
   /** Stable dotted id, e.g. `snp.signature`. */
   readonly id: Id;
+  /** `pass`, `fail`, `warn` (passed with a caveat; does not fail `ok`) or `skip` (did not run). */
   readonly status: CheckStatus;
   /** Human-readable explanation (why it failed, why it was skipped). */
   readonly message: string;
@@ -29,6 +30,7 @@ export interface Check<Id extends string = string> {
 export interface Verification<Id extends string = string> {
   /** True only when no check failed and every required check ran (passed or warned). */
   readonly ok: boolean;
+  /** Every check the verifier declares, in its fixed order, including skipped ones. */
   readonly checks: readonly Check<Id>[];
 }
 

@@ -1,21 +1,28 @@
 /**
  * @module
- * Hashing (synchronous, `@noble/hashes`) and signature verification (WebCrypto through
+ * Hashing (synchronous with `@noble/hashes` in `hash.ts`, re-exported here; asynchronous through
+ * WebCrypto) and signature verification (WebCrypto through
  * `globalThis.crypto.subtle`, with a `@noble/curves` fallback for ECDSA when it is missing).
  * Keys are plain {@link PublicKeyInfo} data; imported `CryptoKey`s are memoised in the caller's
  * cache. This module knows no DER: SPKI parsing lives in `x509.ts`.
  */
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { AttestError } from './errors.js';
 import { assertBytes, concatBytes } from './bytes.js';
 import { fromBase64, toBase64Url, toHex } from './encoding.js';
 import { memo, type AttestCache } from './cache.js';
 
+export {
+  createDigester,
+  createHasher,
+  digest,
+  extend,
+  type Digester,
+  type Hasher,
+} from './hash.js';
+export { sha256Digest } from './sha256.js';
+
 /** Hash algorithms attestkit computes. */
 export type HashAlg = 'sha1' | 'sha256' | 'sha384' | 'sha512';
-
-const HASHES = { sha1, sha256, sha384, sha512 } as const;
 
 /** Output size in bytes of each {@link HashAlg}. */
 export const HASH_SIZES: Readonly<Record<HashAlg, number>> = {
@@ -26,142 +33,28 @@ export const HASH_SIZES: Readonly<Record<HashAlg, number>> = {
 };
 
 /**
- * Synchronous digest of `data`.
- *
- * @example
- * ```ts
- * const d = digest('sha384', bytes);
- * ```
- */
-export function digest(alg: HashAlg, data: Uint8Array): Uint8Array {
-  assertBytes(data, 'data');
-  const h = HASHES[alg];
-  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
-  return h(data);
-}
-
-/** An incremental hash (for extends and large inputs). */
-export interface Hasher {
-  update(data: Uint8Array): Hasher;
-  digest(): Uint8Array;
-}
-
-/** Creates an incremental hasher. */
-export function createHasher(alg: HashAlg): Hasher {
-  const h = HASHES[alg];
-  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
-  const inner = h.create();
-  const api: Hasher = {
-    update(d) {
-      inner.update(d);
-      return api;
-    },
-    digest: () => inner.digest(),
-  };
-  return api;
-}
-
-/**
- * The extend operation of PCRs, RTMRs and REMs: `H(register ‖ measurement)`.
- *
- * @example
- * ```ts
- * pcr = extend('sha256', pcr, eventDigest);
- * ```
- */
-export function extend(alg: HashAlg, register: Uint8Array, measurement: Uint8Array): Uint8Array {
-  const h = HASHES[alg];
-  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
-  assertBytes(register, 'register');
-  assertBytes(measurement, 'measurement');
-  return h.create().update(register).update(measurement).digest();
-}
-
-/**
- * One algorithm's hash (FIPS 180-4), reused across many messages: the loops that hash thousands
- * of small inputs (event-log replays, digest checks, PCR digests) keep one per bank instead of
- * building a hasher per call. Each call returns the same bytes as {@link digest} / {@link extend}.
- * Meant for public data (evidence): hash secrets with {@link digest}.
- */
-export interface Digester {
-  readonly alg: HashAlg;
-  /** Output size in bytes. */
-  readonly size: number;
-  /** `H(data)`, the same bytes as {@link digest}. */
-  digest(data: Uint8Array): Uint8Array;
-  /** `H(register ‖ measurement)`, the same bytes as {@link extend}. */
-  extend(register: Uint8Array, measurement: Uint8Array): Uint8Array;
-  /** `H(a ‖ b ‖ …)` of parts hashed in order, without concatenating them. */
-  digestParts(parts: readonly Uint8Array[]): Uint8Array;
-  /**
-   * `register ← H(register ‖ measurement)`, written into `register` (which must be `size` bytes):
-   * a replay of many extends allocates nothing per extend.
-   */
-  extendInPlace(register: Uint8Array, measurement: Uint8Array): void;
-}
-
-/**
- * Creates a {@link Digester} (FIPS 180-4 SHA-1/SHA-2): one `@noble/hashes` instance reset from a
- * pristine copy per message (`_cloneInto`), so a call allocates little beyond the digest.
+ * Asynchronous digest of `data` (FIPS 180-4) through WebCrypto's `crypto.subtle.digest`, falling
+ * back to `@noble/hashes` (loaded on first use) where WebCrypto is missing. Same bytes as
+ * {@link digest}; for verifiers that are async anyway and hash a few inputs, so their bundles need
+ * not carry a JavaScript hash implementation up front.
  *
  * @param alg - the hash.
- * @returns the digester.
- * @throws {TypeError} for an unknown algorithm (and, from its methods, for non-Uint8Array input;
- *   `extendInPlace` throws RangeError for a register of the wrong size).
+ * @param data - the message.
+ * @returns `H(data)`.
+ * @throws {TypeError} for an unknown algorithm or non-Uint8Array input.
  * @example
  * ```ts
- * const d = createDigester('sha256');
- * let pcr = new Uint8Array(32);
- * for (const m of measurements) pcr = d.extend(pcr, m);
+ * const d = await digestAsync('sha256', bytes);
  * ```
  */
-export function createDigester(alg: HashAlg): Digester {
-  const h = HASHES[alg];
-  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
-  return nobleDigester(alg, h);
-}
-
-function nobleDigester<T extends NobleHash<T>>(alg: HashAlg, h: { create(): T }): Digester {
-  const pristine = h.create();
-  const work = h.create();
-  return {
-    alg,
-    size: pristine.outputLen,
-    digest(data) {
-      assertBytes(data, 'data');
-      // digest() wipes and marks the instance destroyed; _cloneInto restores the initial state.
-      return pristine._cloneInto(work).update(data).digest();
-    },
-    extend(register, measurement) {
-      assertBytes(register, 'register');
-      assertBytes(measurement, 'measurement');
-      return pristine._cloneInto(work).update(register).update(measurement).digest();
-    },
-    digestParts(parts) {
-      const w = pristine._cloneInto(work);
-      for (const p of parts) {
-        assertBytes(p, 'part');
-        w.update(p);
-      }
-      return w.digest();
-    },
-    extendInPlace(register, measurement) {
-      assertBytes(register, 'register');
-      assertBytes(measurement, 'measurement');
-      if (register.length !== pristine.outputLen) {
-        throw new RangeError(`register must be ${pristine.outputLen} bytes`);
-      }
-      register.set(pristine._cloneInto(work).update(register).update(measurement).digest());
-    },
-  };
-}
-
-/** The part of a `@noble/hashes` instance a {@link Digester} uses. */
-interface NobleHash<T> {
-  readonly outputLen: number;
-  update(data: Uint8Array): T;
-  digest(): Uint8Array;
-  _cloneInto(to?: T): T;
+export async function digestAsync(alg: HashAlg, data: Uint8Array): Promise<Uint8Array> {
+  assertBytes(data, 'data');
+  const name = WEBCRYPTO_HASH[alg];
+  if (name === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  const s = subtle();
+  if (s !== undefined) return new Uint8Array(await s.digest(name, bufferSource(data)));
+  const { nobleDigest } = await import('./hash-fallback.js');
+  return nobleDigest(alg, data);
 }
 
 /** Named elliptic curves attestkit verifies on. */
@@ -176,20 +69,39 @@ export const EC_COORDINATE_SIZES: Readonly<Record<EcCurve, number>> = {
 
 /** A public key as plain data: an EC point or an RSA modulus/exponent (big-endian bytes). */
 export type PublicKeyInfo =
-  | { readonly kind: 'ec'; readonly curve: EcCurve; readonly x: Uint8Array; readonly y: Uint8Array }
-  | { readonly kind: 'rsa'; readonly n: Uint8Array; readonly e: Uint8Array };
+  | {
+      /** An elliptic-curve key (ECDSA). */
+      readonly kind: 'ec';
+      /** The NIST curve of the key. */
+      readonly curve: EcCurve;
+      /** Affine x coordinate, big-endian, exactly the curve's coordinate size (32, 48 or 66). */
+      readonly x: Uint8Array;
+      /** Affine y coordinate, big-endian, exactly the curve's coordinate size. */
+      readonly y: Uint8Array;
+    }
+  | {
+      /** An RSA key (RSASSA-PKCS1-v1_5 or RSASSA-PSS, RFC 8017). */
+      readonly kind: 'rsa';
+      /** Modulus n, unsigned big-endian. */
+      readonly n: Uint8Array;
+      /** Public exponent e, unsigned big-endian (usually `01 00 01`). */
+      readonly e: Uint8Array;
+    };
 
 /** Signature schemes attestkit verifies. */
 export type SignatureScheme = 'ecdsa' | 'rsa-pkcs1' | 'rsa-pss';
 
 /** What {@link verifySignature} needs. */
 export interface VerifyParams {
+  /** The signer's public key: EC for `ecdsa`, RSA for the `rsa-*` schemes. */
   readonly key: PublicKeyInfo;
+  /** `ecdsa` (FIPS 186-4), `rsa-pkcs1` (RSASSA-PKCS1-v1_5) or `rsa-pss` (RSASSA-PSS, MGF1). */
   readonly scheme: SignatureScheme;
   /** Hash applied to `data` (and, for RSA-PSS, the MGF1 hash). */
   readonly hash: HashAlg;
   /** The signed message (hashed by the scheme, not pre-hashed). */
   readonly data: Uint8Array;
+  /** The signature: ECDSA in `signatureFormat`; RSA as the modulus-length octet string. */
   readonly signature: Uint8Array;
   /** ECDSA encoding: `raw` r‖s (each the coordinate size, big-endian) or `der`. Default raw. */
   readonly signatureFormat?: 'raw' | 'der';
@@ -526,11 +438,14 @@ export async function verifyEcdsaNoble(
   data: Uint8Array,
   rawSignature: Uint8Array,
 ): Promise<boolean> {
-  const { p256, p384, p521 } = await import('@noble/curves/nist.js');
+  const [{ p256, p384, p521 }, { nobleDigest }] = await Promise.all([
+    import('@noble/curves/nist.js'),
+    import('./hash-fallback.js'),
+  ]);
   const curve = key.curve === 'P-256' ? p256 : key.curve === 'P-384' ? p384 : p521;
   try {
     // lowS: false — AMD, Intel and TPM signers do not normalise s; high-s is valid ECDSA.
-    return curve.verify(rawSignature, digest(hash, data), ecPoint(key), {
+    return curve.verify(rawSignature, nobleDigest(hash, data), ecPoint(key), {
       prehash: false,
       lowS: false,
     });

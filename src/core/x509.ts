@@ -11,7 +11,7 @@ import { AttestError } from './errors.js';
 import { assertBytes, copyBytes } from './bytes.js';
 import { derFromInput, dersFromInput, equalBytes, toHex } from './encoding.js';
 import {
-  digest,
+  sha256Digest,
   ecKeyFromPoint,
   verifySignature,
   type EcCurve,
@@ -96,8 +96,11 @@ const NAME_ATTRS: Readonly<Record<string, string>> = {
 
 /** A signature algorithm as the verifier needs it. */
 export interface SignatureAlgorithm {
+  /** The AlgorithmIdentifier OID, e.g. 1.2.840.10045.4.3.3 (ecdsa-with-SHA384) or RSASSA-PSS. */
   readonly oid: string;
+  /** The scheme the OID names. */
   readonly scheme: SignatureScheme;
+  /** Message hash: fixed by the OID, or the PSS `hashAlgorithm` parameter (MGF1 uses the same). */
   readonly hash: HashAlg;
   /** RSA-PSS salt length (bytes), from the parameters. */
   readonly saltLength?: number;
@@ -105,14 +108,17 @@ export interface SignatureAlgorithm {
 
 /** One attribute of a distinguished name. */
 export interface NameAttribute {
+  /** AttributeType OID, e.g. 2.5.4.3 (commonName). */
   readonly oid: string;
   /** Short name (`CN`, `O`, …) or the OID when unknown. */
   readonly type: string;
+  /** AttributeValue decoded as text (PrintableString, UTF8String, IA5String, …). */
   readonly value: string;
 }
 
 /** A distinguished name: its exact DER (used for issuer matching) and decoded attributes. */
 export interface X509Name {
+  /** The Name DER (SEQUENCE OF RDN) exactly as encoded; issuer matching compares these bytes. */
   readonly raw: Uint8Array;
   /** Attributes in encoded order (most significant RDN first). */
   readonly attributes: readonly NameAttribute[];
@@ -122,7 +128,9 @@ export interface X509Name {
 
 /** An extension with its raw `extnValue` contents. */
 export interface X509Extension {
+  /** extnID, e.g. 2.5.29.19 (basicConstraints). */
   readonly oid: string;
+  /** `critical`; false when the field is absent (DER omits the default). */
   readonly critical: boolean;
   /** The DER inside the extnValue OCTET STRING. */
   readonly value: Uint8Array;
@@ -130,12 +138,19 @@ export interface X509Extension {
 
 /** Decoded keyUsage bits (RFC 5280 §4.2.1.3). */
 export interface KeyUsage {
+  /** Bit 0, digitalSignature. */
   readonly digitalSignature: boolean;
+  /** Bit 1, nonRepudiation (contentCommitment in RFC 5280). */
   readonly nonRepudiation: boolean;
+  /** Bit 2, keyEncipherment. */
   readonly keyEncipherment: boolean;
+  /** Bit 3, dataEncipherment. */
   readonly dataEncipherment: boolean;
+  /** Bit 4, keyAgreement. */
   readonly keyAgreement: boolean;
+  /** Bit 5, keyCertSign: the key may sign certificates (CA keys). */
   readonly keyCertSign: boolean;
+  /** Bit 6, cRLSign: the key may sign CRLs. */
   readonly cRLSign: boolean;
 }
 
@@ -151,40 +166,66 @@ export interface X509Certificate {
   readonly serialNumber: Uint8Array;
   /** Lower-case hex of {@link X509Certificate.serialNumber}. */
   readonly serialHex: string;
+  /** `signatureAlgorithm` (equal to TBSCertificate `signature`, which the parser checks). */
   readonly signatureAlgorithm: SignatureAlgorithm;
+  /** `issuer`: the name of the CA that signed the certificate. */
   readonly issuer: X509Name;
+  /** `subject`: the name of the key holder. */
   readonly subject: X509Name;
+  /** `validity.notBefore` (UTCTime or GeneralizedTime, UTC). */
   readonly notBefore: Date;
+  /** `validity.notAfter`; the certificate is valid through this instant. */
   readonly notAfter: Date;
   /** The SubjectPublicKeyInfo DER. */
   readonly spki: Uint8Array;
+  /** `subjectPublicKeyInfo` decoded (RSA, or EC P-256/384/521). */
   readonly publicKey: PublicKeyInfo;
+  /** `extensions` in encoded order (v3 only; empty otherwise). No OID appears twice. */
   readonly extensions: readonly X509Extension[];
   /** basicConstraints, when present. */
-  readonly basicConstraints?: { readonly ca: boolean; readonly pathLength?: number };
+  readonly basicConstraints?: {
+    /** `cA`: the subject is a CA. */
+    readonly ca: boolean;
+    /** `pathLenConstraint`: most CA certificates allowed below this one; absent = no limit. */
+    readonly pathLength?: number;
+  };
   /** keyUsage, when present. */
   readonly keyUsage?: KeyUsage;
+  /** `signatureValue` BIT STRING contents (DER ECDSA-Sig-Value for ECDSA). */
   readonly signature: Uint8Array;
 }
 
 /** One revoked entry of a CRL. */
 export interface RevokedCertificate {
+  /** `userCertificate`: the revoked serial number, unsigned big-endian. */
   readonly serialNumber: Uint8Array;
+  /** Lower-case hex of {@link RevokedCertificate.serialNumber}. */
   readonly serialHex: string;
+  /** `revocationDate`. */
   readonly revocationDate: Date;
 }
 
 /** A parsed CRL (RFC 5280 §5). */
 export interface X509Crl {
+  /** The whole CertificateList DER. */
   readonly raw: Uint8Array;
+  /** The TBSCertList DER (the signed bytes). */
   readonly tbs: Uint8Array;
+  /** 2, or 1 when the version field is absent. */
   readonly version: number;
+  /** `signatureAlgorithm` (equal to TBSCertList `signature`, which the parser checks). */
   readonly signatureAlgorithm: SignatureAlgorithm;
+  /** `issuer`: the name of the CA that signed the CRL. */
   readonly issuer: X509Name;
+  /** `thisUpdate`: when the CRL was issued. */
   readonly thisUpdate: Date;
+  /** `nextUpdate`: the next CRL is due by then; absent when the CRL omits it. */
   readonly nextUpdate?: Date;
+  /** `revokedCertificates`; empty when the CRL lists none. */
   readonly revoked: readonly RevokedCertificate[];
+  /** `crlExtensions` in encoded order (e.g. cRLNumber); empty when absent. */
   readonly extensions: readonly X509Extension[];
+  /** `signatureValue` BIT STRING contents. */
   readonly signature: Uint8Array;
 }
 
@@ -504,7 +545,7 @@ export function parseCertificateCached(
 ): X509Certificate {
   if (cache === undefined) return parseCertificate(input);
   const der = derFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
-  return memo(cache, `attestkit:cert:${toHex(digest('sha256', der))}`, () => parseCertificate(der));
+  return memo(cache, `attestkit:cert:${toHex(sha256Digest(der))}`, () => parseCertificate(der));
 }
 
 /** The raw value of the extension with `oid`, or undefined. */
@@ -521,7 +562,7 @@ export function getExtension(cert: X509Certificate, oid: string): X509Extension 
  * ```
  */
 export function spkiSha256(cert: X509Certificate): Uint8Array {
-  return digest('sha256', cert.spki);
+  return sha256Digest(cert.spki);
 }
 
 /**
@@ -551,9 +592,9 @@ export async function verifySignedBy(
   if (cache === undefined) return run();
   const issuerId =
     'kind' in issuer
-      ? toHex(digest('sha256', key.kind === 'ec' ? key.x : key.n))
+      ? toHex(sha256Digest(key.kind === 'ec' ? key.x : key.n))
       : toHex(spkiSha256(issuer));
-  return memo(cache, `attestkit:sig:${issuerId}:${toHex(digest('sha256', signed.raw))}`, run);
+  return memo(cache, `attestkit:sig:${issuerId}:${toHex(sha256Digest(signed.raw))}`, run);
 }
 
 /** Where `now` falls relative to a certificate's validity period. */
@@ -651,12 +692,15 @@ export interface CrlCheckOptions {
   readonly maxAgeMs?: number;
   /** Accept a CRL past its nextUpdate. Default false. */
   readonly allowStale?: boolean;
+  /** Memo for the CRL signature check. Default: none. */
   readonly cache?: AttestCache;
 }
 
 /** Outcome of {@link checkCrl}: `ok` and every problem found. */
 export interface CrlCheckResult {
+  /** True when `problems` is empty. Says nothing about revocation: see `revokedSerials`. */
   readonly ok: boolean;
+  /** Each failed condition (signature, issuer, cRLSign, dates, age), as text. */
   readonly problems: readonly string[];
   /** The serials (hex) among `serials` that the CRL revokes. */
   readonly revokedSerials: readonly string[];
@@ -716,22 +760,33 @@ export type ChainRole = 'root' | 'intermediate' | 'leaf';
 
 /** The result for one link of {@link verifyChain}. */
 export interface ChainLinkResult {
+  /** Which link this is. */
   readonly role: ChainRole;
+  /** True when `problems` is empty. */
   readonly ok: boolean;
+  /** `<subject> verified`, or the problems joined with `; `. */
   readonly message: string;
+  /** Each failed condition (issuer name, signature, validity, CA constraints, root pin). */
   readonly problems: readonly string[];
+  /** The certificate's subject as RFC 4514 text. */
   readonly subject: string;
+  /** The certificate's serial number, lower-case hex. */
   readonly serialHex: string;
 }
 
 /** Input to {@link verifyChain}. */
 export interface ChainInput {
+  /** The self-signed root: trusted only when its SPKI SHA-256 is in `rootPins`. */
   readonly root: X509Certificate;
+  /** The CA certificate that `root` issued and that issued `leaf`. */
   readonly intermediate: X509Certificate;
+  /** The end-entity certificate. */
   readonly leaf: X509Certificate;
   /** Accepted SHA-256 pins of the root's SPKI. An empty list pins nothing and fails the root. */
   readonly rootPins: readonly Uint8Array[];
+  /** Instant at which all three must be valid (notBefore ≤ now ≤ notAfter). */
   readonly now: Date;
+  /** Memo for signature checks. Default: none. */
   readonly cache?: AttestCache;
   /** Require the leaf's keyUsage (when present) to include digitalSignature. Default true. */
   readonly leafNeedsDigitalSignature?: boolean;
@@ -739,9 +794,13 @@ export interface ChainInput {
 
 /** Result of {@link verifyChain}: one result per link and the overall verdict. */
 export interface ChainResult {
+  /** True when all three links are ok. */
   readonly ok: boolean;
+  /** The root: self-signature, validity, CA constraints and the pin. */
   readonly root: ChainLinkResult;
+  /** The intermediate: signed by the root, valid, a CA allowed to sign certificates. */
   readonly intermediate: ChainLinkResult;
+  /** The leaf: signed by the intermediate, valid, keyUsage digitalSignature when required. */
   readonly leaf: ChainLinkResult;
 }
 

@@ -11,7 +11,7 @@ import { AttestError } from '../core/errors.js';
 import { assertBytes, concatBytes, isAllZero } from '../core/bytes.js';
 import { memo } from '../core/cache.js';
 import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
-import { digest, verifySignature, type PublicKeyInfo } from '../core/crypto.js';
+import { sha256Digest, verifySignature, type PublicKeyInfo } from '../core/crypto.js';
 import { derFromInput, dersFromInput, equalBytes, fromHex, toHex } from '../core/encoding.js';
 import {
   checkCrl,
@@ -234,7 +234,7 @@ function parseCert(
   ids: WeakMap<X509Certificate, string>,
 ): X509Certificate {
   if (cache === undefined) return parseCertificate(der);
-  const id = toHex(digest('sha256', der));
+  const id = toHex(sha256Digest(der));
   const cert = memo(cache, `attestkit:snp:der:${id}`, () => parseCertificate(der));
   ids.set(cert, id);
   return cert;
@@ -243,7 +243,7 @@ function parseCert(
 function parseCrlCached(input: SnpCertInput, cache: AttestCache | undefined): X509Crl {
   const der = derFromInput(input, typeof input === 'string' ? 'X509 CRL' : undefined);
   if (cache === undefined) return parseCrl(der);
-  return memo(cache, `attestkit:crl:${toHex(digest('sha256', der))}`, () => parseCrl(der));
+  return memo(cache, `attestkit:crl:${toHex(sha256Digest(der))}`, () => parseCrl(der));
 }
 
 /** The kind a certificate claims by name, extensions, or (last) the slot it came in. */

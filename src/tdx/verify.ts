@@ -11,7 +11,7 @@
 import { AttestError } from '../core/errors.js';
 import { assertBytes, isAllZero, concatBytes } from '../core/bytes.js';
 import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
-import { digest, ecKeyFromPoint, verifySignature } from '../core/crypto.js';
+import { sha256Digest, ecKeyFromPoint, verifySignature } from '../core/crypto.js';
 import { equalBytes, fromHex, toHex, utf8Decode } from '../core/encoding.js';
 import {
   checkCrl,
@@ -221,8 +221,8 @@ function parsePckChain(data: Uint8Array): PckChain {
     root,
     ca: cnOf(intermediate) === INTEL_CN.PCK_PROCESSOR_CA ? 'processor' : 'platform',
     ids: {
-      root: toHex(digest('sha256', root.raw)),
-      intermediate: toHex(digest('sha256', intermediate.raw)),
+      root: toHex(sha256Digest(root.raw)),
+      intermediate: toHex(sha256Digest(intermediate.raw)),
     },
     ...(pck !== undefined
       ? { pck, pckHex: { fmspc: toHex(pck.fmspc), pceId: toHex(pck.pceId) } }
@@ -274,10 +274,10 @@ function parseSigningChain(text: string): SigningChain {
     });
   }
   const signer = signers[0]!;
-  const signerId = toHex(digest('sha256', signer.raw));
+  const signerId = toHex(sha256Digest(signer.raw));
   return {
     signer,
-    ...(root !== undefined ? { root, rootId: toHex(digest('sha256', root.raw)) } : {}),
+    ...(root !== undefined ? { root, rootId: toHex(sha256Digest(root.raw)) } : {}),
     signerId,
     signatureKey: `sig:${signerId}`,
   };
@@ -823,7 +823,7 @@ export async function verifyTdxQuote(
   // The outcome depends on those three byte strings only, so it is kept beside the PCK chain.
   {
     const bind = (): QeReportDataBinding => {
-      const expected = digest('sha256', concatBytes(quote.attestationKey, cd.qeAuthData));
+      const expected = sha256Digest(concatBytes(quote.attestationKey, cd.qeAuthData));
       const rd = cd.qeReport.reportData;
       return {
         first: equalBytes(rd.subarray(0, 32), expected),

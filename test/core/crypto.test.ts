@@ -2,6 +2,7 @@ import { describe, expect, it, vi, afterEach } from 'vitest';
 import { webcrypto } from 'node:crypto';
 import {
   digest,
+  digestAsync,
   ecdsaDerToRaw,
   ecKeyFromPoint,
   extend,
@@ -108,6 +109,20 @@ describe('signature verification', () => {
       );
     });
   }
+
+  it('digestAsync equals digest through WebCrypto and through the lazy noble fallback', async () => {
+    const data = new Uint8Array(1000).map((_, i) => (i * 7) & 0xff);
+    const view = data.subarray(3, 700);
+    for (const alg of ['sha1', 'sha256', 'sha384', 'sha512'] as const) {
+      expect(toHex(await digestAsync(alg, view))).toBe(toHex(digest(alg, view)));
+    }
+    vi.stubGlobal('crypto', {});
+    for (const alg of ['sha1', 'sha256', 'sha384', 'sha512'] as const) {
+      expect(toHex(await digestAsync(alg, view))).toBe(toHex(digest(alg, view)));
+    }
+    await expect(digestAsync('md5' as 'sha1', view)).rejects.toThrow(TypeError);
+    await expect(digestAsync('sha256', [1, 2] as unknown as Uint8Array)).rejects.toThrow(TypeError);
+  });
 
   it('falls back to @noble/curves when crypto.subtle is missing', async () => {
     const { kp, key } = await ecPair('P-384');

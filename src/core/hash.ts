@@ -1,0 +1,151 @@
+/**
+ * @module
+ * Synchronous hashing with `@noble/hashes` (FIPS 180-4 SHA-1/SHA-2): one-shot digests, extends and
+ * reusable digesters. A module of its own so bundles that hash only through WebCrypto (see
+ * `digestAsync` in `crypto.ts`) do not carry it up front.
+ */
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { assertBytes } from './bytes.js';
+import type { HashAlg } from './crypto.js';
+
+const HASHES = { sha1, sha256, sha384, sha512 } as const;
+
+/**
+ * Synchronous digest of `data`.
+ *
+ * @example
+ * ```ts
+ * const d = digest('sha384', bytes);
+ * ```
+ */
+export function digest(alg: HashAlg, data: Uint8Array): Uint8Array {
+  assertBytes(data, 'data');
+  const h = HASHES[alg];
+  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  return h(data);
+}
+
+/** An incremental hash (for extends and large inputs). */
+export interface Hasher {
+  update(data: Uint8Array): Hasher;
+  digest(): Uint8Array;
+}
+
+/** Creates an incremental hasher. */
+export function createHasher(alg: HashAlg): Hasher {
+  const h = HASHES[alg];
+  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  const inner = h.create();
+  const api: Hasher = {
+    update(d) {
+      inner.update(d);
+      return api;
+    },
+    digest: () => inner.digest(),
+  };
+  return api;
+}
+
+/**
+ * The extend operation of PCRs, RTMRs and REMs: `H(register ‖ measurement)`.
+ *
+ * @example
+ * ```ts
+ * pcr = extend('sha256', pcr, eventDigest);
+ * ```
+ */
+export function extend(alg: HashAlg, register: Uint8Array, measurement: Uint8Array): Uint8Array {
+  const h = HASHES[alg];
+  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  assertBytes(register, 'register');
+  assertBytes(measurement, 'measurement');
+  return h.create().update(register).update(measurement).digest();
+}
+
+/**
+ * One algorithm's hash (FIPS 180-4), reused across many messages: the loops that hash thousands
+ * of small inputs (event-log replays, digest checks, PCR digests) keep one per bank instead of
+ * building a hasher per call. Each call returns the same bytes as {@link digest} / {@link extend}.
+ * Meant for public data (evidence): hash secrets with {@link digest}.
+ */
+export interface Digester {
+  readonly alg: HashAlg;
+  /** Output size in bytes. */
+  readonly size: number;
+  /** `H(data)`, the same bytes as {@link digest}. */
+  digest(data: Uint8Array): Uint8Array;
+  /** `H(register ‖ measurement)`, the same bytes as {@link extend}. */
+  extend(register: Uint8Array, measurement: Uint8Array): Uint8Array;
+  /** `H(a ‖ b ‖ …)` of parts hashed in order, without concatenating them. */
+  digestParts(parts: readonly Uint8Array[]): Uint8Array;
+  /**
+   * `register ← H(register ‖ measurement)`, written into `register` (which must be `size` bytes):
+   * a replay of many extends allocates nothing per extend.
+   */
+  extendInPlace(register: Uint8Array, measurement: Uint8Array): void;
+}
+
+/**
+ * Creates a {@link Digester} (FIPS 180-4 SHA-1/SHA-2): one `@noble/hashes` instance reset from a
+ * pristine copy per message (`_cloneInto`), so a call allocates little beyond the digest.
+ *
+ * @param alg - the hash.
+ * @returns the digester.
+ * @throws {TypeError} for an unknown algorithm (and, from its methods, for non-Uint8Array input;
+ *   `extendInPlace` throws RangeError for a register of the wrong size).
+ * @example
+ * ```ts
+ * const d = createDigester('sha256');
+ * let pcr = new Uint8Array(32);
+ * for (const m of measurements) pcr = d.extend(pcr, m);
+ * ```
+ */
+export function createDigester(alg: HashAlg): Digester {
+  const h = HASHES[alg];
+  if (h === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  return nobleDigester(alg, h);
+}
+
+function nobleDigester<T extends NobleHash<T>>(alg: HashAlg, h: { create(): T }): Digester {
+  const pristine = h.create();
+  const work = h.create();
+  return {
+    alg,
+    size: pristine.outputLen,
+    digest(data) {
+      assertBytes(data, 'data');
+      // digest() wipes and marks the instance destroyed; _cloneInto restores the initial state.
+      return pristine._cloneInto(work).update(data).digest();
+    },
+    extend(register, measurement) {
+      assertBytes(register, 'register');
+      assertBytes(measurement, 'measurement');
+      return pristine._cloneInto(work).update(register).update(measurement).digest();
+    },
+    digestParts(parts) {
+      const w = pristine._cloneInto(work);
+      for (const p of parts) {
+        assertBytes(p, 'part');
+        w.update(p);
+      }
+      return w.digest();
+    },
+    extendInPlace(register, measurement) {
+      assertBytes(register, 'register');
+      assertBytes(measurement, 'measurement');
+      if (register.length !== pristine.outputLen) {
+        throw new RangeError(`register must be ${pristine.outputLen} bytes`);
+      }
+      register.set(pristine._cloneInto(work).update(register).update(measurement).digest());
+    },
+  };
+}
+
+/** The part of a `@noble/hashes` instance a {@link Digester} uses. */
+interface NobleHash<T> {
+  readonly outputLen: number;
+  update(data: Uint8Array): T;
+  digest(): Uint8Array;
+  _cloneInto(to?: T): T;
+}
