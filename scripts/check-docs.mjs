@@ -21,7 +21,7 @@
  * Add `--list` to print every undocumented member (file:name) at any level.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -60,6 +60,8 @@ const entryOf = (subpath) =>
 
 // ---- 1. typedoc ----------------------------------------------------------------------------------
 mkdirSync(dirname(OUT_JSON), { recursive: true });
+// A model left by an earlier run would be read as this one's when typedoc refuses to write.
+rmSync(OUT_JSON, { force: true });
 const typedocArgs = [
   '--json',
   OUT_JSON,
@@ -81,6 +83,10 @@ check(
   tdWarnings.slice(0, 40).join('\n') +
     (tdWarnings.length > 40 ? `\n… ${tdWarnings.length - 40} more` : ''),
 );
+if (LIST && tdWarnings.length > 0) {
+  // The authoritative list at --strict=members (it also sees members of unions and return types).
+  console.log(`typedoc warnings (${tdWarnings.length}):\n${tdWarnings.join('\n')}`);
+}
 if (!existsSync(OUT_JSON)) {
   // typedoc stops before writing when warnings are errors; rerun leniently to finish the report.
   spawnSync(typedocBin, ['--json', OUT_JSON, '--disableSources', '--logLevel', 'Error'], {

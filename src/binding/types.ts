@@ -141,6 +141,7 @@ export interface AzureHclKey {
 export interface AzureHclReport {
   /** The whole buffer as given (including its zero padding). */
   readonly raw: Uint8Array;
+  /** The 32-byte `HCLA` header at offset 0x00 (its 12 reserved bytes must be zero). */
   readonly header: AzureHclHeader;
   /** Which hardware report the HCL report carries. */
   readonly reportType: 'snp' | 'tdx';
@@ -152,6 +153,10 @@ export interface AzureHclReport {
   readonly tdReport?: AzureTdReport;
   /** REPORT_DATA of the hardware report (64 bytes): a claim until that report is verified. */
   readonly reportData: Uint8Array;
+  /**
+   * The 20-byte IGVM request data at offset 0x4C0: which hardware report, which hash binds the
+   * runtime data, and the runtime data's size.
+   */
   readonly igvmRequestData: AzureHclIgvmRequestData;
   /** The runtime data (variable data) exactly as stored: the bytes REPORT_DATA hashes. */
   readonly runtimeData: Uint8Array;
@@ -242,6 +247,10 @@ export type BindingReport = SnpReport | TdxQuote | CcaToken;
 
 /** SVSM vTPM: REPORT_DATA = SHA-512(nonce ‖ manifest), the report at VMPL 0. */
 export interface SvsmBindingInput {
+  /**
+   * Selects the SVSM vTPM binding (AMD 58019 §7): REPORT_DATA = SHA-512(nonce ‖ manifest) in a
+   * report generated at VMPL 0.
+   */
   readonly scheme: 'svsm';
   /** The SEV-SNP report (parsed, or its 1184 bytes). */
   readonly report: SnpReport | Uint8Array;
@@ -257,6 +266,10 @@ export interface SvsmBindingInput {
 
 /** Azure CVM: REPORT_DATA[0:n] = H(runtime JSON bytes), the rest zero. */
 export interface AzureHclBindingInput {
+  /**
+   * Selects the Azure HCL binding: REPORT_DATA = H(runtime data) with H named by
+   * `report_data_hash_type`, the rest of the 64 bytes zero.
+   */
   readonly scheme: 'azure-hcl';
   /** The HCL report (parsed, or its bytes as read from NV 0x01400001). */
   readonly hclReport: Uint8Array | AzureHclReport;
@@ -272,12 +285,24 @@ export interface AzureHclBindingInput {
 
 /** Custom designs: REPORT_DATA (or CCA realm challenge) = H(nonce? ‖ key encoding) ‖ zeros. */
 export interface HashBindingInput {
+  /**
+   * Selects the generic binding: REPORT_DATA (or the CCA challenge) = H(key encoding), with the
+   * nonce (when given) hashed before or after it per `order`, followed by zeros.
+   */
   readonly scheme: 'hash';
   /** The hardware report (SNP report, TD quote, CCA token). Give this or `reportData`. */
   readonly report?: BindingReport;
   /** The 64-byte REPORT_DATA / challenge directly. Give this or `report`. */
   readonly reportData?: Uint8Array;
+  /**
+   * The hash H; its 32-, 48- or 64-byte output must open REPORT_DATA and every byte after it must
+   * be zero.
+   */
   readonly hash: BindingHash;
+  /**
+   * How the key is serialised before hashing; `tpmt-public` and `tpm2b-public` need the key as a
+   * TPM public area.
+   */
   readonly encoding: BindingKeyEncoding;
   /** The bound key (EK or AK): TPM public area, SPKI, PEM, JWK or parsed TpmtPublic. */
   readonly key: TpmKeyInput;
@@ -309,6 +334,10 @@ export interface BoundKey {
   readonly role: 'ek' | 'ak' | 'key';
   /** Where it came from. */
   readonly source: 'svsm-manifest' | 'hcl-runtime-data' | 'input';
+  /**
+   * The public key itself (`{ kind: 'rsa', n, e }` or `{ kind: 'ec', curve, x, y }`), comparable
+   * with the AK or EK the TPM evidence uses.
+   */
   readonly key: PublicKeyInfo;
   /** The TPM public area, when the key came as one. */
   readonly publicArea?: TpmtPublic;
@@ -318,6 +347,7 @@ export interface BoundKey {
 
 /** Result of `verifyReportDataBinding`. */
 export interface ReportDataBindingVerification extends Verification<ReportDataBindingCheckId> {
+  /** The scheme that was checked (the input's `scheme`). */
   readonly scheme: 'svsm' | 'azure-hcl' | 'hash';
   /** The REPORT_DATA (or challenge) that was checked. */
   readonly reportData?: Uint8Array;
@@ -337,7 +367,12 @@ export interface ReportDataBindingVerification extends Verification<ReportDataBi
 /** Input of `verifyPcrBinding`. */
 export interface PcrBindingInput {
   /** The hardware report bytes that were measured (or any parsed object with `raw`). */
-  readonly report: Uint8Array | { readonly raw: Uint8Array };
+  readonly report:
+    | Uint8Array
+    | {
+        /** The exact report bytes that were measured. */
+        readonly raw: Uint8Array;
+      };
   /** The vTPM's TCG event log (bytes or parsed). */
   readonly eventLog: Uint8Array | TcgEventLog;
   /**
@@ -371,8 +406,11 @@ export type PcrBindingCheckId =
 export interface PcrBindingEvent {
   /** Index of the event in the log. */
   readonly index: number;
+  /** `pcrIndex` of the event: the PCR it extends. */
   readonly pcrIndex: number;
+  /** `eventType` of the event (PFP table 9). */
   readonly type: number;
+  /** `EV_…` name of `type` (`EV_UNKNOWN_0x…` for values the PFP does not define). */
   readonly typeName: string;
   /** `data`: the event data is the report; `digest`: a digest equals the report's hash. */
   readonly matchedBy: 'data' | 'digest';
@@ -393,6 +431,7 @@ export interface PcrBindingVerification extends Verification<PcrBindingCheckId> 
 
 /** AMD SEV-SNP hardware evidence (the report may come from the HCL report instead). */
 export interface SnpHardwareEvidence extends Omit<SnpEvidence, 'report'> {
+  /** Discriminant: AMD SEV-SNP, verified with `verifySnpReport`. */
   readonly kind: 'snp';
   /** The report; optional with the `'azure-hcl'` scheme (then taken from the HCL report). */
   readonly report?: SnpEvidence['report'];
@@ -400,14 +439,23 @@ export interface SnpHardwareEvidence extends Omit<SnpEvidence, 'report'> {
 
 /** Intel TDX hardware evidence: the signed TD quote and its collateral. */
 export interface TdxHardwareEvidence {
+  /** Discriminant: Intel TDX, verified with `verifyTdxQuote`. */
   readonly kind: 'tdx';
+  /** The signed TD quote (v4 or v5): its bytes, or a parsed `TdxQuote`. */
   readonly quote: Uint8Array | TdxQuote;
+  /**
+   * PCS collateral for the quote (TCB info, QE identity, CRLs and their issuer chains). Default:
+   * none; `options.tdx.fetcher` may supply it, otherwise the collateral checks skip and `ok` is
+   * false unless `options.tdx.requireCollateral` is false.
+   */
   readonly collateral?: TdxCollateral;
 }
 
 /** Arm CCA hardware evidence: the attestation token. */
 export interface CcaHardwareEvidence {
+  /** Discriminant: Arm CCA, verified with `verifyCcaToken`. */
   readonly kind: 'cca';
+  /** The CCA attestation token (platform and realm tokens): its bytes, or a parsed `CcaToken`. */
   readonly token: Uint8Array | CcaToken;
 }
 
@@ -417,34 +465,59 @@ export type HardwareEvidence = SnpHardwareEvidence | TdxHardwareEvidence | CcaHa
 /** How the bundle binds the vTPM to the hardware. Several may be combined. */
 export type CvmBindingSpec =
   /** Azure CVM: the HCL report (AK and EK in its runtime data). */
-  | { readonly scheme: 'azure-hcl'; readonly hclReport: Uint8Array | AzureHclReport }
+  | {
+      /** Azure HCL binding (see `AzureHclBindingInput`). */
+      readonly scheme: 'azure-hcl';
+      /** The HCL report: its bytes as read from vTPM NV index 0x01400001, or parsed. */
+      readonly hclReport: Uint8Array | AzureHclReport;
+    }
   /** SVSM vTPM: the manifest returned with the report; the nonce is the bundle's. */
   | {
+      /**
+       * SVSM vTPM binding (see `SvsmBindingInput`); needs SEV-SNP evidence and the bundle's nonce.
+       */
       readonly scheme: 'svsm';
+      /** The manifest the SVSM returned with the report (bytes or parsed). */
       readonly manifest: Uint8Array | SvsmVtpmManifest;
+      /** vTPM manifest version the verifier asked for (single-service manifests). Default 0. */
       readonly manifestVersion?: 0 | 1;
     }
   /** A hash of the bundle's EK or AK in REPORT_DATA / the realm challenge. */
   | {
+      /** Generic key-hash binding (see `HashBindingInput`). */
       readonly scheme: 'hash';
+      /** The hash of the key encoding (and nonce). */
       readonly hash: BindingHash;
+      /** How the key is serialised before hashing. */
       readonly encoding: BindingKeyEncoding;
       /** Which TPM key is bound. */
       readonly key: 'ek' | 'ak';
       /** Hash the bundle's nonce with the key. Default false. */
       readonly includeNonce?: boolean;
+      /** Where the nonce goes when `includeNonce` is set. Default `'nonce-first'`. */
       readonly order?: 'nonce-first' | 'key-first';
     }
   /** The reverse direction: the hardware report measured into a vTPM PCR. */
-  | { readonly scheme: 'pcr'; readonly pcrIndex?: number };
+  | {
+      /** PCR binding (see `verifyPcrBinding`); needs the bundle's event log. */
+      readonly scheme: 'pcr';
+      /** The PCR that must hold the report. Default: wherever a matching event is found. */
+      readonly pcrIndex?: number;
+    };
 
 /** AK certified by a (bound) EK, or activated against it. */
 export type AkProof =
   /** TPM2_Certify of the AK signed by the EK (a signing EK, as SVSM vTPMs may offer). */
   | {
+      /** TPM2_Certify proof. */
       readonly kind: 'certify';
+      /**
+       * TPMS_ATTEST of the TPM2_Certify (TPM_ST_ATTEST_CERTIFY) whose certified Name is the AK's.
+       */
       readonly attest: Uint8Array;
+      /** The EK's signature over `attest`: a TPMT_SIGNATURE, or raw with `signatureScheme`. */
       readonly signature: Uint8Array;
+      /** Set only when `signature` is a bare signature: its scheme and hash. */
       readonly signatureScheme?: TpmRawSignatureScheme;
       /** `extraData` of the certify; default: the bundle's nonce. */
       readonly nonce?: Uint8Array;
@@ -455,10 +528,13 @@ export type AkProof =
    * EK and AK Name; attestkit checks the EK is the bound one and the secrets match.
    */
   | {
+      /** Credential-activation proof. */
       readonly kind: 'activation';
       /** The EK public the credential was made for. */
       readonly ekPublic: TpmKeyInput;
+      /** The secret the verifier wrapped with `makeCredential` (must not be empty). */
       readonly secret: Uint8Array;
+      /** What TPM2_ActivateCredential returned on the prover; must equal `secret`. */
       readonly activated: Uint8Array;
     };
 
@@ -468,6 +544,10 @@ export interface CvmTpmEvidence {
   readonly attest: Uint8Array;
   /** TPMT_SIGNATURE, or raw with `signatureScheme` (Azure quotes are raw RSASSA-SHA256). */
   readonly signature: Uint8Array;
+  /**
+   * Set only when `signature` is a bare signature rather than a TPMT_SIGNATURE: its scheme and hash
+   * (Azure vTPM quotes: `{ scheme: 'rsassa', hash: 'sha256' }`).
+   */
   readonly signatureScheme?: TpmRawSignatureScheme;
   /** The AK; default: the key the binding proves (e.g. HCLAkPub). */
   readonly akPublic?: TpmKeyInput;
@@ -481,8 +561,20 @@ export interface CvmTpmEvidence {
 
 /** Input of `verifyConfidentialVm`. */
 export interface ConfidentialVmEvidence {
+  /**
+   * The hardware evidence: an SEV-SNP report with its certificates, a TD quote with its collateral,
+   * or a CCA token.
+   */
   readonly hardware: HardwareEvidence;
+  /**
+   * How the vTPM is bound to the hardware: one scheme, or several that must all verify (`svsm`
+   * needs SEV-SNP, `azure-hcl` SEV-SNP or TDX, `pcr` the event log).
+   */
   readonly binding: CvmBindingSpec | readonly CvmBindingSpec[];
+  /**
+   * The vTPM evidence: the quote (TPMS_ATTEST and signature), the AK and EK, the claimed PCR values
+   * and the AK proof.
+   */
   readonly tpm: CvmTpmEvidence;
   /** The vTPM's TCG event log. */
   readonly eventLog?: Uint8Array | TcgEventLog;
@@ -492,8 +584,11 @@ export interface ConfidentialVmEvidence {
 
 /** The cross-stage policy; platform policies are passed to their verifiers. */
 export interface ConfidentialVmPolicy {
+  /** Expected SEV-SNP report values, passed to `verifySnpReport` when `hardware.kind` is `snp`. */
   readonly snp?: SnpPolicy;
+  /** Expected TD quote values, passed to `verifyTdxQuote` when `hardware.kind` is `tdx`. */
   readonly tdx?: TdxPolicy;
+  /** Expected CCA token values, passed to `verifyCcaToken` when `hardware.kind` is `cca`. */
   readonly cca?: CcaPolicy;
   /** Expected quoted PCR values; each PCR named must be signed and equal. */
   readonly pcrs?: PcrBanks;
@@ -540,15 +635,37 @@ export type ConfidentialVmCheckId =
 
 /** The nested ledgers, one per stage that ran. */
 export interface ConfidentialVmStages {
+  /**
+   * The ledger of `verifySnpReport`, `verifyTdxQuote` or `verifyCcaToken`; absent when that
+   * verifier could not run (no SEV-SNP report given or in the HCL report).
+   */
   readonly hardware?: SnpVerification | TdxVerification | CcaVerification;
+  /**
+   * One ledger per binding that ran: report-data bindings in `binding` order, then PCR bindings.
+   */
   readonly bindings: readonly (ReportDataBindingVerification | PcrBindingVerification)[];
+  /**
+   * The ledger of the bound EK's TPM2_Certify of the AK; present only when `tpm.akProof` is a
+   * `certify` proof that could be checked.
+   */
   readonly akCertify?: TpmCertifyVerification;
+  /**
+   * The ledger of `verifyTpmQuote`; absent when no AK could be read (the quote is then unverified).
+   */
   readonly quote?: TpmQuoteVerification;
+  /**
+   * The ledger of `verifyEventLog` against the quoted PCRs; present only when an event log was
+   * given, parsed and the quote verified.
+   */
   readonly eventLog?: EventLogVerification;
 }
 
 /** The facts a policy engine consumes (trust them only when `ok`). */
 export interface ConfidentialVmClaims {
+  /**
+   * Which hardware the evidence is for (`hardware.kind`); present even when the hardware evidence
+   * did not verify.
+   */
   readonly platform: 'snp' | 'tdx' | 'cca';
   /** SNP MEASUREMENT, TDX MRTD, CCA realm initial measurement (hex). */
   readonly measurement?: string;
@@ -582,7 +699,12 @@ export interface ConfidentialVmClaims {
 export interface ConfidentialVmVerification extends Verification<ConfidentialVmCheckId> {
   /** True only when every stage's ledger and this one satisfy the ledger rule. */
   readonly ok: boolean;
+  /** Each stage's own ledger, for the detail behind this result's `binding.cvm.*` checks. */
   readonly stages: ConfidentialVmStages;
+  /**
+   * The facts a policy engine consumes; filled even when `ok` is false, so read them only when
+   * `ok`.
+   */
   readonly claims: ConfidentialVmClaims;
 }
 

@@ -210,6 +210,7 @@ export function parseCoseSign1(bytes: Uint8Array, base = 0): CoseSign1 {
 
 /** An EC2 COSE_Key decoded. */
 export interface CoseEcKey {
+  /** The EC public key from `crv` (-1), `x` (-2) and `y` (-3); not checked to lie on the curve. */
   readonly key: EcPublicKey;
   /** True when the private scalar `d` (label -4) is present. */
   readonly hasPrivateKey: boolean;

@@ -24,6 +24,7 @@ export const CCA_REM_COUNT = 4;
 export interface CcaRemExtend {
   /** REM index 0–3 (the RSI call numbers them 1–4; 0 there is the RIM and is refused). */
   readonly rem: number;
+  /** The 1–64 bytes passed to the call, hashed as given (no padding, no length prefix). */
   readonly measurement: Uint8Array;
 }
 
@@ -143,9 +144,16 @@ export interface CcaRealmEvent {
   readonly index: number;
   /** Absolute offset of the event header. */
   readonly offset: number;
+  /** `pcrIndex` (u32 LE): the TCG PCR index, mapped to {@link CcaRealmEvent.target}. */
   readonly pcrIndex: number;
+  /** `eventType` (u32 LE), a TCG event type; EV_NO_ACTION (3) is never replayed. */
   readonly eventType: number;
+  /**
+   * `digests` by algorithm; digests of declared algorithms without a name here (other than
+   * SHA-1/256/384/512 and SM3-256) are skipped.
+   */
   readonly digests: Partial<Record<HashAlg | 'sm3_256', Uint8Array>>;
+  /** `event`: the event data (u32 LE size prefix removed). */
   readonly data: Uint8Array;
   /** Where the event is measured: the RIM, or REM 0–3. */
   readonly target: CcaEventTarget;
@@ -155,9 +163,15 @@ export interface CcaRealmEvent {
 export interface CcaRealmEventLog {
   /** Digest algorithms declared by the Spec ID event, with their sizes. */
   readonly algorithms: readonly {
+    /**
+     * The algorithm named by its TCG id: 0x0004 SHA-1, 0x000B SHA-256, 0x000C SHA-384,
+     * 0x000D SHA-512, 0x0012 SM3-256 (other ids are not listed).
+     */
     readonly algorithm: HashAlg | 'sm3_256';
+    /** `digestSize` the Spec ID event declares, in bytes. */
     readonly size: number;
   }[];
+  /** The `TCG_PCR_EVENT2` records after the Spec ID event, in log order. */
   readonly events: readonly CcaRealmEvent[];
   /** Offset where the log ends (the rest, if any, is zero padding). */
   readonly end: number;
@@ -368,7 +382,9 @@ export function verifyCcaRealmEventLog(
 
 /** What `verifyCcaRealmEventLog` compares with: a realm's hash algorithm and REMs. */
 export interface CcaRealmMeasurements {
+  /** Realm hash algorithm claim (44236), e.g. `sha-256` or `sha-512`. */
   readonly hashAlgorithm: string;
+  /** REM0–REM3 (claim 44239), each of the algorithm's digest size. */
   readonly extensibleMeasurements: readonly Uint8Array[];
 }
 

@@ -157,9 +157,13 @@ export type CcaRakEncoding = 'raw-point' | 'cose-key';
 
 /** The realm attestation key (RAK) decoded from claim 44237. */
 export interface CcaRealmPublicKey {
+  /** `raw-point` (SEC1 `04 ‖ X ‖ Y`, legacy realms) or `cose-key` (realm#1.0.0 and later). */
   readonly encoding: CcaRakEncoding;
   /** The public key (EC point). */
-  readonly key: PublicKeyInfo & { readonly kind: 'ec' };
+  readonly key: PublicKeyInfo & {
+    /** Always `ec`: a RAK is a P-256, P-384 or P-521 key. */
+    readonly kind: 'ec';
+  };
   /** True when the COSE_Key also carries the private scalar `d` (label -4): a fatal leak. */
   readonly hasPrivateKey: boolean;
   /** COSE_Key labels present, in encoded order (`cose-key` only). */
@@ -175,6 +179,7 @@ export type CcaMecPolicy = 'shared' | 'private';
 export interface CcaRealmClaims {
   /** Profile claim (265), absent in legacy realm tokens. */
   readonly profile: string | undefined;
+  /** The realm claim layout, from the realm's own profile claim (`legacy` when absent). */
   readonly profileKind: CcaRealmProfileKind;
   /** Challenge (10): the relying party's 64-byte nonce. */
   readonly challenge: Uint8Array;
@@ -214,7 +219,9 @@ export interface CcaRealmClaims {
 
 /** A signed token: its COSE_Sign1 and the claims in its payload. */
 export interface CcaSignedToken<Claims> {
+  /** The COSE_Sign1 envelope; its Sig_structure covers the protected header and the payload. */
   readonly cose: CoseSign1;
+  /** The claims decoded from the COSE payload (claims, not facts, until verified). */
   readonly claims: Claims;
 }
 
@@ -226,6 +233,7 @@ export interface CcaCollection {
   readonly contentFormat?: number;
   /** Absolute offsets of the two entries' COSE_Sign1 byte strings. */
   readonly platformOffset: number;
+  /** Absolute offset of the realm entry's COSE_Sign1 (content of the 44241 byte string). */
   readonly realmOffset: number;
 }
 
@@ -237,6 +245,7 @@ export type CcaTokenFormat = 'cca' | 'cca-platform' | 'psa';
  * or a PSA attestation token. Everything here is what the token claims; nothing is verified.
  */
 export interface CcaToken {
+  /** `cca` (tag 399/907 collection), `cca-platform` (a bare platform COSE_Sign1) or `psa`. */
   readonly format: CcaTokenFormat;
   /** The bytes that were parsed. */
   readonly raw: Uint8Array;
@@ -253,7 +262,9 @@ export type CcaKeyInput = JsonWebKey | Uint8Array | string;
 
 /** The identifiers a CPAK (or IAK) is looked up by (RMM DEN0137 A7.2.3.2; Veraison stores). */
 export interface CcaPlatformIds {
+  /** Implementation id claim (2396 / -75003): the platform class, used to cross-check the key. */
   readonly implementationId: Uint8Array;
+  /** Instance id claim (256 / -75009): a UEID naming the CPAK (or IAK); the primary lookup key. */
   readonly instanceId: Uint8Array;
 }
 
@@ -261,6 +272,7 @@ export interface CcaPlatformIds {
 export interface CcaReferenceComponent {
   /** Component type; when given it must equal the token's. */
   readonly measurementType?: string;
+  /** Expected measurement value (key 2); always compared. */
   readonly measurementValue: Uint8Array;
   /** Signer id; when given it must equal the token's. */
   readonly signerId?: Uint8Array;

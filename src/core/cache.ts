@@ -58,6 +58,8 @@ export function createCache(options: CacheOptions = {}): MemoryCache {
     },
     set(key, value) {
       map.delete(key);
+      // `undefined` means "no entry" (memo evicts a rejected promise so): nothing is kept for it.
+      if (value === undefined) return;
       map.set(key, value);
       if (map.size > max) {
         const oldest = map.keys().next();

@@ -7,12 +7,13 @@
  * revoked serials, SPKI SHA-256 pins, and a fixed-shape chain verifier (leaf → intermediate →
  * pinned root) that reports one result per link.
  */
-import { AttestError } from './errors.js';
+import { AttestError, type AttestErrorCode } from './errors.js';
 import { assertBytes, copyBytes } from './bytes.js';
-import { derFromInput, dersFromInput, equalBytes, toHex } from './encoding.js';
+import { derFromInput, dersFromInput, equalBytes, toHex, utf8Encode } from './encoding.js';
 import {
   sha256Digest,
   ecKeyFromPoint,
+  publicKeyId,
   verifySignature,
   type EcCurve,
   type HashAlg,
@@ -436,10 +437,7 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
   }
   if (version < 1 || version > 3) bad(code, f[0], `unknown certificate version ${version}`);
   const serialNode = expectTag(f[i++], DER_TAG.INTEGER, 'serialNumber', code);
-  const serialNumber =
-    serialNode.content.length > 1 && serialNode.content[0] === 0
-      ? copyBytes(serialNode.content, 1)
-      : copyBytes(serialNode.content);
+  const serialNumber = serialBytes(serialNode, code);
   parseAlgorithm(f[i++] ?? bad(code, tbsNode, 'missing signature'), code);
   const issuer = parseName(f[i++] ?? bad(code, tbsNode, 'missing issuer'), code);
   const validity = expectTag(f[i++], DER_TAG.SEQUENCE, 'validity', code);
@@ -590,9 +588,11 @@ export async function verifySignedBy(
       ...(cache !== undefined ? { cache } : {}),
     });
   if (cache === undefined) return run();
+  // The whole key (curve and both coordinates, or modulus and exponent), not one part of it: two
+  // raw keys that share x (a point and its negation) or n must not share a cached verdict.
   const issuerId =
     'kind' in issuer
-      ? toHex(sha256Digest(key.kind === 'ec' ? key.x : key.n))
+      ? toHex(sha256Digest(utf8Encode(publicKeyId(key))))
       : toHex(spkiSha256(issuer));
   return memo(cache, `attestkit:sig:${issuerId}:${toHex(sha256Digest(signed.raw))}`, run);
 }
@@ -651,7 +651,7 @@ export function parseCrl(input: Uint8Array | string): X509Crl {
   if (f[i] !== undefined && f[i]!.cls === 0 && f[i]!.tag === DER_TAG.SEQUENCE) {
     for (const entry of f[i++]!.children) {
       expectTag(entry, DER_TAG.SEQUENCE, 'revokedCertificate', code);
-      const serial = integerBytes(entry.children[0] ?? bad(code, entry, 'missing serial'), code);
+      const serial = serialBytes(entry.children[0] ?? bad(code, entry, 'missing serial'), code);
       revoked.push({
         serialNumber: serial,
         serialHex: toHex(serial),
@@ -748,6 +748,18 @@ export async function checkCrl(
     .filter((r) => wanted.has(normaliseSerial(r.serialHex)))
     .map((r) => r.serialHex);
   return { ok: problems.length === 0, problems, revokedSerials };
+}
+
+/**
+ * A certificate or CRL-entry serial number's content octets, without the leading 0x00 of a
+ * positive value. RFC 5280 §4.1.2.2 requires positive serials, but CAs have issued negative ones;
+ * certificates and CRL entries read them the same way, so a CRL naming such a serial still parses
+ * and still revokes.
+ */
+function serialBytes(node: DerNode, code: AttestErrorCode): Uint8Array {
+  expectTag(node, DER_TAG.INTEGER, 'serialNumber', code);
+  const c = node.content;
+  return c.length > 1 && c[0] === 0 ? copyBytes(c, 1) : copyBytes(c);
 }
 
 function normaliseSerial(hex: string): string {

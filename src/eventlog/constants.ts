@@ -8,45 +8,205 @@
 
 /** Event types (PFP 1.06 §10.4.1, table 9). */
 export const EV = {
+  /**
+   * `EV_PREBOOT_CERT` (0x00000000): reserved by the PFP (deprecated legacy-BIOS type); UEFI
+   * firmware does not log it.
+   */
   PREBOOT_CERT: 0x00000000,
+  /**
+   * `EV_POST_CODE` (0x00000001): POST code, embedded SMM code, ACPI flash data or an embedded
+   * option ROM, measured into PCR 0; the digest covers the code itself, the data is a label
+   * (`ACPI DATA`) or a 16-byte UEFI_PLATFORM_FIRMWARE_BLOB.
+   */
   POST_CODE: 0x00000001,
+  /** `EV_UNUSED` (0x00000002): reserved; never logged. */
   UNUSED: 0x00000002,
+  /**
+   * `EV_NO_ACTION` (0x00000003): informational, never extended into a register, digests all zero;
+   * carries the Spec ID header, StartupLocality and SP800-155 events.
+   */
   NO_ACTION: 0x00000003,
+  /**
+   * `EV_SEPARATOR` (0x00000004): the pre-OS / OS boundary in PCRs 0–7 (Windows also 12–14); data
+   * `00000000`, or `FFFFFFFF` on an error; digest = H(data).
+   */
   SEPARATOR: 0x00000004,
+  /**
+   * `EV_ACTION` (0x00000005): an ASCII action string (no NUL) measured by legacy-BIOS code, e.g.
+   * `Calling INT 19h`; digest = H(string).
+   */
   ACTION: 0x00000005,
+  /**
+   * `EV_EVENT_TAG` (0x00000006): a `TCG_PCClientTaggedEvent` (u32 taggedEventID, u32 size, data):
+   * systemd-stub / GRUB tags in PCR 9, Windows SIPA records in PCRs 12–14.
+   */
   EVENT_TAG: 0x00000006,
+  /**
+   * `EV_S_CRTM_CONTENTS` (0x00000007): the static CRTM's own code, measured into PCR 0; the digest
+   * covers the code, not the event data.
+   */
   S_CRTM_CONTENTS: 0x00000007,
+  /**
+   * `EV_S_CRTM_VERSION` (0x00000008): version of the static CRTM in PCR 0, as a UCS-2 string
+   * (usually NUL-terminated) or a 16-byte GUID.
+   */
   S_CRTM_VERSION: 0x00000008,
+  /**
+   * `EV_CPU_MICROCODE` (0x00000009): a CPU microcode update applied by the firmware, measured into
+   * PCR 1; the digest covers the update.
+   */
   CPU_MICROCODE: 0x00000009,
+  /**
+   * `EV_PLATFORM_CONFIG_FLAGS` (0x0000000A): platform configuration data in PCR 1; OVMF/TDVF log
+   * ACPI tables with it under the label `ACPI DATA` (digest of the tables).
+   */
   PLATFORM_CONFIG_FLAGS: 0x0000000a,
+  /**
+   * `EV_TABLE_OF_DEVICES` (0x0000000B): a table of the platform's devices, measured into PCR 1; the
+   * digest covers the table.
+   */
   TABLE_OF_DEVICES: 0x0000000b,
+  /**
+   * `EV_COMPACT_HASH` (0x0000000C): an implementation-defined measurement with a short data field
+   * (PCRs 4, 5, 7; Windows); the digest usually is not H(event data).
+   */
   COMPACT_HASH: 0x0000000c,
+  /**
+   * `EV_IPL` (0x0000000D): Initial Program Loader measurements, reused by OS loaders: GRUB commands
+   * (PCR 8) and files (PCR 9), shim MOK lists (PCR 14), systemd-boot command line (PCR 12).
+   */
   IPL: 0x0000000d,
+  /**
+   * `EV_IPL_PARTITION_DATA` (0x0000000E): the partition table read by a legacy-BIOS IPL; UEFI
+   * firmware logs EV_EFI_GPT_EVENT instead.
+   */
   IPL_PARTITION_DATA: 0x0000000e,
+  /**
+   * `EV_NONHOST_CODE` (0x0000000F): code of a non-host component (management engine, BMC, security
+   * processor), measured into PCR 0; the digest covers that code.
+   */
   NONHOST_CODE: 0x0000000f,
+  /**
+   * `EV_NONHOST_CONFIG` (0x00000010): configuration of a non-host component (management engine,
+   * BMC, security processor).
+   */
   NONHOST_CONFIG: 0x00000010,
+  /**
+   * `EV_NONHOST_INFO` (0x00000011): information about a non-host component in PCR 0, e.g. GCE's
+   * `GCE NonHostInfo` with its confidential-technology byte, or Intel CSME data; digest = H(data).
+   */
   NONHOST_INFO: 0x00000011,
+  /**
+   * `EV_OMIT_BOOT_DEVICE_EVENTS` (0x00000012): PCR 4 notice that the platform does not measure boot
+   * attempts; data `BOOT ATTEMPTS OMITTED`.
+   */
   OMIT_BOOT_DEVICE_EVENTS: 0x00000012,
+  /**
+   * `EV_POST_CODE2` (0x00000013): as EV_POST_CODE, with a UEFI_PLATFORM_FIRMWARE_BLOB2
+   * (description, base, length) as data.
+   */
   POST_CODE2: 0x00000013,
+  /**
+   * `EV_EFI_EVENT_BASE` (0x80000000): start of the UEFI event-type range; not an event type itself.
+   */
   EFI_EVENT_BASE: 0x80000000,
+  /**
+   * `EV_EFI_VARIABLE_DRIVER_CONFIG` (0x80000001): a UEFI variable that configures the firmware —
+   * the Secure Boot policy in PCR 7 (SecureBoot, PK, KEK, db, dbx), others in PCR 1; data
+   * UEFI_VARIABLE_DATA, digest = H(whole data).
+   */
   EFI_VARIABLE_DRIVER_CONFIG: 0x80000001,
+  /**
+   * `EV_EFI_VARIABLE_BOOT` (0x80000002): a boot variable (BootOrder, Boot####) in PCR 1; data
+   * UEFI_VARIABLE_DATA; edk2-based firmware hashes only its VariableData.
+   */
   EFI_VARIABLE_BOOT: 0x80000002,
+  /**
+   * `EV_EFI_BOOT_SERVICES_APPLICATION` (0x80000003): a UEFI application loaded (shim, boot loader,
+   * UKI), usually in PCR 4; data UEFI_IMAGE_LOAD_EVENT, digest = the image's PE/COFF Authenticode
+   * hash.
+   */
   EFI_BOOT_SERVICES_APPLICATION: 0x80000003,
+  /**
+   * `EV_EFI_BOOT_SERVICES_DRIVER` (0x80000004): a boot-services driver loaded (e.g. from an option
+   * ROM), in PCR 2; data UEFI_IMAGE_LOAD_EVENT, digest = Authenticode hash.
+   */
   EFI_BOOT_SERVICES_DRIVER: 0x80000004,
+  /**
+   * `EV_EFI_RUNTIME_SERVICES_DRIVER` (0x80000005): a runtime-services driver loaded, in PCR 2; data
+   * UEFI_IMAGE_LOAD_EVENT, digest = Authenticode hash.
+   */
   EFI_RUNTIME_SERVICES_DRIVER: 0x80000005,
+  /**
+   * `EV_EFI_GPT_EVENT` (0x80000006): the GPT of the boot disk, in PCR 5; data UEFI_GPT_DATA (header
+   * and used entries), digest = H(data).
+   */
   EFI_GPT_EVENT: 0x80000006,
+  /**
+   * `EV_EFI_ACTION` (0x80000007): an ASCII action string without NUL in PCRs 4, 5 or 7 (the strings
+   * are in {@link EFI_ACTION}); digest = H(string).
+   */
   EFI_ACTION: 0x80000007,
+  /**
+   * `EV_EFI_PLATFORM_FIRMWARE_BLOB` (0x80000008): a firmware volume measured in memory (PCR 0 or
+   * 2); data UEFI_PLATFORM_FIRMWARE_BLOB (u64 base, u64 length), digest of the blob.
+   */
   EFI_PLATFORM_FIRMWARE_BLOB: 0x80000008,
+  /**
+   * `EV_EFI_HANDOFF_TABLES` (0x80000009): configuration tables handed to the OS (SMBIOS, ACPI), in
+   * PCR 1; data UEFI_HANDOFF_TABLE_POINTERS, digest of the tables.
+   */
   EFI_HANDOFF_TABLES: 0x80000009,
+  /**
+   * `EV_EFI_PLATFORM_FIRMWARE_BLOB2` (0x8000000A): as EV_EFI_PLATFORM_FIRMWARE_BLOB with a
+   * description; data UEFI_PLATFORM_FIRMWARE_BLOB2.
+   */
   EFI_PLATFORM_FIRMWARE_BLOB2: 0x8000000a,
+  /**
+   * `EV_EFI_HANDOFF_TABLES2` (0x8000000B): as EV_EFI_HANDOFF_TABLES with a description (TDVF:
+   * `TdxTable`); data UEFI_HANDOFF_TABLE_POINTERS2.
+   */
   EFI_HANDOFF_TABLES2: 0x8000000b,
+  /**
+   * `EV_EFI_VARIABLE_BOOT2` (0x8000000C): a boot variable in PCR 1 whose digest is H(whole
+   * UEFI_VARIABLE_DATA), unlike EV_EFI_VARIABLE_BOOT.
+   */
   EFI_VARIABLE_BOOT2: 0x8000000c,
+  /**
+   * `EV_EFI_GPT_EVENT2` (0x8000000D): as EV_EFI_GPT_EVENT, with DiskGUID and every
+   * UniquePartitionGUID zeroed by the firmware before hashing.
+   */
   EFI_GPT_EVENT2: 0x8000000d,
+  /**
+   * `EV_EFI_HCRTM_EVENT` (0x80000010): the H-CRTM measurement in PCR 0 (data `HCRTM`); its presence
+   * means PCR 0 was reset to 00…04 at locality 4 before the first extend.
+   */
   EFI_HCRTM_EVENT: 0x80000010,
+  /**
+   * `EV_EFI_VARIABLE_AUTHORITY` (0x800000E0): the db entry (or shim authority) that verified a
+   * loaded image, in PCR 7, once per distinct authority; data UEFI_VARIABLE_DATA holding one
+   * EFI_SIGNATURE_DATA.
+   */
   EFI_VARIABLE_AUTHORITY: 0x800000e0,
+  /**
+   * `EV_EFI_SPDM_FIRMWARE_BLOB` (0x800000E1): a device's firmware measurement obtained over SPDM,
+   * in PCR 2 (data TCG_DEVICE_SECURITY_EVENT_DATA; not decoded here).
+   */
   EFI_SPDM_FIRMWARE_BLOB: 0x800000e1,
+  /**
+   * `EV_EFI_SPDM_FIRMWARE_CONFIG` (0x800000E2): a device's configuration measurement obtained over
+   * SPDM, in PCR 3 (not decoded here).
+   */
   EFI_SPDM_FIRMWARE_CONFIG: 0x800000e2,
+  /**
+   * `EV_EFI_SPDM_DEVICE_POLICY` (0x800000E3): the SPDM device security policy variable, in PCR 7;
+   * data UEFI_VARIABLE_DATA.
+   */
   EFI_SPDM_DEVICE_POLICY: 0x800000e3,
+  /**
+   * `EV_EFI_SPDM_DEVICE_AUTHORITY` (0x800000E4): the device-policy entry that authorised an SPDM
+   * device, in PCR 7; data UEFI_VARIABLE_DATA.
+   */
   EFI_SPDM_DEVICE_AUTHORITY: 0x800000e4,
 } as const;
 
@@ -70,7 +230,17 @@ export function eventTypeName(type: number): string {
 }
 
 /** TPM_ALG_ID values of hash algorithms (TCG Algorithm Registry) and their output sizes. */
-export const TPM_ALG: Readonly<Record<number, { readonly name: string; readonly size: number }>> = {
+export const TPM_ALG: Readonly<
+  Record<
+    number,
+    {
+      /** attestkit's short name of the algorithm (`sha256`, `sm3_256`, `sha3_384`…). */
+      readonly name: string;
+      /** Digest size in bytes (20, 32, 48 or 64). */
+      readonly size: number;
+    }
+  >
+> = {
   0x0004: { name: 'sha1', size: 20 },
   0x000b: { name: 'sha256', size: 32 },
   0x000c: { name: 'sha384', size: 48 },
@@ -227,11 +397,21 @@ export const DRTM_PCRS: readonly number[] = [17, 18, 19, 20, 21, 22];
 
 /** EV_EFI_ACTION strings the PFP defines (§10.4.4). */
 export const EFI_ACTION = {
+  /** PCR 4: the boot manager is about to call the application of a boot option. */
   CALLING_EFI_APPLICATION: 'Calling EFI Application from Boot Option',
+  /**
+   * PCR 4: a boot option's application returned control to the boot manager (that boot attempt
+   * ended).
+   */
   RETURNING_FROM_EFI_APPLICATION: 'Returning from EFI Application from Boot Option',
+  /** PCR 5: the OS loader called ExitBootServices(). */
   EXIT_BOOT_SERVICES_INVOCATION: 'Exit Boot Services Invocation',
+  /** PCR 5: ExitBootServices() returned EFI_SUCCESS; boot services have ended. */
   EXIT_BOOT_SERVICES_SUCCESS: 'Exit Boot Services Returned with Success',
+  /** PCR 5: ExitBootServices() failed; the loader usually retries (a success follows). */
   EXIT_BOOT_SERVICES_FAILURE: 'Exit Boot Services Returned with Failure',
+  /** PCR 7: the platform firmware disabled DMA protection (e.g. the IOMMU). */
   DMA_PROTECTION_DISABLED: 'DMA Protection Disabled',
+  /** PCR 7: the platform firmware runs in debug mode. */
   UEFI_DEBUG_MODE: 'UEFI Debug Mode',
 } as const;

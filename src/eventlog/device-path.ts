@@ -204,7 +204,12 @@ function renderNode(type: number, subtype: number, r: ByteReader): string {
 export function decodeDevicePath(
   bytes: Uint8Array,
   base = 0,
-): { readonly nodes: readonly DevicePathNode[]; readonly text: string } {
+): {
+  /** The nodes in path order, end nodes left out. */
+  readonly nodes: readonly DevicePathNode[];
+  /** The whole path as text: nodes joined by `/`, instances by `,`. */
+  readonly text: string;
+} {
   const r = new ByteReader(bytes, 'EFI_DEVICE_PATH', base);
   const nodes: DevicePathNode[] = [];
   let text = '';

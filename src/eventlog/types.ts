@@ -34,11 +34,21 @@ export interface TcgSpecIdEvent {
   readonly signature: string;
   /** 0 = client, 1 = server. */
   readonly platformClass: number;
+  /** `specVersionMinor` (u8): 0 in a PFP 2.0 crypto-agile header. */
   readonly specVersionMinor: number;
+  /** `specVersionMajor` (u8): 2 in a crypto-agile (TPM 2.0) header. */
   readonly specVersionMajor: number;
+  /**
+   * `specErrata` (u8): errata level of the PFP the firmware follows (0, 2, 3…); informational, not
+   * used for parsing.
+   */
   readonly specErrata: number;
   /** 1 = UINTN is 32-bit, 2 = 64-bit. */
   readonly uintnSize: number;
+  /**
+   * `digestSizes[numberOfAlgorithms]`: the banks every `TCG_PCR_EVENT2` may carry, in header order
+   * (at least one, ids unique); event digests are read with these sizes.
+   */
   readonly algorithms: readonly TcgAlgorithmInfo[];
   /** `vendorInfoSize` as declared. */
   readonly vendorInfoSize: number;
@@ -48,8 +58,20 @@ export interface TcgSpecIdEvent {
 
 /** One digest of an event, in log order, including algorithms attestkit cannot compute. */
 export interface TcgDigest {
+  /**
+   * `TPMT_HA.hashAlg` (u16 little-endian): the TPM_ALG_ID (`0x0004` SHA-1, `0x000b` SHA-256,
+   * `0x000c` SHA-384); always `0x0004` in a SHA-1-format log.
+   */
   readonly algorithmId: number;
+  /**
+   * Name of the algorithm as the Spec ID header lists it (`sha256`…, or `alg_0x…` for an id
+   * attestkit does not know).
+   */
   readonly name: string;
+  /**
+   * `TPMT_HA.digest`: the digest bytes, of the size the Spec ID header declares for this algorithm
+   * (20 bytes in a SHA-1-format log).
+   */
   readonly digest: Uint8Array;
 }
 
@@ -77,7 +99,9 @@ export type DigestRule = 'event-data' | 'variable-data' | 'grub-text' | 'grub-te
 export interface ParseWarning {
   /** Stable id, e.g. `padding`, `trailing-bytes`, `vendor-info-truncated`. */
   readonly code: string;
+  /** Byte offset in the input where the oddity starts (0 for log-wide findings). */
   readonly offset: number;
+  /** Human-readable detail (not stable: match on `code`). */
   readonly message: string;
 }
 
@@ -109,16 +133,25 @@ export interface EventRecordBase {
 
 /** One event of a TCG PC Client log (`TCG_PCR_EVENT` or `TCG_PCR_EVENT2`). The log's claim, unverified. */
 export interface TcgEvent extends EventRecordBase {
+  /**
+   * `pcrIndex` (u32 little-endian): the PCR this event extends; EV_NO_ACTION events name one but
+   * extend nothing.
+   */
   readonly pcrIndex: number;
 }
 
 /** A parsed TCG PC Client event log. Unverified: replay it against quoted PCRs before trusting it. */
 export interface TcgEventLog {
+  /** Discriminant of {@link EventLog}: a TCG PC Client log from `parseTcgEventLog`. */
   readonly kind: 'tcg';
   /** `sha1` = TCG 1.2 `TCG_PCR_EVENT` records only; `crypto-agile` = Spec ID header + `TCG_PCR_EVENT2`. */
   readonly format: 'sha1' | 'crypto-agile';
   /** The crypto-agile header. */
   readonly specId?: TcgSpecIdEvent;
+  /**
+   * Every record in log order; in a crypto-agile log the Spec ID header is event 0 (decoded as
+   * `spec-id`, never extended).
+   */
   readonly events: readonly TcgEvent[];
   /** Banks the log carries, in header order (SHA-1 format: `['sha1']`). */
   readonly banks: readonly PcrBankName[];
@@ -130,29 +163,49 @@ export interface TcgEventLog {
   readonly hcrtmEventIndex?: number;
   /** Bytes consumed by events (padding and trailing bytes excluded). */
   readonly length: number;
+  /**
+   * Non-fatal oddities met while parsing (padding, trailing bytes, a late StartupLocality…), in the
+   * order found.
+   */
   readonly warnings: readonly ParseWarning[];
 }
 
 /** The ACPI "CCEL" table (UEFI 2.10 / ACPI 6.5 §5.2.34, 56 bytes). */
 export interface CcelTable {
+  /** `Signature` (4 ASCII bytes): always `CCEL` (anything else throws `ERR_BAD_MAGIC`). */
   readonly signature: 'CCEL';
+  /** `Length` (u32 little-endian): size of the table in bytes, header included; at least 56. */
   readonly length: number;
+  /** `Revision` (u8) of the table (1 in the TDVF tables seen). */
   readonly revision: number;
+  /**
+   * `Checksum` (u8): set by the firmware so that all `length` bytes sum to 0 mod 256; see
+   * `checksumOk`.
+   */
   readonly checksum: number;
   /** True when the 56 bytes sum to 0 mod 256. */
   readonly checksumOk: boolean;
+  /** `OEMID` (6 bytes) as text up to the first NUL, trailing spaces kept (e.g. `INTEL `). */
   readonly oemId: string;
+  /**
+   * `OEM Table ID` (8 bytes) as text up to the first NUL, trailing spaces kept (e.g. `EDK2    `).
+   */
   readonly oemTableId: string;
+  /** `OEM Revision` (u32 little-endian): the OEM's revision number for this table. */
   readonly oemRevision: number;
+  /** `Creator ID` (4 bytes) as text: vendor id of the tool that built the table. */
   readonly creatorId: string;
+  /** `Creator Revision` (u32 little-endian): revision of that tool (e.g. `0x01000013`). */
   readonly creatorRevision: number;
   /** 1 = AMD SEV, 2 = Intel TDX. */
   readonly ccType: number;
+  /** `CC Subtype` (u8): refines `ccType`; 0 in the TDX tables seen. */
   readonly ccSubtype: number;
   /** Log area minimum length. */
   readonly laml: bigint;
   /** Log area start address (guest physical). */
   readonly lasa: bigint;
+  /** The table's `length` bytes as given (a copy), checksum included. */
   readonly raw: Uint8Array;
 }
 
@@ -166,16 +219,40 @@ export interface CcEvent extends EventRecordBase {
 
 /** A parsed CC event log (TDX CCEL, or a CCA realm log in the same format). Unverified. */
 export interface CcEventLog {
+  /** Discriminant of {@link EventLog}: a CC event log from `parseCcEventLog`. */
   readonly kind: 'cc';
+  /**
+   * Always `crypto-agile`: a CC log starts with a Spec ID header (a log without one throws
+   * `ERR_BAD_MAGIC`).
+   */
   readonly format: 'crypto-agile';
+  /**
+   * The `TCG_EfiSpecIdEvent` header (record 0); TDX logs list one algorithm, SHA-384 (`0x000c`, 48
+   * bytes).
+   */
   readonly specId: TcgSpecIdEvent;
+  /**
+   * Every record in log order, the Spec ID header as event 0; the fill after the last event is
+   * excluded.
+   */
   readonly events: readonly CcEvent[];
+  /**
+   * Banks the header lists that attestkit knows by name, in header order (`['sha384']` for TDX).
+   */
   readonly banks: readonly PcrBankName[];
+  /**
+   * Header algorithms attestkit does not know by name: their digests are carried by declared size
+   * and never replayed.
+   */
   readonly unknownAlgorithms: readonly TcgAlgorithmInfo[];
   /** The ACPI table, when given. */
   readonly table?: CcelTable;
   /** Bytes used by events; the rest of the log area is fill. */
   readonly length: number;
+  /**
+   * Non-fatal oddities in the order found: fill, MR index 0 or above 4, a bad CCEL checksum, events
+   * beyond LAML.
+   */
   readonly warnings: readonly ParseWarning[];
 }
 
@@ -184,9 +261,14 @@ export type ImaHashAlgorithm = 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'sm3_25
 
 /** One IMA measurement-list entry. The kernel's claim, unverified until replayed. */
 export interface ImaEntry {
+  /** Position in the list, 0 = first entry (normally `boot_aggregate`). */
   readonly index: number;
   /** Byte offset (binary) or line start offset (ascii) in the input. */
   readonly offset: number;
+  /**
+   * The PCR the entry extends (first field of the entry; 10 unless the kernel's
+   * `CONFIG_IMA_MEASURE_PCR_IDX` says otherwise).
+   */
   readonly pcrIndex: number;
   /** Template hash as listed (all zero for a violation). */
   readonly templateHash: Uint8Array;
@@ -202,6 +284,10 @@ export interface ImaEntry {
   readonly isViolation: boolean;
   /** File-data hash algorithm (`sha256`) of `d-ng`; `sha1` for the legacy `ima` template. */
   readonly digestAlgorithm?: string;
+  /**
+   * The file-data digest without its prefix: the bytes after `<alg>:\0` in `d-ng` / `d-ngv2`, or
+   * the 20-byte SHA-1 of the legacy `ima` template; absent for templates attestkit cannot read.
+   */
   readonly fileDigest?: Uint8Array;
   /** `n-ng` / `n`: the file path or buffer name. */
   readonly path?: string;
@@ -213,11 +299,21 @@ export interface ImaEntry {
 
 /** A parsed IMA runtime measurement list (ascii or binary). */
 export interface ImaLog {
+  /** Discriminant of {@link EventLog}: an IMA measurement list from `parseImaLog`. */
   readonly kind: 'ima';
+  /**
+   * `ascii` (`ascii_runtime_measurements*`) or `binary` (`binary_runtime_measurements*`), as
+   * detected or as `ImaParseOptions.format` said.
+   */
   readonly format: 'ascii' | 'binary';
   /** Algorithm of the listed template hashes (`sha1` for the default list). */
   readonly templateHashAlgorithm: ImaHashAlgorithm;
+  /**
+   * Every complete entry in list order; a cut last entry is left out with a `partial-entry`
+   * warning.
+   */
   readonly entries: readonly ImaEntry[];
+  /** Non-fatal oddities (e.g. `partial-entry` for a list cut inside its last entry). */
   readonly warnings: readonly ParseWarning[];
 }
 
@@ -234,39 +330,116 @@ export interface EfiSignatureData {
   readonly owner: string;
   /** `x509` (DER certificate), `sha256` (32-byte image hash), or `other`. */
   readonly kind: 'x509' | 'sha256' | 'other';
+  /**
+   * `SignatureData`: the `SignatureSize − 16` bytes after the owner GUID: a DER certificate
+   * (`x509`), a 32-byte SHA-256 image hash (`sha256`) or opaque bytes (`other`).
+   */
   readonly data: Uint8Array;
 }
 
 /** One `EFI_SIGNATURE_LIST` (UEFI 2.10 §32.4.1). */
 export interface EfiSignatureList {
+  /**
+   * `SignatureType` GUID in lower-case canonical text: the kind of every entry (`a5c059a1-…`
+   * EFI_CERT_X509_GUID, `c1c41626-…` EFI_CERT_SHA256_GUID…).
+   */
   readonly signatureType: string;
   /** Short name of the type GUID (`EFI_CERT_X509`). */
   readonly signatureTypeName?: string;
+  /**
+   * `SignatureHeader`: the `SignatureHeaderSize` bytes before the entries (a copy; empty for X.509
+   * and SHA-256 lists).
+   */
   readonly signatureHeader: Uint8Array;
+  /**
+   * `SignatureSize` (u32 little-endian): bytes per entry including the 16-byte owner GUID (48 for
+   * SHA-256 entries).
+   */
   readonly signatureSize: number;
+  /**
+   * The `(SignatureListSize − 28 − SignatureHeaderSize) / SignatureSize` entries, in list order.
+   */
   readonly signatures: readonly EfiSignatureData[];
 }
 
 /** A decoded UEFI variable value, by variable. */
 export type UefiVariableValue =
-  | { readonly kind: 'boolean'; readonly value: number }
-  | { readonly kind: 'signature-lists'; readonly lists: readonly EfiSignatureList[] }
-  | { readonly kind: 'signature-data'; readonly entry: EfiSignatureData }
-  | { readonly kind: 'certificate'; readonly der: Uint8Array }
-  | { readonly kind: 'boot-order'; readonly order: readonly number[] }
   | {
+      /**
+       * A one-byte flag: SecureBoot, SetupMode, AuditMode, DeployedMode, VendorKeys or
+       * MokListTrusted, or a one-byte authority value.
+       */
+      readonly kind: 'boolean';
+      /** The byte as stored (1 = set, 0 = clear). */
+      readonly value: number;
+    }
+  | {
+      /**
+       * A signature database (PK, KEK, db, dbx, dbt, dbr, MokList, MokListX, the `…Default`
+       * copies): EFI_SIGNATURE_LIST structures back to back.
+       */
+      readonly kind: 'signature-lists';
+      /** The lists in variable order (none for an empty variable). */
+      readonly lists: readonly EfiSignatureList[];
+    }
+  | {
+      /**
+       * An EV_EFI_VARIABLE_AUTHORITY value holding one EFI_SIGNATURE_DATA (owner GUID, then data).
+       */
+      readonly kind: 'signature-data';
+      /**
+       * The entry; its kind is read from the data (DER → `x509`, 32 bytes → `sha256`, else
+       * `other`).
+       */
+      readonly entry: EfiSignatureData;
+    }
+  | {
+      /**
+       * An EV_EFI_VARIABLE_AUTHORITY value that is a bare DER certificate, without an owner GUID.
+       */
+      readonly kind: 'certificate';
+      /** The DER certificate (a copy). */
+      readonly der: Uint8Array;
+    }
+  | {
+      /** BootOrder, BootNext or BootCurrent: an array of UINT16 boot option numbers. */
+      readonly kind: 'boot-order';
+      /** The option numbers in stored order (`[1, 0]` = Boot0001, then Boot0000). */
+      readonly order: readonly number[];
+    }
+  | {
+      /** Boot####, Driver#### or SysPrep####: an EFI_LOAD_OPTION (UEFI 2.10 §3.1.3). */
       readonly kind: 'load-option';
+      /**
+       * `Attributes` (u32 little-endian): bit 0 LOAD_OPTION_ACTIVE, bit 1 FORCE_RECONNECT, bit 3
+       * HIDDEN, bits 8–12 CATEGORY.
+       */
       readonly attributes: number;
+      /** `Description`: the UCS-2 boot-menu label, NUL stripped. */
       readonly description: string;
+      /** `FilePathList` rendered as text (instances separated by `,`). */
       readonly devicePath: string;
+      /**
+       * `OptionalData`: the bytes after the device path (e.g. arguments for the loaded image), a
+       * copy.
+       */
       readonly optionalData: Uint8Array;
     }
-  | { readonly kind: 'text'; readonly text: string };
+  | {
+      /** A text value: SbatLevel / SbatLevelRT, or a printable authority value. */
+      readonly kind: 'text';
+      /** The value as Latin-1 text up to the first NUL. */
+      readonly text: string;
+    };
 
 /** `UEFI_VARIABLE_DATA` (PFP §10.4.4.2, table 17). */
 export interface UefiVariableData {
   /** VariableName: the vendor GUID. */
   readonly vendorGuid: string;
+  /**
+   * Short name of `vendorGuid` (`EFI_GLOBAL_VARIABLE`, `EFI_IMAGE_SECURITY_DATABASE`,
+   * `SHIM_LOCK`…); absent for GUIDs attestkit does not know.
+   */
   readonly vendorName?: string;
   /** UnicodeName. */
   readonly name: string;
@@ -274,6 +447,11 @@ export interface UefiVariableData {
   readonly variableData: Uint8Array;
   /** Offset of VariableData inside the event data. */
   readonly variableDataOffset: number;
+  /**
+   * VariableData decoded for the variables attestkit knows (SecureBoot and other booleans,
+   * PK/KEK/db/dbx/MokList signature lists, BootOrder, Boot####, SbatLevel, authority entries);
+   * absent otherwise or when decoding failed (see `valueError`).
+   */
   readonly value?: UefiVariableValue;
   /** Why {@link UefiVariableData.value} could not be decoded. */
   readonly valueError?: string;
@@ -281,7 +459,15 @@ export interface UefiVariableData {
 
 /** One node of an EFI device path. */
 export interface DevicePathNode {
+  /**
+   * `EFI_DEVICE_PATH_PROTOCOL.Type` (u8): 0x01 hardware, 0x02 ACPI, 0x03 messaging, 0x04 media,
+   * 0x05 BIOS boot specification, 0x7F end (UEFI 2.10 §10.3.1).
+   */
   readonly type: number;
+  /**
+   * `EFI_DEVICE_PATH_PROTOCOL.SubType` (u8): the node kind within its type (e.g. type 0x04 subtype
+   * 0x04 = file path, subtype 0x01 = hard drive).
+   */
   readonly subtype: number;
   /** The node rendered as text (`Pci(0x3,0x0)`, `File(\EFI\BOOT\BOOTX64.EFI)`). */
   readonly text: string;
@@ -289,36 +475,81 @@ export interface DevicePathNode {
 
 /** One GPT partition entry. */
 export interface GptPartition {
+  /**
+   * `PartitionTypeGUID` (canonical text): what the partition holds
+   * (`c12a7328-f81f-11d2-ba4b-00a0c93ec93b` = EFI system partition).
+   */
   readonly typeGuid: string;
+  /**
+   * `UniquePartitionGUID` (canonical text): this partition's own id; all zero in EV_EFI_GPT_EVENT2
+   * events.
+   */
   readonly uniqueGuid: string;
+  /** `StartingLBA` (u64 little-endian): first logical block of the partition. */
   readonly startingLba: bigint;
+  /** `EndingLBA` (u64 little-endian): last logical block of the partition, inclusive. */
   readonly endingLba: bigint;
+  /**
+   * `Attributes` (u64 little-endian): bit 0 required partition, bit 1 no block I/O protocol, bit 2
+   * legacy-BIOS bootable, bits 48–63 defined by the partition type.
+   */
   readonly attributes: bigint;
+  /** `PartitionName` (36 UTF-16LE code units) as text, up to the first NUL. */
   readonly name: string;
 }
 
 /** `UEFI_GPT_DATA` (PFP §10.4.4.4). */
 export interface UefiGptData {
+  /** `Revision` (u32 little-endian) of the GPT header: `0x00010000` for GPT 1.0. */
   readonly revision: number;
+  /** `HeaderSize` (u32 little-endian): size of the header in bytes (92 in practice). */
   readonly headerSize: number;
+  /** `MyLBA` (u64 little-endian): the block holding this header (1 for the primary header). */
   readonly myLba: bigint;
+  /**
+   * `AlternateLBA` (u64 little-endian): the block holding the other (backup) header, normally the
+   * disk's last.
+   */
   readonly alternateLba: bigint;
+  /** `FirstUsableLBA` (u64 little-endian): first block a partition may use. */
   readonly firstUsableLba: bigint;
+  /** `LastUsableLBA` (u64 little-endian): last block a partition may use. */
   readonly lastUsableLba: bigint;
+  /** `DiskGUID` (canonical text): the disk's id; all zero in EV_EFI_GPT_EVENT2 events. */
   readonly diskGuid: string;
+  /** `PartitionEntryLBA` (u64 little-endian): first block of the partition entry array on disk. */
   readonly partitionEntryLba: bigint;
+  /**
+   * `NumberOfPartitionEntries` (u32 little-endian): slots in the on-disk entry array (often 128),
+   * used or not; `partitions` holds only the used ones.
+   */
   readonly numberOfPartitionEntries: number;
+  /**
+   * `SizeOfPartitionEntry` (u32 little-endian): bytes per entry, 128 × 2^n (the decoder refuses
+   * less than 128).
+   */
   readonly sizeOfPartitionEntry: number;
+  /** The used entries the event carries (UEFI_GPT_DATA `NumberOfPartitions`), in event order. */
   readonly partitions: readonly GptPartition[];
 }
 
 /** One Windows SIPA record (nested when it is an aggregation). */
 export interface SipaRecord {
+  /**
+   * `SipaType` (u32 little-endian): the `SIPAEVENT_*` type; bit 30 (`0x40000000`) marks an
+   * aggregation whose payload is nested records.
+   */
   readonly type: number;
+  /** `SIPAEVENT_…` name from Windows `wbcl.h`, or `SIPA_0x…` for types attestkit does not know. */
   readonly typeName: string;
+  /** The record's payload: the `SipaSize` bytes after the 8-byte type and size header. */
   readonly payload: Uint8Array;
   /** Decoded value for small integer / boolean / UTF-16 string records. */
   readonly value?: number | bigint | string;
+  /**
+   * The nested records of an aggregation (payload parsed as SIPA records, at most 8 levels deep);
+   * absent for leaf records.
+   */
   readonly children?: readonly SipaRecord[];
 }
 
@@ -334,71 +565,206 @@ export type LoaderRole =
 
 /** Decoded event data, one shape per kind of payload. */
 export type DecodedEventData =
-  | { readonly kind: 'spec-id'; readonly specId: TcgSpecIdEvent }
-  | { readonly kind: 'startup-locality'; readonly locality: number }
   | {
+      /** EV_NO_ACTION `Spec ID Event03` header of a crypto-agile log (record 0). */
+      readonly kind: 'spec-id';
+      /** The parsed `TCG_EfiSpecIdEvent`. */
+      readonly specId: TcgSpecIdEvent;
+    }
+  | {
+      /**
+       * EV_NO_ACTION `StartupLocality` event (PFP §10.4.5.3): the locality PCR 0 was started from.
+       */
+      readonly kind: 'startup-locality';
+      /**
+       * `StartupLocality` (u8): 0 or 3; PCR 0 then starts as zero bytes with this value in the last
+       * byte.
+       */
+      readonly locality: number;
+    }
+  | {
+      /**
+       * EV_NO_ACTION `SP800-155 Event3` (`TCG_Sp800_155_PlatformId_Event3`): where the platform's
+       * reference integrity manifest is.
+       */
       readonly kind: 'sp800-155';
+      /**
+       * `PlatformManufacturerId` (u32 little-endian): the platform manufacturer's IANA Private
+       * Enterprise Number.
+       */
       readonly platformManufacturerId: number;
+      /** `ReferenceManifestGuid` (canonical text): identifies the reference integrity manifest. */
       readonly referenceManifestGuid: string;
+      /** `PlatformManufacturerStr` (u8-length-prefixed ASCII). */
       readonly platformManufacturer?: string;
+      /** `PlatformModel` (u8-length-prefixed ASCII). */
       readonly platformModel?: string;
+      /** `PlatformVersion` (u8-length-prefixed ASCII). */
       readonly platformVersion?: string;
+      /** `FirmwareManufacturerStr` (u8-length-prefixed ASCII). */
       readonly firmwareManufacturer?: string;
+      /**
+       * `FirmwareManufacturerId` (u32 little-endian): the firmware vendor's IANA Private Enterprise
+       * Number.
+       */
       readonly firmwareManufacturerId?: number;
+      /** `FirmwareVersion` (u8-length-prefixed ASCII). */
       readonly firmwareVersion?: string;
     }
-  | { readonly kind: 'no-action'; readonly signature?: string }
-  | { readonly kind: 'separator'; readonly value: number; readonly isError: boolean }
-  | { readonly kind: 'text'; readonly encoding: 'ascii' | 'utf16le'; readonly text: string }
-  | { readonly kind: 'guid'; readonly guid: string }
   | {
+      /** Any other EV_NO_ACTION payload (vendor data). */
+      readonly kind: 'no-action';
+      /** The first 16 bytes as text up to the first NUL, when they are printable ASCII. */
+      readonly signature?: string;
+    }
+  | {
+      /** EV_SEPARATOR data (4 bytes). */
+      readonly kind: 'separator';
+      /** The 4 bytes as a u32 little-endian: 0 normally, 0xFFFFFFFF on an error. */
+      readonly value: number;
+      /**
+       * True when `value` is 0xFFFFFFFF: the platform signalled an error before handing over to the
+       * OS.
+       */
+      readonly isError: boolean;
+    }
+  | {
+      /**
+       * A string: EV_ACTION, EV_EFI_ACTION, EV_EFI_HCRTM_EVENT, EV_S_CRTM_VERSION, or printable
+       * data of another firmware event.
+       */
+      readonly kind: 'text';
+      /** `ascii` (one byte per character) or `utf16le` (UCS-2). */
+      readonly encoding: 'ascii' | 'utf16le';
+      /** The string up to the first NUL. */
+      readonly text: string;
+    }
+  | {
+      /** EV_S_CRTM_VERSION data that is a 16-byte GUID rather than a string. */
+      readonly kind: 'guid';
+      /** The GUID in canonical text. */
+      readonly guid: string;
+    }
+  | {
+      /** An EV_IPL string from an OS loader (GRUB, shim, systemd-boot), classified by `role`. */
       readonly kind: 'loader';
+      /**
+       * What the string is: a GRUB command, kernel command line or file, a shim variable name, a
+       * systemd-boot command line, or `other`.
+       */
       readonly role: LoaderRole;
+      /** `ascii`, or `utf16le` for systemd-boot's UCS-2 command line. */
       readonly encoding: 'ascii' | 'utf16le';
       /** The whole string (NUL stripped). */
       readonly text: string;
       /** The command, command line, file path or variable name without prefix. */
       readonly value: string;
     }
-  | { readonly kind: 'uefi-variable'; readonly variable: UefiVariableData }
   | {
+      /**
+       * UEFI_VARIABLE_DATA: EV_EFI_VARIABLE_DRIVER_CONFIG, _BOOT, _BOOT2, _AUTHORITY,
+       * EV_EFI_SPDM_DEVICE_POLICY and _AUTHORITY.
+       */
+      readonly kind: 'uefi-variable';
+      /** The decoded variable. */
+      readonly variable: UefiVariableData;
+    }
+  | {
+      /**
+       * UEFI_IMAGE_LOAD_EVENT of EV_EFI_BOOT_SERVICES_APPLICATION / _DRIVER or
+       * EV_EFI_RUNTIME_SERVICES_DRIVER.
+       */
       readonly kind: 'image-load';
+      /**
+       * `ImageLocationInMemory` (EFI_PHYSICAL_ADDRESS, u64 little-endian): where the image was
+       * loaded.
+       */
       readonly imageLocationInMemory: bigint;
+      /**
+       * `ImageLengthInMemory` (UINTN: 4 or 8 bytes per the Spec ID `uintnSize`): size of the loaded
+       * image in bytes.
+       */
       readonly imageLengthInMemory: bigint;
+      /** `ImageLinkTimeAddress` (UINTN): the image's link-time base address. */
       readonly imageLinkTimeAddress: bigint;
+      /** `LengthOfDevicePath` (UINTN): size of DevicePath in bytes. */
       readonly lengthOfDevicePath: number;
+      /** `DevicePath` rendered as text (`PciRoot(0x0)/…/File(…)`). */
       readonly devicePath: string;
+      /** The device path's nodes, end nodes left out. */
       readonly devicePathNodes: readonly DevicePathNode[];
     }
   | {
+      /**
+       * UEFI_PLATFORM_FIRMWARE_BLOB(2): EV_EFI_PLATFORM_FIRMWARE_BLOB(2), EV_POST_CODE2, or 16
+       * non-text bytes of EV_POST_CODE-like events.
+       */
       readonly kind: 'firmware-blob';
+      /** `BlobDescription` (BLOB2 only): an ASCII label, e.g. a firmware volume's name. */
       readonly description?: string;
+      /** `BlobBase` (u64 little-endian): physical address of the measured blob. */
       readonly blobBase: bigint;
+      /** `BlobLength` (u64 little-endian): size of the blob in bytes. */
       readonly blobLength: bigint;
     }
   | {
+      /**
+       * UEFI_HANDOFF_TABLE_POINTERS(2) of EV_EFI_HANDOFF_TABLES(2): configuration tables handed to
+       * the OS.
+       */
       readonly kind: 'handoff-tables';
+      /** `TableDescription` (POINTERS2 only), e.g. `TdxTable`. */
       readonly description?: string;
+      /**
+       * `TableEntry[NumberOfTables]` (EFI_CONFIGURATION_TABLE): each table's vendor GUID and
+       * address.
+       */
       readonly tables: readonly {
+        /** `VendorGuid` (canonical text): which table (SMBIOS, SMBIOS 3, ACPI 2.0…). */
         readonly vendorGuid: string;
+        /**
+         * Short name of `vendorGuid` when attestkit knows it (`SMBIOS3_TABLE`, `ACPI_20_TABLE`…).
+         */
         readonly name?: string;
+        /** `VendorTable` (u64 little-endian): the table's address. */
         readonly vendorTable: bigint;
       }[];
     }
-  | { readonly kind: 'gpt'; readonly gpt: UefiGptData }
   | {
+      /** UEFI_GPT_DATA of EV_EFI_GPT_EVENT(2). */
+      readonly kind: 'gpt';
+      /** The partition table header and the used entries. */
+      readonly gpt: UefiGptData;
+    }
+  | {
+      /** A `TCG_PCClientTaggedEvent` (EV_EVENT_TAG) that is not a Windows SIPA record. */
       readonly kind: 'event-tag';
+      /**
+       * `taggedEventID` (u32 little-endian): `0x8F3B22ED` systemd LoadOptions, `0x8F3B22EC` Linux
+       * initrd, others producer-defined.
+       */
       readonly taggedEventId: number;
+      /** `taggedEventData`: the `taggedEventDataSize` bytes. */
       readonly taggedEventData: Uint8Array;
       /** The tag's printable text (systemd load options, AAEL `LEAA` records). */
       readonly text?: string;
+      /**
+       * `systemd-cmdline` or `systemd-initrd` for the two systemd tag ids; absent for other ids.
+       */
       readonly role?: LoaderRole;
     }
-  | { readonly kind: 'sipa'; readonly records: readonly SipaRecord[] }
   | {
+      /** Windows SIPA records: EV_EVENT_TAG data whose first u32 is a known SIPAEVENT type. */
+      readonly kind: 'sipa';
+      /** The top-level records in data order. */
+      readonly records: readonly SipaRecord[];
+    }
+  | {
+      /** Google Compute Engine's EV_NONHOST_INFO `GCE NonHostInfo` event. */
       readonly kind: 'gce-nonhost-info';
       /** 0 none, 1 AMD SEV, 2 AMD SEV-ES, 3 Intel TDX, 4 AMD SEV-SNP. */
       readonly confidentialTechnology: number;
+      /** `confidentialTechnology` as a name (`AMD SEV-SNP`, `Intel TDX`…, or `unknown (n)`). */
       readonly technology: string;
     };
 
@@ -446,9 +812,24 @@ export type EventLogCheckId =
 
 /** What {@link verifyEventLog} compares the replay with. */
 export type EventLogExpectation =
-  | { readonly pcrs: PcrBanks }
-  | { readonly rtmrs: readonly Uint8Array[] }
-  | { readonly rems: readonly Uint8Array[] };
+  | {
+      /**
+       * Quoted PCR values by bank and index (TCG and IMA logs), e.g. the `pcrs` of a verified TPM
+       * quote.
+       */
+      readonly pcrs: PcrBanks;
+    }
+  | {
+      /**
+       * RTMR0–3 of a verified TD quote, in order (exactly 4, of one size: 48 bytes for SHA-384); CC
+       * logs only.
+       */
+      readonly rtmrs: readonly Uint8Array[];
+    }
+  | {
+      /** REM0–3 of a verified CCA realm token, in order (exactly 4, of one size); CC logs only. */
+      readonly rems: readonly Uint8Array[];
+    };
 
 /** Options of {@link verifyEventLog}. */
 export interface EventLogVerifyOptions {
@@ -470,24 +851,50 @@ export interface EventLogVerifyOptions {
 export interface RegisterResult {
   /** `pcr7`, `rtmr0`, `rem2`. */
   readonly register: string;
+  /** The bank this result is for; a register supplied in several banks has one result per bank. */
   readonly bank: PcrBankName;
+  /**
+   * Register number: the PCR index (TCG, IMA) or the RTMR/REM index 0–3 (CC: the log's MR index
+   * minus 1).
+   */
   readonly index: number;
+  /**
+   * `match`: the strict replay equals `expected`; `mismatch`: it does not and no allowed workaround
+   * fixed it; `workaround`: it matched only under `workaround`; `not-quoted`: the log extends the
+   * register but no value was supplied.
+   */
   readonly status: 'match' | 'mismatch' | 'workaround' | 'not-quoted';
+  /** The value the caller supplied (from the verified quote or token); absent for `not-quoted`. */
   readonly expected?: Uint8Array;
+  /**
+   * The strict replay (the register's initial value when no event extends it); for `workaround`
+   * this is still the strict value, not the one that matched.
+   */
   readonly replayed: Uint8Array;
   /** Indices of the events that extend this register. */
   readonly events: readonly number[];
+  /** The workaround under which the register matched; present only with status `workaround`. */
   readonly workaround?: WorkaroundId;
 }
 
 /** Result of {@link verifyEventLog}. */
 export interface EventLogVerification extends Verification<EventLogCheckId> {
+  /** The log that was verified (the object the caller passed). */
   readonly log: EventLog;
   /** The strict replay. */
   readonly replayed: PcrBanks;
+  /**
+   * One result per register and bank, in ascending register order: compared with a supplied value,
+   * or `not-quoted` when the log extends a register the caller did not supply.
+   */
   readonly registers: readonly RegisterResult[];
   /** Workarounds that were applied (allowed and needed). */
-  readonly appliedWorkarounds: readonly { readonly id: WorkaroundId; readonly register: string }[];
+  readonly appliedWorkarounds: readonly {
+    /** The workaround that was applied. */
+    readonly id: WorkaroundId;
+    /** The register it made match (`pcr5`, `pcr0`, `pcr10`). */
+    readonly register: string;
+  }[];
   /** Event indices whose register was compared and matched (strictly or with a workaround). */
   readonly verifiedEvents: readonly number[];
 }
@@ -502,8 +909,15 @@ export interface EventLogVerification extends Verification<EventLogCheckId> {
  * the log claims.
  */
 export interface BootFact<T> {
+  /** The fact as the source events state it. */
   readonly value: T;
+  /** Indices of the events (IMA: entries) the fact was read from. */
   readonly events: readonly number[];
+  /**
+   * True when every source event binds its content to its digest (TCG/CC: `digestCheck` is
+   * `verified` or `not-extended`; IMA: the template data is present); false means the value is only
+   * the log's word, even after a matching replay.
+   */
   readonly bound: boolean;
   /**
    * Present when a verification was given to {@link summarizeBoot}: true when every source event
@@ -514,9 +928,18 @@ export interface BootFact<T> {
 
 /** A certificate from a signature database or an authority event. */
 export interface BootCertificate {
+  /**
+   * Subject distinguished name as RFC 4514 text (`CN=…,O=…`); absent when the DER does not parse.
+   */
   readonly subject?: string;
+  /** Issuer distinguished name as RFC 4514 text; absent when the DER does not parse. */
   readonly issuer?: string;
+  /** `serialNumber` as hex; absent when the DER does not parse. */
   readonly serialHex?: string;
+  /**
+   * End of the validity period (`notAfter`) as an ISO 8601 UTC string; absent when the DER does not
+   * parse.
+   */
   readonly notAfter?: string;
   /** SHA-256 of the DER, hex. */
   readonly sha256: string;
@@ -526,15 +949,35 @@ export interface BootCertificate {
 
 /** Contents of PK, KEK, db, dbx, MokList… */
 export interface SignatureDatabaseSummary {
+  /** The X.509 entries (EFI_CERT_X509_GUID lists), described, in variable order. */
   readonly certificates: readonly BootCertificate[];
+  /**
+   * Number of SHA-256 entries (EFI_CERT_SHA256_GUID lists: image hashes, e.g. revoked ones in dbx).
+   */
   readonly sha256Count: number;
+  /**
+   * Number of entries of every other signature type (RSA-2048, SHA-1, X509_SHA256…), counted but
+   * not described.
+   */
   readonly otherCount: number;
 }
 
 /** One EFI application or driver load. */
 export interface BootImage {
+  /**
+   * The PCR (TCG) or MR index (CC) the load was measured into (usually PCR 4 for applications, 2
+   * for drivers).
+   */
   readonly pcrIndex: number;
+  /**
+   * The event type name: `EV_EFI_BOOT_SERVICES_APPLICATION`, `EV_EFI_BOOT_SERVICES_DRIVER` or
+   * `EV_EFI_RUNTIME_SERVICES_DRIVER`.
+   */
   readonly type: string;
+  /**
+   * The image's device path from UEFI_IMAGE_LOAD_EVENT as text (`…/File(\EFI\BOOT\BOOTX64.EFI)`);
+   * empty when the event data did not decode.
+   */
   readonly devicePath: string;
   /** Authenticode digests by bank, hex. */
   readonly digests: Partial<Record<PcrBankName, string>>;
@@ -552,79 +995,238 @@ export interface UkiSummary {
 
 /** What booted, as far as the log says. Each fact names its events. */
 export interface BootSummary {
+  /** Which log was summarised: `tcg` (PCR indices) or `cc` (MR indices). */
   readonly logKind: 'tcg' | 'cc';
+  /**
+   * Secure Boot state from the SecureBoot variable in PCR 7 before its separator (CC: MR 1), with
+   * SetupMode, AuditMode and DeployedMode when logged; absent when SecureBoot is not logged there.
+   */
   readonly secureBoot?: BootFact<{
+    /**
+     * SecureBoot is 1 (`true`) or 0 (`false`); `undefined` when the logged variable is empty (it
+     * did not exist).
+     */
     readonly enabled: boolean | undefined;
+    /**
+     * `audit` (AuditMode 1), `setup` (SetupMode 1), `deployed` (SecureBoot and DeployedMode 1),
+     * `enabled`, `disabled`, or `unknown` without a SecureBoot value; tested in that order (UEFI
+     * 2.10 §32.3).
+     */
     readonly mode: 'enabled' | 'disabled' | 'setup' | 'audit' | 'deployed' | 'unknown';
+    /** SetupMode byte (1 = no PK enrolled), when logged. */
     readonly setupMode?: number;
+    /** AuditMode byte, when logged. */
     readonly auditMode?: number;
+    /** DeployedMode byte, when logged. */
     readonly deployedMode?: number;
   }>;
+  /**
+   * Signature databases measured in PCR 7 before its separator (CC: MR 1) as
+   * EV_EFI_VARIABLE_DRIVER_CONFIG, by variable name (`PK`, `KEK`, `db`, `dbx`…); an empty variable
+   * gives empty counts.
+   */
   readonly databases: Readonly<Record<string, BootFact<SignatureDatabaseSummary>>>;
   /** Authorities that verified boot applications (EV_EFI_VARIABLE_AUTHORITY). */
   readonly authorities: readonly BootFact<{
+    /**
+     * UnicodeName of the authority event (`db`, `Shim`, `SbatLevel`, `MokListTrusted`,
+     * `vendor_db`…).
+     */
     readonly variable: string;
+    /**
+     * The authorising certificate, when the value is one (an X.509 EFI_SIGNATURE_DATA or a bare
+     * DER).
+     */
     readonly certificate?: BootCertificate;
+    /** The authorising SHA-256 image hash (hex), when the entry is a hash. */
     readonly sha256?: string;
+    /** A text or one-byte value, as text (shim's SbatLevel policy, MokListTrusted). */
     readonly text?: string;
   }>[];
+  /**
+   * Every EV_EFI_BOOT_SERVICES_APPLICATION (shim, boot loaders, UKIs, EFI-stub kernels), in log
+   * order.
+   */
   readonly efiApplications: readonly BootFact<BootImage>[];
+  /** Every EV_EFI_BOOT_SERVICES_DRIVER and EV_EFI_RUNTIME_SERVICES_DRIVER, in log order. */
   readonly efiDrivers: readonly BootFact<BootImage>[];
+  /**
+   * shim and MOK state: MokList / MokListX measured (EV_IPL), MokListTrusted, SbatLevel and shim's
+   * vendor certificate (`Shim` authority); absent when the log shows no shim.
+   */
   readonly shim?: BootFact<{
+    /** True when shim measured `MokList` (EV_IPL, PCR 14). */
     readonly mokListMeasured: boolean;
+    /** True when shim measured `MokListX` (the MOK deny list). */
     readonly mokListXMeasured: boolean;
+    /** The MokListTrusted byte from its authority event, when logged. */
     readonly mokListTrusted?: number;
+    /** The SbatLevel policy text from its authority event, when logged. */
     readonly sbatLevel?: string;
+    /** shim's built-in vendor certificate (the `Shim` authority event), when logged. */
     readonly vendorCertificate?: BootCertificate;
   }>;
+  /**
+   * The OS loader: `grub` with its commands (PCR 8) and files (PCR 9), or `systemd-boot` (with
+   * empty lists); absent when neither is recognised.
+   */
   readonly bootloader?: BootFact<{
+    /**
+     * `grub` or `systemd-boot`, as recognised from the events (`unknown` is not produced today).
+     */
     readonly kind: 'grub' | 'systemd-boot' | 'unknown';
+    /** GRUB commands (`grub_cmd` events, prefix stripped) in log order; empty for systemd-boot. */
     readonly commands: readonly string[];
+    /** Files GRUB read and measured (PCR 9 paths) in log order; empty for systemd-boot. */
     readonly files: readonly string[];
   }>;
+  /**
+   * The kernel: the file GRUB's `linux` command loaded (path and the digests of its PCR 9 event),
+   * else the last boot application whose path looks like a kernel; absent when none is found.
+   */
   readonly kernel?: BootFact<{
+    /**
+     * The kernel's path (GRUB `linux` argument, or the image's device path); absent when unknown.
+     */
     readonly path?: string;
+    /**
+     * The source event's digests by bank, hex: a hash of the file (GRUB) or the image's
+     * Authenticode hash.
+     */
     readonly digests: Partial<Record<PcrBankName, string>>;
   }>;
+  /**
+   * The initrd: the file GRUB's `initrd` command loaded, else systemd-stub's `Linux initrd`
+   * EV_EVENT_TAG (digests only); absent when none is found.
+   */
   readonly initrd?: BootFact<{
+    /** The initrd's path (GRUB `initrd` argument or file); absent for systemd-stub's tag. */
     readonly path?: string;
+    /** The source event's digests by bank, hex (a hash of the initrd). */
     readonly digests: Partial<Record<PcrBankName, string>>;
   }>;
+  /**
+   * The kernel command line: the last GRUB `kernel_cmdline` event or systemd-boot's UTF-16 EV_IPL;
+   * absent when neither is logged.
+   */
   readonly kernelCommandLine?: BootFact<string>;
+  /**
+   * UKI / systemd-stub measurements in PCRs 11–13 (TCG logs without Windows events); absent when
+   * those PCRs are not extended.
+   */
   readonly uki?: BootFact<UkiSummary>;
+  /**
+   * The S-CRTM version from the first EV_S_CRTM_VERSION: its UCS-2 text, a GUID, or the data in
+   * hex.
+   */
   readonly firmwareVersion?: BootFact<string>;
+  /**
+   * Every event whose data decodes as a UEFI_PLATFORM_FIRMWARE_BLOB(2) (firmware volumes and POST
+   * code blobs): description, base address and length.
+   */
   readonly firmwareBlobs: readonly BootFact<{
+    /** `BlobDescription` (BLOB2 only). */
     readonly description?: string;
+    /** `BlobBase`: physical address of the blob. */
     readonly base: bigint;
+    /** `BlobLength`: size of the blob in bytes. */
     readonly length: bigint;
   }>[];
-  readonly platform?: BootFact<{ readonly hints: readonly string[] }>;
+  /**
+   * Platform hints (`Google Compute Engine`, `QEMU/OVMF`, `confidential VM: AMD SEV-SNP`,
+   * `Intel TDX (CCEL table)`…) guessed from firmware strings, SP800-155 and GCE NonHostInfo events
+   * and the CCEL table; absent when nothing matched.
+   */
+  readonly platform?: BootFact<{
+    /** The hints, each once, in the order found. */
+    readonly hints: readonly string[];
+  }>;
+  /** `true` when the log has a `DMA Protection Disabled` EV_EFI_ACTION; absent otherwise. */
   readonly dmaProtectionDisabled?: BootFact<boolean>;
+  /**
+   * `true` when the log has a `UEFI Debug Mode` EV_EFI_ACTION (firmware in debug mode); absent
+   * otherwise.
+   */
   readonly debugMode?: BootFact<boolean>;
+  /**
+   * ExitBootServices() outcome from the EV_EFI_ACTION strings: `success`, `failure-then-success` (a
+   * retry), `failure`, or `invoked` (no result logged); absent when none is logged.
+   */
   readonly exitBootServices?: BootFact<'success' | 'failure-then-success' | 'failure' | 'invoked'>;
+  /**
+   * BootOrder: the boot option numbers in order (`[1, 0]` = Boot0001, then Boot0000) from the first
+   * BootOrder event; absent when not logged.
+   */
   readonly bootOrder?: BootFact<readonly number[]>;
+  /**
+   * Every logged Boot####, Driver#### or SysPrep#### EFI_LOAD_OPTION: variable name, description
+   * and device path, in log order.
+   */
   readonly bootOptions: readonly BootFact<{
+    /** Variable name (`Boot0001`). */
     readonly variable: string;
+    /** The option's `Description` (boot-menu label). */
     readonly description: string;
+    /** The option's device path as text. */
     readonly devicePath: string;
   }>[];
-  readonly separators: readonly BootFact<{ readonly pcrIndex: number; readonly error: boolean }>[];
+  /**
+   * Every EV_SEPARATOR with its PCR (CC: MR index) and whether it signals an error (`FFFFFFFF`, or
+   * data that is not 4 bytes).
+   */
+  readonly separators: readonly BootFact<{
+    /** PCR (TCG) or MR index (CC) of the separator. */
+    readonly pcrIndex: number;
+    /** True when the separator signals an error (`FFFFFFFF`) or its data is not 4 bytes. */
+    readonly error: boolean;
+  }>[];
 }
 
 /** IMA summary: what was measured. */
 export interface ImaSummary {
+  /** Always `ima`: tells an IMA summary from a {@link BootSummary}. */
   readonly logKind: 'ima';
+  /** Number of entries in the list, violations and `boot_aggregate` included. */
   readonly entries: number;
+  /** Number of entries per template name (`ima-ng`, `ima-sig`…). */
   readonly templates: Readonly<Record<string, number>>;
+  /** Indices of violation entries (all-zero template hash: ToMToU or open-writers). */
   readonly violations: readonly number[];
-  readonly bootAggregate?: BootFact<{ readonly algorithm: string; readonly digest: string }>;
+  /**
+   * The `boot_aggregate` entry: its file digest (a hash over PCRs 0–7, or 0–9, read at IMA init)
+   * and algorithm, which ties the list to the boot log; absent when the list has none.
+   */
+  readonly bootAggregate?: BootFact<{
+    /** Algorithm of the digest (`sha256`…; `sha1` for the legacy `ima` template). */
+    readonly algorithm: string;
+    /** The boot_aggregate value, hex. */
+    readonly digest: string;
+  }>;
+  /**
+   * One row per entry except `boot_aggregate`: entry index, path (empty when the template has
+   * none), file digest in hex with its algorithm, and whether the entry carries a non-empty
+   * signature.
+   */
   readonly files: readonly {
+    /** Index of the entry in the list. */
     readonly index: number;
+    /** File path or buffer name (`n-ng`); empty when the template has none. */
     readonly path: string;
+    /** Algorithm of `digest` (`sha256`…); absent when the template has no digest field. */
     readonly digestAlgorithm?: string;
+    /** File-data digest, hex; absent when the template has no digest field. */
     readonly digest?: string;
+    /** True when the entry carries a non-empty IMA signature (`sig`). */
     readonly signed: boolean;
   }[];
+  /**
+   * Entries whose template has a non-empty `sig` field (`ima-sig`: the file carries an IMA
+   * signature).
+   */
   readonly signedCount: number;
+  /**
+   * Entries whose template has a `sig` field that is empty; entries of templates without `sig` are
+   * in neither count.
+   */
   readonly unsignedCount: number;
 }

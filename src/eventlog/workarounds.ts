@@ -13,6 +13,10 @@ import type { EventLog, WorkaroundId } from './types.js';
 
 /** One workaround. */
 export interface Workaround {
+  /**
+   * Stable id, as named in `EventLogVerifyOptions.allowWorkarounds`, `RegisterResult.workaround`
+   * and the register check's message.
+   */
   readonly id: WorkaroundId;
   /** What bug it covers, for messages and docs. */
   readonly description: string;

@@ -51,18 +51,31 @@ export const SNP_KDS_BASE_URL = 'https://kdsintf.amd.com';
  * ```
  */
 export const SNP_VCEK_OID = {
+  /** structVersion (.1): DER INTEGER, 0 for Milan/Genoa certificates, 1 for Turin VCEKs. */
   structVersion: '1.3.6.1.4.1.3704.1.1',
+  /** productName1 (.2): DER IA5String, e.g. `Milan-B0`, `Genoa`, `Turin` (stepping optional). */
   productName1: '1.3.6.1.4.1.3704.1.2',
+  /** blSPL (.3.1): DER INTEGER, boot-loader SPL of the TCB the certificate was issued for. */
   blSpl: '1.3.6.1.4.1.3704.1.3.1',
+  /** teeSPL (.3.2): DER INTEGER, TEE SPL. */
   teeSpl: '1.3.6.1.4.1.3704.1.3.2',
+  /** snpSPL (.3.3): DER INTEGER, SNP firmware SPL. */
   snpSpl: '1.3.6.1.4.1.3704.1.3.3',
+  /** spl_4 (.3.4): DER INTEGER, reserved SPL; 0 on Milan/Genoa, absent on Turin. */
   spl4: '1.3.6.1.4.1.3704.1.3.4',
+  /** spl_5 (.3.5): DER INTEGER, reserved SPL (0 so far). */
   spl5: '1.3.6.1.4.1.3704.1.3.5',
+  /** spl_6 (.3.6): DER INTEGER, reserved SPL (0 so far). */
   spl6: '1.3.6.1.4.1.3704.1.3.6',
+  /** spl_7 (.3.7): DER INTEGER, reserved SPL (0 so far). */
   spl7: '1.3.6.1.4.1.3704.1.3.7',
+  /** ucodeSPL (.3.8): DER INTEGER, microcode SPL. */
   ucodeSpl: '1.3.6.1.4.1.3704.1.3.8',
+  /** fmcSPL (.3.9): DER INTEGER, FMC SPL; Turin only. */
   fmcSpl: '1.3.6.1.4.1.3704.1.3.9',
+  /** hwID (.4): VCEK only; CHIP_ID (64 bytes, 8 on Turin), raw bytes with no inner DER tag. */
   hwid: '1.3.6.1.4.1.3704.1.4',
+  /** cspId (.5): DER IA5String naming the cloud provider; VLEK only. */
   cspId: '1.3.6.1.4.1.3704.1.5',
 } as const;
 
@@ -217,6 +230,10 @@ function cnOf(cert: X509Certificate, which: 'subject' | 'issuer'): string | unde
 
 /** What an AMD certificate is, by its names (spec note §7). */
 export interface SnpCertificateRole {
+  /**
+   * `ark` (CN `ARK-<product>`), `ask` (`SEV-<product>`), `asvk` (`SEV-VLEK-<product>`), `vcek`
+   * (`SEV-VCEK`), `vlek` (`SEV-VLEK`), or `unknown` when the subject CN is none of these.
+   */
   readonly role: 'ark' | 'ask' | 'asvk' | 'vcek' | 'vlek' | 'unknown';
   /** The product line the names point to, when they do. */
   readonly product?: SnpProduct;
@@ -357,6 +374,7 @@ export function snpKdsHwid(chipId: Uint8Array, product: SnpProduct): Uint8Array 
 
 /** URLs of the AMD KDS for one product and signer (spec note §8). */
 export interface SnpKdsUrls {
+  /** The product line used as the `{product}` path segment of every URL. */
   readonly product: SnpProduct;
   /** The VCEK URL; absent for VLEK-signed reports and masked chip ids. */
   readonly vcek?: string;

@@ -42,47 +42,85 @@ export const SNP_MAX_REPORT_VERSION = 5;
  * ```
  */
 export const SNP_OFFSET = {
+  /** VERSION: u32 LE, report format version (2–5 seen in real evidence). */
   VERSION: 0x000,
+  /** GUEST_SVN: u32 LE, guest security version from the ID block. */
   GUEST_SVN: 0x004,
+  /** POLICY: u64 LE guest policy (bits in spec note §3). */
   POLICY: 0x008,
+  /** FAMILY_ID: 16 bytes from the ID block (zero without one). */
   FAMILY_ID: 0x010,
+  /** IMAGE_ID: 16 bytes from the ID block (zero without one). */
   IMAGE_ID: 0x020,
+  /** VMPL: u32 LE, the VMPL the report was requested for (0–3). */
   VMPL: 0x030,
+  /** SIGNATURE_ALGO: u32 LE; 1 = ECDSA P-384 with SHA-384, the only defined value. */
   SIGNATURE_ALGO: 0x034,
+  /** CURRENT_TCB: 8-byte TCB_VERSION of the running firmware. */
   CURRENT_TCB: 0x038,
+  /** PLATFORM_INFO: u64 LE platform flags (spec note §4). */
   PLATFORM_INFO: 0x040,
+  /** KEY_INFO: u32 LE; AUTHOR_KEY_EN, MASK_CHIP_KEY and SIGNING_KEY bits (spec note §5). */
   KEY_INFO: 0x048,
+  /** RESERVED_1: 4 bytes, must be zero. */
   RESERVED_1: 0x04c,
+  /** REPORT_DATA: 64 bytes chosen by the guest when requesting the report. */
   REPORT_DATA: 0x050,
+  /** MEASUREMENT: 48-byte SHA-384 launch digest of the guest. */
   MEASUREMENT: 0x090,
+  /** HOST_DATA: 32 bytes set by the hypervisor at launch. */
   HOST_DATA: 0x0c0,
+  /** ID_KEY_DIGEST: 48-byte SHA-384 of the ID public key (zero without an ID block). */
   ID_KEY_DIGEST: 0x0e0,
+  /** AUTHOR_KEY_DIGEST: 48-byte SHA-384 of the author key (zero unless AUTHOR_KEY_EN). */
   AUTHOR_KEY_DIGEST: 0x110,
+  /** REPORT_ID: 32-byte identifier of the guest, stable for the VM's life. */
   REPORT_ID: 0x140,
+  /** REPORT_ID_MA: 32-byte REPORT_ID of the migration agent; all 0xFF when none. */
   REPORT_ID_MA: 0x160,
+  /** REPORTED_TCB: 8-byte TCB_VERSION the signing VCEK was derived from. */
   REPORTED_TCB: 0x180,
   /** v3+; in v2 the whole 0x188–0x19F range is reserved. */
   CPUID_FAM_ID: 0x188,
+  /** CPUID_MOD_ID: u8, (extended model << 4) | base model (v3+). */
   CPUID_MOD_ID: 0x189,
+  /** CPUID_STEP: u8, CPU stepping (v3+). */
   CPUID_STEP: 0x18a,
+  /** RESERVED_2: 21 bytes to 0x19F, must be zero (v3+; from 0x188 in v2). */
   RESERVED_2: 0x18b,
+  /** CHIP_ID: 64 bytes; zero when masked or VLEK-signed, only the first 8 used on Turin. */
   CHIP_ID: 0x1a0,
+  /** COMMITTED_TCB: 8-byte TCB_VERSION committed as the anti-rollback floor. */
   COMMITTED_TCB: 0x1e0,
+  /** CURRENT_BUILD: u8, build number of the running firmware. */
   CURRENT_BUILD: 0x1e8,
+  /** CURRENT_MINOR: u8, minor API version of the running firmware. */
   CURRENT_MINOR: 0x1e9,
+  /** CURRENT_MAJOR: u8, major API version of the running firmware. */
   CURRENT_MAJOR: 0x1ea,
+  /** RESERVED_3: 1 byte, must be zero. */
   RESERVED_3: 0x1eb,
+  /** COMMITTED_BUILD: u8, build number of the committed firmware. */
   COMMITTED_BUILD: 0x1ec,
+  /** COMMITTED_MINOR: u8, minor API version of the committed firmware. */
   COMMITTED_MINOR: 0x1ed,
+  /** COMMITTED_MAJOR: u8, major API version of the committed firmware. */
   COMMITTED_MAJOR: 0x1ee,
+  /** RESERVED_4: 1 byte, must be zero. */
   RESERVED_4: 0x1ef,
+  /** LAUNCH_TCB: 8-byte TCB_VERSION that was current when the guest launched. */
   LAUNCH_TCB: 0x1f0,
   /** v5+; reserved (zero) before v5. */
   LAUNCH_MIT_VECTOR: 0x1f8,
+  /** CURRENT_MIT_VECTOR: u64 LE current mitigation vector (v5+; reserved before). */
   CURRENT_MIT_VECTOR: 0x200,
+  /** RESERVED_5: 152 bytes to 0x29F, must be zero (v5; from 0x1F8 in v2–v4). */
   RESERVED_5: 0x208,
+  /** SIGNATURE.R: ECDSA r, 72 bytes little-endian (48 used, 24 zero padding); unsigned from here. */
   SIGNATURE_R: 0x2a0,
+  /** SIGNATURE.S: ECDSA s, 72 bytes little-endian (48 used, 24 zero padding). */
   SIGNATURE_S: 0x2e8,
+  /** SIGNATURE reserved: 368 bytes to 0x49F, zero and not covered by the signature. */
   SIGNATURE_RESERVED: 0x330,
 } as const;
 
@@ -205,19 +243,27 @@ export const SNP_CERT_TABLE_ENTRY_SIZE = 24;
  * ```
  */
 export const SNP_CERT_TABLE_GUID = {
+  /** VCEK entry: the chip- and TCB-specific signing certificate (DER). */
   vcek: '63da758d-e664-4564-adc5-f4b93be8accd',
+  /** VLEK entry: the cloud-provider signing certificate (DER). */
   vlek: 'a8074bc2-a25a-483e-aae6-39c045a0b8a1',
   /** Also used for the ASVK. */
   ask: '4ab7b379-bbac-4fe4-a02f-05aef327c782',
+  /** ARK entry: the self-signed AMD root certificate (DER). */
   ark: 'c0b406a4-a803-4952-9743-3fb6014cd0ae',
+  /** CRL entry: the ARK-signed revocation list. */
   crl: '92f81bc3-5811-4d3d-97ff-d19f88dc67ea',
+  /** "Extra platform info": a non-AMD entry used by one toolchain; content not interpreted. */
   'extra-platform-info': 'ecae0c0f-9502-43b1-afa2-0ae2e0d565b6',
 } as const;
 
 /** One field of the report layout, for tools and tests that walk it. */
 export interface SnpLayoutField {
+  /** Spec field name, e.g. `REPORT_DATA`, `SIGNATURE.R_PADDING`, `RESERVED_2`. */
   readonly name: string;
+  /** Offset from the start of the report, in bytes. */
   readonly offset: number;
+  /** Size in bytes. */
   readonly size: number;
   /** True for reserved (must-be-zero) ranges. */
   readonly reserved: boolean;

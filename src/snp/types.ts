@@ -19,9 +19,13 @@ export type SnpTcbLayout = 'milan-genoa' | 'turin';
 
 /** TCB components (security patch levels). `fmc` exists on Turin only. */
 export interface SnpTcbParts {
+  /** BOOT_LOADER SPL: TCB_VERSION byte 0 on Milan/Genoa, byte 1 on Turin (KDS `blSPL`). */
   readonly bootloader: number;
+  /** TEE (PSP OS) SPL: TCB_VERSION byte 1 on Milan/Genoa, byte 2 on Turin (KDS `teeSPL`). */
   readonly tee: number;
+  /** SNP firmware SPL: TCB_VERSION byte 6 on Milan/Genoa, byte 3 on Turin (KDS `snpSPL`). */
   readonly snp: number;
+  /** MICROCODE SPL: TCB_VERSION byte 7 on every product (KDS `ucodeSPL`). */
   readonly microcode: number;
   /** Turin and later: the FMC (first mutable code) SPL. */
   readonly fmc?: number;
@@ -31,19 +35,28 @@ export interface SnpTcbParts {
 export interface SnpTcb extends SnpTcbParts {
   /** The 8 bytes read as a little-endian u64. Never compare TCBs on this value. */
   readonly raw: bigint;
+  /** Byte layout the components were read with; chosen by product, never by report version. */
   readonly layout: SnpTcbLayout;
 }
 
 /** The four TCBs of a report, decoded with one layout. */
 export interface SnpReportTcbs {
+  /** CURRENT_TCB (0x038): the TCB of the firmware running when the report was made. */
   readonly current: SnpTcb;
+  /**
+   * REPORTED_TCB (0x180): the TCB the signing VCEK was derived from; the KDS query and the VCEK
+   * SPL extensions use this one.
+   */
   readonly reported: SnpTcb;
+  /** COMMITTED_TCB (0x1E0): the committed TCB, the anti-rollback floor; at most CURRENT_TCB. */
   readonly committed: SnpTcb;
+  /** LAUNCH_TCB (0x1F0): CURRENT_TCB at the time the guest was launched. */
   readonly launch: SnpTcb;
 }
 
 /** Guest POLICY (u64 at 0x008) with its bits decoded (spec note §3). */
 export interface SnpGuestPolicy {
+  /** POLICY as read: little-endian u64 at 0x008 (bit 17 set, bits 63:26 zero: both checked). */
   readonly raw: bigint;
   /** ABI_MINOR: minimum firmware ABI minor the guest requires. */
   readonly abiMinor: number;
@@ -71,6 +84,7 @@ export interface SnpGuestPolicy {
 
 /** PLATFORM_INFO (u64 at 0x040) with its bits decoded (spec note §4). */
 export interface SnpPlatformInfo {
+  /** PLATFORM_INFO as read: little-endian u64 at 0x040, every bit including undocumented ones. */
   readonly raw: bigint;
   /** SMT_EN: SMT is enabled on the host. */
   readonly smtEn: boolean;
@@ -95,6 +109,7 @@ export interface SnpPlatformInfo {
 
 /** KEY_INFO (u32 at 0x048) decoded (spec note §5). */
 export interface SnpKeyInfo {
+  /** KEY_INFO as read: little-endian u32 at 0x048 (bits 31:5 are zero; the parser checks). */
   readonly raw: number;
   /** AUTHOR_KEY_EN: AUTHOR_KEY_DIGEST is meaningful. */
   readonly authorKeyEn: boolean;
@@ -172,11 +187,17 @@ export interface SnpReport {
   readonly chipId: Uint8Array;
   /** COMMITTED_TCB as a raw u64. */
   readonly committedTcb: bigint;
+  /** CURRENT_BUILD (u8 at 0x1E8): build number of the running SNP firmware. */
   readonly currentBuild: number;
+  /** CURRENT_MINOR (u8 at 0x1E9): minor API version of the running SNP firmware. */
   readonly currentMinor: number;
+  /** CURRENT_MAJOR (u8 at 0x1EA): major API version of the running firmware (1 in 1.55.40). */
   readonly currentMajor: number;
+  /** COMMITTED_BUILD (u8 at 0x1EC): build number of the committed (anti-rollback) firmware. */
   readonly committedBuild: number;
+  /** COMMITTED_MINOR (u8 at 0x1ED): minor API version of the committed firmware. */
   readonly committedMinor: number;
+  /** COMMITTED_MAJOR (u8 at 0x1EE): major API version of the committed firmware. */
   readonly committedMajor: number;
   /** LAUNCH_TCB as a raw u64. */
   readonly launchTcb: bigint;
@@ -233,9 +254,11 @@ export interface SnpCertTableEntry {
   readonly guid: string;
   /** How the GUID bytes were stored: text (RFC 4122) order, or EFI mixed-endian. */
   readonly guidByteOrder: 'rfc4122' | 'mixed-endian';
+  /** What the GUID names, matched in either byte order; `unknown` for other GUIDs. */
   readonly kind: SnpCertTableKind;
   /** Offset of the data from the start of the table. */
   readonly offset: number;
+  /** Length of the data in bytes (the entry's u32 LENGTH, little-endian). */
   readonly length: number;
   /** The entry's bytes (a copy). */
   readonly data: Uint8Array;
@@ -243,12 +266,17 @@ export interface SnpCertTableEntry {
 
 /** A parsed certificate table. Certificates are not verified here. */
 export interface SnpCertTable {
+  /** Every entry before the all-zero terminator, in table order (unknown GUIDs included). */
   readonly entries: readonly SnpCertTableEntry[];
+  /** Data of the VCEK entry (a DER certificate, unverified); absent when the table has none. */
   readonly vcek?: Uint8Array;
+  /** Data of the VLEK entry (a DER certificate, unverified); absent when the table has none. */
   readonly vlek?: Uint8Array;
   /** ASK, or the ASVK for VLEK hosts (they share a GUID). */
   readonly ask?: Uint8Array;
+  /** Data of the ARK entry (the self-signed AMD root, unverified); absent when there is none. */
   readonly ark?: Uint8Array;
+  /** Data of the CRL entry (ARK-signed, unverified); absent when the table has none. */
   readonly crl?: Uint8Array;
 }
 
@@ -273,6 +301,7 @@ export interface SnpEvidence {
 
 /** What a fetcher needs to find a VCEK or VLEK (the KDS query). */
 export interface SnpKdsParams {
+  /** Product line: the KDS `{product}` path segment; also fixes the TCB layout and hwID length. */
   readonly product: SnpProduct;
   /** `VCEK` or `VLEK`. */
   readonly signer: SnpSignerKind;
@@ -305,9 +334,13 @@ export type SnpBytesLike = Uint8Array | string;
 
 /** Minimum TCB components; a missing component is not constrained. */
 export interface SnpTcbMinimum {
+  /** Minimum BOOT_LOADER SPL (0–255). */
   readonly bootloader?: number;
+  /** Minimum TEE SPL (0–255). */
   readonly tee?: number;
+  /** Minimum SNP firmware SPL (0–255). */
   readonly snp?: number;
+  /** Minimum MICROCODE SPL (0–255). */
   readonly microcode?: number;
   /** Checked on Turin only. */
   readonly fmc?: number;
@@ -350,9 +383,19 @@ export interface SnpPolicy {
   /** Require POLICY.PAGE_SWAP_DISABLE. */
   readonly requirePageSwapDisabled?: boolean;
   /** Minimum POLICY.ABI_MAJOR.ABI_MINOR the guest must have demanded. */
-  readonly minimumAbi?: { readonly major: number; readonly minor: number };
+  readonly minimumAbi?: {
+    /** Minimum POLICY.ABI_MAJOR (0–255). */
+    readonly major: number;
+    /** Minimum POLICY.ABI_MINOR (0–255), compared only when the majors are equal. */
+    readonly minor: number;
+  };
   /** VMPL: an exact value, or `{ max }`. */
-  readonly vmpl?: number | { readonly max: number };
+  readonly vmpl?:
+    | number
+    | {
+        /** Highest VMPL accepted (0–3); VMPL 0 is the most privileged level. */
+        readonly max: number;
+      };
   /** Minimum GUEST_SVN. */
   readonly minimumGuestSvn?: number;
   /** Exact REPORT_DATA (64 bytes). */
@@ -378,7 +421,12 @@ export interface SnpPolicy {
   /** Minimum CURRENT_BUILD. */
   readonly minimumBuild?: number;
   /** Minimum firmware API version CURRENT_MAJOR.CURRENT_MINOR. */
-  readonly minimumVersion?: { readonly major: number; readonly minor: number };
+  readonly minimumVersion?: {
+    /** Minimum CURRENT_MAJOR (0–255). */
+    readonly major: number;
+    /** Minimum CURRENT_MINOR (0–255), compared only when the majors are equal. */
+    readonly minor: number;
+  };
   /**
    * true: COMMITTED_TCB, build and version must equal the current ones (no provisional firmware;
    * go-sev-guest's default). false: committed ≤ current (always checked by `snp.tcb.relations`).
@@ -386,7 +434,9 @@ export interface SnpPolicy {
   readonly requireCommittedTcb?: boolean;
   /** PLATFORM_INFO allow-list (`allow`: no other bit may be set) and required bits. */
   readonly platformInfo?: {
+    /** The only flags that may be set; any other set bit (including bits 63:8) fails. */
     readonly allow?: readonly SnpPlatformInfoFlag[];
+    /** Flags that must be set. */
     readonly require?: readonly SnpPlatformInfoFlag[];
   };
   /** Require an ID block whose ID key (or author key) is trusted. */
@@ -399,7 +449,9 @@ export interface SnpPolicy {
   readonly trustedAuthorKeyDigests?: readonly SnpBytesLike[];
   /** Bits that must be set in the mitigation vectors (v5+ reports). */
   readonly minimumMitigationVector?: {
+    /** Bits that must all be set in CURRENT_MIT_VECTOR (u64 at 0x200). */
     readonly current?: bigint | number;
+    /** Bits that must all be set in LAUNCH_MIT_VECTOR (u64 at 0x1F8). */
     readonly launch?: bigint | number;
   };
 }
@@ -494,9 +546,13 @@ export interface SnpVcekExtensions {
   readonly productName?: string;
   /** The product line named by productName1 (stepping suffix removed), when recognised. */
   readonly product?: SnpProduct;
+  /** blSPL (.3.1): boot-loader SPL the certificate was issued for (equals REPORTED_TCB's). */
   readonly blSpl?: number;
+  /** teeSPL (.3.2): TEE SPL the certificate was issued for. */
   readonly teeSpl?: number;
+  /** snpSPL (.3.3): SNP firmware SPL the certificate was issued for. */
   readonly snpSpl?: number;
+  /** ucodeSPL (.3.8): microcode SPL the certificate was issued for. */
   readonly ucodeSpl?: number;
   /** Turin only. */
   readonly fmcSpl?: number;
@@ -513,13 +569,21 @@ export type SnpCollateralSource = 'evidence' | 'cert-table' | 'fetcher';
 
 /** Certificates a verification used, with their origin. */
 export interface SnpCertificates {
+  /** The signer certificate (VCEK or VLEK) found; whether its chain verified is in the ledger. */
   readonly leaf?: X509Certificate;
+  /** The ASK (for a VCEK) or ASVK (for a VLEK) picked as the leaf's issuer. */
   readonly intermediate?: X509Certificate;
+  /** The self-issued ARK picked as the intermediate's issuer (checked against the pins). */
   readonly ark?: X509Certificate;
+  /** Origin of each certificate and of the CRL; a key is absent when nothing was found. */
   readonly sources: {
+    /** Origin of the VCEK or VLEK. */
     readonly leaf?: SnpCollateralSource;
+    /** Origin of the ASK or ASVK. */
     readonly intermediate?: SnpCollateralSource;
+    /** Origin of the ARK. */
     readonly ark?: SnpCollateralSource;
+    /** Origin of the CRL, when one was supplied or fetched. */
     readonly crl?: SnpCollateralSource;
   };
 }

@@ -384,14 +384,23 @@ export function parseQeIdentity(input: string | Uint8Array): QeIdentity {
 
 /** dcap-qvl's `QuoteCollateralV3` JSON (Phala-Network/dcap-qvl), the fields this module reads. */
 export interface DcapQvlCollateral {
+  /** The `tcbInfo` object as JSON text: exactly the bytes `tcb_info_signature` signs. */
   readonly tcb_info: string;
+  /** TCB info signature: hex of raw r‖s (128 digits), by the Intel SGX TCB Signing key. */
   readonly tcb_info_signature: string;
+  /** PEM chain of the TCB info: TCB Signing certificate, then the Intel SGX Root CA. */
   readonly tcb_info_issuer_chain: string;
+  /** The `enclaveIdentity` object as JSON text: exactly the bytes `qe_identity_signature` signs. */
   readonly qe_identity: string;
+  /** QE identity signature: hex of raw r‖s (128 digits), by the TCB Signing key. */
   readonly qe_identity_signature: string;
+  /** PEM chain of the QE identity: TCB Signing certificate, then the Root CA. */
   readonly qe_identity_issuer_chain: string;
+  /** PCK CRL as hex of its DER; absent when not stored. */
   readonly pck_crl?: string;
+  /** PEM chain of the PCK CRL: PCK Platform or Processor CA, then the Root CA. */
   readonly pck_crl_issuer_chain?: string;
+  /** Intel SGX Root CA CRL as hex of its DER; absent when not stored. */
   readonly root_ca_crl?: string;
 }
 

@@ -436,6 +436,9 @@ export function parseTdxQuote(bytes: Uint8Array, options: ParseTdxQuoteOptions =
  * if (isTdQuote(q)) console.log(q.body.rtmrs);
  * ```
  */
-export function isTdQuote(quote: TdxQuote): quote is TdxQuote & { readonly body: TdReportBody } {
+export function isTdQuote(quote: TdxQuote): quote is TdxQuote & {
+  /** The body, narrowed to a TD report (TDX 1.0 or 1.5). */
+  readonly body: TdReportBody;
+} {
   return quote.body.kind !== 'sgx';
 }

@@ -17,8 +17,11 @@ export const PCS_ROOT_CA_CRL_URL =
 
 /** Response headers holding the (percent-encoded PEM) issuer chains, PCS API v4. Exported from `attestkit/tdx`. */
 export const PCS_ISSUER_CHAIN_HEADERS: {
+  /** TCB info issuer chain: `TCB-Info-Issuer-Chain` (v4), then the older SGX-only name. */
   readonly tcbInfo: readonly string[];
+  /** QE identity issuer chain (TD_QE, QE and QvE alike). */
   readonly qeIdentity: readonly string[];
+  /** PCK CRL issuer chain (PCK Platform or Processor CA, then Root CA). */
   readonly pckCrl: readonly string[];
 } = {
   tcbInfo: ['TCB-Info-Issuer-Chain', 'SGX-TCB-Info-Issuer-Chain'],

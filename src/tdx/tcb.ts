@@ -18,7 +18,9 @@ import type {
 
 /** The result of looking up an ISV SVN in a list of levels (QE identity, module identity). */
 export interface IsvSvnMatch {
+  /** The matched level's `tcbStatus`; `NoMatchingTcbLevel` when every level needs a higher SVN. */
   readonly status: TdxTcbStatus;
+  /** The first level (newest first) with `isvsvn` at most the SVN; absent when none. */
   readonly level?: IsvSvnTcbLevel;
 }
 
@@ -60,13 +62,23 @@ export function matchQeTcb(identity: QeIdentity, isvSvn: number): IsvSvnMatch {
 /** Outcome of the TDX module check. */
 export type TdxModuleMatch =
   | {
+      /** MRSIGNERSEAM and SEAMATTRIBUTES match the identity. */
       readonly ok: true;
       /** `tdxModule` or the `TDX_%02X` id used. */
       readonly identity: string;
+      /** UpToDate for `tdxModule`; else the first identity level with isvsvn ≤ TEE_TCB_SVN[0]. */
       readonly status: TdxTcbStatus;
+      /** The matched identity level; absent for `tdxModule` or when none matched. */
       readonly level?: IsvSvnTcbLevel;
     }
-  | { readonly ok: false; readonly identity: string; readonly problem: string };
+  | {
+      /** The identity is missing from the TCB info or does not match the TD report. */
+      readonly ok: false;
+      /** `tdxModule` or the `TDX_%02X` id that was looked for. */
+      readonly identity: string;
+      /** What is missing or differs, as text. */
+      readonly problem: string;
+    };
 
 function maskedEqual(value: Uint8Array, expected: Uint8Array, mask: Uint8Array): boolean {
   if (value.length !== expected.length || mask.length !== value.length) return false;
@@ -163,7 +175,9 @@ export interface PlatformMatch {
   readonly sgxLevelIndex?: number;
   /** Index of the first level whose SGX and (for TDX) TDX parts both match. */
   readonly platformLevelIndex?: number;
+  /** The level at `platformLevelIndex`; absent when no level matched. */
   readonly level?: TcbInfoLevel;
+  /** That level's `tcbStatus` before merging with QE and module, or `NoMatchingTcbLevel`. */
   readonly status: TdxTcbStatus;
 }
 

@@ -62,6 +62,7 @@ export interface TdAttributesView {
 
 /** TD report body (TDX 1.0, 584 bytes; TDX 1.5 adds two fields). §A.3.2. */
 export interface TdReportBody {
+  /** `td10`: 584-byte TDX 1.0 body (v4, v5 type 2); `td15`: 648-byte TDX 1.5 body (v5 type 3). */
   readonly kind: 'td10' | 'td15';
   /** `TEE_TCB_SVN` (16): [0] module SVN, [1] module major version, [2] late microcode SVN. */
   readonly teeTcbSvn: Uint8Array;
@@ -109,6 +110,7 @@ export interface SgxAttributesView {
 
 /** SGX enclave report body (384 bytes): SGX quote bodies and the QE report. SGX SDK `sgx_report_body_t`. */
 export interface SgxReportBody {
+  /** Always `sgx`: tells this 384-byte body apart from a {@link TdReportBody}. */
   readonly kind: 'sgx';
   /** `CPUSVN` (16). */
   readonly cpuSvn: Uint8Array;
@@ -140,6 +142,7 @@ export interface SgxReportBody {
 
 /** Certification data of type 5: the PCK certificate chain as PEM text. */
 export interface PckCertChainData {
+  /** Certification data type 5: PCK leaf, PCK Platform/Processor CA, then Intel SGX Root CA. */
   readonly type: 5;
   /** The certification data bytes exactly as in the quote (PEM, possibly NUL-terminated). */
   readonly data: Uint8Array;
@@ -171,6 +174,7 @@ export interface TdxQuote {
    * copy of the input. Every byte field of the quote is a view into it.
    */
   readonly raw: Uint8Array;
+  /** The 48-byte quote header; covered by the quote signature. */
   readonly header: TdxQuoteHeader;
   /** v5 body descriptor type (1 SGX, 2 TDX 1.0, 3 TDX 1.5); undefined for v3/v4. */
   readonly bodyType?: number;
@@ -182,6 +186,10 @@ export interface TdxQuote {
   readonly signature: Uint8Array;
   /** Attestation public key, raw x‖y (64). */
   readonly attestationKey: Uint8Array;
+  /**
+   * Certification data (QE report, its PCK signature, QE authentication data, PCK chain); outside
+   * the quote signature, bound to the attestation key through the QE report's REPORTDATA.
+   */
   readonly certificationData: QeReportCertificationData;
   /** Bytes after the declared end of the quote in the input (ignored; often zero padding). */
   readonly trailingBytes: number;
@@ -198,8 +206,11 @@ export interface ParseTdxQuoteOptions {
 
 /** One TCB component of a TCB info level. */
 export interface TcbComponent {
+  /** `svn` (0–255): the lowest SVN of this component that meets the level. */
   readonly svn: number;
+  /** `category`, e.g. `BIOS` or `OS/VMM`; absent when the document has none (every V2 one). */
   readonly category?: string;
+  /** `type`, e.g. `Early Microcode Update` or `TDX Module`; absent when the document has none. */
   readonly type?: string;
 }
 
@@ -207,19 +218,27 @@ export interface TcbComponent {
 export interface TcbInfoLevel {
   /** 16 SGX TCB components. */
   readonly sgxComponents: readonly TcbComponent[];
+  /** `tcb.pcesvn`: the lowest PCESVN (from the PCK certificate) that meets the level. */
   readonly pceSvn: number;
   /** 16 TDX TCB components (TDX TCB info only). */
   readonly tdxComponents?: readonly TcbComponent[];
+  /** `tcbDate`: the level is free of the advisories Intel published up to this date (UTC). */
   readonly tcbDate: Date;
+  /** `tcbStatus` of a platform whose TCB matches this level. */
   readonly tcbStatus: TcbLevelStatus;
+  /** `advisoryIDs` (e.g. `INTEL-SA-00960`) open at this level; empty when the member is absent. */
   readonly advisoryIds: readonly string[];
 }
 
 /** One level of a module identity or QE identity: keyed by an ISV SVN. */
 export interface IsvSvnTcbLevel {
+  /** `tcb.isvsvn`: lowest QE ISVSVN (module identities: TEE_TCB_SVN[0]) that meets the level. */
   readonly isvSvn: number;
+  /** `tcbDate`: the level is free of the advisories Intel published up to this date (UTC). */
   readonly tcbDate: Date;
+  /** `tcbStatus` of a QE or TDX module at this level. */
   readonly tcbStatus: TcbLevelStatus;
+  /** `advisoryIDs` open at this level; empty when the member is absent. */
   readonly advisoryIds: readonly string[];
 }
 
@@ -237,6 +256,7 @@ export interface TdxModuleInfo {
 export interface TdxModuleIdentity extends TdxModuleInfo {
   /** `id`, e.g. `TDX_03` (upper-case). */
   readonly id: string;
+  /** `tcbLevels`, newest first, keyed by the module SVN (TEE_TCB_SVN[0]). */
   readonly tcbLevels: readonly IsvSvnTcbLevel[];
 }
 
@@ -252,42 +272,61 @@ export interface TcbInfo {
   readonly signature: Uint8Array;
   /** `id`: `SGX` or `TDX` (v2 documents have none and are SGX). */
   readonly id: 'SGX' | 'TDX';
+  /** `version`: 3 (TDX, current SGX) or 2 (legacy SGX with `sgxtcbcompNNsvn` keys). */
   readonly version: 2 | 3;
+  /** `issueDate`: when Intel issued the document (UTC). */
   readonly issueDate: Date;
+  /** `nextUpdate`: the document is stale after this instant (`tdx.tcb-info.validity`). */
   readonly nextUpdate: Date;
   /** `fmspc` as lower-case hex (the document may use either case). */
   readonly fmspc: string;
   /** `pceId` as lower-case hex. */
   readonly pceId: string;
+  /** `tcbType`: how components are compared; 0 (SVN by SVN) is the only value defined. */
   readonly tcbType: number;
+  /** `tcbEvaluationDataNumber`: Intel's TCB recovery generation; grows with each recovery. */
   readonly tcbEvaluationDataNumber: number;
+  /** `tdxModule`: identity of TDX modules with TEE_TCB_SVN[1] = 0; absent in SGX TCB info. */
   readonly tdxModule?: TdxModuleInfo;
+  /** `tdxModuleIdentities`, one per module major version; empty when the member is absent. */
   readonly tdxModuleIdentities: readonly TdxModuleIdentity[];
+  /** `tcbLevels`, newest (highest) first, in document order. */
   readonly tcbLevels: readonly TcbInfoLevel[];
 }
 
 /** Parsed QE identity (v2), keeping the exact signed bytes. Intel PCS API v4 "Enclave Identity V2". */
 export interface QeIdentity {
+  /** The whole document as given (UTF-8 bytes). */
   readonly raw: Uint8Array;
   /** The exact bytes of the `enclaveIdentity` object value. A view into `raw`. */
   readonly signedBytes: Uint8Array;
+  /** [start, end) of {@link QeIdentity.signedBytes} in `raw`. */
   readonly signedRange: readonly [number, number];
   /** raw r‖s (64). */
   readonly signature: Uint8Array;
   /** `QE`, `QVE` or `TD_QE`. */
   readonly id: string;
+  /** `version`: 2, the only Enclave Identity version parsed. */
   readonly version: 2;
+  /** `issueDate`: when Intel issued the document (UTC). */
   readonly issueDate: Date;
+  /** `nextUpdate`: the document is stale after this instant (`tdx.qe-identity.validity`). */
   readonly nextUpdate: Date;
+  /** `tcbEvaluationDataNumber`: Intel's TCB recovery generation of this document. */
   readonly tcbEvaluationDataNumber: number;
+  /** `miscselect` (8 hex digits, the u32 value): expected QE report MISCSELECT under the mask. */
   readonly miscSelect: number;
+  /** `miscselectMask`: the MISCSELECT bits that are compared. */
   readonly miscSelectMask: number;
   /** 16 bytes, report byte order. */
   readonly attributes: Uint8Array;
+  /** `attributesMask` (16 bytes, report byte order): the ATTRIBUTES bits that are compared. */
   readonly attributesMask: Uint8Array;
   /** 32 bytes. */
   readonly mrSigner: Uint8Array;
+  /** `isvprodid`: the QE's ISVPRODID (2 for TD_QE, 1 for the SGX QE). */
   readonly isvProdId: number;
+  /** `tcbLevels`, newest first, keyed by the QE report's ISVSVN. */
   readonly tcbLevels: readonly IsvSvnTcbLevel[];
 }
 
@@ -297,6 +336,7 @@ export interface PckExtensions {
   readonly ppid: Uint8Array;
   /** The 16 SGX TCB component SVNs. */
   readonly sgxTcbComponents: readonly number[];
+  /** PCESVN (OID …1.13.1.2.17): the PCE SVN the certificate was issued for. */
   readonly pceSvn: number;
   /** CPUSVN (16). */
   readonly cpuSvn: Uint8Array;
@@ -310,8 +350,11 @@ export interface PckExtensions {
   readonly platformInstanceId?: Uint8Array;
   /** Configuration, Platform-CA certificates only. */
   readonly configuration?: {
+    /** Dynamic Platform (…1.13.1.7.1): packages can be added to the platform. */
     readonly dynamicPlatform?: boolean;
+    /** Cached Keys (…1.13.1.7.2): Intel's registration service caches the platform root keys. */
     readonly cachedKeys?: boolean;
+    /** SMT Enabled (…1.13.1.7.3): simultaneous multithreading is on. */
     readonly smtEnabled?: boolean;
   };
 }
@@ -349,17 +392,27 @@ export type TeeKind = 'tdx' | 'sgx';
  */
 export interface TdxFetcher {
   /** PCK CRL of the given CA and its issuer chain. */
-  pckCrl(
-    ca: PckCa,
-  ): Promise<{ readonly pckCrl: Uint8Array | string; readonly pckCrlIssuerChain: string }>;
+  pckCrl(ca: PckCa): Promise<{
+    /** The PCK CRL of that CA: DER bytes, PEM text or hex text. */
+    readonly pckCrl: Uint8Array | string;
+    /** `SGX-PCK-CRL-Issuer-Chain`: PEM (or percent-encoded PEM), the PCK CA then the Root CA. */
+    readonly pckCrlIssuerChain: string;
+  }>;
   /** TCB info for an FMSPC (lower-case hex) and its issuer chain. `tee` defaults to `tdx`. */
   tcbInfo(
     fmspc: string,
     tee?: TeeKind,
-  ): Promise<{ readonly tcbInfo: string | Uint8Array; readonly tcbInfoIssuerChain: string }>;
+  ): Promise<{
+    /** The TCB info response body, byte-exact (its signature covers the `tcbInfo` bytes). */
+    readonly tcbInfo: string | Uint8Array;
+    /** `TCB-Info-Issuer-Chain`: PEM (or percent-encoded PEM), TCB Signing then Root CA. */
+    readonly tcbInfoIssuerChain: string;
+  }>;
   /** QE identity (TD_QE for `tdx`, QE for `sgx`) and its issuer chain. */
   qeIdentity(tee?: TeeKind): Promise<{
+    /** The QE identity response body, byte-exact (its signature covers `enclaveIdentity`). */
     readonly qeIdentity: string | Uint8Array;
+    /** `SGX-Enclave-Identity-Issuer-Chain`: PEM (or percent-encoded), TCB Signing then Root CA. */
     readonly qeIdentityIssuerChain: string;
   }>;
   /** The Intel SGX Root CA CRL. */
@@ -393,9 +446,11 @@ export interface TdxPolicy {
   readonly allowMigratable?: boolean;
   /** Exact TDATTRIBUTES (u64), compared under `tdAttributesMask` (default all bits). */
   readonly tdAttributes?: bigint;
+  /** TDATTRIBUTES bits compared with `tdAttributes`. Default: all 64 bits. */
   readonly tdAttributesMask?: bigint;
   /** Exact XFAM (u64), compared under `xfamMask` (default all bits). */
   readonly xfam?: bigint;
+  /** XFAM bits compared with `xfam`. Default: all 64 bits. */
   readonly xfamMask?: bigint;
   /** Expected MRCONFIGID (48). */
   readonly mrConfigId?: BytesLike;
@@ -464,7 +519,9 @@ export interface TdxVerifyOptions {
 
 /** Evidence accepted by {@link verifyTdxQuote}. */
 export interface TdxEvidence {
+  /** The quote bytes (v3, v4 or v5; padding after it allowed by default) or a parsed quote. */
   readonly quote: Uint8Array | TdxQuote;
+  /** Intel collateral for the quote; whatever is missing is asked of `options.fetcher`. */
   readonly collateral?: TdxCollateral;
 }
 
@@ -525,22 +582,34 @@ export interface TdxTcbEvaluation {
   readonly platformStatus?: TdxTcbStatus;
   /** TDX module identity used (`tdxModule` or `TDX_%02X`) and its status. */
   readonly module?: {
+    /** `tdxModule` when TEE_TCB_SVN[1] = 0, else the `TDX_%02X` module identity id. */
     readonly identity: string;
+    /** UpToDate for `tdxModule`; else the first level's with isvsvn ≤ TEE_TCB_SVN[0]. */
     readonly status: TdxTcbStatus;
+    /** The matched module identity level; absent for `tdxModule` or when none matched. */
     readonly level?: IsvSvnTcbLevel;
   };
   /** QE TCB level chosen by the QE report's ISVSVN and its status. */
-  readonly qe?: { readonly status: TdxTcbStatus; readonly level?: IsvSvnTcbLevel };
+  readonly qe?: {
+    /** Status of the first QE identity level with isvsvn ≤ the QE report's ISVSVN. */
+    readonly status: TdxTcbStatus;
+    /** The matched QE identity level; absent when none matched. */
+    readonly level?: IsvSvnTcbLevel;
+  };
   /** Advisory ids of the platform, QE and module levels, separately. */
   readonly advisories: {
+    /** `advisoryIDs` of the matched TCB info level. */
     readonly platform: readonly string[];
+    /** `advisoryIDs` of the matched QE identity level. */
     readonly qe: readonly string[];
+    /** `advisoryIDs` of the matched TDX module identity level. */
     readonly module: readonly string[];
   };
 }
 
 /** Result of {@link verifyTdxQuote}: the ledger plus the facts a caller acts on. */
 export interface TdxVerification extends Verification<TdxCheckId> {
+  /** Every {@link TdxCheckId}, in order, each pass, fail, warn or skip. */
   readonly checks: readonly Check<TdxCheckId>[];
   /** The parsed quote (absent when it did not parse). */
   readonly quote?: TdxQuote;
@@ -564,5 +633,6 @@ export interface TdxVerification extends Verification<TdxCheckId> {
   readonly tcb?: TdxTcbEvaluation;
   /** The collateral used (parsed). */
   readonly tcbInfo?: TcbInfo;
+  /** The QE identity used (parsed); `tdx.qe-identity.signature` says whether it verified. */
   readonly qeIdentity?: QeIdentity;
 }

@@ -44,11 +44,29 @@ import type {
 
 /** TCG OIDs of the EK Credential Profile (§3.2, TCG OID registry 2.23.133). */
 export const TCG_OID = {
+  /**
+   * `tcg-at-tpmManufacturer`: subjectAltName directoryName attribute, the TPM_PT_MANUFACTURER id as
+   * `id:XXXXXXXX`.
+   */
   tpmManufacturer: '2.23.133.2.1',
+  /** `tcg-at-tpmModel`: subjectAltName directoryName attribute, the vendor's TPM model string. */
   tpmModel: '2.23.133.2.2',
+  /**
+   * `tcg-at-tpmVersion`: subjectAltName directoryName attribute, the firmware version as
+   * `id:XXXXXXXX`.
+   */
   tpmVersion: '2.23.133.2.3',
+  /**
+   * `tcg-at-tpmSpecification`: subjectDirectoryAttributes attribute, TPMSpecification (family,
+   * level, revision).
+   */
   tpmSpecification: '2.23.133.2.16',
+  /**
+   * `tcg-at-tpmSecurityAssertions`: subjectDirectoryAttributes attribute (FIPS / Common Criteria
+   * claims); not decoded by attestkit.
+   */
   tpmSecurityAssertions: '2.23.133.2.18',
+  /** `tcg-kp-EKCertificate`: the extendedKeyUsage purpose marking an EK certificate. */
   ekCertificate: '2.23.133.8.1',
 } as const;
 

@@ -108,7 +108,15 @@ export function tpmPublicKey(publicArea: Uint8Array | TpmtPublic): PublicKeyInfo
 
 /** A signing key read from any accepted form, with its TPM public area when there was one. */
 export interface ResolvedTpmKey {
+  /**
+   * The public key as plain data; from a TPM public area RSA exponent 0 becomes 65537 and EC
+   * coordinates are left-padded.
+   */
   readonly key: PublicKeyInfo;
+  /**
+   * The TPMT_PUBLIC, present only when the key came as TPMT_PUBLIC / TPM2B_PUBLIC bytes or parsed;
+   * absent for SPKI, PEM and JWK.
+   */
   readonly publicArea?: TpmtPublic;
 }
 

@@ -4,7 +4,10 @@
  * creation, time, NV, audit), TPMT_SIGNATURE, TPMT_PUBLIC / TPM2B_PUBLIC, TPML_PCR_SELECTION,
  * TPMS_CREATION_DATA and the TPM2B size-prefixed buffers. All integers are big-endian and every
  * structure is read strictly in order with no trailing bytes (TPM 2.0 Library Part 2 rev 1.59,
- * §10–12; Part 1 §9 for the marshaling rules).
+ * §10–12; Part 1 §9 for the marshaling rules). One deliberate exception to rev 1.59: TPMA_OBJECT
+ * is read with the attribute set of later revisions (rev 1.83), which define bits 8
+ * `firmwareLimited` and 9 `svnLimited` (reserved in rev 1.59); they are accepted and decoded as
+ * named flags, and only bits 0, 3, 12–15 and 20–31 must be zero.
  */
 import { AttestError } from '../core/errors.js';
 import { assertBytes, assertCountFits, ByteReader, concatBytes } from '../core/bytes.js';
@@ -35,6 +38,7 @@ import type {
   TpmsAttested,
   TpmsClockInfo,
   TpmsPcrSelection,
+  TpmsQuoteInfo,
   TpmtPublic,
   TpmtScheme,
   TpmtSignature,
@@ -437,10 +441,27 @@ const SYM_MODES: ReadonlySet<number> = new Set([
   TPM_ALG.NULL,
 ]);
 
-function readSymDefObject(r: ByteReader, field: string): TpmtSymDefObject {
+/**
+ * Reads a TPMT_SYM_DEF_OBJECT (Part 2 §11.1.7). `allowNull` selects the `+` variant: TPMI_ALG_SYM_OBJECT
+ * admits TPM_ALG_NULL only where the structure tables write `TPMT_SYM_DEF_OBJECT+`, i.e. the
+ * `symmetric` field of TPMS_RSA_PARMS / TPMS_ECC_PARMS (Part 2 §12.2.3, "Definition of
+ * TPMS_RSA_PARMS / TPMS_ECC_PARMS Structure": NULL for keys that are not restricted decryption
+ * keys). TPMS_SYMCIPHER_PARMS.sym (Part 2 §11.1.9, "Definition of TPMS_SYMCIPHER_PARMS Structure")
+ * is a plain TPMT_SYM_DEF_OBJECT: a symmetric object must name its block cipher, and the
+ * reference implementation's unmarshaler rejects NULL there (TPM_RC_SYMMETRIC).
+ */
+function readSymDefObject(r: ByteReader, field: string, allowNull: boolean): TpmtSymDefObject {
   const at = r.offset;
   const algorithmId = r.u16be(`${field}.algorithm`);
-  if (algorithmId === TPM_ALG.NULL) return { algorithm: 'null', algorithmId };
+  if (algorithmId === TPM_ALG.NULL) {
+    if (allowNull) return { algorithm: 'null', algorithmId };
+    badValue(
+      r,
+      at,
+      `${field}.algorithm`,
+      'TPM_ALG_NULL is not allowed here: a SYMCIPHER object must name its block cipher',
+    );
+  }
   if (!SYM_ALGS.has(algorithmId)) {
     badValue(r, at, `${field}.algorithm`, `0x${algorithmId.toString(16)} is not a block cipher`);
   }
@@ -535,7 +556,7 @@ function readPublic(r: ByteReader): TpmtPublic {
   };
   switch (typeId) {
     case TPM_ALG.RSA: {
-      const symmetric = readSymDefObject(r, 'parameters.rsaDetail.symmetric');
+      const symmetric = readSymDefObject(r, 'parameters.rsaDetail.symmetric', true);
       const scheme = readScheme(r, 'parameters.rsaDetail.scheme', RSA_SCHEMES);
       const keyBits = r.u16be('parameters.rsaDetail.keyBits');
       const exponent = r.u32be('parameters.rsaDetail.exponent');
@@ -549,7 +570,7 @@ function readPublic(r: ByteReader): TpmtPublic {
       };
     }
     case TPM_ALG.ECC: {
-      const symmetric = readSymDefObject(r, 'parameters.eccDetail.symmetric');
+      const symmetric = readSymDefObject(r, 'parameters.eccDetail.symmetric', true);
       const scheme = readScheme(r, 'parameters.eccDetail.scheme', ECC_SCHEMES);
       const curveAt = r.offset;
       const curveId = r.u16be('parameters.eccDetail.curveID');
@@ -585,7 +606,7 @@ function readPublic(r: ByteReader): TpmtPublic {
       };
     }
     case TPM_ALG.SYMCIPHER: {
-      const symmetric = readSymDefObject(r, 'parameters.symDetail.sym');
+      const symmetric = readSymDefObject(r, 'parameters.symDetail.sym', false);
       const unique = tpm2b(r, 'unique.sym', TPM_MAX_DIGEST);
       return {
         ...base,
@@ -688,14 +709,35 @@ export function parseTpmPublic(bytes: Uint8Array): TpmtPublic {
 
 /** TPMS_CREATION_DATA (Part 2 §15.1): what TPM2_Create / CreatePrimary attest in creationHash. */
 export interface TpmsCreationData {
+  /** The TPMS_CREATION_DATA bytes, a copy: what `creationHash` hashes with the object's nameAlg. */
   readonly raw: Uint8Array;
+  /**
+   * `pcrSelect` (TPML_PCR_SELECTION): the PCRs recorded at creation (`creationPCR`), in TPM order.
+   */
   readonly pcrSelect: readonly TpmsPcrSelection[];
+  /**
+   * `pcrDigest` (TPM2B_DIGEST): digest of those PCR values at creation, with the object's nameAlg;
+   * a copy.
+   */
   readonly pcrDigest: Uint8Array;
   /** `locality` (TPMA_LOCALITY). */
   readonly locality: number;
+  /**
+   * `parentNameAlg` as TPM_ALG_ID; TPM_ALG_NULL (0x0010) when the parent is a hierarchy (a primary
+   * object).
+   */
   readonly parentNameAlg: number;
+  /**
+   * `parentName` (TPM2B_NAME): Name of the parent at creation; the 4-byte hierarchy handle for a
+   * primary object.
+   */
   readonly parentName: Uint8Array;
+  /** `parentQualifiedName` (TPM2B_NAME): Qualified Name of the parent at creation. */
   readonly parentQualifiedName: Uint8Array;
+  /**
+   * `outsideInfo` (TPM2B_DATA): data the creator passed to TPM2_Create / TPM2_CreatePrimary; a
+   * copy.
+   */
   readonly outsideInfo: Uint8Array;
 }
 
@@ -740,7 +782,8 @@ export function parseTpmsCreationData(bytes: Uint8Array): TpmsCreationData {
 class TpmWriter {
   private readonly parts: Uint8Array[] = [];
   u8(v: number): this {
-    this.parts.push(Uint8Array.of(v & 0xff));
+    if (!Number.isInteger(v) || v < 0 || v > 0xff) throw new RangeError(`u8 out of range: ${v}`);
+    this.parts.push(Uint8Array.of(v));
     return this;
   }
   u16(v: number): this {
@@ -755,7 +798,8 @@ class TpmWriter {
     return this;
   }
   u64(v: bigint): this {
-    if (v < 0n || v > 0xffffffffffffffffn) throw new RangeError('u64 out of range');
+    if (typeof v !== 'bigint') throw new TypeError(`u64 must be a bigint, got ${typeof v}`);
+    if (v < 0n || v > 0xffffffffffffffffn) throw new RangeError(`u64 out of range: ${v}`);
     const out = new Uint8Array(8);
     new DataView(out.buffer).setBigUint64(0, v, false);
     this.parts.push(out);
@@ -810,23 +854,45 @@ export function parseTpm2b(bytes: Uint8Array, max = 0xffff): Uint8Array {
   return out;
 }
 
-/** A PCR selection to encode: bank and PCR indices (`sizeofSelect` default max(3, needed)). */
+/**
+ * A PCR selection to encode: bank and PCR indices (`sizeofSelect` default max(3, needed)). The
+ * bounds are the parser's: `sizeofSelect` at most 32 bytes (PCRs 0–255).
+ */
 export interface TpmsPcrSelectionInput {
+  /** The bank, written as the `hash` TPM_ALG_ID (e.g. `TPM_ALG.SHA256`). */
   readonly hashAlg: number;
+  /**
+   * PCR indices to set in the `pcrSelect` bitmap (any order; each must be an integer below
+   * 8 × sizeofSelect, so at most 255).
+   */
   readonly pcrs: readonly number[];
+  /**
+   * `sizeofSelect` in bytes, an integer from 0 to 32 (the bound {@link parseTpmlPcrSelection}
+   * enforces). Default: max(3, bytes the highest PCR needs).
+   */
   readonly sizeofSelect?: number;
 }
 
 function writePcrSelection(w: TpmWriter, sels: readonly TpmsPcrSelectionInput[]): void {
   w.u32(sels.length);
   for (const s of sels) {
-    const max = s.pcrs.reduce((m, p) => Math.max(m, p), -1);
+    // The same bound as readPcrSelection (TPM_MAX_PCR_SELECT), so whatever is encoded parses.
+    const limit = s.sizeofSelect ?? TPM_MAX_PCR_SELECT;
+    if (!Number.isInteger(limit) || limit < 0 || limit > TPM_MAX_PCR_SELECT) {
+      throw new RangeError(`sizeofSelect must be an integer from 0 to ${TPM_MAX_PCR_SELECT}: ${limit}`);
+    }
+    let max = -1;
+    for (const p of s.pcrs) {
+      if (!Number.isInteger(p) || p < 0 || p >= limit * 8) {
+        throw new RangeError(
+          `PCR ${p} does not fit a pcrSelect of ${limit} bytes (PCRs 0–${limit * 8 - 1})`,
+        );
+      }
+      if (p > max) max = p;
+    }
     const size = s.sizeofSelect ?? Math.max(3, Math.ceil((max + 1) / 8));
     const bitmap = new Uint8Array(size);
-    for (const p of s.pcrs) {
-      if (!Number.isInteger(p) || p < 0 || p >= size * 8) throw new RangeError(`PCR ${p}`);
-      bitmap[p >> 3]! |= 1 << (p & 7);
-    }
+    for (const p of s.pcrs) bitmap[p >> 3]! |= 1 << (p & 7);
     w.u16(s.hashAlg).u8(size).bytes(bitmap);
   }
 }
@@ -836,7 +902,9 @@ function writePcrSelection(w: TpmWriter, sels: readonly TpmsPcrSelectionInput[])
  *
  * @param selections - banks and PCR indices, in the order they are to appear.
  * @returns the encoded list.
- * @throws {RangeError} for a PCR index outside `sizeofSelect`.
+ * @throws {RangeError} for a `sizeofSelect` that is not an integer from 0 to 32, a PCR index that
+ *   is not an integer or does not fit `sizeofSelect` (above 255 by default), or a hash id that is
+ *   not a u16.
  * @example
  * ```ts
  * encodeTpmlPcrSelection([{ hashAlg: TPM_ALG.SHA256, pcrs: [0, 7] }])
@@ -850,20 +918,35 @@ export function encodeTpmlPcrSelection(selections: readonly TpmsPcrSelectionInpu
 
 /** The attested body to encode: like {@link TpmsAttested}, quote selections as inputs. */
 export type TpmsAttestedInput =
-  | Exclude<TpmsAttested, { type: 'quote' }>
+  // Every parsed body but the quote one, which takes the input form below.
+  | Exclude<TpmsAttested, TpmsQuoteInfo>
   | {
+      /** Selects TPMS_QUOTE_INFO (TPM_ST_ATTEST_QUOTE, 0x8018). */
       readonly type: 'quote';
+      /** `pcrSelect`: banks and PCR indices, written as a TPML_PCR_SELECTION in this order. */
       readonly pcrSelect: readonly TpmsPcrSelectionInput[];
+      /** `pcrDigest`, written as a TPM2B_DIGEST (not checked against `pcrSelect`). */
       readonly pcrDigest: Uint8Array;
     };
 
 /** Fields of a TPMS_ATTEST to encode (`magic` defaults to TPM_GENERATED_VALUE). */
 export interface TpmsAttestInput {
+  /**
+   * `magic`. Default TPM_GENERATED_VALUE (0xFF544347); another value only forges negative test
+   * evidence.
+   */
   readonly magic?: number;
+  /** `qualifiedSigner`, written as a TPM2B_NAME (u16 size ‖ bytes). */
   readonly qualifiedSigner: Uint8Array;
+  /** `extraData` (the verifier's nonce), written as a TPM2B_DATA. */
   readonly extraData: Uint8Array;
+  /**
+   * `clockInfo` (TPMS_CLOCK_INFO): clock u64, resetCount and restartCount u32, safe as one byte.
+   */
   readonly clockInfo: TpmsClockInfo;
+  /** `firmwareVersion` (u64; RangeError outside 0 … 2^64 − 1). */
   readonly firmwareVersion: bigint;
+  /** `attested`; its `type` also sets the TPMS_ATTEST `type` (TPM_ST) written after `magic`. */
   readonly attested: TpmsAttestedInput;
 }
 
@@ -891,7 +974,8 @@ function writeClockInfo(w: TpmWriter, c: TpmsClockInfo): void {
  *
  * @param a - the fields; `type` comes from `attested.type`.
  * @returns the TPMS_ATTEST bytes.
- * @throws {RangeError} for integers or TPM2B sizes out of range.
+ * @throws {RangeError} for integers or TPM2B sizes out of range, and for a quote `pcrSelect` that
+ *   {@link encodeTpmlPcrSelection} rejects.
  * @example
  * ```ts
  * const bytes = encodeTpmsAttest(parseTpmsAttest(quoteMsg)); // round trip
@@ -940,11 +1024,22 @@ export function encodeTpmsAttest(a: TpmsAttestInput): Uint8Array {
 
 /** A TPMT_SIGNATURE to encode (RSASSA / RSAPSS / ECDSA). */
 export type TpmtSignatureInput =
-  | { readonly sigAlg: 'rsassa' | 'rsapss'; readonly hashAlg: number; readonly sig: Uint8Array }
   | {
-      readonly sigAlg: 'ecdsa';
+      /** `sigAlg`: written as TPM_ALG_RSASSA (0x0014) or TPM_ALG_RSAPSS (0x0016). */
+      readonly sigAlg: 'rsassa' | 'rsapss';
+      /** `hash` TPM_ALG_ID (written as given, not checked). */
       readonly hashAlg: number;
+      /** `sig`: the RSA signature, big-endian, written as a TPM2B_PUBLIC_KEY_RSA. */
+      readonly sig: Uint8Array;
+    }
+  | {
+      /** `sigAlg`: written as TPM_ALG_ECDSA (0x0018). */
+      readonly sigAlg: 'ecdsa';
+      /** `hash` TPM_ALG_ID (written as given, not checked). */
+      readonly hashAlg: number;
+      /** `signatureR`, unsigned big-endian, written as a TPM2B_ECC_PARAMETER. */
       readonly signatureR: Uint8Array;
+      /** `signatureS`, unsigned big-endian, written as a TPM2B_ECC_PARAMETER. */
       readonly signatureS: Uint8Array;
     };
 
@@ -973,56 +1068,96 @@ export function encodeTpmtSignature(s: TpmtSignatureInput): Uint8Array {
 
 /** A TPMT_SYM_DEF_OBJECT to encode. */
 export interface TpmtSymDefObjectInput {
+  /** `algorithm` TPM_ALG_ID; TPM_ALG_NULL writes nothing more. */
   readonly algorithmId: number;
+  /** `keyBits`, written only when `algorithmId` is not NULL. Default 0. */
   readonly keyBits?: number;
+  /** `mode` TPM_ALG_ID, written only when `algorithmId` is not NULL. Default TPM_ALG_NULL. */
   readonly modeId?: number;
 }
 
 /** A scheme selector to encode. */
 export interface TpmtSchemeInput {
+  /** `scheme` TPM_ALG_ID; for NULL and RSAES nothing more is written. */
   readonly schemeId: number;
+  /** `details.hashAlg` TPM_ALG_ID, written for every other scheme. Default TPM_ALG_NULL. */
   readonly hashAlg?: number;
+  /** ECDAA `details.count`, written only when `schemeId` is ECDAA. Default 0. */
   readonly count?: number;
+  /** XOR `details.kdf` TPM_ALG_ID, written only when `schemeId` is XOR. Default TPM_ALG_NULL. */
   readonly kdf?: number;
 }
 
 interface TpmtPublicInputBase {
+  /** `nameAlg` TPM_ALG_ID (e.g. 0x000B for SHA-256). */
   readonly nameAlgId: number;
   /** TPMA_OBJECT value, or a decoded {@link TpmaObject}. */
   readonly objectAttributes: number | { readonly value: number };
+  /** `authPolicy`, written as a TPM2B_DIGEST (empty for none). */
   readonly authPolicy: Uint8Array;
 }
 
 /** A TPMT_PUBLIC to encode; a parsed {@link TpmtPublic} satisfies it. */
 export type TpmtPublicInput =
   | (TpmtPublicInputBase & {
+      /** `type` TPM_ALG_RSA (0x0001). */
       readonly type: 'rsa';
+      /** TPMS_RSA_PARMS. */
       readonly parameters: {
+        /** `symmetric` (TPMT_SYM_DEF_OBJECT). */
         readonly symmetric: TpmtSymDefObjectInput;
+        /** `scheme` (TPMT_RSA_SCHEME). */
         readonly scheme: TpmtSchemeInput;
+        /** `keyBits`: modulus size in bits. */
         readonly keyBits: number;
+        /** `exponent` (u32); 0 encodes the default 65537. */
         readonly exponent: number;
       };
+      /** `unique.rsa`: the modulus, big-endian, written as a TPM2B_PUBLIC_KEY_RSA. */
       readonly unique: Uint8Array;
     })
   | (TpmtPublicInputBase & {
+      /** `type` TPM_ALG_ECC (0x0023). */
       readonly type: 'ecc';
+      /** TPMS_ECC_PARMS. */
       readonly parameters: {
+        /** `symmetric` (TPMT_SYM_DEF_OBJECT). */
         readonly symmetric: TpmtSymDefObjectInput;
+        /** `scheme` (TPMT_ECC_SCHEME). */
         readonly scheme: TpmtSchemeInput;
+        /** `curveID` as TPM_ECC_CURVE. */
         readonly curveId: number;
+        /** `kdf` (TPMT_KDF_SCHEME). */
         readonly kdf: TpmtSchemeInput;
       };
-      readonly unique: { readonly x: Uint8Array; readonly y: Uint8Array };
+      /** `unique.ecc` (TPMS_ECC_POINT). */
+      readonly unique: {
+        /** `x`, big-endian, written as a TPM2B_ECC_PARAMETER exactly as given (no padding). */
+        readonly x: Uint8Array;
+        /** `y`, big-endian, written as a TPM2B_ECC_PARAMETER exactly as given (no padding). */
+        readonly y: Uint8Array;
+      };
     })
   | (TpmtPublicInputBase & {
+      /** `type` TPM_ALG_KEYEDHASH (0x0008). */
       readonly type: 'keyedhash';
-      readonly parameters: { readonly scheme: TpmtSchemeInput };
+      /** TPMS_KEYEDHASH_PARMS. */
+      readonly parameters: {
+        /** `scheme` (TPMT_KEYEDHASH_SCHEME: HMAC, XOR or NULL). */
+        readonly scheme: TpmtSchemeInput;
+      };
+      /** `unique.keyedHash`, written as a TPM2B_DIGEST. */
       readonly unique: Uint8Array;
     })
   | (TpmtPublicInputBase & {
+      /** `type` TPM_ALG_SYMCIPHER (0x0025). */
       readonly type: 'symcipher';
-      readonly parameters: { readonly symmetric: TpmtSymDefObjectInput };
+      /** TPMS_SYMCIPHER_PARMS. */
+      readonly parameters: {
+        /** `sym` (TPMT_SYM_DEF_OBJECT). */
+        readonly symmetric: TpmtSymDefObjectInput;
+      };
+      /** `unique.sym`, written as a TPM2B_DIGEST. */
       readonly unique: Uint8Array;
     });
 

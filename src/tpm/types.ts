@@ -48,6 +48,10 @@ export interface TpmsPcrSelection {
 
 /** TPMS_QUOTE_INFO (Part 2 §10.12.1). */
 export interface TpmsQuoteInfo {
+  /**
+   * Discriminant: `attested` was selected by TPMS_ATTEST `type` = TPM_ST_ATTEST_QUOTE (0x8018);
+   * same as the outer `type`.
+   */
   readonly type: 'quote';
   /** `pcrSelect` (TPML_PCR_SELECTION), in the TPM's order. */
   readonly pcrSelect: readonly TpmsPcrSelection[];
@@ -57,6 +61,10 @@ export interface TpmsQuoteInfo {
 
 /** TPMS_CERTIFY_INFO (Part 2 §10.12.3). */
 export interface TpmsCertifyInfo {
+  /**
+   * Discriminant: `attested` was selected by TPMS_ATTEST `type` = TPM_ST_ATTEST_CERTIFY (0x8017);
+   * same as the outer `type`.
+   */
   readonly type: 'certify';
   /** `name`: Name of the certified object. */
   readonly name: Uint8Array;
@@ -66,6 +74,10 @@ export interface TpmsCertifyInfo {
 
 /** TPMS_CREATION_INFO (Part 2 §10.12.7). */
 export interface TpmsCreationInfo {
+  /**
+   * Discriminant: `attested` was selected by TPMS_ATTEST `type` = TPM_ST_ATTEST_CREATION (0x801A);
+   * same as the outer `type`.
+   */
   readonly type: 'creation';
   /** `objectName`. */
   readonly objectName: Uint8Array;
@@ -75,6 +87,10 @@ export interface TpmsCreationInfo {
 
 /** TPMS_TIME_ATTEST_INFO (Part 2 §10.12.5). */
 export interface TpmsTimeAttestInfo {
+  /**
+   * Discriminant: `attested` was selected by TPMS_ATTEST `type` = TPM_ST_ATTEST_TIME (0x8019); same
+   * as the outer `type`.
+   */
   readonly type: 'time';
   /** `time.time`: milliseconds since the last TPM Init. */
   readonly time: bigint;
@@ -86,6 +102,10 @@ export interface TpmsTimeAttestInfo {
 
 /** TPMS_NV_CERTIFY_INFO (Part 2 §10.12.8). */
 export interface TpmsNvCertifyInfo {
+  /**
+   * Discriminant: `attested` was selected by TPMS_ATTEST `type` = TPM_ST_ATTEST_NV (0x8014); same
+   * as the outer `type`.
+   */
   readonly type: 'nv';
   /** `indexName`. */
   readonly indexName: Uint8Array;
@@ -97,25 +117,56 @@ export interface TpmsNvCertifyInfo {
 
 /** TPMS_NV_DIGEST_CERTIFY_INFO (Part 2 §10.12.9). */
 export interface TpmsNvDigestCertifyInfo {
+  /**
+   * Discriminant: `attested` was selected by TPMS_ATTEST `type` = TPM_ST_ATTEST_NV_DIGEST (0x801C);
+   * same as the outer `type`.
+   */
   readonly type: 'nv-digest';
+  /**
+   * `indexName` (TPM2B_NAME): Name of the certified NV index, `nameAlg ‖ H(TPMS_NV_PUBLIC)`; a
+   * copy.
+   */
   readonly indexName: Uint8Array;
+  /** `nvDigest` (TPM2B_DIGEST): digest of the whole contents of the NV index; a copy. */
   readonly nvDigest: Uint8Array;
 }
 
 /** TPMS_COMMAND_AUDIT_INFO (Part 2 §10.12.4). */
 export interface TpmsCommandAuditInfo {
+  /**
+   * Discriminant: `attested` was selected by TPMS_ATTEST `type` = TPM_ST_ATTEST_COMMAND_AUDIT
+   * (0x8015); same as the outer `type`.
+   */
   readonly type: 'command-audit';
+  /** `auditCounter`: the TPM's monotonic command-audit counter (u64). */
   readonly auditCounter: bigint;
   /** `digestAlg` as TPM_ALG_ID. */
   readonly digestAlg: number;
+  /**
+   * `auditDigest` (TPM2B_DIGEST): the current command audit digest, computed with `digestAlg`; a
+   * copy.
+   */
   readonly auditDigest: Uint8Array;
+  /**
+   * `commandDigest` (TPM2B_DIGEST): digest, with `digestAlg`, of the list of audited command codes;
+   * a copy.
+   */
   readonly commandDigest: Uint8Array;
 }
 
 /** TPMS_SESSION_AUDIT_INFO (Part 2 §10.12.6). */
 export interface TpmsSessionAuditInfo {
+  /**
+   * Discriminant: `attested` was selected by TPMS_ATTEST `type` = TPM_ST_ATTEST_SESSION_AUDIT
+   * (0x8016); same as the outer `type`.
+   */
   readonly type: 'session-audit';
+  /**
+   * `exclusiveSession` (TPMI_YES_NO): true when no command outside this audit session ran between
+   * the audited ones.
+   */
   readonly exclusiveSession: boolean;
+  /** `sessionDigest` (TPM2B_DIGEST): the session audit digest, in the session's hash; a copy. */
   readonly sessionDigest: Uint8Array;
 }
 
@@ -157,7 +208,9 @@ export interface TpmsAttest {
 
 /** TPMT_SIGNATURE of an RSA scheme (Part 2 §11.3.4 TPMS_SIGNATURE_RSA). */
 export interface TpmtSignatureRsa {
+  /** `sigAlg` by name: `rsassa` (RSASSA-PKCS1-v1_5) or `rsapss` (RSASSA-PSS). */
   readonly sigAlg: 'rsassa' | 'rsapss';
+  /** `sigAlg` as TPM_ALG_ID: 0x0014 (RSASSA) or 0x0016 (RSAPSS). */
   readonly sigAlgId: number;
   /** `hash` by name. */
   readonly hash: TpmHashName;
@@ -171,14 +224,22 @@ export interface TpmtSignatureRsa {
 
 /** TPMT_SIGNATURE of ECDSA (Part 2 §11.3.2 TPMS_SIGNATURE_ECC). */
 export interface TpmtSignatureEcdsa {
+  /** `sigAlg` by name (TPM_ALG_ECDSA; ECDAA, SM2 and ECSCHNORR signatures are not parsed). */
   readonly sigAlg: 'ecdsa';
+  /** `sigAlg` as TPM_ALG_ID: always 0x0018 (ECDSA). */
   readonly sigAlgId: number;
+  /**
+   * `hash` by name: the digest the signature is over, H(TPMS_ATTEST); a quote's pcrDigest uses it
+   * too.
+   */
   readonly hash: TpmHashName;
+  /** `hash` as TPM_ALG_ID. */
   readonly hashAlg: number;
   /** `signatureR`, unsigned big-endian (leading zeros may or may not be present). */
   readonly signatureR: Uint8Array;
   /** `signatureS`, unsigned big-endian. */
   readonly signatureS: Uint8Array;
+  /** The TPMT_SIGNATURE bytes, a copy (not covered by any signature). */
   readonly raw: Uint8Array;
 }
 
@@ -189,20 +250,51 @@ export type TpmtSignature = TpmtSignatureRsa | TpmtSignatureEcdsa;
 export interface TpmaObject {
   /** The 32-bit value. */
   readonly value: number;
+  /**
+   * Bit 1 `fixedTPM`: neither the object nor any ancestor can be duplicated; it never leaves this
+   * TPM.
+   */
   readonly fixedTPM: boolean;
+  /** Bit 2 `stClear`: saved contexts cannot be loaded after TPM2_Startup(CLEAR). */
   readonly stClear: boolean;
+  /** Bit 4 `fixedParent`: the parent cannot change (the object cannot be duplicated). */
   readonly fixedParent: boolean;
+  /**
+   * Bit 5 `sensitiveDataOrigin`: the TPM generated the private part when the object was created.
+   */
   readonly sensitiveDataOrigin: boolean;
+  /**
+   * Bit 6 `userWithAuth`: USER-role use may be authorised with the authValue, not only a policy.
+   */
   readonly userWithAuth: boolean;
+  /** Bit 7 `adminWithPolicy`: ADMIN-role use (e.g. TPM2_Certify) requires a policy session. */
   readonly adminWithPolicy: boolean;
+  /**
+   * Bit 8 `firmwareLimited`: the object is in a firmware-limited hierarchy (Part 2 rev 1.83;
+   * reserved in rev 1.59).
+   */
   readonly firmwareLimited: boolean;
+  /**
+   * Bit 9 `svnLimited`: the object is in an SVN-limited hierarchy (Part 2 rev 1.83; reserved in rev
+   * 1.59).
+   */
   readonly svnLimited: boolean;
+  /** Bit 10 `noDA`: authorisation failures are exempt from dictionary-attack lockout. */
   readonly noDA: boolean;
+  /**
+   * Bit 11 `encryptedDuplication`: duplication needs an inner symmetric wrapper and a new parent.
+   */
   readonly encryptedDuplication: boolean;
+  /**
+   * Bit 16 `restricted`: signs only TPM-made structures / decrypts only TPM formats (set on AKs and
+   * EKs).
+   */
   readonly restricted: boolean;
+  /** Bit 17 `decrypt`: the private part may decrypt (set on EKs and storage keys, clear on AKs). */
   readonly decrypt: boolean;
   /** `sign` (asymmetric) / `encrypt` (symmetric). */
   readonly sign: boolean;
+  /** Bit 19 `x509sign`: the key may sign X.509 TBSCertificates with TPM2_CertifyX509. */
   readonly x509sign: boolean;
   /** The names of the set bits, in bit order. */
   readonly names: readonly string[];
@@ -212,10 +304,21 @@ export interface TpmaObject {
 export interface TpmtSymDefObject {
   /** `algorithm` by name (`aes`, `null`…). */
   readonly algorithm: string;
+  /**
+   * `algorithm` as TPM_ALG_ID: AES 0x0006, SM4 0x0013, CAMELLIA 0x0026, TDES 0x0003 or NULL 0x0010.
+   */
   readonly algorithmId: number;
+  /**
+   * `keyBits`: the cipher key size in bits (128 for low-range EKs, 256 for H-3 and up); absent for
+   * NULL.
+   */
   readonly keyBits?: number;
   /** `mode` by name (`cfb`…). */
   readonly mode?: string;
+  /**
+   * `mode` as TPM_ALG_ID (CFB 0x0043 for EKs and storage keys; may be NULL 0x0010); absent for
+   * NULL.
+   */
   readonly modeId?: number;
 }
 
@@ -223,9 +326,14 @@ export interface TpmtSymDefObject {
 export interface TpmtScheme {
   /** `scheme` by name (`rsassa`, `ecdsa`, `null`…). */
   readonly scheme: string;
+  /**
+   * `scheme` as TPM_ALG_ID; TPM_ALG_NULL (0x0010) when the object fixes no scheme and no details
+   * follow.
+   */
   readonly schemeId: number;
   /** `details.hashAlg` by name, for schemes that carry one. */
   readonly hash?: TpmHashName;
+  /** `details.hashAlg` as TPM_ALG_ID; absent for NULL and RSAES, whose details carry no hash. */
   readonly hashAlg?: number;
   /** ECDAA `count`. */
   readonly count?: number;
@@ -240,6 +348,9 @@ interface TpmtPublicBase {
   readonly typeId: number;
   /** `nameAlg` by name, or `null` (TPM_ALG_NULL: the object has no Name digest). */
   readonly nameAlg: TpmHashName | 'null';
+  /**
+   * `nameAlg` as TPM_ALG_ID (0x000B for SHA-256, 0x0010 for NULL); the first 2 bytes of the Name.
+   */
   readonly nameAlgId: number;
   /** `objectAttributes`. */
   readonly objectAttributes: TpmaObject;
@@ -249,11 +360,15 @@ interface TpmtPublicBase {
 
 /** TPMT_PUBLIC of an RSA key. */
 export interface TpmtPublicRsa extends TpmtPublicBase {
+  /** `type` = TPM_ALG_RSA (0x0001); `typeId` holds the number. */
   readonly type: 'rsa';
   /** TPMS_RSA_PARMS. */
   readonly parameters: {
+    /** `symmetric`: cipher for child objects (AES-CFB on EKs and parents; NULL on signing keys). */
     readonly symmetric: TpmtSymDefObject;
+    /** `scheme` (TPMT_RSA_SCHEME): the one scheme the key may use, or `null` for any allowed. */
     readonly scheme: TpmtScheme;
+    /** `keyBits`: modulus size in bits (2048, 3072, 4096); `unique` must be keyBits / 8 bytes. */
     readonly keyBits: number;
     /** `exponent` as encoded: 0 means the default 65537. */
     readonly exponent: number;
@@ -264,31 +379,52 @@ export interface TpmtPublicRsa extends TpmtPublicBase {
 
 /** TPMT_PUBLIC of an ECC key. */
 export interface TpmtPublicEcc extends TpmtPublicBase {
+  /** `type` = TPM_ALG_ECC (0x0023); `typeId` holds the number. */
   readonly type: 'ecc';
   /** TPMS_ECC_PARMS. */
   readonly parameters: {
+    /** `symmetric`: cipher for child objects (AES-CFB on EKs and parents; NULL on signing keys). */
     readonly symmetric: TpmtSymDefObject;
+    /** `scheme` (TPMT_ECC_SCHEME): the one scheme the key may use, or `null` for any allowed. */
     readonly scheme: TpmtScheme;
+    /** `curveID` as TPM_ECC_CURVE (0x0003 for NIST P-256…). */
     readonly curveId: number;
+    /** `curveID` by name; unknown curve ids are rejected with `ERR_UNSUPPORTED` when parsing. */
     readonly curve: TpmEccCurveName;
+    /** `kdf` (TPMT_KDF_SCHEME), usually `null` (EK templates and AKs fix none). */
     readonly kdf: TpmtScheme;
   };
   /** `unique.ecc`: TPMS_ECC_POINT, big-endian coordinates as encoded. */
-  readonly unique: { readonly x: Uint8Array; readonly y: Uint8Array };
+  readonly unique: {
+    /** `x` (TPM2B_ECC_PARAMETER), a copy as encoded: may be short; empty in a template. */
+    readonly x: Uint8Array;
+    /** `y` (TPM2B_ECC_PARAMETER), a copy as encoded: may be short; empty in a template. */
+    readonly y: Uint8Array;
+  };
 }
 
 /** TPMT_PUBLIC of a keyed-hash object (HMAC key or sealed data). */
 export interface TpmtPublicKeyedHash extends TpmtPublicBase {
+  /** `type` = TPM_ALG_KEYEDHASH (0x0008); `typeId` holds the number. */
   readonly type: 'keyedhash';
-  readonly parameters: { readonly scheme: TpmtScheme };
+  /** TPMS_KEYEDHASH_PARMS. */
+  readonly parameters: {
+    /** `scheme` (TPMT_KEYEDHASH_SCHEME): `hmac`, `xor`, or `null` for a sealed data object. */
+    readonly scheme: TpmtScheme;
+  };
   /** `unique.keyedHash`. */
   readonly unique: Uint8Array;
 }
 
 /** TPMT_PUBLIC of a symmetric cipher key. */
 export interface TpmtPublicSymCipher extends TpmtPublicBase {
+  /** `type` = TPM_ALG_SYMCIPHER (0x0025); `typeId` holds the number. */
   readonly type: 'symcipher';
-  readonly parameters: { readonly symmetric: TpmtSymDefObject };
+  /** TPMS_SYMCIPHER_PARMS. */
+  readonly parameters: {
+    /** `sym`: the key's block cipher, key size and mode. */
+    readonly symmetric: TpmtSymDefObject;
+  };
   /** `unique.sym`. */
   readonly unique: Uint8Array;
 }
@@ -308,8 +444,23 @@ export type TpmKeyInput =
 
 /** How to read a signature that is not a TPMT_SIGNATURE (e.g. Azure's raw vTPM quote signature). */
 export interface TpmRawSignatureScheme {
+  /**
+   * Signature scheme: `rsassa` (PKCS#1 v1.5), `rsapss` (salt = hash length, else the maximum) or
+   * `ecdsa` (r‖s, each the curve size, or DER; see `format`).
+   */
   readonly scheme: 'rsassa' | 'rsapss' | 'ecdsa';
+  /** Hash the signature is over (of the TPMS_ATTEST bytes); also the quote's pcrDigest hash. */
   readonly hash: 'sha1' | 'sha256' | 'sha384' | 'sha512';
+  /**
+   * ECDSA only: how the signature is encoded. `raw` is r‖s (IEEE P1363: each half the curve
+   * size), `der` an ECDSA-Sig-Value (a DER SEQUENCE of two INTEGERs, as `tpm2_quote -f plain`
+   * writes it). Default: told apart by content, never by a leading byte: the value is read as DER
+   * when it is a complete strict DER SEQUENCE of two INTEGERs, as r‖s when it is twice the curve
+   * size, and when both readings are possible (an r‖s value that happens to be valid DER) the
+   * signature passes if either verifies. Give the format when it is known. Not allowed with RSA
+   * schemes (TypeError).
+   */
+  readonly format?: 'raw' | 'der';
 }
 
 /** Evidence for {@link verifyTpmQuote}. */
@@ -406,6 +557,10 @@ export interface TpmCertifyEvidence {
   readonly objectPublic: Uint8Array | TpmtPublic;
   /** For TPM_ST_ATTEST_CREATION: the TPMS_CREATION_DATA bytes whose hash is `creationHash`. */
   readonly creationData?: Uint8Array;
+  /**
+   * Set only when `signature` is a bare signature (RSA: modulus-size bytes; ECDSA: r‖s or DER)
+   * rather than a TPMT_SIGNATURE.
+   */
   readonly signatureScheme?: TpmRawSignatureScheme;
 }
 
@@ -419,6 +574,7 @@ export interface TpmCertifyVerifyOptions {
   readonly allowSha1?: boolean;
   /** Require the signer (when given as TPMT_PUBLIC) to be a restricted signing key. Default true. */
   readonly requireRestrictedSigner?: boolean;
+  /** Memo for resolved signer keys and imported WebCrypto keys. Default: none. */
   readonly cache?: AttestCache;
 }
 
@@ -438,7 +594,9 @@ export type TpmCertifyCheckId =
 
 /** Result of {@link verifyTpmCertify}. */
 export interface TpmCertifyVerification extends Verification<TpmCertifyCheckId> {
+  /** The parsed TPMS_ATTEST, whenever it parses (claims; trusted only when `ok`). */
   readonly attest?: TpmsAttest;
+  /** The parsed TPMT_SIGNATURE (absent for raw signatures and when it is malformed). */
   readonly signature?: TpmtSignature;
   /** The certified object's public area (parsed). */
   readonly objectPublic?: TpmtPublic;
@@ -469,13 +627,17 @@ export type EkTemplateId = 'L-1' | 'L-2' | 'H-1' | 'H-2' | 'H-3' | 'H-4' | 'H-6'
 
 /** TPMSpecification attribute of an EK certificate (EK Credential Profile §3.2.7). */
 export interface TcgSpecification {
+  /** `family` (UTF8String): the TPM specification family, e.g. `2.0`. */
   readonly family: string;
+  /** `level` (INTEGER): the specification level, e.g. 0. */
   readonly level: number;
+  /** `revision` (INTEGER): the specification revision times 100, e.g. 164 for rev 1.64 (swtpm). */
   readonly revision: number;
 }
 
 /** A parsed EK certificate (EK Credential Profile 2.5 §3). */
 export interface EkCertificate {
+  /** The parsed X.509 certificate (DER in `certificate.raw`); parsed, not yet chain-verified. */
   readonly certificate: X509Certificate;
   /** The certified EK public key. */
   readonly publicKey: PublicKeyInfo;
@@ -513,6 +675,7 @@ export interface EkCertificateVerifyOptions {
   readonly now?: Date;
   /** Fail (instead of warn) when `ekPublic` follows no TCG default template. Default false. */
   readonly requireDefaultTemplate?: boolean;
+  /** Memo for certificate signature verifications in the chain and imported keys. Default: none. */
   readonly cache?: AttestCache;
 }
 
@@ -528,6 +691,7 @@ export type EkCheckId =
 
 /** Result of {@link verifyEkCertificate}. */
 export interface EkCertificateVerification extends Verification<EkCheckId> {
+  /** The parsed EK certificate, when it parses (its TCG fields are trusted only when `ok`). */
   readonly ek?: EkCertificate;
   /** The path that verified, leaf first (subjects). */
   readonly path?: readonly string[];

@@ -340,6 +340,44 @@ describe('x509: forged negative chains (SYNTHETIC test PKI)', () => {
     expect(r3.problems.join()).toMatch(/signature/);
   });
 
+  it('a CRL naming a negative (high-bit) serial parses and revokes, like a certificate would', async () => {
+    const { c } = await chainOf();
+    const root = parseCertificate(c.root.der);
+    // SYNTHETIC: @peculiar/x509 writes the serial's hex as the INTEGER's content octets, so
+    // "ff01" is the negative INTEGER -255 (RFC 5280 forbids it; CAs have issued such serials).
+    const der = await mintCrl({
+      issuerName: c.root.cert.subject,
+      signer: rootKey,
+      revokedSerials: ['ff01', '0102'],
+    });
+    const crl = parseCrl(der);
+    expect(crl.revoked.map((r) => r.serialHex)).toEqual(['ff01', '0102']);
+    expect(der.includes(0xff)).toBe(true);
+    const r = await checkCrl(crl, root, ['ff01', '0a0b'], { now: FORGE_NOW });
+    expect(r.ok).toBe(true); // the CRL itself is valid…
+    expect(r.revokedSerials).toEqual(['ff01']); // …and revokes the negative serial
+  });
+
+  it('keys the signature cache by the whole raw key: a point and its negation do not share a verdict', async () => {
+    const { c } = await chainOf();
+    const cache = createCache();
+    const root = parseCertificate(c.root.der);
+    const inter = parseCertificate(c.intermediate.der);
+    const leaf = parseCertificate(c.leaf.der);
+    const key = inter.publicKey;
+    if (key.kind !== 'ec') throw new Error('test PKI intermediate is EC');
+    expect(await verifySignedBy(leaf, key, cache)).toBe(true);
+    // Same x, y' = p - y: another valid point. Before the fix both shared one cache entry.
+    const p384 = BigInt(
+      '0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff',
+    );
+    const y = BigInt(`0x${Buffer.from(key.y).toString('hex')}`);
+    const negY = Uint8Array.from(Buffer.from((p384 - y).toString(16).padStart(96, '0'), 'hex'));
+    expect(await verifySignedBy(leaf, { ...key, y: negY }, cache)).toBe(false);
+    expect(await verifySignedBy(leaf, key, cache)).toBe(true);
+    expect(root.serialHex).not.toBe('');
+  });
+
   it('caches signature results per (issuer, certificate)', async () => {
     const { c } = await chainOf();
     const cache = createCache();
