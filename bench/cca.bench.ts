@@ -9,10 +9,17 @@ import { webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createCache, type MemoryCache } from '../src/core/cache.js';
 import { digest } from '../src/core/crypto.js';
-import { parseCcaToken, verifyCcaToken, type CcaToken } from '../src/cca/index.js';
+import type { CcaToken } from '../src/cca/index.js';
 import { join } from 'node:path';
 import { VECTORS_DIR, hasVectors } from '../test/support/vector-paths.js';
 import type { BenchSuite } from './harness.js';
+import { disposeBuilt, importBuilt } from './built.js';
+import type * as CcaModuleExports from '../src/cca/index.js';
+
+type CcaModule = typeof CcaModuleExports;
+/** The verifier under test: the esbuild build of src/cca (see built.ts), loaded in setup. */
+let parseCcaToken: CcaModule['parseCcaToken'];
+let verifyCcaToken: CcaModule['verifyCcaToken'];
 
 const subtle = webcrypto.subtle;
 let bytes: Uint8Array;
@@ -27,6 +34,7 @@ const ecdsa384 = { name: 'ECDSA', hash: 'SHA-384' } as const;
 export const suite: BenchSuite = {
   name: 'cca: verifyCcaToken (tfm-cca-example-token, ES384 + ES384, sha-256 binding)',
   async setup() {
+    ({ parseCcaToken, verifyCcaToken } = await importBuilt<CcaModule>('cca'));
     if (!hasVectors) return 'no vectors (vectors/cca/tokens/tfm-cca-example-token.cbor)';
     bytes = new Uint8Array(
       readFileSync(join(VECTORS_DIR, 'cca', 'tokens', 'tfm-cca-example-token.cbor')),
@@ -99,4 +107,8 @@ export const suite: BenchSuite = {
   targets: [
     'verifyCcaToken warm ≤ 1.2× floor (verifyCcaToken runs the two verifies concurrently; compare with the concurrent reference too)',
   ],
+  teardown() {
+    disposeBuilt();
+    return Promise.resolve();
+  },
 };

@@ -8,22 +8,26 @@
  *   npx tsx bench/run.ts eventlog
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { digest } from '../src/core/crypto.js';
-import {
-  parseCcEventLog,
-  parseImaLog,
-  parseTcgEventLog,
-  replayEventLog,
-  verifyEventLog,
-} from '../src/eventlog/index.js';
+
 import { VECTORS_DIR, hasVectors } from '../test/support/vector-paths.js';
 import { encodeImaAscii, encodeImaBinary, type ImaSpec } from '../test/eventlog/support/encode.js';
 import type { BenchCase, BenchSuite } from './harness.js';
+import { disposeBuilt, importBuilt } from './built.js';
+import type * as EventLogModuleExports from '../src/eventlog/index.js';
+
+type EventLogModule = typeof EventLogModuleExports;
+// The code under test: the esbuild build of src/eventlog (see built.ts), loaded in setup.
+let parseCcEventLog: EventLogModule['parseCcEventLog'];
+let parseImaLog: EventLogModule['parseImaLog'];
+let parseTcgEventLog: EventLogModule['parseTcgEventLog'];
+let replayEventLog: EventLogModule['replayEventLog'];
+let verifyEventLog: EventLogModule['verifyEventLog'];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const V = (...p: string[]): string => join(VECTORS_DIR, ...p);
@@ -93,6 +97,28 @@ export const suite: BenchSuite = {
   name: 'event logs (parse + replay; 100k-entry IMA list; tpm2_eventlog peer)',
   setup() {
     if (!hasVectors) return Promise.resolve(`no vectors at ${VECTORS_DIR}`);
+    return importBuilt<EventLogModule>('eventlog').then((m) => {
+      ({ parseCcEventLog, parseImaLog, parseTcgEventLog, replayEventLog, verifyEventLog } = m);
+      return setupLoaded();
+    });
+  },
+  teardown() {
+    disposeBuilt();
+    return Promise.resolve();
+  },
+  get floor(): BenchCase {
+    return FLOOR;
+  },
+  get cases(): readonly BenchCase[] {
+    return cases();
+  },
+  get targets(): readonly string[] {
+    return targets();
+  },
+};
+
+function setupLoaded(): Promise<undefined> {
+  {
     const exp = JSON.parse(readFileSync(V('eventlog', 'expected.json'), 'utf8')) as {
       logs: Record<string, { file: string; expected: { parse_error?: boolean } }>;
     };
@@ -137,14 +163,19 @@ export const suite: BenchSuite = {
       for (const b of warm) replayEventLog(parseTcgEventLog(b));
       for (const c of ccel) replayEventLog(parseCcEventLog(c));
     }
-    return Promise.resolve();
-  },
-  floor: {
-    name: 'SHA-256 over ubuntu-2404-amd-sevsnp.bin (45 KB)',
-    fn: () => digest('sha256', big),
-  },
-  // A getter: read after setup(), so the peer cases are left out (with a note) without tpm2_eventlog.
-  get cases(): readonly BenchCase[] {
+    return Promise.resolve(undefined);
+  }
+}
+
+const FLOOR: BenchCase = {
+  name: 'SHA-256 over ubuntu-2404-amd-sevsnp.bin (45 KB)',
+  fn: () => digest('sha256', big),
+};
+
+// Read after setup() (through the suite's getter), so the peer cases are left out (with a note)
+// without tpm2_eventlog.
+function cases(): readonly BenchCase[] {
+  {
     const cases: BenchCase[] = [
       {
         name: 'parse + replay ubuntu-2404-amd-sevsnp.bin (117 events, 3 banks)',
@@ -217,14 +248,13 @@ export const suite: BenchSuite = {
       });
     }
     return hasPeer ? cases : cases.filter((c) => c.peer !== true);
-  },
-  get targets(): readonly string[] {
-    return [
-      '≥ 20× faster than tpm2_eventlog per log (compare each parse+replay case with its peer)',
-      '100k-entry IMA list parse + replay < 150 ms',
-      ...notes,
-    ];
-  },
-};
+  }
+}
 
-if (!existsSync(resolve(here, 'harness.ts'))) throw new Error('bench/harness.ts missing');
+function targets(): readonly string[] {
+  return [
+    '≥ 20× faster than tpm2_eventlog per log (compare each parse+replay case with its peer)',
+    '100k-entry IMA list parse + replay < 150 ms',
+    ...notes,
+  ];
+}

@@ -8,16 +8,17 @@ import { webcrypto } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import {
-  verifyTpmQuote,
-  parseTpmtSignature,
-  tpmPublicKey,
-  type PcrBanks,
-} from '../src/tpm/index.js';
+import { parseTpmtSignature, tpmPublicKey, type PcrBanks } from '../src/tpm/index.js';
 import { publicKeyToJwk } from '../src/core/crypto.js';
 import { createCache } from '../src/core/cache.js';
 import { hasVectors, VECTORS_DIR } from '../test/support/vector-paths.js';
 import type { BenchCase, BenchSuite } from './harness.js';
+import { disposeBuilt, importBuilt } from './built.js';
+import type * as TpmModuleExports from '../src/tpm/index.js';
+
+type TpmModule = typeof TpmModuleExports;
+/** The verifier under test: the esbuild build of src/tpm (see built.ts), loaded in setup. */
+let verifyTpmQuote: TpmModule['verifyTpmQuote'];
 
 const subtle = webcrypto.subtle;
 const SW = join(VECTORS_DIR, 'tpm', 'swtpm');
@@ -138,6 +139,7 @@ export const suite: BenchSuite = {
   name: 'TPM quote verification (swtpm vectors: RSASSA multi-bank, ECDSA P-256; ratios vs RSA-2048 floor)',
   async setup() {
     if (!hasVectors) return `no vectors at ${VECTORS_DIR}`;
+    ({ verifyTpmQuote } = await importBuilt<TpmModule>('tpm'));
     rsa = await load('quote_rsassa_multibank');
     ec = await load('quote_ecdsa_p256_sha1all_sha256pcr15');
     if (!hasCheckquote) console.log('  peer skipped: tpm2_checkquote (tpm2-tools) is not on PATH');
@@ -201,4 +203,8 @@ export const suite: BenchSuite = {
     'verifyTpmQuote P-256 warm ≤ 1.2× the P-256 floor row (divide the two ratios)',
     'verifyTpmQuote ≥ 20× faster than the tpm2_checkquote peer rows',
   ],
+  teardown() {
+    disposeBuilt();
+    return Promise.resolve();
+  },
 };

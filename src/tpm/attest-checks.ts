@@ -55,6 +55,9 @@ export function assertRawScheme(s: unknown): asserts s is TpmRawSignatureScheme 
   ) {
     throw new TypeError("signatureScheme must be { scheme: 'rsassa'|'rsapss'|'ecdsa', hash }");
   }
+  if (v.format !== undefined && (v.scheme !== 'ecdsa' || !['raw', 'der'].includes(v.format))) {
+    throw new TypeError("signatureScheme.format must be 'raw' or 'der', and only with ecdsa");
+  }
 }
 
 /**
@@ -250,7 +253,7 @@ export function runAttestChecks<Id extends string>(
       : tpmt !== undefined
         ? partsOfTpmt(tpmt)
         : input.signatureScheme !== undefined
-          ? partsOfRaw(input.signature, input.signatureScheme, key.key)
+          ? partsOfRaw(input.signature, input.signatureScheme)
           : undefined;
   const verifying =
     key !== undefined && parts !== undefined && canVerify(parts, key.key)

@@ -4,7 +4,9 @@
  * registries, TPMA_OBJECT bits, permanent handles and the TCG EK NV indices and templates.
  * Sources: TPM 2.0 Library Part 2 (Structures) rev 1.59, §6.2 (TPM_GENERATED), §6.3 (TPM_ALG_ID),
  * §6.4 (TPM_ECC_CURVE), §6.9 (TPM_ST), §7.4 (TPM_RH), §8.3 (TPMA_OBJECT); TCG EK Credential
- * Profile 2.5 §2.2.1.5 (NV indices) and Annex B (templates, policies).
+ * Profile 2.5 §2.2.1.5 (NV indices) and Annex B (templates, policies). Exception: TPMA_OBJECT
+ * follows the attribute set of Part 2 rev 1.83 (§8.3), which adds bits 8 `firmwareLimited` and
+ * 9 `svnLimited` to rev 1.59's.
  */
 
 /** `TPM_GENERATED_VALUE` ("\xFFTCG"): the magic of every TPMS_ATTEST (Part 2 §6.2). */
@@ -324,7 +326,7 @@ export const TPM_ECC_WEBCRYPTO: Readonly<
   Partial<Record<TpmEccCurveName, 'P-256' | 'P-384' | 'P-521'>>
 > = { NIST_P256: 'P-256', NIST_P384: 'P-384', NIST_P521: 'P-521' };
 
-/** TPMA_OBJECT bit masks (Part 2 §8.3 Table 31). */
+/** TPMA_OBJECT bit masks (Part 2 §8.3 "Definition of TPMA_OBJECT Bits", rev 1.83 set). */
 export const TPMA_OBJECT = {
   /**
    * Bit 1 `fixedTPM`: neither the object nor any ancestor can be duplicated, so it never leaves
@@ -386,7 +388,11 @@ export const TPMA_OBJECT = {
   x509sign: 0x00080000,
 } as const;
 
-/** Bits of TPMA_OBJECT that are reserved (bits 0, 3, 12–15, 20–31) and must be zero. */
+/**
+ * Bits of TPMA_OBJECT that are reserved (bits 0, 3, 12–15, 20–31) and must be zero, per Part 2
+ * rev 1.83; rev 1.59 also reserved bits 8–9, which later revisions define (see
+ * {@link TPMA_OBJECT}), so objects from newer TPMs parse.
+ */
 export const TPMA_OBJECT_RESERVED = 0xfff0f009;
 
 /** Permanent handles whose Name is the handle itself (Part 2 §7.4 Table 28). */

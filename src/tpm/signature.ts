@@ -5,7 +5,13 @@
  * with the signing key. Private to `attestkit/tpm`: quote and certify verification share it.
  */
 import { AttestError } from '../core/errors.js';
-import { verifySignature, HASH_SIZES, publicKeyBits, type PublicKeyInfo } from '../core/crypto.js';
+import {
+  ecdsaDerToRaw,
+  verifySignature,
+  HASH_SIZES,
+  publicKeyBits,
+  type PublicKeyInfo,
+} from '../core/crypto.js';
 import type { AttestCache } from '../core/cache.js';
 import { isComputableHash, type TpmComputableHash, type TpmHashName } from './constants.js';
 import type { TpmRawSignatureScheme, TpmtPublic, TpmtSignature } from './types.js';
@@ -19,7 +25,14 @@ export type SignatureParts =
       readonly r: Uint8Array;
       readonly s: Uint8Array;
     }
-  | { readonly scheme: 'ecdsa'; readonly hash: TpmHashName; readonly der: Uint8Array };
+  | {
+      readonly scheme: 'ecdsa';
+      readonly hash: TpmHashName;
+      /** A bare ECDSA signature; its encoding is settled in {@link verifyParts}. */
+      readonly bare: Uint8Array;
+      /** The caller's `format`, or undefined to tell r‖s and DER apart by content. */
+      readonly format: 'raw' | 'der' | undefined;
+    };
 
 /**
  * The parts of a parsed TPMT_SIGNATURE.
@@ -33,28 +46,57 @@ export function partsOfTpmt(sig: TpmtSignature): SignatureParts {
 }
 
 /**
- * The parts of a bare signature: RSA bytes, or ECDSA as r‖s (2 × coordinate size) or DER.
+ * The parts of a bare signature: RSA bytes, or ECDSA bytes whose encoding (r‖s or DER) is
+ * settled against the key in {@link verifyParts}, from `scheme.format` or by content.
  *
  * @internal
  */
-export function partsOfRaw(
-  bytes: Uint8Array,
-  scheme: TpmRawSignatureScheme,
-  key: PublicKeyInfo,
-): SignatureParts {
+export function partsOfRaw(bytes: Uint8Array, scheme: TpmRawSignatureScheme): SignatureParts {
   if (scheme.scheme !== 'ecdsa') return { scheme: scheme.scheme, hash: scheme.hash, sig: bytes };
-  if (key.kind === 'ec') {
-    const size = key.x.length;
-    if (bytes.length === 2 * size && bytes[0] !== 0x30) {
-      return {
-        scheme: 'ecdsa',
-        hash: scheme.hash,
-        r: bytes.subarray(0, size),
-        s: bytes.subarray(size),
-      };
+  return { scheme: 'ecdsa', hash: scheme.hash, bare: bytes, format: scheme.format };
+}
+
+/**
+ * The r‖s readings of a bare ECDSA signature for a curve of `size`-byte coordinates. With no
+ * format the first byte decides nothing (an r‖s value starts with 0x30 once in 256): the value
+ * is DER if it parses as a complete strict DER SEQUENCE of two INTEGERs, r‖s if it is 2 × size
+ * bytes, and both readings are kept when both apply. Trying both cannot help a forger: each is
+ * an ECDSA signature over the same message under the same key.
+ *
+ * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING` when no reading fits.
+ *
+ * @internal
+ */
+export function bareEcdsaReadings(
+  bare: Uint8Array,
+  format: 'raw' | 'der' | undefined,
+  size: number,
+): Uint8Array[] {
+  if (format === 'der') return [ecdsaDerToRaw(bare, size)];
+  if (format === 'raw') {
+    if (bare.length !== 2 * size) {
+      throw new AttestError('ERR_BAD_SIGNATURE_ENCODING', {
+        message: `raw r‖s ECDSA signature must be ${2 * size} bytes, got ${bare.length}`,
+      });
     }
+    return [bare];
   }
-  return { scheme: 'ecdsa', hash: scheme.hash, der: bytes };
+  const readings: Uint8Array[] = [];
+  let derError: AttestError | undefined;
+  try {
+    readings.push(ecdsaDerToRaw(bare, size));
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    derError = e;
+  }
+  if (bare.length === 2 * size) readings.push(bare);
+  if (readings.length === 0) {
+    throw new AttestError('ERR_BAD_SIGNATURE_ENCODING', {
+      message: `ECDSA signature of ${bare.length} bytes is neither r‖s (${2 * size} bytes) nor a strict DER SEQUENCE of two INTEGERs`,
+      ...(derError !== undefined ? { cause: derError } : {}),
+    });
+  }
+  return readings;
 }
 
 /**
@@ -137,18 +179,13 @@ export async function verifyParts(
   if (parts.scheme === 'ecdsa') {
     if (key.kind !== 'ec')
       throw new AttestError('ERR_UNSUPPORTED', { message: 'ECDSA with an RSA key' });
-    if ('der' in parts) {
-      return {
-        ok: await verifySignature({
-          key,
-          scheme: 'ecdsa',
-          hash,
-          data,
-          signature: parts.der,
-          signatureFormat: 'der',
-          ...c,
-        }),
-      };
+    if ('bare' in parts) {
+      for (const raw of bareEcdsaReadings(parts.bare, parts.format, key.x.length)) {
+        if (await verifySignature({ key, scheme: 'ecdsa', hash, data, signature: raw, ...c })) {
+          return { ok: true };
+        }
+      }
+      return { ok: false };
     }
     const size = key.x.length;
     const r = stripZeros(parts.r);

@@ -4,8 +4,8 @@
  * creation, time, NV, audit), TPMT_SIGNATURE, TPMT_PUBLIC / TPM2B_PUBLIC, TPML_PCR_SELECTION,
  * TPMS_CREATION_DATA and the TPM2B size-prefixed buffers. All integers are big-endian and every
  * structure is read strictly in order with no trailing bytes (TPM 2.0 Library Part 2 rev 1.59,
- * §10–12; Part 1 §9 for the marshaling rules). One deliberate exception to rev 1.59: TPMA_OBJECT
- * is read with the attribute set of later revisions (rev 1.83), which define bits 8
+ * §10–12; Part 1 §9 for the marshaling rules). One deliberate exception to rev 1.59:
+ * TPMA_OBJECT is read with the attribute set of rev 1.83, which defines bits 8
  * `firmwareLimited` and 9 `svnLimited` (reserved in rev 1.59); they are accepted and decoded as
  * named flags, and only bits 0, 3, 12–15 and 20–31 must be zero.
  */
@@ -442,13 +442,14 @@ const SYM_MODES: ReadonlySet<number> = new Set([
 ]);
 
 /**
- * Reads a TPMT_SYM_DEF_OBJECT (Part 2 §11.1.7). `allowNull` selects the `+` variant: TPMI_ALG_SYM_OBJECT
- * admits TPM_ALG_NULL only where the structure tables write `TPMT_SYM_DEF_OBJECT+`, i.e. the
- * `symmetric` field of TPMS_RSA_PARMS / TPMS_ECC_PARMS (Part 2 §12.2.3, "Definition of
- * TPMS_RSA_PARMS / TPMS_ECC_PARMS Structure": NULL for keys that are not restricted decryption
- * keys). TPMS_SYMCIPHER_PARMS.sym (Part 2 §11.1.9, "Definition of TPMS_SYMCIPHER_PARMS Structure")
- * is a plain TPMT_SYM_DEF_OBJECT: a symmetric object must name its block cipher, and the
- * reference implementation's unmarshaler rejects NULL there (TPM_RC_SYMMETRIC).
+ * Reads a TPMT_SYM_DEF_OBJECT (Part 2 §11.1.7). `allowNull` selects the `+` variant:
+ * TPMI_ALG_SYM_OBJECT admits TPM_ALG_NULL only where the structure tables write
+ * `TPMT_SYM_DEF_OBJECT+`, i.e. the `symmetric` field of TPMS_RSA_PARMS and TPMS_ECC_PARMS
+ * (Part 2 §12.2.3, "Definition of TPMS_RSA_PARMS / TPMS_ECC_PARMS Structure": NULL for keys that
+ * are not restricted decryption keys). TPMS_SYMCIPHER_PARMS.sym (Part 2 §11.1.9, "Definition of
+ * TPMS_SYMCIPHER_PARMS Structure") is a plain TPMT_SYM_DEF_OBJECT: a symmetric object must name
+ * its block cipher, and the reference implementation's unmarshaler rejects NULL there
+ * (TPM_RC_SYMMETRIC).
  */
 function readSymDefObject(r: ByteReader, field: string, allowNull: boolean): TpmtSymDefObject {
   const at = r.offset;
@@ -879,7 +880,9 @@ function writePcrSelection(w: TpmWriter, sels: readonly TpmsPcrSelectionInput[])
     // The same bound as readPcrSelection (TPM_MAX_PCR_SELECT), so whatever is encoded parses.
     const limit = s.sizeofSelect ?? TPM_MAX_PCR_SELECT;
     if (!Number.isInteger(limit) || limit < 0 || limit > TPM_MAX_PCR_SELECT) {
-      throw new RangeError(`sizeofSelect must be an integer from 0 to ${TPM_MAX_PCR_SELECT}: ${limit}`);
+      throw new RangeError(
+        `sizeofSelect must be an integer from 0 to ${TPM_MAX_PCR_SELECT}: ${limit}`,
+      );
     }
     let max = -1;
     for (const p of s.pcrs) {

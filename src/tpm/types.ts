@@ -3,7 +3,8 @@
  * Types of `attestkit/tpm`: PCR banks (the one PCR shape every module shares), the parsed TPM 2.0
  * structures (TPMS_ATTEST, TPMT_SIGNATURE, TPMT_PUBLIC, TPML_PCR_SELECTION), and the inputs,
  * options, check ids and results of the TPM verifiers. Structure and field names follow
- * TPM 2.0 Library Part 2 rev 1.59 (camelCase of the spec spelling).
+ * TPM 2.0 Library Part 2 rev 1.59 (camelCase of the spec spelling); {@link TpmaObject} has the
+ * rev 1.83 attribute set (bits 8 `firmwareLimited` and 9 `svnLimited` added).
  */
 import type { Verification } from '../core/checks.js';
 import type { AttestCache } from '../core/cache.js';
