@@ -19,13 +19,19 @@ import { ccaPublicKey, type EcPublicKey } from './keys.js';
 import type {
   CcaKeyInput,
   CcaPlatformKeyLookup,
+  CcaPlatformReference,
   CcaPolicy,
+  CcaRealmReference,
   CcaReferenceComponent,
 } from './types.js';
 
+export type { CcaPlatformReference, CcaRealmReference } from './types.js';
+
 /** One trust anchor: the CPAK (or IAK) of one platform instance. */
 export interface CcaTrustAnchor {
+  /** `implementation-id` (hex): the platform implementation id (claim 2396). */
   readonly implementationId: Uint8Array;
+  /** `instance-id` (hex): the instance id (claim 256, UEID) of the platform this key belongs to. */
   readonly instanceId: Uint8Array;
   /** The key, checked to lie on its curve. */
   readonly key: EcPublicKey;
@@ -33,24 +39,14 @@ export interface CcaTrustAnchor {
   readonly jwk: JsonWebKey;
 }
 
-/** Reference values of one platform implementation. */
-export interface CcaPlatformReference {
-  readonly implementationId: Uint8Array;
-  readonly platformConfig?: Uint8Array;
-  readonly softwareComponents: readonly CcaReferenceComponent[];
-}
-
-/** Reference values of one realm. */
-export interface CcaRealmReference {
-  readonly personalizationValue?: Uint8Array;
-  readonly initialMeasurement: Uint8Array;
-  readonly extensibleMeasurements?: readonly Uint8Array[];
-  readonly rakHashAlgorithm?: string;
-}
-
 /** A reference-value store. */
 export interface CcaReferenceValues {
+  /**
+   * `platform` entries; several may share an implementation id (each is one known good state).
+   * Empty when the member is absent.
+   */
   readonly platform: readonly CcaPlatformReference[];
+  /** `realm` entries (each is one known good realm state); empty when the member is absent. */
   readonly realm: readonly CcaRealmReference[];
 }
 
@@ -271,44 +267,31 @@ export function parseCcaReferenceValues(input: unknown): CcaReferenceValues {
 }
 
 /**
- * Turns reference values into a {@link CcaPolicy} for one platform implementation: its
- * implementation id, configuration and software components, and — any-of — the RIMs, REM sets,
- * personalization values and RAK hash algorithms of every realm reference.
+ * Turns reference values into a {@link CcaPolicy} for one platform implementation, matching each
+ * reference entry as a whole (as Veraison's CCA appraisal does: draft-ffm-rats-cca-token §7,
+ * rust-ccatoken `appraise`): `platforms` lists the store's entries for that implementation id
+ * (the token must match one entry's configuration and software components together) and `realms`
+ * lists every realm entry (the realm must match one entry's RIM, personalization value, REMs and
+ * RAK hash algorithm together, whichever of those the entry gives). Values from different entries
+ * never combine, so realm A's RIM with realm B's REMs is refused.
  *
  * Exported from `attestkit/cca`.
  *
  * @param rv - the store.
  * @param implementationId - the platform implementation to appraise (the token's claim 2396).
- * @returns the policy, or undefined when the store has no entry for that implementation.
+ * @returns the policy (`platforms`, and `realms` when the store has realm entries), or undefined
+ *   when the store has no entry for that implementation.
  * @example
  * ```ts
  * const policy = ccaPolicyFromReferenceValues(rv, token.platform.claims.implementationId);
+ * if (policy) await verifyCcaToken(token, { platformKey, policy: { ...policy, challenge } });
  * ```
  */
 export function ccaPolicyFromReferenceValues(
   rv: CcaReferenceValues,
   implementationId: Uint8Array,
 ): CcaPolicy | undefined {
-  const p = rv.platform.find((x) => equalBytes(x.implementationId, implementationId));
-  if (p === undefined) return undefined;
-  const rpvs = rv.realm.flatMap((r) =>
-    r.personalizationValue !== undefined ? [r.personalizationValue] : [],
-  );
-  const remSets = rv.realm.flatMap((r) =>
-    r.extensibleMeasurements !== undefined ? [r.extensibleMeasurements] : [],
-  );
-  const algs = rv.realm.flatMap((r) =>
-    r.rakHashAlgorithm !== undefined ? [r.rakHashAlgorithm] : [],
-  );
-  return {
-    implementationIds: [p.implementationId],
-    ...(p.platformConfig !== undefined ? { platformConfigs: [p.platformConfig] } : {}),
-    softwareComponents: p.softwareComponents,
-    ...(rv.realm.length > 0
-      ? { realmInitialMeasurements: rv.realm.map((r) => r.initialMeasurement) }
-      : {}),
-    ...(rpvs.length > 0 ? { personalizationValues: rpvs } : {}),
-    ...(remSets.length > 0 ? { realmExtensibleMeasurements: remSets } : {}),
-    ...(algs.length > 0 ? { publicKeyHashAlgorithms: algs } : {}),
-  };
+  const platforms = rv.platform.filter((x) => equalBytes(x.implementationId, implementationId));
+  if (platforms.length === 0) return undefined;
+  return { platforms, ...(rv.realm.length > 0 ? { realms: rv.realm } : {}) };
 }

@@ -281,8 +281,43 @@ export interface CcaReferenceComponent {
 }
 
 /**
+ * Reference values of one platform state (a Veraison `platform` entry): one entry is one known
+ * good state, and a token matches it only as a whole (see {@link CcaPolicy.platforms}).
+ */
+export interface CcaPlatformReference {
+  /** `implementation-id` (hex): the implementation (claim 2396) these values describe. */
+  readonly implementationId: Uint8Array;
+  /** `platform-configuration` (hex): expected config claim (2401); absent when not given. */
+  readonly platformConfig?: Uint8Array;
+  /** `sw-components`: expected software components (claim 2399); empty when absent. */
+  readonly softwareComponents: readonly CcaReferenceComponent[];
+}
+
+/**
+ * Reference values of one realm (a Veraison `realm` entry): one entry is one known good realm
+ * state, and a token matches it only as a whole (see {@link CcaPolicy.realms}).
+ */
+export interface CcaRealmReference {
+  /** `personalization-value` (hex): expected RPV (claim 44235); absent when not given. */
+  readonly personalizationValue?: Uint8Array;
+  /** `initial-measurement` (hex): expected RIM (claim 44238). */
+  readonly initialMeasurement: Uint8Array;
+  /** `extensible-measurements` (hex): expected REM0–REM3 (claim 44239); absent when not given. */
+  readonly extensibleMeasurements?: readonly Uint8Array[];
+  /** `rak-hash-algorithm`: expected RAK hash algorithm (claim 44240), e.g. `sha-256`. */
+  readonly rakHashAlgorithm?: string;
+}
+
+/**
  * Expected values. Every field given becomes a required check (`cca.policy.*`); list fields are
  * any-of. A policy is plain data, so it can live in configuration.
+ *
+ * The list fields are independent of each other: `personalizationValues`,
+ * `realmInitialMeasurements`, `realmExtensibleMeasurements`, `publicKeyHashAlgorithms` (and
+ * likewise `implementationIds`, `platformConfigs`, `softwareComponents`) each accept any listed
+ * value, so with two realms listed, realm A's RIM with realm B's REMs passes. For values that
+ * belong together use {@link CcaPolicy.realms} and {@link CcaPolicy.platforms}: any-of entries,
+ * all-of within one entry (what `ccaPolicyFromReferenceValues` produces).
  */
 export interface CcaPolicy {
   /** The nonce: the realm challenge (the PSA challenge for PSA tokens; the platform challenge for stand-alone platform tokens). */
@@ -306,6 +341,22 @@ export interface CcaPolicy {
   readonly allowedProfiles?: readonly string[];
   /** Accepted RAK hash algorithms (claim 44240), e.g. `['sha-256']`. */
   readonly publicKeyHashAlgorithms?: readonly string[];
+  /**
+   * Accepted realms, each a whole reference entry: the realm must match ONE entry's RIM and that
+   * same entry's personalization value, REM0–REM3 and RAK hash algorithm where the entry gives
+   * them. Values of different entries never combine. Checked by `cca.policy.rim` (which then
+   * also requires `realmInitialMeasurements` when that is given too); an empty list accepts
+   * nothing.
+   */
+  readonly realms?: readonly CcaRealmReference[];
+  /**
+   * Accepted platform states, each a whole reference entry: the implementation id and, from the
+   * same entry, the configuration (when given) and the software components (every component in
+   * the token matches one of the entry's, as for `softwareComponents`; an entry with none
+   * matches no token). Checked by `cca.policy.implementation-id` (which then also requires
+   * `implementationIds` when that is given too); an empty list accepts nothing.
+   */
+  readonly platforms?: readonly CcaPlatformReference[];
   /**
    * Lifecycle states accepted by `cca.platform.lifecycle` (always checked). Default
    * `['secured']`; adding debug or provisioning states weakens the verdict accordingly.

@@ -2,7 +2,7 @@
  * Evidence-type registry of the `attestkit` CLI. Each platform contributes one plugin file in
  * `src/cli/plugins/` and one line in `plugins` below.
  */
-import type { Check } from '../index.js';
+import type { Check, SnpFetcher, TdxFetcher } from '../index.js';
 
 /** A file handed to a plugin. */
 export interface EvidenceFile {
@@ -10,6 +10,17 @@ export interface EvidenceFile {
   readonly bytes: Uint8Array;
   /** The UTF-8 text when the file decodes as text (JSON, PEM, ascii logs), else undefined. */
   readonly text: string | undefined;
+}
+
+/**
+ * Network collateral sources. Present in a {@link CliContext} only when the user passed
+ * `--fetch`; without it no plugin can reach the network.
+ */
+export interface CliFetchers {
+  /** AMD KDS (VCEK, ASK/ASVK + ARK chain, CRL), `createKdsFetcher` over the on-disk cache. */
+  readonly snp: SnpFetcher;
+  /** Intel PCS v4 or a PCCS (TCB info, QE identity, CRLs), `createPcsFetcher`. */
+  readonly tdx: TdxFetcher;
 }
 
 /** Context for a plugin call. */
@@ -22,6 +33,10 @@ export interface CliContext {
   readonly manifest: Readonly<Record<string, unknown>> | undefined;
   /** Directory of the evidence file (manifest paths are relative to it). */
   readonly baseDir: string;
+  /** `--product Milan|Genoa|Turin` (SEV-SNP reports that do not name their product). */
+  readonly product?: string;
+  /** `--fetch`: collateral from the network. Absent otherwise, and then nothing is fetched. */
+  readonly fetchers?: CliFetchers;
   /** Reads a file relative to `baseDir` (or absolute). */
   readFile(path: string): Uint8Array;
   /** Reads a text file relative to `baseDir` (or absolute). */
@@ -56,6 +71,8 @@ export interface EvidencePlugin {
   readonly id: string;
   /** Human name, e.g. `AMD SEV-SNP attestation report`. */
   readonly title: string;
+  /** Collateral services `verify` contacts with `--fetch` (none when absent). */
+  readonly networkCollateral?: readonly ('AMD KDS' | 'Intel PCS')[];
   /** True when the file looks like this type. Cheap and never throws. */
   detect(file: EvidenceFile): boolean;
   inspect(file: EvidenceFile, ctx: CliContext): Promise<Inspection>;

@@ -58,7 +58,7 @@ describe('cca-token plugin on the SYNTHETIC demo evidence', () => {
     for (const id of [
       'cca.policy.challenge',
       'cca.policy.rim',
-      'cca.policy.sw-components',
+      'cca.policy.implementation-id',
       'cca.realm-log.rem0',
     ]) {
       expect(v.checks.find((c) => c.id === id)?.status, id).toBe('pass');

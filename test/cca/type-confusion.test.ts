@@ -72,6 +72,42 @@ describe('type confusion: verifyCcaToken rejects with TypeError', () => {
       { policy: { realmExtensibleMeasurements: [new Uint8Array(32)] } },
     ],
     ['policy.softwareComponents without measurement', { policy: { softwareComponents: [{}] } }],
+    [
+      'policy.realms not a list',
+      { policy: { realms: { initialMeasurement: new Uint8Array(32) } } },
+    ],
+    ['policy.realms entry without RIM', { policy: { realms: [{ rakHashAlgorithm: 'sha-256' }] } }],
+    [
+      'policy.realms entry with hex REMs',
+      {
+        policy: {
+          realms: [{ initialMeasurement: new Uint8Array(32), extensibleMeasurements: ['00'] }],
+        },
+      },
+    ],
+    [
+      'policy.realms entry with a numeric RAK hash algorithm',
+      { policy: { realms: [{ initialMeasurement: new Uint8Array(32), rakHashAlgorithm: 1 }] } },
+    ],
+    ['policy.realms entry null', { policy: { realms: [null] } }],
+    [
+      'policy.platforms entry without components',
+      { policy: { platforms: [{ implementationId: new Uint8Array(32) }] } },
+    ],
+    [
+      'policy.platforms entry with a hex config',
+      {
+        policy: {
+          platforms: [
+            { implementationId: new Uint8Array(32), platformConfig: 'cf', softwareComponents: [] },
+          ],
+        },
+      },
+    ],
+    [
+      'policy.platforms entry with hex implementation id',
+      { policy: { platforms: [{ implementationId: '00', softwareComponents: [] }] } },
+    ],
   ];
   for (const [what, options] of badOptions) {
     it(what, async () => {

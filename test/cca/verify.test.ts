@@ -446,6 +446,18 @@ describe('verifyCcaToken: policy', () => {
       version: '1.2.0',
     },
   ];
+  /** The SYNTHETIC token's realm and platform, as whole reference entries. */
+  const realmRef = {
+    initialMeasurement: new Uint8Array(32).fill(0x33),
+    personalizationValue: new Uint8Array(64),
+    extensibleMeasurements: [0, 1, 2, 3].map(() => new Uint8Array(32)),
+    rakHashAlgorithm: 'sha-256',
+  };
+  const platformRef = () => ({
+    implementationId: SYNTHETIC_IMPLEMENTATION_ID,
+    platformConfig: Uint8Array.of(0xcf, 0xcf, 0xcf, 0xcf),
+    softwareComponents: components(),
+  });
   const good: CcaPolicy = {
     challenge: nonce,
     personalizationValues: [new Uint8Array(64)],
@@ -456,6 +468,8 @@ describe('verifyCcaToken: policy', () => {
     platformConfigs: [Uint8Array.of(0xcf, 0xcf, 0xcf, 0xcf)],
     allowedProfiles: ['tag:arm.com,2023:cca_platform#1.0.0', 'tag:arm.com,2024:realm#2.0.0'],
     publicKeyHashAlgorithms: ['sha-256'],
+    realms: [{ ...realmRef, initialMeasurement: new Uint8Array(32) }, realmRef],
+    platforms: [platformRef()],
   };
   const ids: Record<keyof CcaPolicy, CcaCheckId | undefined> = {
     challenge: 'cca.policy.challenge',
@@ -467,6 +481,8 @@ describe('verifyCcaToken: policy', () => {
     platformConfigs: 'cca.policy.platform-config',
     allowedProfiles: 'cca.policy.profiles',
     publicKeyHashAlgorithms: 'cca.policy.rak-hash-algorithm',
+    realms: 'cca.policy.rim',
+    platforms: 'cca.policy.implementation-id',
     allowedLifecycleStates: undefined,
   };
 
@@ -489,6 +505,11 @@ describe('verifyCcaToken: policy', () => {
     ['platformConfigs', [Uint8Array.of(0xcf)]],
     ['allowedProfiles', ['tag:arm.com,2023:cca_platform#1.0.0', 'tag:arm.com,2023:realm#1.0.0']],
     ['publicKeyHashAlgorithms', ['sha-512']],
+    ['realms', [{ ...realmRef, personalizationValue: new Uint8Array(64).fill(1) }]],
+    ['realms', [{ ...realmRef, extensibleMeasurements: realmRef.extensibleMeasurements.slice(1) }]],
+    ['platforms', [{ ...platformRef(), platformConfig: Uint8Array.of(0xcf) }]],
+    ['platforms', [{ ...platformRef(), softwareComponents: components().slice(1) }]],
+    ['platforms', [{ ...platformRef(), implementationId: new Uint8Array(32) }]],
   ];
   for (const [field, value] of bad) {
     it(`a mismatching ${field} fails ${ids[field]!} with expected and actual`, async () => {
@@ -499,6 +520,132 @@ describe('verifyCcaToken: policy', () => {
       expect(r.ok).toBe(false);
     });
   }
+
+  it('realms: one entry must match as a whole; values of two entries never combine', async () => {
+    // Entry 0 has the token's RIM, entry 1 its RPV, REMs and RAK hash algorithm.
+    const mixed = [
+      {
+        initialMeasurement: realmRef.initialMeasurement,
+        personalizationValue: new Uint8Array(64).fill(1),
+      },
+      { ...realmRef, initialMeasurement: new Uint8Array(32).fill(0x99) },
+    ];
+    const r = await mintAndVerify({}, { policy: { realms: mixed } });
+    expect(failures(r)).toEqual(['cca.policy.rim']);
+    expect(get(r, 'cca.policy.rim')).toMatchObject({
+      required: true,
+      detail: {
+        mismatches: [
+          { entry: 0, fields: ['personalizationValue'] },
+          { entry: 1, fields: ['initialMeasurement'] },
+        ],
+        actual: {
+          initialMeasurement: toHex(realmRef.initialMeasurement),
+          rakHashAlgorithm: 'sha-256',
+        },
+      },
+    });
+    for (const id of [
+      'cca.policy.personalization-value',
+      'cca.policy.rems',
+      'cca.policy.rak-hash-algorithm',
+    ] as const) {
+      expect(get(r, id)).toMatchObject({ status: 'skip', required: false });
+    }
+    // The same values as independent lists accept the token: each list is any-of on its own.
+    const loose = await mintAndVerify(
+      {},
+      {
+        policy: {
+          realmInitialMeasurements: mixed.map((e) => e.initialMeasurement),
+          personalizationValues: mixed.map((e) => e.personalizationValue),
+        },
+      },
+    );
+    expect(loose.ok).toBe(true);
+    // An entry that gives only a RIM compares only the RIM.
+    const rimOnly = await mintAndVerify(
+      { personalizationValue: new Uint8Array(64).fill(7) },
+      { policy: { realms: [{ initialMeasurement: realmRef.initialMeasurement }] } },
+    );
+    expect(get(rimOnly, 'cca.policy.rim')).toMatchObject({ status: 'pass', detail: { entry: 0 } });
+  });
+
+  it('platforms: the configuration and the components must come from one entry', async () => {
+    const other = {
+      measurementType: 'RMM',
+      measurementValue: new Uint8Array(32).fill(0x77),
+    };
+    const mixed = [
+      { ...platformRef(), softwareComponents: [other] },
+      { ...platformRef(), platformConfig: Uint8Array.of(1, 2, 3, 4) },
+    ];
+    const r = await mintAndVerify({}, { policy: { platforms: mixed } });
+    expect(failures(r)).toEqual(['cca.policy.implementation-id']);
+    expect(get(r, 'cca.policy.implementation-id').detail).toMatchObject({
+      mismatches: [
+        { entry: 0, fields: ['softwareComponents'], unmatchedComponents: [0, 1, 2] },
+        { entry: 1, fields: ['platformConfig'] },
+      ],
+    });
+    // An entry without software components matches no token (fail closed).
+    const none = await mintAndVerify(
+      {},
+      { policy: { platforms: [{ ...platformRef(), softwareComponents: [] }] } },
+    );
+    expect(failures(none)).toEqual(['cca.policy.implementation-id']);
+    // Without a configuration in the entry, the token's configuration is not compared.
+    const { platformConfig: _ignored, ...noConfig } = platformRef();
+    const pass = await mintAndVerify(
+      { editPlatform: (m) => m.set(2401, Uint8Array.of(9)) },
+      { policy: { platforms: [noConfig] } },
+    );
+    expect(get(pass, 'cca.policy.implementation-id')).toMatchObject({
+      status: 'pass',
+      detail: { entry: 0 },
+    });
+    expect(get(pass, 'cca.policy.implementation-id').message).toContain(
+      'implementationId, softwareComponents',
+    );
+  });
+
+  it('a shared check needs both fields when both are given', async () => {
+    const r = await mintAndVerify(
+      {},
+      {
+        policy: {
+          realmInitialMeasurements: [realmRef.initialMeasurement],
+          realms: [{ ...realmRef, rakHashAlgorithm: 'sha-512' }],
+          implementationIds: [new Uint8Array(32)],
+          platforms: [platformRef()],
+        },
+      },
+    );
+    expect(failures(r)).toEqual(['cca.policy.implementation-id', 'cca.policy.rim']);
+    expect(get(r, 'cca.policy.rim').detail).toMatchObject({
+      expected: { realmInitialMeasurements: undefined, realms: [{ rakHashAlgorithm: 'sha-512' }] },
+      mismatches: [{ entry: 0, fields: ['rakHashAlgorithm'] }],
+    });
+    expect(get(r, 'cca.policy.implementation-id').detail).toMatchObject({
+      expected: { implementationIds: [toHex(new Uint8Array(32))] },
+      entry: 0,
+    });
+    const both = await mintAndVerify(
+      {},
+      { policy: { realmInitialMeasurements: [realmRef.initialMeasurement], realms: [realmRef] } },
+    );
+    expect(get(both, 'cca.policy.rim')).toMatchObject({
+      status: 'pass',
+      required: true,
+      detail: { actual: toHex(realmRef.initialMeasurement), entry: 0 },
+    });
+  });
+
+  it('empty entry lists accept nothing', async () => {
+    const r = await mintAndVerify({}, { policy: { realms: [], platforms: [] } });
+    expect(failures(r)).toEqual(['cca.policy.implementation-id', 'cca.policy.rim']);
+    expect(get(r, 'cca.policy.rim').message).toContain('nothing is accepted');
+  });
 
   it('software components must match type, signer and version when the reference names them', async () => {
     const refs = components();
@@ -531,6 +678,11 @@ describe('verifyCcaToken: policy', () => {
     const r = await mintAndVerify({}, { policy: { challenge: nonce } });
     expect(get(r, 'cca.policy.rim')).toMatchObject({ status: 'skip', required: false });
     expect(get(r, 'cca.policy.rim').message).toContain('realmInitialMeasurements');
+    expect(get(r, 'cca.policy.rim').message).toContain('realms');
+    expect(get(r, 'cca.policy.implementation-id')).toMatchObject({
+      status: 'skip',
+      required: false,
+    });
   });
 
   it('on a PSA token the challenge is the PSA nonce and realm fields fail', async () => {
@@ -549,6 +701,16 @@ describe('verifyCcaToken: policy', () => {
       policy: { realmInitialMeasurements: [new Uint8Array(32)] },
     });
     expect(failures(bad)).toEqual(['cca.policy.rim']);
+    const entries = await verifyCcaToken(token, {
+      platformKey: iak.publicJwk,
+      policy: {
+        realms: [{ initialMeasurement: new Uint8Array(32) }],
+        realmInitialMeasurements: [new Uint8Array(32)],
+      },
+    });
+    expect(failures(entries)).toEqual(['cca.policy.rim']);
+    expect(get(entries, 'cca.policy.rim')).toMatchObject({ required: true });
+    expect(get(entries, 'cca.policy.rim').message).toContain('no realm token');
   });
 
   it('a PSA token with an empty protected header needs assumeAlgorithm within allowedAlgorithms', async () => {

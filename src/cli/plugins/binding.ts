@@ -157,6 +157,7 @@ function certsFrom(
 export const azureHclReportPlugin: EvidencePlugin = {
   id: 'azure-hcl-report',
   title: 'Azure CVM HCL report (vTPM NV 0x01400001)',
+  networkCollateral: ['AMD KDS'],
   detect(file: EvidenceFile): boolean {
     if (file.bytes.length < 0x4d4 || HCLA.some((b, i) => file.bytes[i] !== b)) return false;
     try {
@@ -187,11 +188,13 @@ export const azureHclReportPlugin: EvidencePlugin = {
         {
           ...(now !== undefined ? { now } : {}),
           ...(isObject(m.rootPins) ? { rootPins: m.rootPins } : {}),
+          // --fetch: the VCEK, chain and CRL from AMD KDS (the CRL is then required).
+          ...(ctx.fetchers !== undefined ? { fetcher: ctx.fetchers.snp, requireCrl: true } : {}),
         },
       );
       hardware = snp;
       checks.push(...snp.checks);
-      if (certs.vcek === undefined)
+      if (certs.vcek === undefined && ctx.fetchers === undefined)
         facts.push(['hardware', 'no VCEK given: the SNP report cannot be verified']);
     } else {
       facts.push(['hardware', 'TDREPORT is MAC-only: verify a cvm-bundle with the TD quote']);
@@ -353,8 +356,23 @@ export function loadCvmBundle(
   const options: ConfidentialVmVerifyOptions = {
     ...(now !== undefined ? { now } : {}),
     policy,
-    ...(isObject(o.snp) ? { snp: o.snp } : {}),
-    ...(isObject(o.tdx) ? { tdx: o.tdx } : {}),
+    // --fetch: KDS/PCS supply what the bundle lacks (the SNP CRL is then required).
+    ...(isObject(o.snp) || ctx.fetchers !== undefined
+      ? {
+          snp: {
+            ...(isObject(o.snp) ? o.snp : {}),
+            ...(ctx.fetchers !== undefined ? { fetcher: ctx.fetchers.snp, requireCrl: true } : {}),
+          },
+        }
+      : {}),
+    ...(isObject(o.tdx) || ctx.fetchers !== undefined
+      ? {
+          tdx: {
+            ...(isObject(o.tdx) ? o.tdx : {}),
+            ...(ctx.fetchers !== undefined ? { fetcher: ctx.fetchers.tdx } : {}),
+          },
+        }
+      : {}),
     ...(isObject(o.cca) ? { cca: o.cca } : {}),
     ...(o.allowSha1 === true ? { allowSha1: true } : {}),
     ...(o.requireEventLog === true ? { requireEventLog: true } : {}),
@@ -376,6 +394,7 @@ function parseBundle(file: EvidenceFile): Json | undefined {
 export const cvmBundlePlugin: EvidencePlugin = {
   id: 'cvm-bundle',
   title: 'Confidential VM bundle (hardware evidence + vTPM + event log)',
+  networkCollateral: ['AMD KDS', 'Intel PCS'],
   detect(file: EvidenceFile): boolean {
     return parseBundle(file) !== undefined;
   },

@@ -1,23 +1,33 @@
 /**
- * CLI plugin for AMD SEV-SNP attestation reports (`snp-report`): detects a bare 1184-byte report,
- * prints its fields, and verifies it. Collateral comes from the demo manifest (`vcek`, `vlek`,
- * `chain`, `crl`, `certTable` file names, `rootPins`, `now`, `product`, `policy`, `requireCrl`)
- * or, outside the demo, from `--collateral DIR` (vcek.der|pem, vlek.der|pem, ask_ark.pem /
- * cert_chain.pem, crl.der|pem, certs.bin) or files of those names next to the report.
+ * CLI plugins for AMD SEV-SNP (ABI 56860; certificate table: GHCB 56421, spec note §9):
+ * - `snp-extended-report`: the 1184-byte report followed by the certificate table that
+ *   SNP_GET_EXT_REPORT returns (24-byte GUID entries, all-zero terminator, offsets from the table
+ *   start); `inspect` lists the table's certificates, `verify` uses them (still pinned to the ARK).
+ * - `snp-report`: a bare 1184-byte report.
+ * Collateral comes from the demo manifest (`vcek`, `vlek`, `chain`, `crl`, `certTable` file names,
+ * `rootPins`, `now`, `product`, `policy`, `requireCrl`) or, outside the demo, from `--collateral
+ * DIR` or files next to the report (vcek.der|pem|crt, vlek.der|pem, ask_ark.pem / cert_chain.pem,
+ * snpguest's ask.pem|der / asvk.pem|der + ark.pem|der, crl.der|pem, certs.bin), and with `--fetch`
+ * from AMD KDS (the CRL then becomes required).
  */
 import { readdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import {
+  AttestError,
+  parseSnpCertTable,
   parseSnpReport,
   snpKdsUrls,
   verifySnpReport,
+  SNP_CERT_TABLE_GUID,
   SNP_REPORT_SIZE,
+  type SnpCertTable,
   type SnpEvidence,
   type SnpProduct,
   type SnpReport,
   type SnpTcb,
   type SnpVerifyOptions,
 } from '../../snp/index.js';
+import { parseCertificate, parseCrl } from '../../index.js';
 import type {
   CliContext,
   CliVerification,
@@ -39,7 +49,7 @@ function tcbText(t: SnpTcb | undefined, raw: bigint): string {
 }
 
 function productOf(ctx: CliContext): SnpProduct | undefined {
-  const p = ctx.manifest?.product;
+  const p = ctx.manifest?.product ?? ctx.product;
   return typeof p === 'string' && PRODUCTS.includes(p) ? (p as SnpProduct) : undefined;
 }
 
@@ -55,13 +65,28 @@ function findFile(ctx: CliContext, names: readonly string[]): string | undefined
   return undefined;
 }
 
+/** Every existing file among `names` in the first directory (--collateral DIR, then the report's) holding any. */
+function findAll(ctx: CliContext, names: readonly string[]): string[] {
+  const dirs = [ctx.collateralDir, ctx.baseDir].filter((d): d is string => d !== undefined);
+  for (const d of dirs) {
+    const found = names.map((n) => join(d, n)).filter((p) => ctx.exists(p));
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
 function readCert(ctx: CliContext, path: string): Uint8Array | string {
   return path.endsWith('.pem') ? ctx.readText(path) : ctx.readFile(path);
 }
 
+/**
+ * The report's evidence and options. `table` is an extended report's certificate table: its
+ * certificates are used first, and files only fill what it lacks.
+ */
 function collateral(
   ctx: CliContext,
   report: Uint8Array,
+  table?: { readonly bytes: Uint8Array; readonly parsed: SnpCertTable },
 ): { evidence: SnpEvidence; options: SnpVerifyOptions } {
   const m = ctx.manifest;
   const ev: { -readonly [K in keyof SnpEvidence]: SnpEvidence[K] } = { report };
@@ -75,12 +100,12 @@ function collateral(
     const vlek = file('vlek');
     const chain = file('chain');
     const crl = file('crl');
-    const table = file('certTable');
+    const tableName = file('certTable');
     if (vcek !== undefined) ev.vcek = readCert(ctx, vcek);
     if (vlek !== undefined) ev.vlek = readCert(ctx, vlek);
     if (chain !== undefined) ev.chain = readCert(ctx, chain);
     if (crl !== undefined) ev.crl = readCert(ctx, crl);
-    if (table !== undefined) ev.certTable = ctx.readFile(table);
+    if (tableName !== undefined) ev.certTable = ctx.readFile(tableName);
     if (typeof m.rootPins === 'object' && m.rootPins !== null) {
       options.rootPins = m.rootPins;
     }
@@ -88,15 +113,25 @@ function collateral(
     if (typeof m.policy === 'object' && m.policy !== null) options.policy = m.policy;
     if (m.requireCrl === true) options.requireCrl = true;
   } else {
-    const vcek = findFile(ctx, ['vcek.der', 'vcek.pem', 'vcek.crt']);
-    const vlek = findFile(ctx, ['vlek.der', 'vlek.pem']);
-    const chain = findFile(ctx, ['ask_ark.pem', 'cert_chain.pem', 'chain.pem', 'asvk_ark.pem']);
-    const crl = findFile(ctx, ['crl.der', 'crl.pem']);
-    const table = findFile(ctx, ['certs.bin', 'auxblob.bin']);
+    const t = table?.parsed;
+    const hasLeaf = t?.vcek !== undefined || t?.vlek !== undefined;
+    const hasChain = t?.ask !== undefined && t.ark !== undefined;
+    const vcek = hasLeaf ? undefined : findFile(ctx, ['vcek.der', 'vcek.pem', 'vcek.crt']);
+    const vlek = hasLeaf ? undefined : findFile(ctx, ['vlek.der', 'vlek.pem']);
+    const chain = hasChain
+      ? undefined
+      : findFile(ctx, ['ask_ark.pem', 'cert_chain.pem', 'chain.pem', 'asvk_ark.pem']);
+    // snpguest (`fetch ca`, `certificates`) writes one file per certificate.
+    const split = hasChain
+      ? []
+      : findAll(ctx, ['ask.pem', 'ask.der', 'asvk.pem', 'asvk.der', 'ark.pem', 'ark.der']);
+    const crl = t?.crl !== undefined ? undefined : findFile(ctx, ['crl.der', 'crl.pem']);
+    const tableFile = table !== undefined ? undefined : findFile(ctx, ['certs.bin', 'auxblob.bin']);
     if (vcek !== undefined) ev.vcek = readCert(ctx, vcek);
     if (vlek !== undefined) ev.vlek = readCert(ctx, vlek);
     if (chain !== undefined) ev.chain = readCert(ctx, chain);
-    else if (ctx.collateralDir !== undefined) {
+    else if (split.length > 0) ev.chain = split.map((p) => readCert(ctx, p));
+    else if (!hasChain && ctx.collateralDir !== undefined) {
       // AMD's KDS names: ask_ark_<product>.pem / asvk_ark_<product>.pem.
       const bundles = readdirSync(ctx.collateralDir).filter((n) =>
         /^as(v)?k_ark_\w+\.pem$/.test(n),
@@ -105,11 +140,17 @@ function collateral(
         ev.chain = bundles.map((n) => ctx.readText(join(ctx.collateralDir!, n))).join('\n');
     }
     if (crl !== undefined) ev.crl = readCert(ctx, crl);
-    if (table !== undefined) ev.certTable = ctx.readFile(table);
+    if (tableFile !== undefined) ev.certTable = ctx.readFile(tableFile);
   }
+  if (table !== undefined) ev.certTable = table.bytes;
   const product = productOf(ctx);
   if (product !== undefined) options.product = product;
   if (ctx.now !== undefined) options.now = ctx.now;
+  if (ctx.fetchers !== undefined) {
+    // --fetch: AMD KDS supplies what the evidence lacks, and revocation is checked, not skipped.
+    options.fetcher = ctx.fetchers.snp;
+    options.requireCrl = true;
+  }
   return { evidence: ev, options };
 }
 
@@ -212,10 +253,55 @@ function inspection(r: SnpReport): Inspection {
   };
 }
 
+async function verification(
+  title: string,
+  ctx: CliContext,
+  report: Uint8Array,
+  table?: { readonly bytes: Uint8Array; readonly parsed: SnpCertTable },
+): Promise<CliVerification> {
+  const { evidence, options } = collateral(ctx, report, table);
+  const r = await verifySnpReport(evidence, options);
+  const facts: [string, string][] = [];
+  if (r.report !== undefined) {
+    facts.push([
+      'report',
+      `version ${r.report.version}, VMPL ${r.report.vmpl}, signer ${r.signer ?? '?'}`,
+    ]);
+    if (r.product !== undefined) facts.push(['product', r.product]);
+    if (r.tcb !== undefined)
+      facts.push(['reported TCB', tcbText(r.tcb.reported, r.report.reportedTcb)]);
+    facts.push(['measurement', hex(r.report.measurement)]);
+    facts.push(['report data', hex(r.report.reportData)]);
+    const src = r.certificates.sources;
+    if (src.leaf !== undefined)
+      facts.push([
+        'certificates',
+        Object.entries(src)
+          .map(([k, v]) => `${k} from ${v}`)
+          .join(', '),
+      ]);
+  }
+  if (table !== undefined)
+    facts.push([
+      'certificate table',
+      table.parsed.entries.map((e) => e.kind).join(', ') || 'empty',
+    ]);
+  if (options.fetcher !== undefined) facts.push(['collateral', 'missing items fetched (--fetch)']);
+  if (options.now !== undefined) facts.push(['verification time', options.now.toISOString()]);
+  if (options.rootPins !== undefined)
+    facts.push(['root pins', 'REPLACED by the caller (test roots)']);
+  return { title, ok: r.ok, checks: r.checks, facts, result: r };
+}
+
+function fileName(file: EvidenceFile): string {
+  return isAbsolute(file.path) ? ` ${file.path.split('/').pop() ?? ''}` : '';
+}
+
 /** The `snp-report` evidence type. */
 export const snpReportPlugin: EvidencePlugin = {
   id: 'snp-report',
   title: 'AMD SEV-SNP attestation report',
+  networkCollateral: ['AMD KDS'],
   detect(file: EvidenceFile): boolean {
     return looksLikeReport(file.bytes);
   },
@@ -225,41 +311,138 @@ export const snpReportPlugin: EvidencePlugin = {
       inspection(parseSnpReport(file.bytes, product !== undefined ? { product } : {})),
     );
   },
-  async verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerification> {
-    const { evidence, options } = collateral(ctx, file.bytes);
-    const r = await verifySnpReport(evidence, options);
-    const facts: [string, string][] = [];
-    if (r.report !== undefined) {
-      facts.push([
-        'report',
-        `version ${r.report.version}, VMPL ${r.report.vmpl}, signer ${r.signer ?? '?'}`,
-      ]);
-      if (r.product !== undefined) facts.push(['product', r.product]);
-      if (r.tcb !== undefined)
-        facts.push(['reported TCB', tcbText(r.tcb.reported, r.report.reportedTcb)]);
-      facts.push(['measurement', hex(r.report.measurement)]);
-      facts.push(['report data', hex(r.report.reportData)]);
-      const src = r.certificates.sources;
-      if (src.leaf !== undefined)
-        facts.push([
-          'certificates',
-          Object.entries(src)
-            .map(([k, v]) => `${k} from ${v}`)
-            .join(', '),
-        ]);
-    }
-    if (options.now !== undefined) facts.push(['verification time', options.now.toISOString()]);
-    if (options.rootPins !== undefined)
-      facts.push(['root pins', 'REPLACED by the caller (test roots)']);
+  verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerification> {
+    return verification(`AMD SEV-SNP attestation report${fileName(file)}`, ctx, file.bytes);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// snp-extended-report
+
+function guidBytes(text: string): Uint8Array {
+  return Uint8Array.from(text.replace(/-/g, '').match(/../g)!, (x) => parseInt(x, 16));
+}
+
+/** Known table GUIDs in RFC 4122 (text) order and EFI mixed-endian order (spec note §9). */
+const TABLE_GUIDS: readonly Uint8Array[] = /* @__PURE__ */ Object.values(SNP_CERT_TABLE_GUID)
+  .map(guidBytes)
+  .flatMap((b) => [
+    b,
+    Uint8Array.from([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8)]),
+  ]);
+
+/**
+ * A report followed by what starts like a certificate table: a known GUID (or the start of one,
+ * so a truncated table is still recognised and then rejected with a precise error), or an
+ * all-zero first entry (an empty table). The table itself is parsed by `inspect`/`verify`.
+ */
+function looksLikeExtendedReport(bytes: Uint8Array): boolean {
+  if (bytes.length <= SNP_REPORT_SIZE || !looksLikeReport(bytes.subarray(0, SNP_REPORT_SIZE)))
+    return false;
+  const t = bytes.subarray(SNP_REPORT_SIZE);
+  const n = Math.min(16, t.length);
+  if (t.subarray(0, Math.min(24, t.length)).every((b) => b === 0)) return true;
+  return TABLE_GUIDS.some((g) => g.subarray(0, n).every((b, i) => b === t[i]));
+}
+
+/** Splits an extended report; table errors are re-based to file offsets (the table is at 0x4A0). */
+function splitExtended(bytes: Uint8Array): {
+  report: Uint8Array;
+  table: { bytes: Uint8Array; parsed: SnpCertTable };
+} {
+  const tableBytes = bytes.subarray(SNP_REPORT_SIZE);
+  try {
     return {
-      title: `AMD SEV-SNP attestation report${isAbsolute(file.path) ? ` ${file.path.split('/').pop() ?? ''}` : ''}`,
-      ok: r.ok,
-      checks: r.checks,
-      facts,
-      result: r,
+      report: bytes.subarray(0, SNP_REPORT_SIZE),
+      table: { bytes: tableBytes, parsed: parseSnpCertTable(tableBytes) },
     };
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    const at = e.offset !== undefined ? e.offset + SNP_REPORT_SIZE : undefined;
+    // The library appends " in FIELD at offset 0x…" (table-relative); the re-based error says it again.
+    const where =
+      (e.field !== undefined ? ` in ${e.field}` : '') +
+      (e.offset !== undefined ? ` at offset 0x${e.offset.toString(16)}` : '');
+    const what = e.message.endsWith(where)
+      ? e.message.slice(0, e.message.length - where.length)
+      : e.message;
+    throw new AttestError(e.code, {
+      ...(at !== undefined ? { offset: at } : {}),
+      field: e.field ?? 'CERT_TABLE',
+      message: `certificate table after the report (at 0x${SNP_REPORT_SIZE.toString(16)}; entry offsets are relative to it): ${what}`,
+      cause: e,
+    });
+  }
+}
+
+function dates(a: Date, b: Date): string {
+  return `${a.toISOString()} to ${b.toISOString()}`;
+}
+
+function tableRows(t: SnpCertTable): [string, string][] {
+  const rows: [string, string][] = [['entries', String(t.entries.length)]];
+  t.entries.forEach((e, i) => {
+    const at = `0x${(SNP_REPORT_SIZE + e.offset).toString(16)}`;
+    const order = e.guidByteOrder === 'mixed-endian' ? ', mixed-endian GUID' : '';
+    rows.push([
+      `[${i}] ${e.kind}`,
+      `GUID ${e.guid}${order}; ${e.length} bytes at file offset ${at}`,
+    ]);
+    try {
+      if (e.kind === 'crl') {
+        const c = parseCrl(e.data);
+        rows.push(
+          [`[${i}] issuer`, c.issuer.text],
+          [
+            `[${i}] updates`,
+            `this ${c.thisUpdate.toISOString()}, next ${c.nextUpdate?.toISOString() ?? 'none'}`,
+          ],
+          [`[${i}] revoked`, c.revoked.map((r) => r.serialHex).join(', ') || 'none'],
+        );
+      } else if (e.kind !== 'extra-platform-info' && e.kind !== 'unknown') {
+        const c = parseCertificate(e.data);
+        rows.push(
+          [`[${i}] subject`, c.subject.text],
+          [`[${i}] issuer`, c.issuer.text],
+          [`[${i}] serial`, c.serialHex],
+          [`[${i}] validity`, dates(c.notBefore, c.notAfter)],
+        );
+      }
+    } catch (err) {
+      rows.push([`[${i}] content`, `unreadable: ${(err as Error).message}`]);
+    }
+  });
+  return rows;
+}
+
+/** The `snp-extended-report` evidence type: report + SNP_GET_EXT_REPORT certificate table. */
+export const snpExtendedReportPlugin: EvidencePlugin = {
+  id: 'snp-extended-report',
+  title: 'AMD SEV-SNP extended report (report + certificate table)',
+  networkCollateral: ['AMD KDS'],
+  detect(file: EvidenceFile): boolean {
+    return looksLikeExtendedReport(file.bytes);
+  },
+  inspect(file: EvidenceFile, ctx: CliContext): Promise<Inspection> {
+    const { report, table } = splitExtended(file.bytes);
+    const product = productOf(ctx);
+    const base = inspection(parseSnpReport(report, product !== undefined ? { product } : {}));
+    return Promise.resolve({
+      title: `AMD SEV-SNP extended report: ${base.title}`,
+      sections: [
+        ...base.sections,
+        {
+          heading: `Certificate table at 0x${SNP_REPORT_SIZE.toString(16)} (unverified)`,
+          rows: tableRows(table.parsed),
+        },
+      ],
+    });
+  },
+  verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerification> {
+    const { report, table } = splitExtended(file.bytes);
+    return verification(`AMD SEV-SNP extended report${fileName(file)}`, ctx, report, table);
   },
 };
 
 /** Every SNP plugin, most specific first. */
-export const snpPlugins: readonly EvidencePlugin[] = [snpReportPlugin];
+export const snpPlugins: readonly EvidencePlugin[] = [snpExtendedReportPlugin, snpReportPlugin];

@@ -1,7 +1,8 @@
 /**
  * CLI plugin `tdx-quote`: Intel TDX (v4/v5) and SGX (v3) DCAP quotes. Collateral comes from the
  * demo manifest (`collateral`, `rootPins`, `now`, `policy`, `acceptedTcbStatuses`) or from
- * `--collateral DIR` (a `collateral.json` in PCS form or dcap-qvl form, or one file per item).
+ * `--collateral DIR` (a `collateral.json` in PCS form or dcap-qvl form, or one file per item),
+ * and with `--fetch` what is still missing comes from Intel PCS v4 or a PCCS (`--pcs-url`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -180,6 +181,7 @@ function rows(q: TdxQuote): Inspection['sections'] {
 export const tdxQuotePlugin: EvidencePlugin = {
   id: 'tdx-quote',
   title: 'Intel TDX / SGX DCAP quote',
+  networkCollateral: ['Intel PCS'],
   detect(file: EvidenceFile): boolean {
     if (!looksLikeQuote(file.bytes)) return false;
     try {
@@ -208,6 +210,7 @@ export const tdxQuotePlugin: EvidencePlugin = {
       collateral !== undefined ? { quote: file.bytes, collateral } : file.bytes,
       {
         ...(now !== undefined ? { now } : {}),
+        ...(ctx.fetchers !== undefined ? { fetcher: ctx.fetchers.tdx } : {}),
         ...(Array.isArray(m.rootPins) ? { rootPins: m.rootPins as string[] } : {}),
         ...(Array.isArray(m.acceptedTcbStatuses)
           ? { acceptedTcbStatuses: m.acceptedTcbStatuses as TdxTcbStatus[] }
@@ -233,6 +236,7 @@ export const tdxQuotePlugin: EvidencePlugin = {
       facts.push(['collateral expires', r.collateralExpiry.toISOString()]);
     if (r.relaunchAdvised === true)
       facts.push(['TD relaunch', 'advised (a TD-preserving update raised the TCB)']);
+    if (ctx.fetchers !== undefined) facts.push(['collateral', 'missing items fetched (--fetch)']);
     if (now !== undefined) facts.push(['verified at', now.toISOString()]);
     return { title: 'Intel TDX / SGX DCAP quote', ok: r.ok, checks: r.checks, facts, result: r };
   },

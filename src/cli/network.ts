@@ -1,0 +1,268 @@
+/**
+ * The only place where the `attestkit` command touches the network, and only with `--fetch`:
+ * `createKdsFetcher` (AMD KDS, spec 57230) and `createPcsFetcher` (Intel PCS API v4 or a PCCS)
+ * from `attestkit/fetch`, over the runtime's global `fetch`, optionally through an on-disk cache
+ * keyed by URL (`--cache DIR`). Every failed request is recorded, so the command can tell "the
+ * collateral could not be fetched" (exit 3) from "the evidence did not verify" (exit 1).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createKdsFetcher, createPcsFetcher, KdsFetchError } from '../fetch/index.js';
+import type { CliFetchers } from './registry.js';
+
+/** The response shape both fetchers read. */
+export interface CliResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** A `fetch` both `createKdsFetcher` and `createPcsFetcher` accept. */
+export type CliFetch = (
+  url: string,
+  init?: {
+    readonly method?: string;
+    readonly headers?: Record<string, string>;
+    readonly signal?: AbortSignal;
+  },
+) => Promise<CliResponse>;
+
+/** One request that failed for good (after the fetcher's retries). */
+export interface FetchFailure {
+  /** Which service: `AMD KDS` or `Intel PCS`. */
+  readonly service: 'AMD KDS' | 'Intel PCS';
+  /** What was asked for, e.g. `vcek`, `tcbInfo`. */
+  readonly item: string;
+  /** The fetcher's message (it names the URL and the HTTP status when there was one). */
+  readonly message: string;
+  /** The URL, when the error carries it separately. */
+  readonly url?: string;
+  /** The last HTTP status, when the error carries it separately. */
+  readonly status?: number;
+}
+
+/** Settings of {@link createCliNetwork} (from `--kds-url`, `--pcs-url`, `--cache`, `--cache-ttl`). */
+export interface CliNetworkOptions {
+  /** AMD KDS base URL. Default: the fetcher's (`https://kdsintf.amd.com`). */
+  readonly kdsUrl?: string;
+  /** Intel PCS or PCCS base URL. Default: the fetcher's (`https://api.trustedservices.intel.com`). */
+  readonly pcsUrl?: string;
+  /** Directory of cached responses. Default: none (every run fetches). */
+  readonly cacheDir?: string;
+  /** How long a cached response is reused, in milliseconds. */
+  readonly cacheTtlMs: number;
+  /** Retries after a 429, 5xx, network error or timeout. Default: the fetchers' (3). */
+  readonly retries?: number;
+  /** The transport. Default: the runtime's global `fetch`. */
+  readonly fetch?: CliFetch;
+}
+
+/** Fetchers for plugins plus the record of what failed. */
+export interface CliNetwork {
+  readonly fetchers: CliFetchers;
+  readonly failures: readonly FetchFailure[];
+}
+
+/** Default `--cache-ttl`: one day. CRLs and TCB info change within weeks; a VCEK never does. */
+export const DEFAULT_CACHE_TTL_SECONDS = 86_400;
+
+interface CacheEntry {
+  readonly url: string;
+  readonly fetchedAt: string;
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string;
+}
+
+function bufferOf(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+function responseFrom(status: number, headers: Headers, body: Uint8Array): CliResponse {
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    headers,
+    arrayBuffer: () => Promise.resolve(bufferOf(body)),
+  };
+}
+
+/** Path of the cache file for a URL: the SHA-256 of the URL, so any URL makes a safe name. */
+export function cachePath(dir: string, url: string): string {
+  return join(dir, `${createHash('sha256').update(url).digest('hex')}.json`);
+}
+
+function isCacheEntry(v: unknown): v is CacheEntry {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  return (
+    typeof e.url === 'string' &&
+    typeof e.fetchedAt === 'string' &&
+    e.status === 200 &&
+    typeof e.body === 'string' &&
+    Array.isArray(e.headers) &&
+    (e.headers as unknown[]).every(
+      (h) => Array.isArray(h) && h.length === 2 && h.every((x: unknown) => typeof x === 'string'),
+    )
+  );
+}
+
+function readCached(dir: string, url: string, ttlMs: number): CliResponse | undefined {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(readFileSync(cachePath(dir, url), 'utf8'));
+  } catch {
+    return undefined; // absent or unreadable: fetch again and overwrite
+  }
+  if (!isCacheEntry(entry) || entry.url !== url) return undefined;
+  const age = Date.now() - Date.parse(entry.fetchedAt);
+  if (!(age >= 0 && age < ttlMs)) return undefined;
+  const headers = new Headers();
+  for (const [k, v] of entry.headers) headers.append(k, v);
+  return responseFrom(200, headers, new Uint8Array(Buffer.from(entry.body, 'base64')));
+}
+
+/** Writes to a temporary name in the same directory, then renames: readers never see half a file. */
+function writeCached(dir: string, url: string, headers: Headers, body: Uint8Array): void {
+  mkdirSync(dir, { recursive: true });
+  const pairs: [string, string][] = [];
+  headers.forEach((v, k) => pairs.push([k, v]));
+  const entry: CacheEntry = {
+    url,
+    fetchedAt: new Date().toISOString(),
+    status: 200,
+    headers: pairs,
+    body: Buffer.from(body).toString('base64'),
+  };
+  const final = cachePath(dir, url);
+  const tmp = join(dir, `.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, JSON.stringify(entry), { mode: 0o644 });
+    renameSync(tmp, final);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * A `fetch` over the runtime's global `fetch` with an optional on-disk cache keyed by URL: a
+ * cached 200 response younger than `ttlMs` is served without a request; a fresh 200 response is
+ * stored (atomically); other statuses are passed through and never stored.
+ *
+ * @param options - `cacheDir`, `cacheTtlMs`, and the transport (default: global `fetch`).
+ * @returns a `fetch` for `createKdsFetcher` / `createPcsFetcher`.
+ * @example
+ * ```ts
+ * const f = cachingFetch({ cacheDir: '.attestkit-cache', cacheTtlMs: 86_400_000 });
+ * const kds = createKdsFetcher({ fetch: f });
+ * ```
+ */
+export function cachingFetch(options: {
+  readonly cacheDir?: string;
+  readonly cacheTtlMs: number;
+  readonly fetch?: CliFetch;
+}): CliFetch {
+  const transport: CliFetch =
+    options.fetch ??
+    ((url, init) =>
+      globalThis.fetch(url, {
+        method: init?.method ?? 'GET',
+        ...(init?.headers !== undefined ? { headers: init.headers } : {}),
+        ...(init?.signal !== undefined ? { signal: init.signal } : {}),
+      }));
+  const dir = options.cacheDir;
+  return async (url, init) => {
+    if (dir !== undefined) {
+      const hit = readCached(dir, url, options.cacheTtlMs);
+      if (hit !== undefined) return hit;
+    }
+    const res = await transport(url, init);
+    if (dir === undefined || res.status !== 200) return res;
+    const body = new Uint8Array(await res.arrayBuffer());
+    const headers = new Headers();
+    const all = res.headers as unknown as {
+      forEach?: (cb: (v: string, k: string) => void) => void;
+    };
+    if (typeof all.forEach === 'function') all.forEach((v, k) => headers.append(k, v));
+    writeCached(dir, url, headers, body);
+    return responseFrom(200, headers, body);
+  };
+}
+
+function failureOf(service: FetchFailure['service'], item: string, e: unknown): FetchFailure {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof KdsFetchError) {
+    return {
+      service,
+      item,
+      message,
+      url: e.url,
+      ...(e.status !== undefined ? { status: e.status } : {}),
+    };
+  }
+  return { service, item, message };
+}
+
+/** Wraps every method so a rejection is recorded (and still rejects, for the verifier to report). */
+function recording<T extends object>(
+  fetcher: T,
+  service: FetchFailure['service'],
+  failures: FetchFailure[],
+): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, m] of Object.entries(fetcher)) {
+    out[name] =
+      typeof m === 'function'
+        ? async (...args: unknown[]): Promise<unknown> => {
+            try {
+              return await (m as (...a: unknown[]) => Promise<unknown>).apply(fetcher, args);
+            } catch (e) {
+              failures.push(failureOf(service, name, e));
+              throw e;
+            }
+          }
+        : m;
+  }
+  return out as T;
+}
+
+/**
+ * The KDS and PCS fetchers the CLI hands to plugins when `--fetch` is given. Nothing is requested
+ * until a verifier asks for collateral the evidence does not carry.
+ *
+ * @param options - base URLs, cache directory and lifetime, transport.
+ * @returns the fetchers and the (live) list of failed requests.
+ * @example
+ * ```ts
+ * const net = createCliNetwork({ cacheTtlMs: 0 });
+ * await verifySnpReport(report, { fetcher: net.fetchers.snp, requireCrl: true });
+ * ```
+ */
+export function createCliNetwork(options: CliNetworkOptions): CliNetwork {
+  const failures: FetchFailure[] = [];
+  const fetch = cachingFetch({
+    cacheTtlMs: options.cacheTtlMs,
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+  });
+  const kds = createKdsFetcher({
+    fetch,
+    ...(options.kdsUrl !== undefined ? { baseUrl: options.kdsUrl } : {}),
+    ...(options.retries !== undefined ? { retries: options.retries } : {}),
+  });
+  const pcs = createPcsFetcher({
+    fetch,
+    ...(options.pcsUrl !== undefined ? { baseUrl: options.pcsUrl } : {}),
+    ...(options.retries !== undefined ? { retries: options.retries } : {}),
+  });
+  return {
+    fetchers: {
+      snp: recording(kds, 'AMD KDS', failures),
+      tdx: recording(pcs, 'Intel PCS', failures),
+    },
+    failures,
+  };
+}
