@@ -677,7 +677,14 @@ export interface ConfidentialVmClaims {
   readonly hostData?: string;
   /** SNP VMPL. */
   readonly vmpl?: number;
-  /** SNP: the reported TCB parts; TDX: the TCB status. */
+  /**
+   * The TCB, shaped by platform. SNP: `{ reported, product? }`, where `reported` is REPORTED_TCB
+   * decoded (`bootloader`, `tee`, `snp`, `microcode`, `fmc` on Turin, `layout`, and `raw` as a
+   * decimal string) or the raw value as a decimal string when it was not decoded, and `product` the
+   * product the verification used. TDX: `{ status?, advisoryIds }`, Intel's TCB status when the
+   * collateral was evaluated and its advisory IDs (empty when none). CCA: `{ lifecycle }`, the
+   * platform token's security lifecycle state (`secured`…).
+   */
   readonly tcb?: Readonly<Record<string, unknown>>;
   /** Whether the hardware report allows debugging. */
   readonly debug?: boolean;

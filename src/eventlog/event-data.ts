@@ -184,6 +184,40 @@ function decodeLoadOption(bytes: Uint8Array, base: number): UefiVariableValue {
   };
 }
 
+/**
+ * The DER TLV header at `at` (X.690 §8.1, §10.1: definite length in the fewest octets): tag, start
+ * and end of its content; `undefined` when the bytes are not such a header or the length is not
+ * minimal.
+ */
+function derHeader(
+  b: Uint8Array,
+  at: number,
+): { tag: number; content: number; end: number } | undefined {
+  if (at + 2 > b.length) return undefined;
+  const tag = b[at]!;
+  const first = b[at + 1]!;
+  if (first < 0x80) return { tag, content: at + 2, end: at + 2 + first };
+  const n = first & 0x7f;
+  // 0x80 is BER's indefinite form; a leading zero octet or a long form below 128 is not minimal.
+  if (n === 0 || n > 4 || at + 2 + n > b.length || b[at + 2] === 0) return undefined;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + b[at + 2 + i]!;
+  if (len < 0x80) return undefined;
+  return { tag, content: at + 2 + n, end: at + 2 + n + len };
+}
+
+/**
+ * True when `b` is exactly one DER SEQUENCE whose content opens with a SEQUENCE that fits in it:
+ * the outer shape of an X.509 certificate (`Certificate ::= SEQUENCE { tbsCertificate SEQUENCE,
+ * … }`, RFC 5280 §4.1). The certificate itself is parsed later, by summarizeBoot.
+ */
+function isCertificateShaped(b: Uint8Array): boolean {
+  const outer = derHeader(b, 0);
+  if (outer?.tag !== 0x30 || outer.end !== b.length) return false;
+  const inner = derHeader(b, outer.content);
+  return inner?.tag === 0x30 && inner.end <= outer.end;
+}
+
 function decodeVariableValue(
   type: number,
   guid: string,
@@ -196,13 +230,13 @@ function decodeVariableValue(
       return { kind: 'text', text: asciiText(data) };
     }
     if (data.length === 1) return { kind: 'boolean', value: data[0]! };
-    if (data.length >= 2 && data[0] === 0x30 && (data[1] === 0x82 || data[1] === 0x81)) {
-      return { kind: 'certificate', der: data.slice() };
-    }
+    if (isCertificateShaped(data)) return { kind: 'certificate', der: data.slice() };
     if (data.length > 16) {
       const owner = guidAt(data, 0);
       const body = data.slice(16);
-      const kind = body[0] === 0x30 ? 'x509' : body.length === 32 ? 'sha256' : 'other';
+      // No SignatureType GUID here (summarizeBoot reads it from the measured db list): a SHA-256
+      // hash starts with 0x30 once in 256, so only a whole-value DER SEQUENCE counts as X.509.
+      const kind = isCertificateShaped(body) ? 'x509' : body.length === 32 ? 'sha256' : 'other';
       return { kind: 'signature-data', entry: { owner, kind, data: body } };
     }
     return undefined;

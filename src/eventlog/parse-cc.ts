@@ -7,7 +7,7 @@
  * (CCA). The log area is pre-allocated and filled with 0xFF (or 0x00) after the last event.
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader } from '../core/bytes.js';
+import { ByteReader, copyBytes } from '../core/bytes.js';
 import { EV } from './constants.js';
 import { createDigesterSet } from './digest-rules.js';
 import {
@@ -25,17 +25,23 @@ import {
 import { asciiText } from './text.js';
 import type { CcEvent, CcEventLog, CcelTable, ParseWarning } from './types.js';
 
-/** Size of the ACPI CCEL table (ACPI 6.5 §5.2.34). */
+/**
+ * Size of the ACPI CCEL table (ACPI 6.5 §5.2.34): the only `Length` {@link parseCcelTable}
+ * accepts.
+ */
 export const CCEL_TABLE_SIZE = 56;
 
 /**
  * Parses the 56-byte ACPI "CCEL" table (`/sys/firmware/acpi/tables/CCEL`) per ACPI 6.5 §5.2.34.
- * The checksum is reported in `checksumOk`, not thrown.
+ * The checksum (the whole table sums to 0 mod 256, ACPI 6.5 §5.2.6) is reported in `checksumOk`,
+ * not thrown.
  *
- * @param bytes - the table.
+ * @param bytes - the table, exactly `Length` bytes.
  * @returns the table.
- * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_MAGIC` (not "CCEL"), `ERR_BAD_LENGTH` (length
- *   field ≠ 56 or beyond the input), `ERR_RESERVED_NOT_ZERO`.
+ * @throws {AttestError} `ERR_BAD_MAGIC` (not "CCEL"), `ERR_BAD_LENGTH` (`Length` below 56),
+ *   `ERR_TRUNCATED` (`Length` beyond the input, or fewer than 56 bytes), `ERR_TRAILING_DATA` (input
+ *   longer than `Length`), `ERR_RESERVED_NOT_ZERO`. A `Length` above 56 (fields a later revision
+ *   appends) is accepted: those bytes count in the checksum but are not decoded.
  * @example
  * ```ts
  * const t = parseCcelTable(tableBytes); // t.ccType === 2 for TDX
@@ -74,7 +80,8 @@ export function parseCcelTable(bytes: Uint8Array): CcelTable {
   const lasa = r.u64le('LASA');
   let sum = 0;
   for (let i = 0; i < length; i++) sum = (sum + bytes[i]!) & 0xff;
-  if (length !== bytes.length) r.seek(length, 'end');
+  // A later table revision may append fields: they are covered by the checksum, not decoded.
+  if (length > CCEL_TABLE_SIZE) r.skip(length - CCEL_TABLE_SIZE, 'fields beyond revision 1');
   r.expectEnd();
   return {
     signature: 'CCEL',
@@ -91,7 +98,7 @@ export function parseCcelTable(bytes: Uint8Array): CcelTable {
     ccSubtype,
     laml,
     lasa,
-    raw: bytes.slice(0, length),
+    raw: copyBytes(bytes, 0, length),
   };
 }
 
@@ -153,7 +160,7 @@ export function parseCcEventLog(
     });
   }
   // One private copy of the events (fill excluded below): records are views into it.
-  const r = new ByteReader(bytes.slice(), 'CC_EVENT');
+  const r = new ByteReader(copyBytes(bytes), 'CC_EVENT');
   const warnings: ParseWarning[] = [];
   const digesters = createDigesterSet();
   const first = readSha1Record(r, 0);

@@ -7,7 +7,7 @@
  * 9-byte EV_POST_CODE labels, Spec ID headers whose vendor info overruns the event.
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader } from '../core/bytes.js';
+import { ByteReader, copyBytes } from '../core/bytes.js';
 import { EV } from './constants.js';
 import { createDigesterSet } from './digest-rules.js';
 import {
@@ -71,7 +71,7 @@ function toTcgEvent(f: FinishedRecord): TcgEvent {
 export function parseTcgEventLog(bytes: Uint8Array): TcgEventLog {
   assertInputBytes(bytes, 'bytes');
   // One private copy: events, digests and data are views into it (never into the caller's buffer).
-  const r = new ByteReader(bytes.slice(), 'TCG_PCR_EVENT');
+  const r = new ByteReader(copyBytes(bytes), 'TCG_PCR_EVENT');
   if (bytes.length < TCG_PCR_EVENT_HEADER_SIZE) {
     throw new AttestError('ERR_TRUNCATED', {
       offset: 0,

@@ -9,7 +9,7 @@
  * (PFP 1.06 §10.4; spec-notes §4–§8).
  */
 import { digest } from '../core/crypto.js';
-import { toHex } from '../core/encoding.js';
+import { equalBytes, toHex } from '../core/encoding.js';
 import { parseCertificate } from '../core/x509.js';
 import { EFI_ACTION, EV } from './constants.js';
 import type {
@@ -19,10 +19,13 @@ import type {
   BootSummary,
   CcEvent,
   CcEventLog,
+  EfiSignatureData,
   EventLogVerification,
+  ImaEntry,
   ImaLog,
   ImaSummary,
   PcrBankName,
+  PlatformSummary,
   SignatureDatabaseSummary,
   TcgEvent,
   TcgEventLog,
@@ -99,14 +102,44 @@ function summarizeDatabase(v: UefiVariableData): SignatureDatabaseSummary {
   return { certificates, sha256Count, otherCount };
 }
 
+/**
+ * The SignatureType of an authority's EFI_SIGNATURE_DATA, read from the measured database of the
+ * same name (`db`…) that lists the same owner and data (UEFI 2.10 §32.4.1): the authority event
+ * itself carries no type GUID. `undefined` when no measured list holds the entry.
+ */
+function signatureTypesOf(
+  policy: readonly AnyEvent[],
+  events: readonly AnyEvent[],
+): (variable: string, entry: EfiSignatureData) => EfiSignatureData['kind'] | undefined {
+  const wanted = new Set<string>();
+  for (const e of events) {
+    if (e.type === EV.EFI_VARIABLE_AUTHORITY) {
+      const v = variableOf(e);
+      if (v?.value?.kind === 'signature-data') wanted.add(v.name);
+    }
+  }
+  const kinds = new Map<string, EfiSignatureData['kind']>();
+  if (wanted.size > 0) {
+    for (const e of policy) {
+      const v = variableOf(e);
+      if (v?.value?.kind !== 'signature-lists' || !wanted.has(v.name)) continue;
+      for (const l of v.value.lists)
+        for (const s of l.signatures) kinds.set(`${v.name}|${s.owner}|${toHex(s.data)}`, s.kind);
+    }
+  }
+  return (variable, entry) =>
+    kinds.size === 0 ? undefined : kinds.get(`${variable}|${entry.owner}|${toHex(entry.data)}`);
+}
+
 const KERNEL_RE = /vmlinu[xz]|bzimage|(^|[\\/])linux[^\\/]*$|\\efi\\linux\\/i;
 const LOADER_RE = /shim|grub|systemd-boot|bootx64|bootaa64|mm[x6]|fbx64/i;
 
 /**
  * Summarizes what booted (TCG or CC log) or what IMA measured (IMA list). Facts carry the indices of
  * their source events and `bound: false` when one of those events does not bind its content to its
- * digest — such a fact is only the log's word, even after a matching replay. Pass the log's
- * verification to also learn which facts come from verified registers.
+ * digest, or when part of the fact rests on no event (a hint from the caller's CCEL table) — such
+ * a fact is only the log's word, even after a matching replay. Pass the log's verification to also
+ * learn which facts come from verified registers (never a fact that rests on no event).
  *
  * Exported from `attestkit/eventlog`.
  *
@@ -154,21 +187,44 @@ function summarizeUefi(
 ): BootSummary {
   const events: readonly AnyEvent[] = log.events;
   const isCc = log.kind === 'cc';
-  const fact = <T>(value: T, src: readonly AnyEvent[]): BootFact<T> => ({
-    value,
-    events: src.map((e) => e.index),
-    bound: src.every((e) => e.digestCheck === 'verified' || e.digestCheck === 'not-extended'),
-    ...(verified !== undefined ? { verified: src.every((e) => verified.has(e.index)) } : {}),
-  });
+  // A fact is bound only when it rests on events whose digests were checked against their data:
+  // never when part of it comes from no event (the caller's CCEL table) or from an EV_NO_ACTION
+  // event, which is never extended, so nothing, not even a matching replay, vouches for it.
+  const fact = <T>(value: T, src: readonly AnyEvent[], hasUnmeasuredPart = false): BootFact<T> => {
+    const supported = src.length > 0 && !hasUnmeasuredPart;
+    return {
+      value,
+      events: src.map((e) => e.index),
+      bound: supported && src.every((e) => e.digestCheck === 'verified'),
+      ...(verified !== undefined
+        ? { verified: supported && src.every((e) => verified.has(e.index)) }
+        : {}),
+    };
+  };
 
-  // Secure Boot policy: PCR 7 before its separator (TCG) / MR 1 (CC, where PCRs 1 and 7 merge).
-  const pcr7Sep = isCc ? -1 : events.findIndex((e) => pcrOf(e) === 7 && e.type === EV.SEPARATOR);
+  // Secure Boot policy (PFP 1.06 §3.3.4.8): EV_EFI_VARIABLE_DRIVER_CONFIG in PCR 7 before its
+  // first separator; CC logs: MR 1 (RTMR0, where PCRs 1 and 7 merge) before its first separator.
+  // Later events in the register come from code that runs after the firmware (authorities, or
+  // anything an OS extends), so a variable logged there says nothing about the firmware's policy.
+  const policyRegister = isCc ? 1 : 7;
+  const policyEnd =
+    events.find((e) => pcrOf(e) === policyRegister && e.type === EV.SEPARATOR)?.index ?? Infinity;
   const policy = events.filter(
     (e) =>
       e.type === EV.EFI_VARIABLE_DRIVER_CONFIG &&
-      (isCc ? pcrOf(e) === 1 : pcrOf(e) === 7 && (pcr7Sep < 0 || e.index < events[pcr7Sep]!.index)),
+      pcrOf(e) === policyRegister &&
+      e.index < policyEnd,
   );
-  const modeVars = events.filter((e) => e.type === EV.EFI_VARIABLE_DRIVER_CONFIG);
+  // AuditMode and DeployedMode: in the policy window when DeployedMode is 0, in PCR 1 (CC: MR 1)
+  // when it is 1 (PFP 1.06 §3.3.4.2 / §3.3.4.8; u-boot efi_tcg2.c, gdc-host.bin). Real firmware
+  // logs them in PCR 1 after PCR 1's separator, beside the boot variables (the Dell log in
+  // tcglog-parser/binary_bios_measurements), so the PCR 1 window ends where the firmware hands
+  // over: at the first boot application.
+  const handover =
+    events.find((e) => e.type === EV.EFI_BOOT_SERVICES_APPLICATION)?.index ?? Infinity;
+  const configVars = events.filter(
+    (e) => e.type === EV.EFI_VARIABLE_DRIVER_CONFIG && pcrOf(e) === 1 && e.index < handover,
+  );
   const boolVar = (
     name: string,
     from: readonly AnyEvent[],
@@ -181,9 +237,13 @@ function summarizeUefi(
     };
   };
   const sb = boolVar('SecureBoot', policy);
-  const setup = boolVar('SetupMode', modeVars);
-  const audit = boolVar('AuditMode', modeVars);
-  const deployed = boolVar('DeployedMode', modeVars);
+  const setup = boolVar('SetupMode', policy);
+  const modeVar = (name: string): { value: number | undefined; event?: AnyEvent } => {
+    const p = boolVar(name, policy);
+    return p.event !== undefined ? p : boolVar(name, configVars);
+  };
+  const audit = modeVar('AuditMode');
+  const deployed = modeVar('DeployedMode');
   let secureBoot: BootSummary['secureBoot'];
   if (sb.event !== undefined) {
     // UEFI 2.10 §32.3: audit and setup modes have SecureBoot = 0; deployed mode is user mode locked down.
@@ -209,8 +269,14 @@ function summarizeUefi(
         ...(setup.value !== undefined ? { setupMode: setup.value } : {}),
         ...(audit.value !== undefined ? { auditMode: audit.value } : {}),
         ...(deployed.value !== undefined ? { deployedMode: deployed.value } : {}),
+        sources: {
+          secureBoot: sb.event.index,
+          ...(setup.event !== undefined ? { setupMode: setup.event.index } : {}),
+          ...(audit.event !== undefined ? { auditMode: audit.event.index } : {}),
+          ...(deployed.event !== undefined ? { deployedMode: deployed.event.index } : {}),
+        },
       },
-      src,
+      src.sort((a, b) => a.index - b.index),
     );
   }
 
@@ -231,6 +297,7 @@ function summarizeUefi(
   let sbatLevel: string | undefined;
   let mokListTrusted: number | undefined;
   const shimEvents: AnyEvent[] = [];
+  const listedKind = signatureTypesOf(policy, events);
   for (const e of events) {
     if (e.type !== EV.EFI_VARIABLE_AUTHORITY) continue;
     const v = variableOf(e);
@@ -241,8 +308,10 @@ function summarizeUefi(
     let text: string | undefined;
     if (val?.kind === 'certificate') certificate = describeCertificate(val.der);
     else if (val?.kind === 'signature-data') {
-      if (val.entry.kind === 'x509') certificate = describeCertificate(val.entry.data);
-      else if (val.entry.kind === 'sha256') sha256 = toHex(val.entry.data);
+      // The event carries no SignatureType; the measured list holding the same entry does.
+      const kind = listedKind(v.name, val.entry) ?? val.entry.kind;
+      if (kind === 'x509') certificate = describeCertificate(val.entry.data);
+      else if (kind === 'sha256') sha256 = toHex(val.entry.data);
     } else if (val?.kind === 'text') text = val.text;
     else if (val?.kind === 'boolean') text = String(val.value);
     authorities.push(
@@ -461,10 +530,16 @@ function summarizeUefi(
       );
     });
 
-  const hints: string[] = [];
+  const hintSources: {
+    hint: string;
+    source: PlatformSummary['sources'][number]['source'];
+    events: number[];
+  }[] = [];
   const hintEvents: AnyEvent[] = [];
   const hint = (h: string, e: AnyEvent): void => {
-    if (!hints.includes(h)) hints.push(h);
+    let s = hintSources.find((x) => x.hint === h);
+    if (s === undefined) hintSources.push((s = { hint: h, source: 'events', events: [] }));
+    if (!s.events.includes(e.index)) s.events.push(e.index);
     if (!hintEvents.includes(e)) hintEvents.push(e);
   };
   for (const e of events) {
@@ -486,10 +561,27 @@ function summarizeUefi(
     if (/OVMF|EDK II|QEMU/i.test(text)) hint('QEMU/OVMF', e);
     if (/Boot Guard/.test(text)) hint('Intel Boot Guard', e);
   }
-  if (isCc && log.table?.ccType === 2) hints.push('Intel TDX (CCEL table)');
-  if (isCc && log.banks.includes('sha384') && log.table === undefined)
-    hints.push('CC event log (SHA-384: Intel TDX)');
-  const platform = hints.length > 0 ? fact({ hints }, hintEvents) : undefined;
+  // The CCEL table is what the caller passed to parseCcEventLog, not part of the log and not
+  // measured into any register; the SHA-384 guess reads the Spec ID header (event 0, never
+  // extended). Neither is measured evidence, so a platform fact that includes them is not bound.
+  if (isCc && log.table?.ccType === 2)
+    hintSources.push({ hint: 'Intel TDX (CCEL table)', source: 'ccel-table', events: [] });
+  if (isCc && log.banks.includes('sha384') && log.table === undefined && events[0] !== undefined) {
+    hintSources.push({
+      hint: 'CC event log (SHA-384: Intel TDX)',
+      source: 'log-header',
+      events: [events[0].index],
+    });
+    hintEvents.push(events[0]);
+  }
+  const platform =
+    hintSources.length > 0
+      ? fact<PlatformSummary>(
+          { hints: hintSources.map((x) => x.hint), sources: hintSources },
+          hintEvents.sort((a, b) => a.index - b.index),
+          hintSources.some((x) => x.events.length === 0),
+        )
+      : undefined;
 
   const action = (text: string): AnyEvent[] =>
     events.filter(
@@ -571,6 +663,18 @@ function summarizeUefi(
   };
 }
 
+/**
+ * True when the entry's template hash is the hash of its template data in the list's
+ * template-hash algorithm (spec-notes §8.3): only then are the listed fields what the kernel
+ * extended. A violation, missing template data (an ascii template attestkit cannot rebuild) or an
+ * algorithm attestkit does not compute (`sm3_256`) leaves it unchecked, hence unbound.
+ */
+function templateHashBinds(log: ImaLog, e: ImaEntry): boolean {
+  const alg = log.templateHashAlgorithm;
+  if (e.isViolation || e.templateData === undefined || alg === 'sm3_256') return false;
+  return equalBytes(digest(alg, e.templateData), e.templateHash);
+}
+
 function summarizeIma(log: ImaLog, verified: Set<number> | undefined): ImaSummary {
   const templates: Record<string, number> = {};
   const violations: number[] = [];
@@ -585,7 +689,7 @@ function summarizeIma(log: ImaLog, verified: Set<number> | undefined): ImaSummar
       bootAggregate = {
         value: { algorithm: e.digestAlgorithm ?? 'sha1', digest: toHex(e.fileDigest) },
         events: [e.index],
-        bound: e.templateData !== undefined,
+        bound: templateHashBinds(log, e),
         ...(verified !== undefined ? { verified: verified.has(e.index) } : {}),
       };
       continue;

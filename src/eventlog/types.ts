@@ -119,7 +119,10 @@ export interface EventRecordBase {
   readonly digests: Partial<Record<PcrBankName, Uint8Array>>;
   /** Every digest in log order, including unknown algorithms carried by their declared size. */
   readonly digestList: readonly TcgDigest[];
-  /** Event data (a copy). */
+  /**
+   * Event data: a view into the parser's one private copy of the input (never the caller's
+   * buffer), shared with the log's other events; copy it before writing to it.
+   */
   readonly data: Uint8Array;
   /** Decoded event data, when the type has a decoder and the data decodes. */
   readonly decoded?: DecodedEventData;
@@ -174,7 +177,11 @@ export interface TcgEventLog {
 export interface CcelTable {
   /** `Signature` (4 ASCII bytes): always `CCEL` (anything else throws `ERR_BAD_MAGIC`). */
   readonly signature: 'CCEL';
-  /** `Length` (u32 little-endian): size of the table in bytes, header included; at least 56. */
+  /**
+   * `Length` (u32 little-endian): size of the whole table in bytes, header included; 56 in
+   * revision 1 (a smaller value throws `ERR_BAD_LENGTH`; bytes a later revision appends are
+   * checksummed, not decoded).
+   */
   readonly length: number;
   /** `Revision` (u8) of the table (1 in the TDVF tables seen). */
   readonly revision: number;
@@ -183,7 +190,10 @@ export interface CcelTable {
    * `checksumOk`.
    */
   readonly checksum: number;
-  /** True when the 56 bytes sum to 0 mod 256. */
+  /**
+   * True when the whole table (all `length` bytes, the checksum byte included) sums to 0 mod 256:
+   * the ACPI rule for every system description table (ACPI 6.5 §5.2.6).
+   */
   readonly checksumOk: boolean;
   /** `OEMID` (6 bytes) as text up to the first NUL, trailing spaces kept (e.g. `INTEL `). */
   readonly oemId: string;
@@ -388,8 +398,11 @@ export type UefiVariableValue =
        */
       readonly kind: 'signature-data';
       /**
-       * The entry; its kind is read from the data (DER → `x509`, 32 bytes → `sha256`, else
-       * `other`).
+       * The entry. The event carries no SignatureType GUID, so its kind is read from the data:
+       * `x509` when the whole value is one DER SEQUENCE opening with a SEQUENCE (the outer shape
+       * of a certificate, with minimal definite lengths), else `sha256` for 32 bytes, else
+       * `other`. {@link summarizeBoot} prefers the SignatureType of the measured database list
+       * that holds the same entry.
        */
       readonly entry: EfiSignatureData;
     }
@@ -905,8 +918,8 @@ export interface EventLogVerification extends Verification<EventLogCheckId> {
 
 /**
  * One fact of the summary with the events it came from. `bound` is false when one of those events
- * has a digest that is not (or not verifiably) a hash of its data: its content is then only what
- * the log claims.
+ * has a digest that is not (or not verifiably) a hash of its data, or when part of the fact comes
+ * from no event: its content is then only what the log (or the caller) claims.
  */
 export interface BootFact<T> {
   /** The fact as the source events state it. */
@@ -914,14 +927,19 @@ export interface BootFact<T> {
   /** Indices of the events (IMA: entries) the fact was read from. */
   readonly events: readonly number[];
   /**
-   * True when every source event binds its content to its digest (TCG/CC: `digestCheck` is
-   * `verified` or `not-extended`; IMA: the template data is present); false means the value is only
-   * the log's word, even after a matching replay.
+   * True when the fact rests on at least one event and the digest of every source event was
+   * checked against its data (TCG/CC: `digestCheck` is `verified`; IMA: the template hash equals
+   * the hash of the template data in the list's template-hash algorithm). False when a source
+   * event does not bind its data (an Authenticode or file digest, a mismatch, an EV_NO_ACTION
+   * event, which is never extended) or when part of the fact rests on no event at all (a platform
+   * hint from the caller's CCEL table): the value is then only the log's (or the caller's) word,
+   * even after a matching replay.
    */
   readonly bound: boolean;
   /**
-   * Present when a verification was given to {@link summarizeBoot}: true when every source event
-   * extends a register whose quoted value matched the replay.
+   * Present when a verification was given to {@link summarizeBoot}: true when the fact rests on at
+   * least one event, no part of it rests on no event, and every source event extends a register
+   * whose quoted value matched the replay.
    */
   readonly verified?: boolean;
 }
@@ -998,8 +1016,11 @@ export interface BootSummary {
   /** Which log was summarised: `tcg` (PCR indices) or `cc` (MR indices). */
   readonly logKind: 'tcg' | 'cc';
   /**
-   * Secure Boot state from the SecureBoot variable in PCR 7 before its separator (CC: MR 1), with
-   * SetupMode, AuditMode and DeployedMode when logged; absent when SecureBoot is not logged there.
+   * Secure Boot state from EV_EFI_VARIABLE_DRIVER_CONFIG events (PFP 1.06 §3.3.4.8): SecureBoot
+   * and SetupMode in PCR 7 before its first separator (CC: MR 1 before its first separator);
+   * AuditMode and DeployedMode there too, or else in PCR 1 (CC: MR 1) before the first boot
+   * application, where the PFP puts them when DeployedMode is 1. Variables logged anywhere else
+   * are ignored. Absent when SecureBoot is not logged in that window.
    */
   readonly secureBoot?: BootFact<{
     /**
@@ -1019,6 +1040,17 @@ export interface BootSummary {
     readonly auditMode?: number;
     /** DeployedMode byte, when logged. */
     readonly deployedMode?: number;
+    /** The index of the event each value was read from. */
+    readonly sources: {
+      /** The SecureBoot event. */
+      readonly secureBoot: number;
+      /** The SetupMode event, when logged. */
+      readonly setupMode?: number;
+      /** The AuditMode event, when logged. */
+      readonly auditMode?: number;
+      /** The DeployedMode event, when logged. */
+      readonly deployedMode?: number;
+    };
   }>;
   /**
    * Signature databases measured in PCR 7 before its separator (CC: MR 1) as
@@ -1071,10 +1103,8 @@ export interface BootSummary {
    * empty lists); absent when neither is recognised.
    */
   readonly bootloader?: BootFact<{
-    /**
-     * `grub` or `systemd-boot`, as recognised from the events (`unknown` is not produced today).
-     */
-    readonly kind: 'grub' | 'systemd-boot' | 'unknown';
+    /** `grub` or `systemd-boot`, as recognised from the events. */
+    readonly kind: 'grub' | 'systemd-boot';
     /** GRUB commands (`grub_cmd` events, prefix stripped) in log order; empty for systemd-boot. */
     readonly commands: readonly string[];
     /** Files GRUB read and measured (PCR 9 paths) in log order; empty for systemd-boot. */
@@ -1134,13 +1164,11 @@ export interface BootSummary {
   }>[];
   /**
    * Platform hints (`Google Compute Engine`, `QEMU/OVMF`, `confidential VM: AMD SEV-SNP`,
-   * `Intel TDX (CCEL table)`…) guessed from firmware strings, SP800-155 and GCE NonHostInfo events
-   * and the CCEL table; absent when nothing matched.
+   * `Intel TDX (CCEL table)`…) guessed from firmware strings, SP800-155 and GCE NonHostInfo events,
+   * the CC log's header and the caller's CCEL table; absent when nothing matched. Not `bound` when
+   * any hint comes from the table or the header (see {@link PlatformSummary.sources}).
    */
-  readonly platform?: BootFact<{
-    /** The hints, each once, in the order found. */
-    readonly hints: readonly string[];
-  }>;
+  readonly platform?: BootFact<PlatformSummary>;
   /** `true` when the log has a `DMA Protection Disabled` EV_EFI_ACTION; absent otherwise. */
   readonly dmaProtectionDisabled?: BootFact<boolean>;
   /**
@@ -1180,6 +1208,26 @@ export interface BootSummary {
     /** True when the separator signals an error (`FFFFFFFF`) or its data is not 4 bytes. */
     readonly error: boolean;
   }>[];
+}
+
+/** Platform hints of a {@link BootSummary}, each with where it came from. */
+export interface PlatformSummary {
+  /** The hints, each once, in the order found. */
+  readonly hints: readonly string[];
+  /** One entry per hint, in the order of {@link PlatformSummary.hints}. */
+  readonly sources: readonly {
+    /** The hint. */
+    readonly hint: string;
+    /**
+     * `events`: read from the data of the listed events; `log-header`: guessed from the CC log's
+     * Spec ID header (event 0, never extended, so not measured); `ccel-table`: read from the ACPI
+     * CCEL table the caller gave `parseCcEventLog`, which is not part of the log and is measured
+     * evidence only if the caller measured it.
+     */
+    readonly source: 'events' | 'log-header' | 'ccel-table';
+    /** Indices of the events the hint was read from; empty for `ccel-table`. */
+    readonly events: readonly number[];
+  }[];
 }
 
 /** IMA summary: what was measured. */

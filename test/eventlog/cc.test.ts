@@ -13,6 +13,7 @@ import { concatBytes } from '../../src/core/bytes.js';
 import {
   parseCcEventLog,
   parseCcelTable,
+  parseTcgEventLog,
   replayEventLog,
   verifyEventLog,
   summarizeBoot,
@@ -271,6 +272,49 @@ describe('eventlog: CC logs (synthetic)', () => {
     reserved[39] = 1;
     expectAttestError(() => parseCcelTable(reserved), 'ERR_RESERVED_NOT_ZERO', 39);
     expectAttestError(() => parseCcelTable(t.subarray(0, 40)), 'ERR_TRUNCATED', 4);
+    // A later revision's table (Length 64): the extra bytes are checksummed, not decoded.
+    const longer = new Uint8Array(64);
+    longer.set(t);
+    new DataView(longer.buffer).setUint32(4, 64, true);
+    longer[60] = 7;
+    longer[9] = 0;
+    let s2 = 0;
+    for (const b of longer) s2 = (s2 + b) & 0xff;
+    longer[9] = (256 - s2) & 0xff;
+    const lt = parseCcelTable(longer);
+    expect([lt.length, lt.checksumOk, lt.raw.length]).toEqual([64, true, 64]);
+    // Input beyond Length is trailing data.
+    expectAttestError(
+      () => parseCcelTable(concatBytes(t, new Uint8Array(4))),
+      'ERR_TRAILING_DATA',
+      56,
+    );
+  });
+
+  it("parsed logs and tables never alias the caller's buffer (Node.js Buffer input)", () => {
+    const bytes = encodeAgileLog(
+      ['sha384'],
+      [{ pcr: 1, type: 4, data: new Uint8Array([1, 2, 3, 4]) }],
+      {
+        headerPcr: 1,
+      },
+    );
+    const buf = Buffer.from(bytes);
+    const log = parseCcEventLog(buf);
+    const tcg = parseTcgEventLog(
+      Buffer.from(encodeAgileLog(['sha256'], [{ pcr: 0, type: 4, data: new Uint8Array([9, 9]) }])),
+    );
+    const before = toHex(log.events.at(-1)!.data);
+    buf.fill(0xee);
+    expect(toHex(log.events.at(-1)!.data)).toBe(before);
+    expect(toHex(tcg.events.at(-1)!.data)).toBe('0909');
+    const t = new Uint8Array(56);
+    t.set(ascii('CCEL'));
+    new DataView(t.buffer).setUint32(4, 56, true);
+    const tb = Buffer.from(t);
+    const table = parseCcelTable(tb);
+    tb.fill(0);
+    expect(table.raw[0]).toBe(0x43);
   });
 
   it('{ rtmrs } needs a CC log and four registers', async () => {

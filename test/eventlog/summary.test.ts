@@ -19,7 +19,11 @@ describeVectors('eventlog: summarizeBoot on real logs', () => {
   it('GCE Ubuntu 24.04 SEV-SNP: shim + GRUB, kernel, command line, platform, EBS retry', () => {
     const log = parseTcgEventLog(logBytes('go-tpm-tools/ubuntu-2404-amd-sevsnp.bin'));
     const s = summarizeBoot(log);
-    expect(s.secureBoot?.value).toEqual({ enabled: false, mode: 'disabled' });
+    expect(s.secureBoot?.value).toEqual({
+      enabled: false,
+      mode: 'disabled',
+      sources: { secureBoot: 3 },
+    });
     expect(s.secureBoot?.events).toEqual([3]);
     expect(s.secureBoot?.bound).toBe(true);
     expect(s.databases.db!.value.certificates.map((c) => c.subject)).toEqual([
