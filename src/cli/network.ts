@@ -16,7 +16,50 @@ export interface CliResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly headers: { get(name: string): string | null };
+  /** The body as a WHATWG stream, when the transport gives one (the global `fetch` does). */
+  readonly body?: ReadableStream<Uint8Array> | null;
   arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Largest response the CLI reads into its cache (the fetchers' own default limit). */
+export const MAX_CACHED_RESPONSE_BYTES: number = 1 << 20;
+
+/**
+ * Reads a response body of at most `max` bytes: a larger `Content-Length` is refused before
+ * reading, and a streamed body is cancelled as soon as it passes the limit (a hostile server
+ * cannot make the cache read gigabytes).
+ */
+async function readBounded(res: CliResponse, url: string, max: number): Promise<Uint8Array> {
+  const tooLarge = (): Error =>
+    new Error(`response from ${url} is larger than ${max} bytes (not cached)`);
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  const stream = res.body;
+  if (stream === undefined || stream === null || typeof stream.getReader !== 'function') {
+    const whole = new Uint8Array(await res.arrayBuffer());
+    if (whole.length > max) throw tooLarge();
+    return whole;
+  }
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** A `fetch` both `createKdsFetcher` and `createPcsFetcher` accept. */
@@ -181,7 +224,7 @@ export function cachingFetch(options: {
     }
     const res = await transport(url, init);
     if (dir === undefined || res.status !== 200) return res;
-    const body = new Uint8Array(await res.arrayBuffer());
+    const body = await readBounded(res, url, MAX_CACHED_RESPONSE_BYTES);
     const headers = new Headers();
     const all = res.headers as unknown as {
       forEach?: (cb: (v: string, k: string) => void) => void;

@@ -6,7 +6,7 @@
  * `staticSnpCollateral` serving certificates and CRLs the caller already holds (offline use).
  * Wrap either in `withCache` so a VCEK is fetched once per (product, hwid, TCB).
  */
-import { AttestError } from '../core/errors.js';
+import { AttestError, isAttestError } from '../core/errors.js';
 import { dersFromInput, equalBytes, utf8Decode } from '../core/encoding.js';
 import { parseCertificate, parseCrl, type X509Certificate, type X509Crl } from '../core/x509.js';
 import {
@@ -22,35 +22,52 @@ import type {
   SnpProduct,
   SnpSignerKind,
 } from '../snp/types.js';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  httpAttempt,
+  type FetchLike,
+  type FetchResponseLike,
+} from './http.js';
 
-/** The part of a `Response` the fetcher reads. */
-export interface KdsResponseLike {
-  readonly status: number;
-  readonly headers: { get(name: string): string | null };
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
+/**
+ * The part of a `Response` the KDS fetcher reads: status 200 succeeds; 429 and 5xx are retried;
+ * any other status fails at once.
+ *
+ * @deprecated Use {@link FetchResponseLike} (the same shape, shared with `createPcsFetcher`).
+ */
+export type KdsResponseLike = FetchResponseLike;
 
-/** A `fetch`-compatible function (the global `fetch`, undici, a test fake…). */
-export type KdsFetchFunction = (
-  url: string,
-  init: { readonly signal: AbortSignal; readonly headers: Record<string, string> },
-) => Promise<KdsResponseLike>;
+/**
+ * A `fetch`-compatible function (the global `fetch`, undici, a test fake…).
+ *
+ * @deprecated Use {@link FetchLike} (the same type, shared with `createPcsFetcher`).
+ */
+export type KdsFetchFunction = FetchLike;
 
 /** Options of {@link createKdsFetcher}. */
 export interface KdsFetcherOptions {
   /** The transport. attestkit never calls a global `fetch` on its own. */
-  readonly fetch: KdsFetchFunction;
+  readonly fetch: FetchLike;
   /** KDS base URL. Default `https://kdsintf.amd.com` (a caching proxy works too). */
   readonly baseUrl?: string;
   /** Retries after the first attempt on 429, 5xx, network errors and timeouts. Default 3. */
   readonly retries?: number;
-  /** Per-attempt timeout in milliseconds. Default 10 000. */
+  /**
+   * Per-attempt timeout in milliseconds, covering the response headers and the whole body (a
+   * server that stalls mid-body is aborted and retried). Default 10 000.
+   */
   readonly timeoutMs?: number;
   /** First back-off delay; doubled per retry. Default 500 ms (KDS rate-limits bursts). */
   readonly backoffMs?: number;
   /** Cap for one back-off delay, including a server's Retry-After. Default 10 000 ms. */
   readonly maxBackoffMs?: number;
-  /** Largest response accepted, in bytes. Default 1 MiB. */
+  /**
+   * Largest response body accepted, in bytes (a positive integer). Default 1 MiB (KDS answers are
+   * a few KiB). A larger `Content-Length` is refused before reading; a streamed body is cancelled
+   * as soon as it passes the limit. Either way the request fails at once (no retry) with a
+   * {@link KdsFetchError} whose `cause` is an `AttestError` `ERR_LIMIT_EXCEEDED`. Raising it
+   * lets a hostile or misconfigured server make the verifier buffer that much.
+   */
   readonly maxBytes?: number;
   /** Waits between attempts (injectable for tests). Default `setTimeout`. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -66,8 +83,11 @@ export interface KdsFetcherOptions {
  * ```
  */
 export class KdsFetchError extends Error {
+  /** The URL requested (for a VCEK without a URL, the `<base>/vcek/v1` prefix). */
   readonly url: string;
+  /** HTTP status of the last response; absent when none arrived (network error, timeout). */
   readonly status?: number;
+  /** Attempts made, the first included; 0 when no request could be made. */
   readonly attempts: number;
   constructor(message: string, url: string, attempts: number, status?: number, cause?: unknown) {
     super(message, cause !== undefined ? { cause } : undefined);
@@ -96,13 +116,17 @@ const defaultSleep = (ms: number): Promise<void> =>
  * signer)` (the PEM ASK+ARK or ASVK+ARK bundle) and `crl(product, signer)` (DER). VLEKs are not
  * public (KDS serves them to cloud providers only), so there is no `vlek`. Retries 429 and 5xx
  * with exponential back-off (honouring Retry-After), and network errors and timeouts likewise;
- * other statuses fail at once. Wrap it in `withCache` to fetch each VCEK once.
+ * other statuses fail at once. Each attempt's timeout covers the headers and the whole body, and
+ * the body is read incrementally up to `maxBytes` (see {@link KdsFetcherOptions.maxBytes}). Wrap
+ * it in `withCache` to fetch each VCEK once.
  *
  * Exported from `attestkit/fetch`.
  *
- * @param options - the `fetch` to use, base URL, retry and timeout settings.
- * @returns an `SnpFetcher`.
+ * @param options - the `fetch` to use, base URL, retry, timeout and size settings.
+ * @returns an `SnpFetcher` whose methods reject with a {@link KdsFetchError}; for an over-limit
+ *   response its `cause` is an `AttestError` with code `ERR_LIMIT_EXCEEDED`.
  * @throws {TypeError} when `options.fetch` is not a function.
+ * @throws {RangeError} when `retries` is negative or `maxBytes` is not a positive integer.
  * @example
  * ```ts
  * import { createCache } from 'attestkit';
@@ -122,28 +146,12 @@ export function createKdsFetcher(options: KdsFetcherOptions): SnpFetcher {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const backoffMs = options.backoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
-  const maxBytes = options.maxBytes ?? 1 << 20;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const sleep = options.sleep ?? defaultSleep;
   if (!Number.isInteger(retries) || retries < 0) throw new RangeError('retries must be ≥ 0');
-
-  const attempt = async (url: string, accept: string): Promise<KdsResponseLike> => {
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new Error(`timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([
-        doFetch(url, { signal: controller.signal, headers: { accept } }),
-        timeout,
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new RangeError('maxBytes must be a positive integer');
+  }
 
   const get = async (url: string, accept: string): Promise<Uint8Array> => {
     let lastStatus: number | undefined;
@@ -151,19 +159,15 @@ export function createKdsFetcher(options: KdsFetcherOptions): SnpFetcher {
     for (let i = 0; i <= retries; i++) {
       let delay = Math.min(maxBackoffMs, backoffMs * 2 ** i);
       try {
-        const res = await attempt(url, accept);
+        const { response: res, body } = await httpAttempt(doFetch, url, {
+          timeoutMs,
+          maxBytes,
+          headers: { accept },
+          wantBody: (r) => r.status === 200,
+        });
         lastStatus = res.status;
-        if (res.status === 200) {
-          const body = new Uint8Array(await res.arrayBuffer());
+        if (body !== undefined) {
           if (body.length === 0) throw new KdsFetchError('empty response', url, i + 1, 200);
-          if (body.length > maxBytes) {
-            throw new KdsFetchError(
-              `response of ${body.length} bytes exceeds ${maxBytes}`,
-              url,
-              i + 1,
-              200,
-            );
-          }
           return body;
         }
         if (res.status !== 429 && res.status < 500) {
@@ -174,6 +178,10 @@ export function createKdsFetcher(options: KdsFetcherOptions): SnpFetcher {
         if (ra !== undefined) delay = Math.min(maxBackoffMs, ra);
       } catch (e) {
         if (e instanceof KdsFetchError) throw e;
+        // The body is only read on a 200; a server sending too much will do so again.
+        if (isAttestError(e, 'ERR_LIMIT_EXCEEDED')) {
+          throw new KdsFetchError(`KDS ${e.message}`, url, i + 1, 200, e);
+        }
         lastCause = e;
       }
       if (i < retries) await sleep(delay);

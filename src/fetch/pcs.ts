@@ -2,26 +2,16 @@
  * @module
  * Intel DCAP collateral sources for `verifyTdxQuote`: `createPcsFetcher` (Intel PCS API v4 or a
  * PCCS, over a caller-supplied `fetch`, issuer chains from the response headers, retries with
- * back-off on 429/5xx and network errors, per-request timeouts) and `staticTdxCollateral`
- * (serves collateral the caller already holds, e.g. for offline verification).
+ * back-off on 429/5xx and network errors, per-request timeouts, size limits) and
+ * `staticTdxCollateral` (serves collateral the caller already holds, e.g. for offline
+ * verification).
  */
 import { pcsUrls, PCS_BASE_URL, PCS_ISSUER_CHAIN_HEADERS } from '../tdx/pcs.js';
 import type { PckCa, TdxCollateral, TdxFetcher, TeeKind } from '../tdx/types.js';
+import { isAttestError } from '../core/errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, httpAttempt, type FetchLike } from './http.js';
 
-/** The subset of the WHATWG `fetch` the PCS fetcher needs. */
-export type FetchLike = (
-  url: string,
-  init?: {
-    readonly method?: string;
-    readonly headers?: Record<string, string>;
-    readonly signal?: AbortSignal;
-  },
-) => Promise<{
-  readonly ok: boolean;
-  readonly status: number;
-  readonly headers: { get(name: string): string | null };
-  arrayBuffer(): Promise<ArrayBuffer>;
-}>;
+export type { FetchLike } from './http.js';
 
 /** Options of {@link createPcsFetcher}. */
 export interface PcsFetcherOptions {
@@ -37,7 +27,10 @@ export interface PcsFetcherOptions {
   readonly tcbEvaluationDataNumber?: number;
   /** Extra request headers (e.g. a PCCS needs none; some caches want an API key). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Per-attempt timeout. Default 10 000 ms. */
+  /**
+   * Per-attempt timeout in milliseconds, covering the response headers and the whole body (a
+   * server that stalls mid-body is aborted and retried). Default 10 000.
+   */
   readonly timeoutMs?: number;
   /** Retries after the first attempt on 429, 5xx, timeouts and network errors. Default 3. */
   readonly retries?: number;
@@ -45,6 +38,15 @@ export interface PcsFetcherOptions {
   readonly retryDelayMs?: number;
   /** Longest back-off delay. Default 5 000 ms. */
   readonly maxRetryDelayMs?: number;
+  /**
+   * Largest response body accepted, in bytes (a positive integer). Default 1 MiB (TCB info and
+   * QE identity JSON and the PCK and root CA CRLs are a few KiB to a few tens of KiB). A larger
+   * `Content-Length` is refused before reading; a streamed body is cancelled as soon as it passes
+   * the limit. Either way the request fails at once (no retry) with an `AttestError`
+   * `ERR_LIMIT_EXCEEDED`. Raising it lets a hostile or misconfigured server make the verifier
+   * buffer that much.
+   */
+  readonly maxBytes?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,13 +68,17 @@ function retryAfterMs(value: string | null): number | undefined {
  * Creates a fetcher for `verifyTdxQuote` that downloads collateral from Intel PCS v4 or a PCCS.
  * Issuer chains come from the `TCB-Info-Issuer-Chain`, `SGX-Enclave-Identity-Issuer-Chain` and
  * `SGX-PCK-CRL-Issuer-Chain` headers (percent-decoded). Wrap it with `withCache` to fetch each
- * item once. Exported from `attestkit/fetch`. Spec: Intel PCS API v4.
+ * item once. Each attempt's timeout covers the headers and the whole body, and the body is read
+ * incrementally up to `maxBytes` (see {@link PcsFetcherOptions.maxBytes}). Exported from
+ * `attestkit/fetch`. Spec: Intel PCS API v4.
  *
  * @param options - `fetch` (required), `baseUrl`, `rootCaCrlUrl`, `update`,
- *   `tcbEvaluationDataNumber`, `headers`, `timeoutMs`, `retries`, `retryDelayMs`.
+ *   `tcbEvaluationDataNumber`, `headers`, `timeoutMs`, `retries`, `retryDelayMs`,
+ *   `maxRetryDelayMs`, `maxBytes`.
  * @returns `{ tcbInfo(fmspc, tee?), qeIdentity(tee?), pckCrl(ca), rootCaCrl() }`; each rejects with
- *   an `Error` naming the URL and HTTP status when the service fails.
- * @throws {TypeError} when `fetch` is missing or an option has the wrong type.
+ *   an `Error` naming the URL and HTTP status when the service fails, or with an `AttestError`
+ *   `ERR_LIMIT_EXCEEDED` (naming the URL) when a response is larger than `maxBytes`.
+ * @throws {TypeError} when `fetch` is missing or an option has the wrong type or range.
  * @example
  * ```ts
  * import { createPcsFetcher, withCache } from 'attestkit/fetch';
@@ -89,8 +95,12 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
   const retries = options.retries ?? 3;
   const baseDelay = options.retryDelayMs ?? 250;
   const maxDelay = options.maxRetryDelayMs ?? 5_000;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   for (const [k, v] of Object.entries({ timeoutMs, retries, baseDelay, maxDelay })) {
     if (!Number.isFinite(v) || v < 0) throw new TypeError(`${k} must be a non-negative number`);
+  }
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new TypeError('maxBytes must be a positive integer');
   }
   const urlOptions = {
     baseUrl: options.baseUrl ?? PCS_BASE_URL,
@@ -106,16 +116,14 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt++) {
       let delay = Math.min(maxDelay, baseDelay * 2 ** attempt);
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
       try {
-        const res = await doFetch(url, {
-          method: 'GET',
+        const { response: res, body } = await httpAttempt(doFetch, url, {
+          timeoutMs,
+          maxBytes,
           headers: { ...options.headers },
-          signal: controller.signal,
+          wantBody: (r) => r.ok ?? (r.status >= 200 && r.status < 300),
         });
-        if (res.ok) {
-          const body = new Uint8Array(await res.arrayBuffer());
+        if (body !== undefined) {
           return {
             body,
             header: (names) => {
@@ -131,14 +139,11 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
         if (res.status !== 429 && res.status < 500) throw lastError;
         delay = Math.min(maxDelay, retryAfterMs(res.headers.get('Retry-After')) ?? delay);
       } catch (e) {
-        if (e === lastError) throw e;
-        lastError = controller.signal.aborted
-          ? new Error(`PCS GET ${url}: timed out after ${timeoutMs} ms`, { cause: e })
-          : new Error(`PCS GET ${url}: ${e instanceof Error ? e.message : String(e)}`, {
-              cause: e,
-            });
-      } finally {
-        clearTimeout(timer);
+        // An over-limit body is not retried: the same server would send it again.
+        if (e === lastError || isAttestError(e, 'ERR_LIMIT_EXCEEDED')) throw e;
+        lastError = new Error(`PCS GET ${url}: ${e instanceof Error ? e.message : String(e)}`, {
+          cause: e,
+        });
       }
       if (attempt < retries) await sleep(delay);
     }

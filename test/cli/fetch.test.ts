@@ -463,6 +463,36 @@ describeVectors('verify --fetch against a loopback KDS/PCS', () => {
       expect(server.requests).toHaveLength(3);
     });
 
+    it('a response over 1 MiB is not read into the cache: exit 3, the body is not buffered', async () => {
+      const route = kdsAndPcsRoute();
+      const huge = await startCollateralServer((path, query) =>
+        path === '/vcek/v1/Genoa/cert_chain'
+          ? { body: new Uint8Array((1 << 20) + 1) } // chunked by node:http, so no Content-Length check
+          : route(path, query),
+      );
+      try {
+        const r = await cli(
+          'verify',
+          loneGenoaReport(),
+          '--fetch',
+          '--kds-url',
+          huge.url,
+          '--product',
+          'Genoa',
+          '--now',
+          SNP_NOW,
+          '--cache',
+          tmp('cache'),
+          '--fetch-retries',
+          '0',
+        );
+        expect(r.code).toBe(3);
+        expect(r.err).toContain('larger than 1048576 bytes');
+      } finally {
+        await huge.close();
+      }
+    });
+
     it('the second TDX run is served from the cache, issuer-chain headers included', async () => {
       const cache = tmp('cache');
       const args = ['verify', tdxQuote(), '--fetch', '--pcs-url', server.url, '--now', tdxNow()];

@@ -1,0 +1,283 @@
+/**
+ * @module
+ * The HTTP transport shared by `createKdsFetcher` and `createPcsFetcher`: the `fetch`-like types
+ * both accept, and one bounded request attempt. The attempt's timeout covers the headers AND the
+ * body, and the size limit is enforced while the body streams in (WHATWG Fetch `Response.body`,
+ * WHATWG Streams `ReadableStreamDefaultReader`), so a hostile or broken server can neither stall
+ * a verification nor make it buffer more than the limit.
+ */
+import { AttestError } from '../core/errors.js';
+
+/**
+ * Default response-size limit of both fetchers: 1 MiB. AMD KDS answers (a DER VCEK, a PEM
+ * ASK+ARK bundle, a DER CRL) and Intel PCS answers (TCB info and QE identity JSON, PCK and root
+ * CA CRLs) are a few KiB to a few tens of KiB.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES: number = 1 << 20;
+
+/**
+ * What the fetchers pass to a {@link FetchLike} (a subset of the WHATWG `RequestInit`).
+ *
+ * @example
+ * ```ts
+ * const init: FetchInitLike = { method: 'GET', headers: {}, signal: new AbortController().signal };
+ * ```
+ */
+export interface FetchInitLike {
+  /** Always `GET`. */
+  readonly method?: string;
+  /** Request headers: `accept` for KDS; the caller's `headers` option for PCS. */
+  readonly headers: Record<string, string>;
+  /** Aborted when the attempt times out (while waiting for headers or for the body). */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The part of a WHATWG `Response` the fetchers read.
+ *
+ * @example
+ * ```ts
+ * const res: FetchResponseLike = {
+ *   status: 200,
+ *   headers: new Headers(),
+ *   arrayBuffer: async () => new ArrayBuffer(0),
+ * };
+ * ```
+ */
+export interface FetchResponseLike {
+  /**
+   * True for a 2xx status. Optional: when absent the status decides. The KDS fetcher accepts only
+   * status 200; the PCS fetcher accepts `ok` (or any 2xx).
+   */
+  readonly ok?: boolean;
+  /** HTTP status: 429 and 5xx are retried; any other failure is final. */
+  readonly status: number;
+  /** Response headers: `Content-Length`, `Retry-After` and (PCS) the issuer-chain headers. */
+  readonly headers: {
+    /** The header's value, or null when absent (as Fetch `Headers.get`). */
+    get(name: string): string | null;
+  };
+  /**
+   * The body as a WHATWG `ReadableStream` of `Uint8Array` chunks, when the transport provides
+   * one: it is read chunk by chunk and cancelled as soon as the size limit is exceeded. Anything
+   * else (absent, null, a Node.js stream) makes the fetchers call {@link arrayBuffer} instead,
+   * and then the limit is only checked after the whole body has arrived.
+   */
+  readonly body?: unknown;
+  /** The whole body; used only when {@link body} is not a `ReadableStream`. */
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * A `fetch`-compatible function (the global `fetch`, undici, a test fake…): the transport of
+ * `createKdsFetcher` and `createPcsFetcher`. attestkit never calls a global `fetch` on its own.
+ * Exported from `attestkit/fetch`.
+ *
+ * @example
+ * ```ts
+ * import { createKdsFetcher, createPcsFetcher, type FetchLike } from 'attestkit/fetch';
+ * const transport: FetchLike = (url, init) => fetch(url, init);
+ * const kds = createKdsFetcher({ fetch: transport });
+ * const pcs = createPcsFetcher({ fetch: transport });
+ * ```
+ */
+export type FetchLike = (url: string, init: FetchInitLike) => Promise<FetchResponseLike>;
+
+/** Settings of one {@link httpAttempt}. */
+export interface HttpAttemptOptions {
+  /** Milliseconds for the whole attempt: the response headers and the body. */
+  readonly timeoutMs: number;
+  /** Largest body accepted, in bytes. */
+  readonly maxBytes: number;
+  /** Request headers. */
+  readonly headers: Record<string, string>;
+  /** Whether this response's body is wanted (a success status); others are cancelled unread. */
+  readonly wantBody: (response: FetchResponseLike) => boolean;
+}
+
+/** The outcome of one {@link httpAttempt}. */
+export interface HttpAttemptResult {
+  /** The response (its body already consumed or cancelled). */
+  readonly response: FetchResponseLike;
+  /** The body, present exactly when `wantBody(response)` was true. */
+  readonly body?: Uint8Array;
+}
+
+interface ChunkReader {
+  read(): Promise<{ readonly done?: boolean; readonly value?: unknown }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+const ignore = (): void => undefined;
+
+/** Fire-and-forget: a hostile stream's `cancel` may never settle, so it is not awaited. */
+function cancelQuietly(target: { cancel(reason?: unknown): unknown }, reason: unknown): void {
+  try {
+    const p = target.cancel(reason);
+    if (hasFunction(p, 'catch')) void (p as Promise<unknown>).catch(ignore);
+  } catch {
+    // A stream that cannot be cancelled (already locked or closed) holds nothing to release.
+  }
+}
+
+function hasFunction<K extends string>(v: unknown, key: K): v is Record<K, () => unknown> {
+  return (
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as Record<K, unknown>)[key] === 'function'
+  );
+}
+
+/** A WHATWG stream reader over `body`, or undefined when `body` is not a `ReadableStream`. */
+function readerOf(body: unknown): ChunkReader | undefined {
+  if (!hasFunction(body, 'getReader')) return undefined;
+  const reader: unknown = body.getReader();
+  return hasFunction(reader, 'read') && hasFunction(reader, 'cancel')
+    ? (reader as unknown as ChunkReader)
+    : undefined;
+}
+
+/** Releases the connection behind a body that will not be read (Fetch would hold it open). */
+function discardBody(response: FetchResponseLike): void {
+  const body: unknown = response.body;
+  if (hasFunction(body, 'cancel')) cancelQuietly(body, 'unused');
+}
+
+function declaredLength(response: FetchResponseLike): number | undefined {
+  const v = response.headers.get('content-length');
+  return v !== null && /^\s*\d+\s*$/.test(v) ? Number(v) : undefined;
+}
+
+function tooLarge(url: string, maxBytes: number, declared?: number): AttestError {
+  return declared !== undefined
+    ? new AttestError('ERR_LIMIT_EXCEEDED', {
+        field: 'Content-Length',
+        message: `response from ${url} declares ${declared} bytes, over the ${maxBytes}-byte limit`,
+      })
+    : new AttestError('ERR_LIMIT_EXCEEDED', {
+        offset: maxBytes,
+        message: `response from ${url} exceeds the ${maxBytes}-byte limit`,
+      });
+}
+
+async function readLimited(
+  url: string,
+  response: FetchResponseLike,
+  maxBytes: number,
+  onReader: (cancel: () => void) => void,
+  isTimedOut: () => boolean,
+): Promise<Uint8Array> {
+  const declared = declaredLength(response);
+  if (declared !== undefined && declared > maxBytes) {
+    discardBody(response);
+    throw tooLarge(url, maxBytes, declared);
+  }
+  const reader = readerOf(response.body);
+  if (reader === undefined) {
+    const whole = await response.arrayBuffer();
+    if (whole.byteLength > maxBytes) throw tooLarge(url, maxBytes);
+    return new Uint8Array(whole);
+  }
+  let cancelled = false;
+  const cancel = (): void => {
+    if (cancelled) return;
+    cancelled = true;
+    cancelQuietly(reader, 'attestkit: response abandoned');
+  };
+  onReader(cancel);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (isTimedOut()) throw new Error('timed out while reading the body');
+      if (done === true) break;
+      if (!ArrayBuffer.isView(value)) throw new Error('response body chunk is not a Uint8Array');
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLarge(url, maxBytes);
+      chunks.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    }
+  } catch (e) {
+    cancel();
+    throw e;
+  }
+  // A fresh buffer: chunks may be views into a transport's pooled memory.
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * One GET request, bounded in time and size: the timeout runs from the call until the body has
+ * been read (a server that sends headers and then stalls is aborted), a `Content-Length` over
+ * `maxBytes` is refused before reading, and a streamed body is read chunk by chunk and cancelled
+ * as soon as it exceeds `maxBytes`. Bodies that are not wanted are cancelled unread. Retries are
+ * the caller's. Internal to `attestkit/fetch` (not exported from the subpath).
+ *
+ * @param fetch - the transport.
+ * @param url - the URL to GET.
+ * @param options - timeout, size limit, headers, and which responses' bodies to read.
+ * @returns the response and, when wanted, its body.
+ * @throws {AttestError} `ERR_LIMIT_EXCEEDED` when the body (or its declared length) is larger
+ *   than `maxBytes` (never worth retrying); any other rejection (network error, timeout,
+ *   malformed stream) is a plain `Error` from the transport or this function.
+ * @example
+ * ```ts
+ * const { response, body } = await httpAttempt(fetch, url, {
+ *   timeoutMs: 10_000,
+ *   maxBytes: DEFAULT_MAX_RESPONSE_BYTES,
+ *   headers: {},
+ *   wantBody: (r) => r.status === 200,
+ * });
+ * ```
+ */
+export async function httpAttempt(
+  fetch: FetchLike,
+  url: string,
+  options: HttpAttemptOptions,
+): Promise<HttpAttemptResult> {
+  const { timeoutMs, maxBytes } = options;
+  const controller = new AbortController();
+  let timedOut = false;
+  let cancelBody: (() => void) | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+      cancelBody?.();
+      reject(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  const run = async (): Promise<HttpAttemptResult> => {
+    const response = await fetch(url, {
+      method: 'GET',
+      headers: options.headers,
+      signal: controller.signal,
+    });
+    if (timedOut || !options.wantBody(response)) {
+      discardBody(response);
+      if (timedOut) throw new Error('timed out before the response arrived');
+      return { response };
+    }
+    const body = await readLimited(
+      url,
+      response,
+      maxBytes,
+      (cancel) => {
+        cancelBody = cancel;
+      },
+      () => timedOut,
+    );
+    return { response, body };
+  };
+  try {
+    return await Promise.race([run(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
