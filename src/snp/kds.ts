@@ -408,16 +408,29 @@ function isAllZeroBytes(b: Uint8Array): boolean {
  * @param report - a parsed report.
  * @param product - the product line (default: the report's).
  * @returns the parameters a fetcher's `vcek`/`vlek` receives.
- * @throws {RangeError} when the product is unknown.
+ * @throws {RangeError} when the product is unknown, or the report is unsigned (SIGNING_KEY 7).
  * @example
  * ```ts
  * const params = snpKdsParams(parseSnpReport(bytes));
  * ```
  */
 export function snpKdsParams(report: SnpReport, product?: SnpProduct): SnpKdsParams {
+  return kdsParams(report, product, true);
+}
+
+/** {@link snpKdsParams}; with `strict` false an unsigned report gets no hwID (no VCEK URL). */
+function kdsParams(
+  report: SnpReport,
+  product: SnpProduct | undefined,
+  strict: boolean,
+): SnpKdsParams {
   const p = product ?? report.product;
   if (p === undefined) {
     throw new RangeError('the report does not name its product (v2): pass the product');
+  }
+  const unsigned = report.keyInfo.signer === 'none';
+  if (unsigned && strict) {
+    throw new RangeError('the report is not signed (SIGNING_KEY 7): no VCEK or VLEK to look up');
   }
   const signer: SnpSignerKind =
     report.keyInfo.signingKey === SNP_SIGNING_KEY.VLEK ? 'VLEK' : 'VCEK';
@@ -429,7 +442,7 @@ export function snpKdsParams(report: SnpReport, product?: SnpProduct): SnpKdsPar
   return {
     product: p,
     signer,
-    hwid: signer === 'VLEK' ? new Uint8Array(0) : snpKdsHwid(report.chipId, p),
+    hwid: signer === 'VLEK' || unsigned ? new Uint8Array(0) : snpKdsHwid(report.chipId, p),
     tcb,
   };
 }
@@ -453,7 +466,7 @@ export function snpKdsUrls(
   options: SnpKdsUrlOptions = {},
 ): SnpKdsUrls {
   if (typeof input !== 'object' || input === null) throw new TypeError('expected a report');
-  const params = 'raw' in input ? snpKdsParams(input, options.product) : input;
+  const params = 'raw' in input ? kdsParams(input, options.product, false) : input;
   const base = (options.baseUrl ?? SNP_KDS_BASE_URL).replace(/\/+$/, '');
   const p = params.product;
   if (!(SNP_PRODUCTS as readonly string[]).includes(p)) throw new RangeError(`product ${p}`);

@@ -547,7 +547,7 @@ export async function verifySnpReport(
     });
   }
   const kds: SnpKdsParams | undefined =
-    product !== undefined ? snpKdsParams(report, product) : undefined;
+    product !== undefined && signer !== 'none' ? snpKdsParams(report, product) : undefined;
 
   // 4. Fetch only what is missing.
   const fetcher = options.fetcher;

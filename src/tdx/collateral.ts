@@ -411,7 +411,8 @@ export interface DcapQvlCollateral {
  *
  * @param input - the JSON text, its bytes, or the already-parsed object.
  * @returns collateral in PCS form.
- * @throws {AttestError} `ERR_BAD_JSON`, `ERR_MISSING_FIELD`, `ERR_BAD_ENCODING`.
+ * @throws {AttestError} `ERR_BAD_JSON`, `ERR_MISSING_FIELD` (absent), `ERR_BAD_VALUE` (a member
+ *   of another type in an object input), `ERR_BAD_ENCODING`.
  * @example
  * ```ts
  * const collateral = tdxCollateralFromDcapQvl(readFileSync('quote_collateral.json', 'utf8'));
@@ -440,7 +441,8 @@ export function tdxCollateralFromDcapQvl(
       const v = o[key];
       if (v === undefined && !required) return undefined;
       if (typeof v !== 'string') {
-        throw new AttestError('ERR_MISSING_FIELD', {
+        // Absent is a missing field; present with another type is a bad value.
+        throw new AttestError(v === undefined ? 'ERR_MISSING_FIELD' : 'ERR_BAD_VALUE', {
           field: `QuoteCollateralV3.${key}`,
           message: `member "${key}" must be a string`,
         });

@@ -5,6 +5,7 @@ import {
   encodeSnpTcb,
   parseSnpVcekExtensions,
   snpCertificateRole,
+  snpKdsParams,
   snpKdsUrls,
   snpProductFromName,
   snpTcbReservedByte,
@@ -114,6 +115,18 @@ describe('snpKdsUrls', () => {
     const masked = parseSnpReport(encodeSnpReport({ cpuid: { fam: 0x19, mod: 1, step: 1 } }));
     expect(snpKdsUrls(masked).vcek).toBeUndefined();
     expect(snpKdsUrls(masked).vcekCertChain).toMatch(/Milan\/cert_chain$/);
+    // SIGNING_KEY 7: unsigned. No leaf to look up (the chains and CRLs are still listed).
+    const unsigned = parseSnpReport(
+      encodeSnpReport({
+        keyInfo: 7 << 2,
+        chipId: filled(64, 1),
+        cpuid: { fam: 0x19, mod: 1, step: 1 },
+      }),
+    );
+    expect(unsigned.keyInfo.signer).toBe('none');
+    expect(snpKdsUrls(unsigned).vcek).toBeUndefined();
+    expect(snpKdsUrls(unsigned).vcekCrl).toMatch(/Milan\/crl$/);
+    expect(() => snpKdsParams(unsigned)).toThrow(RangeError);
   });
   it('a v2 report needs the product; type confusion throws', () => {
     const v2 = parseSnpReport(encodeSnpReport({ version: 2, chipId: filled(64, 1) }));

@@ -288,5 +288,10 @@ describe('TDX collateral: malformed input', () => {
     expect(c.pckCrl).toEqual(new Uint8Array([0x30, 0]));
     expect(c.rootCaCrl).toBeUndefined();
     expectAttestError(() => tdxCollateralFromDcapQvl('{"tcb_info":"x"}'), 'ERR_MISSING_FIELD');
+    // An object input with a member of the wrong type: a bad value, not a missing one.
+    expectAttestError(
+      () => tdxCollateralFromDcapQvl({ tcb_info: 5 } as unknown as string),
+      'ERR_BAD_VALUE',
+    );
   });
 });
