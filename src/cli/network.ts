@@ -8,7 +8,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKdsFetcher, createPcsFetcher, KdsFetchError } from '../fetch/index.js';
+import {
+  createKdsFetcher,
+  createPcsFetcher,
+  KdsFetchError,
+  PcsFetchError,
+} from '../fetch/index.js';
 import type { CliFetchers } from './registry.js';
 
 /** The response shape both fetchers read. */
@@ -237,7 +242,7 @@ export function cachingFetch(options: {
 
 function failureOf(service: FetchFailure['service'], item: string, e: unknown): FetchFailure {
   const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof KdsFetchError) {
+  if (e instanceof KdsFetchError || e instanceof PcsFetchError) {
     return {
       service,
       item,

@@ -15,5 +15,5 @@ export type {
   KdsResponseLike,
   StaticSnpCollateralInput,
 } from './kds.js';
-export { createPcsFetcher, staticTdxCollateral } from './pcs.js';
+export { createPcsFetcher, staticTdxCollateral, PcsFetchError } from './pcs.js';
 export type { PcsFetcherOptions } from './pcs.js';

@@ -14,6 +14,28 @@ import { DEFAULT_MAX_RESPONSE_BYTES, httpAttempt, type FetchLike } from './http.
 export type { FetchLike } from './http.js';
 
 /** Options of {@link createPcsFetcher}. */
+/**
+ * Why a PCS/PCCS request failed: the URL, the HTTP status of the last response (absent after a
+ * network error or timeout) and the attempts made. Over-limit bodies and malformed responses carry
+ * the underlying error (an `AttestError` for `ERR_LIMIT_EXCEEDED`) as `cause`. The same shape as
+ * `KdsFetchError`.
+ */
+export class PcsFetchError extends Error {
+  /** The URL requested. */
+  readonly url: string;
+  /** HTTP status of the last response; absent when none arrived (network error, timeout). */
+  readonly status?: number;
+  /** Attempts made, the first included. */
+  readonly attempts: number;
+  constructor(message: string, url: string, attempts: number, status?: number, cause?: unknown) {
+    super(message, cause !== undefined ? { cause } : undefined);
+    this.name = 'PcsFetchError';
+    this.url = url;
+    this.attempts = attempts;
+    if (status !== undefined) this.status = status;
+  }
+}
+
 export interface PcsFetcherOptions {
   /** The `fetch` to use (required: attestkit never reaches for a global). */
   readonly fetch: FetchLike;
@@ -135,15 +157,22 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
             },
           };
         }
-        lastError = new Error(`PCS GET ${url}: HTTP ${res.status}`);
+        lastError = new PcsFetchError(
+          `PCS GET ${url}: HTTP ${res.status}`,
+          url,
+          attempt + 1,
+          res.status,
+        );
         if (res.status !== 429 && res.status < 500) throw lastError;
         delay = Math.min(maxDelay, retryAfterMs(res.headers.get('Retry-After')) ?? delay);
       } catch (e) {
+        if (e === lastError) throw e;
         // An over-limit body is not retried: the same server would send it again.
-        if (e === lastError || isAttestError(e, 'ERR_LIMIT_EXCEEDED')) throw e;
-        lastError = new Error(`PCS GET ${url}: ${e instanceof Error ? e.message : String(e)}`, {
-          cause: e,
-        });
+        if (isAttestError(e, 'ERR_LIMIT_EXCEEDED')) {
+          throw new PcsFetchError(`PCS GET ${url}: ${e.message}`, url, attempt + 1, 200, e);
+        }
+        const why = e instanceof Error ? e.message : String(e);
+        lastError = new PcsFetchError(`PCS GET ${url}: ${why}`, url, attempt + 1, undefined, e);
       }
       if (attempt < retries) await sleep(delay);
     }
@@ -153,7 +182,14 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
   const text = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(b);
   const chain = (f: Fetched, names: readonly string[], url: string): string => {
     const v = f.header(names);
-    if (v === undefined) throw new Error(`PCS GET ${url}: response lacks the ${names[0]!} header`);
+    if (v === undefined) {
+      throw new PcsFetchError(
+        `PCS GET ${url}: response lacks the ${names[0]!} header`,
+        url,
+        1,
+        200,
+      );
+    }
     return decodeURIComponent(v);
   };
   // A CRL arrives as DER (encoding=der), PEM, or — from some PCCS versions — hex text.

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createKdsFetcher, KdsFetchError } from '../../src/fetch/kds.js';
-import { createPcsFetcher } from '../../src/fetch/pcs.js';
+import { createPcsFetcher, PcsFetchError } from '../../src/fetch/pcs.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike } from '../../src/fetch/http.js';
 import { AttestError } from '../../src/core/errors.js';
 import {
@@ -66,8 +66,11 @@ const pcs: Subject = {
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
     }).rootCaCrl(),
   limitError: (e) => {
-    expect(e).toBeInstanceOf(AttestError);
-    return e as AttestError;
+    expect(e).toBeInstanceOf(PcsFetchError);
+    expect(e).toMatchObject({ status: 200, attempts: 1 });
+    const cause = (e as PcsFetchError).cause;
+    expect(cause).toBeInstanceOf(AttestError);
+    return cause as AttestError;
   },
   badOption: TypeError,
 };
@@ -295,6 +298,11 @@ describe('fetcher-specific response shapes', () => {
     expect(await pcs.request({ fetch: scripted([res]).fetch })).toEqual(Uint8Array.of(0x30, 0));
     const gone = bodiless(Uint8Array.of(0x30, 0), 404);
     await expect(pcs.request({ fetch: scripted([gone]).fetch })).rejects.toThrow(/HTTP 404/);
+    // A typed error like KdsFetchError: URL, status and attempts (404 is not retried).
+    const err = await rejection(pcs.request({ fetch: scripted([gone]).fetch, retries: 2 }));
+    expect(err).toBeInstanceOf(PcsFetchError);
+    expect(err).toMatchObject({ status: 404, attempts: 1 });
+    expect((err as PcsFetchError).url).toMatch(/^https:\/\/certificates\.trustedservices\.intel\.com\//);
   });
 
   it('both send GET with the abort signal and their headers', async () => {
