@@ -13,7 +13,6 @@ import { DEFAULT_MAX_RESPONSE_BYTES, httpAttempt, type FetchLike } from './http.
 
 export type { FetchLike } from './http.js';
 
-/** Options of {@link createPcsFetcher}. */
 /**
  * Why a PCS/PCCS request failed: the URL, the HTTP status of the last response (absent after a
  * network error or timeout) and the attempts made. Over-limit bodies and malformed responses carry
@@ -36,6 +35,7 @@ export class PcsFetchError extends Error {
   }
 }
 
+/** Options of {@link createPcsFetcher}. */
 export interface PcsFetcherOptions {
   /** The `fetch` to use (required: attestkit never reaches for a global). */
   readonly fetch: FetchLike;
