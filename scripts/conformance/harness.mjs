@@ -8,6 +8,7 @@
  * with esbuild (for import maps and the browser's file allow-list, and to enforce that the suite
  * imports nothing but the built package), run a child runtime, and check its summary line.
  */
+import { npmBinary, runMain } from '../lib/process.mjs';
 import { spawn } from 'node:child_process';
 import {
   existsSync,
@@ -372,20 +373,10 @@ export function verdict(runtime, output, exitCode = 0) {
 
 /** Path of an npm-installed binary (deno, bun) without going through npx each time. */
 export function binary(name) {
-  const p = join(REPO, 'node_modules/.bin', name);
-  if (!existsSync(p)) throw new Error(`${name} is not installed (expected ${p}; run npm ci)`);
-  return p;
+  return npmBinary(REPO, name);
 }
 
 /** Runs `main` and exits with its code; a thrown error is reported and exits 1. */
 export function launch(main) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      console.error(`[conformance] ${e instanceof Error ? e.stack : e}`);
-      process.exitCode = 1;
-    },
-  );
+  runMain(main, '[conformance] ');
 }

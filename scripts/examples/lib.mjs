@@ -5,6 +5,7 @@
  * assertions that ends in one summary line and an exit code, child processes with a deadline,
  * and a check that the package is built (every example runs on the built package).
  */
+import { npmBinary, runMain } from '../lib/process.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -110,20 +111,10 @@ export function run(
 
 /** Path of an npm-installed binary without going through npx. */
 export function bin(name) {
-  const p = join(REPO, 'node_modules/.bin', name);
-  if (!existsSync(p)) throw new Error(`${name} is not installed (expected ${p}; run npm ci)`);
-  return p;
+  return npmBinary(REPO, name);
 }
 
 /** Runs `main` and sets the exit code it returns; a thrown error exits 1. */
 export function launch(main) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      console.error(e instanceof Error ? e.stack : e);
-      process.exitCode = 1;
-    },
-  );
+  runMain(main);
 }

@@ -1,4 +1,4 @@
-/* global process, console, document, Buffer, URL */
+/* global console, document */
 /**
  * Builds examples/browser with esbuild (the page's `main.ts` bundled against the built package),
  * serves it on 127.0.0.1 with examples/evidence mounted at ./evidence, opens it in headless
@@ -9,23 +9,13 @@
  * requested nothing it should not, and that the screenshot (.tmp/examples/browser.png) is a real,
  * non-blank PNG.
  */
-import { createServer } from 'node:http';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
-import { inflateSync, gzipSync } from 'node:zlib';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { assertChromium, checkPng, openTab, serveFiles } from '../lib/chromium.mjs';
 import { REPO, TMP, assertBuilt, launch, tally } from './lib.mjs';
 
-const CHROMIUM = process.env.ATTESTKIT_CHROMIUM ?? '/usr/bin/chromium';
 const OUT = join(TMP, 'browser');
 const SCREENSHOT = join(TMP, 'browser.png');
 const EVIDENCE = join(REPO, 'examples/evidence');
@@ -37,31 +27,11 @@ const EXPECTED = {
   'cca-synthetic': 'VERIFIED',
   'cca-synthetic-broken-binding': 'NOT VERIFIED',
 };
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.pem': 'application/x-pem-file',
-};
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 launch(async () => {
   assertBuilt();
   const t = tally();
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `no Chromium at ${CHROMIUM} (apt-get install chromium, or set ATTESTKIT_CHROMIUM)`,
-    );
-  }
+  assertChromium();
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
 
@@ -97,11 +67,7 @@ launch(async () => {
   );
 
   // ---- serve ----------------------------------------------------------------------------------
-  const requested = [];
-  const refused = [];
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    requested.push(path);
+  const server = await serveFiles((path) => {
     let file;
     if (path === '/' || path === '/index.html') file = join(OUT, 'index.html');
     else if (path === '/app.js') file = join(OUT, 'app.js');
@@ -110,46 +76,18 @@ launch(async () => {
       const name = rel.split(sep)[0];
       if (!rel.startsWith('..') && name in EXPECTED) file = join(EVIDENCE, rel);
     }
-    if (
-      req.method !== 'GET' ||
-      file === undefined ||
-      !existsSync(file) ||
-      !statSync(file).isFile()
-    ) {
-      refused.push(`${req.method} ${path}`);
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-    });
-    res.end(readFileSync(file));
+    return file !== undefined && existsSync(file) && statSync(file).isFile() ? file : undefined;
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const { origin, requested, refused } = server;
 
   // ---- drive Chromium -------------------------------------------------------------------------
-  const profile = mkdtempSync(join(TMP, 'chromium-profile-'));
-  const errors = [];
-  let context;
+  let opened;
+  let errors = [];
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1000, height: 760 },
-      timeout: 30_000,
-    });
-    const tab = context.pages()[0] ?? (await context.newPage());
-    tab.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console error: ${msg.text()}`);
-    });
-    tab.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-    tab.on('requestfailed', (r) =>
-      errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`),
-    );
-    console.log(`# chromium ${context.browser()?.version() ?? ''} at ${origin}`);
+    opened = await openTab({ tmpDir: TMP, viewport: { width: 1000, height: 760 } });
+    const { tab } = opened;
+    errors = opened.errors;
+    console.log(`# chromium ${opened.version} at ${origin}`);
     await tab.goto(`${origin}/index.html`);
     try {
       await tab.waitForFunction(() => document.body.dataset.status !== undefined, undefined, {
@@ -184,9 +122,8 @@ launch(async () => {
     console.log(`# ${page.summary}`);
     await tab.screenshot({ path: SCREENSHOT, fullPage: true });
   } finally {
-    await context?.close();
-    await new Promise((ok) => server.close(ok));
-    rmSync(profile, { recursive: true, force: true });
+    await opened?.close();
+    await server.close();
   }
   t.ok('no console errors, page errors or failed requests', errors.length === 0, errors.join('\n'));
   t.ok(
@@ -209,33 +146,3 @@ launch(async () => {
   if (png.problem === undefined) console.log(`# ${png.info}`);
   return t.finish('browser');
 });
-
-/** A PNG (signature, IHDR size, IDAT) whose pixels are not one flat colour. */
-function checkPng(path) {
-  let bytes;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    return { problem: `no screenshot at ${path}` };
-  }
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (!signature.every((b, i) => bytes[i] === b)) return { problem: 'not a PNG (bad signature)' };
-  let width = 0;
-  let height = 0;
-  const idat = [];
-  for (let at = 8; at + 12 <= bytes.length;) {
-    const length = bytes.readUInt32BE(at);
-    const type = bytes.toString('latin1', at + 4, at + 8);
-    const data = bytes.subarray(at + 8, at + 8 + length);
-    if (type === 'IHDR') [width, height] = [data.readUInt32BE(0), data.readUInt32BE(4)];
-    if (type === 'IDAT') idat.push(data);
-    at += 12 + length;
-  }
-  if (width === 0 || height === 0) return { problem: `screenshot is ${width}×${height}` };
-  if (idat.length === 0) return { problem: 'no image data' };
-  const distinct = new Set(inflateSync(Buffer.concat(idat))).size;
-  if (distinct < 16) return { problem: `looks blank (${distinct} distinct byte values)` };
-  return {
-    info: `PNG ${width}×${height}, ${bytes.length} bytes, ${distinct} distinct byte values`,
-  };
-}
