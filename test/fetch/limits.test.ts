@@ -302,7 +302,9 @@ describe('fetcher-specific response shapes', () => {
     const err = await rejection(pcs.request({ fetch: scripted([gone]).fetch, retries: 2 }));
     expect(err).toBeInstanceOf(PcsFetchError);
     expect(err).toMatchObject({ status: 404, attempts: 1 });
-    expect((err as PcsFetchError).url).toMatch(/^https:\/\/certificates\.trustedservices\.intel\.com\//);
+    expect((err as PcsFetchError).url).toMatch(
+      /^https:\/\/certificates\.trustedservices\.intel\.com\//,
+    );
   });
 
   it('both send GET with the abort signal and their headers', async () => {
