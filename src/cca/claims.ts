@@ -13,6 +13,7 @@
  * `cca.platform.claims` and `cca.realm.claims` checks, so a caller sees them as results. Unknown
  * claims are kept in `unknownClaims` and never rejected.
  */
+import { copyBytes } from '../core/bytes.js';
 import { AttestError } from '../core/errors.js';
 import type { HashAlg } from '../core/crypto.js';
 import {
@@ -292,7 +293,7 @@ class ClaimReader {
   raw(node: CborNode): Uint8Array {
     if (this.source === undefined) throw new TypeError('ClaimReader has no source bytes');
     const start = node.offset - this.base;
-    return this.source.slice(start, start + node.length);
+    return copyBytes(this.source, start, start + node.length);
   }
 
   unknown(known: readonly number[]): CcaUnknownClaim[] {

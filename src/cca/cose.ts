@@ -5,7 +5,7 @@
  * the ECDSA algorithms ES256 / ES384 / ES512, and EC2 COSE_Key decoding (RFC 9053 §7.1.1).
  */
 import { AttestError } from '../core/errors.js';
-import { concatBytes } from '../core/bytes.js';
+import { concatBytes, copyBytes } from '../core/bytes.js';
 import { EC_COORDINATE_SIZES, type EcCurve, type HashAlg } from '../core/crypto.js';
 import {
   assertInputBytes,
@@ -202,7 +202,7 @@ export function parseCoseSign1(bytes: Uint8Array, base = 0): CoseSign1 {
     payload: payload.value,
     signature: signature.value,
     toBeSigned: coseSigStructure(prot.value, payload.value),
-    raw: bytes.slice(),
+    raw: copyBytes(bytes),
     offset: base,
     payloadOffset: payload.contentOffset,
   };

@@ -13,7 +13,7 @@ import {
   type EcCurve,
   type PublicKeyInfo,
 } from '../core/crypto.js';
-import { assertBytes } from '../core/bytes.js';
+import { assertBytes, copyBytes } from '../core/bytes.js';
 import { decodePem, fromHex, toHex, utf8Decode } from '../core/encoding.js';
 import { decodeCoseKey } from './cose.js';
 import type { CcaKeyInput } from './types.js';
@@ -88,7 +88,7 @@ export function ecKeyFromRawPoint(point: Uint8Array, offset?: number): EcPublicK
     });
   }
   const n = EC_COORDINATE_SIZES[curve];
-  return { kind: 'ec', curve, x: point.slice(1, 1 + n), y: point.slice(1 + n) };
+  return { kind: 'ec', curve, x: copyBytes(point, 1, 1 + n), y: copyBytes(point, 1 + n) };
 }
 
 function fromSpki(der: Uint8Array): EcPublicKey {

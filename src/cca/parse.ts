@@ -9,6 +9,7 @@
  *
  * Parsing is pure: no signature, binding or policy is checked here (see `verifyCcaToken`).
  */
+import { copyBytes } from '../core/bytes.js';
 import { AttestError } from '../core/errors.js';
 import { assertInputBytes, cborMapGet, cborTypeName, decodeCbor, type CborNode } from './cbor.js';
 import { COSE_SIGN1_TAG, parseCoseSign1 } from './cose.js';
@@ -131,7 +132,7 @@ function entryBytes(
 export function parseCcaToken(bytes: Uint8Array): CcaToken {
   assertInputBytes(bytes, 'token');
   const top = decodeCbor(bytes, { tags: 'any', structure: 'token' });
-  const raw = bytes.slice();
+  const raw = copyBytes(bytes);
 
   if (top.kind === 'tag' && top.tag !== COSE_SIGN1_TAG) {
     if (top.tag !== CCA_COLLECTION_TAG && top.tag !== CCA_CMW_COLLECTION_TAG) {

@@ -6,7 +6,7 @@
  * from the start of the table. GUIDs are accepted in both byte orders seen in the wild.
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader, assertBytes, isAllZero } from '../core/bytes.js';
+import { assertBytes, ByteReader, copyBytes, isAllZero } from '../core/bytes.js';
 import { toHex } from '../core/encoding.js';
 import { SNP_CERT_TABLE_GUID } from './layout.js';
 import type { SnpCertTable, SnpCertTableEntry, SnpCertTableKind } from './types.js';
@@ -24,7 +24,7 @@ function guidText(b: Uint8Array): string {
 
 /** The EFI mixed-endian reading: the first three groups are little-endian. */
 function mixedEndian(b: Uint8Array): Uint8Array {
-  const o = b.slice();
+  const o = copyBytes(b);
   o.set([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!], 0);
   return o;
 }
@@ -110,7 +110,7 @@ export function parseSnpCertTable(bytes: Uint8Array): SnpCertTable {
       kind,
       offset: e.offset,
       length: e.length,
-      data: bytes.slice(e.offset, e.offset + e.length),
+      data: copyBytes(bytes, e.offset, e.offset + e.length),
     });
   }
   const by = (k: SnpCertTableKind): Uint8Array | undefined =>

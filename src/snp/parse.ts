@@ -6,7 +6,7 @@
  * TCBs decoded in the product's layout when the product is known. Pure and synchronous.
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader, assertBytes, reversed } from '../core/bytes.js';
+import { assertBytes, ByteReader, copyBytes, reversed } from '../core/bytes.js';
 import {
   SNP_PRODUCTS,
   decodeSnpTcb,
@@ -396,7 +396,7 @@ export function parseSnpReport(bytes: Uint8Array, options: SnpParseOptions = {})
   if (framing === 'azure-igvm-request') readAzureIgvmHeader(r);
   r.expectEnd();
 
-  const raw = bytes.slice(start, start + SNP_REPORT_SIZE);
+  const raw = copyBytes(bytes, start, start + SNP_REPORT_SIZE);
   let product: SnpProduct | undefined;
   let productSource: SnpProductSource = 'none';
   if (cpuid !== undefined) {

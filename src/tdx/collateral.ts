@@ -7,7 +7,7 @@
  * dcap-qvl's `QuoteCollateralV3` JSON.
  */
 import { AttestError } from '../core/errors.js';
-import { assertBytes } from '../core/bytes.js';
+import { assertBytes, copyBytes } from '../core/bytes.js';
 import { fromHex, utf8Encode } from '../core/encoding.js';
 import { parseJsonSpans, type JsonNode } from './json.js';
 import type {
@@ -179,7 +179,7 @@ function parseSignedJson(
   input: string | Uint8Array,
   member: 'tcbInfo' | 'enclaveIdentity',
 ): SignedJson {
-  const raw = inputBytes(input, member).slice();
+  const raw = copyBytes(inputBytes(input, member));
   const root = asObject(parseJsonSpans(raw, member), member);
   const body = root.object(member);
   const signature = root.hex('signature', 64);

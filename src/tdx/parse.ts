@@ -6,7 +6,7 @@
  * Quote Library API "Quote Format" (v3).
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader, assertBytes, leBytesToBigInt } from '../core/bytes.js';
+import { assertBytes, ByteReader, copyBytes, leBytesToBigInt } from '../core/bytes.js';
 import {
   ATTESTATION_KEY_TYPE_ECDSA_P256,
   ATTESTATION_KEY_TYPE_ECDSA_P384,
@@ -307,7 +307,8 @@ export function parseTdxQuote(bytes: Uint8Array, options: ParseTdxQuoteOptions =
   }
   // One copy of the quote (without trailing bytes); every byte field is a view into it.
   const end = declaredEnd(bytes);
-  const raw = end !== undefined && end <= bytes.length ? bytes.slice(0, end) : bytes.slice();
+  const raw =
+    end !== undefined && end <= bytes.length ? copyBytes(bytes, 0, end) : copyBytes(bytes);
   const r = new ByteReader(raw, 'QUOTE');
   const header = readHeader(new ByteReader(raw.subarray(0, QUOTE_HEADER_SIZE), 'QUOTE_HEADER'));
   r.skip(QUOTE_HEADER_SIZE, 'HEADER');

@@ -1,0 +1,63 @@
+/**
+ * Parsers take any Uint8Array, including a Node.js Buffer, whose `slice()` is a view rather than a
+ * copy. Whatever a parser returns must not share memory with the caller's buffer, and parsing must
+ * never write into it.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeVectors, readVector } from '../support/vectors.js';
+import { toHex } from '../../src/core/encoding.js';
+import { parseSnpCertTable, parseSnpReport } from '../../src/snp/index.js';
+import { parseTdxQuote } from '../../src/tdx/index.js';
+import { parseCcaToken } from '../../src/cca/index.js';
+import { encodeCertTable } from '../snp/support/encode.js';
+
+/** A Node.js Buffer holding a copy of `bytes` at a non-zero offset of a larger pool. */
+function pooled(bytes: Uint8Array): Buffer {
+  const pool = Buffer.alloc(bytes.length + 37, 0xaa);
+  pool.set(bytes, 13);
+  return pool.subarray(13, 13 + bytes.length);
+}
+
+describeVectors('Buffer inputs: parsed results never alias the caller (real vectors)', () => {
+  it('SNP report', () => {
+    const buf = pooled(readVector('snp', 'genoa-v2-oak', 'report.bin'));
+    const r = parseSnpReport(buf);
+    const raw = toHex(r.raw);
+    buf.fill(0);
+    expect(toHex(r.raw)).toBe(raw);
+  });
+
+  it('TDX quote', () => {
+    const buf = pooled(readVector('tdx', 'trustee-v4', 'quote.bin'));
+    const q = parseTdxQuote(buf);
+    const raw = toHex(q.raw);
+    buf.fill(0);
+    expect(toHex(q.raw)).toBe(raw);
+  });
+
+  it('CCA token', () => {
+    const buf = pooled(readVector('cca', 'tokens', 'rc-cca-token-01.cbor'));
+    const t = parseCcaToken(buf);
+    const raw = toHex(t.raw);
+    buf.fill(0);
+    expect(toHex(t.raw)).toBe(raw);
+  });
+});
+
+describe('Buffer inputs: the SNP certificate table', () => {
+  it('entries are copies, and a mixed-endian GUID is read without writing into the input', () => {
+    const data = new Uint8Array(40).fill(7);
+    // SYNTHETIC table (test encoder): one VCEK entry with its GUID in the EFI mixed-endian order.
+    const table = encodeCertTable([{ guid: '63da758d-e664-4564-adc5-f4b93be8accd', data }], {
+      order: 'mixed-endian',
+    });
+    const buf = pooled(table);
+    const before = toHex(buf);
+    const parsed = parseSnpCertTable(buf);
+    expect(toHex(buf)).toBe(before);
+    const entry = parsed.entries[0]!;
+    expect(toHex(entry.data)).toBe(toHex(data));
+    buf.fill(0);
+    expect(toHex(entry.data)).toBe(toHex(data));
+  });
+});
