@@ -7,7 +7,7 @@
  * cache. This module knows no DER: SPKI parsing lives in `x509.ts`.
  */
 import { AttestError } from './errors.js';
-import { assertBytes, concatBytes } from './bytes.js';
+import { assertBytes, concatBytes, copyBytes } from './bytes.js';
 import { fromBase64, toBase64Url, toHex } from './encoding.js';
 import { memo, type AttestCache } from './cache.js';
 
@@ -123,7 +123,7 @@ export function ecKeyFromPoint(curve: EcCurve, point: Uint8Array): PublicKeyInfo
       message: `${curve} point must be 0x04 ‖ x ‖ y (${1 + 2 * n} bytes), got ${point.length}`,
     });
   }
-  return { kind: 'ec', curve, x: point.slice(1, 1 + n), y: point.slice(1 + n) };
+  return { kind: 'ec', curve, x: copyBytes(point, 1, 1 + n), y: copyBytes(point, 1 + n) };
 }
 
 /** The uncompressed SEC1 encoding (`0x04 ‖ x ‖ y`) of an EC key. */

@@ -9,6 +9,7 @@
 import { AttestError } from '../core/errors.js';
 import { ecKeyFromPoint, type EcCurve, type PublicKeyInfo } from '../core/crypto.js';
 import { toHex } from '../core/encoding.js';
+import { copyBytes } from '../core/bytes.js';
 
 const RSA_ENCRYPTION = '2a864886f70d010101';
 const RSASSA_PSS = '2a864886f70d01010a';
@@ -79,7 +80,7 @@ function unsignedInteger(t: Tlv, base: number, what: string): Uint8Array {
  * Decodes a DER SubjectPublicKeyInfo holding an RSA (rsaEncryption or RSASSA-PSS) or EC
  * (P-256/384/521) public key.
  *
- * @param der - the SPKI DER.
+ * @param input - the SPKI DER.
  * @returns the key as plain data.
  * @throws {AttestError} `ERR_BAD_KEY` (with the offset of the offending element),
  *   `ERR_UNSUPPORTED` (other algorithms or curves).
@@ -88,7 +89,10 @@ function unsignedInteger(t: Tlv, base: number, what: string): Uint8Array {
  * const key = decodeSpki(derFromInput(pem, 'PUBLIC KEY'));
  * ```
  */
-export function decodeSpki(der: Uint8Array): PublicKeyInfo {
+export function decodeSpki(input: Uint8Array): PublicKeyInfo {
+  // A private copy: the key's bytes are views into it, never into the caller's buffer (a Node.js
+  // Buffer the caller reuses must not change a key that a cache may hold).
+  const der = copyBytes(input);
   const outer = expect(tlv(der, 0, der.length, 0), 0x30, 'SubjectPublicKeyInfo', 0, 0);
   if (outer.end !== der.length) bad(outer.end, 'trailing bytes after SubjectPublicKeyInfo');
   const [alg, bits, extra] = children(der, outer, 0);

@@ -10,6 +10,8 @@ import { parseSnpCertTable, parseSnpReport } from '../../src/snp/index.js';
 import { parseTdxQuote } from '../../src/tdx/index.js';
 import { parseCcaToken } from '../../src/cca/index.js';
 import { encodeCertTable } from '../snp/support/encode.js';
+import { decodeSpki } from '../../src/tpm/spki.js';
+import { ecKeyFromPoint } from '../../src/core/crypto.js';
 
 /** A Node.js Buffer holding a copy of `bytes` at a non-zero offset of a larger pool. */
 function pooled(bytes: Uint8Array): Buffer {
@@ -59,5 +61,43 @@ describe('Buffer inputs: the SNP certificate table', () => {
     expect(toHex(entry.data)).toBe(toHex(data));
     buf.fill(0);
     expect(toHex(entry.data)).toBe(toHex(data));
+  });
+});
+
+describe('Buffer inputs: keys', () => {
+  it('an EC point and a TPM AK given as SPKI become keys that do not alias the input', async () => {
+    const kp = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ]);
+    const spki = new Uint8Array(await crypto.subtle.exportKey('spki', kp.publicKey));
+    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', kp.publicKey));
+    const rsaKp = await crypto.subtle.generateKey(
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: Uint8Array.of(1, 0, 1),
+        hash: 'SHA-256',
+      },
+      true,
+      ['sign', 'verify'],
+    );
+    const rsaSpki = new Uint8Array(await crypto.subtle.exportKey('spki', rsaKp.publicKey));
+    for (const [input, decode] of [
+      [raw, (b: Uint8Array) => ecKeyFromPoint('P-256', b)],
+      [spki, decodeSpki],
+      [rsaSpki, decodeSpki],
+    ] as const) {
+      const buf = pooled(input);
+      const key = decode(buf);
+      const before = JSON.stringify(key, (_, v: unknown) =>
+        v instanceof Uint8Array ? toHex(v) : v,
+      );
+      buf.fill(0);
+      const after = JSON.stringify(key, (_, v: unknown) =>
+        v instanceof Uint8Array ? toHex(v) : v,
+      );
+      expect(after).toBe(before);
+    }
   });
 });
