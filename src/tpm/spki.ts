@@ -91,7 +91,7 @@ function unsignedInteger(t: Tlv, base: number, what: string): Uint8Array {
  */
 export function decodeSpki(input: Uint8Array): PublicKeyInfo {
   // A private copy: the key's bytes are views into it, never into the caller's buffer (a Node.js
-  // Buffer the caller reuses must not change a key that a cache may hold).
+  // buffer the caller reuses must not change a key that a cache may hold).
   const der = copyBytes(input);
   const outer = expect(tlv(der, 0, der.length, 0), 0x30, 'SubjectPublicKeyInfo', 0, 0);
   if (outer.end !== der.length) bad(outer.end, 'trailing bytes after SubjectPublicKeyInfo');
