@@ -1,24 +1,11 @@
 /** Type confusion: every public entry point of attestkit/cca refuses non-byte inputs with TypeError. */
 import { describe, expect, it } from 'vitest';
 import * as cca from '../../src/cca/index.js';
+import { NOT_BYTES, detachedView } from '../support/not-bytes.js';
 
-function detachedView(): Uint8Array {
-  const buf = new ArrayBuffer(64);
-  const view = new Uint8Array(buf, 8, 32);
-  structuredClone(buf, { transfer: [buf] });
-  return view;
-}
-
-const BAD: [string, () => unknown][] = [
-  ['null', () => null],
-  ['undefined', () => undefined],
+const BAD: readonly (readonly [string, () => unknown])[] = [
+  ...NOT_BYTES,
   ['a string', () => 'd9018fa2'],
-  ['a number', () => 399],
-  ['an ArrayBuffer', () => new ArrayBuffer(8)],
-  ['a Uint16Array', () => new Uint16Array(4)],
-  ['an Int8Array', () => new Int8Array(4)],
-  ['a DataView', () => new DataView(new ArrayBuffer(4))],
-  ['a plain array', () => [0xd9, 0x01, 0x8f]],
   ['an object', () => ({})],
   ['a detached view', detachedView],
 ];

@@ -3,6 +3,7 @@
  * (billion-entry counts, 4 GiB sizes) that must fail fast, duplicate or undeclared algorithms,
  * and the type-confusion table for every public entry point.
  */
+import { detachedView } from '../support/not-bytes.js';
 import { describe, expect, it } from 'vitest';
 import { describeVectors } from '../support/vectors.js';
 import { expectAttestError } from '../support/errors.js';
@@ -193,12 +194,7 @@ describe('eventlog: hostile sizes and counts fail fast', () => {
 });
 
 describe('eventlog: type confusion (noble TYPE_TEST style)', () => {
-  const detached = (() => {
-    const buf = new ArrayBuffer(16);
-    const view = new Uint8Array(buf, 4, 8);
-    structuredClone(buf, { transfer: [buf] });
-    return view;
-  })();
+  const detached = detachedView();
   const bad: unknown[] = [
     null,
     undefined,

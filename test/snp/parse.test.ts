@@ -436,6 +436,6 @@ describe('parseSnpReport: type confusion', () => {
     const buf = new ArrayBuffer(2048);
     const view = new Uint8Array(buf, 16, 1184);
     structuredClone(buf, { transfer: [buf] });
-    expect(() => parseSnpReport(view)).toThrow();
+    expect(() => parseSnpReport(view)).toThrow(TypeError);
   });
 });

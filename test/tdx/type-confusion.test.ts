@@ -13,25 +13,10 @@ import { verifyTdxQuote } from '../../src/tdx/verify.js';
 import { pcsUrls } from '../../src/tdx/pcs.js';
 import { createPcsFetcher, staticTdxCollateral } from '../../src/fetch/pcs.js';
 import { AttestError } from '../../src/core/errors.js';
+import { NOT_BYTES, detachedView } from '../support/not-bytes.js';
 
-function detached(): Uint8Array {
-  const b = new ArrayBuffer(64);
-  const u = new Uint8Array(b, 8, 32);
-  structuredClone(b, { transfer: [b] });
-  return u;
-}
-
-const wrong: [string, () => unknown][] = [
-  ['null', () => null],
-  ['undefined', () => undefined],
-  ['number', () => 42],
-  ['ArrayBuffer', () => new ArrayBuffer(16)],
-  ['Uint16Array', () => new Uint16Array(8)],
-  ['Int8Array', () => new Int8Array(8)],
-  ['DataView', () => new DataView(new ArrayBuffer(8))],
-  ['plain object', () => ({ length: 4 })],
-  ['array of numbers', () => [1, 2, 3]],
-];
+const wrong = NOT_BYTES;
+const detached = detachedView;
 
 describe('type confusion', () => {
   for (const [what, make] of wrong) {

@@ -23,26 +23,12 @@ import {
   verifyTpmCertify,
   verifyTpmQuote,
 } from '../../src/tpm/index.js';
+import { NOT_BYTES, detachedView } from '../support/not-bytes.js';
 
-function detached(): Uint8Array {
-  const b = new ArrayBuffer(64);
-  const u = new Uint8Array(b, 8, 32);
-  structuredClone(b, { transfer: [b] });
-  return u;
-}
-
-const wrong: [string, () => unknown][] = [
-  ['null', () => null],
-  ['undefined', () => undefined],
-  ['number', () => 42],
+const wrong: readonly (readonly [string, () => unknown])[] = [
+  ...NOT_BYTES,
   ['string', () => 'ff544347'],
-  ['ArrayBuffer', () => new ArrayBuffer(16)],
-  ['Uint16Array', () => new Uint16Array(8)],
-  ['Int8Array', () => new Int8Array(8)],
-  ['DataView', () => new DataView(new ArrayBuffer(8))],
-  ['plain object', () => ({ length: 4 })],
-  ['array of numbers', () => [0xff, 0x54, 0x43, 0x47]],
-  ['detached view', detached],
+  ['detached view', detachedView],
 ];
 
 const parsers: [string, (x: never) => unknown][] = [
