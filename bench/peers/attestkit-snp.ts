@@ -4,23 +4,8 @@
  */
 import { createCache } from '../../src/core/cache.js';
 import { verifySnpReport } from '../../src/snp/verify.js';
-import { expectRejected, flipped, type Subject, type SubjectOptions } from './types.js';
+import { expectRejected, failures, flipped, type Subject, type SubjectOptions } from './types.js';
 import { SNP_TAMPER_OFFSET, snpCase } from './vectors.js';
-
-interface Ledger {
-  readonly ok: boolean;
-  readonly checks: readonly {
-    readonly id: string;
-    readonly status: string;
-    readonly message: string;
-  }[];
-}
-
-const failures = (r: Ledger): string =>
-  r.checks
-    .filter((c) => c.status === 'fail')
-    .map((c) => `${c.id}: ${c.message}`)
-    .join('; ');
 
 export function openAttestkitSnp(opts: SubjectOptions, which: 'genoa' | 'milan'): Subject {
   const c = snpCase(opts.vectors, which);

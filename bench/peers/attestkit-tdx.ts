@@ -4,23 +4,8 @@
 import { createCache } from '../../src/core/cache.js';
 import { tdxCollateralFromDcapQvl } from '../../src/tdx/collateral.js';
 import { verifyTdxQuote } from '../../src/tdx/verify.js';
-import { expectRejected, flipped, type Subject, type SubjectOptions } from './types.js';
+import { expectRejected, failures, flipped, type Subject, type SubjectOptions } from './types.js';
 import { TDX_TAMPER_OFFSET, tdxCase } from './vectors.js';
-
-interface Ledger {
-  readonly ok: boolean;
-  readonly checks: readonly {
-    readonly id: string;
-    readonly status: string;
-    readonly message: string;
-  }[];
-}
-
-const failures = (r: Ledger): string =>
-  r.checks
-    .filter((c) => c.status === 'fail')
-    .map((c) => `${c.id}: ${c.message}`)
-    .join('; ');
 
 export function openAttestkitTdx(opts: SubjectOptions): Subject {
   const c = tdxCase(opts.vectors);

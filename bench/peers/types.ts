@@ -56,3 +56,17 @@ export async function expectRejected(run: () => unknown, what: string): Promise<
   }
   throw new Error(`${what} accepted tampered evidence: ${JSON.stringify(accepted)}`);
 }
+
+/** The failed checks of an attestkit result, `id: message` joined (for error messages). */
+export function failures(r: {
+  readonly checks: readonly {
+    readonly id: string;
+    readonly status: string;
+    readonly message: string;
+  }[];
+}): string {
+  return r.checks
+    .filter((c) => c.status === 'fail')
+    .map((c) => `${c.id}: ${c.message}`)
+    .join('; ');
+}

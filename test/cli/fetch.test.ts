@@ -27,6 +27,22 @@ function tmp(prefix: string): string {
 }
 
 /** The Genoa report alone in a fresh directory: no VCEK or chain beside it. */
+/** `attestkit verify <lone Genoa report> --fetch --kds-url <kds> --product Genoa --now …` + `extra`. */
+function fetchGenoa(kds: string, ...extra: string[]): ReturnType<typeof cli> {
+  return cli(
+    'verify',
+    loneGenoaReport(),
+    '--fetch',
+    '--kds-url',
+    kds,
+    '--product',
+    'Genoa',
+    '--now',
+    SNP_NOW,
+    ...extra,
+  );
+}
+
 function loneGenoaReport(): string {
   const dir = tmp('snp');
   copyFileSync(vectorPath('snp', 'genoa-v2-oak', 'report.bin'), join(dir, 'report.bin'));
@@ -131,18 +147,7 @@ describeVectors('verify --fetch against a loopback KDS/PCS', () => {
 
   describe('SEV-SNP from AMD KDS', () => {
     it('a lone v2 report verifies with the VCEK, ASK/ARK chain and CRL fetched', async () => {
-      const r = await cli(
-        'verify',
-        loneGenoaReport(),
-        '--fetch',
-        '--kds-url',
-        server.url,
-        '--product',
-        'Genoa',
-        '--now',
-        SNP_NOW,
-        '--json',
-      );
+      const r = await fetchGenoa(server.url, '--json');
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       const result = JSON.parse(r.out) as Json;
@@ -191,18 +196,7 @@ describeVectors('verify --fetch against a loopback KDS/PCS', () => {
 
     it('a 404 from KDS is exit 3 with the URL and status on stderr; stdout keeps the result', async () => {
       server.failWith.set('/vcek/v1/Genoa/cert_chain', 404);
-      const r = await cli(
-        'verify',
-        loneGenoaReport(),
-        '--fetch',
-        '--kds-url',
-        server.url,
-        '--product',
-        'Genoa',
-        '--now',
-        SNP_NOW,
-        '--json',
-      );
+      const r = await fetchGenoa(server.url, '--json');
       expect(r.code).toBe(3);
       expect(r.err).toContain('could not fetch certChain from AMD KDS');
       expect(r.err).toContain('HTTP 404');
@@ -217,17 +211,7 @@ describeVectors('verify --fetch against a loopback KDS/PCS', () => {
 
     it('a 500 from KDS is retried (Retry-After honoured), then exit 3', async () => {
       server.failWith.set('/vcek/v1/Genoa/crl', 500);
-      const r = await cli(
-        'verify',
-        loneGenoaReport(),
-        '--fetch',
-        '--kds-url',
-        server.url,
-        '--product',
-        'Genoa',
-        '--now',
-        SNP_NOW,
-      );
+      const r = await fetchGenoa(server.url);
       expect(r.code).toBe(3);
       expect(r.err).toContain('could not fetch crl from AMD KDS');
       expect(r.err).toContain('HTTP 500');
@@ -239,19 +223,7 @@ describeVectors('verify --fetch against a loopback KDS/PCS', () => {
       const dead = await startCollateralServer(() => undefined);
       const url = dead.url;
       await dead.close();
-      const r = await cli(
-        'verify',
-        loneGenoaReport(),
-        '--fetch',
-        '--kds-url',
-        url,
-        '--fetch-retries',
-        '0',
-        '--product',
-        'Genoa',
-        '--now',
-        SNP_NOW,
-      );
+      const r = await fetchGenoa(url, '--fetch-retries', '0');
       expect(r.code).toBe(3);
       expect(r.err).toContain('could not fetch vcek from AMD KDS');
       expect(r.err).not.toMatch(/\n\s+at /);
@@ -259,19 +231,7 @@ describeVectors('verify --fetch against a loopback KDS/PCS', () => {
 
     it('--fetch-retries 0: a 500 is asked once', async () => {
       server.failWith.set('/vcek/v1/Genoa/crl', 500);
-      const r = await cli(
-        'verify',
-        loneGenoaReport(),
-        '--fetch',
-        '--fetch-retries',
-        '0',
-        '--kds-url',
-        server.url,
-        '--product',
-        'Genoa',
-        '--now',
-        SNP_NOW,
-      );
+      const r = await fetchGenoa(server.url, '--fetch-retries', '0');
       expect(r.code).toBe(3);
       expect(server.requests.filter((u) => u.endsWith('/crl'))).toHaveLength(1);
     });
@@ -471,21 +431,7 @@ describeVectors('verify --fetch against a loopback KDS/PCS', () => {
           : route(path, query),
       );
       try {
-        const r = await cli(
-          'verify',
-          loneGenoaReport(),
-          '--fetch',
-          '--kds-url',
-          huge.url,
-          '--product',
-          'Genoa',
-          '--now',
-          SNP_NOW,
-          '--cache',
-          tmp('cache'),
-          '--fetch-retries',
-          '0',
-        );
+        const r = await fetchGenoa(huge.url, '--cache', tmp('cache'), '--fetch-retries', '0');
         expect(r.code).toBe(3);
         expect(r.err).toContain('larger than 1048576 bytes');
       } finally {
