@@ -13,6 +13,7 @@
  */
 import { AttestError } from '../core/errors.js';
 import { ByteReader, assertCountFits } from '../core/bytes.js';
+import { DER_TAG, parseDer } from '../core/der.js';
 import {
   EV,
   LINUX_EVENT_TAG,
@@ -185,37 +186,20 @@ function decodeLoadOption(bytes: Uint8Array, base: number): UefiVariableValue {
 }
 
 /**
- * The DER TLV header at `at` (X.690 §8.1, §10.1: definite length in the fewest octets): tag, start
- * and end of its content; `undefined` when the bytes are not such a header or the length is not
- * minimal.
- */
-function derHeader(
-  b: Uint8Array,
-  at: number,
-): { tag: number; content: number; end: number } | undefined {
-  if (at + 2 > b.length) return undefined;
-  const tag = b[at]!;
-  const first = b[at + 1]!;
-  if (first < 0x80) return { tag, content: at + 2, end: at + 2 + first };
-  const n = first & 0x7f;
-  // 0x80 is BER's indefinite form; a leading zero octet or a long form below 128 is not minimal.
-  if (n === 0 || n > 4 || at + 2 + n > b.length || b[at + 2] === 0) return undefined;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + b[at + 2 + i]!;
-  if (len < 0x80) return undefined;
-  return { tag, content: at + 2 + n, end: at + 2 + n + len };
-}
-
-/**
- * True when `b` is exactly one DER SEQUENCE whose content opens with a SEQUENCE that fits in it:
- * the outer shape of an X.509 certificate (`Certificate ::= SEQUENCE { tbsCertificate SEQUENCE,
- * … }`, RFC 5280 §4.1). The certificate itself is parsed later, by summarizeBoot.
+ * True when `b` is exactly one strict DER value (core `parseDer`: definite minimal lengths, no
+ * trailing bytes) that is a SEQUENCE opening with a SEQUENCE: the outer shape of an X.509
+ * certificate (`Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, … }`, RFC 5280 §4.1). The
+ * certificate itself is parsed later, by summarizeBoot.
  */
 function isCertificateShaped(b: Uint8Array): boolean {
-  const outer = derHeader(b, 0);
-  if (outer?.tag !== 0x30 || outer.end !== b.length) return false;
-  const inner = derHeader(b, outer.content);
-  return inner?.tag === 0x30 && inner.end <= outer.end;
+  if (b[0] !== 0x30) return false;
+  try {
+    const outer = parseDer(b);
+    return outer.tag === DER_TAG.SEQUENCE && outer.children[0]?.tag === DER_TAG.SEQUENCE;
+  } catch (e) {
+    if (e instanceof AttestError) return false;
+    throw e;
+  }
 }
 
 function decodeVariableValue(

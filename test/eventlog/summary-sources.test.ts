@@ -321,8 +321,9 @@ describe('eventlog decoders: authority entries typed without the 0x30 guess (syn
   });
 
   it('the measured db list decides: a hash that looks like DER is still a hash', () => {
-    // SEQUENCE (30 bytes) { SEQUENCE (28 bytes) … }: passes the shape check by construction.
-    const h = hash32(0x30, 0x1e, 0x30, 0x1c);
+    // SEQUENCE (30 bytes) { SEQUENCE (28 bytes) { OCTET STRING (26 bytes) } }: a 32-byte value
+    // that is also strict DER, so the decoder alone cannot tell it from a certificate.
+    const h = hash32(0x30, 0x1e, 0x30, 0x1c, 0x04, 0x1a);
     const entry = concatBytes(guid(OWNER), h);
     const decoded = decodeUefiVariable(EV.EFI_VARIABLE_AUTHORITY, authority('db', entry));
     expect(decoded.value?.kind === 'signature-data' && decoded.value.entry.kind).toBe('x509');
