@@ -368,6 +368,14 @@ export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
     return ecKeyFromPoint(curve, keyBits);
   }
   if (oid === OID.rsaEncryption || oid === OID.rsassaPss) {
+    const params = alg.children[1];
+    if (
+      oid === OID.rsaEncryption &&
+      params !== undefined &&
+      !(params.tag === DER_TAG.NULL && params.content.length === 0)
+    ) {
+      bad('ERR_BAD_KEY', params, 'rsaEncryption parameters must be NULL (RFC 3279 §2.3.1)');
+    }
     const rsa = parseDer(keyBits, 'ERR_BAD_KEY');
     expectTag(rsa, DER_TAG.SEQUENCE, 'RSAPublicKey', 'ERR_BAD_KEY');
     if (rsa.children.length !== 2)

@@ -7,7 +7,7 @@
  */
 import { AttestError } from '../core/errors.js';
 import { publicKeyFromJwk, type PublicKeyInfo } from '../core/crypto.js';
-import { decodeSpki } from './spki.js';
+import { parseSpki } from '../core/x509.js';
 import { derFromInput } from '../core/encoding.js';
 import { TPM_ECC_SIZES, TPM_ECC_WEBCRYPTO } from './constants.js';
 import { assertInputBytes, parseTpmPublic, publicAreaOf } from './structures.js';
@@ -142,11 +142,11 @@ function isParsedPublic(v: object): v is TpmtPublic {
 export function resolveTpmKey(input: TpmKeyInput): ResolvedTpmKey {
   if (input instanceof Uint8Array) {
     assertInputBytes(input, 'key');
-    if (input[0] === 0x30) return { key: decodeSpki(input) };
+    if (input[0] === 0x30) return { key: parseSpki(input) };
     const publicArea = parseTpmPublic(input);
     return { key: tpmPublicKey(publicArea), publicArea };
   }
-  if (typeof input === 'string') return { key: decodeSpki(derFromInput(input, 'PUBLIC KEY')) };
+  if (typeof input === 'string') return { key: parseSpki(derFromInput(input, 'PUBLIC KEY')) };
   if (typeof input !== 'object' || input === null || ArrayBuffer.isView(input)) {
     throw new TypeError(
       'key must be TPMT_PUBLIC / TPM2B_PUBLIC / SPKI bytes, PEM text, a JWK or a TpmtPublic',

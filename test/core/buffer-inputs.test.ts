@@ -10,7 +10,7 @@ import { parseSnpCertTable, parseSnpReport } from '../../src/snp/index.js';
 import { parseTdxQuote } from '../../src/tdx/index.js';
 import { parseCcaToken } from '../../src/cca/index.js';
 import { encodeCertTable } from '../snp/support/encode.js';
-import { decodeSpki } from '../../src/tpm/spki.js';
+import { resolveTpmKey } from '../../src/tpm/index.js';
 import { ecKeyFromPoint } from '../../src/core/crypto.js';
 
 /** A Node.js Buffer holding a copy of `bytes` at a non-zero offset of a larger pool. */
@@ -85,8 +85,8 @@ describe('Buffer inputs: keys', () => {
     const rsaSpki = new Uint8Array(await crypto.subtle.exportKey('spki', rsaKp.publicKey));
     for (const [input, decode] of [
       [raw, (b: Uint8Array) => ecKeyFromPoint('P-256', b)],
-      [spki, decodeSpki],
-      [rsaSpki, decodeSpki],
+      [spki, (b: Uint8Array) => resolveTpmKey(b).key],
+      [rsaSpki, (b: Uint8Array) => resolveTpmKey(b).key],
     ] as const) {
       const buf = pooled(input);
       const key = decode(buf);

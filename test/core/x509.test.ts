@@ -12,6 +12,7 @@ import {
   verifyChain,
   verifySignedBy,
   validityAt,
+  parseSpki,
 } from '../../src/core/x509.js';
 import { digest } from '../../src/core/crypto.js';
 import { toHex } from '../../src/core/encoding.js';
@@ -414,5 +415,33 @@ describe('x509: strict DER', () => {
     );
     expectAttestError(() => parseCertificate(new Uint8Array(0)), 'ERR_BAD_CERTIFICATE', 0);
     expectAttestError(() => parseCrl(der), 'ERR_BAD_CRL');
+  });
+});
+
+describe('x509: parseSpki', () => {
+  it('rsaEncryption parameters must be absent or NULL (RFC 3279 §2.3.1)', async () => {
+    const kp = await crypto.subtle.generateKey(
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: Uint8Array.of(1, 0, 1),
+        hash: 'SHA-256',
+      },
+      true,
+      ['sign', 'verify'],
+    );
+    const spki = new Uint8Array(await crypto.subtle.exportKey('spki', kp.publicKey));
+    expect(parseSpki(spki).kind).toBe('rsa');
+    // AlgorithmIdentifier { rsaEncryption OID, NULL }: turn the NULL (05 00) into BOOLEAN FALSE.
+    const at = spki.findIndex((b, i) => b === 0x05 && spki[i + 1] === 0x00);
+    expect(at).toBeGreaterThan(0);
+    const bad = spki.slice();
+    bad[at] = 0x01;
+    bad[at + 1] = 0x01;
+    const withFalse = new Uint8Array([...bad.subarray(0, at + 2), 0x00, ...bad.subarray(at + 2)]);
+    // Fix the enclosing lengths (AlgorithmIdentifier and SPKI) for the extra content byte.
+    withFalse[3] = withFalse[3]! + 1; // SPKI long-form length low byte
+    withFalse[5] = withFalse[5]! + 1; // AlgorithmIdentifier length
+    expectAttestError(() => parseSpki(withFalse), 'ERR_BAD_KEY', at);
   });
 });

@@ -151,32 +151,33 @@ describe('names and keys: synthetic public areas', () => {
   });
 });
 
-describeVectors('decodeSpki (the bundle-light SPKI reader) agrees with core parseSpki', () => {
-  it('on every PEM key in the TPM vectors', async () => {
-    const { decodeSpki } = await import('../../src/tpm/spki.js');
+describeVectors('AKs given as SubjectPublicKeyInfo (core parseSpki through resolveTpmKey)', () => {
+  it('every PEM key in the TPM vectors resolves to the key core parseSpki reads', async () => {
     const { listVectors, readVectorText } = await import('../support/vectors.js');
     const pems = listVectors('tpm').filter((p) => p.endsWith('.pem') && !p.includes('ca_'));
     expect(pems.length).toBeGreaterThanOrEqual(10);
     for (const p of pems) {
-      const der = hexlessPem(readVectorText('tpm', p));
-      expect(decodeSpki(der), p).toEqual(parseSpki(der));
+      const text = readVectorText('tpm', p);
+      const der = hexlessPem(text);
+      expect(resolveTpmKey(der).key, p).toEqual(parseSpki(der));
+      expect(resolveTpmKey(text).key, p).toEqual(parseSpki(der));
     }
   });
 
-  it('rejects what strict DER forbids, with offsets', async () => {
-    const { decodeSpki } = await import('../../src/tpm/spki.js');
+  it('rejects what strict DER forbids, with offsets', () => {
+    const readAk = (b: Uint8Array) => resolveTpmKey(b);
     const der = hexlessPem(swtpmText('keys/ak_eccp256_ecdsa_sha256.pem'));
-    expectAttestError(() => decodeSpki(new Uint8Array([...der, 0])), 'ERR_BAD_KEY', der.length);
+    expectAttestError(() => readAk(new Uint8Array([...der, 0])), 'ERR_TRAILING_DATA', der.length);
     const indefinite = der.slice();
     indefinite[1] = 0x80;
-    expectAttestError(() => decodeSpki(indefinite), 'ERR_BAD_KEY', 0);
+    expectAttestError(() => readAk(indefinite), 'ERR_BAD_KEY', 0);
     const nonMinimal = new Uint8Array([0x30, 0x81, 0x03, 0x30, 0x01, 0x00]);
-    expectAttestError(() => decodeSpki(nonMinimal), 'ERR_BAD_KEY', 0);
+    expectAttestError(() => readAk(nonMinimal), 'ERR_BAD_KEY', 0);
     const curve = der.slice();
     curve[curve.indexOf(0x07, 20)] = 0x08; // P-256 OID → unknown curve
-    expect(() => decodeSpki(curve)).toThrow();
+    expect(() => readAk(curve)).toThrow();
     for (let n = 0; n < der.length; n++) {
-      expect(() => decodeSpki(der.slice(0, n))).toThrow();
+      expect(() => readAk(der.slice(0, n))).toThrow();
     }
   });
 });

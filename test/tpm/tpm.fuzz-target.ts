@@ -10,8 +10,8 @@ import {
   parseTpmsCreationData,
   parseTpmtPublic,
   parseTpmtSignature,
+  resolveTpmKey,
 } from '../../src/tpm/index.js';
-import { decodeSpki } from '../../src/tpm/spki.js';
 import { derFromInput } from '../../src/core/encoding.js';
 import { readVectorText } from '../support/vectors.js';
 
@@ -72,8 +72,8 @@ export const targets: FuzzTarget[] = [
     seeds: () => files(['ak.CreateData.bin']),
   },
   {
-    name: 'decodeSpki (tpm)',
-    parse: (b) => decodeSpki(b),
+    name: 'resolveTpmKey (SPKI DER seeds)',
+    parse: (b) => resolveTpmKey(b),
     seeds: () =>
       hasVectors
         ? listVectors('tpm')
