@@ -12,7 +12,7 @@ import { digest } from '../src/core/crypto.js';
 import type { CcaToken } from '../src/cca/index.js';
 import { join } from 'node:path';
 import { VECTORS_DIR, hasVectors } from '../test/support/vector-paths.js';
-import type { BenchSuite } from './harness.js';
+import type { BenchCase, BenchSuite } from './harness.js';
 import { disposeBuilt, importBuilt } from './built.js';
 import type * as CcaModuleExports from '../src/cca/index.js';
 
@@ -30,6 +30,22 @@ let realmKey: CryptoKey;
 let cache: MemoryCache;
 
 const ecdsa384 = { name: 'ECDSA', hash: 'SHA-384' } as const;
+
+const FLOOR: BenchCase = {
+  name: 'floor: 2 × P-384 verify + SHA-256 (keys imported)',
+  fn: async () => {
+    const p = token.platform.cose;
+    const r = token.realm!.cose;
+    await subtle.verify(ecdsa384, platformKey, p.signature, p.toBeSigned);
+    await subtle.verify(ecdsa384, realmKey, r.signature, r.toBeSigned);
+    digest('sha256', token.realm!.claims.publicKey);
+  },
+};
+
+const WARM: BenchCase = {
+  name: 'verifyCcaToken, warm (cache: keys imported once)',
+  fn: () => verifyCcaToken(bytes, { platformKey: cpak, cache }),
+};
 
 export const suite: BenchSuite = {
   name: 'cca: verifyCcaToken (tfm-cca-example-token, ES384 + ES384, sha-256 binding)',
@@ -63,25 +79,13 @@ export const suite: BenchSuite = {
     const check = await verifyCcaToken(bytes, { platformKey: cpak });
     if (!check.ok) return 'the bench token does not verify';
   },
-  floor: {
-    name: 'floor: 2 × P-384 verify + SHA-256 (keys imported)',
-    fn: async () => {
-      const p = token.platform.cose;
-      const r = token.realm!.cose;
-      await subtle.verify(ecdsa384, platformKey, p.signature, p.toBeSigned);
-      await subtle.verify(ecdsa384, realmKey, r.signature, r.toBeSigned);
-      digest('sha256', token.realm!.claims.publicKey);
-    },
-  },
+  floor: FLOOR,
   cases: [
     {
       name: 'verifyCcaToken, cold (no cache: parses, imports both keys)',
       fn: () => verifyCcaToken(bytes, { platformKey: cpak }),
     },
-    {
-      name: 'verifyCcaToken, warm (cache: keys imported once)',
-      fn: () => verifyCcaToken(bytes, { platformKey: cpak, cache }),
-    },
+    WARM,
     {
       name: 'verifyCcaToken, warm, pre-parsed token',
       fn: () => verifyCcaToken(token, { platformKey: cpak, cache }),
@@ -106,6 +110,14 @@ export const suite: BenchSuite = {
   ],
   targets: [
     'verifyCcaToken warm ≤ 1.2× floor (verifyCcaToken runs the two verifies concurrently; compare with the concurrent reference too)',
+  ],
+  comparisons: [
+    {
+      label: 'verifyCcaToken warm / floor',
+      numerator: WARM,
+      denominator: FLOOR,
+      target: { max: 1.2 },
+    },
   ],
   teardown() {
     disposeBuilt();

@@ -24,6 +24,31 @@ export interface BenchSuite {
   readonly cases: readonly BenchCase[];
   /** Optional targets printed beside the results, e.g. "warm ≤ 1.2× floor". */
   readonly targets?: readonly string[];
+  /**
+   * Ratios between two cases that a target is stated on (e.g. warm / floor, peer / warm), each
+   * measured by {@link measurePaired} after the cases. Read after setup().
+   */
+  readonly comparisons?: readonly BenchComparison[];
+}
+
+/** A ratio `numerator / denominator` measured interleaved, with an optional target on it. */
+export interface BenchComparison {
+  readonly label: string;
+  readonly numerator: BenchCase;
+  readonly denominator: BenchCase;
+  /** `max`: the ratio must be at most this; `min`: at least this. */
+  readonly target?: { readonly max?: number; readonly min?: number };
+}
+
+/** Result of {@link measurePaired}. */
+export interface PairedMeasurement {
+  /** Median over rounds of (numerator batch median ÷ denominator batch median). */
+  readonly ratio: number;
+  /** Median of every numerator sample, in microseconds. */
+  readonly numeratorUs: number;
+  /** Median of every denominator sample, in microseconds. */
+  readonly denominatorUs: number;
+  readonly rounds: number;
 }
 
 export interface Measurement {
@@ -58,6 +83,79 @@ export async function measure(
     samples: times.length,
     peer: c.peer === true,
   };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+};
+
+async function timed(fn: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return (performance.now() - t0) * 1000;
+}
+
+/**
+ * Measures `a / b` interleaved: rounds of a batch of `a` then a batch of `b` (the order swapped
+ * every round), each batch about 10 ms long, and the ratio taken per round. A machine whose speed
+ * drifts over seconds (a VM's CPU share, the WebCrypto thread pool waking up) then moves both
+ * sides of each ratio alike, where two cases measured one after the other can differ by 30% for
+ * no reason of their own.
+ *
+ * @param budgetMs - time to spend after warm-up (slow cases: at least 5 rounds).
+ */
+export async function measurePaired(
+  a: BenchCase,
+  b: BenchCase,
+  budgetMs = 1500,
+): Promise<PairedMeasurement> {
+  const slow = a.slow === true || b.slow === true;
+  const warmUp = slow ? 1 : 5;
+  const est = async (c: BenchCase): Promise<number> => {
+    const xs: number[] = [];
+    for (let i = 0; i < warmUp + 2; i++) xs.push(await timed(c.fn));
+    return median(xs.slice(warmUp));
+  };
+  const batch = (us: number): number => Math.max(1, Math.min(500, Math.round(10_000 / us)));
+  const na = batch(await est(a));
+  const nb = batch(await est(b));
+  const all: [number[], number[]] = [[], []];
+  const ratios: number[] = [];
+  const start = performance.now();
+  const limit = slow ? Math.max(budgetMs, 4000) : budgetMs;
+  for (let round = 0; ; round++) {
+    const got: [number[], number[]] = [[], []];
+    for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const c = side === 0 ? a : b;
+      for (let i = 0; i < (side === 0 ? na : nb); i++) got[side]!.push(await timed(c.fn));
+    }
+    all[0].push(...got[0]);
+    all[1].push(...got[1]);
+    ratios.push(median(got[0]) / median(got[1]));
+    const elapsed = performance.now() - start;
+    if (ratios.length >= (slow ? 5 : 15) && elapsed > limit) break;
+    if (ratios.length >= 1000) break;
+  }
+  return {
+    ratio: median(ratios),
+    numeratorUs: median(all[0]),
+    denominatorUs: median(all[1]),
+    rounds: ratios.length,
+  };
+}
+
+/** The target line of a comparison: `target: label ≤ 1.2: 1.13× — MET (…)`. */
+export function formatComparison(c: BenchComparison, m: PairedMeasurement): string {
+  const t = c.target;
+  const goal = t?.max !== undefined ? ` ≤ ${t.max}` : t?.min !== undefined ? ` ≥ ${t.min}` : '';
+  const met =
+    t === undefined
+      ? ''
+      : (t.max === undefined || m.ratio <= t.max) && (t.min === undefined || m.ratio >= t.min)
+        ? ' — MET'
+        : ' — MISSED';
+  return `  ${t !== undefined ? 'target' : 'ratio'}: ${c.label}${goal}: ${m.ratio.toFixed(2)}×${met} (paired over ${m.rounds} rounds: ${formatUs(m.numeratorUs)} / ${formatUs(m.denominatorUs)})`;
 }
 
 export function formatUs(us: number): string {

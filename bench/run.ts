@@ -1,9 +1,13 @@
-/** `npm run bench`: runs every bench/*.bench.ts suite and prints medians and ratios to the floor. */
+/**
+ * `npm run bench`: runs every bench/*.bench.ts suite and prints each case's median and its ratio
+ * to the floor, both measured interleaved with the floor (see `measurePaired`), then the suite's
+ * comparisons (the ratios its targets are stated on), measured the same way.
+ */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
-import { formatUs, measure, type BenchSuite } from './harness.js';
+import { formatComparison, formatUs, measure, measurePaired, type BenchSuite } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
@@ -26,15 +30,17 @@ for (const f of files) {
     `  ${'floor: ' + floor.name}`.padEnd(64) + formatUs(floor.medianUs).padStart(12) + '    1.00×',
   );
   for (const c of suite.cases) {
-    const m = await measure(c);
-    const ratio = m.medianUs / floor.medianUs;
+    const m = await measurePaired(c, suite.floor, 1000);
     console.log(
-      `  ${(m.peer ? 'peer: ' : '') + m.name}`.padEnd(64) +
-        formatUs(m.medianUs).padStart(12) +
-        `  ${ratio.toFixed(2).padStart(6)}×`,
+      `  ${(c.peer === true ? 'peer: ' : '') + c.name}`.padEnd(64) +
+        formatUs(m.numeratorUs).padStart(12) +
+        `  ${m.ratio.toFixed(2).padStart(6)}×`,
     );
   }
   for (const t of suite.targets ?? []) console.log(`  target: ${t}`);
+  for (const c of suite.comparisons ?? []) {
+    console.log(formatComparison(c, await measurePaired(c.numerator, c.denominator)));
+  }
   await suite.teardown?.();
   console.log('');
 }

@@ -21,9 +21,9 @@ import { tdxCollateralFromDcapQvl } from '../src/tdx/collateral.js';
 import { verifyTdxQuote } from '../src/tdx/index.js';
 import { parseTdxQuote } from '../src/tdx/parse.js';
 import type { TdxCollateral } from '../src/tdx/types.js';
-import type { BenchCase, BenchSuite } from './harness.js';
+import type { BenchCase, BenchComparison, BenchSuite } from './harness.js';
 import { buildBundle, coldStart, type Bundle, type ColdStart } from './peers/cold-start.js';
-import { fmtMs, Recorder, times, verdict } from './peers/record.js';
+import { fmtMs, times } from './peers/record.js';
 import type { Subject, SubjectName, SubjectOptions } from './peers/types.js';
 import { tdxCase, type TdxCase } from './peers/vectors.js';
 
@@ -42,7 +42,9 @@ let c: TdxCase;
 let collateral: TdxCollateral;
 const sourceCache = createCache({ maxEntries: 200 });
 let bundle: Bundle | undefined;
-const rec = new Recorder();
+/** The cases the targets are stated on, by role or peer name (filled in setup). */
+const named = new Map<string, BenchCase>();
+const keep = (key: string, c: BenchCase): BenchCase => (named.set(key, c), c);
 const cases: BenchCase[] = [];
 const cold: ColdStart[] = [];
 const measuredPeers: string[] = [];
@@ -97,6 +99,15 @@ async function checked(label: string, s: Subject): Promise<Subject> {
   return s;
 }
 
+const FLOOR: BenchCase = {
+  name: 'two P-256/SHA-256 verifies (quote + QE report), WebCrypto',
+  fn: async () => {
+    const k = floorKeys;
+    await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k.ak, k.sig, k.signed);
+    await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k.pck, k.qeSig, k.qe);
+  },
+};
+
 export const suite: BenchSuite = {
   name: 'Intel TDX DCAP: verifyTdxQuote (dcap-qvl sample v4 quote + its collateral)',
   async setup() {
@@ -143,11 +154,11 @@ export const suite: BenchSuite = {
     const akWarm = await open('attestkit-tdx', true);
     await akWarm.verify();
     cases.push(
-      rec.case('cold', {
+      keep('cold', {
         name: 'verifyTdxQuote cold (no cache)',
         fn: () => akCold.verify(),
       }),
-      rec.case('warm', {
+      keep('warm', {
         name: 'verifyTdxQuote warm (cache: chains, collateral, keys)',
         fn: () => akWarm.verify(),
       }),
@@ -163,7 +174,7 @@ export const suite: BenchSuite = {
         const s = await checked(p.pkg, await open(p.name, false));
         measuredPeers.push(p.name);
         cases.push(
-          rec.case(p.name, {
+          keep(p.name, {
             name: `${p.pkg} ${p.call} (no cache API)`,
             peer: true,
             fn: () => s.verify(),
@@ -184,30 +195,40 @@ export const suite: BenchSuite = {
     for (const n of ['attestkit-tdx', ...measuredPeers] as SubjectName[])
       cold.push(coldStart(bundle, n, OPTS));
   },
-  floor: rec.case('floor', {
-    name: 'two P-256/SHA-256 verifies (quote + QE report), WebCrypto',
-    fn: async () => {
-      const k = floorKeys;
-      await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k.ak, k.sig, k.signed);
-      await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k.pck, k.qeSig, k.qe);
-    },
-  }),
+  floor: FLOOR,
   cases,
   targets: [
     'warm ≤ 1.3× floor; warm ≥ 10× faster than each peer',
     'bundle (verifyTdxQuote only) ≤ 60 KB min+gzip',
   ],
-  async teardown() {
-    const ratio = (a: string, b: string): number | undefined => {
-      const x = rec.medianUs(a);
-      const y = rec.medianUs(b);
-      return x === undefined || y === undefined ? undefined : x / y;
-    };
-    console.log(verdict('attestkit warm / floor ≤ 1.3', ratio('warm', 'floor'), (v) => v <= 1.3));
+  get comparisons(): readonly BenchComparison[] {
+    const warm = named.get('warm');
+    const coldCase = named.get('cold');
+    if (warm === undefined || coldCase === undefined) return [];
+    const out: BenchComparison[] = [
+      {
+        label: 'attestkit warm / floor',
+        numerator: warm,
+        denominator: FLOOR,
+        target: { max: 1.3 },
+      },
+    ];
     for (const p of PEERS) {
-      console.log(verdict(`${p.pkg} / attestkit warm ≥ 10`, ratio(p.name, 'warm'), (v) => v >= 10));
-      console.log(`  ${p.pkg} / attestkit cold: ${times(ratio(p.name, 'cold'))}`);
+      const peer = named.get(p.name);
+      if (peer === undefined) continue;
+      out.push(
+        {
+          label: `${p.pkg} / attestkit warm`,
+          numerator: peer,
+          denominator: warm,
+          target: { min: 10 },
+        },
+        { label: `${p.pkg} / attestkit cold`, numerator: peer, denominator: coldCase },
+      );
     }
+    return out;
+  },
+  async teardown() {
     console.log(
       '  cold start, fresh node process per run: open (load, init, decode inputs) + first verify; medians of 5 runs:',
     );
