@@ -5,8 +5,7 @@
  * signing scheme's hash (TPM 2.0 Library Part 3 rev 1.59 §18.4 TPM2_Quote, Part 1 §17.6.2).
  */
 import { assertInputBytes } from './structures.js';
-import { digest } from '../core/crypto.js';
-import { TPM_HASH_SIZES, type TpmComputableHash } from './constants.js';
+import { TPM_HASH_SIZES } from './constants.js';
 import type { PcrBankName, PcrBanks, TpmsPcrSelection } from './types.js';
 
 const BANKS: readonly PcrBankName[] = ['sha1', 'sha256', 'sha384', 'sha512', 'sm3_256'];
@@ -134,57 +133,78 @@ export function compareSelection(
   return { extra, missing, wrongSize, unsupportedBanks };
 }
 
-/**
- * `H(values)` over the selection in TPM order (selection by selection, ascending PCR index;
- * a bank listed twice contributes twice). Call only after {@link compareSelection} found an exact
- * match. The values are concatenated first: one hash over one buffer costs less than an update
- * per 20–64-byte value.
- *
- * @internal
- */
-export function computePcrDigest(
-  selection: readonly TpmsPcrSelection[],
-  supplied: Map<PcrBankName, Map<number, Uint8Array>>,
-  hash: TpmComputableHash,
-): Uint8Array {
-  let total = 0;
-  for (const s of selection) {
-    const bank = supplied.get(s.hash as PcrBankName);
-    for (const p of s.pcrs) total += bank?.get(p)?.length ?? 0;
-  }
-  const data = new Uint8Array(total);
-  let at = 0;
-  for (const s of selection) {
-    const bank = supplied.get(s.hash as PcrBankName);
-    for (const p of s.pcrs) {
-      const v = bank?.get(p);
-      if (v !== undefined) {
-        data.set(v, at);
-        at += v.length;
-      }
-    }
-  }
-  return digest(hash, data);
+/** Outcome of {@link matchPcrSelection}. */
+export interface PcrSelectionMatch {
+  /** The comparison; all lists empty means the supplied PCRs are exactly the selection. */
+  readonly comparison: SelectionComparison;
+  /**
+   * Only on an exact match: the values in TPM order (selection by selection, ascending PCR
+   * index; a bank listed twice contributes twice), concatenated into one fresh buffer — the
+   * input of `pcrDigest = H(values)`.
+   */
+  readonly concatenated?: Uint8Array;
+  /** Only on an exact match: the selected values, as views into `concatenated`. */
+  readonly selected?: PcrBanks;
 }
 
+const NO_PROBLEMS: SelectionComparison = Object.freeze({
+  extra: Object.freeze([]),
+  missing: Object.freeze([]),
+  wrongSize: Object.freeze([]),
+  unsupportedBanks: Object.freeze([]),
+});
+
 /**
- * The selected PCR values only, as fresh {@link PcrBanks}.
+ * Compares supplied PCRs with a signed selection and, when they match exactly, copies the values
+ * once, in TPM order, for the digest and the result. One walk of the selection in the usual case;
+ * any difference falls back to {@link compareSelection} for the full lists.
  *
  * @internal
  */
-export function selectedPcrs(
+export function matchPcrSelection(
   selection: readonly TpmsPcrSelection[],
   supplied: Map<PcrBankName, Map<number, Uint8Array>>,
-): PcrBanks {
-  const out: PcrBanks = {};
+): PcrSelectionMatch {
+  let total = 0;
+  let distinct = 0;
+  let repeated = false;
   for (const s of selection) {
-    if (!isPcrBankName(s.hash)) continue;
-    const from = supplied.get(s.hash);
+    const bank = s.hash;
+    if (!isPcrBankName(bank)) return { comparison: compareSelection(selection, supplied) };
+    const values = supplied.get(bank);
+    const size = TPM_HASH_SIZES[bank];
+    const pcrs = s.pcrs;
+    for (let i = 0; i < pcrs.length; i++) {
+      const v = values?.get(pcrs[i]!);
+      if (v === undefined || v.length !== size)
+        return { comparison: compareSelection(selection, supplied) };
+      total += size;
+      distinct++;
+    }
+    // A bank selected twice: the distinct count below must not count its PCRs twice.
+    if (!repeated) for (const t of selection) if (t !== s && t.hash === bank) repeated = true;
+  }
+  let count = 0;
+  for (const values of supplied.values()) count += values.size;
+  if (repeated || count !== distinct) {
+    const c = compareSelection(selection, supplied);
+    if (c.extra.length + c.missing.length + c.wrongSize.length + c.unsupportedBanks.length > 0)
+      return { comparison: c };
+  }
+  const concatenated = new Uint8Array(total);
+  const selected: PcrBanks = {};
+  let at = 0;
+  for (const s of selection) {
+    if (s.pcrs.length === 0) continue;
+    const bank = s.hash as PcrBankName;
+    const values = supplied.get(bank)!;
+    const out = (selected[bank] ??= {});
     for (const p of s.pcrs) {
-      const v = from?.get(p);
-      if (v === undefined) continue;
-      (out[s.hash] ??= {})[p] = new Uint8Array(v);
+      const v = values.get(p)!;
+      concatenated.set(v, at);
+      out[p] = concatenated.subarray(at, at + v.length);
+      at += v.length;
     }
   }
-  return out;
+  return { comparison: NO_PROBLEMS, concatenated, selected };
 }

@@ -7,10 +7,11 @@
  */
 import { type CheckSpec, type Ledger } from '../core/checks.js';
 import { equalBytes, toHex } from '../core/encoding.js';
+import { digest } from '../core/crypto.js';
 import { isComputableHash, TPM_HASH_IDS, TPM_HASH_SIZES, TPM_ST } from './constants.js';
 import { assertInputBytes } from './structures.js';
 import { tpmQualifiedName } from './name.js';
-import { compareSelection, computePcrDigest, normalizePcrBanks, selectedPcrs } from './pcrs.js';
+import { matchPcrSelection, normalizePcrBanks, type PcrSelectionMatch } from './pcrs.js';
 import {
   assertRawScheme,
   hexBytes,
@@ -203,6 +204,7 @@ export async function verifyTpmQuote(
   }
 
   // 7. PCRs.
+  let match: PcrSelectionMatch | undefined;
   if (supplied === undefined) {
     ledger.skip('tpm.quote.pcr-selection', 'no PCR values supplied');
     ledger.skip('tpm.quote.pcr-digest', 'no PCR values supplied');
@@ -211,7 +213,8 @@ export async function verifyTpmQuote(
       ledger.dependsOn('tpm.quote.pcr-selection', 'tpm.quote.structure', 'tpm.quote.type') &&
       selection
     ) {
-      const c = compareSelection(selection, supplied);
+      match = matchPcrSelection(selection, supplied);
+      const c = match.comparison;
       const ok =
         c.extra.length + c.missing.length + c.wrongSize.length + c.unsupportedBanks.length === 0;
       const problems = [
@@ -240,7 +243,8 @@ export async function verifyTpmQuote(
       if (parts === undefined || !isComputableHash(parts.hash)) {
         ledger.skip('tpm.quote.pcr-digest', 'the signing hash is unknown (see tpm.quote.scheme)');
       } else {
-        const computed = computePcrDigest(selection, supplied, parts.hash);
+        // pcr-selection passed, so the values were matched and copied in TPM order.
+        const computed = digest(parts.hash, match!.concatenated!);
         const same = equalBytes(computed, attest.attested.pcrDigest);
         ledger.result(
           'tpm.quote.pcr-digest',
@@ -268,14 +272,11 @@ export async function verifyTpmQuote(
       );
   }
 
-  // Copied before the signature settles (off the critical path); returned only if `ok`.
-  const inSelection =
-    supplied !== undefined && selection !== undefined ? selectedPcrs(selection, supplied) : {};
   await signatureDone;
   const { ok, checks } = ledger.finish();
   // PCR values are returned only when everything held: inside the signed selection (by the
   // pcr-selection check), matching the signed digest, under a valid signature and fresh nonce.
-  const pcrs: PcrBanks = ok ? inSelection : {};
+  const pcrs: PcrBanks = ok ? (match?.selected ?? {}) : {};
   // Built field by field (same keys, same order as the documented result; no spreads).
   const out = { ok, checks } as {
     -readonly [K in keyof TpmQuoteVerification]: TpmQuoteVerification[K];

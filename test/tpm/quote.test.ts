@@ -245,8 +245,30 @@ describe('CVE regression: PCRs outside the signed selection are never used (CVE-
     expect(ok.ok).toBe(true);
     expect(Object.keys(ok.pcrs).sort()).toEqual(['sha256', 'sha384']);
     expect(Object.keys(ok.pcrs.sha256!)).toEqual(['0', '7']);
-    // Returned values are copies.
+    // Returned values are copies: equal, but changing the caller's arrays changes nothing.
     expect(ok.pcrs.sha256![0]).not.toBe(q.pcrs.sha256![0]);
+    expect(ok.pcrs.sha384![7]).toEqual(q.pcrs.sha384![7]);
+    const before = Uint8Array.from(ok.pcrs.sha256![7]!);
+    q.pcrs.sha256![7]!.fill(0xee);
+    expect(ok.pcrs.sha256![7]).toEqual(before);
+  });
+
+  it('a repeated bank with an extra PCR beside it still fails pcr-selection', async () => {
+    const q = await forgeQuote({
+      key: rsa,
+      selection: [
+        ['sha256', [1]],
+        ['sha256', [1, 2]],
+      ],
+      nonce,
+    });
+    const extra: PcrBanks = { sha256: { ...q.pcrs.sha256!, 3: new Uint8Array(32) } };
+    const r = await verifyTpmQuote(
+      { attest: q.attest, signature: q.signature, akPublic: rsa.publicArea, pcrs: extra },
+      { nonce },
+    );
+    expect(failed(r)).toEqual(['tpm.quote.pcr-selection']);
+    expect(r.pcrs).toEqual({});
   });
 
   it('a bank listed twice contributes twice to the digest', async () => {
