@@ -33,7 +33,7 @@ import {
   type EventLogVerification,
   type TcgEventLog,
 } from '../eventlog/index.js';
-import { parseAzureHclReport } from './azure-hcl.js';
+import { parseAzureHclReportCached } from './azure-hcl.js';
 import { verifyPcrBinding } from './pcr-binding.js';
 import { verifyReportDataBinding } from './report-data.js';
 import type {
@@ -200,15 +200,15 @@ export async function verifyConfidentialVm(
   const policy = options.policy ?? {};
   const ledger = createLedger<Id>(CHECKS);
 
-  // The HCL report carries the SEV-SNP report on Azure: parse it first (errors surface in the
-  // binding stage, which parses again from the same bytes).
+  // The HCL report carries the SEV-SNP report on Azure: parse it first, once per input in the
+  // cache (errors surface in the binding stage, which parses again from the same bytes).
   const azureSpec = specs.find((s) => s.scheme === 'azure-hcl');
   let hcl: AzureHclReport | undefined;
   if (azureSpec !== undefined) {
     try {
       hcl =
         azureSpec.hclReport instanceof Uint8Array
-          ? parseAzureHclReport(azureSpec.hclReport)
+          ? parseAzureHclReportCached(azureSpec.hclReport, cache)
           : azureSpec.hclReport;
     } catch {
       hcl = undefined;
@@ -682,7 +682,9 @@ function hexPcrs(
 ): ConfidentialVmClaims['pcrs'] {
   const out: Partial<Record<PcrBankName, Record<number, string>>> = {};
   for (const [bank, values] of Object.entries(p) as [PcrBankName, Record<number, Uint8Array>][]) {
-    out[bank] = Object.fromEntries(Object.entries(values).map(([i, v]) => [i, toHex(v)]));
+    const hexed: Record<string, string> = {};
+    for (const [i, v] of Object.entries(values)) hexed[i] = toHex(v);
+    out[bank] = hexed;
   }
   return out;
 }

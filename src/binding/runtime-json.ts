@@ -119,6 +119,18 @@ function scanStructure(bytes: Uint8Array, base: number, field: string): void {
 
 /** The decoded text of a JSON string literal, or undefined when it is malformed. */
 function memberName(literal: Uint8Array): string | undefined {
+  // Printable ASCII without escapes (every member name of the runtime data) is its own text.
+  const last = literal.length - 1;
+  if (last >= 1 && literal[0] === 0x22 /* " */ && literal[last] === 0x22) {
+    let name = '';
+    let i = 1;
+    for (; i < last; i++) {
+      const c = literal[i]!;
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c /* \ */) break;
+      name += String.fromCharCode(c);
+    }
+    if (i === last) return name;
+  }
   try {
     const v: unknown = JSON.parse(utf8Decode(literal));
     return typeof v === 'string' ? v : undefined;

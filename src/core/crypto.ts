@@ -8,7 +8,7 @@
  */
 import { AttestError } from './errors.js';
 import { assertBytes, concatBytes, copyBytes } from './bytes.js';
-import { fromBase64, toBase64Url, toHex } from './encoding.js';
+import { equalBytes, fromBase64, toBase64Url, toHex } from './encoding.js';
 import { memo, type AttestCache } from './cache.js';
 
 export {
@@ -215,9 +215,20 @@ export function publicKeyId(key: PublicKeyInfo): string {
     : `rsa:${toHex(stripZeros(key.n))}:${toHex(stripZeros(key.e))}`;
 }
 
-/** True when two keys are the same public key. */
+/**
+ * True when two keys are the same public key: same kind and curve and equal coordinates, or RSA
+ * modulus and exponent equal once leading zero bytes are dropped (what {@link publicKeyId}
+ * identifies, compared as bytes without building the ids).
+ */
 export function samePublicKey(a: PublicKeyInfo, b: PublicKeyInfo): boolean {
-  return publicKeyId(a) === publicKeyId(b);
+  if (a.kind === 'ec') {
+    return b.kind === 'ec' && a.curve === b.curve && equalBytes(a.x, b.x) && equalBytes(a.y, b.y);
+  }
+  return (
+    b.kind === 'rsa' &&
+    equalBytes(stripZeros(a.n), stripZeros(b.n)) &&
+    equalBytes(stripZeros(a.e), stripZeros(b.e))
+  );
 }
 
 /** Modulus length in bits of an RSA key, or the curve size for EC. */

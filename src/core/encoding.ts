@@ -7,7 +7,11 @@
 import { AttestError } from './errors.js';
 import { assertBytes } from './bytes.js';
 
-const HEX = '0123456789abcdef';
+/** The two hex digits of each byte value: one lookup per byte. */
+const BYTE_HEX: readonly string[] = /* @__PURE__ */ Array.from(
+  { length: 256 },
+  (_, i) => (i < 16 ? '0' : '') + i.toString(16),
+);
 
 /**
  * Lower-case hex of `bytes`.
@@ -20,7 +24,7 @@ const HEX = '0123456789abcdef';
 export function toHex(bytes: Uint8Array): string {
   assertBytes(bytes, 'bytes');
   let s = '';
-  for (const b of bytes) s += HEX[b >> 4]! + HEX[b & 15]!;
+  for (let i = 0; i < bytes.length; i++) s += BYTE_HEX[bytes[i]!]!;
   return s;
 }
 

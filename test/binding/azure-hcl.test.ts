@@ -379,6 +379,27 @@ describeVectors('parseAzureHclReport — malformed input', () => {
     expectAttestError(() => parseAzureHclReport(tail), 'ERR_RESERVED_NOT_ZERO', 0x20 + 1027);
   });
 
+  it('runtime JSON: a member repeated under another spelling (escapes, non-ASCII) is a duplicate', () => {
+    const b = base();
+    for (const text of [
+      '{"keys":[],"k\\u0065ys":[]}',
+      '{"keys":[],"\\u00e9":1,"\u00e9":2}',
+      '{"keys":[],"\u00e9":1,"\\u00e9":2}',
+      '{"keys":[],"a\\"b":1,"a\\u0022b":2}',
+    ]) {
+      const bytes = new TextEncoder().encode(text);
+      // The repeated member is the last one: its name starts after the last comma.
+      expectAttestError(
+        () => parseAzureHclReport(withRuntimeData(b, bytes)),
+        'ERR_BAD_JSON',
+        0x4d4 + bytes.lastIndexOf(0x2c) + 1,
+      );
+    }
+    // Names that only look alike are distinct members.
+    const ok = parseAzureHclReport(withRuntimeData(b, '{"keys":[],"a\\"b":1,"a\\\\b":2}'));
+    expect(ok.runtimeJson).toEqual({ keys: [], 'a"b': 1, 'a\\b': 2 });
+  });
+
   it('runtime JSON: syntax, duplicates, depth, types, keys, user-data', () => {
     const b = base();
     const text = runtimeText(b);

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseAzureHclReport, verifyConfidentialVm } from '../../src/binding/index.js';
 import type {
+  AzureHclReport,
   ConfidentialVmEvidence,
   ConfidentialVmVerification,
   ConfidentialVmVerifyOptions,
+  ReportDataBindingVerification,
 } from '../../src/binding/index.js';
+import { createCache } from '../../src/core/cache.js';
 import type { Check } from '../../src/core/checks.js';
 import type { PcrBanks } from '../../src/tpm/index.js';
 import { describeVectors, hex, readVectorText } from '../support/vectors.js';
@@ -192,6 +195,58 @@ describeVectors('verifyConfidentialVm — Azure SNP CVMs end to end (real vector
     expect(statusOf(r, 'binding.cvm.binding')).toBe('fail');
     expect(statusOf(r, 'binding.cvm.ak')).toBe('fail');
   });
+
+  for (const offset of [0, 1]) {
+    it(`a shared cache keeps the HCL parse per input; a byte changed in place misses it (view at offset ${offset})`, async () => {
+      const v = byId('azure-snp-milan-trustee-evidence-v2');
+      // Offset 1: an unaligned view, compared byte by byte rather than word by word.
+      const hclReport = new Uint8Array(v.hcl.length + offset).subarray(offset);
+      hclReport.set(v.hcl);
+      const evidence = snpBundle(v, { binding: { scheme: 'azure-hcl', hclReport } });
+      const cache = createCache();
+      const hclOf = (r: ConfidentialVmVerification): AzureHclReport | undefined =>
+        (r.stages.bindings[0] as ReportDataBindingVerification).hclReport;
+
+      const first = await verifyConfidentialVm(evidence, { now: NOW, cache });
+      const warm = await verifyConfidentialVm(evidence, { now: NOW, cache });
+      expect(first.ok).toBe(true);
+      expect(warm.ok).toBe(true);
+      expect(hclOf(warm)).toBe(hclOf(first)); // the same parse, from the cache
+      expect(warm.claims).toEqual(first.claims);
+      const userData = hclOf(first)!.userData!.slice();
+
+      // The first hex digit of "user-data", changed in the caller's own array: the JSON still
+      // parses, to the new value, and no longer matches REPORT_DATA.
+      const marker = new TextEncoder().encode('"user-data":"');
+      const at = hclReport.findIndex((_, i) => marker.every((m, j) => hclReport[i + j] === m));
+      expect(at).toBeGreaterThan(0x4d4);
+      const digit = at + marker.length;
+      const old = hclReport[digit]!;
+      hclReport[digit] = old === 0x30 ? 0x31 : 0x30; // '0' or '1'
+      const changed = await verifyConfidentialVm(evidence, { now: NOW, cache });
+      expect(hclOf(changed)).not.toBe(hclOf(first));
+      expect(hclOf(changed)!.userData![0]).toBe(
+        ((hclReport[digit] - 0x30) << 4) | (userData[0]! & 15),
+      );
+      expect(hclOf(changed)!.userData!.subarray(1)).toEqual(userData.subarray(1));
+      expect(statusOf(changed, 'binding.report-data')).toBe('fail');
+      expect(changed.ok).toBe(false);
+
+      // Restored: the bytes equal the kept copy again.
+      hclReport[digit] = old;
+      const restored = await verifyConfidentialVm(evidence, { now: NOW, cache });
+      expect(restored.ok).toBe(true);
+      expect(hclOf(restored)!.userData).toEqual(userData);
+
+      // A non-zero padding byte: the report no longer parses, and no stale parse is returned.
+      expect(hclOf(first)!.paddingSize).toBeGreaterThan(0);
+      hclReport[hclReport.length - 1] = 1;
+      const broken = await verifyConfidentialVm(evidence, { now: NOW, cache });
+      expect(statusOf(broken, 'binding.report')).toBe('fail');
+      expect(hclOf(broken)).toBeUndefined();
+      expect(broken.ok).toBe(false);
+    });
+  }
 
   it('2023 report: the quote selects PCRs 0–7 and 14 only; a policy on PCR 15 fails', async () => {
     const v = byId('azure-snp-milan-trustee-2023');

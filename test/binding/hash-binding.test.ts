@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyReportDataBinding } from '../../src/binding/index.js';
 import { encodeSpki, jwkThumbprintInput } from '../../src/binding/key-encoding.js';
 import { concatBytes } from '../../src/core/bytes.js';
-import { digest } from '../../src/core/crypto.js';
+import { digest, publicKeyId, samePublicKey, type PublicKeyInfo } from '../../src/core/crypto.js';
 import { decodePem, toHex } from '../../src/core/encoding.js';
 import { resolveTpmKey } from '../../src/tpm/index.js';
 import {
@@ -47,6 +47,41 @@ describeVectors('key encodings agree with independent tools (swtpm keys)', () =>
       );
     });
   }
+});
+
+describeVectors('samePublicKey decides what equal publicKeyIds decide (swtpm keys)', () => {
+  it('every pair, and each key against its variants (leading zeros, other bytes, other kind)', () => {
+    const keys: PublicKeyInfo[] = KEYS.map((n) => resolveTpmKey(key(n, 'tpmt_public.bin')).key);
+    const variants = keys.flatMap((k): PublicKeyInfo[] => {
+      if (k.kind === 'rsa') {
+        const zero = (b: Uint8Array): Uint8Array => concatBytes(new Uint8Array(2), b);
+        const flipped = k.n.slice();
+        flipped[flipped.length - 1]! ^= 1;
+        return [
+          { kind: 'rsa', n: zero(k.n), e: zero(k.e) },
+          { kind: 'rsa', n: flipped, e: k.e },
+          { kind: 'rsa', n: k.n, e: new Uint8Array([3]) },
+        ];
+      }
+      const flipped = k.y.slice();
+      flipped[0]! ^= 1;
+      return [
+        { ...k, x: k.x.slice() },
+        { ...k, y: flipped },
+        { ...k, curve: k.curve === 'P-256' ? 'P-384' : 'P-256' },
+      ];
+    });
+    const all = [...keys, ...variants];
+    let same = 0;
+    for (const a of all) {
+      for (const b of all) {
+        expect(samePublicKey(a, b)).toBe(publicKeyId(a) === publicKeyId(b));
+        if (samePublicKey(a, b)) same++;
+      }
+    }
+    // Each key equals itself, and each key and its zero-extended or copied variant match.
+    expect(same).toBe(all.length + 2 * keys.length);
+  });
 });
 
 describeVectors('verifyReportDataBinding hash — the swtpm binding vector', () => {
