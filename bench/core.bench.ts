@@ -2,6 +2,7 @@
 import { webcrypto } from 'node:crypto';
 import { digest } from '../src/core/crypto.js';
 import type { BenchCase, BenchSuite } from './harness.js';
+import { testKey, type KeyKind } from '../test/support/forge.js';
 
 const subtle = webcrypto.subtle;
 const data = new Uint8Array(0x2a0).fill(7);
@@ -40,50 +41,24 @@ const JS_AFTER: BenchCase = {
   },
 };
 
-async function ec(
-  curve: 'P-256' | 'P-384',
-  hash: string,
-): Promise<{ key: CryptoKey; sig: ArrayBuffer }> {
-  const kp = await subtle.generateKey({ name: 'ECDSA', namedCurve: curve }, true, [
-    'sign',
-    'verify',
-  ]);
+/** A key of `kind` (test/support/forge.ts) and its signature over `data`. */
+async function signed(kind: KeyKind): Promise<{ key: CryptoKey; sig: ArrayBuffer }> {
+  const k = await testKey(kind);
   return {
-    key: kp.publicKey,
-    sig: await subtle.sign({ name: 'ECDSA', hash }, kp.privateKey, data),
+    key: k.keys.publicKey,
+    sig: await subtle.sign(k.signingAlgorithm, k.keys.privateKey, data),
   };
 }
 
 export const suite: BenchSuite = {
   name: 'core floors (WebCrypto verify with an imported key; @noble/hashes)',
   async setup() {
-    p256 = await ec('P-256', 'SHA-256');
-    p384 = await ec('P-384', 'SHA-384');
-    const kp = await subtle.generateKey(
-      {
-        name: 'RSA-PSS',
-        modulusLength: 4096,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: 'SHA-384',
-      },
-      true,
-      ['sign', 'verify'],
-    );
-    pss = {
-      key: kp.publicKey,
-      sig: await subtle.sign({ name: 'RSA-PSS', saltLength: 48 }, kp.privateKey, data),
-    };
-    const r = await subtle.generateKey(
-      {
-        name: 'RSASSA-PKCS1-v1_5',
-        modulusLength: 2048,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: 'SHA-256',
-      },
-      true,
-      ['sign', 'verify'],
-    );
-    rsa = { key: r.publicKey, sig: await subtle.sign('RSASSA-PKCS1-v1_5', r.privateKey, data) };
+    [p256, p384, pss, rsa] = await Promise.all([
+      signed('p256'),
+      signed('p384'),
+      signed('rsa-pss-4096'),
+      signed('rsa-pkcs1-2048'),
+    ]);
   },
   floor: {
     name: 'ECDSA P-256/SHA-256 verify',
