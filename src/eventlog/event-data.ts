@@ -12,7 +12,7 @@
  * bundle budget does not allow; {@link summarizeBoot} parses them.
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader, assertCountFits } from '../core/bytes.js';
+import { ByteReader, assertBytes, assertCountFits, copyBytes } from '../core/bytes.js';
 import { DER_TAG, parseDer } from '../core/der.js';
 import {
   EV,
@@ -101,14 +101,16 @@ function sigKind(type: string): EfiSignatureData['kind'] {
  * ```
  */
 export function decodeEfiSignatureLists(bytes: Uint8Array, base = 0): EfiSignatureList[] {
-  return readSignatureLists(bytes, base, true);
+  assertBytes(bytes, 'bytes');
+  return readSignatureLists(copyBytes(bytes), base);
 }
 
 /**
- * {@link decodeEfiSignatureLists}; with `copy` false the signature data are views into `bytes`
- * (for a variable's data the parse has already copied: dbx holds hundreds of entries).
+ * {@link decodeEfiSignatureLists} over bytes the caller owns privately (the parser's copy of the
+ * log, or a public entry point's copy of its input): headers and signature data are views into
+ * them.
  */
-function readSignatureLists(bytes: Uint8Array, base: number, copy: boolean): EfiSignatureList[] {
+function readSignatureLists(bytes: Uint8Array, base: number): EfiSignatureList[] {
   const r = new ByteReader(bytes, 'EFI_SIGNATURE_LIST', base);
   const lists: EfiSignatureList[] = [];
   while (r.remaining > 0) {
@@ -133,7 +135,7 @@ function readSignatureLists(bytes: Uint8Array, base: number, copy: boolean): Efi
       });
     }
     const signatureType = guidAt(typeBytes, 0);
-    const signatureHeader = r.bytesCopy(headerSize, 'SignatureHeader');
+    const signatureHeader = r.borrow(headerSize, 'SignatureHeader');
     const kind = sigKind(signatureType);
     const signatures: EfiSignatureData[] = [];
     let lastOwner: Uint8Array | undefined;
@@ -149,7 +151,7 @@ function readSignatureLists(bytes: Uint8Array, base: number, copy: boolean): Efi
       signatures.push({
         owner,
         kind,
-        data: copy ? r.bytesCopy(n, 'SignatureData') : r.borrow(n, 'SignatureData'),
+        data: r.borrow(n, 'SignatureData'),
       });
     }
     const typeName = efiGuidName(signatureType);
@@ -181,7 +183,7 @@ function decodeLoadOption(bytes: Uint8Array, base: number): UefiVariableValue {
     attributes,
     description,
     devicePath: dp.text,
-    optionalData: r.bytesCopy(r.remaining, 'OptionalData'),
+    optionalData: r.borrow(r.remaining, 'OptionalData'),
   };
 }
 
@@ -214,10 +216,10 @@ function decodeVariableValue(
       return { kind: 'text', text: asciiText(data) };
     }
     if (data.length === 1) return { kind: 'boolean', value: data[0]! };
-    if (isCertificateShaped(data)) return { kind: 'certificate', der: data.slice() };
+    if (isCertificateShaped(data)) return { kind: 'certificate', der: data };
     if (data.length > 16) {
       const owner = guidAt(data, 0);
-      const body = data.slice(16);
+      const body = data.subarray(16);
       // No SignatureType GUID here (summarizeBoot reads it from the measured db list): a SHA-256
       // hash starts with 0x30 once in 256, so only a whole-value DER SEQUENCE counts as X.509.
       const kind = isCertificateShaped(body) ? 'x509' : body.length === 32 ? 'sha256' : 'other';
@@ -233,8 +235,7 @@ function decodeVariableValue(
     (guid === GLOBAL_VARIABLE || guid === IMAGE_SECURITY_DATABASE || guid === SHIM_LOCK)
   ) {
     if (name === 'MokListTrusted' && data.length === 1) return { kind: 'boolean', value: data[0]! };
-    // `data` is the variable's own copy (decodeUefiVariable): its entries may be views into it.
-    return { kind: 'signature-lists', lists: readSignatureLists(data, base, false) };
+    return { kind: 'signature-lists', lists: readSignatureLists(data, base) };
   }
   if (
     guid === GLOBAL_VARIABLE &&
@@ -267,6 +268,12 @@ function decodeVariableValue(
  * ```
  */
 export function decodeUefiVariable(type: number, bytes: Uint8Array, base = 0): UefiVariableData {
+  assertBytes(bytes, 'bytes');
+  return readUefiVariable(type, copyBytes(bytes), base);
+}
+
+/** {@link decodeUefiVariable} over privately owned bytes: the results are views into them. */
+function readUefiVariable(type: number, bytes: Uint8Array, base: number): UefiVariableData {
   const r = new ByteReader(bytes, 'UEFI_VARIABLE_DATA', base);
   const vendorGuid = guidAt(r.borrow(16, 'VariableName'), 0);
   const nameLenAt = r.absoluteOffset;
@@ -281,7 +288,7 @@ export function decodeUefiVariable(type: number, bytes: Uint8Array, base = 0): U
   }
   const name = utf16Text(r.borrow(Number(nameLength) * 2, 'UnicodeName'));
   const variableDataOffset = r.offset;
-  const variableData = r.bytesCopy(Number(dataLength), 'VariableData');
+  const variableData = r.borrow(Number(dataLength), 'VariableData');
   const vendorName = efiGuidName(vendorGuid);
   let value: UefiVariableValue | undefined;
   let valueError: string | undefined;
@@ -666,6 +673,22 @@ export function decodeEventData(
   data: Uint8Array,
   ctx: DecodeContext,
 ): DecodedEventData | undefined {
+  assertBytes(data, 'data');
+  return decodeOwnedEventData(type, copyBytes(data), ctx);
+}
+
+/**
+ * {@link decodeEventData} over bytes no caller can change: the parsers' private copy of a log
+ * (each event's data is a view into it). The decoded values are views into `data`, so nothing
+ * is copied a second time.
+ *
+ * @internal
+ */
+export function decodeOwnedEventData(
+  type: number,
+  data: Uint8Array,
+  ctx: DecodeContext,
+): DecodedEventData | undefined {
   const base = ctx.base;
   switch (type) {
     case EV.NO_ACTION:
@@ -728,7 +751,7 @@ export function decodeEventData(
     case EV.EFI_VARIABLE_AUTHORITY:
     case EV.EFI_SPDM_DEVICE_POLICY:
     case EV.EFI_SPDM_DEVICE_AUTHORITY:
-      return { kind: 'uefi-variable', variable: decodeUefiVariable(type, data, base) };
+      return { kind: 'uefi-variable', variable: readUefiVariable(type, data, base) };
     case EV.EFI_BOOT_SERVICES_APPLICATION:
     case EV.EFI_BOOT_SERVICES_DRIVER:
     case EV.EFI_RUNTIME_SERVICES_DRIVER:

@@ -9,7 +9,7 @@
 import { AttestError } from '../core/errors.js';
 import { ByteReader, assertBytes, assertCountFits, isAllZero } from '../core/bytes.js';
 import { EV, SPEC_ID_EVENT03, TPM_ALG, eventTypeName } from './constants.js';
-import { decodeEventData } from './event-data.js';
+import { decodeOwnedEventData } from './event-data.js';
 import {
   checkDigestAgainst,
   digestCandidates,
@@ -330,7 +330,7 @@ export function finishRecord(
   let decoded: DecodedEventData | undefined;
   let decodeError: string | undefined;
   try {
-    decoded = decodeEventData(rec.type, rec.data, {
+    decoded = decodeOwnedEventData(rec.type, rec.data, {
       pcrIndex: rec.registerField,
       uintnBytes,
       base: rec.dataOffset,

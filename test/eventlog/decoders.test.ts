@@ -10,6 +10,7 @@ import { concatBytes } from '../../src/core/bytes.js';
 import {
   decodeDevicePath,
   decodeEfiSignatureLists,
+  decodeEventData,
   decodeGptData,
   decodeUefiVariable,
   parseTcgEventLog,
@@ -189,6 +190,28 @@ describe('eventlog: decoders (synthetic)', () => {
       'ERR_TRUNCATED',
       104,
     );
+  });
+
+  it("the public decoders copy their input: results never change with the caller's bytes", () => {
+    const hash = new Uint8Array(32).fill(0x11);
+    const list = signatureList(GUID.certSha256, [{ owner: GUID.globalVariable, data: hash }]);
+    const lists = decodeEfiSignatureLists(list);
+    const variable = uefiVariable(GUID.imageSecurityDatabase, 'db', list);
+    const v = decodeUefiVariable(EV.EFI_VARIABLE_DRIVER_CONFIG, variable);
+    const e = decodeEventData(EV.EFI_VARIABLE_DRIVER_CONFIG, variable, {
+      pcrIndex: 7,
+      uintnBytes: 8,
+      base: 0,
+    });
+    list.fill(0xee);
+    variable.fill(0xee);
+    expect(lists[0]!.signatures[0]!.data).toEqual(hash);
+    expect(v.value?.kind === 'signature-lists' && v.value.lists[0]!.signatures[0]!.data).toEqual(
+      hash,
+    );
+    expect(v.variableData.length).toBe(list.length);
+    expect(v.variableData[0]).not.toBe(0xee);
+    expect(e?.kind === 'uefi-variable' && e.variable.variableData[0]).not.toBe(0xee);
   });
 
   it('signature lists: sizes are validated', () => {
