@@ -101,7 +101,8 @@ async function timed(fn: () => unknown): Promise<number> {
  * every round), each batch about 10 ms long, and the ratio taken per round. A machine whose speed
  * drifts over seconds (a VM's CPU share, the WebCrypto thread pool waking up) then moves both
  * sides of each ratio alike, where two cases measured one after the other can differ by 30% for
- * no reason of their own.
+ * no reason of their own. When either side is `slow` (a process spawn), each batch starts after a
+ * 20 ms pause and one untimed call.
  *
  * @param budgetMs - time to spend after warm-up (slow cases: at least 5 rounds).
  */
@@ -128,6 +129,13 @@ export async function measurePaired(
     const got: [number[], number[]] = [[], []];
     for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
       const c = side === 0 ? a : b;
+      if (slow) {
+        // After a batch of process spawns the machine is still tearing them down and the other
+        // side's code and data are out of the CPU caches: let it settle and run one untimed call,
+        // so each side is timed in its own steady state.
+        await new Promise((r) => setTimeout(r, 20));
+        await c.fn();
+      }
       for (let i = 0; i < (side === 0 ? na : nb); i++) got[side]!.push(await timed(c.fn));
     }
     all[0].push(...got[0]);
