@@ -148,6 +148,24 @@ export class ByteReader {
    * The length is checked against what remains before allocating. `max` bounds it further.
    */
   sized(prefix: 1 | 2 | 4, endian: 'le' | 'be', field: string, max: number = Infinity): Uint8Array {
+    return this.bytesCopy(this.sizedLength(prefix, endian, field, max), field);
+  }
+
+  /**
+   * {@link ByteReader.sized} as a view (no copy): for parsers that work on their own private copy
+   * of the input, so the view never aliases a caller's buffer.
+   */
+  sizedView(
+    prefix: 1 | 2 | 4,
+    endian: 'le' | 'be',
+    field: string,
+    max: number = Infinity,
+  ): Uint8Array {
+    return this.borrow(this.sizedLength(prefix, endian, field, max), field);
+  }
+
+  /** Reads a length prefix and checks it against `max` and against what remains. */
+  private sizedLength(prefix: 1 | 2 | 4, endian: 'le' | 'be', field: string, max: number): number {
     const at = this.pos;
     const n =
       prefix === 1
@@ -173,7 +191,7 @@ export class ByteReader {
         message: `declared size ${n}, ${this.remaining} bytes remain`,
       });
     }
-    return this.bytesCopy(n, field);
+    return n;
   }
 
   /** Reads `n` reserved bytes and throws `ERR_RESERVED_NOT_ZERO` at the first non-zero one. */

@@ -31,25 +31,6 @@ import type {
 /** Core `assertBytes` (which also rejects views over detached buffers), kept under this name for callers. */
 export const assertInputBytes: typeof assertBytes = assertBytes;
 
-/**
- * A u32 little-endian length followed by that many bytes, returned as a view. Parsers call this
- * on their own private copy of the input (made once per parse), so the views never alias the
- * caller's buffer and nothing is copied per field.
- *
- * @throws {AttestError} `ERR_TRUNCATED` at the first data byte when the length runs past the end.
- */
-export function readSized(r: ByteReader, field: string): Uint8Array {
-  const n = r.u32le(`${field}.size`);
-  if (n > r.remaining) {
-    throw new AttestError('ERR_TRUNCATED', {
-      offset: r.absoluteOffset,
-      field: `${r.structure}.${field}`,
-      message: `declared size ${n}, ${r.remaining} bytes remain`,
-    });
-  }
-  return r.borrow(n, field);
-}
-
 /** Size of the SHA-1 `TCG_PCR_EVENT` header before the event data: pcr, type, digest, size. */
 export const TCG_PCR_EVENT_HEADER_SIZE = 32;
 
@@ -188,7 +169,7 @@ export function readSha1Record(r: ByteReader, index: number): RawRecord {
   const type = r.u32le('eventType');
   const digest = r.borrow(20, 'digest');
   const dataOffset = r.absoluteOffset + 4;
-  const data = readSized(r, 'event');
+  const data = r.sizedView(4, 'le', 'event');
   return {
     index,
     offset,
@@ -253,7 +234,7 @@ export function readAgileRecord(
     });
   }
   const dataOffset = r.absoluteOffset + 4;
-  const data = readSized(r, 'event');
+  const data = r.sizedView(4, 'le', 'event');
   return { index, offset, registerField, type, digestList, digests, data, dataOffset };
 }
 

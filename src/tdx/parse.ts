@@ -250,26 +250,13 @@ function readPckChain(r: ByteReader, structure: string): PckCertChainData {
   return { type: 5, data: r.borrow(size, 'CERTIFICATION_DATA') };
 }
 
-/** `ByteReader.sized(2, 'le', field)` (same checks and errors), returning a view. */
-function sizedView(r: ByteReader, field: string): Uint8Array {
-  const n = r.u16le(`${field}.size`);
-  if (n > r.remaining) {
-    throw new AttestError('ERR_TRUNCATED', {
-      offset: r.absoluteOffset,
-      field: `${r.structure}.${field}`,
-      message: `declared size ${n}, ${r.remaining} bytes remain`,
-    });
-  }
-  return r.borrow(n, field);
-}
-
 function readQeSection(r: ByteReader, type: 5 | 6): QeReportCertificationData {
   const qeReportRaw = r.borrow(SGX_REPORT_BODY_SIZE, 'QE_REPORT');
   const qeReport = readSgxReportBody(
     new ByteReader(qeReportRaw, 'QE_REPORT', r.absoluteOffset - SGX_REPORT_BODY_SIZE),
   );
   const qeReportSignature = r.borrow(QE_REPORT_SIGNATURE_SIZE, 'QE_REPORT_SIGNATURE');
-  const qeAuthData = sizedView(r, 'QE_AUTH_DATA');
+  const qeAuthData = r.sizedView(2, 'le', 'QE_AUTH_DATA');
   const pckCertChain = readPckChain(r, r.structure);
   return { type, qeReport, qeReportRaw, qeReportSignature, qeAuthData, pckCertChain };
 }

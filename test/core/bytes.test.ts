@@ -51,6 +51,27 @@ describe('ByteReader', () => {
     );
   });
 
+  it('sizedView checks the prefix the same way and returns a view, sized a copy', () => {
+    const huge = new Uint8Array([0xff, 0xff, 0xff, 0x7f, 1, 2]);
+    expectAttestError(
+      () => new ByteReader(huge, 'T').sizedView(4, 'le', 'blob'),
+      'ERR_TRUNCATED',
+      4,
+    );
+    expectAttestError(
+      () => new ByteReader(new Uint8Array([5, 0, 1, 2, 3, 4, 5]), 'T').sizedView(2, 'le', 'b', 4),
+      'ERR_BAD_LENGTH',
+      0,
+    );
+    const input = new Uint8Array([2, 0, 0, 0, 7, 8, 9]);
+    const view = new ByteReader(input, 'T').sizedView(4, 'le', 'b');
+    const copy = new ByteReader(input, 'T').sized(4, 'le', 'b');
+    expect(view).toEqual(new Uint8Array([7, 8]));
+    input[4] = 1;
+    expect(view[0]).toBe(1);
+    expect(copy[0]).toBe(7);
+  });
+
   it('reserved bytes must be zero, and the error points at the first non-zero byte', () => {
     const r = new ByteReader(new Uint8Array([0, 0, 0, 5, 0]), 'T', 0x100);
     expectAttestError(() => r.reserved(5, 'RSVD'), 'ERR_RESERVED_NOT_ZERO', 0x103);
