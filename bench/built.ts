@@ -20,12 +20,22 @@ const dirs: string[] = [];
  * @returns the module's exports.
  */
 export async function importBuilt<T>(subpath: string): Promise<T> {
+  const entry = subpath === '.' ? 'src/index.ts' : `src/${subpath}/index.ts`;
+  const dir = await buildToTemp({ lib: join(ROOT, entry) });
+  dirs.push(dir);
+  return (await import(pathToFileURL(join(dir, 'lib.mjs')).href)) as T;
+}
+
+/**
+ * Bundles `entryPoints` (output name → source file) the way tsup ships the library (ESM, code
+ * splitting, no `keepNames`) into a new temporary folder, and returns the folder; each entry
+ * becomes `<name>.mjs` there. The caller removes the folder.
+ */
+export async function buildToTemp(entryPoints: Record<string, string>): Promise<string> {
   const { build } = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'attestkit-bench-lib-'));
-  dirs.push(dir);
-  const entry = subpath === '.' ? 'src/index.ts' : `src/${subpath}/index.ts`;
   await build({
-    entryPoints: { lib: join(ROOT, entry) },
+    entryPoints,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -35,7 +45,7 @@ export async function importBuilt<T>(subpath: string): Promise<T> {
     outExtension: { '.js': '.mjs' },
     logLevel: 'silent',
   });
-  return (await import(pathToFileURL(join(dir, 'lib.mjs')).href)) as T;
+  return dir;
 }
 
 /** Removes the temporary builds (call at the end of a run). */

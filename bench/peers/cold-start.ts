@@ -5,10 +5,10 @@
  * bundle for its warm timings, so warm and cold run identical code.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildToTemp } from '../built.js';
 import type * as SubjectsModule from './subjects.js';
 import type { SubjectName, SubjectOptions } from './types.js';
 
@@ -22,21 +22,9 @@ export interface Bundle {
 }
 
 export async function buildBundle(): Promise<Bundle> {
-  const { build } = await import('esbuild');
-  const dir = mkdtempSync(join(tmpdir(), 'attestkit-bench-'));
-  await build({
-    entryPoints: {
-      'cold-child': join(import.meta.dirname, 'cold-child.ts'),
-      subjects: join(import.meta.dirname, 'subjects.ts'),
-    },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'silent',
+  const dir = await buildToTemp({
+    'cold-child': join(import.meta.dirname, 'cold-child.ts'),
+    subjects: join(import.meta.dirname, 'subjects.ts'),
   });
   return {
     dir,
