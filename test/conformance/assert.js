@@ -68,6 +68,25 @@ export function fromHex(text) {
   return out;
 }
 
+/** Status of the check `id` in a verification result (read from the result, not through the library). */
+export const statusOf = (r, id) => r.checks.find((c) => c.id === id)?.status;
+
+/** The check `id` of a verification result. */
+export const checkOf = (r, id) => r.checks.find((c) => c.id === id);
+
+/** Ids of the failed checks of a verification result. */
+export const failedIds = (r) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+
+/** `{ bank: { index: hex } }` (pcrs.json, expected.json) → PcrBanks. */
+export function banksFromHex(json) {
+  const out = {};
+  for (const [bank, values] of Object.entries(json)) {
+    out[bank] = {};
+    for (const [i, v] of Object.entries(values)) out[bank][Number(i)] = fromHex(v);
+  }
+  return out;
+}
+
 function describe(e) {
   return e instanceof Error ? `${e.name}: ${e.message}` : show(e);
 }

@@ -11,7 +11,17 @@ import * as core from 'attestkit';
 import * as binding from 'attestkit/binding';
 import * as snp from 'attestkit/snp';
 import * as tpm from 'attestkit/tpm';
-import { deepEqual, equal, fromHex, hex, ok } from '../assert.js';
+import {
+  banksFromHex,
+  checkOf,
+  deepEqual,
+  equal,
+  failedIds,
+  fromHex,
+  hex,
+  ok,
+  statusOf,
+} from '../assert.js';
 
 export const requires = {
   root: ['parseCertificates'],
@@ -26,9 +36,6 @@ const HCL = { report: 0x20, runtimeSize: 0x4d0, runtime: 0x4d4 };
 /** The fixed challenge trustee's Azure vTPM test quote was made with (its TPMS_ATTEST extraData). */
 const TRUSTEE_CHALLENGE = new TextEncoder().encode('challenge');
 
-const statusOf = (r, id) => r.checks.find((c) => c.id === id)?.status;
-const checkOf = (r, id) => r.checks.find((c) => c.id === id);
-const failedIds = (r) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
 const statuses = (r) => r.checks.map((c) => [c.id, c.status]);
 
 /** The HCL bytes, the VCEK bundle and an instant inside the bundle's validity. */
@@ -64,15 +71,6 @@ const SWTPM_FILES = [
   `${SWTPM}keys/ak_rsa2048_rsassa_sha256.tpmt_public.bin`,
   `${SWTPM}keys/ak_rsa2048_rsapss_sha256.tpmt_public.bin`,
 ];
-
-function banksFromHex(json) {
-  const out = {};
-  for (const [bank, values] of Object.entries(json)) {
-    out[bank] = {};
-    for (const [i, v] of Object.entries(values)) out[bank][Number(i)] = fromHex(v);
-  }
-  return out;
-}
 
 /** @type {{ name: string, vectors?: string[], run: (ctx: any) => unknown }[]} */
 export const cases = [

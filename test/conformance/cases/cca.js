@@ -9,7 +9,16 @@
  * fixture need not carry that 144 KB file).
  */
 import * as cca from 'attestkit/cca';
-import { deepEqual, equal, hex, ok, throwsAttestError } from '../assert.js';
+import {
+  checkOf,
+  deepEqual,
+  equal,
+  failedIds,
+  hex,
+  ok,
+  statusOf,
+  throwsAttestError,
+} from '../assert.js';
 
 export const requires = { cca: ['parseCcaToken', 'verifyCcaToken'] };
 
@@ -40,10 +49,6 @@ const MUST_PASS = [
   'cca.realm.claims',
   'cca.binding',
 ];
-
-const statusOf = (r, id) => r.checks.find((c) => c.id === id)?.status;
-const checkOf = (r, id) => r.checks.find((c) => c.id === id);
-const failedIds = (r) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
 
 /** First index of `needle` in `haystack`, or -1. */
 function indexOfBytes(haystack, needle) {

@@ -10,7 +10,18 @@
 import * as eventlog from 'attestkit/eventlog';
 import * as tdx from 'attestkit/tdx';
 import * as tpm from 'attestkit/tpm';
-import { deepEqual, equal, fromHex, hex, ok, throwsAttestError } from '../assert.js';
+import {
+  banksFromHex,
+  checkOf,
+  deepEqual,
+  equal,
+  failedIds,
+  fromHex,
+  hex,
+  ok,
+  statusOf,
+  throwsAttestError,
+} from '../assert.js';
 
 export const requires = {
   eventlog: [
@@ -21,20 +32,6 @@ export const requires = {
     'verifyEventLog',
   ],
 };
-
-const statusOf = (r, id) => r.checks.find((c) => c.id === id)?.status;
-const checkOf = (r, id) => r.checks.find((c) => c.id === id);
-const failedIds = (r) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
-
-/** `{ bank: { index: hex } }` → PcrBanks. */
-function banksFromHex(json) {
-  const out = {};
-  for (const [bank, values] of Object.entries(json)) {
-    out[bank] = {};
-    for (const [i, v] of Object.entries(values)) out[bank][Number(i)] = fromHex(v);
-  }
-  return out;
-}
 
 /** One bank of PcrBanks as `{ index: hex }`. */
 const bankHex = (bank) => Object.fromEntries(Object.entries(bank).map(([i, v]) => [i, hex(v)]));

@@ -8,7 +8,7 @@
  */
 import * as core from 'attestkit';
 import * as snp from 'attestkit/snp';
-import { deepEqual, equal, hex, ok, throwsAttestError } from '../assert.js';
+import { deepEqual, equal, failedIds, hex, ok, throwsAttestError } from '../assert.js';
 
 /** Every case here needs these exports; a missing one skips the case with its name. */
 export const requires = {
@@ -72,7 +72,6 @@ function load(ctx, v) {
 }
 
 const statusOf = (r, id) => core.findCheck(r, id)?.status;
-const failedIds = (r) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
 /** Failures plus required checks that did not run: what keeps `ok` false. */
 const blocking = (r) =>
   r.checks

@@ -8,7 +8,7 @@
  */
 import * as core from 'attestkit';
 import * as tdx from 'attestkit/tdx';
-import { deepEqual, equal, hex, ok, throwsAttestError } from '../assert.js';
+import { deepEqual, equal, failedIds, hex, ok, throwsAttestError } from '../assert.js';
 
 export const requires = {
   root: ['findCheck', 'parseCertificate', 'createCache'],
@@ -46,7 +46,6 @@ const MUST_PASS = [
 ];
 
 const statusOf = (r, id) => core.findCheck(r, id)?.status;
-const failedIds = (r) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
 
 /** `tdx/<dir>/` + a reference such as `../collateral/x.json (field tcb_info)` → a vector path. */
 function refPath(dir, ref) {

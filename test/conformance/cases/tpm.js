@@ -7,26 +7,23 @@
  * changed PCR value, flipped attest and signature bytes, truncations.
  */
 import * as tpm from 'attestkit/tpm';
-import { deepEqual, equal, fromHex, hex, ok, throwsAttestError } from '../assert.js';
+import {
+  banksFromHex,
+  checkOf,
+  deepEqual,
+  equal,
+  failedIds,
+  fromHex,
+  hex,
+  ok,
+  statusOf,
+  throwsAttestError,
+} from '../assert.js';
 
 export const requires = { tpm: ['verifyTpmQuote', 'parseTpmsAttest', 'AttestError'] };
 
 const SWTPM = 'tpm/swtpm/';
 const MANIFEST = `${SWTPM}manifest.json`;
-
-const statusOf = (r, id) => r.checks.find((c) => c.id === id)?.status;
-const checkOf = (r, id) => r.checks.find((c) => c.id === id);
-const failedIds = (r) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
-
-/** `{ bank: { index: hex } }` (pcrs.json, expected.json) → PcrBanks. */
-function banksFromHex(json) {
-  const out = {};
-  for (const [bank, values] of Object.entries(json)) {
-    out[bank] = {};
-    for (const [i, v] of Object.entries(values)) out[bank][Number(i)] = fromHex(v);
-  }
-  return out;
-}
 
 /** PcrBanks → `{ bank: { index: hex } }`, for comparisons. */
 function banksToHex(banks) {
