@@ -182,7 +182,7 @@ export function parseAzureHclReportCached(
   if (hit !== undefined && equalBytes(hit[0], bytes)) return hit[1];
   const report = parseAzureHclReport(bytes);
   if (seen.size >= MAX_REMEMBERED_INPUTS) seen.clear();
-  // `new Uint8Array` copies even a Node.js Buffer, whose `slice` would share the caller's memory.
+  // `new Uint8Array` copies even a Node.js buffer, whose `slice` would share the caller's memory.
   seen.set(bytes, [new Uint8Array(bytes), report]);
   return report;
 }
