@@ -118,10 +118,3 @@ export function latin1Bytes(text: string): Uint8Array {
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
   return out;
 }
-
-/** Lower-case hex (no allocation-heavy helpers; used for summary keys). */
-export function hexOf(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += hexByte(b);
-  return s;
-}

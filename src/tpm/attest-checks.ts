@@ -147,23 +147,6 @@ function bytesKey(prefix: string, b: Uint8Array): string {
 }
 
 const HEX_DIGITS = '0123456789abcdef';
-const BYTE_HEX: readonly string[] = /* @__PURE__ */ Array.from(
-  { length: 256 },
-  (_, i) => HEX_DIGITS[i >> 4]! + HEX_DIGITS[i & 15]!,
-);
-
-/**
- * Lower-case hex of `b` (what `toHex` returns), one table lookup per byte: check details carry a
- * few of these on every verification.
- *
- * @internal
- */
-export function hexBytes(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += BYTE_HEX[b[i]!]!;
-  return s;
-}
-
 /**
  * `n.toString(16)` for a u32, left-padded with zeros to `width` (the hot path formats a magic and
  * a type on every verification; Number#toString(16) is slow).
@@ -375,7 +358,7 @@ export function runAttestChecks<Id extends string>(
     );
   } else if (ledger.dependsOn(ids.nonce, ids.structure) && attest !== undefined) {
     const same = equalBytes(attest.extraData, input.nonce);
-    const detail = { expected: hexBytes(input.nonce), actual: hexBytes(attest.extraData) };
+    const detail = { expected: toHex(input.nonce), actual: toHex(attest.extraData) };
     if (!same) ledger.fail(ids.nonce, 'extraData does not equal the nonce', detail);
     else if (input.nonce.length === 0)
       ledger.warn(ids.nonce, 'extraData and the nonce are both empty: no freshness', detail);

@@ -14,7 +14,6 @@ import { tpmQualifiedName } from './name.js';
 import { matchPcrSelection, normalizePcrBanks, type PcrSelectionMatch } from './pcrs.js';
 import {
   assertRawScheme,
-  hexBytes,
   hexNumber,
   optionalBoolean,
   optionalBytes,
@@ -253,8 +252,8 @@ export async function verifyTpmQuote(
             ? `pcrDigest equals ${parts.hash.toUpperCase()} of the supplied values`
             : `pcrDigest does not match the supplied PCR values (${parts.hash.toUpperCase()})`,
           {
-            expected: hexBytes(attest.attested.pcrDigest),
-            actual: hexBytes(computed),
+            expected: toHex(attest.attested.pcrDigest),
+            actual: toHex(computed),
             hash: parts.hash,
           },
         );
