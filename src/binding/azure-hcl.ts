@@ -8,9 +8,9 @@
  */
 import { AttestError } from '../core/errors.js';
 import { ByteReader, assertBytes, isAllZero } from '../core/bytes.js';
-import { memo, type AttestCache } from '../core/cache.js';
+import { inputMemo, type AttestCache } from '../core/cache.js';
 import { publicKeyFromJwk, publicKeyToJwk, type PublicKeyInfo } from '../core/crypto.js';
-import { equalBytes, fromHex } from '../core/encoding.js';
+import { fromHex } from '../core/encoding.js';
 import {
   HCL_HASH_TYPE,
   HCL_HEADER_SIZE,
@@ -152,15 +152,10 @@ export function parseAzureHclReport(bytes: Uint8Array): AzureHclReport {
   };
 }
 
-/** HCL inputs a cache remembers before it forgets them all (bounds the memory held). */
-const MAX_REMEMBERED_INPUTS = 64;
-
 /**
- * {@link parseAzureHclReport} once per input in the caller's cache: the parse of an HCL report is
- * kept under the input object itself with a private copy of its bytes, compared byte for byte on
- * every hit, so a warm call hashes nothing and builds no key, and changed bytes never hit. Errors
- * are never kept. The cached report is shared by the calls that hit it (like the certificates of
- * the SEV-SNP verifier's cache).
+ * {@link parseAzureHclReport} once per input in the caller's cache (core `inputMemo`: kept under
+ * the input array with a private copy of its bytes, compared on every hit, errors never kept).
+ * The cached report is shared by the calls that hit it, like the SEV-SNP verifier's certificates.
  *
  * @internal
  * @param bytes - the HCL report.
@@ -172,19 +167,10 @@ export function parseAzureHclReportCached(
   bytes: Uint8Array,
   cache: AttestCache | undefined,
 ): AzureHclReport {
-  if (cache === undefined) return parseAzureHclReport(bytes);
-  const seen = memo(
-    cache,
-    'attestkit:binding:hcl-inputs',
-    () => new Map<Uint8Array, readonly [Uint8Array, AzureHclReport]>(),
-  );
-  const hit = seen.get(bytes);
-  if (hit !== undefined && equalBytes(hit[0], bytes)) return hit[1];
-  const report = parseAzureHclReport(bytes);
-  if (seen.size >= MAX_REMEMBERED_INPUTS) seen.clear();
-  // `new Uint8Array` copies even a Node.js buffer, whose `slice` would share the caller's memory.
-  seen.set(bytes, [new Uint8Array(bytes), report]);
-  return report;
+  return inputMemo(cache, 'attestkit:binding:hcl-inputs').get(bytes, () => [
+    parseAzureHclReport(bytes),
+    true,
+  ]);
 }
 
 function readIgvmRequestData(r: ByteReader): AzureHclIgvmRequestData {

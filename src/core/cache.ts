@@ -4,6 +4,8 @@
  * imported keys, parsed collateral. attestkit keeps no hidden module-level caches.
  */
 
+import { equalBytes } from './encoding.js';
+
 /**
  * A key/value store attestkit uses for immutable results. Any object with these methods works
  * (e.g. an adapter over a shared LRU); {@link createCache} gives a ready one.
@@ -87,4 +89,69 @@ export function memo<T>(cache: AttestCache | undefined, key: string, compute: ()
     });
   }
   return value;
+}
+
+/** Work remembered per evidence input; see {@link inputMemo}. */
+export interface InputMemo {
+  /**
+   * `compute()`'s value for `input`, or the value remembered for it: a hit needs the very same
+   * input object still holding the same content (bytes compared with a private copy, text and
+   * arrays of them element by element), so an input changed in place is computed again.
+   * `compute` returns `[value, keep]`; only kept values are remembered (never keep errors).
+   */
+  get<T>(input: unknown, compute: () => readonly [T, boolean]): T;
+}
+
+/**
+ * Remembers work done on evidence inputs (PEM text, DER bytes, arrays of them, a report) in
+ * `cache` under `key`, keyed by the input object itself: a warm call builds no key string and
+ * hashes nothing, it compares the input with a private copy. At most `max` inputs are held (all
+ * are forgotten when that is reached). Without a cache every call computes.
+ *
+ * @example
+ * ```ts
+ * const seen = inputMemo(options.cache, 'attestkit:binding:hcl-inputs');
+ * const report = seen.get(bytes, () => [parseAzureHclReport(bytes), true]);
+ * ```
+ */
+export function inputMemo(cache: AttestCache | undefined, key: string, max = 64): InputMemo {
+  const seen =
+    cache !== undefined
+      ? memo(cache, key, () => new Map<unknown, [unknown, unknown]>())
+      : undefined;
+  return {
+    get<T>(input: unknown, compute: () => readonly [T, boolean]): T {
+      const hit = seen?.get(input);
+      if (hit !== undefined && sameInput(hit[0], input)) return hit[1] as T;
+      const [v, keep] = compute();
+      if (seen !== undefined && keep) {
+        if (seen.size >= max) seen.clear();
+        seen.set(input, [copyInput(input), v]);
+      }
+      return v;
+    },
+  };
+}
+
+/** Whether an evidence input (text, bytes, an array of them) equals a remembered copy. */
+function sameInput(kept: unknown, input: unknown): boolean {
+  return Array.isArray(kept)
+    ? Array.isArray(input) &&
+        kept.length === input.length &&
+        kept.every((k, i) => sameInput(k, input[i]))
+    : kept instanceof Uint8Array
+      ? input instanceof Uint8Array && equalBytes(kept, input)
+      : kept === input;
+}
+
+/**
+ * A copy of an evidence input to compare later calls with (text is immutable). `new Uint8Array`
+ * copies even a Node.js buffer, whose `slice` would share the caller's memory.
+ */
+function copyInput(input: unknown): unknown {
+  return Array.isArray(input)
+    ? input.map(copyInput)
+    : input instanceof Uint8Array
+      ? new Uint8Array(input)
+      : input;
 }

@@ -9,7 +9,7 @@
  */
 import { AttestError } from '../core/errors.js';
 import { assertBytes, concatBytes, isAllZero } from '../core/bytes.js';
-import { memo } from '../core/cache.js';
+import { inputMemo, memo } from '../core/cache.js';
 import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
 import { sha256Digest, verifySignature, type PublicKeyInfo } from '../core/crypto.js';
 import { derFromInput, dersFromInput, equalBytes, fromHex, toHex } from '../core/encoding.js';
@@ -132,29 +132,6 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Whether an evidence input (text, bytes, an array of them) equals a remembered copy. */
-function sameInput(kept: unknown, input: unknown): boolean {
-  return Array.isArray(kept)
-    ? Array.isArray(input) &&
-        kept.length === input.length &&
-        kept.every((k, i) => sameInput(k, input[i]))
-    : kept instanceof Uint8Array
-      ? input instanceof Uint8Array && equalBytes(kept, input)
-      : kept === input;
-}
-
-/**
- * A copy of an evidence input to compare later calls with (text is immutable). `new Uint8Array`
- * copies even a Node.js buffer, whose `slice` would share the caller's memory.
- */
-function copyInput(input: unknown): unknown {
-  return Array.isArray(input)
-    ? input.map(copyInput)
-    : input instanceof Uint8Array
-      ? new Uint8Array(input)
-      : input;
-}
-
 function isCertInput(v: unknown): v is SnpCertInput {
   return typeof v === 'string' || v instanceof Uint8Array;
 }
@@ -226,7 +203,7 @@ function pinsFor(o: SnpVerifyOptions, product: SnpProduct): [Uint8Array[], strin
 /**
  * Parses a certificate once per DER in the caller's cache, keyed by its content id (SHA-256 of
  * the DER), and remembers the id so later memos (chain, extensions) key on it. Warm calls rarely
- * get here: the certificates of an input already seen come from `remember` in verifySnpReport.
+ * get here: the certificates of an input already seen come from the input memo in verifySnpReport.
  */
 function parseCert(
   der: Uint8Array,
@@ -345,37 +322,18 @@ export async function verifySnpReport(
   };
   const pool: Held<X509Certificate>[] = [];
   // Per cache: each certificate's content id, and the work done on one input (PEM text, DER
-  // bytes, an array of them, a certificate table, what a fetcher returned) keyed by the input
-  // object itself. Text is immutable; bytes and arrays are compared with a private copy on every
-  // hit, so a warm call builds no key string and no hash, and changed bytes never hit. At most
-  // 64 inputs are kept; errors are never kept.
-  const [ids, seen] =
+  // bytes, an array of them, a certificate table, what a fetcher returned) kept under the input
+  // object itself and compared with a private copy on every hit (core `inputMemo`).
+  const ids =
     cache !== undefined
-      ? memo(
-          cache,
-          'attestkit:snp:inputs',
-          () =>
-            [
-              new WeakMap<X509Certificate, string>(),
-              new Map<unknown, [unknown, unknown]>(),
-            ] as const,
-        )
-      : [new WeakMap<X509Certificate, string>()];
-  const remember = <T>(input: unknown, compute: () => [T, boolean]): T => {
-    const hit = seen?.get(input);
-    if (hit && sameInput(hit[0], input)) return hit[1] as T;
-    const [v, keep] = compute();
-    if (seen && keep) {
-      if (seen.size > 63) seen.clear();
-      seen.set(input, [copyInput(input), v]);
-    }
-    return v;
-  };
+      ? memo(cache, 'attestkit:snp:cert-ids', () => new WeakMap<X509Certificate, string>())
+      : new WeakMap<X509Certificate, string>();
+  const seen = inputMemo(cache, 'attestkit:snp:inputs');
   const parseAll = (
     input: SnpCertInput | readonly SnpCertInput[],
     what: string,
   ): X509Certificate[] =>
-    remember(input, () => {
+    seen.get(input, () => {
       const n = problems.length;
       const out: X509Certificate[] = [];
       try {
@@ -399,7 +357,7 @@ export async function verifySnpReport(
     get: () => Promise<readonly SnpCertInput[] | SnpCertInput>,
   ): Promise<X509Certificate[]> => {
     const got = await get();
-    return remember(got, () => {
+    return seen.get(got, () => {
       const ders = dersFromInput(got, typeof got === 'string' ? 'CERTIFICATE' : undefined);
       if (ders.length === 0)
         throw new AttestError('ERR_BAD_ENCODING', {
@@ -420,7 +378,10 @@ export async function verifySnpReport(
   if (ev.certTable !== undefined) {
     try {
       const bytes = ev.certTable;
-      table = remember(bytes, () => [parseSnpCertTable(bytes), true]);
+      table = seen.get(bytes, (): [ReturnType<typeof parseSnpCertTable>, boolean] => [
+        parseSnpCertTable(bytes),
+        true,
+      ]);
     } catch (e) {
       note('certificate table', e);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCache, memo } from '../../src/core/cache.js';
+import { createCache, inputMemo, memo } from '../../src/core/cache.js';
 
 describe('createCache / memo', () => {
   it('evicts the least recently used entry beyond maxEntries', () => {
@@ -39,5 +39,55 @@ describe('createCache / memo', () => {
     c.set('x', 1);
     c.set('x', undefined);
     expect(c.size).toBe(0);
+  });
+});
+
+describe('inputMemo', () => {
+  it('hits only for the same input object with the same content; changed bytes compute again', () => {
+    const cache = createCache();
+    let runs = 0;
+    const parse = (b: Uint8Array): [number, boolean] => [(runs++, b[0]!), true];
+    const bytes = new Uint8Array([1, 2, 3]);
+    const m = inputMemo(cache, 'attestkit:test:inputs');
+    expect(m.get(bytes, () => parse(bytes))).toBe(1);
+    expect(inputMemo(cache, 'attestkit:test:inputs').get(bytes, () => parse(bytes))).toBe(1);
+    expect(runs).toBe(1);
+    bytes[0] = 9; // changed in place: the private copy no longer matches
+    expect(m.get(bytes, () => parse(bytes))).toBe(9);
+    expect(runs).toBe(2);
+    const same = new Uint8Array([9, 2, 3]); // equal bytes, another object: not the remembered input
+    expect(m.get(same, () => parse(same))).toBe(9);
+    expect(runs).toBe(3);
+  });
+
+  it('arrays compare element by element; unkept results and cacheless calls are never remembered', () => {
+    const cache = createCache();
+    const m = inputMemo(cache, 'attestkit:test:arrays');
+    const input = ['pem text', new Uint8Array([1])];
+    let runs = 0;
+    m.get(input, () => [runs++, true]);
+    m.get(input, () => [runs++, true]);
+    expect(runs).toBe(1);
+    (input[1] as Uint8Array)[0] = 2;
+    m.get(input, () => [runs++, true]);
+    expect(runs).toBe(2);
+    const failing = new Uint8Array([0]);
+    m.get(failing, () => [runs++, false]);
+    m.get(failing, () => [runs++, false]);
+    expect(runs).toBe(4);
+    const none = inputMemo(undefined, 'attestkit:test:none');
+    none.get(failing, () => [runs++, true]);
+    none.get(failing, () => [runs++, true]);
+    expect(runs).toBe(6);
+  });
+
+  it('holds at most `max` inputs', () => {
+    const cache = createCache();
+    const m = inputMemo(cache, 'attestkit:test:max', 2);
+    const inputs = [new Uint8Array([1]), new Uint8Array([2]), new Uint8Array([3])];
+    let runs = 0;
+    for (const i of inputs) m.get(i, () => [runs++, true]);
+    m.get(inputs[0]!, () => [runs++, true]); // forgotten when the third arrived
+    expect(runs).toBe(4);
   });
 });
