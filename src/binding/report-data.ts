@@ -34,7 +34,6 @@ import type {
 } from './types.js';
 
 type Id = ReportDataBindingCheckId;
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Verifies that a hardware report binds a vTPM key through its REPORT_DATA (or a CCA realm
@@ -473,18 +472,14 @@ function verifyAzureHcl(input: AzureHclBindingInput): ReportDataBindingVerificat
   );
 
   const v = ledger.finish();
-  // Member by member, in the order the other schemes' spreads give (no temporary objects: this
-  // runs on every warm verifyConfidentialVm).
-  const out = {
-    ok: v.ok,
-    checks: v.checks,
+  return {
+    ...v,
     scheme: 'azure-hcl',
-  } as Writable<ReportDataBindingVerification>;
-  if (reportData !== undefined) out.reportData = reportData;
-  if (digestValue !== undefined) out.digest = digestValue;
-  out.boundKeys = v.ok ? keys : [];
-  if (hcl !== undefined) out.hclReport = hcl;
-  return out;
+    ...(reportData !== undefined ? { reportData } : {}),
+    ...(digestValue !== undefined ? { digest: digestValue } : {}),
+    boundKeys: v.ok ? keys : [],
+    ...(hcl !== undefined ? { hclReport: hcl } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
