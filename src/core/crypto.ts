@@ -1,8 +1,9 @@
 /**
  * @module
- * Hashing (synchronous with `@noble/hashes` in `hash.ts`, re-exported here; asynchronous through
- * WebCrypto) and signature verification (WebCrypto through
- * `globalThis.crypto.subtle`, with a `@noble/curves` fallback for ECDSA when it is missing).
+ * Hashing (synchronous in `hash.ts`, re-exported here: `@noble/hashes`, and digesters on
+ * attestkit's WebAssembly SHA module where it runs; asynchronous through WebCrypto) and signature
+ * verification (WebCrypto through `globalThis.crypto.subtle`, with a `@noble/curves` fallback for
+ * ECDSA when it is missing).
  * Keys are plain {@link PublicKeyInfo} data; imported `CryptoKey`s are memoised in the caller's
  * cache. This module knows no DER: SPKI parsing lives in `x509.ts`.
  */

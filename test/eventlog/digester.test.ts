@@ -1,8 +1,8 @@
 /**
  * The hashing the event-log engine runs in its loops: `createDigester` (one reusable hasher per
- * bank; SHA-1 and SHA-256 on attestkit's own block engine, SHA-384/512 on a reused
- * `@noble/hashes` instance) and the one-shot `digest`, checked against `@noble/hashes` as the
- * reference and against the FIPS 180-4 example vectors.
+ * bank: attestkit's WebAssembly SHA module where it runs, a reused `@noble/hashes` instance
+ * elsewhere) and the one-shot `digest`, checked against `@noble/hashes` as the reference and
+ * against the FIPS 180-4 example vectors.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
@@ -10,6 +10,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { createDigester, digest, extend, type HashAlg } from '../../src/core/crypto.js';
 import { toHex } from '../../src/core/encoding.js';
+import { seededBytes } from '../support/seeded-bytes.js';
 
 const REFERENCE = { sha1, sha256, sha384, sha512 } as const;
 const ALGS: readonly HashAlg[] = ['sha1', 'sha256', 'sha384', 'sha512'];
@@ -17,17 +18,7 @@ const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 const ref = (alg: HashAlg, data: Uint8Array): string => toHex(REFERENCE[alg](data));
 
 /** Deterministic bytes (no Math.random: failures must reproduce). */
-function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+const bytes = seededBytes;
 
 describe('digest and createDigester', () => {
   it('FIPS 180-4 example vectors (abc, the two-block message, empty)', () => {
