@@ -78,9 +78,9 @@ const SIGNATURE_DATABASES = new Set([
   'dbxDefault',
 ]);
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** True when the 16 bytes at `a` equal the 16 bytes at `b` (both in range). */
+function sameGuidAt(bytes: Uint8Array, a: number, b: number): boolean {
+  for (let i = 0; i < 16; i++) if (bytes[a + i] !== bytes[b + i]) return false;
   return true;
 }
 
@@ -138,14 +138,15 @@ function readSignatureLists(bytes: Uint8Array, base: number): EfiSignatureList[]
     const signatureHeader = r.borrow(headerSize, 'SignatureHeader');
     const kind = sigKind(signatureType);
     const signatures: EfiSignatureData[] = [];
-    let lastOwner: Uint8Array | undefined;
+    let lastOwnerAt = -1;
     let owner = '';
     for (let i = 0; i < bodySize / signatureSize; i++) {
-      const ob = r.borrow(16, 'SignatureOwner');
-      // dbx lists hundreds of hashes from one owner: format its GUID once.
-      if (lastOwner === undefined || !sameBytes(ob, lastOwner)) {
-        owner = guidAt(ob, 0);
-        lastOwner = ob;
+      // dbx lists hundreds of hashes from one owner: format its GUID once (compared in place).
+      const ownerAt = r.offset;
+      r.skip(16, 'SignatureOwner');
+      if (lastOwnerAt < 0 || !sameGuidAt(bytes, ownerAt, lastOwnerAt)) {
+        owner = guidAt(bytes, ownerAt);
+        lastOwnerAt = ownerAt;
       }
       const n = signatureSize - 16;
       signatures.push({
