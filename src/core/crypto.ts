@@ -110,7 +110,20 @@ export interface VerifyParams {
   readonly saltLength?: number;
   /** Memo for imported keys. */
   readonly cache?: AttestCache;
+  /**
+   * Keys already imported for exactly this `key`, by scheme and hash, held by a caller that keeps
+   * them beside a key it has matched to its evidence input (e.g. the TPM verifiers' per-AK memo):
+   * a warm call then finds its `CryptoKey` without building a cache key from the key's bytes.
+   * Filled on a miss (through `cache` when given).
+   */
+  readonly imported?: ImportedKeys;
 }
+
+/**
+ * `CryptoKey`s imported for one public key, by `scheme:hash` (an import in progress is held as its
+ * promise); see {@link VerifyParams.imported}. Create one with `new Map()` per key.
+ */
+export type ImportedKeys = Map<string, CryptoKey | Promise<CryptoKey>>;
 
 /**
  * An EC public key from an uncompressed SEC1 point (`0x04 ‖ x ‖ y`).
@@ -290,7 +303,26 @@ function importKey(
   scheme: SignatureScheme,
   hash: HashAlg,
   cache: AttestCache | undefined,
+  imported?: ImportedKeys,
 ): ImportedKey {
+  if (imported !== undefined) {
+    const id = `${scheme}:${hash}`;
+    const held = imported.get(id);
+    if (held !== undefined) return held;
+    const got = importKey(s, key, scheme, hash, cache);
+    imported.set(id, got);
+    if (got instanceof Promise) {
+      got.then(
+        (k) => {
+          if (imported.get(id) === got) imported.set(id, k);
+        },
+        () => {
+          if (imported.get(id) === got) imported.delete(id);
+        },
+      );
+    }
+    return got;
+  }
   const alg: RsaHashedImportParams | EcKeyImportParams =
     key.kind === 'ec'
       ? { name: 'ECDSA', namedCurve: key.curve }
@@ -404,7 +436,7 @@ export async function verifySignature(p: VerifyParams): Promise<boolean> {
       });
     }
     if (s === undefined) return verifyEcdsaNoble(p.key, p.hash, p.data, raw);
-    const imported = importKey(s, p.key, 'ecdsa', p.hash, p.cache);
+    const imported = importKey(s, p.key, 'ecdsa', p.hash, p.cache, p.imported);
     const k = imported instanceof Promise ? await imported : imported;
     return await s.verify(
       { name: 'ECDSA', hash: WEBCRYPTO_HASH[p.hash] },
@@ -418,7 +450,7 @@ export async function verifySignature(p: VerifyParams): Promise<boolean> {
   if (s === undefined) {
     throw new AttestError('ERR_UNSUPPORTED', { message: 'RSA verification needs WebCrypto' });
   }
-  const imported = importKey(s, p.key, p.scheme, p.hash, p.cache);
+  const imported = importKey(s, p.key, p.scheme, p.hash, p.cache, p.imported);
   const k = imported instanceof Promise ? await imported : imported;
   if (p.scheme === 'rsa-pss') {
     if (p.saltLength === undefined || !Number.isSafeInteger(p.saltLength) || p.saltLength < 0) {

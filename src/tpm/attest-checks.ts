@@ -7,9 +7,9 @@
  */
 import { AttestError } from '../core/errors.js';
 import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
-import { memo, type AttestCache } from '../core/cache.js';
-import { equalBytes, toHex, utf8Encode } from '../core/encoding.js';
-import { digest } from '../core/crypto.js';
+import { inputMemo, type AttestCache } from '../core/cache.js';
+import { equalBytes, toHex } from '../core/encoding.js';
+import type { ImportedKeys } from '../core/crypto.js';
 import { isComputableHash, TPM_GENERATED_VALUE, TPM_ST_ATTEST_NAMES } from './constants.js';
 import { assertInputBytes, parseTpmtSignature, readTpmsAttest } from './structures.js';
 import { resolveTpmKey, type ResolvedTpmKey } from './keys.js';
@@ -121,29 +121,34 @@ export interface AttestCheckState {
 
 const SETTLED: Promise<void> = /* @__PURE__ */ Promise.resolve();
 
-/** Inputs up to this size are their own cache key; larger ones are keyed by their SHA-256. */
-const EXACT_KEY_LIMIT = 2048;
+/** A resolved key and the CryptoKeys imported for it, remembered per key input. */
+interface KeyEntry {
+  readonly resolved: ResolvedTpmKey;
+  readonly imported: ImportedKeys;
+}
 
 /**
- * Cache key of a key input: its exact bytes or text (as a latin1 string: cheaper than hashing a
- * few hundred bytes on every warm verification, and exact), or the SHA-256 of larger inputs.
+ * The part of a key input that identifies it for the per-input memo: PEM text, key bytes, or a
+ * parsed TpmtPublic's `raw` bytes (JWK and PublicKeyInfo objects are resolved on every call).
  */
-function keyCacheId(k: TpmKeyInput): string | undefined {
-  if (typeof k === 'string') {
-    return k.length <= EXACT_KEY_LIMIT
-      ? `attestkit:tpm:key:pem=${k}`
-      : `attestkit:tpm:key:pem:${toHex(digest('sha256', utf8Encode(k)))}`;
-  }
-  if (k instanceof Uint8Array) return bytesKey('attestkit:tpm:key:bytes', k);
+function keyMemoInput(k: TpmKeyInput): string | Uint8Array | undefined {
+  if (typeof k === 'string' || k instanceof Uint8Array) return k;
   if (typeof k === 'object' && k !== null && 'raw' in k && k.raw instanceof Uint8Array) {
-    return bytesKey('attestkit:tpm:key:tpmt', k.raw);
+    return k.raw;
   }
   return undefined;
 }
 
-function bytesKey(prefix: string, b: Uint8Array): string {
-  if (b.length > EXACT_KEY_LIMIT) return `${prefix}:${toHex(digest('sha256', b))}`;
-  return `${prefix}=${String.fromCharCode.apply(null, b as unknown as number[])}`;
+/**
+ * The key of `input`, resolved once per input (parsing a public area is immutable work) and kept
+ * with its imported CryptoKeys: a warm call compares the input with a private copy and finds
+ * both, building no cache key from the key's bytes. Throws what {@link resolveTpmKey} throws.
+ */
+function resolveKeyEntry(input: TpmKeyInput, cache: AttestCache | undefined): KeyEntry {
+  const fresh = (): KeyEntry => ({ resolved: resolveTpmKey(input), imported: new Map() });
+  const id = keyMemoInput(input);
+  if (cache === undefined || id === undefined) return fresh();
+  return inputMemo(cache, 'attestkit:tpm:key-inputs').get(id, () => [fresh(), true]);
 }
 
 const HEX_DIGITS = '0123456789abcdef';
@@ -217,15 +222,14 @@ export function runAttestChecks<Id extends string>(
       signatureProblem = { structure: 'TPMT_SIGNATURE', ...errorDetail(e) };
     }
   }
-  // Key (memoised by its exact encoding: parsing a public area is immutable work).
+  // Key (resolved once per key input, with its imported CryptoKeys; see resolveKeyEntry).
   let key: ResolvedTpmKey | undefined;
+  let imported: ImportedKeys | undefined;
   let keyError: AttestError | undefined;
   try {
-    const id = keyCacheId(input.key);
-    key =
-      input.cache !== undefined && id !== undefined
-        ? memo(input.cache, id, () => resolveTpmKey(input.key))
-        : resolveTpmKey(input.key);
+    const entry = resolveKeyEntry(input.key, input.cache);
+    key = entry.resolved;
+    imported = entry.imported;
   } catch (e) {
     if (!(e instanceof AttestError)) throw e;
     keyError = e;
@@ -240,7 +244,7 @@ export function runAttestChecks<Id extends string>(
           : undefined;
   const verifying =
     key !== undefined && parts !== undefined && canVerify(parts, key.key)
-      ? verifyParts(key.key, parts, bytes, input.cache)
+      ? verifyParts(key.key, parts, bytes, input.cache, imported)
       : undefined;
 
   // The ledger is made once the verification is under way.

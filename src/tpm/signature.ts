@@ -10,6 +10,7 @@ import {
   verifySignature,
   HASH_SIZES,
   publicKeyBits,
+  type ImportedKeys,
   type PublicKeyInfo,
 } from '../core/crypto.js';
 import type { AttestCache } from '../core/cache.js';
@@ -158,7 +159,8 @@ export interface SignatureOutcome {
 }
 
 /**
- * Verifies `parts` over `data` with `key`. RSA-PSS is tried with salt = hash length (reference
+ * Verifies `parts` over `data` with `key` (`imported`: the CryptoKeys held for this key, see
+ * core `VerifyParams.imported`). RSA-PSS is tried with salt = hash length (reference
  * implementation, swtpm) and then the maximum salt (what the spec also allows a TPM to use).
  *
  * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING` for a malformed value, `ERR_UNSUPPORTED`.
@@ -170,12 +172,16 @@ export async function verifyParts(
   parts: SignatureParts,
   data: Uint8Array,
   cache: AttestCache | undefined,
+  imported?: ImportedKeys,
 ): Promise<SignatureOutcome> {
   if (!isComputableHash(parts.hash)) {
     throw new AttestError('ERR_UNSUPPORTED', { message: `hash ${parts.hash}` });
   }
   const hash: TpmComputableHash = parts.hash;
-  const c = cache !== undefined ? { cache } : {};
+  const c = {
+    ...(cache !== undefined ? { cache } : {}),
+    ...(imported !== undefined ? { imported } : {}),
+  };
   if (parts.scheme === 'ecdsa') {
     if (key.kind !== 'ec')
       throw new AttestError('ERR_UNSUPPORTED', { message: 'ECDSA with an RSA key' });

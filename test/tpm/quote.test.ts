@@ -16,7 +16,6 @@ import {
   type PcrBanks,
   type TpmQuoteVerification,
 } from '../../src/tpm/index.js';
-import { createCache } from '../../src/core/cache.js';
 import { digest } from '../../src/core/crypto.js';
 import { concatBytes } from '../../src/core/bytes.js';
 import { forgeKey, forgeQuote, pcrValues, type ForgedKey } from './support/forge.js';
@@ -542,22 +541,6 @@ describe('AK attributes, qualified signer, SHA-1, clock', () => {
       'tpm.quote.pcr-digest',
       'tpm.quote.clock-safe',
     ]);
-  });
-
-  it('a cache makes repeated verifications reuse the imported key', async () => {
-    const cache = createCache();
-    const q = await forgeQuote({ key: p256, selection: [['sha256', [0]]], nonce });
-    const ev = {
-      attest: q.attest,
-      signature: q.signature,
-      akPublic: p256.publicArea,
-      pcrs: q.pcrs,
-    };
-    expect((await verifyTpmQuote(ev, { nonce, cache })).ok).toBe(true);
-    const size = cache.size;
-    expect(size).toBeGreaterThan(0);
-    expect((await verifyTpmQuote(ev, { nonce, cache })).ok).toBe(true);
-    expect(cache.size).toBe(size);
   });
 
   it('a flipped byte anywhere in the signed region fails the signature and other checks still report', async () => {

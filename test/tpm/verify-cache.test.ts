@@ -5,7 +5,7 @@
  * uncached; concurrent cold calls sharing one import; no key ever standing in for another; a
  * programming error still throwing after the verification has started.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   verifyTpmQuote,
   verifyTpmCertify,
@@ -92,6 +92,59 @@ describe('verifyTpmQuote with a cache', () => {
       { nonce, cache },
     );
     expect(certify.checks.find((c) => c.id === 'tpm.certify.signature')?.status).toBe('fail');
+  });
+
+  it('an AK buffer changed in place between calls is resolved again, never matched by identity', async () => {
+    const cache = createCache();
+    const q1 = await forgeQuote({ key: rsa, selection: [['sha256', [0]]], nonce });
+    const q2 = await forgeQuote({ key: rsa2, selection: [['sha256', [0]]], nonce });
+    expect(rsa2.publicArea.length).toBe(rsa.publicArea.length);
+    const ak = new Uint8Array(rsa.publicArea);
+    const verify = (q: typeof q1) =>
+      verifyTpmQuote(
+        { attest: q.attest, signature: q.signature, akPublic: ak, pcrs: q.pcrs },
+        { nonce, cache },
+      );
+    expect((await verify(q1)).ok).toBe(true);
+    expect((await verify(q1)).ok).toBe(true);
+    // Same object, now rsa2's public area: rsa's quote must fail, rsa2's must verify.
+    ak.set(rsa2.publicArea);
+    const stale = await verify(q1);
+    expect(stale.checks.find((c) => c.id === 'tpm.quote.signature')?.status).toBe('fail');
+    expect((await verify(q2)).ok).toBe(true);
+    ak.set(rsa.publicArea);
+    expect((await verify(q1)).ok).toBe(true);
+  });
+
+  it('warm calls import no key: the CryptoKey is kept with the resolved AK', async () => {
+    const cache = createCache();
+    const q = await forgeQuote({ key: p256, selection: [['sha256', [0, 1]]], nonce });
+    const ev = {
+      attest: q.attest,
+      signature: q.signature,
+      akPublic: p256.publicArea,
+      pcrs: q.pcrs,
+    };
+    expect((await verifyTpmQuote(ev, { nonce, cache })).ok).toBe(true);
+    const subtle = globalThis.crypto.subtle;
+    const real = subtle.importKey.bind(subtle);
+    let imports = 0;
+    const spy = vi
+      .spyOn(subtle, 'importKey')
+      .mockImplementation((...a: Parameters<typeof real>) => {
+        imports++;
+        return real(...a);
+      });
+    try {
+      for (let i = 0; i < 5; i++)
+        expect((await verifyTpmQuote(ev, { nonce, cache })).ok).toBe(true);
+      expect(imports).toBe(0);
+      // Without the cache every call imports.
+      expect((await verifyTpmQuote(ev, { nonce })).ok).toBe(true);
+      expect(imports).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('a malformed PCR map still rejects with TypeError once the signature check has started', async () => {
