@@ -7,7 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { describeVectors } from '../support/vectors.js';
 import { expectAttestError } from '../support/errors.js';
-import { digest } from '../../src/core/crypto.js';
+import { digest, extend, type HashAlg } from '../../src/core/crypto.js';
+import { setWasmHashEnabledForTests } from '../../src/core/wasm-hash.js';
+import { replayBank } from '../../src/eventlog/replay.js';
+import type { ImaLog } from '../../src/eventlog/types.js';
 import { concatBytes } from '../../src/core/bytes.js';
 import { toHex, utf8Encode } from '../../src/core/encoding.js';
 import {
@@ -320,5 +323,104 @@ describe('eventlog: IMA lists (synthetic)', () => {
       'ERR_BAD_LENGTH',
       24,
     );
+  });
+});
+
+describe('eventlog: IMA replay of interleaved PCRs and violations equals a plain fold', () => {
+  interface Fold {
+    initial: string;
+    value: string;
+    events: number[];
+  }
+
+  /** The straightforward fold: each entry extended in list order with core's `extend`. */
+  function fold(log: ImaLog, bank: HashAlg): [number, Fold][] {
+    const size = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[bank];
+    const regs = new Map<number, { initial: Uint8Array; value: Uint8Array; events: number[] }>();
+    log.entries.forEach((e, i) => {
+      let st = regs.get(e.pcrIndex);
+      if (st === undefined) {
+        // IMA registers start at zero, PCRs 17-22 at all 0xFF (PFP 1.06 §3.3.4).
+        const init = new Uint8Array(size).fill(e.pcrIndex >= 17 && e.pcrIndex <= 22 ? 0xff : 0);
+        st = { initial: init, value: init, events: [] };
+        regs.set(e.pcrIndex, st);
+      }
+      const m = e.isViolation
+        ? new Uint8Array(size).fill(0xff)
+        : bank === log.templateHashAlgorithm
+          ? e.templateHash
+          : digest(bank, e.templateData!);
+      st.value = extend(bank, st.value, m);
+      st.events.push(i);
+    });
+    return [...regs].map(([r, st]) => [
+      r,
+      { initial: toHex(st.initial), value: toHex(st.value), events: st.events },
+    ]);
+  }
+
+  function replayed(log: ImaLog, bank: HashAlg): [number, Fold][] {
+    return [...replayBank(log, bank)!.registers].map(([r, st]) => [
+      r,
+      { initial: toHex(st.initial), value: toHex(st.value), events: st.events },
+    ]);
+  }
+
+  /** PCRs interleaved in runs of 1 to 6, violations at run edges, then one run past the area. */
+  function interleaved(): ImaSpec[] {
+    const pcrs = [10, 10, 10, 11, 10, 12, 12, 17, 10, 11, 11, 11, 11, 11, 11, 10, 12];
+    const violations = new Set([0, 3, 4, 7, 8, 14, 15, 16, 40, 41, 299, 2000, 5299]);
+    return Array.from({ length: 5300 }, (_, i) => ({
+      pcr: i < 300 ? pcrs[i % pcrs.length]! : 10,
+      template: i % 9 === 0 ? 'ima-sig' : 'ima-ng',
+      alg: 'sha256',
+      fileDigest: digest('sha256', u32(i)),
+      path: `/usr/lib/lib${i}.so`,
+      ...(violations.has(i) ? { violation: true } : {}),
+    }));
+  }
+
+  it('several PCRs interleaved, with violations: the same registers and events as the fold', () => {
+    const entries = interleaved();
+    for (const alg of ['sha1', 'sha256'] as const) {
+      for (const bytes of [
+        encodeImaBinary(entries, alg),
+        utf8Encode(encodeImaAscii(entries, alg)),
+      ]) {
+        const log = parseImaLog(bytes);
+        expect(log.entries.filter((e) => e.isViolation).length).toBe(13);
+        // The template-hash bank takes the listed path; another bank the per-event one.
+        for (const bank of [alg, alg === 'sha1' ? 'sha256' : 'sha384'] as const) {
+          const expected = fold(log, bank);
+          expect(expected.map(([r]) => r)).toEqual([10, 11, 12, 17]);
+          expect(replayed(log, bank), bank).toEqual(expected);
+          const { registers, initial } = replayEventLog(log, { banks: [bank] });
+          for (const [r, st] of expected) {
+            expect(toHex(registers[bank]![r]!), `${bank} pcr ${r}`).toBe(st.value);
+            expect(toHex(initial[bank]![r]!)).toBe(st.initial);
+          }
+          // The same with the @noble/hashes digesters.
+          setWasmHashEnabledForTests(false);
+          try {
+            expect(replayed(log, bank), `${bank} noble`).toEqual(expected);
+          } finally {
+            setWasmHashEnabledForTests(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('a list of one entry, of only violations, and of one PCR per entry', () => {
+    const base = interleaved();
+    const lists: ImaSpec[][] = [
+      base.slice(1, 2),
+      base.slice(0, 6).map((e) => ({ ...e, violation: true })),
+      base.slice(0, 40).map((e, i) => ({ ...e, pcr: [10, 11, 12][i % 3]! })),
+    ];
+    for (const list of lists) {
+      const log = parseImaLog(encodeImaBinary(list, 'sha256'));
+      expect(replayed(log, 'sha256')).toEqual(fold(log, 'sha256'));
+    }
   });
 });
