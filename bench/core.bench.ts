@@ -1,6 +1,7 @@
 /** Floors every verifier is compared against: one signature verify of each kind, and hashing. */
 import { webcrypto } from 'node:crypto';
-import { digest } from '../src/core/crypto.js';
+import { createDigester, digest } from '../src/core/crypto.js';
+import { wasmDigester } from '../src/core/wasm-hash.js';
 import type { BenchCase, BenchSuite } from './harness.js';
 import { testKey, type KeyKind } from '../test/support/forge.js';
 
@@ -51,7 +52,7 @@ async function signed(kind: KeyKind): Promise<{ key: CryptoKey; sig: ArrayBuffer
 }
 
 export const suite: BenchSuite = {
-  name: 'core floors (WebCrypto verify with an imported key; @noble/hashes)',
+  name: 'core floors (WebCrypto verify with an imported key; hashing)',
   async setup() {
     [p256, p384, pss, rsa] = await Promise.all([
       signed('p256'),
@@ -76,6 +77,15 @@ export const suite: BenchSuite = {
     { name: 'SHA-256 of 1 MiB (@noble/hashes)', fn: () => digest('sha256', big) },
     { name: 'SHA-384 of 1 MiB (@noble/hashes)', fn: () => digest('sha384', big) },
     { name: 'SHA-1 of 1 MiB (@noble/hashes)', fn: () => digest('sha1', big) },
+    // The digesters the event-log and PCR loops use (WebAssembly where it runs).
+    ...(['sha256', 'sha384', 'sha1'] as const).map((alg) => {
+      const d = createDigester(alg);
+      const backend = wasmDigester(alg) !== undefined ? 'WebAssembly' : '@noble/hashes';
+      return {
+        name: `${alg.toUpperCase().replace('SHA', 'SHA-')} of 1 MiB (createDigester: ${backend})`,
+        fn: () => d.digest(big),
+      };
+    }),
     RSA,
     JS_BEFORE,
     JS_AFTER,
