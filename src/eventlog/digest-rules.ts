@@ -13,6 +13,7 @@
 import { createDigester, digest, type Digester, type HashAlg } from '../core/crypto.js';
 import { equalBytes } from '../core/encoding.js';
 import { EV } from './constants.js';
+import { latin1Bytes } from './text.js';
 import type { DecodedEventData, DigestCheck, DigestRule, PcrBankName } from './types.js';
 
 /** The byte strings an event's digest may be the hash of, and whether a mismatch is a finding. */
@@ -42,52 +43,6 @@ export function isComputableBank(bank: string): bank is HashAlg {
 }
 
 /**
- * How an event type binds its digest to its data: `undefined` for EV_NO_ACTION (never extended);
- * `whole` when the digest may be the hash of the whole event data (`bound` says whether it must
- * be); the other rules need candidates built from the decoded data ({@link digestCandidates}).
- * One decision per event, without allocating: the parse loop hashes `whole` events directly.
- */
-export type DigestBinding =
-  | { readonly kind: 'whole'; readonly bound: boolean }
-  | { readonly kind: 'variable-first' | 'data-first' | 'grub' };
-
-const WHOLE_BOUND: DigestBinding = { kind: 'whole', bound: true };
-const WHOLE_UNBOUND: DigestBinding = { kind: 'whole', bound: false };
-const VARIABLE_FIRST: DigestBinding = { kind: 'variable-first' };
-const DATA_FIRST: DigestBinding = { kind: 'data-first' };
-const GRUB: DigestBinding = { kind: 'grub' };
-
-/**
- * The {@link DigestBinding} of an event.
- *
- * @param type - event type.
- * @param decoded - the decoded data, when it decoded.
- * @returns the binding, or undefined for EV_NO_ACTION.
- * @example
- * ```ts
- * digestBinding(EV.EFI_ACTION, decoded); // { kind: 'whole', bound: true }
- * ```
- */
-export function digestBinding(
-  type: number,
-  decoded: DecodedEventData | undefined,
-): DigestBinding | undefined {
-  if (type === EV.NO_ACTION) return undefined;
-  if (ALWAYS_BOUND.has(type)) return WHOLE_BOUND;
-  if (type === EV.EFI_VARIABLE_BOOT || type === EV.EFI_VARIABLE_AUTHORITY) {
-    if (decoded?.kind === 'uefi-variable')
-      return type === EV.EFI_VARIABLE_BOOT ? VARIABLE_FIRST : DATA_FIRST;
-    return WHOLE_BOUND;
-  }
-  if (type === EV.IPL && decoded?.kind === 'loader') {
-    if (decoded.role === 'grub-command' || decoded.role === 'grub-kernel-cmdline') return GRUB;
-    if (decoded.role === 'systemd-cmdline') return WHOLE_BOUND;
-  }
-  if (type === EV.EVENT_TAG && decoded?.kind === 'sipa') return WHOLE_BOUND;
-  return WHOLE_UNBOUND;
-}
-
-/**
  * The candidate preimages of an event's digest.
  *
  * @param type - event type.
@@ -104,52 +59,35 @@ export function digestCandidates(
   data: Uint8Array,
   decoded: DecodedEventData | undefined,
 ): DigestCandidates | undefined {
-  const b = digestBinding(type, decoded);
-  return b === undefined ? undefined : candidatesOf(b, data, decoded);
-}
-
-function candidatesOf(
-  b: DigestBinding,
-  data: Uint8Array,
-  decoded: DecodedEventData | undefined,
-): DigestCandidates {
+  if (type === EV.NO_ACTION) return undefined;
   const whole = { rule: 'event-data' as const, bytes: data };
-  if (b.kind === 'whole') return { bound: b.bound, candidates: [whole] };
-  if (b.kind === 'grub' && decoded?.kind === 'loader') {
-    // The command text without its prefix, with and without a NUL: one buffer, two views.
-    const n = decoded.value.length;
-    const withNul = new Uint8Array(n + 1);
-    for (let i = 0; i < n; i++) withNul[i] = decoded.value.charCodeAt(i) & 0xff;
-    return {
-      bound: true,
-      candidates: [
-        { rule: 'grub-text', bytes: withNul.subarray(0, n) },
-        { rule: 'grub-text-nul', bytes: withNul },
-      ],
-    };
+  if (ALWAYS_BOUND.has(type)) return { bound: true, candidates: [whole] };
+  if (type === EV.EFI_VARIABLE_BOOT || type === EV.EFI_VARIABLE_AUTHORITY) {
+    if (decoded?.kind === 'uefi-variable') {
+      const v = { rule: 'variable-data' as const, bytes: decoded.variable.variableData };
+      return { bound: true, candidates: type === EV.EFI_VARIABLE_BOOT ? [v, whole] : [whole, v] };
+    }
+    return { bound: true, candidates: [whole] };
   }
-  if (decoded?.kind === 'uefi-variable') {
-    const v = { rule: 'variable-data' as const, bytes: decoded.variable.variableData };
-    return { bound: true, candidates: b.kind === 'variable-first' ? [v, whole] : [whole, v] };
+  if (type === EV.IPL && decoded?.kind === 'loader') {
+    if (decoded.role === 'grub-command' || decoded.role === 'grub-kernel-cmdline') {
+      const value = latin1Bytes(decoded.value);
+      const withNul = new Uint8Array(value.length + 1);
+      withNul.set(value);
+      return {
+        bound: true,
+        candidates: [
+          { rule: 'grub-text', bytes: value },
+          { rule: 'grub-text-nul', bytes: withNul },
+        ],
+      };
+    }
+    if (decoded.role === 'systemd-cmdline') return { bound: true, candidates: [whole] };
   }
-  return { bound: true, candidates: [whole] };
+  if (type === EV.EVENT_TAG && decoded?.kind === 'sipa')
+    return { bound: true, candidates: [whole] };
+  return { bound: false, candidates: [whole] };
 }
-
-/** Result of a digest check: the status and the rule that matched. */
-export interface DigestCheckResult {
-  readonly check: DigestCheck;
-  readonly rule?: DigestRule;
-}
-
-const NOT_EXTENDED: DigestCheckResult = { check: 'not-extended' };
-const MISMATCH: DigestCheckResult = { check: 'mismatch' };
-const NOT_DATA_DERIVED: DigestCheckResult = { check: 'not-data-derived' };
-const VERIFIED: Readonly<Record<DigestRule, DigestCheckResult>> = {
-  'event-data': { check: 'verified', rule: 'event-data' },
-  'variable-data': { check: 'verified', rule: 'variable-data' },
-  'grub-text': { check: 'verified', rule: 'grub-text' },
-  'grub-text-nul': { check: 'verified', rule: 'grub-text-nul' },
-};
 
 /**
  * Checks an event's digest in one bank against its candidates.
@@ -165,47 +103,17 @@ export function checkDigestAgainst(
   bank: HashAlg,
   eventDigest: Uint8Array,
   digesters?: DigesterSet,
-): DigestCheckResult {
-  if (c === undefined) return NOT_EXTENDED;
+): { readonly check: DigestCheck; readonly rule?: DigestRule } {
+  if (c === undefined) return { check: 'not-extended' };
   // A digest of the wrong size matches no candidate: no need to hash them.
   if (eventDigest.length === BANK_DIGEST_SIZES[bank]) {
     const d = digesters?.get(bank);
     for (const cand of c.candidates) {
       const h = d !== undefined ? d.digest(cand.bytes) : digest(bank, cand.bytes);
-      if (equalBytes(h, eventDigest)) return VERIFIED[cand.rule];
+      if (equalBytes(h, eventDigest)) return { check: 'verified', rule: cand.rule };
     }
   }
-  return c.bound ? MISMATCH : NOT_DATA_DERIVED;
-}
-
-/**
- * Checks an event's digest in one bank: the parse loop's entry point. Events whose digest may be
- * the hash of their whole data (most of them) are hashed once without building candidates.
- *
- * @returns the status and the rule that matched.
- * @example
- * ```ts
- * checkEventDigest(e.type, e.data, e.decoded, 'sha256', e.digests.sha256, digesters);
- * ```
- */
-export function checkEventDigest(
-  type: number,
-  data: Uint8Array,
-  decoded: DecodedEventData | undefined,
-  bank: HashAlg,
-  eventDigest: Uint8Array,
-  digesters: DigesterSet,
-): DigestCheckResult {
-  const b = digestBinding(type, decoded);
-  if (b === undefined) return NOT_EXTENDED;
-  if (b.kind !== 'whole')
-    return checkDigestAgainst(candidatesOf(b, data, decoded), bank, eventDigest, digesters);
-  if (
-    eventDigest.length === BANK_DIGEST_SIZES[bank] &&
-    equalBytes(digesters.get(bank).digest(data), eventDigest)
-  )
-    return VERIFIED['event-data'];
-  return b.bound ? MISMATCH : NOT_DATA_DERIVED;
+  return { check: c.bound ? 'mismatch' : 'not-data-derived' };
 }
 
 const BANK_DIGEST_SIZES: Readonly<Record<HashAlg, number>> = {

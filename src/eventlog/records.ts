@@ -10,7 +10,12 @@ import { AttestError } from '../core/errors.js';
 import { ByteReader, assertBytes, assertCountFits, isAllZero } from '../core/bytes.js';
 import { EV, SPEC_ID_EVENT03, TPM_ALG, eventTypeName } from './constants.js';
 import { decodeOwnedEventData } from './event-data.js';
-import { checkEventDigest, preferredBank, type DigesterSet } from './digest-rules.js';
+import {
+  checkDigestAgainst,
+  digestCandidates,
+  preferredBank,
+  type DigesterSet,
+} from './digest-rules.js';
 import { asciiText } from './text.js';
 import type {
   DecodedEventData,
@@ -202,13 +207,7 @@ export function readAgileRecord(
   for (let i = 0; i < count; i++) {
     const at = r.absoluteOffset;
     const algorithmId = r.u16le('digests.hashAlg');
-    let alg: TcgAlgorithmInfo | undefined;
-    for (const a of specId.algorithms) {
-      if (a.algorithmId === algorithmId) {
-        alg = a;
-        break;
-      }
-    }
+    const alg = specId.algorithms.find((a) => a.algorithmId === algorithmId);
     if (alg === undefined) {
       throw new AttestError('ERR_BAD_VALUE', {
         offset: at,
@@ -216,9 +215,7 @@ export function readAgileRecord(
         message: `algorithm 0x${algorithmId.toString(16)} is not in the Spec ID header`,
       });
     }
-    let twice = false;
-    for (const d of digestList) if (d.algorithmId === algorithmId) twice = true;
-    if (twice) {
+    if (digestList.some((d) => d.algorithmId === algorithmId)) {
       throw new AttestError('ERR_BAD_VALUE', {
         offset: at,
         field: 'TCG_PCR_EVENT2.digests.hashAlg',
@@ -251,36 +248,25 @@ export function atEndOfLog(
   mode: 'tcg-sha1' | 'tcg-agile' | 'cc',
   warnings: ParseWarning[],
 ): boolean {
-  // The header words are read in place: this runs before every record.
-  const bytes = r.bytes;
-  const p = r.offset;
-  const left = bytes.length - p;
+  const rest = r.bytes.subarray(r.offset);
+  const at = r.absoluteOffset;
   const u32 = (i: number): number =>
-    left >= i + 4
-      ? (bytes[p + i]! |
-          (bytes[p + i + 1]! << 8) |
-          (bytes[p + i + 2]! << 16) |
-          (bytes[p + i + 3]! << 24)) >>>
-        0
+    rest.length >= i + 4
+      ? (rest[i]! | (rest[i + 1]! << 8) | (rest[i + 2]! << 16) | (rest[i + 3]! << 24)) >>> 0
       : -1;
   const a = u32(0);
   const b = u32(4);
   let stop = false;
-  if (left < minHeader) stop = true;
+  if (rest.length < minHeader) stop = true;
   else if (a === 0 && b === 0) {
     // A zero header is padding: digest count 0 (agile) or an all-zero SHA-1 digest.
-    stop =
-      mode === 'tcg-sha1'
-        ? isAllZero(bytes.subarray(p + 8, p + 28))
-        : u32(8) === 0 || mode === 'cc';
+    stop = mode === 'tcg-sha1' ? isAllZero(rest.subarray(8, 28)) : u32(8) === 0 || mode === 'cc';
   } else if (a === 0xffffffff) {
     // No PCR/MR has index 0xFFFFFFFF: it is 0xFF fill, or (Windows WBCL) a non-measured trust
     // point appended after the log. Either way nothing after it is extended.
     stop = true;
   } else if (mode === 'cc' && b === 0xffffffff) stop = true;
   if (!stop) return false;
-  const rest = bytes.subarray(p);
-  const at = r.absoluteOffset;
   // One early-exit scan of the rest (fill areas run to hundreds of KB).
   const allZero = everyByteIs(rest, 0);
   const allFf = !allZero && everyByteIs(rest, 0xff);
@@ -320,7 +306,7 @@ export function finishRecord(
   rec: RawRecord,
   uintnBytes: 4 | 8,
   isCc: boolean,
-  digesters: DigesterSet,
+  digesters?: DigesterSet,
 ): FinishedRecord {
   let decoded: DecodedEventData | undefined;
   let decodeError: string | undefined;
@@ -335,12 +321,13 @@ export function finishRecord(
     if (!(e instanceof AttestError)) throw e;
     decodeError = e.message;
   }
+  const cands = digestCandidates(rec.type, rec.data, decoded);
   const bank = preferredBank(rec.digests);
   let digestCheck: DigestCheck = 'unchecked';
   let digestRule: DigestRule | undefined;
-  if (rec.type === EV.NO_ACTION) digestCheck = 'not-extended';
+  if (cands === undefined) digestCheck = 'not-extended';
   else if (bank !== undefined) {
-    const res = checkEventDigest(rec.type, rec.data, decoded, bank, rec.digests[bank]!, digesters);
+    const res = checkDigestAgainst(cands, bank, rec.digests[bank]!, digesters);
     digestCheck = res.check;
     digestRule = res.rule;
   }
