@@ -7,7 +7,7 @@
  */
 import { type CheckSpec, type Ledger } from '../core/checks.js';
 import { equalBytes, toHex } from '../core/encoding.js';
-import { createDigester } from '../core/crypto.js';
+import { digest } from '../core/crypto.js';
 import { isComputableHash, TPM_HASH_IDS, TPM_HASH_SIZES, TPM_ST } from './constants.js';
 import { assertInputBytes } from './structures.js';
 import { tpmQualifiedName } from './name.js';
@@ -243,8 +243,7 @@ export async function verifyTpmQuote(
         ledger.skip('tpm.quote.pcr-digest', 'the signing hash is unknown (see tpm.quote.scheme)');
       } else {
         // pcr-selection passed, so the values were matched and copied in TPM order.
-        // The PCR values are public evidence: the digester (WebAssembly where it runs) may keep them.
-        const computed = createDigester(parts.hash).digest(match!.concatenated!);
+        const computed = digest(parts.hash, match!.concatenated!);
         const same = equalBytes(computed, attest.attested.pcrDigest);
         ledger.result(
           'tpm.quote.pcr-digest',
