@@ -5,13 +5,15 @@
  * dependencies → their ESM files) and exactly the files of the resolved module graph, the fixture
  * JSON included; anything else is a 404 that fails the run. The console output is the result;
  * a screenshot of the rendered report goes to .tmp/conformance/browser.png and must be a real PNG.
+ * The suite runs twice: on a plain page, where attestkit's WebAssembly SHA module must load, and
+ * on a page whose Content-Security-Policy lacks 'wasm-unsafe-eval', where WebAssembly must be
+ * refused and every case must still pass on the `@noble/hashes` fallback.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertChromium, checkPng, openTab, serveFiles, CHROMIUM } from '../lib/chromium.mjs';
 import { REPO, TMP_DIR, importMap, launch, posixRelative, prepare, verdict } from './harness.mjs';
 
-const SCREENSHOT = join(TMP_DIR, 'browser.png');
 const RESULT_TIMEOUT_MS = 45_000;
 
 launch(async () => {
@@ -19,6 +21,11 @@ launch(async () => {
   const { dir, entry, graph } = await prepare('browser', () =>
     [
       `const pre = document.getElementById('report');`,
+      // Whether this page lets WebAssembly compile (the CSP variant must refuse it).
+      `let wasm = 'available';`,
+      `try { new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])); } catch { wasm = 'refused'; }`,
+      `console.log('# WebAssembly ' + wasm);`,
+      `pre.textContent += '# WebAssembly ' + wasm + '\\n';`,
       `const result = await run((line) => {`,
       `  console.log(line);`,
       `  pre.textContent += line + '\\n';`,
@@ -27,7 +34,17 @@ launch(async () => {
       `globalThis.__attestkitConformance = { passed: result.passed, failed: result.failed, skipped: result.skipped };`,
     ].join('\n'),
   );
-  const page = join(dir, 'index.html');
+  const pages = [false, true];
+  let code = 0;
+  for (const csp of pages) code = Math.max(code, await runPage(dir, entry, graph, csp));
+  return code;
+});
+
+/** Serves the page (with or without the CSP) and runs the suite in a fresh tab. */
+async function runPage(dir, entry, graph, csp) {
+  const label = csp ? 'chromium (CSP without wasm-unsafe-eval)' : 'chromium';
+  const screenshot = join(TMP_DIR, csp ? 'browser-csp.png' : 'browser.png');
+  const page = join(dir, csp ? 'index-csp.html' : 'index.html');
   const entryUrl = `/${posixRelative(REPO, entry).replace(/^\.\//, '')}`;
   const map = importMap(graph, (p) => `/${p}`);
   writeFileSync(
@@ -36,10 +53,16 @@ launch(async () => {
       '<!doctype html>',
       '<html lang="en"><head><meta charset="utf-8"><title>attestkit conformance</title>',
       '<link rel="icon" href="data:,">',
+      // The inline import map needs 'unsafe-inline'; WebAssembly would need 'wasm-unsafe-eval'.
+      ...(csp
+        ? [
+            `<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'unsafe-inline'">`,
+          ]
+        : []),
       `<script type="importmap">${JSON.stringify(map)}</script>`,
       '<style>body{font:13px/1.4 monospace;margin:16px;background:#fff;color:#111}',
       'body[data-status=passed] h1{color:#060}body[data-status=failed] h1{color:#a00}</style>',
-      '</head><body><h1>attestkit conformance · Chromium</h1><pre id="report"></pre>',
+      `</head><body><h1>attestkit conformance · Chromium${csp ? ' · CSP without wasm-unsafe-eval' : ''}</h1><pre id="report"></pre>`,
       `<script type="module" src="${entryUrl}"></script>`,
       '</body></html>',
     ].join('\n'),
@@ -79,17 +102,18 @@ launch(async () => {
     if (reported !== undefined && shown.trim().split('\n').at(-1) !== lines.at(-1)) {
       errors.push('the rendered report and the console output disagree');
     }
-    await tab.screenshot({ path: SCREENSHOT, fullPage: true });
+    await tab.screenshot({ path: screenshot, fullPage: true });
   } finally {
     await opened?.close();
     await server.close();
   }
 
-  const png = checkPng(SCREENSHOT);
+  const png = checkPng(screenshot);
   if (png.problem !== undefined) errors.push(png.problem);
-  else console.log(`# screenshot ${posixRelative(REPO, SCREENSHOT)}: ${png.info}`);
+  else console.log(`# screenshot ${posixRelative(REPO, screenshot)}: ${png.info}`);
   errors.push(...server.refused.map((r) => `refused request ${r}`));
-  for (const e of errors) console.error(`[conformance] browser: ${e}`);
-  const code = verdict('chromium', lines.join('\n'), errors.length > 0 ? 1 : 0);
-  return code;
-});
+  const wasmLine = `# WebAssembly ${csp ? 'refused' : 'available'}`;
+  if (!lines.includes(wasmLine)) errors.push(`expected "${wasmLine}" on this page`);
+  for (const e of errors) console.error(`[conformance] ${label}: ${e}`);
+  return verdict(label, lines.join('\n'), errors.length > 0 ? 1 : 0);
+}
