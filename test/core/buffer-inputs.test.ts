@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describeVectors, readVector } from '../support/vectors.js';
+import { testKey } from '../support/forge.js';
 import { toHex } from '../../src/core/encoding.js';
 import { parseSnpCertTable, parseSnpReport } from '../../src/snp/index.js';
 import { parseTdxQuote } from '../../src/tdx/index.js';
@@ -72,16 +73,7 @@ describe('Buffer inputs: keys', () => {
     ]);
     const spki = new Uint8Array(await crypto.subtle.exportKey('spki', kp.publicKey));
     const raw = new Uint8Array(await crypto.subtle.exportKey('raw', kp.publicKey));
-    const rsaKp = await crypto.subtle.generateKey(
-      {
-        name: 'RSASSA-PKCS1-v1_5',
-        modulusLength: 2048,
-        publicExponent: Uint8Array.of(1, 0, 1),
-        hash: 'SHA-256',
-      },
-      true,
-      ['sign', 'verify'],
-    );
+    const rsaKp = (await testKey('rsa-pkcs1-2048')).keys;
     const rsaSpki = new Uint8Array(await crypto.subtle.exportKey('spki', rsaKp.publicKey));
     for (const [input, decode] of [
       [raw, (b: Uint8Array) => ecKeyFromPoint('P-256', b)],

@@ -420,16 +420,7 @@ describe('x509: strict DER', () => {
 
 describe('x509: parseSpki', () => {
   it('rsaEncryption parameters must be absent or NULL (RFC 3279 §2.3.1)', async () => {
-    const kp = await crypto.subtle.generateKey(
-      {
-        name: 'RSASSA-PKCS1-v1_5',
-        modulusLength: 2048,
-        publicExponent: Uint8Array.of(1, 0, 1),
-        hash: 'SHA-256',
-      },
-      true,
-      ['sign', 'verify'],
-    );
+    const kp = (await testKey('rsa-pkcs1-2048')).keys;
     const spki = new Uint8Array(await crypto.subtle.exportKey('spki', kp.publicKey));
     expect(parseSpki(spki).kind).toBe('rsa');
     // AlgorithmIdentifier { rsaEncryption OID, NULL }: turn the NULL (05 00) into BOOLEAN FALSE.

@@ -35,6 +35,18 @@ interface Subject {
   readonly badOption: typeof RangeError | typeof TypeError;
 }
 
+/** The AttestError behind a fetcher's error for an over-limit body (one attempt, status 200). */
+function limitCause(
+  e: unknown,
+  errorClass: typeof KdsFetchError | typeof PcsFetchError,
+): AttestError {
+  expect(e).toBeInstanceOf(errorClass);
+  expect(e).toMatchObject({ status: 200, attempts: 1 });
+  const cause = (e as KdsFetchError | PcsFetchError).cause;
+  expect(cause).toBeInstanceOf(AttestError);
+  return cause as AttestError;
+}
+
 const kds: Subject = {
   name: 'createKdsFetcher',
   request: (o) =>
@@ -45,13 +57,7 @@ const kds: Subject = {
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
     }).crl('Genoa'),
-  limitError: (e) => {
-    expect(e).toBeInstanceOf(KdsFetchError);
-    expect(e).toMatchObject({ status: 200, attempts: 1 });
-    const cause = (e as KdsFetchError).cause;
-    expect(cause).toBeInstanceOf(AttestError);
-    return cause as AttestError;
-  },
+  limitError: (e) => limitCause(e, KdsFetchError),
   badOption: RangeError,
 };
 
@@ -65,13 +71,7 @@ const pcs: Subject = {
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
     }).rootCaCrl(),
-  limitError: (e) => {
-    expect(e).toBeInstanceOf(PcsFetchError);
-    expect(e).toMatchObject({ status: 200, attempts: 1 });
-    const cause = (e as PcsFetchError).cause;
-    expect(cause).toBeInstanceOf(AttestError);
-    return cause as AttestError;
-  },
+  limitError: (e) => limitCause(e, PcsFetchError),
   badOption: TypeError,
 };
 
