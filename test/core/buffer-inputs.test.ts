@@ -22,29 +22,20 @@ function pooled(bytes: Uint8Array): Buffer {
 }
 
 describeVectors('Buffer inputs: parsed results never alias the caller (real vectors)', () => {
-  it('SNP report', () => {
-    const buf = pooled(readVector('snp', 'genoa-v2-oak', 'report.bin'));
-    const r = parseSnpReport(buf);
-    const raw = toHex(r.raw);
-    buf.fill(0);
-    expect(toHex(r.raw)).toBe(raw);
-  });
-
-  it('TDX quote', () => {
-    const buf = pooled(readVector('tdx', 'trustee-v4', 'quote.bin'));
-    const q = parseTdxQuote(buf);
-    const raw = toHex(q.raw);
-    buf.fill(0);
-    expect(toHex(q.raw)).toBe(raw);
-  });
-
-  it('CCA token', () => {
-    const buf = pooled(readVector('cca', 'tokens', 'rc-cca-token-01.cbor'));
-    const t = parseCcaToken(buf);
-    const raw = toHex(t.raw);
-    buf.fill(0);
-    expect(toHex(t.raw)).toBe(raw);
-  });
+  const cases: [string, () => Uint8Array, (b: Uint8Array) => { raw: Uint8Array }][] = [
+    ['SNP report', () => readVector('snp', 'genoa-v2-oak', 'report.bin'), parseSnpReport],
+    ['TDX quote', () => readVector('tdx', 'trustee-v4', 'quote.bin'), parseTdxQuote],
+    ['CCA token', () => readVector('cca', 'tokens', 'rc-cca-token-01.cbor'), parseCcaToken],
+  ];
+  for (const [name, read, parse] of cases) {
+    it(name, () => {
+      const buf = pooled(read());
+      const parsed = parse(buf);
+      const raw = toHex(parsed.raw);
+      buf.fill(0);
+      expect(toHex(parsed.raw)).toBe(raw);
+    });
+  }
 });
 
 describe('Buffer inputs: the SNP certificate table', () => {
