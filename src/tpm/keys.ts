@@ -39,7 +39,8 @@ function padCoordinate(b: Uint8Array, size: number, field: string): Uint8Array {
  * `{ kind: 'ec', curve, x, y }`), ready for signature verification or JWK/SPKI export. An RSA
  * exponent field of 0 means 65537; ECC coordinates are left-padded to the curve size.
  *
- * @param publicArea - TPMT_PUBLIC or TPM2B_PUBLIC bytes, or a parsed {@link TpmtPublic}.
+ * @param publicArea - TPMT_PUBLIC or TPM2B_PUBLIC bytes, or a parsed {@link TpmtPublic} (read
+ *   from its `raw` bytes; its other fields are not consulted).
  * @returns the key.
  * @throws {AttestError} `ERR_UNSUPPORTED` (KEYEDHASH / SYMCIPHER objects, curves other than NIST
  *   P-256/384/521), `ERR_BAD_KEY` (modulus size ≠ keyBits, empty unique, oversized coordinate).
@@ -50,7 +51,11 @@ function padCoordinate(b: Uint8Array, size: number, field: string): Uint8Array {
  * ```
  */
 export function tpmPublicKey(publicArea: Uint8Array | TpmtPublic): PublicKeyInfo {
-  const p = publicAreaOf(publicArea);
+  return keyOf(publicAreaOf(publicArea));
+}
+
+/** {@link tpmPublicKey} of an area already read. */
+function keyOf(p: TpmtPublic): PublicKeyInfo {
   if (p.type === 'rsa') {
     const { keyBits, exponent } = p.parameters;
     if (keyBits === 0 || keyBits % 8 !== 0 || p.unique.length !== keyBits / 8) {
@@ -144,7 +149,7 @@ export function resolveTpmKey(input: TpmKeyInput): ResolvedTpmKey {
     assertInputBytes(input, 'key');
     if (input[0] === 0x30) return { key: parseSpki(input) };
     const publicArea = parseTpmPublic(input);
-    return { key: tpmPublicKey(publicArea), publicArea };
+    return { key: keyOf(publicArea), publicArea };
   }
   if (typeof input === 'string') return { key: parseSpki(derFromInput(input, 'PUBLIC KEY')) };
   if (typeof input !== 'object' || input === null || ArrayBuffer.isView(input)) {
@@ -152,7 +157,10 @@ export function resolveTpmKey(input: TpmKeyInput): ResolvedTpmKey {
       'key must be TPMT_PUBLIC / TPM2B_PUBLIC / SPKI bytes, PEM text, a JWK or a TpmtPublic',
     );
   }
-  if (isParsedPublic(input)) return { key: tpmPublicKey(input), publicArea: input };
+  if (isParsedPublic(input)) {
+    const publicArea = publicAreaOf(input); // read from its raw bytes
+    return { key: keyOf(publicArea), publicArea };
+  }
   if (typeof input.kty === 'string') return { key: publicKeyFromJwk(input) };
   throw new TypeError('key object is neither a JWK nor a parsed TpmtPublic');
 }

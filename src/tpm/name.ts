@@ -27,7 +27,8 @@ function nameDigest(pub: TpmtPublic, data: Uint8Array): Uint8Array {
  * The Name of an object (Part 1 §16): `nameAlg ‖ H_nameAlg(TPMT_PUBLIC)` where the hash input is
  * the marshaled TPMT_PUBLIC without its TPM2B size. SHA-256 Names are 34 bytes (`00 0b` ‖ 32).
  *
- * @param publicArea - TPMT_PUBLIC or TPM2B_PUBLIC bytes, or a parsed {@link TpmtPublic}.
+ * @param publicArea - TPMT_PUBLIC or TPM2B_PUBLIC bytes, or a parsed {@link TpmtPublic} (read
+ *   from its `raw` bytes, nameAlg included).
  * @returns the Name.
  * @throws {AttestError} `ERR_UNSUPPORTED` when nameAlg is NULL, SM3 or SHA-3; the parse errors of
  *   {@link parseTpmPublic} for bytes.

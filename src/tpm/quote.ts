@@ -10,6 +10,7 @@ import { equalBytes, toHex } from '../core/encoding.js';
 import { digest } from '../core/crypto.js';
 import { isComputableHash, TPM_HASH_IDS, TPM_HASH_SIZES, TPM_ST } from './constants.js';
 import { assertInputBytes } from './structures.js';
+import { copyPlain } from '../core/bytes.js';
 import { tpmQualifiedName } from './name.js';
 import { matchPcrSelection, normalizePcrBanks, type PcrSelectionMatch } from './pcrs.js';
 import {
@@ -282,8 +283,10 @@ export async function verifyTpmQuote(
   };
   if (attest !== undefined) out.attest = attest;
   if (tpmt !== undefined) out.signature = tpmt;
-  if (ak?.publicArea !== undefined) out.akPublic = ak.publicArea;
-  if (ak !== undefined) out.akKey = ak.key;
+  // A memoised AK is the cache's: the result gets its own copy.
+  if (ak?.publicArea !== undefined)
+    out.akPublic = state.keyShared ? copyPlain(ak.publicArea) : ak.publicArea;
+  if (ak !== undefined) out.akKey = state.keyShared ? copyPlain(ak.key) : ak.key;
   if (attest !== undefined) {
     out.clockInfo = attest.clockInfo;
     out.firmwareVersion = attest.firmwareVersion;

@@ -53,6 +53,10 @@ export const assertInputBytes: typeof assertBytes = assertBytes;
 
 /**
  * A public area from TPMT_PUBLIC / TPM2B_PUBLIC bytes or an already parsed {@link TpmtPublic}.
+ * A parsed object is read again from its `raw` bytes, the only part a Name covers: its other
+ * fields are never consulted, so a key, a Name and every attribute check always describe the same
+ * bytes (an object whose fields were edited after parsing cannot pair one key's Name with another
+ * key, and a memo keyed by `raw` gives the same answer as no memo).
  *
  * @internal
  */
@@ -70,7 +74,8 @@ export function publicAreaOf(input: Uint8Array | TpmtPublic, name = 'publicArea'
   ) {
     throw new TypeError(`${name} must be TPMT_PUBLIC / TPM2B_PUBLIC bytes or a parsed TpmtPublic`);
   }
-  return input;
+  assertInputBytes(input.raw, `${name}.raw`);
+  return parseTpmtPublic(input.raw);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -440,7 +440,7 @@ export type TpmKeyInput =
   /** PEM `PUBLIC KEY` (SubjectPublicKeyInfo). */
   | string
   | JsonWebKey
-  /** A TPMT_PUBLIC parsed by {@link parseTpmtPublic}. */
+  /** A TPMT_PUBLIC parsed by {@link parseTpmtPublic}; read again from its `raw` bytes. */
   | TpmtPublic;
 
 /** How to read a signature that is not a TPMT_SIGNATURE (e.g. Azure's raw vTPM quote signature). */

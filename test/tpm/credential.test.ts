@@ -296,25 +296,31 @@ describe('KDFa / KDFe and input errors', () => {
     await expect(makeCredential(offCurve, name, Uint8Array.of(1))).rejects.toMatchObject({
       code: 'ERR_BAD_KEY',
     });
-    const camellia = parseTpmPublic(ek);
-    if (camellia.type !== 'ecc') throw new Error('ecc');
-    await expect(
-      makeCredential(
-        {
-          ...camellia,
-          parameters: {
-            ...camellia.parameters,
-            symmetric: {
-              ...camellia.parameters.symmetric,
-              algorithmId: TPM_ALG.CAMELLIA,
-              algorithm: 'camellia',
-            },
-          },
-        },
-        name,
-        Uint8Array.of(1),
-      ),
-    ).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+    const ecc = parseTpmPublic(ek);
+    if (ecc.type !== 'ecc') throw new Error('ecc');
+    const camellia = encodeTpmtPublic({
+      ...ecc,
+      parameters: {
+        symmetric: { algorithmId: TPM_ALG.CAMELLIA, keyBits: 128, modeId: TPM_ALG.CFB },
+        scheme: { schemeId: TPM_ALG.NULL },
+        curveId: 3,
+        kdf: { schemeId: TPM_ALG.NULL },
+      },
+    });
+    await expect(makeCredential(camellia, name, Uint8Array.of(1))).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED',
+    });
+    // A parsed EK is read from its raw bytes: fields edited after parsing change nothing.
+    const edited = {
+      ...ecc,
+      parameters: {
+        ...ecc.parameters,
+        symmetric: { ...ecc.parameters.symmetric, algorithmId: TPM_ALG.CAMELLIA },
+      },
+    };
+    await expect(makeCredential(edited, name, Uint8Array.of(1))).resolves.toMatchObject({
+      secret: expect.any(Uint8Array),
+    });
     expectAttestError(() => parseTpmPublic(new Uint8Array(3)), 'ERR_TRUNCATED');
   });
 });

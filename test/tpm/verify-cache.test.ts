@@ -7,11 +7,13 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  parseTpmPublic,
   verifyTpmQuote,
   verifyTpmCertify,
   type TpmQuoteVerification,
+  type TpmtPublic,
 } from '../../src/tpm/index.js';
-import { createCache } from '../../src/core/cache.js';
+import { createCache, type AttestCache } from '../../src/core/cache.js';
 import { forgeKey, forgeQuote, type ForgedKey } from './support/forge.js';
 
 const nonce = Uint8Array.from({ length: 32 }, (_, i) => 0x40 + i);
@@ -114,6 +116,61 @@ describe('verifyTpmQuote with a cache', () => {
     expect((await verify(q2)).ok).toBe(true);
     ak.set(rsa.publicArea);
     expect((await verify(q1)).ok).toBe(true);
+  });
+
+  it('a parsed TpmtPublic is read from its raw bytes: fields edited after parsing change nothing, cached or not', async () => {
+    const q = await forgeQuote({ key: rsa, selection: [['sha256', [0]]], nonce });
+    const own = parseTpmPublic(rsa.publicArea);
+    const other = parseTpmPublic(rsa2.publicArea);
+    // rsa's raw bytes with rsa2's modulus in the field, and the other way round.
+    const rawIsRsa = { ...own, unique: other.unique } as TpmtPublic;
+    const rawIsRsa2 = { ...other, unique: own.unique } as TpmtPublic;
+    const run = (akPublic: TpmtPublic, cache?: AttestCache) =>
+      verifyTpmQuote(
+        { attest: q.attest, signature: q.signature, akPublic, pcrs: q.pcrs },
+        { nonce, ...(cache !== undefined ? { cache } : {}) },
+      );
+    const primed = createCache();
+    expect((await run(own, primed)).ok).toBe(true);
+    for (const cache of [undefined, primed, createCache()]) {
+      const good = await run(rawIsRsa, cache);
+      expect(good.ok).toBe(true);
+      expect(good.akPublic?.unique).toEqual(own.unique);
+      const bad = await run(rawIsRsa2, cache);
+      expect(bad.checks.find((c) => c.id === 'tpm.quote.signature')?.status).toBe('fail');
+    }
+  });
+
+  it("a warm result's AK is a copy: editing it changes neither the cache nor later results", async () => {
+    const cache = createCache();
+    const q = await forgeQuote({ key: rsa, selection: [['sha256', [0, 7]]], nonce });
+    const ev = { attest: q.attest, signature: q.signature, akPublic: rsa.publicArea, pcrs: q.pcrs };
+    const plain = await verifyTpmQuote(ev, { nonce });
+    for (let i = 0; i < 2; i++) {
+      const r = await verifyTpmQuote(ev, { nonce, cache });
+      expect(ledger(r)).toEqual(ledger(plain));
+      expect(r.akPublic).toEqual(plain.akPublic);
+      expect(r.akKey).toEqual(plain.akKey);
+      // Vandalise everything the result holds of the AK.
+      const pub = r.akPublic as unknown as {
+        raw: Uint8Array;
+        unique: Uint8Array;
+        nameAlg: string;
+        objectAttributes: Record<string, unknown>;
+      };
+      pub.raw.fill(0);
+      pub.unique.fill(0);
+      pub.nameAlg = 'sha1';
+      // The parts without bytes are shared, frozen: editing them throws.
+      expect(() => {
+        pub.objectAttributes.restricted = false;
+      }).toThrow(TypeError);
+      if (r.akKey?.kind === 'rsa') r.akKey.n.fill(0);
+    }
+    const after = await verifyTpmQuote(ev, { nonce, cache });
+    expect(ledger(after)).toEqual(ledger(plain));
+    expect(after.akPublic).toEqual(plain.akPublic);
+    expect(after.akKey).toEqual(plain.akKey);
   });
 
   it('warm calls import no key: the CryptoKey is kept with the resolved AK', async () => {
