@@ -503,7 +503,10 @@ export interface TpmQuoteVerifyOptions {
    * a TPMT_PUBLIC AK, `qualifiedSigner` must equal `nameAlg ‖ H(parentQN ‖ Name(AK))`.
    */
   readonly akParentQualifiedName?: Uint8Array;
-  /** Memo for imported keys. Default: none. */
+  /**
+   * Memo for the AK resolved per key input and its imported WebCrypto keys. Default: none. The
+   * verdict is the same with or without it; each result still gets its own `akPublic` / `akKey`.
+   */
   readonly cache?: AttestCache;
 }
 
