@@ -9,6 +9,7 @@
 import { AttestError } from '../core/errors.js';
 import { ByteReader, assertBytes, isAllZero } from '../core/bytes.js';
 import { inputMemo, type AttestCache } from '../core/cache.js';
+import { sealShared } from '../core/share.js';
 import { publicKeyFromJwk, publicKeyToJwk, type PublicKeyInfo } from '../core/crypto.js';
 import { fromHex } from '../core/encoding.js';
 import {
@@ -155,7 +156,8 @@ export function parseAzureHclReport(bytes: Uint8Array): AzureHclReport {
 /**
  * {@link parseAzureHclReport} once per input in the caller's cache (core `inputMemo`: kept under
  * the input array with a private copy of its bytes, compared on every hit, errors never kept).
- * The cached report is shared by the calls that hit it, like the SEV-SNP verifier's certificates.
+ * The cached report is sealed (core share.ts) and read by the calls that hit it; results hold
+ * `copyPlain` of it.
  *
  * @internal
  * @param bytes - the HCL report.
@@ -168,7 +170,7 @@ export function parseAzureHclReportCached(
   cache: AttestCache | undefined,
 ): AzureHclReport {
   return inputMemo(cache, 'attestkit:binding:hcl-inputs').get(bytes, () => [
-    parseAzureHclReport(bytes),
+    sealShared(parseAzureHclReport(bytes)),
     true,
   ]);
 }

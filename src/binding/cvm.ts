@@ -9,6 +9,7 @@
  */
 import { createLedger, ledgerOk, type Check, type Ledger } from '../core/checks.js';
 import { assertBytes } from '../core/bytes.js';
+import { copyPlain } from '../core/share.js';
 import { publicKeyToJwk, samePublicKey, type PublicKeyInfo } from '../core/crypto.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { AttestError } from '../core/errors.js';
@@ -214,6 +215,24 @@ export async function verifyConfidentialVm(
       hcl = undefined;
     }
   }
+
+  // With a cache, an HCL report parsed from bytes is the memo's (sealed) and later calls read it:
+  // each result holds its own copy of it and of what it holds of it (core share.ts).
+  const memoHcl =
+    cache !== undefined && azureSpec?.hclReport instanceof Uint8Array ? hcl : undefined;
+  const shownHcl = (h: AzureHclReport): AzureHclReport =>
+    memoHcl !== undefined && h === memoHcl ? copyPlain(h) : h;
+  const shownStage = (
+    s: ReportDataBindingVerification | PcrBindingVerification,
+  ): ReportDataBindingVerification | PcrBindingVerification =>
+    'scheme' in s && s.hclReport !== undefined && s.hclReport === memoHcl
+      ? {
+          ...s,
+          ...(s.reportData !== undefined ? { reportData: copyPlain(s.reportData) } : {}),
+          boundKeys: copyPlain(s.boundKeys),
+          hclReport: shownHcl(s.hclReport),
+        }
+      : s;
 
   // 1. Hardware evidence.
   const hw = evidence.hardware;
@@ -668,7 +687,7 @@ export async function verifyConfidentialVm(
     checks: own.checks,
     stages: {
       ...(hardware !== undefined ? { hardware } : {}),
-      bindings: bindingStages,
+      bindings: bindingStages.map(shownStage),
       ...(akCertify !== undefined ? { akCertify } : {}),
       ...(quote !== undefined ? { quote } : {}),
       ...(eventLog !== undefined ? { eventLog } : {}),

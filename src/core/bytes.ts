@@ -298,63 +298,6 @@ export function copyBytes(
   return out;
 }
 
-/**
- * Freezes every plain object and array under `value` that holds no `Uint8Array` at any depth, and
- * says whether `value` itself is such data. Memoised state is frozen this way once, so that
- * {@link copyPlain} can share those parts with every result instead of copying them.
- *
- * @internal
- */
-export function freezeByteFree(value: unknown): boolean {
-  if (value instanceof Uint8Array) return false;
-  if (typeof value !== 'object' || value === null) return true;
-  if (Object.isFrozen(value)) return true;
-  if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return true;
-  let byteFree = true;
-  for (const v of Object.values(value)) if (!freezeByteFree(v)) byteFree = false;
-  if (byteFree) Object.freeze(value);
-  return byteFree;
-}
-
-/**
- * A deep copy of plain data — objects, arrays, `Uint8Array`s and primitives — for results built
- * from memoised state, so that a caller who edits one result cannot change the memo behind it.
- * Frozen objects (see {@link freezeByteFree}) and anything that is not plain data (a `CryptoKey`,
- * a class instance) are shared, not copied. The byte arrays are copied into one new buffer.
- *
- * @internal
- */
-export function copyPlain<T>(value: T): T {
-  const total = byteTotal(value);
-  const pool = { bytes: new Uint8Array(total), at: 0 };
-  return copyInto(value, pool);
-}
-
-function byteTotal(v: unknown): number {
-  if (v instanceof Uint8Array) return v.length;
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return 0;
-  let n = 0;
-  if (Array.isArray(v)) for (const x of v) n += byteTotal(x);
-  else if (Object.getPrototypeOf(v) === Object.prototype)
-    for (const x of Object.values(v)) n += byteTotal(x);
-  return n;
-}
-
-function copyInto<T>(v: T, pool: { bytes: Uint8Array; at: number }): T {
-  if (v instanceof Uint8Array) {
-    const out = pool.bytes.subarray(pool.at, pool.at + v.length);
-    out.set(v);
-    pool.at += v.length;
-    return out as T;
-  }
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
-  if (Array.isArray(v)) return v.map((x: unknown) => copyInto(x, pool)) as T;
-  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = copyInto((v as Record<string, unknown>)[k], pool);
-  return out as T;
-}
-
 /** Concatenates byte arrays. */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;

@@ -7,6 +7,7 @@
  * VCEK/VLEK extensions against the report (KDS spec 57230; spec note §7.1), TCB relations, and
  * the caller's policy. Later checks run after earlier ones fail, so the caller sees everything.
  */
+import type * as ShareModule from '../core/share.js';
 import { AttestError } from '../core/errors.js';
 import { assertBytes, concatBytes, isAllZero } from '../core/bytes.js';
 import { inputMemo, memo } from '../core/cache.js';
@@ -209,13 +210,18 @@ function parseCert(
   der: Uint8Array,
   cache: AttestCache | undefined,
   ids: WeakMap<X509Certificate, string>,
+  share: Share | undefined,
 ): X509Certificate {
   if (cache === undefined) return parseCertificate(der);
   const id = toHex(sha256Digest(der));
-  const cert = memo(cache, `attestkit:snp:der:${id}`, () => parseCertificate(der));
+  const cert = memo(cache, `attestkit:snp:der:${id}`, () =>
+    share!.sealShared(parseCertificate(der)),
+  );
   ids.set(cert, id);
   return cert;
 }
+
+type Share = typeof ShareModule;
 
 function parseCrlCached(input: SnpCertInput, cache: AttestCache | undefined): X509Crl {
   const der = derFromInput(input, typeof input === 'string' ? 'X509 CRL' : undefined);
@@ -286,6 +292,10 @@ export async function verifySnpReport(
   checkOptions(options);
   const now = options.now ?? new Date();
   const cache = options.cache;
+  // What results hold of the cache's objects is copied (core share.ts). Loaded only with a cache,
+  // so the bundle of a verifier without one stays within its budget.
+  const share: Share | undefined =
+    cache !== undefined ? await import('../core/share.js') : undefined;
   const sources: {
     -readonly [K in keyof SnpVerification['certificates']['sources']]: SnpCollateralSource;
   } = {};
@@ -342,7 +352,7 @@ export async function verifySnpReport(
           throw new AttestError('ERR_BAD_ENCODING', { message: 'no certificate found' });
         for (const der of ders) {
           try {
-            out.push(parseCert(der, cache, ids));
+            out.push(parseCert(der, cache, ids, share));
           } catch (e) {
             note(what, e);
           }
@@ -363,7 +373,7 @@ export async function verifySnpReport(
         throw new AttestError('ERR_BAD_ENCODING', {
           message: 'the fetcher returned no certificate',
         });
-      return [ders.map((d) => parseCert(d, cache, ids)), true];
+      return [ders.map((d) => parseCert(d, cache, ids, share)), true];
     });
   };
   const addToPool = (
@@ -575,7 +585,9 @@ export async function verifySnpReport(
       const leafId = ids.get(leafCert);
       ext =
         cache !== undefined && leafId !== undefined
-          ? memo(cache, `attestkit:snp:ext:${leafId}`, () => parseSnpVcekExtensions(leafCert))
+          ? memo(cache, `attestkit:snp:ext:${leafId}`, () =>
+              share!.sealShared(parseSnpVcekExtensions(leafCert)),
+            )
           : parseSnpVcekExtensions(leafCert);
     } catch (e) {
       extError = e;
@@ -744,13 +756,15 @@ export async function verifySnpReport(
   out.signer = signer;
   put(out, 'tcb', tcb);
   put(out, 'kds', kds);
-  put(out, 'signerExtensions', ext);
+  // With a cache the certificates and extensions are the memo's (sealed), read by later calls:
+  // each result holds its own copy (core share.ts; report, tcb and kds are this call's own).
+  put(out, 'signerExtensions', share !== undefined ? share.copyPlain(ext) : ext);
   const certificates: Record<string, unknown> = {};
   put(certificates, 'leaf', leaf?.value);
   put(certificates, 'intermediate', intermediate?.value);
   put(certificates, 'ark', ark?.value);
   certificates.sources = sources;
-  out.certificates = certificates;
+  out.certificates = share !== undefined ? share.copyPlain(certificates) : certificates;
   return out as unknown as SnpVerification;
 }
 

@@ -9,6 +9,7 @@
  * stored with the interval in which they are identical.
  */
 import type { AttestCache } from '../core/cache.js';
+import { sealShared } from '../core/share.js';
 
 /** A cached value bound to its exact input, with room for results derived from it. */
 export interface MemoEntry<T> {
@@ -113,7 +114,13 @@ export function contentMemo<T>(
   const run = (): Stored<T> => {
     const stored = typeof content === 'string' ? content : alignedCopy(content);
     try {
-      return { content: stored, value: compute(), derived: new Map() };
+      // Kept in the caller's cache and read by later calls: sealed (see core share.ts).
+      const value = compute();
+      return {
+        content: stored,
+        value: cache !== undefined ? sealShared(value) : value,
+        derived: new Map(),
+      };
     } catch (error) {
       return { content: stored, error };
     }

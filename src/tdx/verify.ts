@@ -25,6 +25,7 @@ import {
   type X509Crl,
 } from '../core/x509.js';
 import type { AttestCache } from '../core/cache.js';
+import { copyPlain } from '../core/share.js';
 import { parseTdxQuote } from './parse.js';
 import { parseQeIdentity, parseTcbInfo } from './collateral.js';
 import { parsePckExtensions } from './pck.js';
@@ -678,6 +679,9 @@ export async function verifyTdxQuote(
 
   const now = options.now ?? new Date();
   const cache = options.cache;
+  // With a cache the collateral, the PCK extensions and their TCB levels are the memo's (sealed),
+  // read by later calls: each result holds its own copy (core share.ts).
+  const shown = <T>(v: T): T => (cache !== undefined ? copyPlain(v) : v);
   const policy: TdxPolicy = options.policy ?? {};
   const requireCollateral = options.requireCollateral !== false;
   const accepted = options.acceptedTcbStatuses ?? DEFAULT_ACCEPTED;
@@ -1389,13 +1393,13 @@ export async function verifyTdxQuote(
           identity: mod.identity,
           status: mod.status,
         };
-        if (mod.level !== undefined) m.level = mod.level;
+        if (mod.level !== undefined) m.level = shown(mod.level);
         ev.module = m;
       }
       const qe: Writable<NonNullable<TdxTcbEvaluation['qe']>> = { status: qeMatch.status };
-      if (qeMatch.level !== undefined) qe.level = qeMatch.level;
+      if (qeMatch.level !== undefined) qe.level = shown(qeMatch.level);
       ev.qe = qe;
-      ev.advisories = adv;
+      ev.advisories = shown(adv);
       evaluation = ev as TdxTcbEvaluation;
       const detail: Record<string, unknown> = { status, accepted, advisoryIds };
       if (tcbDate !== undefined) detail.tcbDate = isoTime(tcbInfoEntry, tcbDate);
@@ -1443,14 +1447,14 @@ export async function verifyTdxQuote(
   for (const t of expiries) if (t < earliestExpiry) earliestExpiry = t;
   // Assigned in the documented key order rather than spread: this runs on every warm call.
   const out = { ok: result.ok, checks: result.checks, quote } as Writable<TdxVerification>;
-  if (pck !== undefined) out.pck = pck;
+  if (pck !== undefined) out.pck = shown(pck);
   if (tcbStatus !== undefined) out.tcbStatus = tcbStatus;
   out.advisoryIds = advisoryIds;
   if (tcbDate !== undefined) out.tcbDate = tcbDate;
   if (earliestExpiry !== Infinity) out.collateralExpiry = new Date(earliestExpiry);
   if (relaunchAdvised !== undefined) out.relaunchAdvised = relaunchAdvised;
   if (evaluation !== undefined) out.tcb = evaluation;
-  if (tcbInfo !== undefined) out.tcbInfo = tcbInfo;
-  if (qeIdentity !== undefined) out.qeIdentity = qeIdentity;
+  if (tcbInfo !== undefined) out.tcbInfo = shown(tcbInfo);
+  if (qeIdentity !== undefined) out.qeIdentity = shown(qeIdentity);
   return out;
 }

@@ -8,7 +8,7 @@
 import { AttestError } from '../core/errors.js';
 import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
 import { inputMemo, type AttestCache } from '../core/cache.js';
-import { freezeByteFree } from '../core/bytes.js';
+import { sealShared } from '../core/share.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import type { ImportedKeys } from '../core/crypto.js';
 import { isComputableHash, TPM_GENERATED_VALUE, TPM_ST_ATTEST_NAMES } from './constants.js';
@@ -112,8 +112,8 @@ export interface AttestCheckState {
   readonly tpmt: TpmtSignature | undefined;
   readonly key: ResolvedTpmKey | undefined;
   /**
-   * True when `key` is held by the caller's cache (shared with other calls): give results a copy
-   * ({@link copyPlain}), never the memoised objects.
+   * True when `key` is held by the caller's cache (sealed, read by later calls): results hold
+   * `copyPlain` of it, never the memoised objects.
    */
   readonly keyShared: boolean;
   readonly parts: SignatureParts | undefined;
@@ -151,16 +151,14 @@ function keyMemoInput(k: TpmKeyInput): string | Uint8Array | undefined {
  * both, building no cache key from the key's bytes. Throws what {@link resolveTpmKey} throws.
  */
 function resolveKeyEntry(input: TpmKeyInput, cache: AttestCache | undefined): KeyEntry {
-  const fresh = (): KeyEntry => {
-    const resolved = resolveTpmKey(input);
-    // What holds no bytes is frozen (cached or not, so results behave alike): a memoised entry
-    // shares those parts with every result, and results copy the rest (see keyShared).
-    freezeByteFree(resolved);
-    return { resolved, imported: new Map() };
-  };
+  const fresh = (): KeyEntry => ({ resolved: resolveTpmKey(input), imported: new Map() });
   const id = keyMemoInput(input);
   if (cache === undefined || id === undefined) return fresh();
-  return inputMemo(cache, 'attestkit:tpm:key-inputs').get(id, () => [fresh(), true]);
+  return inputMemo(cache, 'attestkit:tpm:key-inputs').get(id, () => {
+    const entry = fresh();
+    sealShared(entry.resolved); // read by every later call: results get copyPlain of it
+    return [entry, true];
+  });
 }
 
 const HEX_DIGITS = '0123456789abcdef';

@@ -10,7 +10,7 @@ import { equalBytes, toHex } from '../core/encoding.js';
 import { digest } from '../core/crypto.js';
 import { isComputableHash, TPM_HASH_IDS, TPM_HASH_SIZES, TPM_ST } from './constants.js';
 import { assertInputBytes } from './structures.js';
-import { copyPlain } from '../core/bytes.js';
+import { copyPlain } from '../core/share.js';
 import { tpmQualifiedName } from './name.js';
 import { matchPcrSelection, normalizePcrBanks, type PcrSelectionMatch } from './pcrs.js';
 import {
@@ -283,10 +283,10 @@ export async function verifyTpmQuote(
   };
   if (attest !== undefined) out.attest = attest;
   if (tpmt !== undefined) out.signature = tpmt;
-  // A memoised AK is the cache's: the result gets its own copy.
-  if (ak?.publicArea !== undefined)
-    out.akPublic = state.keyShared ? copyPlain(ak.publicArea) : ak.publicArea;
-  if (ak !== undefined) out.akKey = state.keyShared ? copyPlain(ak.key) : ak.key;
+  // A memoised AK is read by later calls: each result holds its own copy (core share.ts).
+  const shown = <T>(v: T): T => (state.keyShared ? copyPlain(v) : v);
+  if (ak?.publicArea !== undefined) out.akPublic = shown(ak.publicArea);
+  if (ak !== undefined) out.akKey = shown(ak.key);
   if (attest !== undefined) {
     out.clockInfo = attest.clockInfo;
     out.firmwareVersion = attest.firmwareVersion;

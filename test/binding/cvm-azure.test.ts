@@ -8,6 +8,7 @@ import type {
   ReportDataBindingVerification,
 } from '../../src/binding/index.js';
 import { createCache } from '../../src/core/cache.js';
+import { vandalise } from '../support/vandalise.js';
 import type { Check } from '../../src/core/checks.js';
 import type { PcrBanks } from '../../src/tpm/index.js';
 import { describeVectors, hex, readVectorText } from '../support/vectors.js';
@@ -211,7 +212,11 @@ describeVectors('verifyConfidentialVm — Azure SNP CVMs end to end (real vector
       const warm = await verifyConfidentialVm(evidence, { now: NOW, cache });
       expect(first.ok).toBe(true);
       expect(warm.ok).toBe(true);
-      expect(hclOf(warm)).toBe(hclOf(first)); // the same parse, from the cache
+      // The same parse, from the cache: each result has its own copy, sharing the sealed parts.
+      expect(hclOf(warm)).not.toBe(hclOf(first));
+      expect(hclOf(warm)).toEqual(hclOf(first));
+      expect(hclOf(warm)!.vmConfiguration).toBe(hclOf(first)!.vmConfiguration);
+      expect(Object.isFrozen(hclOf(warm)!.vmConfiguration)).toBe(true);
       expect(warm.claims).toEqual(first.claims);
       const userData = hclOf(first)!.userData!.slice();
 
@@ -224,7 +229,7 @@ describeVectors('verifyConfidentialVm — Azure SNP CVMs end to end (real vector
       const old = hclReport[digit]!;
       hclReport[digit] = old === 0x30 ? 0x31 : 0x30; // '0' or '1'
       const changed = await verifyConfidentialVm(evidence, { now: NOW, cache });
-      expect(hclOf(changed)).not.toBe(hclOf(first));
+      expect(hclOf(changed)!.vmConfiguration).not.toBe(hclOf(first)!.vmConfiguration);
       expect(hclOf(changed)!.userData![0]).toBe(
         ((hclReport[digit] - 0x30) << 4) | (userData[0]! & 15),
       );
@@ -247,6 +252,25 @@ describeVectors('verifyConfidentialVm — Azure SNP CVMs end to end (real vector
       expect(broken.ok).toBe(false);
     });
   }
+
+  it("vandalising warm results changes no later verdict or claim: the checks read the cache's own HCL parse", async () => {
+    const v = byId('azure-snp-milan-trustee-evidence-v2');
+    const evidence = snpBundle(v, { binding: { scheme: 'azure-hcl', hclReport: v.hcl.slice() } });
+    const cold = await verifyConfidentialVm(evidence, { now: NOW });
+    expect(cold.ok).toBe(true);
+    const cache = createCache();
+    for (let i = 0; i < 2; i++) {
+      const r = await verifyConfidentialVm(evidence, { now: NOW, cache });
+      expect(r.checks).toEqual(cold.checks);
+      expect(r.claims).toEqual(cold.claims);
+      // The HCL report (runtime keys, VM configuration), bound keys, hardware certificates.
+      vandalise(r);
+    }
+    const after = await verifyConfidentialVm(evidence, { now: NOW, cache });
+    expect(after.checks).toEqual(cold.checks);
+    expect(after.claims).toEqual(cold.claims);
+    expect(after.ok).toBe(true);
+  });
 
   it('2023 report: the quote selects PCRs 0–7 and 14 only; a policy on PCR 15 fails', async () => {
     const v = byId('azure-snp-milan-trustee-2023');

@@ -10,6 +10,7 @@ import { verifySnpReport } from '../../src/snp/verify.js';
 import { encodeSnpTcb } from '../../src/snp/kds.js';
 import { ledgerOk } from '../../src/core/checks.js';
 import { createCache } from '../../src/core/cache.js';
+import { vandalise } from '../support/vandalise.js';
 import { encodePem } from '../../src/core/encoding.js';
 import type { SnpEvidence, SnpTcbParts, SnpVerification } from '../../src/snp/types.js';
 import { encodeCertTable, filled, SNP_CERT_TABLE_GUID } from './support/encode.js';
@@ -94,6 +95,23 @@ describe('verifySnpReport with a warm cache: a hit needs identical content', () 
     const again = await verify({ report, vcek: leaf, chain }, cache);
     expect(again.ok).toBe(true);
     expect(again.certificates.leaf!.raw).toEqual(vcek.der);
+  });
+
+  it("vandalising warm results changes no later verdict: the checks read the cache's own objects", async () => {
+    const cache = createCache({ maxEntries: 100 });
+    const ev = { report, vcek: vcek.der, chain: [genoa.ask.der, genoa.ark.der] };
+    const cold = await verify(ev, createCache());
+    expect(cold.ok).toBe(true);
+    for (let i = 0; i < 2; i++) {
+      const r = await verify(ev, cache);
+      expect(r.checks).toEqual(cold.checks);
+      if (i === 0) expect(r.certificates.leaf).toEqual(cold.certificates.leaf);
+      // Certificates (their dates, keys and extensions) and the VCEK extensions, all overwritten.
+      vandalise(r);
+    }
+    const after = await verify(ev, cache);
+    expect(after.checks).toEqual(cold.checks);
+    expect(after.ok).toBe(true);
   });
 
   it('a Node Buffer changed in place is verified afresh (its slice() shares memory)', async () => {

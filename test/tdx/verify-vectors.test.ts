@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { describeVectors } from '../support/vectors.js';
 import { verifyTdxQuote } from '../../src/tdx/verify.js';
 import { createCache } from '../../src/core/cache.js';
+import { vandalise } from '../support/vandalise.js';
 import { findCheck } from '../../src/core/checks.js';
 import type { TdxCheckId, TdxVerification } from '../../src/tdx/types.js';
 import {
@@ -244,6 +245,15 @@ describeVectors('verifyTdxQuote: every real quote reaches its expected TCB statu
       expect(warm1.checks).toEqual(cold.checks);
       expect(warm2.checks).toEqual(cold.checks);
       expect(warm2.tcbStatus).toBe(cold.tcbStatus);
+      // Overwriting everything warm results show (TCB info, QE identity, PCK extensions, matched
+      // levels) changes no later verdict: the checks read the cache's own objects.
+      expect(warm1.tcbInfo).toEqual(cold.tcbInfo);
+      vandalise(warm1);
+      vandalise(warm2);
+      const warm3 = await verifyTdxQuote({ quote: quoteBytes(dir), collateral }, { now, cache });
+      expect(warm3.checks).toEqual(cold.checks);
+      expect(warm3.tcbStatus).toBe(cold.tcbStatus);
+      expect(warm3.advisoryIds).toEqual(cold.advisoryIds);
       // Outside the collateral window the warm path re-checks dates instead of reusing them.
       const late = new Date(new Date(ev.verification_time_window.not_after).getTime() + 1000);
       const expired = await verifyTdxQuote(

@@ -1,0 +1,84 @@
+/**
+ * @module
+ * How verifiers share memoised values with the results they return. A value kept in the caller's
+ * cache is read again by every later verification, so no result may hold it: a caller who edited
+ * one result would change what later verifications decide and what later results say.
+ *
+ * - {@link sealShared} runs once, when a parsed value enters the cache: every plain object and
+ *   array that holds no bytes is frozen, and every `Date` becomes an unchangeable one.
+ * - {@link copyPlain} runs per result: it shares what is sealed and copies the rest (the byte
+ *   arrays, and the objects on the way to them), so each result owns everything it can change.
+ *
+ * The SEV-SNP verifier imports this module only when given a cache (its bundle budget).
+ *
+ * @internal
+ */
+/**
+ * A `Date` whose value cannot change (every setter, `setYear` included, throws a TypeError): the
+ * dates inside sealed values. It is a `Date` for every other purpose (`instanceof`, `getTime`,
+ * `toISOString`, JSON).
+ *
+ * @internal
+ */
+export const FixedDate: new (time: number | string | Date) => Date = /* @__PURE__ */ (() => {
+  class Fixed extends Date {}
+  const fixed = (): never => {
+    throw new TypeError('a date shared through a cache cannot change');
+  };
+  const names = ['Milliseconds', 'Seconds', 'Minutes', 'Hours', 'Date', 'Month', 'FullYear'];
+  for (const m of ['setTime', 'setYear', ...names.flatMap((n) => [`set${n}`, `setUTC${n}`])])
+    Object.defineProperty(Fixed.prototype, m, { value: fixed });
+  return Fixed;
+})();
+
+const isPlain = (v: object): boolean =>
+  Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * Seals a value attestkit parsed, as it enters the caller's cache: freezes every plain object and
+ * array under it that holds no `Uint8Array` at any depth, and replaces each `Date` under it by a
+ * {@link FixedDate} of the same time. Byte arrays, the objects holding them and anything that is
+ * not plain data (a `CryptoKey`, a `Map`) stay as they are; {@link copyPlain} copies them per
+ * result. Never call it on a caller's object.
+ *
+ * @returns `value`, sealed in place.
+ * @internal
+ */
+export function sealShared<T>(value: T): T {
+  seal(value);
+  return value;
+}
+
+/** Seals `v`; true when `v` is now immutable (a primitive, a FixedDate or a frozen container). */
+function seal(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return true;
+  if (v instanceof FixedDate || Object.isFrozen(v)) return true;
+  if (v instanceof Uint8Array || v instanceof Date || !isPlain(v)) return false;
+  const o = v as Record<string, unknown>;
+  let immutable = true;
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    if (x instanceof Date && !(x instanceof FixedDate)) o[k] = Object.freeze(new FixedDate(x));
+    else if (!seal(x)) immutable = false;
+  }
+  if (immutable) Object.freeze(v);
+  return immutable;
+}
+
+/**
+ * The copy of a value that one result may hold: sealed parts (see {@link sealShared}) are shared;
+ * byte arrays and a mutable `Date` are copied, and plain objects and arrays on the way to them
+ * rebuilt. Anything that is not plain data is shared.
+ *
+ * @internal
+ */
+export function copyPlain<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  if (v instanceof Uint8Array) return new Uint8Array(v) as T;
+  if (v instanceof Date) return new Date(v.getTime()) as T;
+  if (Array.isArray(v)) return v.map(copyPlain) as T;
+  if (!isPlain(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = copyPlain((v as Record<string, unknown>)[k]);
+  return out as T;
+}
