@@ -169,6 +169,7 @@ export function parseAzureHclReportCached(
   bytes: Uint8Array,
   cache: AttestCache | undefined,
 ): AzureHclReport {
+  if (cache === undefined) return parseAzureHclReport(bytes);
   return inputMemo(cache, 'attestkit:binding:hcl-inputs').get(bytes, () => [
     sealShared(parseAzureHclReport(bytes)),
     true,

@@ -131,6 +131,8 @@ const SETTLED: Promise<void> = /* @__PURE__ */ Promise.resolve();
 interface KeyEntry {
   readonly resolved: ResolvedTpmKey;
   readonly imported: ImportedKeys;
+  /** Kept in the caller's cache (sealed, read by later calls). */
+  readonly shared: boolean;
 }
 
 /**
@@ -151,14 +153,13 @@ function keyMemoInput(k: TpmKeyInput): string | Uint8Array | undefined {
  * both, building no cache key from the key's bytes. Throws what {@link resolveTpmKey} throws.
  */
 function resolveKeyEntry(input: TpmKeyInput, cache: AttestCache | undefined): KeyEntry {
-  const fresh = (): KeyEntry => ({ resolved: resolveTpmKey(input), imported: new Map() });
   const id = keyMemoInput(input);
-  if (cache === undefined || id === undefined) return fresh();
-  return inputMemo(cache, 'attestkit:tpm:key-inputs').get(id, () => {
-    const entry = fresh();
-    sealShared(entry.resolved); // read by every later call: results get copyPlain of it
-    return [entry, true];
-  });
+  if (cache === undefined || id === undefined)
+    return { resolved: resolveTpmKey(input), imported: new Map(), shared: false };
+  return inputMemo(cache, 'attestkit:tpm:key-inputs').get(id, () => [
+    { resolved: sealShared(resolveTpmKey(input)), imported: new Map(), shared: true },
+    true,
+  ]);
 }
 
 const HEX_DIGITS = '0123456789abcdef';
@@ -235,11 +236,13 @@ export function runAttestChecks<Id extends string>(
   // Key (resolved once per key input, with its imported CryptoKeys; see resolveKeyEntry).
   let key: ResolvedTpmKey | undefined;
   let imported: ImportedKeys | undefined;
+  let keyShared = false;
   let keyError: AttestError | undefined;
   try {
     const entry = resolveKeyEntry(input.key, input.cache);
     key = entry.resolved;
     imported = entry.imported;
+    keyShared = entry.shared;
   } catch (e) {
     if (!(e instanceof AttestError)) throw e;
     keyError = e;
@@ -379,6 +382,5 @@ export function runAttestChecks<Id extends string>(
     else ledger.pass(ids.nonce, 'extraData equals the nonce', detail);
   }
 
-  const keyShared = input.cache !== undefined && keyMemoInput(input.key) !== undefined;
   return { ledger: typed, attest, tpmt, key, keyShared, parts, signatureDone };
 }
