@@ -7,7 +7,7 @@
  * snp.md §11 and tdx.md §14, confirmed on every vector in shared/vectors/azure.
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader, assertBytes, isAllZero } from '../core/bytes.js';
+import { ByteReader, assertBytes, copyBytes, isAllZero } from '../core/bytes.js';
 import { inputMemo, type AttestCache } from '../core/cache.js';
 import { sealShared } from '../core/share.js';
 import { publicKeyFromJwk, publicKeyToJwk, type PublicKeyInfo } from '../core/crypto.js';
@@ -47,7 +47,7 @@ const RUNTIME_FIELD = `${STRUCT}.runtimeData`;
  * The result is what the paravisor claims. `verifyReportDataBinding({ scheme: 'azure-hcl' })`
  * proves the runtime data (and so `HCLAkPub`) belongs to a verified hardware report.
  *
- * @param bytes - the HCL report.
+ * @param input - the HCL report.
  * @returns header, hardware report (SNP report bytes, or the decoded TDREPORT), runtime data bytes
  *   kept exact, its JSON, the `HCLAkPub` / `HCLEkPub` keys (public members only, usable as
  *   `akPublic` for `verifyTpmQuote`), `vm-configuration` and `user-data`.
@@ -66,8 +66,10 @@ const RUNTIME_FIELD = `${STRUCT}.runtimeData`;
  * hcl.akPub?.jwk;          // the vTPM AK, for verifyTpmQuote
  * ```
  */
-export function parseAzureHclReport(bytes: Uint8Array): AzureHclReport {
-  assertBytes(bytes, 'bytes');
+export function parseAzureHclReport(input: Uint8Array): AzureHclReport {
+  assertBytes(input, 'bytes');
+  // Read from a private copy: nothing in the result shares memory with the caller's array.
+  const bytes = copyBytes(input);
   const r = new ByteReader(bytes, STRUCT);
 
   const signature = r.u32le('signature');

@@ -139,7 +139,7 @@ export interface AzureHclKey {
  * `'azure-hcl'`) over a hardware report whose signature was verified.
  */
 export interface AzureHclReport {
-  /** The whole buffer as given (including its zero padding). */
+  /** A copy of the whole buffer as given (including its zero padding). */
   readonly raw: Uint8Array;
   /** The 32-byte `HCLA` header at offset 0x00 (its 12 reserved bytes must be zero). */
   readonly header: AzureHclHeader;

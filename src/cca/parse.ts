@@ -131,8 +131,10 @@ function entryBytes(
  */
 export function parseCcaToken(bytes: Uint8Array): CcaToken {
   assertInputBytes(bytes, 'token');
-  const top = decodeCbor(bytes, { tags: 'any', structure: 'token' });
+  // Decoded from the private copy: every byte string in the result is a view into it, never into
+  // the caller's array.
   const raw = copyBytes(bytes);
+  const top = decodeCbor(raw, { tags: 'any', structure: 'token' });
 
   if (top.kind === 'tag' && top.tag !== COSE_SIGN1_TAG) {
     if (top.tag !== CCA_COLLECTION_TAG && top.tag !== CCA_CMW_COLLECTION_TAG) {
@@ -184,7 +186,7 @@ export function parseCcaToken(bytes: Uint8Array): CcaToken {
       message: `not a CCA or PSA token: a ${cborTypeName(top)} is neither a collection nor a COSE_Sign1`,
     });
   }
-  const token = platform(bytes, 0, 'any');
+  const token = platform(raw, 0, 'any');
   return {
     format: token.claims.profileKind.startsWith('psa') ? 'psa' : 'cca-platform',
     raw,

@@ -10,7 +10,7 @@
  * named flags, and only bits 0, 3, 12–15 and 20–31 must be zero.
  */
 import { AttestError } from '../core/errors.js';
-import { assertBytes, assertCountFits, ByteReader, concatBytes } from '../core/bytes.js';
+import { assertBytes, assertCountFits, ByteReader, concatBytes, copyBytes } from '../core/bytes.js';
 import {
   TPM_ALG,
   TPM_ALG_NAMES,
@@ -276,7 +276,7 @@ export function readTpmsAttest(bytes: Uint8Array, checkMagic: boolean): TpmsAtte
   const attested = readAttested(r, type);
   r.expectEnd();
   return {
-    raw: bytes.slice(),
+    raw: copyBytes(bytes),
     magic,
     typeId,
     type,
@@ -344,7 +344,7 @@ function readSignature(r: ByteReader): TpmtSignature {
       hash: hash.name as TpmHashName,
       hashAlg: hash.id,
       sig,
-      raw: r.bytes.slice(start, r.offset),
+      raw: copyBytes(r.bytes, start, r.offset),
     };
   }
   if (sigAlgId === TPM_ALG.ECDSA) {
@@ -358,7 +358,7 @@ function readSignature(r: ByteReader): TpmtSignature {
       hashAlg: hash.id,
       signatureR,
       signatureS,
-      raw: r.bytes.slice(start, r.offset),
+      raw: copyBytes(r.bytes, start, r.offset),
     };
   }
   return unsupported(
@@ -572,7 +572,7 @@ function readPublic(r: ByteReader): TpmtPublic {
         type: 'rsa',
         parameters: { symmetric, scheme, keyBits, exponent },
         unique,
-        raw: r.bytes.slice(start, r.offset),
+        raw: copyBytes(r.bytes, start, r.offset),
       };
     }
     case TPM_ALG.ECC: {
@@ -597,7 +597,7 @@ function readPublic(r: ByteReader): TpmtPublic {
         type: 'ecc',
         parameters: { symmetric, scheme, curveId, curve, kdf },
         unique: { x, y },
-        raw: r.bytes.slice(start, r.offset),
+        raw: copyBytes(r.bytes, start, r.offset),
       };
     }
     case TPM_ALG.KEYEDHASH: {
@@ -608,7 +608,7 @@ function readPublic(r: ByteReader): TpmtPublic {
         type: 'keyedhash',
         parameters: { scheme },
         unique,
-        raw: r.bytes.slice(start, r.offset),
+        raw: copyBytes(r.bytes, start, r.offset),
       };
     }
     case TPM_ALG.SYMCIPHER: {
@@ -619,7 +619,7 @@ function readPublic(r: ByteReader): TpmtPublic {
         type: 'symcipher',
         parameters: { symmetric },
         unique,
-        raw: r.bytes.slice(start, r.offset),
+        raw: copyBytes(r.bytes, start, r.offset),
       };
     }
     default:
@@ -770,7 +770,7 @@ export function parseTpmsCreationData(bytes: Uint8Array): TpmsCreationData {
   const outsideInfo = tpm2b(r, 'outsideInfo', TPM_MAX_DATA);
   r.expectEnd();
   return {
-    raw: bytes.slice(),
+    raw: copyBytes(bytes),
     pcrSelect,
     pcrDigest,
     locality,
