@@ -9,9 +9,10 @@ import { testKey } from '../support/forge.js';
 import { toHex } from '../../src/core/encoding.js';
 import { parseSnpCertTable, parseSnpReport } from '../../src/snp/index.js';
 import { parseTdxQuote } from '../../src/tdx/index.js';
-import { parseCcaToken } from '../../src/cca/index.js';
+import { parseCcaRealmEventLog, parseCcaToken } from '../../src/cca/index.js';
 import { encodeCertTable } from '../snp/support/encode.js';
 import {
+  parseEkCertificate,
   parseTpmPublic,
   parseTpmsAttest,
   parseTpmtSignature,
@@ -20,7 +21,12 @@ import {
 import { ecKeyFromPoint } from '../../src/core/crypto.js';
 import { parseCertificate, parseCrl } from '../../src/core/x509.js';
 import { parseAzureHclReport } from '../../src/binding/index.js';
-import { parseCcEventLog, parseImaLog, parseTcgEventLog } from '../../src/eventlog/index.js';
+import {
+  parseCcelTable,
+  parseCcEventLog,
+  parseImaLog,
+  parseTcgEventLog,
+} from '../../src/eventlog/index.js';
 import { azureVectors } from '../binding/support/azure.js';
 
 /** A Node.js Buffer holding a copy of `bytes` at a non-zero offset of a larger pool. */
@@ -58,6 +64,21 @@ describeVectors('Buffer inputs: parsed results never alias the caller (real vect
     ],
     ['X.509 certificate', () => readVector('snp', 'genoa-v2-oak', 'vcek.der'), parseCertificate],
     ['X.509 CRL', () => readVector('snp', 'crl', 'genoa_ark.crl.der'), parseCrl],
+    [
+      'EK certificate',
+      () => readVector('tpm', 'swtpm', 'keys', 'ek_eccp384_h3_cert.der'),
+      parseEkCertificate,
+    ],
+    [
+      'CCEL ACPI table',
+      () => readVector('tdx', 'ccel-gotdx-cos113', 'ccel_table.bin'),
+      parseCcelTable,
+    ],
+    [
+      'CCA realm event log',
+      () => readVector('cca', 'eventlog', 'cca-realm-bootlog-synthetic.bin'),
+      parseCcaRealmEventLog,
+    ],
     [
       'CC event log',
       () => readVector('tdx', 'ccel-gotdx-cos113', 'ccel_data.bin'),
