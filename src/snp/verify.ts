@@ -210,13 +210,10 @@ function parseCert(
   der: Uint8Array,
   cache: AttestCache | undefined,
   ids: WeakMap<X509Certificate, string>,
-  share: Share | undefined,
 ): X509Certificate {
   if (cache === undefined) return parseCertificate(der);
   const id = toHex(sha256Digest(der));
-  const cert = memo(cache, `attestkit:snp:der:${id}`, () =>
-    share!.sealShared(parseCertificate(der)),
-  );
+  const cert = memo(cache, `attestkit:snp:der:${id}`, () => parseCertificate(der));
   ids.set(cert, id);
   return cert;
 }
@@ -292,8 +289,9 @@ export async function verifySnpReport(
   checkOptions(options);
   const now = options.now ?? new Date();
   const cache = options.cache;
-  // What results hold of the cache's objects is copied (core share.ts). Loaded only with a cache,
-  // so the bundle of a verifier without one stays within its budget.
+  // What results hold of the cache's objects is copied (core share.ts; certificates hold bytes
+  // nearly everywhere, so sealing them would save no copying). Loaded only with a cache, so the
+  // bundle of a verifier without one stays within its budget.
   const share: Share | undefined =
     cache !== undefined ? await import('../core/share.js') : undefined;
   const sources: {
@@ -352,7 +350,7 @@ export async function verifySnpReport(
           throw new AttestError('ERR_BAD_ENCODING', { message: 'no certificate found' });
         for (const der of ders) {
           try {
-            out.push(parseCert(der, cache, ids, share));
+            out.push(parseCert(der, cache, ids));
           } catch (e) {
             note(what, e);
           }
@@ -373,7 +371,7 @@ export async function verifySnpReport(
         throw new AttestError('ERR_BAD_ENCODING', {
           message: 'the fetcher returned no certificate',
         });
-      return [ders.map((d) => parseCert(d, cache, ids, share)), true];
+      return [ders.map((d) => parseCert(d, cache, ids)), true];
     });
   };
   const addToPool = (
@@ -585,9 +583,7 @@ export async function verifySnpReport(
       const leafId = ids.get(leafCert);
       ext =
         cache !== undefined && leafId !== undefined
-          ? memo(cache, `attestkit:snp:ext:${leafId}`, () =>
-              share!.sealShared(parseSnpVcekExtensions(leafCert)),
-            )
+          ? memo(cache, `attestkit:snp:ext:${leafId}`, () => parseSnpVcekExtensions(leafCert))
           : parseSnpVcekExtensions(leafCert);
     } catch (e) {
       extError = e;
@@ -745,6 +741,17 @@ export async function verifySnpReport(
   // snp.policy.*
   applySnpPolicy(L, compiled, { report, tcb });
 
+  // With a cache the certificates and extensions are the memo's (sealed), read by later calls:
+  // each result holds its own copy (core share.ts; report, tcb and kds are this call's own),
+  // made while the report signature is being verified.
+  const certificates: Record<string, unknown> = {};
+  put(certificates, 'leaf', leaf?.value);
+  put(certificates, 'intermediate', intermediate?.value);
+  put(certificates, 'ark', ark?.value);
+  certificates.sources = sources;
+  const shownExt = share !== undefined ? share.copyPlain(ext) : ext;
+  const shownCertificates = share !== undefined ? share.copyPlain(certificates) : certificates;
+
   // snp.signature (started above)
   const [status, message, detail] = await signatureDone;
   L[status]('snp.signature', message, detail);
@@ -756,15 +763,8 @@ export async function verifySnpReport(
   out.signer = signer;
   put(out, 'tcb', tcb);
   put(out, 'kds', kds);
-  // With a cache the certificates and extensions are the memo's (sealed), read by later calls:
-  // each result holds its own copy (core share.ts; report, tcb and kds are this call's own).
-  put(out, 'signerExtensions', share !== undefined ? share.copyPlain(ext) : ext);
-  const certificates: Record<string, unknown> = {};
-  put(certificates, 'leaf', leaf?.value);
-  put(certificates, 'intermediate', intermediate?.value);
-  put(certificates, 'ark', ark?.value);
-  certificates.sources = sources;
-  out.certificates = share !== undefined ? share.copyPlain(certificates) : certificates;
+  put(out, 'signerExtensions', shownExt);
+  out.certificates = shownCertificates;
   return out as unknown as SnpVerification;
 }
 

@@ -1441,20 +1441,25 @@ export async function verifyTdxQuote(
   if (qeIdentity !== undefined && qeIdOk) policyContext.qeIdentity = qeIdentity;
   applyTdxPolicy(L, quote, policy, policyContext);
 
+  // The result's own copies of cached objects, made while the quote signature is verified.
+  const shownPck = pck !== undefined ? shown(pck) : undefined;
+  const shownTcbInfo = tcbInfo !== undefined ? shown(tcbInfo) : undefined;
+  const shownQeIdentity = qeIdentity !== undefined ? shown(qeIdentity) : undefined;
+
   await quoteSignatureJob;
   const result = L.finish();
   let earliestExpiry = Infinity;
   for (const t of expiries) if (t < earliestExpiry) earliestExpiry = t;
   // Assigned in the documented key order rather than spread: this runs on every warm call.
   const out = { ok: result.ok, checks: result.checks, quote } as Writable<TdxVerification>;
-  if (pck !== undefined) out.pck = shown(pck);
+  if (shownPck !== undefined) out.pck = shownPck;
   if (tcbStatus !== undefined) out.tcbStatus = tcbStatus;
   out.advisoryIds = advisoryIds;
   if (tcbDate !== undefined) out.tcbDate = tcbDate;
   if (earliestExpiry !== Infinity) out.collateralExpiry = new Date(earliestExpiry);
   if (relaunchAdvised !== undefined) out.relaunchAdvised = relaunchAdvised;
   if (evaluation !== undefined) out.tcb = evaluation;
-  if (tcbInfo !== undefined) out.tcbInfo = shown(tcbInfo);
-  if (qeIdentity !== undefined) out.qeIdentity = shown(qeIdentity);
+  if (shownTcbInfo !== undefined) out.tcbInfo = shownTcbInfo;
+  if (shownQeIdentity !== undefined) out.qeIdentity = shownQeIdentity;
   return out;
 }

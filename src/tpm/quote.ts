@@ -272,6 +272,12 @@ export async function verifyTpmQuote(
       );
   }
 
+  // A memoised AK is read by later calls: each result holds its own copy (core share.ts), made
+  // while the signature is being verified off the main thread.
+  const akPublic =
+    ak?.publicArea !== undefined && state.keyShared ? copyPlain(ak.publicArea) : ak?.publicArea;
+  const akKey = ak !== undefined && state.keyShared ? copyPlain(ak.key) : ak?.key;
+
   await signatureDone;
   const { ok, checks } = ledger.finish();
   // PCR values are returned only when everything held: inside the signed selection (by the
@@ -283,10 +289,8 @@ export async function verifyTpmQuote(
   };
   if (attest !== undefined) out.attest = attest;
   if (tpmt !== undefined) out.signature = tpmt;
-  // A memoised AK is read by later calls: each result holds its own copy (core share.ts).
-  const shown = <T>(v: T): T => (state.keyShared ? copyPlain(v) : v);
-  if (ak?.publicArea !== undefined) out.akPublic = shown(ak.publicArea);
-  if (ak !== undefined) out.akKey = shown(ak.key);
+  if (akPublic !== undefined) out.akPublic = akPublic;
+  if (akKey !== undefined) out.akKey = akKey;
   if (attest !== undefined) {
     out.clockInfo = attest.clockInfo;
     out.firmwareVersion = attest.firmwareVersion;
