@@ -262,7 +262,7 @@ function readBinaryEntry(
   const templateName = templateNameAt(buf, p, nameLen);
   p += nameLen;
   const templateHash = new Uint8Array(ab, bo + hashAt, size);
-  const isViolation = allZeroAt(buf, hashAt, size);
+  const isViolation = buf[hashAt] === 0 && allZeroAt(buf, hashAt, size); // first byte: rarely zero
   if (templateName === 'ima') {
     if (n - p < 20) throw truncated(p, 'filedata_hash', 20, n - p);
     const fileDigest = new Uint8Array(ab, bo + p, 20);
