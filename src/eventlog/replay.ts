@@ -119,17 +119,22 @@ function imaBankReplayable(log: ImaLog, bank: HashAlg): boolean {
   return log.entries.every((e) => e.isViolation || e.templateData !== undefined);
 }
 
-/** Per-register replay of one bank, with the events that fed each register. */
+/** Per-register replay of one bank, with the events that fed each register (when tracked). */
 export interface BankReplay {
   readonly bank: HashAlg;
   readonly registers: Map<number, { initial: Uint8Array; value: Uint8Array; events: number[] }>;
 }
 
-/** Replays one bank; returns undefined when the log lacks the data to do it. */
+/**
+ * Replays one bank; returns undefined when the log lacks the data to do it. `trackEvents: false`
+ * leaves every register's `events` empty, for callers that need only the values (an IMA list
+ * would otherwise collect 100 000 indices nobody reads).
+ */
 export function replayBank(
   log: EventLog,
   bank: HashAlg,
   imaPaddedSha1 = false,
+  trackEvents = true,
 ): BankReplay | undefined {
   if (log.kind === 'ima' && !imaPaddedSha1 && !imaBankReplayable(log, bank)) return undefined;
   if (log.kind === 'ima' && imaPaddedSha1 && log.templateHashAlgorithm !== 'sha1') return undefined;
@@ -171,7 +176,7 @@ export function replayBank(
       lastReg = reg;
     }
     hasher.extendInPlace(st.value, m);
-    st.events.push(i);
+    if (trackEvents) st.events.push(i);
   }
   return { bank, registers };
 }
@@ -249,7 +254,7 @@ export function replayEventLog(log: EventLog, options: ReplayOptions = {}): Repl
       unreplayedBanks.push(b);
       continue;
     }
-    const rep = replayBank(log, b);
+    const rep = replayBank(log, b, false, false);
     if (rep === undefined) {
       unreplayedBanks.push(b);
       continue;

@@ -99,7 +99,7 @@ export const WORKAROUNDS: readonly Workaround[] = [
     replay(log, bank, register) {
       if (log.kind !== 'ima' || bank === 'sha1' || log.templateHashAlgorithm !== 'sha1')
         return undefined;
-      return replayBank(log, bank, true)?.registers.get(register)?.value;
+      return replayBank(log, bank, true, false)?.registers.get(register)?.value;
     },
   },
 ];
