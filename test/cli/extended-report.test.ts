@@ -4,8 +4,7 @@
  * genoa-v2-oak report, its VCEK and AMD's Genoa ASK/ARK with the SNP suite's test-only
  * encoder (test/snp/support/encode.ts). Also: snpguest's one-file-per-certificate layout.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { snpExtendedReportPlugin, snpReportPlugin } from '../../src/cli/plugins/snp.js';
@@ -15,6 +14,7 @@ import { SNP_CERT_TABLE_GUID, encodeCertTable } from '../snp/support/encode.js';
 import { expectAttestError } from '../support/errors.js';
 import { describeVectors, readVector, readVectorText } from '../support/vectors.js';
 import { cli } from './support/run.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const NOW = '2025-08-01T00:00:00Z';
 const REPORT_SIZE = 0x4a0;
@@ -66,7 +66,7 @@ function table(m: Material, order: 'rfc4122' | 'mixed-endian' = 'rfc4122'): Uint
 
 /** Writes `bytes` as the only file of a fresh directory. */
 function lone(bytes: Uint8Array, name = 'ext-report.bin'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'attestkit-cli-ext-'));
+  const dir = tempDir('attestkit-cli-ext-');
   writeFileSync(join(dir, name), bytes);
   return join(dir, name);
 }
@@ -221,7 +221,7 @@ describeVectors('snp-extended-report: verify', () => {
     expect(a.certificates.sources.crl).toBe('cert-table');
     expect((a.checks as Json[]).find((c) => c.id === 'snp.crl')!.status).toBe('pass');
 
-    const dir = mkdtempSync(join(tmpdir(), 'attestkit-cli-col-'));
+    const dir = tempDir('attestkit-cli-col-');
     writeFileSync(join(dir, 'crl.der'), m.crl);
     const b = await cli(
       'verify',
@@ -385,7 +385,7 @@ describeVectors("snpguest's layout: one file per certificate", () => {
 
   it('vcek.der + ask.der + ark.der in --collateral DIR verify', async () => {
     const m = material();
-    const dir = mkdtempSync(join(tmpdir(), 'attestkit-cli-certs-'));
+    const dir = tempDir('attestkit-cli-certs-');
     writeFileSync(join(dir, 'vcek.der'), m.vcek);
     writeFileSync(join(dir, 'ask.der'), m.ask);
     writeFileSync(join(dir, 'ark.der'), m.ark);
@@ -395,7 +395,7 @@ describeVectors("snpguest's layout: one file per certificate", () => {
 
   it('without ark.* the chain is incomplete: not verified (exit 1)', async () => {
     const m = material();
-    const dir = mkdtempSync(join(tmpdir(), 'attestkit-cli-certs-'));
+    const dir = tempDir('attestkit-cli-certs-');
     writeFileSync(join(dir, 'vcek.der'), m.vcek);
     writeFileSync(join(dir, 'ask.der'), m.ask);
     const r = await cli('verify', lone(m.report), '--collateral', dir, '--now', NOW);

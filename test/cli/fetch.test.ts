@@ -3,15 +3,7 @@
  * on-disk cache, failures (exit 3), and — without `--fetch` — no network at all. The services are
  * a loopback server over the real vectors (support/vector-routes.ts); nothing reaches the internet.
  */
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { USAGE } from '../../src/cli/run.js';
@@ -19,11 +11,12 @@ import { describeVectors, readVector, readVectorJson, vectorPath } from '../supp
 import { startCollateralServer, type CollateralServer } from './support/collateral-server.js';
 import { cli } from './support/run.js';
 import { kdsAndPcsRoute, TDX_CASE, tdxNow } from './support/vector-routes.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SNP_NOW = '2025-08-01T00:00:00Z';
 
 function tmp(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `attestkit-cli-${prefix}-`));
+  return tempDir(`attestkit-cli-${prefix}-`);
 }
 
 /** The Genoa report alone in a fresh directory: no VCEK or chain beside it. */

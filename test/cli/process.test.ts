@@ -4,13 +4,13 @@
  * on its own once done (no socket keeps it alive).
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeVectors, vectorPath } from '../support/vectors.js';
 import { startCollateralServer, type CollateralServer } from './support/collateral-server.js';
 import { kdsRoute } from './support/vector-routes.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
 
@@ -62,7 +62,7 @@ describeVectors('attestkit process: --fetch', () => {
   let report: string;
   beforeAll(async () => {
     server = await startCollateralServer(kdsRoute());
-    const dir = mkdtempSync(join(tmpdir(), 'attestkit-cli-proc-'));
+    const dir = tempDir('attestkit-cli-proc-');
     report = join(dir, 'report.bin');
     copyFileSync(vectorPath('snp', 'genoa-v2-oak', 'report.bin'), report);
   });

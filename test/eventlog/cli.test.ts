@@ -3,8 +3,7 @@
  * (synthetic) verifying as its manifest says, and `replayCommand` with a --pcrs file.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeVectors, vectorPath } from '../support/vectors.js';
@@ -18,6 +17,7 @@ import {
   tcgLogPlugin,
 } from '../../src/cli/plugins/eventlog.js';
 import type { CliContext, EvidenceFile } from '../../src/cli/registry.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function file(path: string): EvidenceFile {
   const b = readFileSync(path);
@@ -84,7 +84,7 @@ describe('eventlog CLI: demo evidence (synthetic)', () => {
     expect(bad.ok).toBe(false);
     const only = await replayCommand(f, undefined, ctx(dir));
     expect(only.facts!.some(([k]) => k === 'sha256 pcr7')).toBe(true);
-    const tmp = mkdtempSync(join(tmpdir(), 'attestkit-pcrs-'));
+    const tmp = tempDir('attestkit-pcrs-');
     writeFileSync(join(tmp, 'bad.json'), '{ nope');
     await expect(replayCommand(f, join(tmp, 'bad.json'), ctx(dir))).rejects.toMatchObject({
       code: 'ERR_BAD_JSON',

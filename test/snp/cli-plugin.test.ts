@@ -1,11 +1,11 @@
 /** The `snp-report` CLI plugin on the SYNTHETIC demo evidence and on real vectors via --collateral. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snpReportPlugin } from '../../src/cli/plugins/snp.js';
 import type { CliContext, EvidenceFile } from '../../src/cli/registry.js';
 import { describeVectors, readVector, readVectorText, vectorPath } from '../support/vectors.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples/evidence');
 
@@ -72,7 +72,7 @@ describe('snp-report plugin on the synthetic demo evidence', () => {
 
 describeVectors('snp-report plugin with --collateral', () => {
   it('verifies a real report with collateral files in a directory', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'attestkit-snp-'));
+    const dir = tempDir('attestkit-snp-');
     writeFileSync(join(dir, 'vcek.der'), readVector('snp', 'genoa-v2-oak', 'vcek.der'));
     writeFileSync(join(dir, 'ask_ark.pem'), readVectorText('snp', 'roots', 'ask_ark_genoa.pem'));
     writeFileSync(join(dir, 'crl.der'), readVector('snp', 'crl', 'genoa_ark.crl.der'));

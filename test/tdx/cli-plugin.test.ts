@@ -1,12 +1,12 @@
 /** The `tdx-quote` CLI plugin over the SYNTHETIC demo evidence and real vectors. */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { tdxQuotePlugin } from '../../src/cli/plugins/tdx.js';
 import type { CliContext, EvidenceFile } from '../../src/cli/registry.js';
 import { describeVectors } from '../support/vectors.js';
 import { evaluationCollateral, quoteBytes, quoteCases } from './support/vector-cases.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const examples = resolve(__dirname, '../../examples/evidence');
 
@@ -88,7 +88,7 @@ describeVectors('tdx-quote plugin: real quotes', () => {
     const { dir, expected } = quoteCases().find((c) => c.dir === 'zkdcap-v4')!;
     const ev = expected.tcb_evaluations[0];
     const col = evaluationCollateral(dir, ev);
-    const tmp = mkdtempSync(join(tmpdir(), 'tdx-col-'));
+    const tmp = tempDir('attestkit-tdx-col-');
     writeFileSync(join(tmp, 'tcb-info.json'), col.tcbInfo);
     writeFileSync(join(tmp, 'tcb-info-issuer-chain.pem'), col.tcbInfoIssuerChain);
     writeFileSync(join(tmp, 'qe-identity.json'), col.qeIdentity);
