@@ -264,7 +264,9 @@ describeVectors('verifyConfidentialVm — Azure SNP CVMs end to end (real vector
       expect(r.checks).toEqual(cold.checks);
       expect(r.claims).toEqual(cold.claims);
       // The HCL report (runtime keys, VM configuration), bound keys, hardware certificates.
-      vandalise(r);
+      const hcl = (r.stages.bindings[0] as ReportDataBindingVerification).hclReport!;
+      expect(vandalise(r)).toBeGreaterThan(100);
+      expect(hcl.runtimeData.every((x) => x === 0)).toBe(true);
     }
     const after = await verifyConfidentialVm(evidence, { now: NOW, cache });
     expect(after.checks).toEqual(cold.checks);
