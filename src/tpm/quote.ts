@@ -7,7 +7,7 @@
  */
 import { type CheckSpec, type Ledger } from '../core/checks.js';
 import { equalBytes, toHex } from '../core/encoding.js';
-import { digest } from '../core/crypto.js';
+import { createDigester } from '../core/crypto.js';
 import { isComputableHash, TPM_HASH_IDS, TPM_HASH_SIZES, TPM_ST } from './constants.js';
 import { assertInputBytes } from './structures.js';
 import { copyPlain } from '../core/share.js';
@@ -244,7 +244,7 @@ export async function verifyTpmQuote(
         ledger.skip('tpm.quote.pcr-digest', 'the signing hash is unknown (see tpm.quote.scheme)');
       } else {
         // pcr-selection passed, so the values were matched and copied in TPM order.
-        const computed = digest(parts.hash, match!.concatenated!);
+        const computed = createDigester(parts.hash).digest(match!.concatenated!);
         const same = equalBytes(computed, attest.attested.pcrDigest);
         ledger.result(
           'tpm.quote.pcr-digest',
