@@ -910,6 +910,14 @@ export interface EventLogVerification extends Verification<EventLogCheckId> {
   }[];
   /** Event indices whose register was compared and matched (strictly or with a workaround). */
   readonly verifiedEvents: readonly number[];
+  /**
+   * Indices of events whose type binds their data but whose digest, in a bank that was compared
+   * (every computable bank when no value was supplied), is not the hash of that data (the
+   * `eventlog.event-digests` warning). Their content is not what was measured: a summary given
+   * this verification marks the facts they feed `bound: false`, even where the parse's one-bank
+   * check (`digestCheck`) verified them.
+   */
+  readonly digestMismatchEvents: readonly number[];
 }
 
 // ---------------------------------------------------------------------------------------------

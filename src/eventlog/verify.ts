@@ -32,6 +32,7 @@ import {
   type BankReplay,
 } from './replay.js';
 import { WORKAROUNDS } from './workarounds.js';
+import { isDisguisedSeparator, separatorDigests } from './separators.js';
 import type {
   CcEvent,
   EventLog,
@@ -337,7 +338,7 @@ export function verifyEventLogSync(
     if (reg !== undefined && verifiedRegisters.has(reg)) verifiedEvents.push(i);
   }
 
-  checkEventDigests(log, target, ledger);
+  const digestMismatchEvents = checkEventDigests(log, target, ledger);
   checkSeparators(log, ledger);
   checkAfterSeparator(log, ledger);
   checkDigestBinding(log, ledger);
@@ -351,7 +352,15 @@ export function verifyEventLogSync(
     replayed[b] = regs;
   }
   const v = ledger.finish();
-  return { ...v, log, replayed, registers: results, appliedWorkarounds: applied, verifiedEvents };
+  return {
+    ...v,
+    log,
+    replayed,
+    registers: results,
+    appliedWorkarounds: applied,
+    verifiedEvents,
+    digestMismatchEvents,
+  };
 }
 
 function checkRegister(
@@ -512,11 +521,21 @@ function checkRegister(
   );
 }
 
-function checkEventDigests(log: EventLog, target: Target, ledger: Ledger<EventLogCheckId>): void {
+/**
+ * Checks every digest-bound event's digest against its data in each compared bank (each bank the
+ * caller supplied values for; every computable bank when none). The parse checked one bank only: a
+ * log can carry the true digest in the bank a quote covers and a forger's digest of other data in
+ * another. Returns the events whose content is therefore not what was measured.
+ */
+function checkEventDigests(
+  log: EventLog,
+  target: Target,
+  ledger: Ledger<EventLogCheckId>,
+): number[] {
   const id = 'eventlog.event-digests';
   if (log.kind === 'ima') {
     ledger.skip(id, 'IMA entries are checked by eventlog.ima.template-hashes');
-    return;
+    return [];
   }
   const banks: HashAlg[] = [...target.expected.keys()].filter((b) => log.banks.includes(b));
   if (banks.length === 0) for (const b of log.banks) if (isComputableBank(b)) banks.push(b);
@@ -544,7 +563,9 @@ function checkEventDigests(log: EventLog, target: Target, ledger: Ledger<EventLo
       }
     }
   }
-  if (mismatches.length === 0) {
+  if (checked === 0) {
+    ledger.skip(id, 'no digest-bound event has a digest in a bank attestkit computes');
+  } else if (mismatches.length === 0) {
     ledger.pass(id, `${checked} digest-bound event digest(s) equal the hash of their data`);
   } else {
     ledger.warn(
@@ -556,6 +577,7 @@ function checkEventDigests(log: EventLog, target: Target, ledger: Ledger<EventLo
       { mismatches },
     );
   }
+  return mismatches.map((m) => m.event);
 }
 
 function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
@@ -567,12 +589,10 @@ function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
   const problems: { event: number; problem: string }[] = [];
   const warnings: { event?: number; problem: string }[] = [];
   const banks = log.banks.filter(isComputableBank);
-  const sepDigest = new Map<HashAlg, string>(
-    banks.map((b) => [b, toHex(digest(b, new Uint8Array(4)))]),
-  );
-  const errDigest = new Map<HashAlg, string>(
-    banks.map((b) => [b, toHex(digest(b, new Uint8Array(4).fill(0xff)))]),
-  );
+  const sep = separatorDigests(banks);
+  // The Secure Boot policy register (TCG PCR 7; CC MR 1, RTMR0, where PCRs 1 and 7 merge): its
+  // separator ends the policy that summarizeBoot reports.
+  const policyRegister = log.kind === 'cc' ? 1 : 7;
   const counts = new Map<number, number>();
   const low = (e: TcgEvent | CcEvent): number => ('pcrIndex' in e ? e.pcrIndex : e.mrIndex);
   let separators = 0;
@@ -610,21 +630,22 @@ function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
       }
       continue;
     }
-    if (e.type === EV.NO_ACTION) continue;
     if (log.kind === 'tcg' && low(e) > 7) continue;
-    for (const b of banks) {
-      const d = e.digests[b];
-      if (d === undefined) continue;
-      const h = toHex(d);
-      if (h === sepDigest.get(b) || h === errDigest.get(b)) {
-        // A real firmware (go-tpm-tools glinux-alex.bin, a Boot Guard FIT entry) measures four zero
-        // bytes as EV_S_CRTM_CONTENTS, so this is a warning, not a failure.
-        warnings.push({
-          event: e.index,
-          problem: `${e.typeName} carries a separator digest (a separator disguised as another type?)`,
-        });
-        break;
-      }
+    if (!isDisguisedSeparator(e, sep)) continue;
+    if (low(e) === policyRegister) {
+      // Where it would end the Secure Boot policy: logged under another type, it would let later
+      // events pass for policy (summarizeBoot ends the policy at it all the same).
+      problems.push({
+        event: e.index,
+        problem: `${e.typeName} in the Secure Boot policy register carries a separator digest (a separator disguised as another type)`,
+      });
+    } else {
+      // A real firmware (go-tpm-tools glinux-alex.bin, a Boot Guard FIT entry) measures four zero
+      // bytes as EV_S_CRTM_CONTENTS into PCR 0, so elsewhere this is a warning, not a failure.
+      warnings.push({
+        event: e.index,
+        problem: `${e.typeName} carries a separator digest (a separator disguised as another type?)`,
+      });
     }
   }
   if (log.kind === 'tcg') {

@@ -304,10 +304,25 @@ describe('eventlog: verifyEventLog (synthetic logs)', () => {
     const v3 = await verifyEventLog(parseTcgEventLog(encodeAgileLog(banks, disguised)), {
       pcrs: quoteOf(banks, disguised),
     });
+    // In the policy register it fails: it would move the end of the Secure Boot policy.
     const sep = v3.checks.find((c) => c.id === 'eventlog.separators')!;
-    expect(sep.status).toBe('warn');
-    expect(sep.message).toContain('separator digest');
+    expect(sep.status).toBe('fail');
+    expect(sep.message).toContain('Secure Boot policy register carries a separator digest');
+    expect(v3.ok).toBe(false);
     expect(v3.checks.find((c) => c.id === 'eventlog.event-digests')!.status).toBe('warn');
+    // Elsewhere it is a warning (a real firmware measures four zero bytes into PCR 0 as
+    // EV_S_CRTM_CONTENTS), and the ledger says which event.
+    const disguised4 = events.map((e) =>
+      e.type === EV_SEPARATOR && e.pcr === 4
+        ? { pcr: 4, type: EV_EFI_ACTION, data: ascii('x'), hashOf: new Uint8Array(4) }
+        : e,
+    );
+    const v4 = await verifyEventLog(parseTcgEventLog(encodeAgileLog(banks, disguised4)), {
+      pcrs: quoteOf(banks, disguised4),
+    });
+    const sep4 = v4.checks.find((c) => c.id === 'eventlog.separators')!;
+    expect(sep4.status).toBe('warn');
+    expect(sep4.message).toMatch(/^event \d+: EV_EFI_ACTION carries a separator digest/);
   });
 
   it('flags non-digest-bound events in PCR 7 and unexpected events after the separator', async () => {
