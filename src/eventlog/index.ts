@@ -8,6 +8,8 @@ export { AttestError, isAttestError } from '../core/errors.js';
 export type { AttestErrorCode } from '../core/errors.js';
 export type { Check, CheckStatus, Verification } from '../core/checks.js';
 export { parseTcgEventLog } from './parse-tcg.js';
+export type { TcgEventLogParseOptions } from './parse-tcg.js';
+export { DEFAULT_MAX_EVENTS } from './records.js';
 export { parseCcEventLog, parseCcelTable, CCEL_TABLE_SIZE } from './parse-cc.js';
 export type { CcEventLogParseOptions } from './parse-cc.js';
 export { parseImaLog } from './parse-ima.js';

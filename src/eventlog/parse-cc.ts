@@ -12,12 +12,15 @@ import { EV } from './constants.js';
 import { createDigesterSet } from './digest-rules.js';
 import {
   TCG_PCR_EVENT_HEADER_SIZE,
+  assertEventRoom,
   assertInputBytes,
   atEndOfLog,
   banksOf,
   finishRecord,
   isSpecIdData,
+  maxEventsOption,
   parseSpecIdEvent,
+  pushEventWarning,
   readAgileRecord,
   readSha1Record,
   type FinishedRecord,
@@ -106,6 +109,11 @@ export function parseCcelTable(bytes: Uint8Array): CcelTable {
 export interface CcEventLogParseOptions {
   /** The ACPI CCEL table, parsed and cross-checked against the log (LAML). */
   readonly table?: Uint8Array;
+  /**
+   * Most events the log may hold (default 20 000, `DEFAULT_MAX_EVENTS`); more is `ERR_LIMIT_EXCEEDED`,
+   * so a hostile log cannot make the parse allocate without bound.
+   */
+  readonly maxEvents?: number;
 }
 
 function toCcEvent(f: FinishedRecord): CcEvent {
@@ -134,10 +142,12 @@ function toCcEvent(f: FinishedRecord): CcEvent {
  * against the quote's RTMRs (or the token's REMs) with {@link verifyEventLog}.
  *
  * @param bytes - the log area.
- * @param options - `table`: the ACPI CCEL table.
+ * @param options - `table`: the ACPI CCEL table; `maxEvents`: the most events accepted (default
+ *   20 000, `DEFAULT_MAX_EVENTS`).
  * @returns the parsed log.
  * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_MAGIC` (no Spec ID Event03 header: a CC log is
- *   always crypto-agile), `ERR_BAD_LENGTH`, `ERR_BAD_VALUE`, and the table's errors.
+ *   always crypto-agile), `ERR_BAD_LENGTH`, `ERR_BAD_VALUE`, `ERR_LIMIT_EXCEEDED` (more than
+ *   `maxEvents` events), and the table's errors.
  * @example
  * ```ts
  * import { parseCcEventLog } from 'attestkit/eventlog';
@@ -152,6 +162,7 @@ export function parseCcEventLog(
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
   const table = options.table !== undefined ? parseCcelTable(options.table) : undefined;
+  const maxEvents = maxEventsOption(options.maxEvents);
   if (bytes.length < TCG_PCR_EVENT_HEADER_SIZE) {
     throw new AttestError('ERR_TRUNCATED', {
       offset: 0,
@@ -182,10 +193,11 @@ export function parseCcEventLog(
   ];
   while (r.remaining > 0) {
     if (atEndOfLog(r, 16, 'cc', warnings)) break;
+    assertEventRoom(records.length, maxEvents, r.absoluteOffset);
     const rec = readAgileRecord(r, records.length, specId, warnings);
     records.push(finishRecord(rec, uintnBytes, true, digesters));
     if (rec.type !== EV.NO_ACTION && (rec.registerField > 4 || rec.registerField === 0)) {
-      warnings.push({
+      pushEventWarning(warnings, {
         code: rec.registerField === 0 ? 'mr-index-0' : 'unknown-mr-index',
         offset: rec.offset,
         message:

@@ -12,17 +12,28 @@ import { EV } from './constants.js';
 import { createDigesterSet } from './digest-rules.js';
 import {
   TCG_PCR_EVENT_HEADER_SIZE,
+  assertEventRoom,
   assertInputBytes,
   atEndOfLog,
   banksOf,
   finishRecord,
   isSpecIdData,
+  maxEventsOption,
   parseSpecIdEvent,
   readAgileRecord,
   readSha1Record,
   type FinishedRecord,
 } from './records.js';
 import type { ParseWarning, TcgEvent, TcgEventLog, TcgSpecIdEvent } from './types.js';
+
+/** Options of {@link parseTcgEventLog}. */
+export interface TcgEventLogParseOptions {
+  /**
+   * Most events the log may hold (default 20 000, `DEFAULT_MAX_EVENTS`); more is `ERR_LIMIT_EXCEEDED`,
+   * so a hostile log cannot make the parse allocate without bound.
+   */
+  readonly maxEvents?: number;
+}
 
 /** Smallest `TCG_PCR_EVENT2` header (pcr, type, count, size) used to tell records from fill. */
 const AGILE_MIN_HEADER = 16;
@@ -57,10 +68,12 @@ function toTcgEvent(f: FinishedRecord): TcgEvent {
  *
  * @param bytes - the whole log; trailing zero or 0xFF padding is accepted and reported in
  *   `warnings`.
+ * @param options - `maxEvents`: the most events accepted (default 20 000, `DEFAULT_MAX_EVENTS`).
  * @returns the parsed log.
  * @throws {AttestError} `ERR_TRUNCATED` (empty input, or a declared size that runs past the end),
  *   `ERR_BAD_LENGTH` (a digest count or algorithm count that cannot fit), `ERR_BAD_VALUE` (an
- *   algorithm missing from the header or listed twice), `ERR_BAD_MAGIC`.
+ *   algorithm missing from the header or listed twice), `ERR_BAD_MAGIC`, `ERR_LIMIT_EXCEEDED`
+ *   (more than `maxEvents` events).
  * @example
  * ```ts
  * import { parseTcgEventLog } from 'attestkit/eventlog';
@@ -68,8 +81,14 @@ function toTcgEvent(f: FinishedRecord): TcgEvent {
  * console.log(log.format, log.banks, log.events.length);
  * ```
  */
-export function parseTcgEventLog(bytes: Uint8Array): TcgEventLog {
+export function parseTcgEventLog(
+  bytes: Uint8Array,
+  options: TcgEventLogParseOptions = {},
+): TcgEventLog {
   assertInputBytes(bytes, 'bytes');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
+  const maxEvents = maxEventsOption(options.maxEvents);
   // One private copy: events, digests and data are views into it (never into the caller's buffer).
   const r = new ByteReader(copyBytes(bytes), 'TCG_PCR_EVENT');
   if (bytes.length < TCG_PCR_EVENT_HEADER_SIZE) {
@@ -106,6 +125,7 @@ export function parseTcgEventLog(bytes: Uint8Array): TcgEventLog {
   const minHeader = agile ? AGILE_MIN_HEADER : TCG_PCR_EVENT_HEADER_SIZE;
   while (r.remaining > 0) {
     if (atEndOfLog(r, minHeader, mode, warnings)) break;
+    assertEventRoom(records.length, maxEvents, r.absoluteOffset);
     const rec =
       specId !== undefined
         ? readAgileRecord(r, records.length, specId, warnings)
