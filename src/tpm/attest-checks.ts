@@ -377,9 +377,17 @@ export function runAttestChecks<Id extends string>(
     const same = equalBytes(attest.extraData, input.nonce);
     const detail = { expected: toHex(input.nonce), actual: toHex(attest.extraData) };
     if (!same) ledger.fail(ids.nonce, 'extraData does not equal the nonce', detail);
-    else if (input.nonce.length === 0)
-      ledger.warn(ids.nonce, 'extraData and the nonce are both empty: no freshness', detail);
-    else ledger.pass(ids.nonce, 'extraData equals the nonce', detail);
+    else if (input.nonce.length === 0) {
+      // Any TPM statement ever made with empty qualifying data matches an empty nonce, so it
+      // proves nothing about when the statement was made: it cannot satisfy requireNonce.
+      if (input.requireNonce) {
+        ledger.fail(
+          ids.nonce,
+          'the nonce and extraData are empty: no freshness (requireNonce is true; give a fresh nonce)',
+          detail,
+        );
+      } else ledger.warn(ids.nonce, 'extraData and the nonce are both empty: no freshness', detail);
+    } else ledger.pass(ids.nonce, 'extraData equals the nonce', detail);
   }
 
   return { ledger: typed, attest, tpmt, key, keyShared, parts, signatureDone };

@@ -60,9 +60,10 @@ const SPECS: readonly CheckSpec<TpmCertifyCheckId>[] = /* @__PURE__ */ CHECKS.ma
  * Verifies that a TPM-resident signing key certified an object: TPM2_Certify
  * (TPM_ST_ATTEST_CERTIFY, Part 3 §18.2) or TPM2_CertifyCreation (TPM_ST_ATTEST_CREATION, §18.3).
  * Checks (`tpm.certify.*`): structure, magic, type, signer (a restricted signing key when given
- * as TPMT_PUBLIC), scheme, signature, nonce (extraData in constant time; required by default),
- * sha1, name (the certified Name equals `tpmName(objectPublic)`) and, for CertifyCreation,
- * creation-hash (`creationHash = H_nameAlg(creationData)`).
+ * as TPMT_PUBLIC), scheme, signature, nonce (extraData in constant time; required by default,
+ * and then an empty nonce fails: it proves no freshness), sha1, name (the certified Name equals
+ * `tpmName(objectPublic)`) and, for CertifyCreation, creation-hash
+ * (`creationHash = H_nameAlg(creationData)`).
  *
  * @param evidence - TPMS_ATTEST, TPMT_SIGNATURE, the signer's key and the certified public area.
  * @param options - nonce, requireNonce, allowSha1, requireRestrictedSigner, cache.

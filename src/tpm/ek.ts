@@ -338,14 +338,71 @@ const CHECKS: readonly EkCheckId[] = [
   'tpm.ek.template',
 ];
 
+/**
+ * Limits of the EK path search, so hostile intermediates (many certificates sharing one name and
+ * key) cannot make it explode: at most `MAX_DEPTH` CA certificates above the EK certificate,
+ * `MAX_CANDIDATES` same-name issuers tried for one certificate, and `MAX_ATTEMPTS` issuer trials
+ * (each at most one signature verification) in the whole search.
+ */
 const MAX_DEPTH = 8;
+const MAX_CANDIDATES = 8;
+const MAX_ATTEMPTS = 128;
+
+/**
+ * Why the EK chain (or one path tried for it) was rejected: the stable `reason` of each entry of
+ * `detail.issues` in the `tpm.ek.chain` check.
+ */
+type EkChainReason =
+  /** A certificate with the issuer's name has a key that does not verify the signature. */
+  | 'signature'
+  /** The signature could not be checked (bad encoding, unsupported algorithm, unusable key). */
+  | 'signature-error'
+  /** No supplied root or intermediate issued this certificate. */
+  | 'no-issuer'
+  /** An issuer is not a CA (basicConstraints cA is not true). */
+  | 'not-ca'
+  /** An issuer's keyUsage lacks keyCertSign. */
+  | 'key-cert-sign'
+  /** An issuer's pathLenConstraint allows fewer CAs than the path has below it. */
+  | 'path-length'
+  /** A certificate is expired or not yet valid at `now`. */
+  | 'validity'
+  /** No root within `MAX_DEPTH` CA certificates. */
+  | 'depth'
+  /** The search stopped at `MAX_ATTEMPTS` issuer trials or `MAX_CANDIDATES` same-name issuers. */
+  | 'search-limit'
+  /** A supplied root or intermediate did not parse. */
+  | 'malformed-input';
+
+interface ChainIssue {
+  readonly reason: EkChainReason;
+  /** Subject of the certificate the issue is about, when there is one. */
+  readonly subject?: string;
+  readonly message: string;
+}
 
 interface PathResult {
   readonly ok: boolean;
   readonly path: X509Certificate[];
-  readonly problems: string[];
+  readonly issues: ChainIssue[];
 }
 
+type SignatureOutcome =
+  { readonly verified: true } | { readonly verified: false; readonly issue: ChainIssue };
+
+function describeError(e: unknown): string {
+  if (e instanceof AttestError) return `${e.code}: ${e.message}`;
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}
+
+/**
+ * Builds a path from `leaf` to one of `roots` through `pool`, depth first with backtracking: every
+ * certificate whose subject is the issuer name (roots first, then those valid at `now`) is a
+ * candidate, so two issuers sharing a name — a cross-signed or renewed intermediate — are both
+ * tried. The first path without issues wins; otherwise the most complete path tried is reported
+ * with its issues and the signature failures met on it.
+ */
 async function buildPath(
   leaf: X509Certificate,
   pool: readonly X509Certificate[],
@@ -353,73 +410,196 @@ async function buildPath(
   now: Date,
   cache: EkCertificateVerifyOptions['cache'],
 ): Promise<PathResult> {
-  const path: X509Certificate[] = [leaf];
-  const problems: string[] = [];
-  let current = leaf;
-  const validity = (c: X509Certificate, role: string): void => {
-    const v = validityAt(c, now);
-    if (v !== 'valid') {
-      problems.push(
-        `${role} "${c.subject.text}" is ${v} at ${now.toISOString()} (valid ${c.notBefore.toISOString()} – ${c.notAfter.toISOString()})`,
-      );
-    }
-  };
+  const outcomes = new Map<X509Certificate, Map<X509Certificate, SignatureOutcome>>();
+  const signatureIssues = new Map<X509Certificate, ChainIssue[]>();
+  let attempts = 0;
+  let limited: ChainIssue | undefined;
+  let best: { path: X509Certificate[]; issues: ChainIssue[]; complete: boolean } | undefined;
+
   const signedBy = async (c: X509Certificate, issuer: X509Certificate): Promise<boolean> => {
-    if (!equalBytes(c.issuer.raw, issuer.subject.raw)) return false;
-    try {
-      return await verifySignedBy(c, issuer, cache);
-    } catch {
-      return false;
-    }
-  };
-  const caProblems = (c: X509Certificate, below: number): string[] => {
-    const p: string[] = [];
-    if (c.basicConstraints?.ca !== true)
-      p.push(`"${c.subject.text}" is not a CA (basicConstraints)`);
-    if (c.keyUsage !== undefined && !c.keyUsage.keyCertSign)
-      p.push(`"${c.subject.text}" lacks keyCertSign`);
-    const pl = c.basicConstraints?.pathLength;
-    if (pl !== undefined && below > pl)
-      p.push(`"${c.subject.text}" pathLenConstraint ${pl} exceeded`);
-    return p;
-  };
-  validity(leaf, 'EK certificate');
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    for (const root of roots) {
-      if (await signedBy(current, root)) {
-        problems.push(...caProblems(root, depth));
-        validity(root, 'root');
-        path.push(root);
-        return { ok: problems.length === 0, path, problems };
+    let byIssuer = outcomes.get(c);
+    if (byIssuer === undefined)
+      outcomes.set(c, (byIssuer = new Map<X509Certificate, SignatureOutcome>()));
+    let outcome = byIssuer.get(issuer);
+    if (outcome === undefined) {
+      try {
+        outcome = (await verifySignedBy(c, issuer, cache))
+          ? { verified: true }
+          : {
+              verified: false,
+              issue: {
+                reason: 'signature',
+                subject: c.subject.text,
+                message: `signature of "${c.subject.text}" does not verify with the key of "${issuer.subject.text}"`,
+              },
+            };
+      } catch (e) {
+        // Keep the reason (STYLE §3): a malformed signature or an unsupported algorithm must say so.
+        outcome = {
+          verified: false,
+          issue: {
+            reason: 'signature-error',
+            subject: c.subject.text,
+            message: `signature of "${c.subject.text}" by "${issuer.subject.text}" could not be checked: ${describeError(e)}`,
+          },
+        };
+      }
+      byIssuer.set(issuer, outcome);
+      if (!outcome.verified) {
+        const list = signatureIssues.get(c) ?? [];
+        list.push(outcome.issue);
+        signatureIssues.set(c, list);
       }
     }
-    let next: X509Certificate | undefined;
-    for (const c of pool) {
-      if (path.includes(c)) continue;
-      if (await signedBy(current, c)) {
-        next = c;
+    return outcome.verified;
+  };
+
+  const validity = (c: X509Certificate, role: string): ChainIssue[] => {
+    const v = validityAt(c, now);
+    return v === 'valid'
+      ? []
+      : [
+          {
+            reason: 'validity',
+            subject: c.subject.text,
+            message: `${role} "${c.subject.text}" is ${v} at ${now.toISOString()} (valid ${c.notBefore.toISOString()} – ${c.notAfter.toISOString()})`,
+          },
+        ];
+  };
+  const caIssues = (c: X509Certificate, below: number): ChainIssue[] => {
+    const out: ChainIssue[] = [];
+    const subject = c.subject.text;
+    if (c.basicConstraints?.ca !== true)
+      out.push({
+        reason: 'not-ca',
+        subject,
+        message: `"${subject}" is not a CA (basicConstraints)`,
+      });
+    if (c.keyUsage !== undefined && !c.keyUsage.keyCertSign)
+      out.push({ reason: 'key-cert-sign', subject, message: `"${subject}" lacks keyCertSign` });
+    const pl = c.basicConstraints?.pathLength;
+    if (pl !== undefined && below > pl) {
+      out.push({
+        reason: 'path-length',
+        subject,
+        message: `"${subject}" pathLenConstraint ${pl} exceeded (${below} CA certificates below it)`,
+      });
+    }
+    return out;
+  };
+  /** The issues of a path (leaf first); `complete` when its last certificate is a root. */
+  const pathIssues = (path: readonly X509Certificate[], complete: boolean): ChainIssue[] => {
+    const out = validity(leaf, 'EK certificate');
+    path.forEach((c, i) => {
+      if (i === 0) return;
+      out.push(...caIssues(c, i - 1));
+      out.push(...validity(c, complete && i === path.length - 1 ? 'root' : 'intermediate'));
+    });
+    return out;
+  };
+  const consider = (path: X509Certificate[], issues: ChainIssue[], complete: boolean): void => {
+    if (
+      best === undefined ||
+      (complete && !best.complete) ||
+      (complete === best.complete &&
+        (complete ? issues.length < best.issues.length : path.length > best.path.length))
+    ) {
+      best = { path, issues, complete };
+    }
+  };
+  const byValidity = (cs: X509Certificate[]): X509Certificate[] => [
+    ...cs.filter((c) => validityAt(c, now) === 'valid'),
+    ...cs.filter((c) => validityAt(c, now) !== 'valid'),
+  ];
+
+  /** Extends `path`; returns the first path without issues, or undefined. */
+  const extend = async (path: X509Certificate[]): Promise<X509Certificate[] | undefined> => {
+    const current = path[path.length - 1]!;
+    if (path.length > MAX_DEPTH) {
+      consider(
+        path,
+        [
+          ...pathIssues(path, false),
+          {
+            reason: 'depth',
+            subject: current.subject.text,
+            message: `no root within ${MAX_DEPTH} CA certificates`,
+          },
+        ],
+        false,
+      );
+      return undefined;
+    }
+    const named = (c: X509Certificate): boolean => equalBytes(current.issuer.raw, c.subject.raw);
+    const candidates = [
+      ...byValidity(roots.filter(named)).map((cert) => ({ cert, root: true })),
+      ...byValidity(pool.filter((c) => named(c) && !path.includes(c))).map((cert) => ({
+        cert,
+        root: false,
+      })),
+    ];
+    if (candidates.length > MAX_CANDIDATES && limited === undefined) {
+      limited = {
+        reason: 'search-limit',
+        subject: current.subject.text,
+        message: `${candidates.length} certificates are named "${current.issuer.text}"; only ${MAX_CANDIDATES} were tried`,
+      };
+    }
+    let issued = false;
+    for (const { cert, root } of candidates.slice(0, MAX_CANDIDATES)) {
+      if (attempts >= MAX_ATTEMPTS) {
+        limited ??= {
+          reason: 'search-limit',
+          message: `path search stopped after ${MAX_ATTEMPTS} issuer trials`,
+        };
         break;
       }
+      attempts++;
+      if (!(await signedBy(current, cert))) continue;
+      issued = true;
+      const next = [...path, cert];
+      if (root) {
+        const issues = pathIssues(next, true);
+        if (issues.length === 0) return next;
+        consider(next, issues, true);
+      } else {
+        const found = await extend(next);
+        if (found !== undefined) return found;
+      }
     }
-    if (next === undefined) {
-      problems.push(
-        `no supplied root or intermediate issued "${current.subject.text}" (issuer "${current.issuer.text}")`,
+    if (!issued) {
+      consider(
+        path,
+        [
+          ...pathIssues(path, false),
+          {
+            reason: 'no-issuer',
+            subject: current.subject.text,
+            message: `no supplied root or intermediate issued "${current.subject.text}" (issuer "${current.issuer.text}")`,
+          },
+        ],
+        false,
       );
-      return { ok: false, path, problems };
     }
-    problems.push(...caProblems(next, depth));
-    validity(next, 'intermediate');
-    path.push(next);
-    current = next;
-  }
-  problems.push(`no root within ${MAX_DEPTH} certificates`);
-  return { ok: false, path, problems };
+    return undefined;
+  };
+
+  const found = await extend([leaf]);
+  if (found !== undefined) return { ok: true, path: found, issues: [] };
+  const b = best ?? { path: [leaf], issues: [], complete: false };
+  // The signature failures met on the reported path say why no other issuer was taken.
+  const onPath = b.path.flatMap((c) => signatureIssues.get(c) ?? []);
+  return {
+    ok: false,
+    path: b.path,
+    issues: [...onPath, ...b.issues, ...(limited !== undefined ? [limited] : [])],
+  };
 }
 
 function parseAll(
   input: EkCertificateVerifyOptions['roots'] | undefined,
   what: string,
-  problems: string[],
+  issues: ChainIssue[],
 ): X509Certificate[] {
   if (input === undefined) return [];
   const out: X509Certificate[] = [];
@@ -427,7 +607,7 @@ function parseAll(
   try {
     ders = dersFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
   } catch (e) {
-    problems.push(`${what}: ${(e as Error).message}`);
+    issues.push({ reason: 'malformed-input', message: `${what}: ${describeError(e)}` });
     return out;
   }
   ders.forEach((d, i) => {
@@ -435,7 +615,10 @@ function parseAll(
       out.push(parseCertificate(d));
     } catch (e) {
       if (!(e instanceof AttestError)) throw e;
-      problems.push(`${what} ${i} is malformed: ${e.message}`);
+      issues.push({
+        reason: 'malformed-input',
+        message: `${what} ${i} is malformed: ${e.message}`,
+      });
     }
   });
   return out;
@@ -453,7 +636,11 @@ function isCertInput(v: unknown): boolean {
  * Verifies an EK certificate (TCG EK Credential Profile 2.5 §3) against TPM vendor roots the
  * caller supplies. Checks (`tpm.ek.*`): certificate (parses, TCG fields decode), chain (a path
  * through the given intermediates to one of `roots`: issuer names, signatures, validity at `now`,
- * CA constraints), eku (tcg-kp-EKCertificate; absent is a warning), san (TCG manufacturer / model /
+ * CA constraints — basicConstraints cA, keyUsage keyCertSign, pathLenConstraint; every issuer
+ * sharing a name is tried, so a cross-signed or renewed intermediate does not hide a valid path;
+ * on failure `detail.issues` lists `{ reason, subject?, message }` with a stable `reason` such as
+ * `signature-error`, `key-cert-sign` or `path-length`), eku (tcg-kp-EKCertificate; absent is a
+ * warning), san (TCG manufacturer / model /
  * version; absent is a warning), key-usage (keyEncipherment for RSA, keyAgreement for ECC; a
  * mismatch is a warning), public-key (the TPM's EK public equals the certified key, when
  * `ekPublic` is given) and template (the EK follows a TCG default template; a warning unless
@@ -516,24 +703,29 @@ export async function verifyEkCertificate(
 
   let path: X509Certificate[] | undefined;
   if (ledger.dependsOn('tpm.ek.chain', 'tpm.ek.certificate') && ek !== undefined) {
-    const inputProblems: string[] = [];
-    const roots = parseAll(options.roots, 'root', inputProblems);
-    const pool = parseAll(evidence.intermediates, 'intermediate', inputProblems);
+    const inputIssues: ChainIssue[] = [];
+    const roots = parseAll(options.roots, 'root', inputIssues);
+    const pool = parseAll(evidence.intermediates, 'intermediate', inputIssues);
     if (roots.length === 0) {
       ledger.fail('tpm.ek.chain', 'no usable root certificate was supplied', {
-        problems: inputProblems,
+        problems: inputIssues.map((i) => i.message),
+        issues: inputIssues,
       });
     } else {
       const r = await buildPath(ek.certificate, pool, roots, now, options.cache);
       path = r.path;
-      const problems = [...r.problems, ...(r.ok ? [] : inputProblems)];
+      const issues = [...r.issues, ...(r.ok ? [] : inputIssues)];
+      const problems = issues.map((i) => i.message);
       ledger.result(
         'tpm.ek.chain',
         r.ok,
         r.ok
           ? `chains to "${r.path[r.path.length - 1]!.subject.text}" (${r.path.length} certificates)`
           : problems.join('; '),
-        { path: r.path.map((c) => c.subject.text), ...(problems.length > 0 ? { problems } : {}) },
+        {
+          path: r.path.map((c) => c.subject.text),
+          ...(issues.length > 0 ? { problems, issues } : {}),
+        },
       );
     }
   }

@@ -50,8 +50,8 @@ export type {
   TpmtSymDefObjectInput,
 } from './structures.js';
 export { tpmHandleName, tpmName, tpmQualifiedName } from './name.js';
-export { resolveTpmKey, tpmPublicKey } from './keys.js';
-export type { ResolvedTpmKey } from './keys.js';
+export { resolveTpmKey, tpmCryptoKey, tpmPublicKey } from './keys.js';
+export type { ResolvedTpmKey, TpmCryptoKeyOptions } from './keys.js';
 export { verifyTpmQuote } from './quote.js';
 export { verifyTpmCertify } from './certify.js';
 export {

@@ -1,15 +1,22 @@
 /**
  * @module
- * Converts TPM public areas to plain public keys (and so to WebCrypto keys and SPKI), and reads a
+ * Converts TPM public areas to plain public keys and to WebCrypto verification keys, and reads a
  * signing key from any form a verifier accepts: TPMT_PUBLIC / TPM2B_PUBLIC bytes, DER or PEM
  * SubjectPublicKeyInfo, or a JWK. TPM 2.0 Library Part 2 rev 1.59 §12.2.3.5 (TPMS_RSA_PARMS:
  * exponent 0 means 2^16 + 1) and §11.2.5.2 (TPMS_ECC_POINT).
  */
 import { AttestError } from '../core/errors.js';
-import { publicKeyFromJwk, type PublicKeyInfo } from '../core/crypto.js';
+import { ecPoint, publicKeyFromJwk, publicKeyToJwk, type PublicKeyInfo } from '../core/crypto.js';
 import { parseSpki } from '../core/x509.js';
 import { derFromInput } from '../core/encoding.js';
-import { TPM_ECC_SIZES, TPM_ECC_WEBCRYPTO } from './constants.js';
+import {
+  isComputableHash,
+  TPM_ALG,
+  TPM_ECC_SIZES,
+  TPM_ECC_WEBCRYPTO,
+  tpmAlgName,
+  type TpmComputableHash,
+} from './constants.js';
 import { assertInputBytes, parseTpmPublic, publicAreaOf } from './structures.js';
 import type { TpmKeyInput, TpmtPublic } from './types.js';
 
@@ -109,6 +116,169 @@ function keyOf(p: TpmtPublic): PublicKeyInfo {
     field: 'TPMT_PUBLIC.type',
     message: `a ${p.type} object has no public key`,
   });
+}
+
+/** Options of {@link tpmCryptoKey}. */
+export interface TpmCryptoKeyOptions {
+  /**
+   * Signature scheme the key is imported for: `rsassa` (RSASSA-PKCS1-v1_5), `rsapss` (RSA-PSS) or
+   * `ecdsa`. Default: the scheme the public area fixes; for a key whose scheme is NULL, `rsassa`
+   * for RSA and `ecdsa` for ECC. A value other than a scheme the key fixes throws, since the TPM
+   * would refuse to sign with it.
+   */
+  readonly scheme?: 'rsassa' | 'rsapss' | 'ecdsa';
+  /**
+   * Hash bound to an RSA key (WebCrypto fixes it at import). Default: the hash of the key's scheme,
+   * else the key's nameAlg. A value other than a hash the key's scheme fixes throws. ECDSA keys
+   * carry no hash: it is given to `subtle.verify`, but a conflicting value still throws.
+   */
+  readonly hash?: TpmComputableHash;
+}
+
+const SIGNING_SCHEME: Readonly<Record<number, 'rsassa' | 'rsapss' | 'ecdsa'>> = {
+  [TPM_ALG.RSASSA]: 'rsassa',
+  [TPM_ALG.RSAPSS]: 'rsapss',
+  [TPM_ALG.ECDSA]: 'ecdsa',
+};
+
+const WEBCRYPTO_HASH: Readonly<Record<TpmComputableHash, string>> = {
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  sha384: 'SHA-384',
+  sha512: 'SHA-512',
+};
+
+function checkCryptoKeyOptions(options: unknown): TpmCryptoKeyOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
+  const o = options as TpmCryptoKeyOptions;
+  if (o.scheme !== undefined && !['rsassa', 'rsapss', 'ecdsa'].includes(o.scheme))
+    throw new TypeError("options.scheme must be 'rsassa', 'rsapss' or 'ecdsa'");
+  if (o.hash !== undefined && !isComputableHash(o.hash))
+    throw new TypeError("options.hash must be 'sha1', 'sha256', 'sha384' or 'sha512'");
+  return o;
+}
+
+/**
+ * A WebCrypto verification key (`CryptoKey`, usage `verify`) for an RSA or ECC TPM signing key
+ * (TPM 2.0 Library Part 2 rev 1.59 §12.2.3.5 TPMS_RSA_PARMS — exponent 0 means 65537 —,
+ * §12.2.3.6 TPMS_ECC_PARMS, §11.2.3 / §11.2.5 the signing schemes). The WebCrypto algorithm
+ * follows the key's scheme: RSASSA → `RSASSA-PKCS1-v1_5`, RSAPSS → `RSA-PSS`, ECDSA → `ECDSA` on
+ * the key's curve (NIST P-256/384/521); a NULL scheme means RSASSA for RSA and ECDSA for ECC unless
+ * `options.scheme` says otherwise. An RSA key's hash is `options.hash`, else the scheme's hash,
+ * else the key's nameAlg. Verify with `{ name: 'RSASSA-PKCS1-v1_5' }`, `{ name: 'RSA-PSS',
+ * saltLength }` (TPMs use the hash length; the specification allows the largest that fits) or
+ * `{ name: 'ECDSA', hash }` over the signed bytes, ECDSA signatures as r‖s each left-padded to the
+ * curve size.
+ *
+ * Exported from `attestkit/tpm`.
+ *
+ * @param publicArea - TPMT_PUBLIC or TPM2B_PUBLIC bytes, or a parsed {@link TpmtPublic} (read
+ *   from its `raw` bytes).
+ * @param options - `scheme` and `hash` overrides; see {@link TpmCryptoKeyOptions}.
+ * @returns the imported public key.
+ * @throws {TypeError} for a `publicArea` or `options` of the wrong type or value.
+ * @throws {AttestError} `ERR_UNSUPPORTED` (KEYEDHASH / SYMCIPHER objects, which hold no public key;
+ *   ECDAA, SM2 and EC-Schnorr schemes; curves other than NIST P-256/384/521; an SM3, SHA-3 or NULL
+ *   hash; no WebCrypto), `ERR_BAD_KEY` (the `sign` attribute is clear, the scheme is an
+ *   encryption or key-exchange scheme, a malformed key, or WebCrypto refuses it), `ERR_BAD_VALUE`
+ *   (an override that contradicts the scheme or hash the key fixes, or an ECDSA scheme for RSA),
+ *   and the parse codes of {@link parseTpmPublic} for bytes.
+ * @example
+ * ```ts
+ * import { parseTpmtSignature, tpmCryptoKey } from 'attestkit/tpm';
+ * const key = await tpmCryptoKey(akTpm2bPublic); // an RSASSA-SHA256 AK
+ * const sig = parseTpmtSignature(quoteSig);
+ * if (sig.sigAlg === 'rsassa') {
+ *   const ok = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, sig.sig, quoteMsg);
+ * }
+ * ```
+ */
+export async function tpmCryptoKey(
+  publicArea: Uint8Array | TpmtPublic,
+  options?: TpmCryptoKeyOptions,
+): Promise<CryptoKey> {
+  const p = publicAreaOf(publicArea);
+  const o = checkCryptoKeyOptions(options);
+  if (p.type !== 'rsa' && p.type !== 'ecc') {
+    throw new AttestError('ERR_UNSUPPORTED', {
+      field: 'TPMT_PUBLIC.type',
+      message: `a ${p.type} object holds no public key to verify with`,
+    });
+  }
+  const key = keyOf(p);
+  if (!p.objectAttributes.sign) {
+    throw new AttestError('ERR_BAD_KEY', {
+      field: 'TPMT_PUBLIC.objectAttributes.sign',
+      message: `the key cannot sign (objectAttributes 0x${p.objectAttributes.value.toString(16).padStart(8, '0')} has sign clear)`,
+    });
+  }
+  const fixed = p.parameters.scheme;
+  const field = 'TPMT_PUBLIC.parameters.scheme';
+  let scheme: 'rsassa' | 'rsapss' | 'ecdsa';
+  if (fixed.schemeId === TPM_ALG.NULL) {
+    scheme = o.scheme ?? (p.type === 'rsa' ? 'rsassa' : 'ecdsa');
+  } else {
+    const own = SIGNING_SCHEME[fixed.schemeId];
+    if (own === undefined) {
+      const signing = (
+        [TPM_ALG.ECDAA, TPM_ALG.SM2, TPM_ALG.ECSCHNORR] as readonly number[]
+      ).includes(fixed.schemeId);
+      throw new AttestError(signing ? 'ERR_UNSUPPORTED' : 'ERR_BAD_KEY', {
+        field,
+        message: signing
+          ? `scheme ${tpmAlgName(fixed.schemeId)} cannot be verified with WebCrypto`
+          : `scheme ${tpmAlgName(fixed.schemeId)} is not a signing scheme`,
+      });
+    }
+    if (o.scheme !== undefined && o.scheme !== own) {
+      throw new AttestError('ERR_BAD_VALUE', {
+        field,
+        message: `the key fixes scheme ${own}; ${o.scheme} was asked for`,
+      });
+    }
+    scheme = own;
+  }
+  if ((scheme === 'ecdsa') !== (p.type === 'ecc')) {
+    throw new AttestError('ERR_BAD_VALUE', {
+      field,
+      message: `scheme ${scheme} cannot be used with an ${p.type.toUpperCase()} key`,
+    });
+  }
+  if (o.hash !== undefined && fixed.hash !== undefined && o.hash !== fixed.hash) {
+    throw new AttestError('ERR_BAD_VALUE', {
+      field: `${field}.details.hashAlg`,
+      message: `the key's scheme fixes hash ${fixed.hash}; ${o.hash} was asked for`,
+    });
+  }
+  const s = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (s === undefined) {
+    throw new AttestError('ERR_UNSUPPORTED', {
+      message: 'tpmCryptoKey needs WebCrypto (globalThis.crypto.subtle)',
+    });
+  }
+  const rejected = (cause: unknown): never => {
+    throw new AttestError('ERR_BAD_KEY', { message: 'public key rejected by WebCrypto', cause });
+  };
+  if (key.kind === 'ec') {
+    return s
+      .importKey('raw', ecPoint(key).slice(), { name: 'ECDSA', namedCurve: key.curve }, true, [
+        'verify',
+      ])
+      .catch(rejected);
+  }
+  const hash = o.hash ?? fixed.hash ?? p.nameAlg;
+  if (!isComputableHash(hash)) {
+    throw new AttestError('ERR_UNSUPPORTED', {
+      field: fixed.hash !== undefined ? `${field}.details.hashAlg` : 'TPMT_PUBLIC.nameAlg',
+      message: `cannot import an RSA key for hash ${hash}`,
+    });
+  }
+  const name = scheme === 'rsapss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
+  return s
+    .importKey('jwk', publicKeyToJwk(key), { name, hash: WEBCRYPTO_HASH[hash] }, true, ['verify'])
+    .catch(rejected);
 }
 
 /** A signing key read from any accepted form, with its TPM public area when there was one. */

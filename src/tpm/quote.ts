@@ -94,10 +94,12 @@ export function akAttributeProblems(p: TpmtPublic): string[] {
  * - `scheme` (signature scheme fits the key and the AK's own scheme), `signature` (RSASSA,
  *   RSAPSS with salt = hash length or the maximum, ECDSA);
  * - `nonce`: extraData equals `options.nonce` in constant time; skipped without a nonce, and
- *   required while `requireNonce` (default true);
+ *   required while `requireNonce` (default true). An empty nonce proves no freshness: it fails
+ *   while `requireNonce` holds, and an empty extraData matching it only warns without it;
  * - `qualified-signer`: qualifiedSigner = `nameAlg ‖ H(parentQN ‖ Name(AK))` when the AK is a
  *   TPMT_PUBLIC and `akParentQualifiedName` is given (otherwise only its algorithm is checked);
- * - `sha1`: SHA-1 banks or a SHA-1 signature fail unless `allowSha1`;
+ * - `sha1`: SHA-1 banks or a SHA-1 signature (its hash read from the TPMT_SIGNATURE, so known
+ *   even when the AK does not decode) fail unless `allowSha1`;
  * - `pcr-selection`: the supplied PCRs are exactly the signed selection (a PCR outside it fails
  *   the check and is never returned — CVE-2022-0317, CVE-2024-29039);
  * - `pcr-digest`: pcrDigest = H(selected values in selection order), H = the signing hash;
@@ -191,13 +193,20 @@ export async function verifyTpmQuote(
   // 5. Qualified signer.
   checkQualifiedSigner(ledger, attest, ak?.publicArea, options.akParentQualifiedName);
 
-  // 6. SHA-1.
+  // 6. SHA-1. The signing hash is read from the TPMT_SIGNATURE (or the bare signature's
+  // scheme), not from `parts`: those need a decoded AK, and without one a SHA-1 signature
+  // would pass as "no SHA-1".
   const selection = attest?.attested.type === 'quote' ? attest.attested.pcrSelect : undefined;
   if (ledger.dependsOn('tpm.quote.sha1', 'tpm.quote.structure')) {
+    const signingHash = tpmt !== undefined ? tpmt.hash : evidence.signatureScheme?.hash;
     const uses: string[] = [];
     if (selection?.some((s) => s.hash === 'sha1')) uses.push('SHA-1 PCR bank selected');
-    if (parts?.hash === 'sha1') uses.push('SHA-1 signature');
-    if (uses.length === 0) ledger.pass('tpm.quote.sha1', 'no SHA-1 bank or signature');
+    if (signingHash === 'sha1') uses.push('SHA-1 signature');
+    // A passed structure check means the signature parsed (or came with its scheme), so this
+    // skip is a guard: an unknown signing hash must never pass as "no SHA-1".
+    if (signingHash === undefined)
+      ledger.skip('tpm.quote.sha1', 'the signature hash is unknown (see tpm.quote.structure)');
+    else if (uses.length === 0) ledger.pass('tpm.quote.sha1', 'no SHA-1 bank or signature');
     else if (options.allowSha1 === true)
       ledger.warn('tpm.quote.sha1', `${uses.join(' and ')}: accepted because allowSha1`, { uses });
     else ledger.fail('tpm.quote.sha1', `${uses.join(' and ')} (set allowSha1 to accept)`, { uses });

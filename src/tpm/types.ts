@@ -485,12 +485,15 @@ export interface TpmQuoteEvidence {
 export interface TpmQuoteVerifyOptions {
   /**
    * The verifier's fresh nonce; `extraData` must equal it exactly (constant time). Default: none,
-   * and then `tpm.quote.nonce` is a skip (which fails `ok` while `requireNonce` is true).
+   * and then `tpm.quote.nonce` is a skip (which fails `ok` while `requireNonce` is true). An empty
+   * nonce proves no freshness: while `requireNonce` is true it fails `tpm.quote.nonce` (a warning
+   * when false).
    */
   readonly nonce?: Uint8Array;
   /**
    * Whether the nonce check must run for `ok`. Default true. Turning it off accepts replayed
-   * quotes; do so only for evidence whose freshness is proven elsewhere.
+   * quotes; do so only for evidence whose freshness is proven elsewhere. Turning it off also lets
+   * an empty nonce match an empty `extraData`, as a warning.
    */
   readonly requireNonce?: boolean;
   /**
@@ -570,9 +573,15 @@ export interface TpmCertifyEvidence {
 
 /** Options of {@link verifyTpmCertify}. */
 export interface TpmCertifyVerifyOptions {
-  /** Expected `extraData`. Default none: `tpm.certify.nonce` skips (failing `ok` if required). */
+  /**
+   * Expected `extraData`. Default none: `tpm.certify.nonce` skips (failing `ok` if required). An
+   * empty nonce fails `tpm.certify.nonce` while `requireNonce` is true (a warning when false).
+   */
   readonly nonce?: Uint8Array;
-  /** Whether the nonce check must run for `ok`. Default true. */
+  /**
+   * Whether the nonce check must run for `ok`. Default true. Turning it off also lets an empty
+   * nonce match an empty `extraData`, as a warning.
+   */
   readonly requireNonce?: boolean;
   /** Accept SHA-1 signatures. Default false. */
   readonly allowSha1?: boolean;

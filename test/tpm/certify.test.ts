@@ -8,7 +8,7 @@ import {
   type TpmCertifyVerification,
 } from '../../src/tpm/index.js';
 import { toHex } from '../../src/core/encoding.js';
-import { forgeKey } from './support/forge.js';
+import { forgeKey, type ForgedKey } from './support/forge.js';
 import { realExpected, realFile, swtpmFile, swtpmManifest } from './support/tpm-vectors.js';
 
 const st = (r: TpmCertifyVerification, id: string): string | undefined =>
@@ -131,5 +131,62 @@ describe('verifyTpmCertify: signer attributes (synthetic keys)', () => {
     await expect(verifyTpmCertify({ ...ev, objectPublic: 'x' as never })).rejects.toThrow(
       TypeError,
     );
+  });
+});
+
+/** A SYNTHETIC TPM2_Certify of `object` by `signer` with qualifying data `extraData`. */
+async function forgeCertify(
+  signer: ForgedKey,
+  object: ForgedKey,
+  extraData: Uint8Array,
+): Promise<{ attest: Uint8Array; signature: Uint8Array }> {
+  const attest = encodeTpmsAttest({
+    qualifiedSigner: new Uint8Array(34),
+    extraData,
+    clockInfo: { clock: 1n, resetCount: 0, restartCount: 0, safe: true },
+    firmwareVersion: 0n,
+    attested: {
+      type: 'certify',
+      name: tpmName(object.publicArea),
+      qualifiedName: new Uint8Array(34),
+    },
+  });
+  return { attest, signature: await signer.sign(attest) };
+}
+
+describe('verifyTpmCertify: nonce and SHA-1 rules shared with quotes (synthetic keys)', () => {
+  it('an empty nonce fails under requireNonce (the default) and only warns without it', async () => {
+    const signer = await forgeKey('p256');
+    const object = await forgeKey('rsassa');
+    const c = await forgeCertify(signer, object, new Uint8Array(0));
+    const ev = { ...c, signerPublic: signer.publicArea, objectPublic: object.publicArea };
+    const r = await verifyTpmCertify(ev, { nonce: new Uint8Array(0) });
+    expect(failed(r)).toEqual(['tpm.certify.nonce']);
+    expect(r.ok).toBe(false);
+    const relaxed = await verifyTpmCertify(ev, { nonce: new Uint8Array(0), requireNonce: false });
+    expect(st(relaxed, 'tpm.certify.nonce')).toBe('warn');
+    expect(relaxed.ok).toBe(true);
+  });
+
+  it('a SHA-1 signature by a signer that does not decode is never a sha1 pass', async () => {
+    const signer = await forgeKey('rsassa', 'sha1');
+    const object = await forgeKey('p256');
+    const nonce = Uint8Array.of(7, 7, 7);
+    const c = await forgeCertify(signer, object, nonce);
+    const broken = signer.publicArea.slice();
+    broken[1] = 0x99; // TPMT_PUBLIC.type 0x0099: not an object type
+    const r = await verifyTpmCertify(
+      { ...c, signerPublic: broken, objectPublic: object.publicArea },
+      { nonce },
+    );
+    expect(st(r, 'tpm.certify.signer')).toBe('fail');
+    // Certify decides SHA-1 after the scheme check, so an unknown signer makes it a skip.
+    expect(st(r, 'tpm.certify.sha1')).toBe('skip');
+    expect(r.ok).toBe(false);
+    const good = await verifyTpmCertify(
+      { ...c, signerPublic: signer.publicArea, objectPublic: object.publicArea },
+      { nonce },
+    );
+    expect(failed(good)).toEqual(['tpm.certify.sha1']);
   });
 });

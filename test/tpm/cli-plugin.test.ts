@@ -32,10 +32,37 @@ function load(dir: string): {
   return { file: { path, bytes, text: new TextDecoder().decode(bytes) }, ctx, manifest };
 }
 
-const present = existsSync(join(DIR, 'tpm-swtpm-quote', 'manifest.json'));
+const CASES = ['tpm-swtpm-quote', 'tpm-swtpm-quote-wrong-nonce'] as const;
+const missing = CASES.filter((d) => !existsSync(join(DIR, d, 'manifest.json')));
+const SUITE = 'tpm-quote CLI plugin (swtpm-generated demo evidence)';
 
-describe.runIf(present)('tpm-quote CLI plugin (swtpm-generated demo evidence)', () => {
-  for (const dir of ['tpm-swtpm-quote', 'tpm-swtpm-quote-wrong-nonce']) {
+/**
+ * The demo evidence is committed under examples/evidence (scripts/gen-tpm-evidence.ts makes it).
+ * Without it the suite must not vanish: under CI=true the run fails, elsewhere a skipped test
+ * names what is missing.
+ */
+function describeDemoEvidence(fn: () => void): void {
+  if (missing.length === 0) {
+    describe(SUITE, fn);
+    return;
+  }
+  const reason = `no demo evidence at ${missing.map((d) => join(DIR, d)).join(', ')}`;
+  if (process.env.CI === 'true') {
+    describe(SUITE, () => {
+      it('requires the demo evidence under CI=true', () => {
+        throw new Error(`CI=true but ${reason}; run scripts/gen-tpm-evidence.ts`);
+      });
+    });
+    return;
+  }
+  describe(`${SUITE} [skipped]`, () => {
+    it(`not run: ${reason}`, (ctx) => ctx.skip('run scripts/gen-tpm-evidence.ts'));
+    describe.skip('tests that need the demo evidence', fn);
+  });
+}
+
+describeDemoEvidence(() => {
+  for (const dir of CASES) {
     it(`${dir}: detect, inspect, verify = manifest.expectOk`, async () => {
       const { file, ctx, manifest } = load(dir);
       expect(manifest.type).toBe('tpm-quote');
@@ -55,7 +82,9 @@ describe.runIf(present)('tpm-quote CLI plugin (swtpm-generated demo evidence)', 
       }
     });
   }
+});
 
+describe('tpm-quote CLI plugin: detection', () => {
   it('does not detect other JSON or binary files', () => {
     const mk = (text: string | undefined): EvidenceFile => ({
       path: 'x',

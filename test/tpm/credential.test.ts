@@ -102,6 +102,44 @@ describeVectors('makeCredential: swtpm reference runs (activated by swtpm)', () 
       );
       expect(toHex(again.secret)).not.toBe(toHex(ours.secret));
     });
+
+    it(`${name}: tool.mkcred.out is what encodeTpm2ToolsCredential writes for tpm2_makecredential's parts`, () => {
+      // tpm2_makecredential drew its own seed (none is recorded), so its bytes cannot be
+      // reproduced; the file layout, the parts' structure and the seed's encryption can.
+      const tool = c.runs.tpm2_makecredential.files;
+      const blob = swtpmFile(tool.TPM2B_ID_OBJECT);
+      const secret = swtpmFile(tool.TPM2B_ENCRYPTED_SECRET);
+      expect(encodeTpm2ToolsCredential({ credentialBlob: blob, secret })).toEqual(
+        swtpmFile(tool.tpm2tools_file),
+      );
+      // TPM2B_ID_OBJECT = u16 size ‖ TPM2B(outerHMAC, EK nameAlg size) ‖ encIdentity, where
+      // encIdentity is AES-CFB of u16 len ‖ credential (no padding).
+      const u16 = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!;
+      const hl = i.ekNameAlg === 'sha384' ? 48 : 32;
+      expect(u16(blob, 0)).toBe(blob.length - 2);
+      expect(u16(blob, 2)).toBe(hl);
+      expect(blob.length - 4 - hl).toBe(2 + hex(c.credential).length);
+      // TPM2B_ENCRYPTED_SECRET: an OAEP block below the modulus (RSA), or the ephemeral point
+      // on the EK's curve (ECC).
+      expect(u16(secret, 0)).toBe(secret.length - 2);
+      const ek = parseTpmPublic(swtpmFile(c.ek_files.tpm2b_public));
+      const body = secret.subarray(2);
+      if (ek.type === 'rsa') {
+        expect(body.length).toBe(ek.unique.length);
+        expect(BigInt(`0x${toHex(body)}`)).toBeLessThan(BigInt(`0x${toHex(ek.unique)}`));
+      } else if (ek.type === 'ecc') {
+        const xl = u16(body, 0);
+        const qx = body.subarray(2, 2 + xl);
+        const yl = u16(body, 2 + xl);
+        const qy = body.subarray(4 + xl, 4 + xl + yl);
+        expect(4 + xl + yl).toBe(body.length);
+        const curve = ek.parameters.curve === 'NIST_P384' ? p384 : p256;
+        const q = curve.Point.fromHex(toHex(concatBytes(Uint8Array.of(4), qx, qy)));
+        expect(() => q.assertValidity()).not.toThrow();
+        // A fresh ephemeral key, not the reference run's.
+        expect(toHex(qx)).not.toBe(i.ephemeralX);
+      } else throw new Error(`EK type ${ek.type}`);
+    });
   }
 });
 

@@ -1,26 +1,33 @@
 /** Names, qualified Names and TPMT_PUBLIC → public key conversion. */
 import type { Json } from './support/tpm-vectors.js';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeVectors, hex } from '../support/vectors.js';
 import { expectAttestError } from '../support/errors.js';
 import {
+  AttestError,
+  encodeTpm2b,
   encodeTpmtPublic,
   parseTpmtPublic,
+  parseTpmtSignature,
   resolveTpmKey,
   TPM_ALG,
+  tpmCryptoKey,
   tpmHandleName,
   tpmName,
   tpmPublicKey,
   tpmQualifiedName,
+  type AttestErrorCode,
+  type TpmtPublicInput,
 } from '../../src/tpm/index.js';
 import { parseSpki } from '../../src/core/x509.js';
 import { publicKeyFromJwk, samePublicKey } from '../../src/core/crypto.js';
-import { toHex } from '../../src/core/encoding.js';
+import { fromBase64, toBase64Url, toHex } from '../../src/core/encoding.js';
 import {
   realExpected,
   realFile,
   swtpmFile,
   swtpmManifest,
+  swtpmQuoteCases,
   swtpmText,
 } from './support/tpm-vectors.js';
 
@@ -178,6 +185,256 @@ describeVectors('AKs given as SubjectPublicKeyInfo (core parseSpki through resol
     expect(() => readAk(curve)).toThrow();
     for (let n = 0; n < der.length; n++) {
       expect(() => readAk(der.slice(0, n))).toThrow();
+    }
+  });
+});
+
+const subtle = globalThis.crypto.subtle;
+const WEB_HASH = {
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  sha384: 'SHA-384',
+  sha512: 'SHA-512',
+} as const;
+const CURVE_SIZE: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
+
+async function rejectsWith(p: Promise<unknown>, code: AttestErrorCode): Promise<void> {
+  const e: unknown = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e, `expected ${code}`).toBeInstanceOf(AttestError);
+  expect((e as AttestError).code).toBe(code);
+}
+
+function leftPad(b: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  out.set(b, n - b.length);
+  return out;
+}
+
+describeVectors('tpmCryptoKey: real swtpm quote signatures verify with crypto.subtle', () => {
+  const positive = swtpmQuoteCases().filter((c) => !c.negative);
+
+  it('the vectors hold RSASSA, RSA-PSS, P-256 and P-384 AK quotes', () => {
+    expect(positive.map((c) => c.c.signature_scheme).sort()).toEqual(
+      ['ecdsa', 'ecdsa', 'rsapss', 'rsassa'].sort(),
+    );
+  });
+
+  for (const c of positive) {
+    it(`${c.name}: the AK's CryptoKey verifies quote.sig over quote.msg, and nothing else`, async () => {
+      const key = await tpmCryptoKey(c.akTpm2b);
+      expect(key.type).toBe('public');
+      expect(key.usages).toEqual(['verify']);
+      const sig = parseTpmtSignature(c.signature);
+      let algorithm: AlgorithmIdentifier | RsaPssParams | EcdsaParams;
+      let bytes: Uint8Array;
+      if (sig.sigAlg === 'ecdsa') {
+        const alg = key.algorithm as EcKeyAlgorithm;
+        const size = CURVE_SIZE[alg.namedCurve]!;
+        expect(alg.name).toBe('ECDSA');
+        algorithm = { name: 'ECDSA', hash: WEB_HASH[sig.hash as 'sha256'] };
+        bytes = new Uint8Array([
+          ...leftPad(sig.signatureR, size),
+          ...leftPad(sig.signatureS, size),
+        ]);
+      } else {
+        const alg = key.algorithm as RsaHashedKeyAlgorithm;
+        expect(alg.name).toBe(sig.sigAlg === 'rsapss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5');
+        expect(alg.hash.name).toBe(WEB_HASH[sig.hash as 'sha256']);
+        expect(toHex(alg.publicExponent)).toBe('010001'); // the AK's exponent field is 0
+        algorithm =
+          sig.sigAlg === 'rsapss' ? { name: 'RSA-PSS', saltLength: 32 } : 'RSASSA-PKCS1-v1_5';
+        bytes = sig.sig;
+      }
+      expect(await subtle.verify(algorithm, key, bytes.slice(), c.attest.slice())).toBe(true);
+      const tampered = c.attest.slice();
+      tampered[tampered.length - 1]! ^= 1;
+      expect(await subtle.verify(algorithm, key, bytes.slice(), tampered)).toBe(false);
+      // A parsed TpmtPublic gives the same key.
+      const again = await tpmCryptoKey(parseTpmtPublic(swtpmFile(c.c.ak_files.tpmt_public)));
+      expect(await subtle.exportKey('jwk', again)).toEqual(await subtle.exportKey('jwk', key));
+    });
+  }
+
+  it('an EK is no signing key (its sign attribute is clear)', async () => {
+    const m = swtpmManifest();
+    await rejectsWith(tpmCryptoKey(swtpmFile(m.keys.ek_rsa2048.files.tpm2b_public)), 'ERR_BAD_KEY');
+    await rejectsWith(tpmCryptoKey(swtpmFile(m.keys.ek_eccp256.files.tpm2b_public)), 'ERR_BAD_KEY');
+  });
+});
+
+describe('tpmCryptoKey: SYNTHETIC public areas', () => {
+  const AK = 0x00050072; // fixedTPM, fixedParent, sensitiveDataOrigin, userWithAuth, restricted, sign
+  const rsaArea = (
+    n: Uint8Array,
+    o: {
+      exponent?: number;
+      schemeId?: number;
+      hashAlg?: number;
+      nameAlgId?: number;
+      attributes?: number;
+    } = {},
+  ): Uint8Array =>
+    encodeTpmtPublic({
+      type: 'rsa',
+      nameAlgId: o.nameAlgId ?? TPM_ALG.SHA256,
+      objectAttributes: o.attributes ?? AK,
+      authPolicy: new Uint8Array(0),
+      parameters: {
+        symmetric: { algorithmId: TPM_ALG.NULL },
+        scheme:
+          (o.schemeId ?? TPM_ALG.RSASSA) === TPM_ALG.NULL
+            ? { schemeId: TPM_ALG.NULL }
+            : { schemeId: o.schemeId ?? TPM_ALG.RSASSA, hashAlg: o.hashAlg ?? TPM_ALG.SHA256 },
+        keyBits: n.length * 8,
+        exponent: o.exponent ?? 0,
+      },
+      unique: n,
+    });
+  const eccArea = (schemeId: number, attributes = AK): Uint8Array =>
+    encodeTpmtPublic({
+      type: 'ecc',
+      nameAlgId: TPM_ALG.SHA256,
+      objectAttributes: attributes,
+      authPolicy: new Uint8Array(0),
+      parameters: {
+        symmetric: { algorithmId: TPM_ALG.NULL },
+        scheme:
+          schemeId === TPM_ALG.NULL
+            ? { schemeId }
+            : {
+                schemeId,
+                hashAlg: TPM_ALG.SHA256,
+                ...(schemeId === TPM_ALG.ECDAA ? { count: 1 } : {}),
+              },
+        curveId: 0x0003,
+        kdf: { schemeId: TPM_ALG.NULL },
+      },
+      unique: { x: p256x, y: p256y },
+    });
+  let pair: CryptoKeyPair;
+  let modulus: Uint8Array;
+  let p256x: Uint8Array;
+  let p256y: Uint8Array;
+  beforeAll(async () => {
+    pair = await subtle.generateKey(
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
+      true,
+      ['sign', 'verify'],
+    );
+    modulus = fromBase64((await subtle.exportKey('jwk', pair.publicKey)).n!);
+    const ec = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ]);
+    const raw = new Uint8Array(await subtle.exportKey('raw', ec.publicKey));
+    p256x = raw.slice(1, 33);
+    p256y = raw.slice(33);
+  });
+
+  it('RSA exponent 0 means 65537: the key verifies what the 65537 private key signed', async () => {
+    const key = await tpmCryptoKey(rsaArea(modulus, { exponent: 0 }));
+    const jwk = await subtle.exportKey('jwk', key);
+    expect(jwk.e).toBe('AQAB');
+    expect(jwk.n).toBe(toBase64Url(modulus));
+    const data = new TextEncoder().encode('synthetic message');
+    const sig = await subtle.sign('RSASSA-PKCS1-v1_5', pair.privateKey, data);
+    expect(await subtle.verify('RSASSA-PKCS1-v1_5', key, sig, data)).toBe(true);
+    // TPM2B_PUBLIC bytes and an explicit exponent field of 65537 give the same key.
+    for (const area of [encodeTpm2b(rsaArea(modulus)), rsaArea(modulus, { exponent: 65537 })]) {
+      expect(await subtle.exportKey('jwk', await tpmCryptoKey(area))).toEqual(jwk);
+    }
+  });
+
+  it('the hash rule: options.hash, else the scheme hash, else nameAlg', async () => {
+    const hashOf = async (area: Uint8Array, o?: Parameters<typeof tpmCryptoKey>[1]) => {
+      const a = (await tpmCryptoKey(area, o)).algorithm as RsaHashedKeyAlgorithm;
+      return `${a.name}/${a.hash.name}`;
+    };
+    expect(await hashOf(rsaArea(modulus, { hashAlg: TPM_ALG.SHA384 }))).toBe(
+      'RSASSA-PKCS1-v1_5/SHA-384',
+    );
+    expect(await hashOf(rsaArea(modulus, { schemeId: TPM_ALG.RSAPSS }))).toBe('RSA-PSS/SHA-256');
+    const open = rsaArea(modulus, { schemeId: TPM_ALG.NULL, nameAlgId: TPM_ALG.SHA384 });
+    expect(await hashOf(open)).toBe('RSASSA-PKCS1-v1_5/SHA-384');
+    expect(await hashOf(open, { scheme: 'rsapss', hash: 'sha512' })).toBe('RSA-PSS/SHA-512');
+    // Overrides that agree with the key are accepted.
+    expect(await hashOf(rsaArea(modulus), { scheme: 'rsassa', hash: 'sha256' })).toBe(
+      'RSASSA-PKCS1-v1_5/SHA-256',
+    );
+    const noName = rsaArea(modulus, { schemeId: TPM_ALG.NULL, nameAlgId: TPM_ALG.NULL });
+    await rejectsWith(tpmCryptoKey(noName), 'ERR_UNSUPPORTED');
+    expect(await hashOf(noName, { hash: 'sha256' })).toBe('RSASSA-PKCS1-v1_5/SHA-256');
+  });
+
+  it('overrides that contradict the key are AttestErrors', async () => {
+    await rejectsWith(tpmCryptoKey(rsaArea(modulus), { scheme: 'rsapss' }), 'ERR_BAD_VALUE');
+    await rejectsWith(tpmCryptoKey(rsaArea(modulus), { hash: 'sha384' }), 'ERR_BAD_VALUE');
+    const open = rsaArea(modulus, { schemeId: TPM_ALG.NULL });
+    await rejectsWith(tpmCryptoKey(open, { scheme: 'ecdsa' }), 'ERR_BAD_VALUE');
+    await rejectsWith(tpmCryptoKey(eccArea(TPM_ALG.NULL), { scheme: 'rsassa' }), 'ERR_BAD_VALUE');
+    await rejectsWith(tpmCryptoKey(eccArea(TPM_ALG.ECDSA), { hash: 'sha384' }), 'ERR_BAD_VALUE');
+  });
+
+  it('ECC: ECDSA on the key curve, with or without a fixed scheme', async () => {
+    for (const schemeId of [TPM_ALG.ECDSA, TPM_ALG.NULL]) {
+      const key = await tpmCryptoKey(eccArea(schemeId));
+      expect(key.algorithm).toEqual({ name: 'ECDSA', namedCurve: 'P-256' });
+      const raw = new Uint8Array(await subtle.exportKey('raw', key));
+      expect(toHex(raw)).toBe(`04${toHex(p256x)}${toHex(p256y)}`);
+    }
+  });
+
+  it('keys that cannot be signing keys are rejected', async () => {
+    const symcipher: TpmtPublicInput = {
+      type: 'symcipher',
+      nameAlgId: TPM_ALG.SHA256,
+      objectAttributes: 0x00060072, // decrypt | sign(encrypt): an AES key
+      authPolicy: new Uint8Array(0),
+      parameters: { symmetric: { algorithmId: TPM_ALG.AES, keyBits: 128, modeId: TPM_ALG.CFB } },
+      unique: new Uint8Array(32),
+    };
+    await rejectsWith(tpmCryptoKey(encodeTpmtPublic(symcipher)), 'ERR_UNSUPPORTED');
+    const hmac: TpmtPublicInput = {
+      type: 'keyedhash',
+      nameAlgId: TPM_ALG.SHA256,
+      objectAttributes: 0x00040072,
+      authPolicy: new Uint8Array(0),
+      parameters: { scheme: { schemeId: TPM_ALG.HMAC, hashAlg: TPM_ALG.SHA256 } },
+      unique: new Uint8Array(32),
+    };
+    await rejectsWith(tpmCryptoKey(encodeTpmtPublic(hmac)), 'ERR_UNSUPPORTED');
+    // sign clear (a decrypt-only key), encryption and key-exchange schemes.
+    await rejectsWith(tpmCryptoKey(rsaArea(modulus, { attributes: 0x00030072 })), 'ERR_BAD_KEY');
+    const signDecrypt = 0x00060072;
+    await rejectsWith(
+      tpmCryptoKey(rsaArea(modulus, { schemeId: TPM_ALG.OAEP, attributes: signDecrypt })),
+      'ERR_BAD_KEY',
+    );
+    await rejectsWith(
+      tpmCryptoKey(rsaArea(modulus, { schemeId: TPM_ALG.RSAES, attributes: signDecrypt })),
+      'ERR_BAD_KEY',
+    );
+    await rejectsWith(tpmCryptoKey(eccArea(TPM_ALG.ECDH, signDecrypt)), 'ERR_BAD_KEY');
+    // Signing schemes WebCrypto cannot verify.
+    await rejectsWith(tpmCryptoKey(eccArea(TPM_ALG.ECDAA)), 'ERR_UNSUPPORTED');
+    await rejectsWith(tpmCryptoKey(eccArea(TPM_ALG.ECSCHNORR)), 'ERR_UNSUPPORTED');
+  });
+
+  it('wrong argument types are TypeErrors', async () => {
+    for (const bad of [null, 42, 'ff', new Uint16Array(4), new ArrayBuffer(8), {}]) {
+      await expect(tpmCryptoKey(bad as never)).rejects.toThrow(TypeError);
+    }
+    const area = rsaArea(modulus);
+    for (const bad of [5, 'rsassa', { scheme: 'rsa' }, { hash: 'md5' }, { hash: 'sm3_256' }]) {
+      await expect(tpmCryptoKey(area, bad as never)).rejects.toThrow(TypeError);
     }
   });
 });

@@ -394,14 +394,26 @@ describe('CVE regression: nonce', () => {
     expect(relaxed.ok).toBe(true);
   });
 
-  it('an empty nonce equal to an empty extraData is a warning (no freshness)', async () => {
+  it('an empty nonce proves no freshness: it fails under requireNonce, and only warns without it', async () => {
     const q = await forgeQuote({ key: rsa, selection: [['sha256', [0]]] });
-    const r = await verifyTpmQuote(
-      { attest: q.attest, signature: q.signature, akPublic: rsa.publicArea, pcrs: q.pcrs },
-      { nonce: new Uint8Array(0) },
-    );
-    expect(st(r, 'tpm.quote.nonce')).toBe('warn');
-    expect(r.ok).toBe(true);
+    const ev = { attest: q.attest, signature: q.signature, akPublic: rsa.publicArea, pcrs: q.pcrs };
+    const empty = new Uint8Array(0);
+    const r = await verifyTpmQuote(ev, { nonce: empty });
+    expect(failed(r)).toEqual(['tpm.quote.nonce']);
+    expect(r.checks.find((c) => c.id === 'tpm.quote.nonce')?.detail).toEqual({
+      expected: '',
+      actual: '',
+    });
+    expect(r.ok).toBe(false);
+    expect(r.pcrs).toEqual({});
+    // requireNonce: true spelled out is the same as the default.
+    const explicit = await verifyTpmQuote(ev, { nonce: empty, requireNonce: true });
+    expect(failed(explicit)).toEqual(['tpm.quote.nonce']);
+    // A caller that opted out of freshness sees a warning, and the quote is accepted.
+    const relaxed = await verifyTpmQuote(ev, { nonce: empty, requireNonce: false });
+    expect(st(relaxed, 'tpm.quote.nonce')).toBe('warn');
+    expect(relaxed.ok).toBe(true);
+    expect(relaxed.pcrs).toEqual(q.pcrs);
   });
 });
 
@@ -495,6 +507,45 @@ describe('AK attributes, qualified signer, SHA-1, clock', () => {
       { nonce },
     );
     expect(failed(rb)).toEqual(['tpm.quote.sha1']);
+  });
+
+  it('a SHA-1 signature fails sha1 even when the AK does not decode (the hash is in TPMT_SIGNATURE)', async () => {
+    const k = await forgeKey('rsassa', 'sha1');
+    const q = await forgeQuote({ key: k, selection: [['sha256', [0]]], nonce });
+    const brokenAk = k.publicArea.slice();
+    brokenAk[1] = 0x99; // TPMT_PUBLIC.type 0x0099: not an object type
+    const sha1Detail = (r: TpmQuoteVerification): unknown =>
+      r.checks.find((c) => c.id === 'tpm.quote.sha1')?.detail;
+    const ev = { attest: q.attest, signature: q.signature, akPublic: brokenAk, pcrs: q.pcrs };
+    const r = await verifyTpmQuote(ev, { nonce });
+    expect(st(r, 'tpm.quote.ak')).toBe('fail');
+    expect(st(r, 'tpm.quote.signature')).toBe('skip');
+    expect(st(r, 'tpm.quote.sha1')).toBe('fail');
+    expect(sha1Detail(r)).toEqual({ uses: ['SHA-1 signature'] });
+    expect(r.ok).toBe(false);
+    const allowed = await verifyTpmQuote(ev, { nonce, allowSha1: true });
+    expect(st(allowed, 'tpm.quote.sha1')).toBe('warn');
+    // A bare signature: the hash comes from signatureScheme.
+    const raw = await verifyTpmQuote(
+      {
+        ...ev,
+        signature: await k.signRaw(q.attest),
+        signatureScheme: { scheme: 'rsassa', hash: 'sha1' },
+      },
+      { nonce },
+    );
+    expect(st(raw, 'tpm.quote.ak')).toBe('fail');
+    expect(st(raw, 'tpm.quote.sha1')).toBe('fail');
+    // A SHA-256 TPMT_SIGNATURE with the same broken AK: no SHA-1 is known to be used.
+    const q256 = await forgeQuote({ key: rsa, selection: [['sha256', [0]]], nonce });
+    const broken256 = rsa.publicArea.slice();
+    broken256[1] = 0x99;
+    const r256 = await verifyTpmQuote(
+      { attest: q256.attest, signature: q256.signature, akPublic: broken256, pcrs: q256.pcrs },
+      { nonce },
+    );
+    expect(st(r256, 'tpm.quote.ak')).toBe('fail');
+    expect(st(r256, 'tpm.quote.sha1')).toBe('pass');
   });
 
   it('clockInfo.safe clear is a warning; clockInfo and firmwareVersion are returned', async () => {

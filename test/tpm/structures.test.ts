@@ -19,11 +19,14 @@ import {
   parseTpmtPublic,
   parseTpmtSignature,
   TPM_ALG,
+  tpmName,
   type TpmsAttest,
   type TpmtPublic,
+  type TpmtPublicInput,
 } from '../../src/tpm/index.js';
 import { digest } from '../../src/core/crypto.js';
 import { toHex } from '../../src/core/encoding.js';
+import { concatBytes } from '../../src/core/bytes.js';
 import {
   azureQuotes,
   realExpected,
@@ -265,6 +268,165 @@ describeVectors('TPMT_PUBLIC: every swtpm key, Windows, GCE and keylime', () => 
       expect(e.offset).toBeLessThanOrEqual(n);
     }
   });
+});
+
+/** A SYNTHETIC KEYEDHASH public area (an HMAC key, an XOR key or a sealed data object). */
+function keyedHash(
+  scheme: { schemeId: number; hashAlg?: number; kdf?: number },
+  nameAlgId: number = TPM_ALG.SHA256,
+  unique: Uint8Array = new Uint8Array(32).fill(0xab),
+  authPolicy: Uint8Array = new Uint8Array(0),
+): TpmtPublicInput {
+  return {
+    type: 'keyedhash',
+    nameAlgId,
+    // fixedTPM | fixedParent | sensitiveDataOrigin | userWithAuth | sign (an HMAC key)
+    objectAttributes: 0x00040072,
+    authPolicy,
+    parameters: { scheme },
+    unique,
+  };
+}
+
+describe('TPMT_PUBLIC: KEYEDHASH objects (SYNTHETIC, built by encodeTpmtPublic)', () => {
+  const unique = 'ab'.repeat(32);
+  // type | nameAlg | objectAttributes | authPolicy (empty) | scheme… | unique (TPM2B, 32 bytes)
+  const head = '0008' + '000b' + '00040072' + '0000';
+  const cases = [
+    {
+      name: 'HMAC-SHA256 key',
+      input: keyedHash({ schemeId: TPM_ALG.HMAC, hashAlg: TPM_ALG.SHA256 }),
+      wire: head + '0005' + '000b' + '0020' + unique,
+      scheme: { scheme: 'hmac', schemeId: TPM_ALG.HMAC, hash: 'sha256', hashAlg: TPM_ALG.SHA256 },
+    },
+    {
+      name: 'XOR-SHA256 key with KDF1_SP800_108',
+      input: keyedHash({
+        schemeId: TPM_ALG.XOR,
+        hashAlg: TPM_ALG.SHA256,
+        kdf: TPM_ALG.KDF1_SP800_108,
+      }),
+      wire: head + '000a' + '000b' + '0022' + '0020' + unique,
+      scheme: {
+        scheme: 'xor',
+        schemeId: TPM_ALG.XOR,
+        hash: 'sha256',
+        hashAlg: TPM_ALG.SHA256,
+        kdf: TPM_ALG.KDF1_SP800_108,
+      },
+    },
+    {
+      name: 'sealed data object (scheme NULL)',
+      input: keyedHash({ schemeId: TPM_ALG.NULL }),
+      wire: head + '0010' + '0020' + unique,
+      scheme: { scheme: 'null', schemeId: TPM_ALG.NULL },
+    },
+  ] as const;
+
+  for (const c of cases) {
+    it(`${c.name}: the spec layout, parse, round trip, TPM2B form and Name`, () => {
+      const bytes = encodeTpmtPublic(c.input);
+      expect(toHex(bytes)).toBe(c.wire);
+      const p = parseTpmtPublic(bytes);
+      expect(p.type).toBe('keyedhash');
+      if (p.type !== 'keyedhash') throw new Error('type');
+      expect(p.typeId).toBe(TPM_ALG.KEYEDHASH);
+      expect(p.nameAlg).toBe('sha256');
+      expect(p.objectAttributes.names).toEqual([
+        'fixedTPM',
+        'fixedParent',
+        'sensitiveDataOrigin',
+        'userWithAuth',
+        'sign',
+      ]);
+      expect(p.parameters.scheme).toEqual(c.scheme);
+      expect(toHex(p.unique)).toBe(unique);
+      expect(p.raw).toEqual(bytes);
+      expect(encodeTpmtPublic(p)).toEqual(bytes);
+      const tpm2b = encodeTpm2b(bytes);
+      expect(parseTpm2bPublic(tpm2b)).toEqual(p);
+      expect(parseTpmPublic(tpm2b)).toEqual(p);
+      expect(parseTpmPublic(bytes)).toEqual(p);
+      // Name = nameAlg ‖ H_nameAlg(TPMT_PUBLIC), the same from either form.
+      const name = concatBytes(Uint8Array.of(0x00, 0x0b), digest('sha256', bytes));
+      expect(tpmName(bytes)).toEqual(name);
+      expect(tpmName(tpm2b)).toEqual(name);
+      expect(tpmName(p)).toEqual(name);
+    });
+  }
+
+  it('the Name follows nameAlg (a SHA-384 sealed object) and covers authPolicy', () => {
+    const policy = new Uint8Array(48).fill(0x5a);
+    const bytes = encodeTpmtPublic(
+      keyedHash({ schemeId: TPM_ALG.NULL }, TPM_ALG.SHA384, new Uint8Array(48), policy),
+    );
+    const name = tpmName(bytes);
+    expect(name).toEqual(concatBytes(Uint8Array.of(0x00, 0x0c), digest('sha384', bytes)));
+    const other = encodeTpmtPublic(
+      keyedHash({ schemeId: TPM_ALG.NULL }, TPM_ALG.SHA384, new Uint8Array(48)),
+    );
+    expect(tpmName(other)).not.toEqual(name);
+  });
+
+  it('a scheme other than HMAC, XOR or NULL, a short XOR and an oversized unique fail at their offset', () => {
+    // type 2, nameAlg 2, objectAttributes 4, authPolicy 2 (empty): the scheme is at 10.
+    expectAttestError(
+      () =>
+        parseTpmtPublic(
+          encodeTpmtPublic(keyedHash({ schemeId: TPM_ALG.RSASSA, hashAlg: TPM_ALG.SHA256 })),
+        ),
+      'ERR_BAD_VALUE',
+      10,
+    );
+    expectAttestError(
+      () =>
+        parseTpmtPublic(
+          encodeTpmtPublic(keyedHash({ schemeId: TPM_ALG.HMAC, hashAlg: TPM_ALG.AES })),
+        ),
+      'ERR_BAD_VALUE',
+      12,
+    );
+    // XOR without its kdf: scheme 10, hashAlg 12, kdf 14 is cut off.
+    const xor = hex(head + '000a' + '000b');
+    expectAttestError(() => parseTpmtPublic(xor), 'ERR_TRUNCATED', 14);
+    // unique is a TPM2B_DIGEST: at most 64 bytes (sizeof(TPMU_HA)).
+    const big = encodeTpmtPublic(
+      keyedHash({ schemeId: TPM_ALG.NULL }, TPM_ALG.SHA256, new Uint8Array(65)),
+    );
+    expectAttestError(() => parseTpmtPublic(big), 'ERR_BAD_LENGTH', 12);
+  });
+
+  fcTest.prop([
+    fc.oneof(
+      fc.constant({ schemeId: TPM_ALG.NULL }),
+      fc.record({
+        schemeId: fc.constant(TPM_ALG.HMAC),
+        hashAlg: fc.constantFrom(TPM_ALG.SHA1, TPM_ALG.SHA256, TPM_ALG.SHA384, TPM_ALG.SHA512),
+      }),
+      fc.record({
+        schemeId: fc.constant(TPM_ALG.XOR),
+        hashAlg: fc.constantFrom(TPM_ALG.SHA1, TPM_ALG.SHA256, TPM_ALG.SHA384, TPM_ALG.SHA512),
+        kdf: fc.constantFrom(TPM_ALG.KDF1_SP800_108, TPM_ALG.KDF1_SP800_56A, TPM_ALG.NULL),
+      }),
+    ),
+    fc.constantFrom(TPM_ALG.SHA1, TPM_ALG.SHA256, TPM_ALG.SHA384, TPM_ALG.SHA512),
+    fc.uint8Array({ maxLength: 64 }),
+    fc.uint8Array({ maxLength: 64 }),
+  ])(
+    'encode → parse → encode is the identity for any KEYEDHASH area',
+    (scheme, nameAlgId, u, ap) => {
+      const bytes = encodeTpmtPublic(keyedHash(scheme, nameAlgId, u, ap));
+      const p = parseTpmtPublic(bytes);
+      if (p.type !== 'keyedhash') throw new Error('type');
+      expect(p.parameters.scheme.schemeId).toBe(scheme.schemeId);
+      expect(p.unique).toEqual(u);
+      expect(p.authPolicy).toEqual(ap);
+      expect(encodeTpmtPublic(p)).toEqual(bytes);
+      expect(tpmName(bytes).subarray(0, 2)).toEqual(
+        Uint8Array.of(nameAlgId >> 8, nameAlgId & 0xff),
+      );
+    },
+  );
 });
 
 function expectPublicMatches(p: TpmtPublic, e: Json): void {

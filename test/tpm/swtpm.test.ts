@@ -6,9 +6,11 @@
  * quotes: recorded, not copied).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describeSwtpm } from './support/describe-swtpm.js';
 import { Swtpm, type PcrHex } from './support/swtpm.js';
+import { parseTpm2ToolsPcrFile } from './support/tpm2tools-pcrs.js';
+import { tempDir } from '../support/temp-dir.js';
 import {
   ekTemplateOf,
   encodeTpm2ToolsCredential,
@@ -90,7 +92,9 @@ describeSwtpm('swtpm: quotes, certify, EK certificates and credential activation
   };
 
   for (const id of Object.keys(AKS) as AkId[]) {
-    it(`quote with the ${id} AK verifies; tpm2_checkquote cross-check; tampering is caught`, async () => {
+    it(`quote with the ${id} AK verifies; tpm2_checkquote cross-check; tampering is caught`, async ({
+      annotate,
+    }) => {
       const ak = AKS[id];
       const nonce = crypto.getRandomValues(new Uint8Array(32));
       const q = await tpm.quote(
@@ -102,6 +106,9 @@ describeSwtpm('swtpm: quotes, certify, EK certificates and credential activation
         id === 'rsapss' ? 'rsapss' : undefined,
       );
       const pcrs = banks(q.pcrs);
+      // The serialized PCR file tpm2_quote wrote (what tpm2_checkquote reads) holds the same
+      // values as its YAML output.
+      expect(parseTpm2ToolsPcrFile(tpm.read(`q-${id}.pcrs`)).pcrs).toEqual(pcrs);
       const allowSha1 = selections[id].includes('sha1:');
       const r = await verifyTpmQuote(
         { attest: q.attest, signature: q.signature, akPublic: pub[ak.handle]!, pcrs },
@@ -121,8 +128,15 @@ describeSwtpm('swtpm: quotes, certify, EK certificates and credential activation
 
       const rc = await tpm.checkquote(`pub-${ak.handle}.pem`, `q-${id}`, toHex(nonce), ak.hash);
       if (id === 'rsapss') {
-        // tpm2-tools 5.4 rejects valid RSA-PSS quotes (see vectors README); attestkit accepts.
-        expect(rc).not.toBe(0);
+        // tpm2-tools 5.4 rejects valid RSA-PSS quotes (see the vectors README). That is a bug in
+        // the cross-check, not a verdict to copy: attestkit's acceptance is asserted above, and
+        // tpm2_checkquote's exit code is only recorded, so a fixed tpm2-tools passes too.
+        const note =
+          rc === 0
+            ? 'tpm2_checkquote accepts the valid RSA-PSS quote (exit 0): the tpm2-tools 5.4 bug is fixed here'
+            : `tpm2_checkquote rejects the valid RSA-PSS quote (exit ${rc}): known tpm2-tools 5.4 bug`;
+        console.info(note);
+        await annotate(note, 'tpm2-tools');
       } else {
         expect(rc).toBe(0);
       }
@@ -164,6 +178,16 @@ describeSwtpm('swtpm: quotes, certify, EK certificates and credential activation
         { nonce, allowSha1 },
       );
       expect(re.ok).toBe(false);
+      expect(re.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([
+        'tpm.quote.pcr-selection',
+      ]);
+      expect(re.checks.find((c) => c.id === 'tpm.quote.pcr-selection')?.detail).toMatchObject({
+        extra: ['sha512:0'],
+        missing: [],
+        wrongSize: [],
+      });
+      // The digest is never computed over values the selection does not sign.
+      expect(re.checks.find((c) => c.id === 'tpm.quote.pcr-digest')?.status).toBe('skip');
       expect(re.pcrs).toEqual({});
     });
   }
@@ -254,4 +278,13 @@ describeSwtpm('swtpm: quotes, certify, EK certificates and credential activation
       expect(bad.code).not.toBe(0);
     });
   }
+});
+
+describeSwtpm('swtpm harness', () => {
+  it('Swtpm.start removes its directory when swtpm_setup fails', async () => {
+    const root = tempDir('attestkit-swtpm-root-');
+    // No TPM implements a "bogus" bank: swtpm_setup exits 1 after making its state files.
+    await expect(Swtpm.start({ banks: ['bogus'], tempRoot: root })).rejects.toThrow(/swtpm_setup/);
+    expect(readdirSync(root)).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ import {
   parseTpmtPublic,
   parseTpmtSignature,
   resolveTpmKey,
+  tpmCryptoKey,
   tpmName,
   tpmPublicKey,
   tpmQualifiedName,
@@ -122,6 +123,11 @@ describe('type confusion: verifiers reject, never resolve, on wrong types', () =
     await expect(
       verifyTpmQuote({ ...good, signatureScheme: { scheme: 'dsa', hash: 'sha256' } as never }),
     ).rejects.toThrow(TypeError);
+  });
+
+  it('tpmCryptoKey', async () => {
+    for (const [label, make] of wrong)
+      await expect(tpmCryptoKey(make() as never), label).rejects.toThrow(TypeError);
   });
 
   it('verifyTpmCertify, makeCredential, verifyEkCertificate', async () => {

@@ -94,6 +94,8 @@ export interface ToolResult {
 export interface SwtpmStartOptions {
   /** PCR banks to activate. Default sha1, sha256, sha384. */
   readonly banks?: readonly string[];
+  /** Directory in which the instance's own directory is made. Default: the system's temp dir. */
+  readonly tempRoot?: string;
 }
 
 /** PCR values read back, bank → index → hex. */
@@ -125,10 +127,21 @@ export class Swtpm {
   /**
    * Manufactures a TPM (swtpm_setup: EPS, RSA-2048 EK at 0x81010001 with its certificate in NV
    * 0x01C00002, ECC P-384 EK at 0x81010016 with its certificate in NV 0x01C00016, a platform
-   * certificate) and starts `swtpm socket` on a free port pair with startup-clear.
+   * certificate) and starts `swtpm socket` on a free port pair with startup-clear. When any
+   * step fails, the instance directory is removed before the error is rethrown.
    */
   static async start(options: SwtpmStartOptions = {}): Promise<Swtpm> {
-    const dir = mkdtempSync(join(tmpdir(), 'attestkit-swtpm-'));
+    const dir = mkdtempSync(join(options.tempRoot ?? tmpdir(), 'attestkit-swtpm-'));
+    try {
+      return await Swtpm.startIn(dir, options);
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** {@link start} inside `dir`, which the caller removes if this rejects. */
+  private static async startIn(dir: string, options: SwtpmStartOptions): Promise<Swtpm> {
     const state = join(dir, 'state');
     const ca = join(dir, 'ca');
     const banks = (options.banks ?? ['sha1', 'sha256', 'sha384']).join(',');
@@ -211,7 +224,6 @@ export class Swtpm {
       await exited;
       lastError = new Error(`swtpm did not start on port ${port}`);
     }
-    rmSync(dir, { recursive: true, force: true });
     throw lastError ?? new Error('no free port pair for swtpm');
   }
 

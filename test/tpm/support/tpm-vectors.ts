@@ -56,8 +56,14 @@ export interface SwtpmQuoteCase {
   readonly signature: Uint8Array;
   readonly akTpm2b: Uint8Array;
   readonly akPem: string;
+  /** The verifier's nonce as the manifest states it (`nonce_hex`). */
   readonly nonce: Uint8Array;
+  /** `nonce.bin` (positive cases only): the nonce given to tpm2_quote, as a file. */
+  readonly nonceFile: Uint8Array | undefined;
+  /** `pcrs.json`: the PCR values the prover claims. */
   readonly pcrs: PcrBanks;
+  /** `pcrs.tpm2tools.bin`: the same claim in tpm2-tools' serialized PCR file format. */
+  readonly pcrsTpm2Tools: Uint8Array;
   readonly c: Json;
 }
 
@@ -78,7 +84,9 @@ export function swtpmQuoteCases(): SwtpmQuoteCase[] {
       akTpm2b: swtpmFile(akPath),
       akPem: swtpmText(akPath.replace('.tpm2b_public.bin', '.pem')),
       nonce: hex(c.nonce_hex ?? f.nonce_hex),
+      nonceFile: f.nonce !== undefined ? swtpmFile(f.nonce) : undefined,
       pcrs: pcrsFromHex(JSON.parse(swtpmText(f.pcrs_json))),
+      pcrsTpm2Tools: swtpmFile(f.pcrs_tpm2tools_serialized),
       c,
     });
   }
@@ -99,6 +107,8 @@ export function hclAkJwk(hcl: Uint8Array): JsonWebKey {
 /** An Azure vTPM quote: TPMS_ATTEST, raw RSASSA signature, PCRs (sha256 0..23) when present. */
 export interface AzureQuote {
   readonly id: string;
+  /** The vector file (relative to `azure/`) the quote was read from. */
+  readonly file: string;
   readonly attest: Uint8Array;
   readonly signature: Uint8Array;
   readonly pcrs?: PcrBanks;
@@ -133,6 +143,7 @@ export function azureQuotes(): AzureQuote[] {
       const j = readVectorJson('azure', f.tpm_quote_json);
       out.push({
         id: `${v.id} (tpm-quote json)`,
+        file: f.tpm_quote_json,
         attest: hex(j.message),
         signature: hex(j.signature),
         pcrs: sha256Banks(j.pcrs),
@@ -159,6 +170,7 @@ export function azureQuotes(): AzureQuote[] {
       for (let i = 0; i < count; i++, o += 32) pcrs.push(b.slice(o, o + 32));
       out.push({
         id: `${v.id} (quote.bin)`,
+        file: f.tpm_quote_bincode,
         attest,
         signature,
         pcrs: { sha256: Object.fromEntries(pcrs.map((p, i) => [i, p])) },
@@ -169,6 +181,7 @@ export function azureQuotes(): AzureQuote[] {
     if (f.tpm_quote_msg !== undefined) {
       out.push({
         id: `${v.id} (msg/sig)`,
+        file: f.tpm_quote_msg,
         attest: readVector('azure', f.tpm_quote_msg),
         signature: readVector('azure', f.tpm_quote_sig),
         hcl: readVector('azure', f.hcl_report),
@@ -186,6 +199,7 @@ export function azureQuotes(): AzureQuote[] {
             : Uint8Array.from(j.hcl_report);
       out.push({
         id: `${v.id} (${key})`,
+        file: f[key],
         attest: bytesOf(q.message),
         signature: bytesOf(q.signature),
         pcrs: sha256Banks(q.pcrs),
