@@ -9,8 +9,9 @@
 /** Event types (PFP 1.06 §10.4.1, table 9). */
 export const EV = {
   /**
-   * `EV_PREBOOT_CERT` (0x00000000): reserved by the PFP (deprecated legacy-BIOS type); UEFI
-   * firmware does not log it.
+   * `EV_PREBOOT_CERT` (0x00000000): reserved by the PFP (a legacy-BIOS type for pre-boot
+   * certificates); UEFI firmware does not log it. attestkit decodes data made of DER certificates
+   * back to back (`preboot-cert`).
    */
   PREBOOT_CERT: 0x00000000,
   /**
@@ -48,7 +49,7 @@ export const EV = {
   S_CRTM_CONTENTS: 0x00000007,
   /**
    * `EV_S_CRTM_VERSION` (0x00000008): version of the static CRTM in PCR 0, as a UCS-2 string
-   * (usually NUL-terminated) or a 16-byte GUID.
+   * (usually NUL-terminated) or a 16-byte GUID; some firmware writes ASCII instead.
    */
   S_CRTM_VERSION: 0x00000008,
   /**
@@ -77,7 +78,8 @@ export const EV = {
    */
   IPL: 0x0000000d,
   /**
-   * `EV_IPL_PARTITION_DATA` (0x0000000E): the partition table read by a legacy-BIOS IPL; UEFI
+   * `EV_IPL_PARTITION_DATA` (0x0000000E): the MBR partition table read by a legacy-BIOS IPL, in PCR
+   * 5 (SeaBIOS: data `MBR PARTITION_TABLE`, digest of the 72 bytes after the boot code); UEFI
    * firmware logs EV_EFI_GPT_EVENT instead.
    */
   IPL_PARTITION_DATA: 0x0000000e,
@@ -190,12 +192,12 @@ export const EV = {
   EFI_VARIABLE_AUTHORITY: 0x800000e0,
   /**
    * `EV_EFI_SPDM_FIRMWARE_BLOB` (0x800000E1): a device's firmware measurement obtained over SPDM,
-   * in PCR 2 (data TCG_DEVICE_SECURITY_EVENT_DATA; not decoded here).
+   * in PCR 2; data TCG_DEVICE_SECURITY_EVENT_DATA(2) (`device-security`).
    */
   EFI_SPDM_FIRMWARE_BLOB: 0x800000e1,
   /**
    * `EV_EFI_SPDM_FIRMWARE_CONFIG` (0x800000E2): a device's configuration measurement obtained over
-   * SPDM, in PCR 3 (not decoded here).
+   * SPDM, in PCR 3; data TCG_DEVICE_SECURITY_EVENT_DATA(2) (`device-security`).
    */
   EFI_SPDM_FIRMWARE_CONFIG: 0x800000e2,
   /**

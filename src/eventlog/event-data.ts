@@ -5,8 +5,10 @@
  * UEFI_VARIABLE_DATA with variable names and GUIDs, EFI_SIGNATURE_LIST (X.509 and SHA-256
  * entries), UEFI_IMAGE_LOAD_EVENT with device paths as text, UEFI_GPT_DATA, platform firmware
  * blobs, handoff tables, EV_EFI_ACTION / EV_IPL strings (GRUB, shim, systemd), separators, S-CRTM
- * versions, EV_EVENT_TAG and Windows SIPA records, and the EV_NO_ACTION payloads (StartupLocality,
- * SP800-155).
+ * versions, EV_EVENT_TAG and Windows SIPA records, the EV_NO_ACTION payloads (StartupLocality,
+ * SP800-155), EV_PREBOOT_CERT certificates, EV_IPL_PARTITION_DATA MBR tables, and the SPDM device
+ * measurements of EV_EFI_SPDM_FIRMWARE_BLOB / _CONFIG (TCG_DEVICE_SECURITY_EVENT_DATA(2); DMTF
+ * DSP0274 measurement blocks).
  *
  * Certificates stay DER here: parsing them pulls in the X.509 stack, which `parseTcgEventLog`'s
  * bundle budget does not allow; {@link summarizeBoot} parses them.
@@ -24,14 +26,26 @@ import {
   efiGuidName,
 } from './constants.js';
 import { decodeDevicePath } from './device-path.js';
-import { asciiText, guidAt, isPrintableAscii, isPrintableUtf16, utf16Text } from './text.js';
+import {
+  asciiPrefixLength,
+  asciiText,
+  guidAt,
+  isPrintableAscii,
+  isPrintableUtf16,
+  isZeroFrom,
+  utf16PrefixLength,
+  utf16Text,
+} from './text.js';
 import type {
   DecodedEventData,
   EfiSignatureData,
   EfiSignatureList,
   GptPartition,
   LoaderRole,
+  MbrPartition,
   SipaRecord,
+  SpdmMeasurementBlock,
+  SpdmPciContext,
   UefiGptData,
   UefiVariableData,
   UefiVariableValue,
@@ -655,6 +669,235 @@ function textOrBlob(bytes: Uint8Array, base: number): DecodedEventData | undefin
 }
 
 /**
+ * EV_S_CRTM_VERSION (PFP §10.4.4): a UCS-2 string or a 16-byte GUID by the spec. Some firmware
+ * writes an ASCII string (`M60` and vendor data after its NUL in the go-attestation option-ROM and
+ * EBS logs), which read as UCS-2 would be CJK garbage: UCS-2 is chosen only when the code units up
+ * to the terminator are printable ASCII with zero high bytes. Data that is none of these is opaque.
+ */
+function decodeCrtmVersion(data: Uint8Array): DecodedEventData | undefined {
+  const units = utf16PrefixLength(data);
+  const chars = asciiPrefixLength(data);
+  if (data.length === 16) {
+    // A GUID, unless the 16 bytes are a string padded with NULs.
+    if (units > 0 && isZeroFrom(data, 2 * units))
+      return { kind: 'text', encoding: 'utf16le', text: utf16Text(data) };
+    if (chars > 0 && isZeroFrom(data, chars))
+      return { kind: 'text', encoding: 'ascii', text: asciiText(data) };
+    return { kind: 'guid', guid: guidAt(data, 0) };
+  }
+  if (units > 0) return { kind: 'text', encoding: 'utf16le', text: utf16Text(data) };
+  if (chars > 0) return { kind: 'text', encoding: 'ascii', text: asciiText(data) };
+  // `00 00` (an empty version string) is common; so are no bytes at all.
+  if (units === 0) return { kind: 'text', encoding: 'utf16le', text: '' };
+  return undefined;
+}
+
+/**
+ * Length of the DER value at `at` (tag, length and contents) when its length is in definite form
+ * of at most 4 length bytes; -1 otherwise. Its content is checked by {@link isCertificateShaped}.
+ */
+function derValueLength(b: Uint8Array, at: number): number {
+  if (at + 2 > b.length) return -1;
+  const first = b[at + 1]!;
+  if (first < 0x80) return 2 + first;
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || at + 2 + n > b.length) return -1;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + b[at + 2 + i]!;
+  return 2 + n + len;
+}
+
+/**
+ * EV_PREBOOT_CERT: DER certificates back to back when the data is exactly that; otherwise the
+ * printable-text / 16-byte-blob reading of other firmware events.
+ */
+function decodePrebootCert(data: Uint8Array, base: number): DecodedEventData | undefined {
+  const certificates: Uint8Array[] = [];
+  let at = 0;
+  while (at < data.length && data[at] === 0x30) {
+    const n = derValueLength(data, at);
+    if (n < 0 || at + n > data.length) break;
+    const der = data.subarray(at, at + n);
+    if (!isCertificateShaped(der)) break;
+    certificates.push(der);
+    at += n;
+  }
+  if (certificates.length > 0 && at === data.length) return { kind: 'preboot-cert', certificates };
+  return textOrBlob(data, base);
+}
+
+/** Size of an MBR partition entry and of the table (four entries). */
+const MBR_ENTRY_SIZE = 16;
+const MBR_TABLE_SIZE = 4 * MBR_ENTRY_SIZE;
+
+/**
+ * EV_IPL_PARTITION_DATA: a legacy MBR partition table. Accepted layouts, by length: 72 (the bytes
+ * after the 440-byte boot code: disk signature, 2 reserved bytes, the table, `55 AA` — what
+ * SeaBIOS hashes), 512 (the whole sector) and 64 (the table alone). Anything else, or a 72/512-byte
+ * layout without the `55 AA` boot signature, gets the text / blob reading (SeaBIOS logs the label
+ * `MBR PARTITION_TABLE`).
+ */
+function decodeIplPartitionData(data: Uint8Array, base: number): DecodedEventData | undefined {
+  let tableAt: number;
+  let diskSignature: number | undefined;
+  const u32At = (i: number): number =>
+    (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24)) >>> 0;
+  if (data.length === MBR_TABLE_SIZE) tableAt = 0;
+  else if (
+    (data.length === 72 || data.length === 512) &&
+    data[data.length - 2] === 0x55 &&
+    data[data.length - 1] === 0xaa
+  ) {
+    const sigAt = data.length === 72 ? 0 : 440;
+    diskSignature = u32At(sigAt);
+    tableAt = sigAt + 6;
+  } else return textOrBlob(data, base);
+  const partitions: MbrPartition[] = [];
+  for (let i = 0; i < 4; i++) {
+    const e = tableAt + i * MBR_ENTRY_SIZE;
+    const osType = data[e + 4]!;
+    if (osType === 0) continue;
+    partitions.push({
+      index: i + 1,
+      bootIndicator: data[e]!,
+      osType,
+      startingLba: u32At(e + 8),
+      sizeInLba: u32At(e + 12),
+    });
+  }
+  return {
+    kind: 'mbr-partition-table',
+    ...(diskSignature !== undefined ? { diskSignature } : {}),
+    partitions,
+  };
+}
+
+/** `TCG_DEVICE_SECURITY_EVENT_DATA(2)` signatures (PFP 1.06 §10.4.4, 16 bytes with the NUL). */
+const DEVICE_SECURITY_SIGNATURE = 'SPDM Device Sec';
+const DEVICE_SECURITY_SIGNATURE_2 = 'SPDM Device Sec2';
+/** `DeviceType` of a PCI device (its context is `TCG_DEVICE_SECURITY_EVENT_DATA_PCI_CONTEXT`). */
+const SPDM_DEVICE_TYPE_PCI = 1;
+/** Version 2 `SubHeaderType` values. */
+const SPDM_SUB_HEADER_MEASUREMENT_BLOCK = 0;
+const SPDM_SUB_HEADER_CERT_CHAIN = 1;
+
+/** One DSP0274 `SPDM_MEASUREMENT_BLOCK` (and its DMTF value header when bit 0 says DMTF). */
+function readSpdmMeasurementBlock(r: ByteReader): SpdmMeasurementBlock {
+  const index = r.u8('SpdmMeasurementBlock.Index');
+  const measurementSpecification = r.u8('SpdmMeasurementBlock.MeasurementSpecification');
+  const m = r.sub(r.u16le('SpdmMeasurementBlock.MeasurementSize'), 'SPDM_MEASUREMENT_BLOCK');
+  if ((measurementSpecification & 1) === 0)
+    return { index, measurementSpecification, value: m.borrow(m.remaining, 'Measurement') };
+  const valueType = m.u8('DMTFSpecMeasurementValueType');
+  const value = m.borrow(m.u16le('DMTFSpecMeasurementValueSize'), 'DMTFSpecMeasurementValue');
+  return { index, measurementSpecification, valueType, value };
+}
+
+function readPciContext(r: ByteReader): SpdmPciContext {
+  r.skip(2, 'PciContext.Version');
+  r.skip(2, 'PciContext.Length');
+  const vendorId = r.u16le('PciContext.VendorId');
+  const deviceId = r.u16le('PciContext.DeviceId');
+  const revisionId = r.u8('PciContext.RevisionID');
+  const c = r.borrow(3, 'PciContext.ClassCode');
+  return {
+    vendorId,
+    deviceId,
+    revisionId,
+    classCode: c[0]! | (c[1]! << 8) | (c[2]! << 16),
+    subsystemVendorId: r.u16le('PciContext.SubsystemVendorID'),
+    subsystemId: r.u16le('PciContext.SubsystemID'),
+  };
+}
+
+/**
+ * EV_EFI_SPDM_FIRMWARE_BLOB / _CONFIG: `TCG_DEVICE_SECURITY_EVENT_DATA` (version 1: header with
+ * one measurement block, device path, device context) or `…_DATA2` (version 2: header, device
+ * path, a measurement-block or certificate-chain sub-header, device context). The fixed header must
+ * be there (ERR_TRUNCATED otherwise); the rest is decoded as far as it goes and kept as
+ * `undecoded` bytes from the first field that does not. Data without either signature gets the
+ * text / blob reading.
+ */
+function decodeDeviceSecurity(data: Uint8Array, base: number): DecodedEventData | undefined {
+  // asciiText stops at the NUL: version 1 has one at byte 15, version 2 fills all 16 bytes.
+  const sig = data.length >= 16 ? asciiText(data.subarray(0, 16)) : '';
+  const isV2 = sig === DEVICE_SECURITY_SIGNATURE_2;
+  if (sig !== DEVICE_SECURITY_SIGNATURE && !isV2) return textOrBlob(data, base);
+  const r = new ByteReader(data, 'TCG_DEVICE_SECURITY_EVENT_DATA', base);
+  r.skip(16, 'Signature');
+  const version = r.u16le('Version');
+  const out: { -readonly [K in keyof DeviceSecurity]: DeviceSecurity[K] } = {
+    kind: 'device-security',
+    signature: isV2 ? DEVICE_SECURITY_SIGNATURE_2 : DEVICE_SECURITY_SIGNATURE,
+    version,
+    length: 0,
+    deviceType: 0,
+  };
+  let subHeaderLength = 0;
+  if (isV2) {
+    out.authState = r.u8('AuthState');
+    r.skip(1, 'Reserved');
+    out.length = r.u32le('Length');
+    out.deviceType = r.u32le('DeviceType');
+    out.subHeaderType = r.u32le('SubHeaderType');
+    subHeaderLength = r.u32le('SubHeaderLength');
+    out.subHeaderUid = r.u64le('SubHeaderUID');
+  } else {
+    out.length = r.u16le('Length');
+    out.spdmHashAlgo = r.u32le('SpdmHashAlgo');
+    out.deviceType = r.u32le('DeviceType');
+  }
+  let restAt = r.offset;
+  try {
+    if (!isV2) {
+      out.measurementBlocks = [readSpdmMeasurementBlock(r)];
+      restAt = r.offset;
+    }
+    const pathLenAt = r.absoluteOffset;
+    const pathLength = r.u64le('DevicePathLength');
+    if (pathLength > BigInt(r.remaining)) {
+      throw new AttestError('ERR_TRUNCATED', {
+        offset: pathLenAt,
+        field: 'TCG_DEVICE_SECURITY_EVENT_DATA.DevicePathLength',
+        message: `device path of ${pathLength} bytes, ${r.remaining} remain`,
+      });
+    }
+    const pathAt = r.absoluteOffset;
+    out.devicePath = decodeDevicePath(r.borrow(Number(pathLength), 'DevicePath'), pathAt).text;
+    restAt = r.offset;
+    if (isV2) {
+      const sub = r.sub(subHeaderLength, 'TCG_DEVICE_SECURITY_EVENT_DATA_SUB_HEADER');
+      if (out.subHeaderType === SPDM_SUB_HEADER_MEASUREMENT_BLOCK) {
+        out.spdmVersion = sub.u16le('SpdmVersion');
+        const count = sub.u8('SpdmMeasurementBlockCount');
+        sub.skip(1, 'Reserved');
+        out.spdmHashAlgo = sub.u32le('SpdmMeasurementHashAlgo');
+        const blocks: SpdmMeasurementBlock[] = [];
+        for (let i = 0; i < count; i++) blocks.push(readSpdmMeasurementBlock(sub));
+        out.measurementBlocks = blocks;
+      } else if (out.subHeaderType === SPDM_SUB_HEADER_CERT_CHAIN) {
+        out.spdmVersion = sub.u16le('SpdmVersion');
+        out.spdmSlotId = sub.u8('SpdmSlotId');
+        sub.skip(1, 'Reserved');
+        out.spdmHashAlgo = sub.u32le('SpdmHashAlgo');
+        out.certChain = sub.borrow(sub.remaining, 'SpdmCertChain');
+      }
+      restAt = r.offset;
+    }
+    if (out.deviceType === SPDM_DEVICE_TYPE_PCI) {
+      out.pci = readPciContext(r);
+      restAt = r.offset;
+    }
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    out.undecoded = { offset: base + restAt, bytes: data.subarray(restAt), reason: e.message };
+  }
+  return out;
+}
+
+type DeviceSecurity = Extract<DecodedEventData, { kind: 'device-security' }>;
+
+/**
  * Decodes the data of one event by its type (PFP §10.4). Returns undefined for types without a
  * decoder or data that is opaque by design (hashes of things the log does not carry).
  *
@@ -710,9 +953,14 @@ export function decodeOwnedEventData(
     case EV.EFI_HCRTM_EVENT:
       return { kind: 'text', encoding: 'ascii', text: asciiText(data) };
     case EV.S_CRTM_VERSION:
-      if (data.length === 16 && !isPrintableUtf16(data))
-        return { kind: 'guid', guid: guidAt(data, 0) };
-      return { kind: 'text', encoding: 'utf16le', text: utf16Text(data) };
+      return decodeCrtmVersion(data);
+    case EV.PREBOOT_CERT:
+      return decodePrebootCert(data, base);
+    case EV.IPL_PARTITION_DATA:
+      return decodeIplPartitionData(data, base);
+    case EV.EFI_SPDM_FIRMWARE_BLOB:
+    case EV.EFI_SPDM_FIRMWARE_CONFIG:
+      return decodeDeviceSecurity(data, base);
     case EV.NONHOST_INFO:
       if (
         data.length >= 17 &&

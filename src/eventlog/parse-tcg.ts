@@ -140,16 +140,14 @@ export function parseTcgEventLog(
   let pcr0Extended = false;
   for (const e of records) {
     if (e.index === 0 && specId !== undefined) continue;
-    if (e.registerField !== 0) {
-      if (e.type === EV.NO_ACTION && e.decoded?.kind === 'spec-id') {
-        warnings.push({
-          code: 'duplicate-spec-id',
-          offset: e.offset,
-          message: `a second Spec ID event at index ${e.index}`,
-        });
-      }
-      continue;
+    if (e.type === EV.NO_ACTION && isSpecIdData(e.data)) {
+      warnings.push({
+        code: 'duplicate-spec-id',
+        offset: e.offset,
+        message: `a second Spec ID event at index ${e.index}`,
+      });
     }
+    if (e.registerField !== 0) continue;
     if (e.type === EV.NO_ACTION) {
       if (e.decoded?.kind === 'startup-locality') {
         if (pcr0Extended || startupLocality !== undefined) {

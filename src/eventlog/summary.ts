@@ -1,10 +1,11 @@
 /**
  * @module
  * `summarizeBoot`: what a person wants to know about a boot, read from a parsed log — Secure Boot
- * mode, PK/KEK/db/dbx contents, the authorities that verified boot applications, EFI applications
- * and drivers, shim and MOK state, GRUB commands and files or systemd-boot, kernel and initrd
- * digests, the kernel command line, UKI measurements (PCRs 11–13), firmware version and blobs,
- * platform hints, DMA protection — and, for IMA lists, files measured and signatures present.
+ * mode, PK/KEK/db/dbx contents, authority events and the ones measured for each image, EFI
+ * applications and drivers, shim and MOK state, GRUB commands and files or systemd-boot, kernel
+ * and initrd digests, the kernel command line, UKI measurements (PCRs 11–13), firmware version and
+ * blobs, platform hints, DMA protection — and, for IMA lists, files measured and signatures
+ * present.
  * Every fact names the events it came from and says whether they bind their content
  * (PFP 1.06 §10.4; spec-notes §4–§8).
  */
@@ -12,7 +13,9 @@ import { digest } from '../core/crypto.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { parseCertificate } from '../core/x509.js';
 import { EFI_ACTION, EV } from './constants.js';
+import { endsWindow, separatorDigests } from './separators.js';
 import type {
+  BootAuthority,
   BootCertificate,
   BootFact,
   BootImage,
@@ -37,10 +40,20 @@ type AnyEvent = TcgEvent | CcEvent;
 /** Options of {@link summarizeBoot}. */
 export interface SummarizeOptions {
   /**
-   * The verification of the same log: each fact then says whether its events were verified against
-   * the quoted registers (`verified`). Default: none (facts are the log's claims).
+   * The verification of the same log object ({@link verifyEventLog} on the very `log` passed to
+   * {@link summarizeBoot}; another log's verification is a TypeError). Each fact then says whether
+   * its events were verified against the quoted registers (`verified`), and a fact fed by an event
+   * whose digest in a compared bank is not the hash of its data
+   * (`verification.digestMismatchEvents`) is `bound: false`. Default: none (facts are the log's
+   * claims, and `bound` rests on each event's one-bank `digestCheck` only).
    */
   readonly verification?: EventLogVerification;
+}
+
+/** What a verification adds to a summary: verified events and events whose digests do not bind. */
+interface VerificationFacts {
+  readonly verified: ReadonlySet<number>;
+  readonly mismatched: ReadonlySet<number>;
 }
 
 /**
@@ -131,6 +144,22 @@ function signatureTypesOf(
     kinds.size === 0 ? undefined : kinds.get(`${variable}|${entry.owner}|${toHex(entry.data)}`);
 }
 
+/** The event types that load an image (PFP 1.06 §10.4.3, UEFI_IMAGE_LOAD_EVENT). */
+const IMAGE_LOADS: ReadonlySet<number> = /* @__PURE__ */ new Set([
+  EV.EFI_BOOT_SERVICES_APPLICATION,
+  EV.EFI_BOOT_SERVICES_DRIVER,
+  EV.EFI_RUNTIME_SERVICES_DRIVER,
+]);
+
+/**
+ * Names shim gives EV_EFI_VARIABLE_AUTHORITY events that record its own state when it starts (the
+ * SBAT policy and the MokListTrusted flag), not an authority that verified an image.
+ */
+const SHIM_STATE_AUTHORITIES: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'SbatLevel',
+  'MokListTrusted',
+]);
+
 const KERNEL_RE = /vmlinu[xz]|bzimage|(^|[\\/])linux[^\\/]*$|\\efi\\linux\\/i;
 const LOADER_RE = /shim|grub|systemd-boot|bootx64|bootaa64|mm[x6]|fbx64/i;
 
@@ -139,14 +168,17 @@ const LOADER_RE = /shim|grub|systemd-boot|bootx64|bootaa64|mm[x6]|fbx64/i;
  * their source events and `bound: false` when one of those events does not bind its content to its
  * digest, or when part of the fact rests on no event (a hint from the caller's CCEL table) — such
  * a fact is only the log's word, even after a matching replay. Pass the log's verification to also
- * learn which facts come from verified registers (never a fact that rests on no event).
+ * learn which facts come from verified registers (never a fact that rests on no event) and to
+ * unbind facts fed by an event whose digest in another compared bank does not match its data
+ * (`digestMismatchEvents`: the parse checks one bank only).
  *
  * Exported from `attestkit/eventlog`.
  *
  * @param log - a parsed log.
- * @param options - `verification`: the result of {@link verifyEventLog} for this log.
+ * @param options - `verification`: the result of {@link verifyEventLog} for this same log object.
  * @returns a {@link BootSummary} (TCG, CC) or an {@link ImaSummary} (IMA).
- * @throws {TypeError} when `log` is not a parsed log.
+ * @throws {TypeError} when `log` is not a parsed log, `options` is not an object, or
+ *   `options.verification` is not a verification of `log` (its `log` is another object).
  * @example
  * ```ts
  * const s = summarizeBoot(parseTcgEventLog(bytes));
@@ -175,29 +207,48 @@ export function summarizeBoot(
   }
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
-  const verified =
-    options.verification !== undefined ? new Set(options.verification.verifiedEvents) : undefined;
-  if (log.kind === 'ima') return summarizeIma(log, verified);
-  return summarizeUefi(log, verified);
+  const v = options.verification;
+  if (v !== undefined) {
+    if (typeof v !== 'object' || v === null || !Array.isArray(v.verifiedEvents))
+      throw new TypeError('options.verification must come from verifyEventLog');
+    // Facts are matched to the verification by event index: another log's indices say nothing
+    // about this one (a verified register there would mark the same indices verified here).
+    if (v.log !== log)
+      throw new TypeError('options.verification is the verification of another log object');
+  }
+  const facts: VerificationFacts | undefined =
+    v !== undefined
+      ? {
+          verified: new Set(v.verifiedEvents),
+          mismatched: new Set(Array.isArray(v.digestMismatchEvents) ? v.digestMismatchEvents : []),
+        }
+      : undefined;
+  if (log.kind === 'ima') return summarizeIma(log, facts);
+  return summarizeUefi(log, facts);
 }
 
 function summarizeUefi(
   log: TcgEventLog | CcEventLog,
-  verified: Set<number> | undefined,
+  check: VerificationFacts | undefined,
 ): BootSummary {
   const events: readonly AnyEvent[] = log.events;
   const isCc = log.kind === 'cc';
   // A fact is bound only when it rests on events whose digests were checked against their data:
   // never when part of it comes from no event (the caller's CCEL table) or from an EV_NO_ACTION
-  // event, which is never extended, so nothing, not even a matching replay, vouches for it.
+  // event, which is never extended, so nothing, not even a matching replay, vouches for it. The
+  // parse checks one bank (SHA-256 when present); a log can carry H(forged data) there and the
+  // real measurement in a bank that only the quote covers, so a mismatch the verification found
+  // in any compared bank unbinds the fact too.
   const fact = <T>(value: T, src: readonly AnyEvent[], hasUnmeasuredPart = false): BootFact<T> => {
     const supported = src.length > 0 && !hasUnmeasuredPart;
     return {
       value,
       events: src.map((e) => e.index),
-      bound: supported && src.every((e) => e.digestCheck === 'verified'),
-      ...(verified !== undefined
-        ? { verified: supported && src.every((e) => verified.has(e.index)) }
+      bound:
+        supported &&
+        src.every((e) => e.digestCheck === 'verified' && check?.mismatched.has(e.index) !== true),
+      ...(check !== undefined
+        ? { verified: supported && src.every((e) => check.verified.has(e.index)) }
         : {}),
     };
   };
@@ -206,9 +257,12 @@ function summarizeUefi(
   // first separator; CC logs: MR 1 (RTMR0, where PCRs 1 and 7 merge) before its first separator.
   // Later events in the register come from code that runs after the firmware (authorities, or
   // anything an OS extends), so a variable logged there says nothing about the firmware's policy.
+  // The type is not covered by the digest: the window ends at the first event that carries a
+  // separator's digest whatever its type, so a separator logged as something else cannot move it.
   const policyRegister = isCc ? 1 : 7;
+  const sep = separatorDigests(log.banks);
   const policyEnd =
-    events.find((e) => pcrOf(e) === policyRegister && e.type === EV.SEPARATOR)?.index ?? Infinity;
+    events.find((e) => pcrOf(e) === policyRegister && endsWindow(e, sep))?.index ?? Infinity;
   const policy = events.filter(
     (e) =>
       e.type === EV.EFI_VARIABLE_DRIVER_CONFIG &&
@@ -244,13 +298,20 @@ function summarizeUefi(
   };
   const audit = modeVar('AuditMode');
   const deployed = modeVar('DeployedMode');
+  // UEFI 2.10 §32.3: the platform is in setup mode exactly when no PK is enrolled. Firmware
+  // rarely measures SetupMode, but it measures PK, and an empty PK is the unenrolled one.
+  const pkEvent = policy.find((e) => variableOf(e)?.name === 'PK');
+  const pkEmpty = pkEvent !== undefined && variableOf(pkEvent)!.variableData.length === 0;
   let secureBoot: BootSummary['secureBoot'];
   if (sb.event !== undefined) {
-    // UEFI 2.10 §32.3: audit and setup modes have SecureBoot = 0; deployed mode is user mode locked down.
+    // UEFI 2.10 §32.3: audit and setup modes have SecureBoot = 0; deployed mode is user mode locked
+    // down. An empty PK means setup unless SecureBoot says 1 (the firmware's word that it checks
+    // images) or SetupMode says 0: a log that contradicts itself is reported by its variables.
+    const setupByPk = pkEmpty && audit.value !== 1 && setup.value !== 0 && sb.value !== 1;
     const mode =
       audit.value === 1
         ? 'audit'
-        : setup.value === 1
+        : setup.value === 1 || setupByPk
           ? 'setup'
           : sb.value === 1
             ? deployed.value === 1
@@ -259,7 +320,8 @@ function summarizeUefi(
             : sb.value === 0
               ? 'disabled'
               : 'unknown';
-    const src = [sb.event, setup.event, audit.event, deployed.event].filter(
+    const pkSource = setupByPk && setup.value !== 1 ? pkEvent : undefined;
+    const src = [sb.event, setup.event, audit.event, deployed.event, pkSource].filter(
       (x): x is AnyEvent => x !== undefined,
     );
     secureBoot = fact(
@@ -274,6 +336,7 @@ function summarizeUefi(
           ...(setup.event !== undefined ? { setupMode: setup.event.index } : {}),
           ...(audit.event !== undefined ? { auditMode: audit.event.index } : {}),
           ...(deployed.event !== undefined ? { deployedMode: deployed.event.index } : {}),
+          ...(pkSource !== undefined ? { pk: pkSource.index } : {}),
         },
       },
       src.sort((a, b) => a.index - b.index),
@@ -292,7 +355,8 @@ function summarizeUefi(
     }
   }
 
-  const authorities: BootSummary['authorities'][number][] = [];
+  const authorities: BootFact<BootAuthority>[] = [];
+  const authorityEvents = new Map<AnyEvent, BootAuthority>();
   let shimCert: BootCertificate | undefined;
   let sbatLevel: string | undefined;
   let mokListTrusted: number | undefined;
@@ -314,17 +378,17 @@ function summarizeUefi(
       else if (kind === 'sha256') sha256 = toHex(val.entry.data);
     } else if (val?.kind === 'text') text = val.text;
     else if (val?.kind === 'boolean') text = String(val.value);
-    authorities.push(
-      fact(
-        {
-          variable: v.name,
-          ...(certificate !== undefined ? { certificate } : {}),
-          ...(sha256 !== undefined ? { sha256 } : {}),
-          ...(text !== undefined ? { text } : {}),
-        },
-        [e],
-      ),
-    );
+    const authority: BootAuthority = {
+      variable: v.name,
+      ...(certificate !== undefined ? { certificate } : {}),
+      ...(sha256 !== undefined ? { sha256 } : {}),
+      ...(text !== undefined ? { text } : {}),
+    };
+    authorities.push(fact(authority, [e]));
+    // shim records its own state (SBAT policy, MokListTrusted) under this event type when it
+    // starts: neither verified an image. Authorities count for images only in the policy register.
+    if (pcrOf(e) === policyRegister && !SHIM_STATE_AUTHORITIES.has(v.name))
+      authorityEvents.set(e, authority);
     if (v.name === 'Shim' && certificate !== undefined) {
       shimCert = certificate;
       shimEvents.push(e);
@@ -339,12 +403,37 @@ function summarizeUefi(
     }
   }
 
-  const image = (e: AnyEvent): BootImage => ({
-    pcrIndex: pcrOf(e),
-    type: e.typeName,
-    devicePath: e.decoded?.kind === 'image-load' ? e.decoded.devicePath : '',
-    digests: hexDigests(e),
-  });
+  // PFP (PCR 7, Secure Boot policy): the firmware measures an authority into PCR 7 when it first
+  // verifies an image with it, before that image's load event, and not again for later images.
+  // The authority events between the previous image load (application or driver) and this one are
+  // therefore the ones measured for this image; none means no new authority (see
+  // BootImage.authorities).
+  const imageAuthorities = new Map<AnyEvent, BootFact<readonly BootAuthority[]>>();
+  let pending: AnyEvent[] = [];
+  for (const e of events) {
+    if (authorityEvents.has(e)) pending.push(e);
+    else if (IMAGE_LOADS.has(e.type)) {
+      if (pending.length > 0)
+        imageAuthorities.set(
+          e,
+          fact(
+            pending.map((a) => authorityEvents.get(a)!),
+            pending,
+          ),
+        );
+      pending = [];
+    }
+  }
+  const image = (e: AnyEvent): BootImage => {
+    const auth = imageAuthorities.get(e);
+    return {
+      pcrIndex: pcrOf(e),
+      type: e.typeName,
+      devicePath: e.decoded?.kind === 'image-load' ? e.decoded.devicePath : '',
+      digests: hexDigests(e),
+      ...(auth !== undefined ? { authorities: auth } : {}),
+    };
+  };
   const apps = events.filter((e) => e.type === EV.EFI_BOOT_SERVICES_APPLICATION);
   const efiApplications = apps.map((e) => fact(image(e), [e]));
   const efiDrivers = events
@@ -675,7 +764,7 @@ function templateHashBinds(log: ImaLog, e: ImaEntry): boolean {
   return equalBytes(digest(alg, e.templateData), e.templateHash);
 }
 
-function summarizeIma(log: ImaLog, verified: Set<number> | undefined): ImaSummary {
+function summarizeIma(log: ImaLog, check: VerificationFacts | undefined): ImaSummary {
   const templates: Record<string, number> = {};
   const violations: number[] = [];
   const files: ImaSummary['files'][number][] = [];
@@ -689,8 +778,8 @@ function summarizeIma(log: ImaLog, verified: Set<number> | undefined): ImaSummar
       bootAggregate = {
         value: { algorithm: e.digestAlgorithm ?? 'sha1', digest: toHex(e.fileDigest) },
         events: [e.index],
-        bound: templateHashBinds(log, e),
-        ...(verified !== undefined ? { verified: verified.has(e.index) } : {}),
+        bound: templateHashBinds(log, e) && check?.mismatched.has(e.index) !== true,
+        ...(check !== undefined ? { verified: check.verified.has(e.index) } : {}),
       };
       continue;
     }

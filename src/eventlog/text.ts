@@ -92,6 +92,46 @@ export function isPrintableUtf16(bytes: Uint8Array): boolean {
   return true;
 }
 
+function isPrintableCode(c: number): boolean {
+  return (c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/**
+ * How many UCS-2 code units come before the first NUL unit (or the end; an odd trailing byte is
+ * ignored), or -1 when one of them is not printable ASCII with a zero high byte. 0 for data that
+ * starts with a NUL unit (an empty string). Bytes after the terminator are not looked at: firmware
+ * strings are often followed by vendor data.
+ */
+export function utf16PrefixLength(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i + 1 < bytes.length; i += 2, n++) {
+    const lo = bytes[i]!;
+    const hi = bytes[i + 1]!;
+    if (lo === 0 && hi === 0) return n;
+    if (hi !== 0 || !isPrintableCode(lo)) return -1;
+  }
+  return n;
+}
+
+/**
+ * How many bytes come before the first NUL (or the end), or -1 when one of them is not printable
+ * ASCII, TAB, CR or LF. Bytes after the terminator are not looked at.
+ */
+export function asciiPrefixLength(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === 0) return i;
+    if (!isPrintableCode(c)) return -1;
+  }
+  return bytes.length;
+}
+
+/** True when every byte from `from` to the end is zero (true when `from` is at or past the end). */
+export function isZeroFrom(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 /** Latin-1 decoding of bytes, stopping at the first NUL. */
 export function asciiText(bytes: Uint8Array): string {
   let end = 0;

@@ -566,6 +566,52 @@ export interface SipaRecord {
   readonly children?: readonly SipaRecord[];
 }
 
+/** One used entry of a legacy MBR partition table (EV_IPL_PARTITION_DATA). */
+export interface MbrPartition {
+  /** Slot in the table, 1–4. */
+  readonly index: number;
+  /** `BootIndicator` (u8): 0x80 marks the active (bootable) partition, 0x00 an inactive one. */
+  readonly bootIndicator: number;
+  /** `OSType` (u8): the partition type, e.g. 0x07 NTFS, 0x0C FAT32, 0x83 Linux, 0xEE GPT protective. */
+  readonly osType: number;
+  /** `StartingLBA` (u32 little-endian): first sector of the partition. */
+  readonly startingLba: number;
+  /** `SizeInLBA` (u32 little-endian): length of the partition in sectors. */
+  readonly sizeInLba: number;
+}
+
+/** One SPDM measurement block (DMTF DSP0274 `SPDM_MEASUREMENT_BLOCK`) in device-security data. */
+export interface SpdmMeasurementBlock {
+  /** `Index` (u8): which of the device's measurements this is. */
+  readonly index: number;
+  /** `MeasurementSpecification` (u8 bit mask): bit 0 = the DMTF measurement format. */
+  readonly measurementSpecification: number;
+  /**
+   * `DMTFSpecMeasurementValueType` (u8), for a DMTF-format block: bits 0–6 the kind (0 immutable
+   * ROM, 1 mutable firmware, 2 hardware configuration, 3 firmware configuration, 4 measurement
+   * manifest…), bit 7 set when `value` is a raw bit stream rather than a digest.
+   */
+  readonly valueType?: number;
+  /** `DMTFSpecMeasurementValue` (DMTF format), or the whole `Measurement` otherwise. */
+  readonly value: Uint8Array;
+}
+
+/** `TCG_DEVICE_SECURITY_EVENT_DATA_PCI_CONTEXT`: the PCI identity of an SPDM device. */
+export interface SpdmPciContext {
+  /** `VendorId` (u16 little-endian). */
+  readonly vendorId: number;
+  /** `DeviceId` (u16 little-endian). */
+  readonly deviceId: number;
+  /** `RevisionID` (u8). */
+  readonly revisionId: number;
+  /** `ClassCode` (3 bytes, little-endian): base class in the high byte. */
+  readonly classCode: number;
+  /** `SubsystemVendorID` (u16 little-endian). */
+  readonly subsystemVendorId: number;
+  /** `SubsystemID` (u16 little-endian). */
+  readonly subsystemId: number;
+}
+
 /** What an EV_IPL or EV_EVENT_TAG event says about the OS loader. */
 export type LoaderRole =
   | 'grub-command'
@@ -779,6 +825,85 @@ export type DecodedEventData =
       readonly confidentialTechnology: number;
       /** `confidentialTechnology` as a name (`AMD SEV-SNP`, `Intel TDX`…, or `unknown (n)`). */
       readonly technology: string;
+    }
+  | {
+      /**
+       * EV_PREBOOT_CERT data made of DER X.509 certificates, back to back (a legacy-BIOS type for
+       * pre-boot certificates; the PFP reserves it). Other EV_PREBOOT_CERT data decodes as text or
+       * not at all.
+       */
+      readonly kind: 'preboot-cert';
+      /** Each certificate's DER (unparsed; {@link summarizeBoot} parses certificates). */
+      readonly certificates: readonly Uint8Array[];
+    }
+  | {
+      /**
+       * EV_IPL_PARTITION_DATA holding a legacy MBR partition table: the 72 bytes after the boot
+       * code (disk signature, 2 bytes, four entries, `55 AA`), the whole 512-byte sector, or the
+       * four 16-byte entries alone. SeaBIOS logs the label `MBR PARTITION_TABLE` instead (a `text`
+       * result) and hashes the 72 bytes.
+       */
+      readonly kind: 'mbr-partition-table';
+      /** `UniqueMBRDiskSignature` (u32 little-endian), when the data includes it. */
+      readonly diskSignature?: number;
+      /** The used entries (partition type ≠ 0), in table order. */
+      readonly partitions: readonly MbrPartition[];
+    }
+  | {
+      /**
+       * `TCG_DEVICE_SECURITY_EVENT_DATA` (version 1, `SPDM Device Sec`) or `…_DATA2` (version 2,
+       * `SPDM Device Sec2`) of EV_EFI_SPDM_FIRMWARE_BLOB / _CONFIG (PFP 1.06 §10.4.4; DMTF
+       * DSP0274): a device's firmware or configuration measurement obtained over SPDM. The header
+       * always decodes; what follows it is in `undecoded` when it does not.
+       */
+      readonly kind: 'device-security';
+      /** `Signature` up to its NUL: `SPDM Device Sec` or `SPDM Device Sec2`. */
+      readonly signature: string;
+      /** `Version` (u16 little-endian): 1 or 2. */
+      readonly version: number;
+      /** `Length` (u16 in version 1, u32 in version 2), as the producer wrote it (not checked). */
+      readonly length: number;
+      /** `DeviceType` (u32 little-endian): 0 none, 1 PCI, 2 USB. */
+      readonly deviceType: number;
+      /**
+       * The SPDM hash algorithm (DSP0274 `BaseHashAlgo` bit: 0x01 SHA-256, 0x02 SHA-384, 0x04
+       * SHA-512…): version 1 `SpdmHashAlgo`, version 2 the sub-header's `SpdmMeasurementHashAlgo`
+       * or `SpdmHashAlgo`.
+       */
+      readonly spdmHashAlgo?: number;
+      /**
+       * Version 2 `AuthState` (u8): 0 success, 1 no authentication, 2 no binding, 3 failed (no
+       * signature), 4 failed (invalid), 0xFF no SPDM.
+       */
+      readonly authState?: number;
+      /** Version 2 `SubHeaderType` (u32): 0 SPDM measurement block, 1 SPDM certificate chain. */
+      readonly subHeaderType?: number;
+      /** Version 2 `SubHeaderUID` (u64): binds related events of one device. */
+      readonly subHeaderUid?: bigint;
+      /** Version 2 sub-header `SpdmVersion` (u16 little-endian, e.g. 0x11 for SPDM 1.1). */
+      readonly spdmVersion?: number;
+      /** Version 2 certificate-chain sub-header `SpdmSlotId` (u8). */
+      readonly spdmSlotId?: number;
+      /** The measurement blocks: one in version 1, `SpdmMeasurementBlockCount` in version 2. */
+      readonly measurementBlocks?: readonly SpdmMeasurementBlock[];
+      /** Version 2 certificate-chain sub-header: the `SPDM_CERT_CHAIN` bytes. */
+      readonly certChain?: Uint8Array;
+      /** `DevicePath` rendered as text (see {@link decodeDevicePath}). */
+      readonly devicePath?: string;
+      /** The PCI device context (`DeviceType` 1). */
+      readonly pci?: SpdmPciContext;
+      /**
+       * The bytes after the header that did not decode (measurement block, device path, sub-header
+       * or device context), where they start in the input, and why; absent when everything decoded.
+       */
+      readonly undecoded?: {
+        /** Offset of `bytes` in the input. */
+        readonly offset: number;
+        /** The rest of the event data from the point where decoding stopped. */
+        readonly bytes: Uint8Array;
+        /** Why decoding stopped (not stable: an AttestError message). */
+        readonly reason: string;
+      };
     };
 
 // ---------------------------------------------------------------------------------------------
@@ -937,9 +1062,13 @@ export interface BootFact<T> {
   /**
    * True when the fact rests on at least one event and the digest of every source event was
    * checked against its data (TCG/CC: `digestCheck` is `verified`; IMA: the template hash equals
-   * the hash of the template data in the list's template-hash algorithm). False when a source
-   * event does not bind its data (an Authenticode or file digest, a mismatch, an EV_NO_ACTION
-   * event, which is never extended) or when part of the fact rests on no event at all (a platform
+   * the hash of the template data in the list's template-hash algorithm) and, when a verification
+   * was given to {@link summarizeBoot}, no source event is in its `digestMismatchEvents`. False
+   * when a source event does not bind its data (an Authenticode or file digest, a mismatch, an
+   * EV_NO_ACTION event, which is never extended), when its digest in a bank the verification
+   * compared is not the hash of its data (the parse's `digestCheck` looks at one bank, SHA-256
+   * when present, so without a verification a log whose other banks carry different measurements
+   * can still show `bound: true`), or when part of the fact rests on no event at all (a platform
    * hint from the caller's CCEL table): the value is then only the log's (or the caller's) word,
    * even after a matching replay.
    */
@@ -1007,6 +1136,39 @@ export interface BootImage {
   readonly devicePath: string;
   /** Authenticode digests by bank, hex. */
   readonly digests: Partial<Record<PcrBankName, string>>;
+  /**
+   * The authorities measured for this load: the EV_EFI_VARIABLE_AUTHORITY events of PCR 7 (CC:
+   * MR 1) logged after the previous image load (application or driver) and before this one, in
+   * log order, as one fact naming those events. The PFP has firmware measure an authority when it
+   * first verifies an image with it, before that image's load event, and never again, so the field
+   * is **absent** whenever no new authority was measured: the image was verified by an authority
+   * already measured for an earlier image, or not verified by one at all (Secure Boot off, or an
+   * image from a firmware volume); the log does not say which. shim's `SbatLevel` and
+   * `MokListTrusted` events record shim's state, not an authority, and are never attached.
+   * Attribution follows the log order only: some shim versions measure an image before the
+   * authority that verified it (`rhel8-uefi.bin`, `debian-10.bin`: grub, then the `Shim`
+   * authority), so that authority appears on the next image loaded, or on none when no image
+   * follows; authorities after the last load are only in {@link BootSummary.authorities}.
+   */
+  readonly authorities?: BootFact<readonly BootAuthority[]>;
+}
+
+/** One EV_EFI_VARIABLE_AUTHORITY event, decoded. */
+export interface BootAuthority {
+  /**
+   * UnicodeName of the authority event (`db`, `Shim`, `SbatLevel`, `MokListTrusted`,
+   * `vendor_db`…).
+   */
+  readonly variable: string;
+  /**
+   * The authorising certificate, when the value is one (an X.509 EFI_SIGNATURE_DATA or a bare
+   * DER).
+   */
+  readonly certificate?: BootCertificate;
+  /** The authorising SHA-256 image hash (hex), when the entry is a hash. */
+  readonly sha256?: string;
+  /** A text or one-byte value, as text (shim's SbatLevel policy, MokListTrusted). */
+  readonly text?: string;
 }
 
 /** UKI / systemd-stub measurements. */
@@ -1024,11 +1186,12 @@ export interface BootSummary {
   /** Which log was summarised: `tcg` (PCR indices) or `cc` (MR indices). */
   readonly logKind: 'tcg' | 'cc';
   /**
-   * Secure Boot state from EV_EFI_VARIABLE_DRIVER_CONFIG events (PFP 1.06 §3.3.4.8): SecureBoot
-   * and SetupMode in PCR 7 before its first separator (CC: MR 1 before its first separator);
-   * AuditMode and DeployedMode there too, or else in PCR 1 (CC: MR 1) before the first boot
-   * application, where the PFP puts them when DeployedMode is 1. Variables logged anywhere else
-   * are ignored. Absent when SecureBoot is not logged in that window.
+   * Secure Boot state from EV_EFI_VARIABLE_DRIVER_CONFIG events (PFP 1.06 §3.3.4.8): SecureBoot,
+   * SetupMode and PK in PCR 7's policy window (CC: MR 1's), which ends at the register's first
+   * EV_SEPARATOR or first event of any type carrying a separator's digest (a separator logged
+   * under another type); AuditMode and DeployedMode there too, or else in PCR 1 (CC: MR 1) before
+   * the first boot application, where the PFP puts them when DeployedMode is 1. Variables logged
+   * anywhere else are ignored. Absent when SecureBoot is not logged in that window.
    */
   readonly secureBoot?: BootFact<{
     /**
@@ -1037,9 +1200,11 @@ export interface BootSummary {
      */
     readonly enabled: boolean | undefined;
     /**
-     * `audit` (AuditMode 1), `setup` (SetupMode 1), `deployed` (SecureBoot and DeployedMode 1),
-     * `enabled`, `disabled`, or `unknown` without a SecureBoot value; tested in that order (UEFI
-     * 2.10 §32.3).
+     * Tested in this order (UEFI 2.10 §32.3): `audit` (AuditMode 1); `setup` (SetupMode 1, or the
+     * PK measured in the policy window is empty — no PK enrolled — while SecureBoot is 0 or empty
+     * and SetupMode is not logged as 0); `deployed` (SecureBoot and DeployedMode 1); `enabled`
+     * (SecureBoot 1); `disabled` (SecureBoot 0); `unknown` (SecureBoot empty and nothing above
+     * applies).
      */
     readonly mode: 'enabled' | 'disabled' | 'setup' | 'audit' | 'deployed' | 'unknown';
     /** SetupMode byte (1 = no PK enrolled), when logged. */
@@ -1058,31 +1223,23 @@ export interface BootSummary {
       readonly auditMode?: number;
       /** The DeployedMode event, when logged. */
       readonly deployedMode?: number;
+      /** The PK event, when its being empty made the mode `setup`. */
+      readonly pk?: number;
     };
   }>;
   /**
-   * Signature databases measured in PCR 7 before its separator (CC: MR 1) as
-   * EV_EFI_VARIABLE_DRIVER_CONFIG, by variable name (`PK`, `KEK`, `db`, `dbx`…); an empty variable
-   * gives empty counts.
+   * Signature databases measured in PCR 7's policy window (CC: MR 1's; see
+   * {@link BootSummary.secureBoot}) as EV_EFI_VARIABLE_DRIVER_CONFIG, by variable name (`PK`,
+   * `KEK`, `db`, `dbx`…); an empty variable gives empty counts.
    */
   readonly databases: Readonly<Record<string, BootFact<SignatureDatabaseSummary>>>;
-  /** Authorities that verified boot applications (EV_EFI_VARIABLE_AUTHORITY). */
-  readonly authorities: readonly BootFact<{
-    /**
-     * UnicodeName of the authority event (`db`, `Shim`, `SbatLevel`, `MokListTrusted`,
-     * `vendor_db`…).
-     */
-    readonly variable: string;
-    /**
-     * The authorising certificate, when the value is one (an X.509 EFI_SIGNATURE_DATA or a bare
-     * DER).
-     */
-    readonly certificate?: BootCertificate;
-    /** The authorising SHA-256 image hash (hex), when the entry is a hash. */
-    readonly sha256?: string;
-    /** A text or one-byte value, as text (shim's SbatLevel policy, MokListTrusted). */
-    readonly text?: string;
-  }>[];
+  /**
+   * Every EV_EFI_VARIABLE_AUTHORITY event of the log, in log order: the authorities firmware and
+   * shim measured when they verified images, and shim's own state logged under the same type
+   * (`SbatLevel`, `MokListTrusted`). Which image each authority verified is on
+   * {@link BootImage.authorities}.
+   */
+  readonly authorities: readonly BootFact<BootAuthority>[];
   /**
    * Every EV_EFI_BOOT_SERVICES_APPLICATION (shim, boot loaders, UKIs, EFI-stub kernels), in log
    * order.

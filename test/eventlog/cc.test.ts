@@ -317,6 +317,58 @@ describe('eventlog: CC logs (synthetic)', () => {
     expect(table.raw[0]).toBe(0x43);
   });
 
+  it('parse warnings: unknown-mr-index (MR index beyond RTMR3/REM3), never replayed', async () => {
+    const events = [
+      { pcr: 1, type: 0x80000007, data: ascii('rtmr0') },
+      { pcr: 5, type: 0x80000007, data: ascii('beyond') },
+      { pcr: 7, type: 3, data: ascii('EV_NO_ACTION is never extended: no warning') },
+    ];
+    const log = parseCcEventLog(encodeAgileLog(['sha384'], events, { headerPcr: 0 }));
+    expect(log.warnings.map((w) => [w.code, w.offset])).toEqual([
+      ['unknown-mr-index', log.events[2]!.offset],
+    ]);
+    const z = new Uint8Array(48);
+    const rtmr0 = digest('sha384', concatBytes(z, digest('sha384', ascii('rtmr0'))));
+    const v = await verifyEventLog(log, { rtmrs: [rtmr0, z, z, z] });
+    expect(
+      v.checks.filter((c) => c.id.startsWith('eventlog.replay.')).map((c) => c.status),
+    ).toEqual(['pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('parse warnings: ccel-checksum and ccel-laml from the caller-supplied ACPI CCEL table', () => {
+    const bytes = encodeAgileLog(['sha384'], [{ pcr: 1, type: 4, data: new Uint8Array(4) }], {
+      headerPcr: 0,
+    });
+    /** A SYNTHETIC 56-byte CCEL table with the given LAML, checksummed unless told not to. */
+    const table = (laml: number, goodSum = true): Uint8Array => {
+      const t = new Uint8Array(56);
+      t.set(ascii('CCEL'));
+      const dv = new DataView(t.buffer);
+      dv.setUint32(4, 56, true);
+      t[8] = 1;
+      t[36] = 2;
+      dv.setBigUint64(40, BigInt(laml), true);
+      dv.setBigUint64(48, 0x7f000000n, true);
+      let sum = 0;
+      for (const b of t) sum = (sum + b) & 0xff;
+      t[9] = (256 - sum + (goodSum ? 0 : 1)) & 0xff;
+      return t;
+    };
+    const codes = (t: Uint8Array): [string, number][] =>
+      parseCcEventLog(bytes, { table: t }).warnings.map((w) => [w.code, w.offset]);
+    expect(codes(table(bytes.length))).toEqual([]);
+    expect(codes(table(bytes.length, false))).toEqual([['ccel-checksum', 0]]);
+    expect(parseCcEventLog(bytes, { table: table(bytes.length, false) }).table!.checksumOk).toBe(
+      false,
+    );
+    // The events end past the log area the table declares (LAML).
+    expect(codes(table(bytes.length - 1))).toEqual([['ccel-laml', bytes.length]]);
+    expect(codes(table(16, false))).toEqual([
+      ['ccel-checksum', 0],
+      ['ccel-laml', bytes.length],
+    ]);
+  });
+
   it('{ rtmrs } needs a CC log and four registers', async () => {
     const log = parseCcEventLog(
       encodeAgileLog(['sha384'], [{ pcr: 1, type: 4, data: new Uint8Array(4) }], { headerPcr: 1 }),

@@ -1,8 +1,8 @@
 /**
- * IMA lists: the swtpm ascii/binary lists (SHA-1 and SHA-256 template hashes) replay to the PCR 10
- * read back from the TPM in sha1/sha256/sha384; the keylime ascii lists to expected.json; template
- * hashes, violations, signatures; synthetic lists for ima-buf, ima-sig, the legacy `ima` template
- * and the padded-SHA-1 workaround.
+ * IMA lists: the swtpm ascii/binary lists (SHA-1 and SHA-256 template hashes) replay to and verify
+ * against the PCR 10 read back from the TPM in sha1/sha256/sha384; the keylime ascii lists to
+ * expected.json in sha1/sha256 (it lists no other bank); template hashes, violations, signatures;
+ * synthetic lists for ima-buf, ima-sig, the legacy `ima` template and the padded-SHA-1 workaround.
  */
 import { describe, expect, it } from 'vitest';
 import { describeVectors } from '../support/vectors.js';
@@ -57,14 +57,21 @@ describeVectors('eventlog: swtpm IMA lists (vectors/tpm/swtpm/ima)', () => {
         for (const b of ['sha1', 'sha256', 'sha384'] as const)
           expect(toHex(registers[b]![10]!)).toBe(m.expected_pcr10[b]);
       });
-      it('verifies: template hashes match, the violation is reported', async () => {
+      it('verifies against PCR 10 in SHA-1/256/384: template hashes match, the violation is reported', async () => {
         const pcrs = {
           sha1: { 10: hex(m.expected_pcr10.sha1) },
           sha256: { 10: hex(m.expected_pcr10.sha256) },
+          sha384: { 10: hex(m.expected_pcr10.sha384) },
         };
         const v = await verifyEventLog(log, { pcrs });
         expect(v.ok).toBe(true);
-        expect(v.checks.find((c) => c.id === 'eventlog.replay.pcr10')!.status).toBe('pass');
+        const pcr10 = v.checks.find((c) => c.id === 'eventlog.replay.pcr10')!;
+        expect(pcr10.status).toBe('pass');
+        // The SHA-384 bank alone: a changed byte fails it, so that bank is really compared.
+        const bad = hex(m.expected_pcr10.sha384);
+        bad[0]! ^= 1;
+        const f = await verifyEventLog(log, { pcrs: { sha384: { 10: bad } } });
+        expect(f.checks.find((c) => c.id === 'eventlog.replay.pcr10')!.status).toBe('fail');
         expect(v.checks.find((c) => c.id === 'eventlog.ima.template-hashes')!.status).toBe('pass');
         const viol = v.checks.find((c) => c.id === 'eventlog.ima.violations')!;
         expect(viol.status).toBe('warn');

@@ -19,7 +19,16 @@ import {
   verifyEventLog,
 } from '../../src/eventlog/index.js';
 import { logBytes } from './support/vectors.js';
-import { ascii, encodeAgileLog, encodeImaBinary, specIdEvent, u16, u32 } from './support/encode.js';
+import {
+  ascii,
+  encodeAgileLog,
+  encodeImaBinary,
+  specIdEvent,
+  u16,
+  u32,
+  u8,
+} from './support/encode.js';
+import { digest } from '../../src/core/crypto.js';
 
 // Generous for loaded CI machines; a count that allocated would take seconds or run out of memory.
 const FAST_MS = 250;
@@ -190,6 +199,101 @@ describe('eventlog: hostile sizes and counts fail fast', () => {
     const t = timed(() => parseTcgEventLog(bytes));
     expect(t).toBeLessThan(5000);
     expect(parseTcgEventLog(bytes).events.length).toBe(2);
+  });
+});
+
+describe('eventlog: parse warnings of TCG logs (SYNTHETIC logs)', () => {
+  const EV_POST_CODE = 0x1;
+  const EV_NO_ACTION = 0x3;
+  const EV_EFI_ACTION = 0x80000007;
+  const EV_EFI_HCRTM_EVENT = 0x80000010;
+  const startupLocality = (l: number): Uint8Array => concatBytes(ascii('StartupLocality\0'), u8(l));
+  const codes = (log: { warnings: readonly { code: string }[] }): string[] =>
+    log.warnings.map((w) => w.code);
+
+  it('hcrtm-late: an H-CRTM event after PCR 0 was already extended', () => {
+    const log = parseTcgEventLog(
+      encodeAgileLog(
+        ['sha256'],
+        [
+          { pcr: 0, type: EV_POST_CODE, data: ascii('ACPI DATA') },
+          { pcr: 0, type: EV_EFI_HCRTM_EVENT, data: ascii('HCRTM') },
+        ],
+      ),
+    );
+    expect(codes(log)).toEqual(['hcrtm-late']);
+    expect(log.warnings[0]!.offset).toBe(log.events[2]!.offset);
+    // The H-CRTM start still applies (PCR 0 was reset to 00…04 by the H-CRTM sequence).
+    expect(log.hcrtmEventIndex).toBe(2);
+    // First in PCR 0 (after the header), no warning.
+    const ok = parseTcgEventLog(
+      encodeAgileLog(
+        ['sha256'],
+        [
+          { pcr: 0, type: EV_EFI_HCRTM_EVENT, data: ascii('HCRTM') },
+          { pcr: 0, type: EV_POST_CODE, data: ascii('ACPI DATA') },
+        ],
+      ),
+    );
+    expect(codes(ok)).toEqual([]);
+  });
+
+  it('locality-conflict: a StartupLocality 3 event and an H-CRTM event; PCR 0 starts at 00…04', () => {
+    const events = [
+      { pcr: 0, type: EV_NO_ACTION, data: startupLocality(3) },
+      { pcr: 0, type: EV_EFI_HCRTM_EVENT, data: ascii('HCRTM') },
+    ];
+    const log = parseTcgEventLog(encodeAgileLog(['sha256'], events));
+    expect(codes(log)).toEqual(['locality-conflict']);
+    expect(log.warnings[0]!.offset).toBe(0);
+    expect([log.startupLocality, log.hcrtmEventIndex]).toEqual([3, 2]);
+    const start = new Uint8Array(32);
+    start[31] = 4;
+    expect(replayEventLog(log).initial.sha256![0]).toEqual(start);
+    // StartupLocality alone: no conflict, PCR 0 starts at 00…03.
+    const alone = parseTcgEventLog(
+      encodeAgileLog(['sha256'], [events[0]!, { pcr: 0, type: EV_POST_CODE, data: ascii('x') }]),
+    );
+    expect(codes(alone)).toEqual([]);
+    expect(replayEventLog(alone).initial.sha256![0]![31]).toBe(3);
+  });
+
+  it('missing-digest: an event that carries fewer digests than the header lists', () => {
+    const head = encodeAgileLog(['sha1', 'sha256'], []);
+    const data = ascii('Exit Boot Services Invocation');
+    // TCG_PCR_EVENT2 with only the SHA-256 digest (count 1 of 2).
+    const rec = concatBytes(
+      u32(5),
+      u32(EV_EFI_ACTION),
+      u32(1),
+      u16(0x000b),
+      digest('sha256', data),
+      u32(data.length),
+      data,
+    );
+    const log = parseTcgEventLog(concatBytes(head, rec));
+    expect(codes(log)).toEqual(['missing-digest']);
+    expect(log.warnings[0]!.offset).toBe(head.length);
+    expect(Object.keys(log.events[1]!.digests)).toEqual(['sha256']);
+    expect(log.events[1]!.digestCheck).toBe('verified');
+  });
+
+  // The parser once looked for a decoded 'spec-id' kind, which no record after the header has,
+  // and only outside PCR 0: the warning could not be produced.
+  it('duplicate-spec-id: a second "Spec ID Event03" EV_NO_ACTION after the header', () => {
+    const log = parseTcgEventLog(
+      encodeAgileLog(
+        ['sha256'],
+        [
+          { pcr: 0, type: EV_NO_ACTION, data: specIdEvent(['sha256']) },
+          { pcr: 0, type: EV_POST_CODE, data: ascii('x') },
+        ],
+      ),
+    );
+    expect(codes(log)).toEqual(['duplicate-spec-id']);
+    expect(log.warnings[0]!.offset).toBe(log.events[1]!.offset);
+    // Still never extended: PCR 0 holds only the EV_POST_CODE.
+    expect(log.events[1]!.digestCheck).toBe('not-extended');
   });
 });
 

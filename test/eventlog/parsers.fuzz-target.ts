@@ -1,11 +1,17 @@
-/** Fuzz targets for the three event-log parsers (picked up by test/fuzz/parsers.test.ts). */
+/**
+ * Fuzz targets for the three event-log parsers (picked up by test/fuzz/parsers.test.ts). The CC
+ * target also feeds an ACPI CCEL table (inputs that start with `CCEL` are split into table and
+ * log) and replays; the IMA target replays and summarizes what parses.
+ */
 import type { FuzzTarget } from '../fuzz/harness.js';
 import { hasVectors, readVector, readVectorText } from '../support/vectors.js';
+import { concatBytes } from '../../src/core/bytes.js';
 import { fromBase64 } from '../../src/core/encoding.js';
 import {
   parseCcEventLog,
   parseImaLog,
   parseTcgEventLog,
+  replayEventLog,
   summarizeBoot,
 } from '../../src/eventlog/index.js';
 
@@ -43,7 +49,26 @@ function ccSeeds(): Uint8Array[] {
     readVector('tdx', 'ccel-trustee-data-ovmf', 'ccel_data.bin').subarray(0, 2400),
     cutCcAtEvent(readVector('tdx', 'ccel-trustee-aael-alibabacloud', 'ccel_data.bin'), 3000),
     readVector('cca', 'eventlog', 'cca-realm-bootlog-synthetic.bin'),
+    // The ACPI table ‖ the log it describes (see parseCcWithTable).
+    concatBytes(
+      readVector('tdx', 'ccel-gotdx-cos113', 'ccel_table.bin'),
+      cutCcAtEvent(readVector('tdx', 'ccel-gotdx-cos113', 'ccel_data.bin'), 2500),
+    ),
   ];
+}
+
+/**
+ * Input that starts with `CCEL` is an ACPI CCEL table (as long as its `Length` field says, capped
+ * at the input) followed by the log; anything else is a log alone. Whatever parses is replayed.
+ */
+function parseCcWithTable(b: Uint8Array): unknown {
+  let log;
+  if (b.length >= 8 && b[0] === 0x43 && b[1] === 0x43 && b[2] === 0x45 && b[3] === 0x4c) {
+    const declared = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
+    const n = Math.min(declared, b.length);
+    log = parseCcEventLog(b.subarray(n), { table: b.subarray(0, n) });
+  } else log = parseCcEventLog(b);
+  return replayEventLog(log);
 }
 
 function imaSeeds(): Uint8Array[] {
@@ -64,6 +89,14 @@ export const targets: FuzzTarget[] = [
     seeds: tcgSeeds,
     maxLength: 4096,
   },
-  { name: 'parseCcEventLog', parse: (b) => parseCcEventLog(b), seeds: ccSeeds, maxLength: 4096 },
-  { name: 'parseImaLog', parse: (b) => parseImaLog(b), seeds: imaSeeds, maxLength: 4096 },
+  { name: 'parseCcEventLog', parse: parseCcWithTable, seeds: ccSeeds, maxLength: 4096 },
+  {
+    name: 'parseImaLog',
+    parse: (b) => {
+      const log = parseImaLog(b);
+      return [replayEventLog(log), summarizeBoot(log)];
+    },
+    seeds: imaSeeds,
+    maxLength: 4096,
+  },
 ];

@@ -1,19 +1,27 @@
 /**
- * summarizeBoot on real logs: Secure Boot mode, databases, authorities, EFI applications, shim,
- * GRUB and systemd-boot, kernel/initrd/command line, firmware version, platform hints, EBS — each
- * fact with its source events — and the effect of a verification on `verified`.
+ * summarizeBoot on real logs: Secure Boot mode (setup mode from an empty PK included), databases,
+ * authorities, EFI applications, shim, GRUB and systemd-boot, kernel/initrd/command line, firmware
+ * version, platform hints, EBS — each fact with its source events — and the effect of a
+ * verification on `verified`; synthetic logs (labelled) for the mode rules no vector shows.
  */
 import { describe, expect, it } from 'vitest';
 import { describeVectors } from '../support/vectors.js';
-import { toHex } from '../../src/core/encoding.js';
 import {
   parseTcgEventLog,
   replayEventLog,
   summarizeBoot,
   verifyEventLog,
+  type BootSummary,
 } from '../../src/eventlog/index.js';
 import { logBytes } from './support/vectors.js';
-import { ascii, encodeAgileLog, GUID, signatureList, uefiVariable } from './support/encode.js';
+import {
+  ascii,
+  encodeAgileLog,
+  GUID,
+  signatureList,
+  uefiVariable,
+  type EventSpec,
+} from './support/encode.js';
 
 describeVectors('eventlog: summarizeBoot on real logs', () => {
   it('GCE Ubuntu 24.04 SEV-SNP: shim + GRUB, kernel, command line, platform, EBS retry', () => {
@@ -107,6 +115,47 @@ describeVectors('eventlog: summarizeBoot on real logs', () => {
     expect(summarizeBoot(log).uki).toBeUndefined();
   });
 
+  it('setup mode: an empty PK with SecureBoot 0 or empty (event-bootorder, Fedora 37, SHA-1 log)', () => {
+    const bootorder = summarizeBoot(parseTcgEventLog(logBytes('tpm2-tools/event-bootorder.bin')));
+    expect(bootorder.secureBoot?.value).toEqual({
+      enabled: false, // SecureBoot = 0
+      mode: 'setup',
+      sources: { secureBoot: 4, pk: 5 },
+    });
+    expect(bootorder.secureBoot?.events).toEqual([4, 5]);
+    expect(bootorder.secureBoot?.bound).toBe(true);
+    expect(bootorder.databases.PK?.value).toEqual({
+      certificates: [],
+      sha256Count: 0,
+      otherCount: 0,
+    });
+    const fedora = summarizeBoot(
+      parseTcgEventLog(logBytes('tpm2-tools/event-sd-boot-fedora37.bin')),
+    );
+    expect(fedora.secureBoot?.value).toEqual({
+      enabled: undefined, // SecureBoot empty
+      mode: 'setup',
+      sources: { secureBoot: 4, pk: 5 },
+    });
+    const sha1 = summarizeBoot(parseTcgEventLog(logBytes('tpm2-tools/event-uefi-sha1-log.bin')));
+    expect(sha1.secureBoot?.value).toEqual({
+      enabled: undefined,
+      mode: 'setup',
+      sources: { secureBoot: 1, pk: 2 },
+    });
+    expect(sha1.secureBoot?.events).toEqual([1, 2]);
+  });
+
+  it('an enrolled PK with SecureBoot empty stays unknown (Arch workstation)', () => {
+    const s = summarizeBoot(parseTcgEventLog(logBytes('tpm2-tools/event-arch-linux.bin')));
+    expect(s.databases.PK?.value.certificates).toHaveLength(1);
+    expect(s.secureBoot?.value).toEqual({
+      enabled: undefined,
+      mode: 'unknown',
+      sources: { secureBoot: 3 },
+    });
+  });
+
   it('verification marks facts from quoted registers', async () => {
     const log = parseTcgEventLog(logBytes('go-tpm-tools/rhel8-uefi.bin'));
     const { registers } = replayEventLog(log);
@@ -118,7 +167,7 @@ describeVectors('eventlog: summarizeBoot on real logs', () => {
 });
 
 describe('eventlog: summarizeBoot (synthetic)', () => {
-  it('setup, audit and deployed modes; database counts', () => {
+  it('deployed and audit modes; database counts', () => {
     const cert = ascii('not a certificate');
     const events = [
       {
@@ -178,6 +227,38 @@ describe('eventlog: summarizeBoot (synthetic)', () => {
       ),
     );
     expect(audit.secureBoot?.value.mode).toBe('audit');
-    expect(toHex(new Uint8Array([1]))).toBe('01');
+  });
+
+  it('setup mode from SetupMode or an empty PK; variables that contradict an empty PK win', () => {
+    const variable = (name: string, value: Uint8Array): EventSpec => ({
+      pcr: 7,
+      type: 0x80000001,
+      data: uefiVariable(GUID.globalVariable, name, value),
+    });
+    const one = new Uint8Array([1]);
+    const zero = new Uint8Array([0]);
+    const emptyPk = variable('PK', new Uint8Array(0));
+    const summary = (events: EventSpec[]): BootSummary =>
+      summarizeBoot(parseTcgEventLog(encodeAgileLog(['sha256'], events)));
+    expect(
+      summary([variable('SecureBoot', zero), variable('SetupMode', one)]).secureBoot?.value,
+    ).toEqual({
+      enabled: false,
+      mode: 'setup',
+      setupMode: 1,
+      sources: { secureBoot: 1, setupMode: 2 },
+    });
+    // SecureBoot 1 is the firmware's word that it verifies images: not setup.
+    expect(summary([variable('SecureBoot', one), emptyPk]).secureBoot?.value.mode).toBe('enabled');
+    // SetupMode 0 says a PK is enrolled: the log contradicts itself, its variables decide.
+    expect(
+      summary([variable('SecureBoot', zero), variable('SetupMode', zero), emptyPk]).secureBoot
+        ?.value.mode,
+    ).toBe('disabled');
+    // An empty PK after PCR 7's separator is not the firmware's.
+    expect(
+      summary([variable('SecureBoot', zero), { pcr: 7, type: 4, data: new Uint8Array(4) }, emptyPk])
+        .secureBoot?.value,
+    ).toEqual({ enabled: false, mode: 'disabled', sources: { secureBoot: 1 } });
   });
 });

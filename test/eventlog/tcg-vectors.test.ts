@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { describeVectors } from '../support/vectors.js';
 import { expectAttestError } from '../support/errors.js';
 import { digest } from '../../src/core/crypto.js';
+import { concatBytes } from '../../src/core/bytes.js';
 import { equalBytes, toHex } from '../../src/core/encoding.js';
 import {
   parseTcgEventLog,
@@ -15,7 +16,14 @@ import {
   verifyEventLog,
   type PcrBanks,
 } from '../../src/eventlog/index.js';
-import { banksFromHex, logBytes, tcgLogVectors } from './support/vectors.js';
+import {
+  banksFromHex,
+  hasVectors,
+  logBytes,
+  readVector,
+  readVectorJson,
+  tcgLogVectors,
+} from './support/vectors.js';
 
 const vectors = tcgLogVectors();
 const COMPUTABLE = ['sha1', 'sha256', 'sha384', 'sha512'] as const;
@@ -217,6 +225,142 @@ describeVectors('eventlog: tpm2_eventlog 5.4 disagreements are its bugs', () => 
         expect(toHex(pcr0)).not.toBe(toHex(ours[bank]![0]!));
         expect(toHex(ours[bank]![0]!)).toBe(v.expected.pcrs[bank]['0']);
       }
+    }
+  });
+});
+
+/** `{ index: hex }` of the registers a replay computed in one bank. */
+function hexRegs(regs: Record<number, Uint8Array> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(regs ?? {}).map(([k, d]) => [k, toHex(d)]));
+}
+
+describeVectors('eventlog: logs with a real TPM quote behind them (vectors/tpm/real)', () => {
+  const real = hasVectors ? readVectorJson('tpm', 'real', 'expected.json') : {};
+
+  describe('go-attestation/windows_gcp_shielded_vm (SHA-1 format, Windows SIPA)', () => {
+    const x = real['go-attestation/windows_gcp_shielded_vm'];
+    const log = parseTcgEventLog(
+      hasVectors
+        ? readVector('tpm', 'real', 'go-attestation', 'windows_gcp_shielded_vm', 'eventlog.bin')
+        : new Uint8Array(32),
+    );
+
+    it('format and event counts', () => {
+      const e = x.eventlog_expected;
+      expect(log.format).toBe('sha1');
+      expect(log.banks).toEqual(['sha1']);
+      expect(log.events.length).toBe(e.event_count_total);
+      const types: Record<string, number> = {};
+      const perPcr: Record<string, number> = {};
+      for (const ev of log.events) {
+        types[ev.typeName] = (types[ev.typeName] ?? 0) + 1;
+        if (ev.typeName !== 'EV_NO_ACTION') perPcr[ev.pcrIndex] = (perPcr[ev.pcrIndex] ?? 0) + 1;
+      }
+      expect(types).toEqual(e.event_type_counts);
+      expect(perPcr).toEqual(e.measured_events_per_pcr);
+      expect(log.warnings).toEqual([]);
+    });
+
+    it('replays to the 24 SHA-1 PCRs of its quote', async () => {
+      const { registers } = replayEventLog(log);
+      expect(hexRegs(registers.sha1)).toEqual(x.eventlog_expected.pcrs.sha1);
+      // Every quoted PCR: the ones the log extends, and the untouched ones at their initial value.
+      const quoted = banksFromHex(x.pcrs);
+      expect(Object.keys(quoted.sha1!).length).toBe(24);
+      const v = await verifyEventLog(log, { pcrs: quoted });
+      expect(v.ok).toBe(true);
+      const replay = v.checks.filter((c) => c.id.startsWith('eventlog.replay.'));
+      expect(replay.length).toBe(24);
+      for (const c of replay) expect(c.status, `${c.id}: ${c.message}`).toBe('pass');
+      // One changed quoted value fails exactly that register.
+      const bad = banksFromHex(x.pcrs);
+      bad.sha1![13]![0]! ^= 1;
+      const f = await verifyEventLog(log, { pcrs: bad });
+      expect(f.ok).toBe(false);
+      expect(
+        f.checks
+          .filter((c) => c.id.startsWith('eventlog.replay.') && c.status !== 'pass')
+          .map((c) => c.id),
+      ).toEqual(['eventlog.replay.pcr13']);
+    });
+  });
+
+  for (const id of ['go-tpm-tools/gce-cos-85-no-nonce', 'go-tpm-tools/gce-cos-85-nonce9009']) {
+    describe(`${id} (crypto-agile, SHA-1/256/384 quotes)`, () => {
+      const x = real[id];
+      const log = parseTcgEventLog(
+        hasVectors
+          ? readVector('tpm', 'real', ...id.split('/'), 'eventlog.bin')
+          : new Uint8Array(32),
+      );
+
+      it('format and event counts', () => {
+        const e = x.eventlog_expected;
+        expect(log.format).toBe('crypto-agile');
+        expect(log.banks).toEqual(['sha1', 'sha256', 'sha384']);
+        expect(log.events.length).toBe(e.event_count_total);
+        expect(log.specId?.uintnSize).toBe(e.specid.uintnSize);
+      });
+
+      it('replays to every bank of expected.json and of its three quotes', async () => {
+        const { registers } = replayEventLog(log);
+        const quotes = x.quotes as { bank: string; pcrs: Record<string, Record<string, string>> }[];
+        expect(quotes.map((q) => q.bank)).toEqual(['sha1', 'sha256', 'sha384']);
+        for (const q of quotes) {
+          const bank = q.bank as 'sha1' | 'sha256' | 'sha384';
+          const ours = hexRegs(registers[bank]);
+          expect(ours, bank).toEqual(x.eventlog_expected.pcrs[bank]);
+          // The quote holds the same values for every PCR the log extends.
+          for (const [i, h] of Object.entries(ours))
+            expect(q.pcrs[bank]![i], `${bank}:${i}`).toBe(h);
+          // All quoted PCRs but 10 (IMA, extended by the kernel, not in this log) verify.
+          const quoted = banksFromHex(q.pcrs);
+          const all = quoted[bank]!;
+          const noTen = { ...all };
+          delete noTen[10];
+          const v = await verifyEventLog(log, { pcrs: { [bank]: noTen } });
+          expect(v.ok, bank).toBe(true);
+          expect(v.checks.filter((c) => c.id.startsWith('eventlog.replay.')).length).toBe(23);
+          const withTen = await verifyEventLog(log, { pcrs: { [bank]: all } });
+          expect(withTen.checks.find((c) => c.id === 'eventlog.replay.pcr10')!.status).toBe('fail');
+        }
+      });
+    });
+  }
+});
+
+describeVectors('eventlog: the swtpm H-CRTM start (vectors/tpm/swtpm/eventlog)', () => {
+  it('EV_EFI_HCRTM_EVENT: digest = H(hcrtm_payload.bin) in every bank; PCR 0 starts at 00…04', () => {
+    const log = parseTcgEventLog(readVector('tpm', 'swtpm', 'eventlog', 'boot_eventlog.bin'));
+    // The payload the TPM hashed itself (_TPM_Hash_Start/Data/End) before TPM2_Startup.
+    const payload = readVector('tpm', 'swtpm', 'eventlog', 'hcrtm_payload.bin');
+    const pcrs = banksFromHex(readVectorJson('tpm', 'swtpm', 'pcrs.json'));
+    expect(log.hcrtmEventIndex).toBe(1);
+    const h = log.events[1]!;
+    expect([h.pcrIndex, h.typeName]).toEqual([0, 'EV_EFI_HCRTM_EVENT']);
+    expect(h.decoded).toEqual({ kind: 'text', encoding: 'ascii', text: 'HCRTM' });
+    // The event data is only the label: the digest binds the payload, which the log does not carry.
+    expect(h.digestCheck).not.toBe('verified');
+    const { initial, registers } = replayEventLog(log);
+    expect(log.banks).toEqual(['sha1', 'sha256', 'sha384']);
+    for (const bank of ['sha1', 'sha256', 'sha384'] as const) {
+      expect(toHex(h.digests[bank]!), bank).toBe(toHex(digest(bank, payload)));
+      const start = new Uint8Array(h.digests[bank]!.length);
+      start[start.length - 1] = 4;
+      expect(toHex(initial[bank]![0]!)).toBe(toHex(start));
+      // Fold PCR 0 by hand from 00…04 through the payload digest and the later PCR 0 events.
+      let pcr0: Uint8Array = start;
+      for (const e of log.events.slice(1))
+        if (e.pcrIndex === 0 && e.typeName !== 'EV_NO_ACTION')
+          pcr0 = digest(bank, concatBytes(pcr0, e.digests[bank]!));
+      expect(toHex(pcr0)).toBe(toHex(pcrs[bank]![0]!));
+      expect(toHex(registers[bank]![0]!)).toBe(toHex(pcrs[bank]![0]!));
+      // Starting from zero (ignoring the H-CRTM sequence) cannot give the TPM's PCR 0.
+      let fromZero: Uint8Array = new Uint8Array(start.length);
+      for (const e of log.events.slice(1))
+        if (e.pcrIndex === 0 && e.typeName !== 'EV_NO_ACTION')
+          fromZero = digest(bank, concatBytes(fromZero, e.digests[bank]!));
+      expect(toHex(fromZero)).not.toBe(toHex(pcrs[bank]![0]!));
     }
   });
 });

@@ -437,6 +437,8 @@ describe('eventlog: verifyEventLog (synthetic logs)', () => {
     ).rejects.toThrow(TypeError);
     expect(() => replayEventLog({ kind: 'x' } as never)).toThrow(TypeError);
     expect(() => replayEventLog(log, { banks: ['md5' as never] })).toThrow(TypeError);
-    expect(hex('00').length).toBe(1);
+    await expect(
+      verifyEventLog(log, { pcrs: { sha256: { [-1]: hex('00'.repeat(32)) } } }),
+    ).rejects.toThrow(TypeError);
   });
 });
