@@ -47,7 +47,9 @@ usage:
                             [--fetch-retries N]]
                                                    verify; exit 0 only when verification passed
   attestkit replay <log> [--pcrs FILE] [--json]    replay an event log (TCG, CCEL, IMA); with --pcrs,
-                                                   verify it against expected PCRs / RTMRs
+                                                   verify it against expected PCRs / RTMRs / REMs
+                                                   (without: registers printed, nothing compared,
+                                                   exit 1)
   attestkit kds-url <snp-report> [--product NAME] [--kds-url URL] [--json]
                                                    AMD KDS URLs (VCEK, cert chains, CRLs) for a report
   attestkit pcs-url <tdx-or-sgx-quote> [--pcs-url URL] [--json]

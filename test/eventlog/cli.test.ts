@@ -112,7 +112,23 @@ describe('eventlog CLI: demo evidence (synthetic)', () => {
         }),
       ),
     ).toEqual(['rtmrs']);
-    expect(Object.keys(expectationFromJson({ rems: ['00'.repeat(32)] }))).toEqual(['rems']);
+    expect(Object.keys(expectationFromJson({ rems: Array(4).fill('00'.repeat(32)) }))).toEqual([
+      'rems',
+    ]);
+    // verifyEventLog compares exactly four REMs of one size: anything else is the file's fault.
+    expect(
+      expectAttestError(() => expectationFromJson({ rems: ['00'.repeat(32)] }), 'ERR_BAD_JSON')
+        .field,
+    ).toBe('rems');
+    expect(
+      expectAttestError(
+        () =>
+          expectationFromJson({
+            rems: ['00'.repeat(32), '00'.repeat(48), '00'.repeat(32), '00'.repeat(32)],
+          }),
+        'ERR_BAD_JSON',
+      ).field,
+    ).toBe('rems[1]');
     expectAttestError(() => expectationFromJson({ md5: {} }), 'ERR_BAD_JSON');
     expectAttestError(() => expectationFromJson({ sha256: { 0: 'xyz' } }), 'ERR_BAD_JSON');
     expectAttestError(() => expectationFromJson('x'), 'ERR_BAD_JSON');

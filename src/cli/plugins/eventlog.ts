@@ -2,17 +2,20 @@
  * CLI plugins for event logs: `tcg-log` (TCG PC Client, SHA-1 or crypto-agile), `cc-log` (TDX CCEL
  * / CCA realm log) and `ima-log` (IMA ascii or binary list). `inspect` prints a readable boot
  * summary; `verify` replays against trusted values from the demo manifest; `replayCommand` backs
- * `attestkit replay <log> [--pcrs file]`.
+ * `attestkit replay <log> [--pcrs file]`. Without trusted values nothing is compared, and the
+ * result says so with a required `eventlog.replay` skip (NOT VERIFIED, exit 1).
  *
  * `--pcrs` / manifest `pcrs` JSON: `{ "sha256": { "0": "<hex>", "7": "<hex>" }, "sha1": { … } }`
  * for TCG and IMA logs (the shape of `tpm2_pcrread` results converted to JSON, and of
  * vectors/tpm/swtpm/pcrs.json); `{ "rtmrs": ["<hex>" ×4] }` or `{ "rems": ["<hex>" ×4] }` for CC
- * logs. A top-level `{ "pcrs": { … } }` wrapper and `0x` prefixes are accepted.
+ * logs. A top-level `{ "pcrs": { … } }` wrapper and `0x` prefixes are accepted. PCR indices are
+ * decimal 0–23 (the PC Client platform's 24 PCRs); each value has its bank's digest size.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   AttestError,
+  type Check,
   parseCcEventLog,
   parseImaLog,
   parseTcgEventLog,
@@ -26,6 +29,7 @@ import {
   type ImaLog,
   type ImaSummary,
   type PcrBanks,
+  type TcgEvent,
   type TcgEventLog,
   type WorkaroundId,
 } from '../../eventlog/index.js';
@@ -82,17 +86,56 @@ function looksImaBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * True when SHA-1-format events look like a real log rather than bytes that happen to parse: known
+ * types, PCRs 0–23, and either two or more events or a lone self-describing EV_NO_ACTION (a log
+ * whose firmware recorded only its StartupLocality or Spec ID event, e.g. go-attestation's
+ * `short_no_action_eventlog`). A lone event of another kind is refused: 32 zero bytes parse as one
+ * EV_PREBOOT_CERT event.
+ */
+function plausibleSha1Events(events: readonly TcgEvent[]): boolean {
+  if (events.length === 0) return false;
+  if (!events.every((e) => !e.typeName.startsWith('EV_UNKNOWN') && e.pcrIndex <= 23)) return false;
+  if (events.length >= 2) return true;
+  const e = events[0]!;
+  const d = e.decoded;
+  return (
+    e.typeName === 'EV_NO_ACTION' &&
+    d !== undefined &&
+    (d.kind === 'startup-locality' ||
+      d.kind === 'spec-id' ||
+      d.kind === 'sp800-155' ||
+      (d.kind === 'no-action' && /^Spec ID Event0[0-2]$/.test(d.signature ?? '')))
+  );
+}
+
+/** Length of the whole SHA-1-format records at the start of `bytes` (32-byte header + data each). */
+function intactSha1Prefix(bytes: Uint8Array): number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = 0;
+  while (end + 32 <= bytes.length) {
+    const size = dv.getUint32(end + 28, true);
+    if (size > bytes.length - end - 32) break;
+    end += 32 + size;
+  }
+  return end;
+}
+
 function looksTcg(file: EvidenceFile): boolean {
   if (specHeader(file.bytes) !== undefined) return !looksCc(file);
-  // SHA-1 format: parse, and require known types and PCR indices on every event.
+  // SHA-1 format: parse, and require plausible events.
   try {
-    const log = parseTcgEventLog(file.bytes);
-    return (
-      log.events.length >= 2 &&
-      log.events.every((e) => !e.typeName.startsWith('EV_UNKNOWN') && e.pcrIndex <= 23)
-    );
+    return plausibleSha1Events(parseTcgEventLog(file.bytes).events);
   } catch {
-    return false;
+    // A truncated SHA-1 log is still recognised by its intact records, so that the parser's error
+    // (ERR_TRUNCATED at its offset) is reported rather than "unknown format".
+    const end = intactSha1Prefix(file.bytes);
+    if (end === 0 || end === file.bytes.length) return false;
+    try {
+      return plausibleSha1Events(parseTcgEventLog(file.bytes.subarray(0, end)).events);
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -122,32 +165,58 @@ function detectKind(file: EvidenceFile): 'tcg' | 'cc' | 'ima' | undefined {
 // ---------------------------------------------------------------------------------------------
 // Expected values
 
-function hexBytes(v: unknown, what: string): Uint8Array {
+/** Register size of each bank a `--pcrs` file may name: the digest size of its hash algorithm. */
+const BANK_SIZES: Readonly<Record<string, number>> = {
+  sha1: 20,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+  sm3_256: 32,
+};
+
+/** Hex text to bytes; `field` names the entry in the file (`sha256.7`, `rtmrs[2]`). */
+function hexBytes(v: unknown, source: string, field: string, sizes: readonly number[]): Uint8Array {
   if (typeof v !== 'string')
-    throw new AttestError('ERR_BAD_JSON', { message: `${what} must be a hex string` });
+    throw new AttestError('ERR_BAD_JSON', { field, message: `${source}: expected a hex string` });
   const h = v.replace(/^0x/i, '');
   if (!/^([0-9a-fA-F]{2})+$/.test(h))
-    throw new AttestError('ERR_BAD_JSON', { message: `${what} is not hex` });
+    throw new AttestError('ERR_BAD_JSON', { field, message: `${source}: not hex` });
+  if (!sizes.includes(h.length / 2)) {
+    throw new AttestError('ERR_BAD_JSON', {
+      field,
+      message: `${source}: ${h.length / 2} bytes where ${sizes.join(' or ')} are expected`,
+    });
+  }
   return Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
 }
 
 /**
  * Reads the `--pcrs` JSON (see the module comment) into a {@link EventLogExpectation}.
  *
- * @throws {AttestError} `ERR_BAD_JSON` for text that is not the documented shape.
+ * @param json - the parsed JSON.
+ * @param source - names the file in error messages.
+ * @throws {AttestError} `ERR_BAD_JSON` for JSON that is not the documented shape: `field` names the
+ *   bad entry (`sha256.7` for a digest of the wrong length, `sha256.x` for an index that is not a
+ *   decimal PCR number, `rtmrs[2]`).
  */
-export function expectationFromJson(json: unknown): EventLogExpectation {
-  if (typeof json !== 'object' || json === null)
-    throw new AttestError('ERR_BAD_JSON', { message: 'expected a JSON object' });
+export function expectationFromJson(json: unknown, source = '--pcrs file'): EventLogExpectation {
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new AttestError('ERR_BAD_JSON', { message: `${source}: expected a JSON object` });
   const o = json as Record<string, unknown>;
   for (const k of ['rtmrs', 'rems'] as const) {
     if (o[k] !== undefined) {
       const list = o[k];
-      if (!Array.isArray(list))
+      if (!Array.isArray(list) || list.length !== 4)
         throw new AttestError('ERR_BAD_JSON', {
-          message: `${k} must be an array of 4 hex strings`,
+          field: k,
+          message: `${source}: expected an array of 4 hex strings`,
         });
-      const regs = list.map((x, i) => hexBytes(x, `${k}[${i}]`));
+      // RTMRs are SHA-384 (TDX GHCI §4.4); REMs use the realm's hash algorithm, one for all four.
+      const first = k === 'rtmrs' ? [48] : [32, 48, 64];
+      const regs: Uint8Array[] = [];
+      list.forEach((x, i) => {
+        regs.push(hexBytes(x, source, `${k}[${i}]`, i === 0 ? first : [regs[0]!.length]));
+      });
       return k === 'rtmrs' ? { rtmrs: regs } : { rems: regs };
     }
   }
@@ -157,16 +226,27 @@ export function expectationFromJson(json: unknown): EventLogExpectation {
   >;
   const pcrs: Record<string, Record<number, Uint8Array>> = {};
   for (const [bank, regs] of Object.entries(src)) {
-    if (!['sha1', 'sha256', 'sha384', 'sha512', 'sm3_256'].includes(bank)) continue;
-    if (typeof regs !== 'object' || regs === null)
-      throw new AttestError('ERR_BAD_JSON', { message: `${bank} must map PCR index → hex` });
-    pcrs[bank] = {};
-    for (const [i, h] of Object.entries(regs as Record<string, unknown>))
-      pcrs[bank][Number(i)] = hexBytes(h, `${bank}[${i}]`);
+    const size = BANK_SIZES[bank];
+    if (size === undefined) continue;
+    if (typeof regs !== 'object' || regs === null || Array.isArray(regs))
+      throw new AttestError('ERR_BAD_JSON', {
+        field: bank,
+        message: `${source}: expected an object mapping PCR index to hex`,
+      });
+    const values: Record<number, Uint8Array> = {};
+    for (const [i, h] of Object.entries(regs as Record<string, unknown>)) {
+      if (!/^(0|[1-9][0-9]?)$/.test(i) || Number(i) > 23)
+        throw new AttestError('ERR_BAD_JSON', {
+          field: `${bank}.${i}`,
+          message: `${source}: "${i}" is not a PCR index (0–23)`,
+        });
+      values[Number(i)] = hexBytes(h, source, `${bank}.${i}`, [size]);
+    }
+    pcrs[bank] = values;
   }
   if (Object.keys(pcrs).length === 0)
     throw new AttestError('ERR_BAD_JSON', {
-      message: 'no sha1/sha256/sha384/sha512 bank, rtmrs or rems found',
+      message: `${source}: no sha1/sha256/sha384/sha512/sm3_256 bank, rtmrs or rems found`,
     });
   return { pcrs: pcrs };
 }
@@ -175,9 +255,23 @@ function expectationFromManifest(ctx: CliContext): EventLogExpectation | undefin
   const m = ctx.manifest;
   if (m === undefined) return undefined;
   const v = m.pcrs ?? m.rtmrs ?? m.rems;
-  if (typeof v === 'string') return expectationFromJson(JSON.parse(ctx.readText(v)) as unknown);
-  if (v !== undefined) return expectationFromJson(m.pcrs !== undefined ? { pcrs: m.pcrs } : m);
+  if (typeof v === 'string')
+    return expectationFromJson(JSON.parse(ctx.readText(v)) as unknown, `manifest file ${v}`);
+  if (v !== undefined)
+    return expectationFromJson(m.pcrs !== undefined ? { pcrs: m.pcrs } : m, 'manifest');
   return undefined;
+}
+
+/** Rejects trusted values of the wrong kind for the log (PCR banks for a CC log, RTMRs for a TCG log). */
+function assertExpectationFits(log: EventLog, expected: EventLogExpectation, source: string): void {
+  const isPcrs = 'pcrs' in expected;
+  if (isPcrs === (log.kind !== 'cc')) return;
+  throw new AttestError('ERR_BAD_JSON', {
+    field: isPcrs ? 'pcrs' : 'rtmrs' in expected ? 'rtmrs' : 'rems',
+    message: isPcrs
+      ? `${source}: a CC event log is compared with "rtmrs" or "rems", not PCR banks`
+      : `${source}: a ${log.kind === 'ima' ? 'IMA list' : 'TCG log'} is compared with PCR banks ("sha256": { "0": … }), not RTMRs or REMs`,
+  });
 }
 
 function workaroundsFrom(ctx: CliContext): WorkaroundId[] {
@@ -282,15 +376,24 @@ function bootRows(s: BootSummary): Rows {
 }
 
 function imaRows(s: ImaSummary): Rows {
+  const v = s.violations;
+  const fileViolations = s.files.filter((f) => v.includes(f.index)).length;
   const rows: Rows = [
     ['entries', String(s.entries)],
+    [
+      'files measured',
+      `${s.files.length - fileViolations}${fileViolations > 0 ? ` (+${fileViolations} violation${fileViolations === 1 ? '' : 's'})` : ''}`,
+    ],
     [
       'templates',
       Object.entries(s.templates)
         .map(([k, v]) => `${k}: ${v}`)
         .join(', '),
     ],
-    ['violations', s.violations.length === 0 ? 'none' : s.violations.join(', ')],
+    [
+      'violations',
+      v.length === 0 ? 'none' : `${v.length} (entr${v.length === 1 ? 'y' : 'ies'} ${v.join(', ')})`,
+    ],
     ['signatures', `${s.signedCount} signed, ${s.unsignedCount} unsigned (ima-sig entries)`],
   ];
   if (s.bootAggregate !== undefined)
@@ -374,16 +477,33 @@ function inspectLog(log: EventLog, path: string): Inspection {
   };
 }
 
+/** Id of the required check that stands for "no register was compared" when no values were given. */
+const NOTHING_COMPARED_ID = 'eventlog.replay';
+
 async function verifyLog(
   log: EventLog,
   expected: EventLogExpectation | undefined,
   allow: WorkaroundId[],
   title: string,
-  replayOnly: boolean,
+  source: 'replay' | 'manifest',
+  label = source === 'replay' ? '--pcrs file' : 'manifest',
 ): Promise<CliVerification> {
   const prefix = log.kind === 'cc' ? ('rems' in (expected ?? {}) ? 'rem' : 'rtmr') : 'pcr';
-  // Replay only: compare with the log's own replay so that the structural checks still run;
-  // the self-comparison replay checks are then left out of the output.
+  const n = log.kind === 'ima' ? log.entries.length : log.events.length;
+  const facts: (readonly [string, string])[] = [['events', String(n)]];
+  if (expected !== undefined) {
+    assertExpectationFits(log, expected, label);
+    const v = await verifyEventLog(log, expected, { allowWorkarounds: allow });
+    facts.push(['verified events', `${v.verifiedEvents.length} of ${n}`]);
+    for (const w of v.appliedWorkarounds) facts.push(['workaround', `${w.id} on ${w.register}`]);
+    const quoted = v.registers.filter((r) => r.status !== 'not-quoted').length;
+    const ok = v.ok && quoted > 0;
+    return { title, ok, checks: v.checks, facts, result: { ...v, ok } };
+  }
+  // No trusted values: compare the log with its own replay so that the structural checks still
+  // run, then drop the self-comparisons (they prove nothing) and put one required skip in their
+  // place, so that the verdict is NOT VERIFIED and the exit code 1 — as for any verification
+  // whose required input is missing.
   const own = replayEventLog(
     log,
     log.kind === 'ima' ? { banks: ['sha1', 'sha256'] } : {},
@@ -392,32 +512,32 @@ async function verifyLog(
     log.kind === 'cc'
       ? { rtmrs: [0, 1, 2, 3].map((i) => own.sha384?.[i] ?? new Uint8Array(48)) }
       : { pcrs: own };
-  const v = await verifyEventLog(log, expected ?? self, { allowWorkarounds: allow });
-  const facts: (readonly [string, string])[] = [];
-  const n = log.kind === 'ima' ? log.entries.length : log.events.length;
-  facts.push(['events', String(n)]);
-  if (expected === undefined) {
-    facts.push([
-      'trusted values',
-      replayOnly
-        ? 'none supplied: replay only (pass --pcrs FILE to verify)'
-        : 'none supplied (manifest pcrs / rtmrs / rems): nothing was verified',
-    ]);
-    facts.push(...registerRows(v.replayed, prefix));
-    const checks = v.checks.filter((c) => !c.id.startsWith('eventlog.replay.'));
-    return {
-      title,
-      // A replay succeeds when the log is well-formed; a verification needs trusted values.
-      ok: replayOnly && checks.every((c) => c.status !== 'fail'),
-      checks,
-      facts,
-      result: { ...v, checks },
-    };
-  }
-  facts.push(['verified events', `${v.verifiedEvents.length} of ${n}`]);
-  for (const w of v.appliedWorkarounds) facts.push(['workaround', `${w.id} on ${w.register}`]);
-  const quoted = v.registers.filter((r) => r.status !== 'not-quoted').length;
-  return { title, ok: v.ok && quoted > 0, checks: v.checks, facts, result: v };
+  const v = await verifyEventLog(log, self, { allowWorkarounds: allow });
+  facts.push([
+    'trusted values',
+    source === 'replay'
+      ? 'none supplied: nothing was compared (pass --pcrs FILE to verify)'
+      : 'none supplied (manifest pcrs / rtmrs / rems): nothing was verified',
+  ]);
+  facts.push(...registerRows(v.replayed, prefix));
+  const nothingCompared: Check = {
+    id: NOTHING_COMPARED_ID,
+    status: 'skip',
+    required: true,
+    message:
+      source === 'replay'
+        ? 'no trusted register values (--pcrs FILE): the replayed registers above were compared with nothing'
+        : 'no trusted register values (manifest pcrs / rtmrs / rems): no register was compared',
+  };
+  const structural = v.checks.filter((c) => !c.id.startsWith('eventlog.replay.'));
+  const checks = [structural[0]!, nothingCompared, ...structural.slice(1)];
+  return {
+    title,
+    ok: false,
+    checks,
+    facts,
+    result: { ...v, ok: false, checks, registers: [], verifiedEvents: [], appliedWorkarounds: [] },
+  };
 }
 
 function makePlugin(kind: 'tcg' | 'cc' | 'ima', id: string, title: string): EvidencePlugin {
@@ -438,7 +558,7 @@ function makePlugin(kind: 'tcg' | 'cc' | 'ima', id: string, title: string): Evid
         expectationFromManifest(ctx),
         workaroundsFrom(ctx),
         `${title}: ${file.path}`,
-        false,
+        'manifest',
       ),
   };
 }
@@ -454,14 +574,21 @@ export const eventLogPlugins: readonly EvidencePlugin[] = [imaLogPlugin, ccLogPl
 
 /**
  * `attestkit replay <log> [--pcrs file]`: replays a TCG, CC or IMA log and prints its registers;
- * with `--pcrs`, verifies them (one check per register) and exits non-zero on a mismatch. The
- * JSON format of `--pcrs` is described at the top of this file.
+ * with `--pcrs`, verifies them (one check per register). Without `--pcrs` nothing is compared, and
+ * the result is not ok (a required check, `eventlog.replay`, is skipped). The JSON format of
+ * `--pcrs` is described at the top of this file.
+ *
+ * The command is told that the file is a log, so a file no detector recognises is still handed to
+ * a parser (the IMA parser for text that starts like an IMA line, else the TCG parser) and that
+ * parser's error is reported.
  *
  * @param file - the log.
  * @param pcrsPath - path of the JSON with trusted register values (resolved against the cwd).
  * @param ctx - CLI context (manifest `allowWorkarounds` is honoured).
  * @returns the verification to print.
- * @throws {AttestError} `ERR_UNKNOWN_FORMAT` when the file is no log; `ERR_BAD_JSON` for a bad `--pcrs` file.
+ * @throws {AttestError} the parser's error for a malformed log (`ERR_TRUNCATED` with its offset…);
+ *   `ERR_UNKNOWN_FORMAT` when the bytes parse but are no plausible log; `ERR_BAD_JSON` for a bad
+ *   `--pcrs` file (`field` names the entry).
  */
 export async function replayCommand(
   file: EvidenceFile,
@@ -470,8 +597,11 @@ export async function replayCommand(
 ): Promise<CliVerification> {
   const kind = detectKind(file);
   if (kind === undefined) {
+    const fallback = file.text !== undefined && /^\d{1,2} [0-9a-f]/.test(file.text) ? 'ima' : 'tcg';
+    const log = parseAs(fallback, file, ctx);
+    const n = log.kind === 'ima' ? log.entries.length : log.events.length;
     throw new AttestError('ERR_UNKNOWN_FORMAT', {
-      message: `${file.path}: not a TCG, CC or IMA event log`,
+      message: `${file.path}: not a TCG, CC or IMA event log (it parses as ${n} ${fallback === 'ima' ? 'IMA entries' : 'TCG event(s)'}, but not plausible ones)`,
     });
   }
   const log = parseAs(kind, file, ctx);
@@ -483,9 +613,16 @@ export async function replayCommand(
     } catch (cause) {
       throw new AttestError('ERR_BAD_JSON', { message: `${pcrsPath}: not readable JSON`, cause });
     }
-    expected = expectationFromJson(json);
+    expected = expectationFromJson(json, pcrsPath);
   }
-  return verifyLog(log, expected, workaroundsFrom(ctx), `Replay of ${file.path}`, true);
+  return verifyLog(
+    log,
+    expected,
+    workaroundsFrom(ctx),
+    `Replay of ${file.path}`,
+    'replay',
+    pcrsPath ?? '--pcrs file',
+  );
 }
 
 export type { ImaLog };
