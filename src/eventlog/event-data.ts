@@ -412,6 +412,27 @@ export function decodeGptData(bytes: Uint8Array, base = 0): UefiGptData {
   };
 }
 
+/**
+ * The device path of `length` bytes at the cursor (its 64-bit length field read at `lenAt`,
+ * named `field`), decoded: a length beyond what remains is `ERR_TRUNCATED` before anything is read.
+ */
+function readDevicePath(
+  r: ByteReader,
+  length: bigint,
+  lenAt: number,
+  field: string,
+): ReturnType<typeof decodeDevicePath> {
+  if (length > BigInt(r.remaining)) {
+    throw new AttestError('ERR_TRUNCATED', {
+      offset: lenAt,
+      field,
+      message: `device path of ${length} bytes, ${r.remaining} remain`,
+    });
+  }
+  const at = r.absoluteOffset;
+  return decodeDevicePath(r.borrow(Number(length), 'DevicePath'), at);
+}
+
 function decodeImageLoad(bytes: Uint8Array, ctx: DecodeContext): DecodedEventData {
   const attempt = (uintn: 4 | 8): DecodedEventData => {
     const r = new ByteReader(bytes, 'UEFI_IMAGE_LOAD_EVENT', ctx.base);
@@ -421,15 +442,7 @@ function decodeImageLoad(bytes: Uint8Array, ctx: DecodeContext): DecodedEventDat
     const imageLinkTimeAddress = readUintn('ImageLinkTimeAddress');
     const lenAt = r.absoluteOffset;
     const dpLength = readUintn('LengthOfDevicePath');
-    if (dpLength > BigInt(r.remaining)) {
-      throw new AttestError('ERR_TRUNCATED', {
-        offset: lenAt,
-        field: 'UEFI_IMAGE_LOAD_EVENT.LengthOfDevicePath',
-        message: `device path of ${dpLength} bytes, ${r.remaining} remain`,
-      });
-    }
-    const dpAt = r.absoluteOffset;
-    const dp = decodeDevicePath(r.borrow(Number(dpLength), 'DevicePath'), dpAt);
+    const dp = readDevicePath(r, dpLength, lenAt, 'UEFI_IMAGE_LOAD_EVENT.LengthOfDevicePath');
     return {
       kind: 'image-load',
       imageLocationInMemory,
@@ -854,16 +867,12 @@ function decodeDeviceSecurity(data: Uint8Array, base: number): DecodedEventData 
       restAt = r.offset;
     }
     const pathLenAt = r.absoluteOffset;
-    const pathLength = r.u64le('DevicePathLength');
-    if (pathLength > BigInt(r.remaining)) {
-      throw new AttestError('ERR_TRUNCATED', {
-        offset: pathLenAt,
-        field: 'TCG_DEVICE_SECURITY_EVENT_DATA.DevicePathLength',
-        message: `device path of ${pathLength} bytes, ${r.remaining} remain`,
-      });
-    }
-    const pathAt = r.absoluteOffset;
-    out.devicePath = decodeDevicePath(r.borrow(Number(pathLength), 'DevicePath'), pathAt).text;
+    out.devicePath = readDevicePath(
+      r,
+      r.u64le('DevicePathLength'),
+      pathLenAt,
+      'TCG_DEVICE_SECURITY_EVENT_DATA.DevicePathLength',
+    ).text;
     restAt = r.offset;
     if (isV2) {
       const sub = r.sub(subHeaderLength, 'TCG_DEVICE_SECURITY_EVENT_DATA_SUB_HEADER');

@@ -15,6 +15,7 @@ import {
   replayEventLog,
   verifyEventLog,
   type PcrBanks,
+  type TcgEventLog,
 } from '../../src/eventlog/index.js';
 import {
   banksFromHex,
@@ -27,6 +28,20 @@ import {
 
 const vectors = tcgLogVectors();
 const COMPUTABLE = ['sha1', 'sha256', 'sha384', 'sha512'] as const;
+
+/** Events per type name, and measured (non-EV_NO_ACTION) events per PCR, as expected.json counts them. */
+function eventCounts(log: TcgEventLog): {
+  types: Record<string, number>;
+  perPcr: Record<string, number>;
+} {
+  const types: Record<string, number> = {};
+  const perPcr: Record<string, number> = {};
+  for (const ev of log.events) {
+    types[ev.typeName] = (types[ev.typeName] ?? 0) + 1;
+    if (ev.typeName !== 'EV_NO_ACTION') perPcr[ev.pcrIndex] = (perPcr[ev.pcrIndex] ?? 0) + 1;
+  }
+  return { types, perPcr };
+}
 
 describeVectors('eventlog: every TCG log in vectors/eventlog', () => {
   it('has the 39 logs of expected.json', () => {
@@ -73,12 +88,7 @@ describeVectors('eventlog: every TCG log in vectors/eventlog', () => {
           ).toEqual(e.specid.algorithms);
         }
         expect(log.events.length).toBe(e.event_count_total);
-        const types: Record<string, number> = {};
-        const perPcr: Record<string, number> = {};
-        for (const ev of log.events) {
-          types[ev.typeName] = (types[ev.typeName] ?? 0) + 1;
-          if (ev.typeName !== 'EV_NO_ACTION') perPcr[ev.pcrIndex] = (perPcr[ev.pcrIndex] ?? 0) + 1;
-        }
+        const { types, perPcr } = eventCounts(log);
         expect(types).toEqual(e.event_type_counts);
         expect(perPcr).toEqual(e.measured_events_per_pcr);
       });
@@ -264,12 +274,7 @@ describeVectors('eventlog: logs with a real TPM quote behind them (vectors/tpm/r
       expect(log.format).toBe('sha1');
       expect(log.banks).toEqual(['sha1']);
       expect(log.events.length).toBe(e.event_count_total);
-      const types: Record<string, number> = {};
-      const perPcr: Record<string, number> = {};
-      for (const ev of log.events) {
-        types[ev.typeName] = (types[ev.typeName] ?? 0) + 1;
-        if (ev.typeName !== 'EV_NO_ACTION') perPcr[ev.pcrIndex] = (perPcr[ev.pcrIndex] ?? 0) + 1;
-      }
+      const { types, perPcr } = eventCounts(log);
       expect(types).toEqual(e.event_type_counts);
       expect(perPcr).toEqual(e.measured_events_per_pcr);
       expect(log.warnings).toEqual([]);
