@@ -14,7 +14,7 @@
  * bundle budget does not allow; {@link summarizeBoot} parses them.
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader, assertBytes, assertCountFits, copyBytes } from '../core/bytes.js';
+import { ByteReader, assertBytes, assertCountFits, copyBytes, isAllZero } from '../core/bytes.js';
 import { DER_TAG, parseDer } from '../core/der.js';
 import {
   EV,
@@ -32,7 +32,6 @@ import {
   guidAt,
   isPrintableAscii,
   isPrintableUtf16,
-  isZeroFrom,
   utf16PrefixLength,
   utf16Text,
 } from './text.js';
@@ -692,16 +691,17 @@ function decodeCrtmVersion(data: Uint8Array): DecodedEventData | undefined {
   const chars = asciiPrefixLength(data);
   if (data.length === 16) {
     // A GUID, unless the 16 bytes are a string padded with NULs.
-    if (units > 0 && isZeroFrom(data, 2 * units))
+    if (units > 0 && isAllZero(data.subarray(2 * units)))
       return { kind: 'text', encoding: 'utf16le', text: utf16Text(data) };
-    if (chars > 0 && isZeroFrom(data, chars))
+    if (chars > 0 && isAllZero(data.subarray(chars)))
       return { kind: 'text', encoding: 'ascii', text: asciiText(data) };
     return { kind: 'guid', guid: guidAt(data, 0) };
   }
   if (units > 0) return { kind: 'text', encoding: 'utf16le', text: utf16Text(data) };
   if (chars > 0) return { kind: 'text', encoding: 'ascii', text: asciiText(data) };
-  // `00 00` (an empty version string) is common; so are no bytes at all.
-  if (units === 0) return { kind: 'text', encoding: 'utf16le', text: '' };
+  // `00 00` (an empty version string) is common; so are no bytes at all. Anything else after a
+  // leading NUL is not an empty string: it stays opaque rather than be shown as ''.
+  if (isAllZero(data)) return { kind: 'text', encoding: 'utf16le', text: '' };
   return undefined;
 }
 

@@ -20,6 +20,7 @@ import {
   isSpecIdData,
   maxEventsOption,
   parseSpecIdEvent,
+  pushEventWarning,
   readAgileRecord,
   readSha1Record,
   type FinishedRecord,
@@ -141,7 +142,7 @@ export function parseTcgEventLog(
   for (const e of records) {
     if (e.index === 0 && specId !== undefined) continue;
     if (e.type === EV.NO_ACTION && isSpecIdData(e.data)) {
-      warnings.push({
+      pushEventWarning(warnings, {
         code: 'duplicate-spec-id',
         offset: e.offset,
         message: `a second Spec ID event at index ${e.index}`,
@@ -151,7 +152,7 @@ export function parseTcgEventLog(
     if (e.type === EV.NO_ACTION) {
       if (e.decoded?.kind === 'startup-locality') {
         if (pcr0Extended || startupLocality !== undefined) {
-          warnings.push({
+          pushEventWarning(warnings, {
             code: 'startup-locality-ignored',
             offset: e.offset,
             message: `StartupLocality event ${e.index} comes after PCR 0 was extended or after another one; ignored`,
@@ -162,7 +163,7 @@ export function parseTcgEventLog(
     }
     if (e.type === EV.EFI_HCRTM_EVENT && hcrtmEventIndex === undefined) {
       if (pcr0Extended) {
-        warnings.push({
+        pushEventWarning(warnings, {
           code: 'hcrtm-late',
           offset: e.offset,
           message: `H-CRTM event ${e.index} is not the first PCR 0 extend`,

@@ -209,7 +209,12 @@ export function summarizeBoot(
     throw new TypeError('options must be an object');
   const v = options.verification;
   if (v !== undefined) {
-    if (typeof v !== 'object' || v === null || !Array.isArray(v.verifiedEvents))
+    if (
+      typeof v !== 'object' ||
+      v === null ||
+      !Array.isArray(v.verifiedEvents) ||
+      !Array.isArray(v.digestMismatchEvents)
+    )
       throw new TypeError('options.verification must come from verifyEventLog');
     // Facts are matched to the verification by event index: another log's indices say nothing
     // about this one (a verified register there would mark the same indices verified here).
@@ -220,7 +225,7 @@ export function summarizeBoot(
     v !== undefined
       ? {
           verified: new Set(v.verifiedEvents),
-          mismatched: new Set(Array.isArray(v.digestMismatchEvents) ? v.digestMismatchEvents : []),
+          mismatched: new Set(v.digestMismatchEvents),
         }
       : undefined;
   if (log.kind === 'ima') return summarizeIma(log, facts);

@@ -126,12 +126,6 @@ export function asciiPrefixLength(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-/** True when every byte from `from` to the end is zero (true when `from` is at or past the end). */
-export function isZeroFrom(bytes: Uint8Array, from: number): boolean {
-  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
-}
-
 /** Latin-1 decoding of bytes, stopping at the first NUL. */
 export function asciiText(bytes: Uint8Array): string {
   let end = 0;

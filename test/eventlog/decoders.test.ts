@@ -459,6 +459,14 @@ describe('eventlog: decoders (synthetic)', () => {
     });
     expect(crtm(new Uint8Array([0x90, 0x01, 0x02]))).toBeUndefined();
     expect(crtm(new Uint8Array([0, 0]))).toEqual({ kind: 'text', encoding: 'utf16le', text: '' });
+    expect(crtm(new Uint8Array([0, 0, 0, 0]))).toEqual({
+      kind: 'text',
+      encoding: 'utf16le',
+      text: '',
+    });
+    // Bytes after a leading NUL are not an empty string: shown as '' they would be lost.
+    expect(crtm(new Uint8Array([0xff]))).toBeUndefined();
+    expect(crtm(new Uint8Array([0, 0, 0xde, 0xad, 0xbe, 0xef, 1]))).toBeUndefined();
   });
 
   it('EV_PREBOOT_CERT: DER certificates back to back (SYNTHETIC certificates)', async () => {

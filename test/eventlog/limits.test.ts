@@ -10,7 +10,7 @@ import {
   parseCcEventLog,
   parseTcgEventLog,
 } from '../../src/eventlog/index.js';
-import { encodeAgileLog, u32 } from './support/encode.js';
+import { encodeAgileLog, specIdEvent, u32 } from './support/encode.js';
 
 /** A SYNTHETIC log: a Spec ID header, then `n` 16-byte records with no digest and no data. */
 function emptyRecords(n: number, banks: ('sha256' | 'sha384')[], pcr: number): Uint8Array {
@@ -93,5 +93,14 @@ describe('eventlog: resource bounds (synthetic hostile logs)', () => {
     expect(unknown).toHaveLength(101);
     expect(unknown[0]!.message).toBe('event 1 targets MR index 9, beyond RTMR3/REM3');
     expect(unknown[100]!.message).toContain('further unknown-mr-index warnings left out');
+    // A second Spec ID event repeated: the same bound.
+    const spec = { pcr: 0, type: 3, data: specIdEvent(['sha256']) };
+    const dup = parseTcgEventLog(
+      encodeAgileLog(
+        ['sha256'],
+        Array.from({ length: 300 }, () => spec),
+      ),
+    );
+    expect(dup.warnings.filter((w) => w.code === 'duplicate-spec-id')).toHaveLength(101);
   });
 });

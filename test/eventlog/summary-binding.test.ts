@@ -160,7 +160,15 @@ describe('summarizeBoot: the verification must be of the same log object (synthe
 
   it('throws TypeError for a verification that is not one', () => {
     const log = parseTcgEventLog(bytes);
-    for (const bad of [null, 'v', 1, { log }, { log, verifiedEvents: 'x' }]) {
+    for (const bad of [
+      null,
+      'v',
+      1,
+      { log },
+      { log, verifiedEvents: 'x' },
+      // Without digestMismatchEvents a summary would trust what the verification found unbound.
+      { log, verifiedEvents: [], digestMismatchEvents: undefined },
+    ]) {
       expect(() => summarizeBoot(log, { verification: bad as never })).toThrow(TypeError);
     }
   });
