@@ -13,8 +13,10 @@ import { digest } from '../core/crypto.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { parseCertificate } from '../core/x509.js';
 import { EFI_ACTION, EV } from './constants.js';
-import { endsWindow, separatorDigests } from './separators.js';
+import { separatorDigests } from './separators.js';
+import { policyRegisterOf, policyWindow } from './policy.js';
 import type {
+  RegisterResult,
   BootAuthority,
   BootCertificate,
   BootFact,
@@ -54,6 +56,8 @@ export interface SummarizeOptions {
 interface VerificationFacts {
   readonly verified: ReadonlySet<number>;
   readonly mismatched: ReadonlySet<number>;
+  /** Banks compared with supplied values; empty when none was. */
+  readonly comparedBanks: readonly string[];
 }
 
 /**
@@ -123,6 +127,7 @@ function summarizeDatabase(v: UefiVariableData): SignatureDatabaseSummary {
 function signatureTypesOf(
   policy: readonly AnyEvent[],
   events: readonly AnyEvent[],
+  varOf: (e: AnyEvent) => UefiVariableData | undefined,
 ): (variable: string, entry: EfiSignatureData) => EfiSignatureData['kind'] | undefined {
   const wanted = new Set<string>();
   for (const e of events) {
@@ -134,7 +139,7 @@ function signatureTypesOf(
   const kinds = new Map<string, EfiSignatureData['kind']>();
   if (wanted.size > 0) {
     for (const e of policy) {
-      const v = variableOf(e);
+      const v = varOf(e);
       if (v?.value?.kind !== 'signature-lists' || !wanted.has(v.name)) continue;
       for (const l of v.value.lists)
         for (const s of l.signatures) kinds.set(`${v.name}|${s.owner}|${toHex(s.data)}`, s.kind);
@@ -226,6 +231,13 @@ export function summarizeBoot(
       ? {
           verified: new Set(v.verifiedEvents),
           mismatched: new Set(v.digestMismatchEvents),
+          comparedBanks: [
+            ...new Set(
+              ((Array.isArray(v.registers) ? v.registers : []) as readonly RegisterResult[])
+                .filter((r) => r.status !== 'not-quoted')
+                .map((r) => r.bank),
+            ),
+          ],
         }
       : undefined;
   if (log.kind === 'ima') return summarizeIma(log, facts);
@@ -258,38 +270,37 @@ function summarizeUefi(
     };
   };
 
-  // Secure Boot policy (PFP 1.06 §3.3.4.8): EV_EFI_VARIABLE_DRIVER_CONFIG in PCR 7 before its
-  // first separator; CC logs: MR 1 (RTMR0, where PCRs 1 and 7 merge) before its first separator.
-  // Later events in the register come from code that runs after the firmware (authorities, or
-  // anything an OS extends), so a variable logged there says nothing about the firmware's policy.
-  // The type is not covered by the digest: the window ends at the first event that carries a
-  // separator's digest whatever its type, so a separator logged as something else cannot move it.
-  const policyRegister = isCc ? 1 : 7;
-  const sep = separatorDigests(log.banks);
-  const policyEnd =
-    events.find((e) => pcrOf(e) === policyRegister && endsWindow(e, sep))?.index ?? Infinity;
-  const policy = events.filter(
-    (e) =>
-      e.type === EV.EFI_VARIABLE_DRIVER_CONFIG &&
-      pcrOf(e) === policyRegister &&
-      e.index < policyEnd,
-  );
+  // Secure Boot policy (PFP 1.06 §3.3.4.8; policy.ts): the variables in PCR 7 before its first
+  // separator; CC logs: MR 1 (RTMR0, where PCRs 1 and 7 merge). Later events in the register come
+  // from code that runs after the firmware (authorities, or anything an OS extends), so a variable
+  // logged there says nothing about the firmware's policy. The type is not covered by the digest:
+  // the window ends at the first event carrying a separator's digest, and a variable is policy by
+  // its GUID and name, whatever type the log gives it. Given a verification, only the compared
+  // banks' digests can end the window: the other banks' digests are the log's to choose.
   // AuditMode and DeployedMode: in the policy window when DeployedMode is 0, in PCR 1 (CC: MR 1)
   // when it is 1 (PFP 1.06 §3.3.4.2 / §3.3.4.8; u-boot efi_tcg2.c, gdc-host.bin). Real firmware
   // logs them in PCR 1 after PCR 1's separator, beside the boot variables (the Dell log in
   // tcglog-parser/binary_bios_measurements), so the PCR 1 window ends where the firmware hands
   // over: at the first boot application.
-  const handover =
-    events.find((e) => e.type === EV.EFI_BOOT_SERVICES_APPLICATION)?.index ?? Infinity;
-  const configVars = events.filter(
-    (e) => e.type === EV.EFI_VARIABLE_DRIVER_CONFIG && pcrOf(e) === 1 && e.index < handover,
+  const policyRegister = policyRegisterOf(log);
+  const window = policyWindow(
+    log,
+    separatorDigests(
+      check !== undefined && check.comparedBanks.length > 0 ? check.comparedBanks : log.banks,
+    ),
   );
+  const policyVars = new Map<AnyEvent, UefiVariableData>();
+  for (const p of [...window.variables, ...window.modeVariables])
+    policyVars.set(p.event, p.variable);
+  const varOf = (e: AnyEvent): UefiVariableData | undefined => policyVars.get(e) ?? variableOf(e);
+  const policy = window.variables.map((p) => p.event);
+  const configVars = window.modeVariables.map((p) => p.event);
   const boolVar = (
     name: string,
     from: readonly AnyEvent[],
   ): { value: number | undefined; event?: AnyEvent } => {
-    const e = from.find((x) => variableOf(x)?.name === name);
-    const v = e !== undefined ? variableOf(e) : undefined;
+    const e = from.find((x) => varOf(x)?.name === name);
+    const v = e !== undefined ? varOf(e) : undefined;
     return {
       value: v?.value?.kind === 'boolean' ? v.value.value : undefined,
       ...(e !== undefined ? { event: e } : {}),
@@ -305,8 +316,8 @@ function summarizeUefi(
   const deployed = modeVar('DeployedMode');
   // UEFI 2.10 §32.3: the platform is in setup mode exactly when no PK is enrolled. Firmware
   // rarely measures SetupMode, but it measures PK, and an empty PK is the unenrolled one.
-  const pkEvent = policy.find((e) => variableOf(e)?.name === 'PK');
-  const pkEmpty = pkEvent !== undefined && variableOf(pkEvent)!.variableData.length === 0;
+  const pkEvent = policy.find((e) => varOf(e)?.name === 'PK');
+  const pkEmpty = pkEvent !== undefined && varOf(pkEvent)!.variableData.length === 0;
   let secureBoot: BootSummary['secureBoot'];
   if (sb.event !== undefined) {
     // UEFI 2.10 §32.3: audit and setup modes have SecureBoot = 0; deployed mode is user mode locked
@@ -350,7 +361,7 @@ function summarizeUefi(
 
   const databases: Record<string, BootFact<SignatureDatabaseSummary>> = {};
   for (const e of policy) {
-    const v = variableOf(e);
+    const v = varOf(e);
     if (v === undefined) continue;
     if (
       v.value?.kind === 'signature-lists' ||
@@ -366,9 +377,10 @@ function summarizeUefi(
   let sbatLevel: string | undefined;
   let mokListTrusted: number | undefined;
   const shimEvents: AnyEvent[] = [];
-  const listedKind = signatureTypesOf(policy, events);
+  const listedKind = signatureTypesOf(policy, events, varOf);
   for (const e of events) {
-    if (e.type !== EV.EFI_VARIABLE_AUTHORITY) continue;
+    // A policy variable logged as an authority is policy (read above), not an authority.
+    if (e.type !== EV.EFI_VARIABLE_AUTHORITY || policyVars.has(e)) continue;
     const v = variableOf(e);
     if (v === undefined) continue;
     const val = v.value;
@@ -418,14 +430,17 @@ function summarizeUefi(
   for (const e of events) {
     if (authorityEvents.has(e)) pending.push(e);
     else if (IMAGE_LOADS.has(e.type)) {
+      // The link is the log's order across registers (PCR 7 against PCR 2/4), which no register
+      // attests: a log can move an authority event to another image and still replay. So the
+      // fact is never bound, whatever its events bind (BootImage.authorities).
       if (pending.length > 0)
-        imageAuthorities.set(
-          e,
-          fact(
+        imageAuthorities.set(e, {
+          ...fact(
             pending.map((a) => authorityEvents.get(a)!),
             pending,
           ),
-        );
+          bound: false,
+        });
       pending = [];
     }
   }

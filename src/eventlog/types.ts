@@ -1149,6 +1149,10 @@ export interface BootImage {
    * authority that verified it (`rhel8-uefi.bin`, `debian-10.bin`: grub, then the `Shim`
    * authority), so that authority appears on the next image loaded, or on none when no image
    * follows; authorities after the last load are only in {@link BootSummary.authorities}.
+   * The fact is always `bound: false`: the order of events in different registers (PCR 7 against
+   * PCR 2 or 4) is covered by no register, so a log can move an authority event next to another
+   * image and still replay. `verified` says only that its authority events extend a register that
+   * matched; each authority itself, bound or not, is in {@link BootSummary.authorities}.
    */
   readonly authorities?: BootFact<readonly BootAuthority[]>;
 }

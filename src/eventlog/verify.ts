@@ -33,6 +33,7 @@ import {
 } from './replay.js';
 import { WORKAROUNDS } from './workarounds.js';
 import { isDisguisedSeparator, separatorDigests } from './separators.js';
+import { policyRegisterOf, policyWindow } from './policy.js';
 import type {
   CcEvent,
   EventLog,
@@ -341,7 +342,7 @@ export function verifyEventLogSync(
   const digestMismatchEvents = checkEventDigests(log, target, ledger);
   checkSeparators(log, ledger);
   checkAfterSeparator(log, ledger);
-  checkDigestBinding(log, ledger);
+  checkDigestBinding(log, target, ledger);
   checkIma(log, ledger);
 
   const replayed: PcrBanks = {};
@@ -592,12 +593,14 @@ function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
   const sep = separatorDigests(banks);
   // The Secure Boot policy register (TCG PCR 7; CC MR 1, RTMR0, where PCRs 1 and 7 merge): its
   // separator ends the policy that summarizeBoot reports.
-  const policyRegister = log.kind === 'cc' ? 1 : 7;
+  const policyRegister = policyRegisterOf(log);
+  let policyEnded = false;
   const counts = new Map<number, number>();
   const low = (e: TcgEvent | CcEvent): number => ('pcrIndex' in e ? e.pcrIndex : e.mrIndex);
   let separators = 0;
   for (const e of log.events) {
     if (e.type === EV.SEPARATOR) {
+      if (low(e) === policyRegister) policyEnded = true;
       separators++;
       counts.set(low(e), (counts.get(low(e)) ?? 0) + 1);
       if (e.decoded?.kind !== 'separator') {
@@ -632,9 +635,11 @@ function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
     }
     if (log.kind === 'tcg' && low(e) > 7) continue;
     if (!isDisguisedSeparator(e, sep)) continue;
-    if (low(e) === policyRegister) {
+    if (low(e) === policyRegister && !policyEnded) {
       // Where it would end the Secure Boot policy: logged under another type, it would let later
-      // events pass for policy (summarizeBoot ends the policy at it all the same).
+      // events pass for policy (summarizeBoot ends the policy at it all the same). After the
+      // policy register's separator it moves nothing: a warning, as elsewhere.
+      policyEnded = true;
       problems.push({
         event: e.index,
         problem: `${e.typeName} in the Secure Boot policy register carries a separator digest (a separator disguised as another type)`,
@@ -722,7 +727,7 @@ function checkAfterSeparator(log: EventLog, ledger: Ledger<EventLogCheckId>): vo
   }
 }
 
-function checkDigestBinding(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
+function checkDigestBinding(log: EventLog, target: Target, ledger: Ledger<EventLogCheckId>): void {
   const id = 'eventlog.digest-binding';
   if (log.kind === 'ima') {
     ledger.skip(
@@ -746,7 +751,28 @@ function checkDigestBinding(log: EventLog, ledger: Ledger<EventLogCheckId>): voi
       });
     }
   }
-  if (risky.length > 0) {
+  // A Secure Boot policy variable logged under another type (policy.ts): the type is not covered
+  // by the digest, and read by its type the variable would vanish from the policy. The window is
+  // the one summarizeBoot reads: ended by a separator digest in a compared bank.
+  const compared = [...target.expected.keys()].filter((b) => log.banks.includes(b));
+  const window = policyWindow(log, separatorDigests(compared.length > 0 ? compared : log.banks));
+  const retyped = [...window.variables, ...window.modeVariables]
+    .filter((p) => p.retyped)
+    .map((p) => ({
+      event: p.event.index,
+      variable: p.variable.name,
+      type: p.event.typeName,
+    }));
+  if (retyped.length > 0) {
+    ledger.fail(
+      id,
+      `${retyped.length} Secure Boot policy variable(s) logged under another type than EV_EFI_VARIABLE_DRIVER_CONFIG: ${retyped
+        .slice(0, 4)
+        .map((r) => `${r.event} (${r.variable} as ${r.type})`)
+        .join(', ')}`,
+      { retyped, risky, notDataDerived: unbound },
+    );
+  } else if (risky.length > 0) {
     ledger.warn(
       id,
       `${risky.length} event(s) whose content is not bound where it matters: ${risky

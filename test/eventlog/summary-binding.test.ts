@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { digest } from '../../src/core/crypto.js';
+import { concatBytes } from '../../src/core/bytes.js';
 import {
   EV,
   parseCcEventLog,
@@ -19,6 +20,7 @@ import {
   GUID,
   ascii,
   encodeAgileLog,
+  guid,
   foldReplay,
   signatureList,
   uefiVariable,
@@ -171,5 +173,92 @@ describe('summarizeBoot: the verification must be of the same log object (synthe
     ]) {
       expect(() => summarizeBoot(log, { verification: bad as never })).toThrow(TypeError);
     }
+  });
+});
+
+describe('a Secure Boot policy variable logged under another type (synthetic log)', () => {
+  const dbx = (fill: number): Uint8Array =>
+    uefiVariable(
+      GUID.imageSecurityDatabase,
+      'dbx',
+      signatureList(GUID.certSha256, [
+        { owner: GUID.globalVariable, data: new Uint8Array(32).fill(fill) },
+      ]),
+    );
+  // A genuine driver authority before the separator: db + one EFI_SIGNATURE_DATA (owner ‖ hash).
+  const driverAuthority = uefiVariable(
+    GUID.imageSecurityDatabase,
+    'db',
+    concatBytes(guid(GUID.globalVariable), new Uint8Array(32).fill(3)),
+  );
+  const honest: EventSpec[] = [
+    { pcr: 7, type: DRIVER_CONFIG, data: secureBoot(1) }, // 1
+    { pcr: 7, type: DRIVER_CONFIG, data: db(1) }, // 2
+    { pcr: 7, type: DRIVER_CONFIG, data: dbx(2) }, // 3
+    { pcr: 7, type: EV.EFI_VARIABLE_AUTHORITY, data: driverAuthority }, // 4
+    separator(7), // 5
+  ];
+  const quote = banksFromHex(foldReplay(['sha256'], honest));
+
+  it('the honest log: dbx is policy, the driver authority is an authority, nothing fails', async () => {
+    const log = parseTcgEventLog(encodeAgileLog(['sha256'], honest));
+    const v = await verifyEventLog(log, { pcrs: quote });
+    expect(v.ok).toBe(true);
+    expect(v.checks.find((c) => c.id === 'eventlog.digest-binding')!.status).toBe('pass');
+    const s = summarizeBoot(log, { verification: v });
+    expect(s.databases.dbx?.events).toEqual([3]);
+    expect(s.authorities.map((a) => a.events[0])).toEqual([4]);
+  });
+
+  it('dbx logged as an authority: still read as policy, and eventlog.digest-binding fails', async () => {
+    const retyped = honest.map((e, i) => (i === 2 ? { ...e, type: EV.EFI_VARIABLE_AUTHORITY } : e));
+    const log = parseTcgEventLog(encodeAgileLog(['sha256'], retyped));
+    const v = await verifyEventLog(log, { pcrs: quote });
+    expect(v.registers.find((r) => r.index === 7)?.status).toBe('match'); // the type is not hashed
+    const c = v.checks.find((x) => x.id === 'eventlog.digest-binding')!;
+    expect(c.status).toBe('fail');
+    expect(c.message).toContain('3 (dbx as EV_EFI_VARIABLE_AUTHORITY)');
+    expect(v.ok).toBe(false);
+    const s = summarizeBoot(log, { verification: v });
+    expect(s.databases.dbx?.events).toEqual([3]);
+    expect(s.databases.dbx?.value.sha256Count).toBe(1);
+    expect(s.authorities.map((a) => a.events[0])).toEqual([4]); // not the dbx
+  });
+
+  it('SecureBoot logged as another type is still read (and fails the check)', async () => {
+    const retyped = honest.map((e, i) => (i === 0 ? { ...e, type: EV.EFI_VARIABLE_BOOT } : e));
+    const log = parseTcgEventLog(encodeAgileLog(['sha256'], retyped));
+    const v = await verifyEventLog(log, { pcrs: quote });
+    expect(v.checks.find((c) => c.id === 'eventlog.digest-binding')!.status).toBe('fail');
+    expect(summarizeBoot(log, { verification: v }).secureBoot?.value.mode).toBe('enabled');
+  });
+
+  it('a digest in a bank the quote does not cover cannot cut the policy window short', async () => {
+    // SHA-1 is not compared: its digest of the dbx event is the log's to choose — here a separator's.
+    const cut = honest.map((e, i) =>
+      i === 2 ? { ...e, digests: { sha1: digest('sha1', new Uint8Array(4)) } } : e,
+    );
+    const log = parseTcgEventLog(encodeAgileLog(['sha1', 'sha256'], cut));
+    const v = await verifyEventLog(log, { pcrs: quote });
+    expect(v.registers.find((r) => r.index === 7)?.status).toBe('match');
+    // verifyEventLog fails closed on it …
+    expect(v.checks.find((c) => c.id === 'eventlog.separators')!.status).toBe('fail');
+    // … and a summary given the verification reads the window by the compared bank.
+    const s = summarizeBoot(log, { verification: v });
+    expect(s.databases.dbx?.events).toEqual([3]);
+    // Without a verification every bank counts, and the window ends at event 3 (fail closed).
+    expect(summarizeBoot(log).databases.dbx).toBeUndefined();
+  });
+
+  it('a separator digest under another type after the policy separator only warns', async () => {
+    const late: EventSpec[] = [
+      ...honest,
+      { pcr: 7, type: EV.EFI_ACTION, data: ascii('x'), hashOf: new Uint8Array(4) }, // 6
+    ];
+    const log = parseTcgEventLog(encodeAgileLog(['sha256'], late));
+    const v = await verifyEventLog(log, { pcrs: banksFromHex(foldReplay(['sha256'], late)) });
+    const c = v.checks.find((x) => x.id === 'eventlog.separators')!;
+    expect(c.status).toBe('warn');
+    expect(c.message).toContain('event 6: EV_EFI_ACTION carries a separator digest');
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * @module
+ * The Secure Boot policy as a log states it (PFP 1.06 §3.3.4.8): the UEFI variables SecureBoot,
+ * SetupMode, PK, KEK, db, dbx … measured into the policy register (TCG PCR 7; CC MR 1, RTMR0,
+ * where PCRs 1 and 7 merge) before its separator, and AuditMode / DeployedMode, which real firmware
+ * also logs in PCR 1 before the first boot application. An event's type is not covered by its
+ * digest, so both the window and the variables are read from what the digests bind: the window
+ * ends at the first event carrying a separator's digest ({@link endsWindow}), and a variable is a
+ * policy variable by its GUID and name, whatever type the log gives it. Logged under another type,
+ * a dbx would otherwise vanish from the policy (and a PK, SecureBoot or DeployedMode with it).
+ */
+import { EV } from './constants.js';
+import { decodeUefiVariable } from './event-data.js';
+import { endsWindow, type SeparatorDigests } from './separators.js';
+import type { CcEvent, CcEventLog, TcgEvent, TcgEventLog, UefiVariableData } from './types.js';
+
+type AnyEvent = TcgEvent | CcEvent;
+
+const GLOBAL_VARIABLE = '8be4df61-93ca-11d2-aa0d-00e098032b8c';
+const IMAGE_SECURITY_DATABASE = 'd719b2cb-3d3a-4596-a3bc-dad00e67656f';
+
+/** Policy variables by vendor GUID (UEFI 2.10 §3.3 and §32.6). */
+const POLICY_VARIABLES: Readonly<Record<string, ReadonlySet<string>>> = {
+  [GLOBAL_VARIABLE]: new Set(['SecureBoot', 'SetupMode', 'AuditMode', 'DeployedMode', 'PK', 'KEK']),
+  [IMAGE_SECURITY_DATABASE]: new Set(['db', 'dbx', 'dbt', 'dbr']),
+};
+
+/** A policy variable found in an event, and whether the event's type hides what it is. */
+export interface PolicyVariable {
+  readonly event: AnyEvent;
+  readonly variable: UefiVariableData;
+  /** True when the event is not an EV_EFI_VARIABLE_DRIVER_CONFIG (the type the PFP gives it). */
+  readonly retyped: boolean;
+}
+
+/**
+ * The policy variable `e` carries, read from its data whatever its type; undefined when it carries
+ * none. A genuine EV_EFI_VARIABLE_AUTHORITY names `db` when a db certificate verified a driver: its
+ * data is one EFI_SIGNATURE_DATA, not the signature lists of the variable, and it is no policy.
+ *
+ * @internal
+ */
+export function policyVariableOf(e: AnyEvent): PolicyVariable | undefined {
+  if (e.type === EV.SEPARATOR || e.type === EV.NO_ACTION) return undefined;
+  let variable: UefiVariableData;
+  if (e.type === EV.EFI_VARIABLE_DRIVER_CONFIG && e.decoded?.kind === 'uefi-variable')
+    variable = e.decoded.variable;
+  else {
+    try {
+      variable = decodeUefiVariable(EV.EFI_VARIABLE_DRIVER_CONFIG, e.data);
+    } catch {
+      return undefined; // not a UEFI_VARIABLE_DATA (AttestError) — nothing to read
+    }
+  }
+  if (POLICY_VARIABLES[variable.vendorGuid]?.has(variable.name) !== true) return undefined;
+  if (e.type === EV.EFI_VARIABLE_DRIVER_CONFIG) return { event: e, variable, retyped: false };
+  if (
+    e.type === EV.EFI_VARIABLE_AUTHORITY &&
+    variable.name === 'db' &&
+    variable.value?.kind !== 'signature-lists'
+  )
+    return undefined;
+  return { event: e, variable, retyped: true };
+}
+
+/** The register holding the Secure Boot policy: TCG PCR 7; CC MR 1 (RTMR0). */
+export function policyRegisterOf(log: TcgEventLog | CcEventLog): number {
+  return log.kind === 'cc' ? 1 : 7;
+}
+
+function registerOf(e: AnyEvent): number {
+  return 'pcrIndex' in e ? e.pcrIndex : e.mrIndex;
+}
+
+/** The policy a log states: its window and the variables in it. */
+export interface PolicyWindow {
+  /** Index of the event that ends the policy register's window (Infinity when none does). */
+  readonly end: number;
+  /** Policy variables in the policy register before `end`, in log order. */
+  readonly variables: readonly PolicyVariable[];
+  /**
+   * AuditMode and DeployedMode logged in PCR 1 (CC: MR 1) before the first boot application, in
+   * log order (PFP 1.06 §3.3.4.2 / §3.3.4.8; real firmware logs them there when DeployedMode is 1).
+   */
+  readonly modeVariables: readonly PolicyVariable[];
+}
+
+/**
+ * Reads the Secure Boot policy window of a log. `sep` decides which digests end the window (see
+ * {@link separatorDigests}: a summary given a verification passes only the compared banks, whose
+ * digests a forger cannot choose).
+ *
+ * @internal
+ */
+export function policyWindow(log: TcgEventLog | CcEventLog, sep: SeparatorDigests): PolicyWindow {
+  const events: readonly AnyEvent[] = log.events;
+  const register = policyRegisterOf(log);
+  const end =
+    events.find((e) => registerOf(e) === register && endsWindow(e, sep))?.index ?? Infinity;
+  const variables: PolicyVariable[] = [];
+  for (const e of events) {
+    if (e.index >= end) break;
+    if (registerOf(e) !== register) continue;
+    const p = policyVariableOf(e);
+    if (p !== undefined) variables.push(p);
+  }
+  const handover =
+    events.find((e) => e.type === EV.EFI_BOOT_SERVICES_APPLICATION)?.index ?? Infinity;
+  const modeVariables: PolicyVariable[] = [];
+  for (const e of events) {
+    if (e.index >= handover) break;
+    if (registerOf(e) !== 1) continue;
+    const p = policyVariableOf(e);
+    if (p !== undefined && (p.variable.name === 'AuditMode' || p.variable.name === 'DeployedMode'))
+      modeVariables.push(p);
+  }
+  return { end, variables, modeVariables };
+}
