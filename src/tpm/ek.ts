@@ -363,8 +363,17 @@ type EkChainReason =
   | 'not-ca'
   /** An issuer's keyUsage lacks keyCertSign. */
   | 'key-cert-sign'
-  /** An issuer's pathLenConstraint allows fewer CAs than the path has below it. */
+  /**
+   * An issuer's pathLenConstraint allows fewer CA certificates than the path has below it
+   * (self-issued ones not counted, RFC 5280 §6.1.4 (l)).
+   */
   | 'path-length'
+  /**
+   * A certificate on the path (the EK certificate, an intermediate or the root) has a critical
+   * extension that the EK verification does not process (RFC 5280 §4.2); the issue names the
+   * `oid`.
+   */
+  | 'critical-extension'
   /** A certificate is expired or not yet valid at `now`. */
   | 'validity'
   /** No root within `MAX_DEPTH` CA certificates. */
@@ -378,6 +387,10 @@ interface ChainIssue {
   readonly reason: EkChainReason;
   /** Subject of the certificate the issue is about, when there is one. */
   readonly subject?: string;
+  /** The extension's OID, for `critical-extension`. */
+  readonly oid?: string;
+  /** The error behind a `signature-error` or `malformed-input` issue (`errorDetail` shape). */
+  readonly cause?: Record<string, unknown>;
   readonly message: string;
 }
 
@@ -390,10 +403,39 @@ interface PathResult {
 type SignatureOutcome =
   { readonly verified: true } | { readonly verified: false; readonly issue: ChainIssue };
 
-function describeError(e: unknown): string {
-  if (e instanceof AttestError) return `${e.code}: ${e.message}`;
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
+/** `code: message` of an `errorDetail` record, for an issue's message. */
+function causeText(cause: Record<string, unknown>): string {
+  const code = typeof cause['code'] === 'string' ? `${cause['code']}: ` : '';
+  return `${code}${String(cause['message'])}`;
+}
+
+/**
+ * Critical extensions the EK verification processes (RFC 5280 §4.2: a critical extension that is
+ * not recognised or cannot be processed rejects the certificate). Every certificate:
+ * basicConstraints (cA and pathLenConstraint, checked on every issuer), keyUsage (keyCertSign on
+ * issuers; `tpm.ek.key-usage` on the EK certificate) and certificatePolicies — attestkit takes no
+ * policy inputs, and with RFC 5280 §6.1's defaults (any policy acceptable, no explicit policy
+ * required) policy processing cannot reject a path unless a policyConstraints extension requires
+ * an explicit policy, and policyConstraints is not accepted as critical. The EK certificate also:
+ * subjectAltName (decoded into the TCG fields, `tpm.ek.san`; the EK profile marks it critical
+ * when the subject is empty) and extendedKeyUsage (`tpm.ek.eku`). Everything else — an unknown
+ * OID, nameConstraints, policyConstraints, inhibitAnyPolicy, policyMappings, a subjectAltName or
+ * extendedKeyUsage on a CA — fails the path when critical.
+ */
+const CRITICAL_PROCESSED: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.certificatePolicies,
+]);
+const CRITICAL_PROCESSED_EK: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  ...CRITICAL_PROCESSED,
+  OID.subjectAltName,
+  OID.extKeyUsage,
+]);
+
+/** RFC 5280 §6.1: subject and issuer are the same name (a CA's key rollover, or a root). */
+function isSelfIssued(c: X509Certificate): boolean {
+  return equalBytes(c.subject.raw, c.issuer.raw);
 }
 
 /**
@@ -435,12 +477,14 @@ async function buildPath(
             };
       } catch (e) {
         // Keep the reason (STYLE §3): a malformed signature or an unsupported algorithm must say so.
+        const cause = errorDetail(e);
         outcome = {
           verified: false,
           issue: {
             reason: 'signature-error',
             subject: c.subject.text,
-            message: `signature of "${c.subject.text}" by "${issuer.subject.text}" could not be checked: ${describeError(e)}`,
+            cause,
+            message: `signature of "${c.subject.text}" by "${issuer.subject.text}" could not be checked: ${causeText(cause)}`,
           },
         };
       }
@@ -482,18 +526,35 @@ async function buildPath(
       out.push({
         reason: 'path-length',
         subject,
-        message: `"${subject}" pathLenConstraint ${pl} exceeded (${below} CA certificates below it)`,
+        message: `"${subject}" pathLenConstraint ${pl} exceeded (${below} CA certificates below it that are not self-issued)`,
       });
     }
     return out;
   };
+  const criticalIssues = (c: X509Certificate, role: string): ChainIssue[] => {
+    const processed = c === leaf ? CRITICAL_PROCESSED_EK : CRITICAL_PROCESSED;
+    return c.extensions
+      .filter((x) => x.critical && !processed.has(x.oid))
+      .map((x): ChainIssue => ({
+        reason: 'critical-extension',
+        subject: c.subject.text,
+        oid: x.oid,
+        message: `${role} "${c.subject.text}" has critical extension ${x.oid}, which the EK verification does not process`,
+      }));
+  };
   /** The issues of a path (leaf first); `complete` when its last certificate is a root. */
   const pathIssues = (path: readonly X509Certificate[], complete: boolean): ChainIssue[] => {
-    const out = validity(leaf, 'EK certificate');
+    const out = [...validity(leaf, 'EK certificate'), ...criticalIssues(leaf, 'EK certificate')];
+    // RFC 5280 §6.1.4 (l), (m): only CA certificates that are not self-issued count against a
+    // pathLenConstraint above them; the EK certificate (path[0]) never counts.
+    let below = 0;
     path.forEach((c, i) => {
       if (i === 0) return;
-      out.push(...caIssues(c, i - 1));
-      out.push(...validity(c, complete && i === path.length - 1 ? 'root' : 'intermediate'));
+      const role = complete && i === path.length - 1 ? 'root' : 'intermediate';
+      out.push(...caIssues(c, below));
+      out.push(...validity(c, role));
+      out.push(...criticalIssues(c, role));
+      if (!isSelfIssued(c)) below++;
     });
     return out;
   };
@@ -607,7 +668,8 @@ function parseAll(
   try {
     ders = dersFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
   } catch (e) {
-    issues.push({ reason: 'malformed-input', message: `${what}: ${describeError(e)}` });
+    const cause = errorDetail(e);
+    issues.push({ reason: 'malformed-input', cause, message: `${what}: ${causeText(cause)}` });
     return out;
   }
   ders.forEach((d, i) => {
@@ -617,6 +679,7 @@ function parseAll(
       if (!(e instanceof AttestError)) throw e;
       issues.push({
         reason: 'malformed-input',
+        cause: errorDetail(e),
         message: `${what} ${i} is malformed: ${e.message}`,
       });
     }
@@ -636,13 +699,15 @@ function isCertInput(v: unknown): boolean {
  * Verifies an EK certificate (TCG EK Credential Profile 2.5 §3) against TPM vendor roots the
  * caller supplies. Checks (`tpm.ek.*`): certificate (parses, TCG fields decode), chain (a path
  * through the given intermediates to one of `roots`: issuer names, signatures, validity at `now`,
- * CA constraints — basicConstraints cA, keyUsage keyCertSign, pathLenConstraint; every issuer
+ * CA constraints — basicConstraints cA, keyUsage keyCertSign, pathLenConstraint (self-issued
+ * intermediates not counted, RFC 5280 §6.1.4) — and no critical extension the verification does
+ * not process on any certificate of the path, the root included (RFC 5280 §4.2); every issuer
  * sharing a name is tried, so a cross-signed or renewed intermediate does not hide a valid path;
- * on failure `detail.issues` lists `{ reason, subject?, message }` with a stable `reason` such as
- * `signature-error`, `key-cert-sign` or `path-length`), eku (tcg-kp-EKCertificate; absent is a
- * warning), san (TCG manufacturer / model /
- * version; absent is a warning), key-usage (keyEncipherment for RSA, keyAgreement for ECC; a
- * mismatch is a warning), public-key (the TPM's EK public equals the certified key, when
+ * on failure `detail.issues` lists `{ reason, subject?, oid?, cause?, message }` with a stable
+ * `reason` such as `signature-error`, `key-cert-sign`, `path-length` or `critical-extension`),
+ * eku (tcg-kp-EKCertificate; absent is a warning), san (TCG manufacturer / model / version;
+ * absent is a warning), key-usage (keyEncipherment for RSA, keyAgreement for ECC; a mismatch is a
+ * warning), public-key (the TPM's EK public equals the certified key, when
  * `ekPublic` is given) and template (the EK follows a TCG default template; a warning unless
  * `requireDefaultTemplate`).
  *

@@ -1,6 +1,7 @@
 /**
  * SYNTHETIC EK certificate chains (test roots, test keys) minted with @peculiar/x509, each with
- * one property overridable: EKU, TCG subjectAltName, keyUsage, CA flags, depth, validity.
+ * one property overridable: EKU, TCG subjectAltName, keyUsage, CA flags, depth, validity, extra
+ * extensions.
  */
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
@@ -115,6 +116,8 @@ export interface EkCertOptions {
   readonly san?: 'tcg' | 'tcg-one-rdn' | 'none';
   readonly keyUsage?: 'keyAgreement' | 'digitalSignature' | 'none';
   readonly notAfter?: Date;
+  /** Extensions added after the profile's ones (e.g. a critical extension under test). */
+  readonly extensions?: readonly x509.Extension[];
 }
 
 /** An EK certificate for `publicKey` (a P-256 EK public, SPKI-importable) issued by `issuer`. */
@@ -151,6 +154,7 @@ export async function mintEkCert(
     );
   }
   exts.push(new x509.Extension('2.5.29.9', false, tcgSpec('2.0', 0, 164)));
+  exts.push(...(o.extensions ?? []));
   const cert = await x509.X509CertificateGenerator.create({
     subject: '',
     issuer: `CN=${issuer.name}`,
