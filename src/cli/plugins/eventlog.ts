@@ -33,6 +33,7 @@ import {
   type TcgEventLog,
   type WorkaroundId,
 } from '../../eventlog/index.js';
+import { fromHex } from '../../index.js';
 import type {
   CliContext,
   CliVerification,
@@ -187,7 +188,7 @@ function hexBytes(v: unknown, source: string, field: string, sizes: readonly num
       message: `${source}: ${h.length / 2} bytes where ${sizes.join(' or ')} are expected`,
     });
   }
-  return Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
+  return fromHex(h);
 }
 
 /**
