@@ -106,20 +106,8 @@ describe('verifyTpmCertify: signer attributes (synthetic keys)', () => {
     const signer = await forgeKey('p256', 'sha256', { attributes: 0x00040072 });
     const object = await forgeKey('rsassa');
     const nonce = Uint8Array.of(1, 2, 3);
-    const attest = encodeTpmsAttest({
-      qualifiedSigner: new Uint8Array(34),
-      extraData: nonce,
-      clockInfo: { clock: 1n, resetCount: 0, restartCount: 0, safe: true },
-      firmwareVersion: 0n,
-      attested: {
-        type: 'certify',
-        name: tpmName(object.publicArea),
-        qualifiedName: new Uint8Array(34),
-      },
-    });
     const ev = {
-      attest,
-      signature: await signer.sign(attest),
+      ...(await forgeCertify(signer, object, nonce)),
       signerPublic: signer.publicArea,
       objectPublic: object.publicArea,
     };
