@@ -763,15 +763,32 @@ function checkDigestBinding(log: EventLog, target: Target, ledger: Ledger<EventL
       variable: p.variable.name,
       type: p.event.typeName,
     }));
-  if (retyped.length > 0) {
-    ledger.fail(
-      id,
-      `${retyped.length} Secure Boot policy variable(s) logged under another type than EV_EFI_VARIABLE_DRIVER_CONFIG: ${retyped
-        .slice(0, 4)
-        .map((r) => `${r.event} (${r.variable} as ${r.type})`)
-        .join(', ')}`,
-      { retyped, risky, notDataDerived: unbound },
-    );
+  // Firmware measures each policy variable once before the separator (go-attestation refuses a
+  // log that lists one twice): two values leave the policy ambiguous.
+  const seen = new Map<string, number>();
+  const duplicated: { event: number; variable: string; first: number }[] = [];
+  for (const p of window.variables) {
+    const key = `${p.variable.vendorGuid}/${p.variable.name}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, p.event.index);
+    else duplicated.push({ event: p.event.index, variable: p.variable.name, first });
+  }
+  if (retyped.length > 0 || duplicated.length > 0) {
+    const parts = [
+      retyped.length > 0
+        ? `${retyped.length} Secure Boot policy variable(s) logged under another type than EV_EFI_VARIABLE_DRIVER_CONFIG: ${retyped
+            .slice(0, 4)
+            .map((r) => `${r.event} (${r.variable} as ${r.type})`)
+            .join(', ')}`
+        : '',
+      duplicated.length > 0
+        ? `policy variable(s) measured twice before the separator: ${duplicated
+            .slice(0, 4)
+            .map((d) => `${d.variable} (events ${d.first} and ${d.event})`)
+            .join(', ')}`
+        : '',
+    ].filter((x) => x !== '');
+    ledger.fail(id, parts.join('; '), { retyped, duplicated, risky, notDataDerived: unbound });
   } else if (risky.length > 0) {
     ledger.warn(
       id,

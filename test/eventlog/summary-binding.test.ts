@@ -250,6 +250,21 @@ describe('a Secure Boot policy variable logged under another type (synthetic log
     expect(summarizeBoot(log).databases.dbx).toBeUndefined();
   });
 
+  it('a policy variable measured twice before the separator fails eventlog.digest-binding', async () => {
+    const twice: EventSpec[] = [
+      ...honest.slice(0, 3),
+      { pcr: 7, type: DRIVER_CONFIG, data: db(7) },
+      ...honest.slice(3),
+    ];
+    const log = parseTcgEventLog(encodeAgileLog(['sha256'], twice));
+    const v = await verifyEventLog(log, { pcrs: banksFromHex(foldReplay(['sha256'], twice)) });
+    const c = v.checks.find((x) => x.id === 'eventlog.digest-binding')!;
+    expect(c.status).toBe('fail');
+    expect(c.message).toBe(
+      'policy variable(s) measured twice before the separator: db (events 2 and 4)',
+    );
+  });
+
   it('a separator digest under another type after the policy separator only warns', async () => {
     const late: EventSpec[] = [
       ...honest,
