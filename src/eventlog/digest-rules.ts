@@ -62,13 +62,18 @@ export function digestCandidates(
   if (type === EV.NO_ACTION) return undefined;
   const whole = { rule: 'event-data' as const, bytes: data };
   if (ALWAYS_BOUND.has(type)) return { bound: true, candidates: [whole] };
-  if (type === EV.EFI_VARIABLE_BOOT || type === EV.EFI_VARIABLE_AUTHORITY) {
+  // edk2 hashes only the VariableData of boot variables, so their name and GUID are not bound
+  // (summarizeBoot treats such facts as unbound). An authority is bound as a whole: accepting
+  // H(VariableData) there would let a log wrap any measured bytes in a new name and GUID (no real
+  // log needs it: every authority in attestkit's vectors hashes its whole data).
+  if (type === EV.EFI_VARIABLE_BOOT) {
     if (decoded?.kind === 'uefi-variable') {
       const v = { rule: 'variable-data' as const, bytes: decoded.variable.variableData };
-      return { bound: true, candidates: type === EV.EFI_VARIABLE_BOOT ? [v, whole] : [whole, v] };
+      return { bound: true, candidates: [v, whole] };
     }
     return { bound: true, candidates: [whole] };
   }
+  if (type === EV.EFI_VARIABLE_AUTHORITY) return { bound: true, candidates: [whole] };
   if (type === EV.IPL && decoded?.kind === 'loader') {
     if (decoded.role === 'grub-command' || decoded.role === 'grub-kernel-cmdline') {
       const value = latin1Bytes(decoded.value);

@@ -130,8 +130,11 @@ function toCcEvent(f: FinishedRecord): CcEvent {
   e.data = f.data;
   if (f.decoded !== undefined) e.decoded = f.decoded;
   if (f.decodeError !== undefined) e.decodeError = f.decodeError;
-  e.digestCheck = f.digestCheck;
-  if (f.digestRule !== undefined) e.digestRule = f.digestRule;
+  // MR index 0 (MRTD) and indices past 4 extend no RTMR/REM: like EV_NO_ACTION, nothing a quote
+  // covers vouches for them, so their digest binds nothing.
+  const extended = mr >= 1 && mr <= 4;
+  e.digestCheck = extended ? f.digestCheck : 'not-extended';
+  if (extended && f.digestRule !== undefined) e.digestRule = f.digestRule;
   return e;
 }
 

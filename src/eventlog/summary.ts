@@ -165,6 +165,9 @@ const SHIM_STATE_AUTHORITIES: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'MokListTrusted',
 ]);
 
+/** A GRUB `linux` command and the kernel it loads (its first argument). */
+const LINUX_COMMAND = /^linux(?:efi|16)?\s+(\S+)/;
+
 const KERNEL_RE = /vmlinu[xz]|bzimage|(^|[\\/])linux[^\\/]*$|\\efi\\linux\\/i;
 const LOADER_RE = /shim|grub|systemd-boot|bootx64|bootaa64|mm[x6]|fbx64/i;
 
@@ -261,9 +264,16 @@ function summarizeUefi(
     return {
       value,
       events: src.map((e) => e.index),
+      // An event verified by its VariableData alone (edk2's boot variables) binds its value but
+      // not its variable name and GUID, so a fact read by name (BootOrder, Boot####) is unbound.
       bound:
         supported &&
-        src.every((e) => e.digestCheck === 'verified' && check?.mismatched.has(e.index) !== true),
+        src.every(
+          (e) =>
+            e.digestCheck === 'verified' &&
+            e.digestRule !== 'variable-data' &&
+            check?.mismatched.has(e.index) !== true,
+        ),
       ...(check !== undefined
         ? { verified: supported && src.every((e) => check.verified.has(e.index)) }
         : {}),
@@ -463,8 +473,12 @@ function summarizeUefi(
     .map((e) => fact(image(e), [e]));
 
   // Loader events.
+  // Events no register covers (a CC log's MR 0 or MR 5+) name no loader fact: one appended there
+  // would otherwise stand in for the last command line.
   const loader = events.filter(
-    (e) => e.decoded?.kind === 'loader' || e.decoded?.kind === 'event-tag',
+    (e) =>
+      (e.decoded?.kind === 'loader' || e.decoded?.kind === 'event-tag') &&
+      e.digestCheck !== 'not-extended',
   );
   const loaderOf = (e: AnyEvent): { role: string; value: string } | undefined =>
     e.decoded?.kind === 'loader'
@@ -586,8 +600,28 @@ function summarizeUefi(
         (l.role === 'systemd-cmdline' && e.decoded?.kind === 'loader'))
     );
   });
-  const kernelCommandLine =
-    cmdline !== undefined ? fact(loaderOf(cmdline)!.value, [cmdline]) : undefined;
+  // GRUB's prefix (`kernel_cmdline: `, `grub_cmd: `) is not hashed, only the text after it: which
+  // string is the command line is the log's word. It is taken as bound only when it follows the
+  // last `linux` command (found by its hashed text, whatever its prefix) and starts with the kernel
+  // that command loaded; otherwise a relabelled string could stand in for the real one.
+  let kernelCommandLine: BootSummary['kernelCommandLine'];
+  if (cmdline !== undefined) {
+    const k = loaderOf(cmdline)!;
+    kernelCommandLine = fact(k.value, [cmdline]);
+    if (k.role === 'grub-kernel-cmdline') {
+      const linux = [...loader].reverse().find((e) => {
+        const v = loaderOf(e)?.value;
+        return v !== undefined && pcrOf(e) === pcrOf(cmdline) && LINUX_COMMAND.test(v);
+      });
+      const kernel =
+        linux !== undefined ? LINUX_COMMAND.exec(loaderOf(linux)!.value)![1] : undefined;
+      const consistent =
+        linux !== undefined &&
+        linux.index < cmdline.index &&
+        (k.value === kernel || k.value.startsWith(`${kernel} `));
+      if (!consistent) kernelCommandLine = { ...kernelCommandLine, bound: false };
+    }
+  }
 
   let uki: BootSummary['uki'];
   if (!isCc) {
@@ -613,7 +647,9 @@ function summarizeUefi(
     }
   }
 
-  const crtm = events.find((e) => e.type === EV.S_CRTM_VERSION);
+  // The S-CRTM version belongs to PCR 0 (CC: MR 1, where PCR 0 lands); an event elsewhere
+  // claiming the type carries text its producer chose.
+  const crtm = events.find((e) => e.type === EV.S_CRTM_VERSION && pcrOf(e) === (isCc ? 1 : 0));
   const firmwareVersion =
     crtm !== undefined
       ? fact(

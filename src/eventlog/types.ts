@@ -82,7 +82,8 @@ export interface TcgDigest {
  *   the data cannot be trusted even when the replay matches;
  * - `not-data-derived`: the digest is of something the log does not carry (an image, a volume, a
  *   file); only the digest itself is attested;
- * - `not-extended`: EV_NO_ACTION, never extended;
+ * - `not-extended`: EV_NO_ACTION, never extended; in a CC log also an event of MR index 0 or
+ *   above 4, which extends no RTMR/REM;
  * - `unchecked`: no bank attestkit can compute.
  */
 export type DigestCheck =

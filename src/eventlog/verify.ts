@@ -564,10 +564,22 @@ function checkEventDigests(
       }
     }
   }
+  const inPolicy = mismatches.length > 0 ? policyMismatches(log, target, mismatches) : [];
   if (checked === 0) {
     ledger.skip(id, 'no digest-bound event has a digest in a bank attestkit computes');
   } else if (mismatches.length === 0) {
     ledger.pass(id, `${checked} digest-bound event digest(s) equal the hash of their data`);
+  } else if (inPolicy.length > 0) {
+    // In the Secure Boot policy window a mismatch is not a firmware quirk to live with: it would
+    // let a log show another variable (another name, no PK) where the measured one was.
+    ledger.fail(
+      id,
+      `${inPolicy.length} event(s) of the Secure Boot policy window have a digest that is not the hash of their data: ${inPolicy
+        .slice(0, 8)
+        .map((m) => `${m.event} ${m.type}`)
+        .join(', ')}`,
+      { mismatches },
+    );
   } else {
     ledger.warn(
       id,
@@ -579,6 +591,22 @@ function checkEventDigests(
     );
   }
   return mismatches.map((m) => m.event);
+}
+
+/** The mismatches that lie in the Secure Boot policy window (policy.ts), by compared banks. */
+function policyMismatches<M extends { event: number }>(
+  log: EventLog,
+  target: Target,
+  mismatches: readonly M[],
+): M[] {
+  if (log.kind === 'ima') return [];
+  const compared = [...target.expected.keys()].filter((b) => log.banks.includes(b));
+  const window = policyWindow(log, separatorDigests(compared.length > 0 ? compared : log.banks));
+  const register = policyRegisterOf(log);
+  return mismatches.filter((m) => {
+    const e = log.events[m.event]!;
+    return ('pcrIndex' in e ? e.pcrIndex : e.mrIndex) === register && m.event < window.end;
+  });
 }
 
 function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
@@ -740,14 +768,31 @@ function checkDigestBinding(log: EventLog, target: Target, ledger: Ledger<EventL
     .filter((e) => e.digestCheck === 'not-data-derived')
     .map((e) => e.index);
   const risky: { event: number; reason: string }[] = [];
+  // Findings that let a log hide what was measured behind a type, which no digest covers.
+  const misread: { event: number; reason: string }[] = [];
   for (const e of log.events) {
     if (e.type === EV.NO_ACTION) continue;
+    const low = 'pcrIndex' in e ? e.pcrIndex : e.mrIndex;
     if (e.typeName.startsWith('EV_UNKNOWN'))
       risky.push({ event: e.index, reason: `unknown event type ${e.typeName}` });
-    else if (log.kind === 'tcg' && (e as TcgEvent).pcrIndex === 7 && !PCR7_TYPES.has(e.type)) {
-      risky.push({
+    else if (log.kind === 'tcg' && low === 7 && !PCR7_TYPES.has(e.type)) {
+      // A Secure Boot string (UEFI Debug Mode, DMA Protection Disabled) or variable logged as
+      // EV_POST_CODE would vanish from the policy.
+      misread.push({
         event: e.index,
-        reason: `${e.typeName} in PCR 7 does not bind its content, yet PCR 7 describes Secure Boot policy`,
+        reason: `${e.typeName} in PCR 7, where only Secure Boot policy types belong`,
+      });
+    }
+    // A digest-bound type whose data does not decode as that type: a measured string or structure
+    // logged under another type (an EFI action as a variable) so that it reads as nothing.
+    if (
+      e.decodeError !== undefined &&
+      (log.kind === 'cc' || low <= 7) &&
+      digestCandidates(e.type, e.data, e.decoded)?.bound === true
+    ) {
+      misread.push({
+        event: e.index,
+        reason: `${e.typeName} data does not decode as that type (${e.decodeError})`,
       });
     }
   }
@@ -773,8 +818,14 @@ function checkDigestBinding(log: EventLog, target: Target, ledger: Ledger<EventL
     if (first === undefined) seen.set(key, p.event.index);
     else duplicated.push({ event: p.event.index, variable: p.variable.name, first });
   }
-  if (retyped.length > 0 || duplicated.length > 0) {
+  if (retyped.length > 0 || duplicated.length > 0 || misread.length > 0) {
     const parts = [
+      misread.length > 0
+        ? `${misread.length} event(s) whose type hides what they measure: ${misread
+            .slice(0, 4)
+            .map((m) => `${m.event}: ${m.reason}`)
+            .join('; ')}`
+        : '',
       retyped.length > 0
         ? `${retyped.length} Secure Boot policy variable(s) logged under another type than EV_EFI_VARIABLE_DRIVER_CONFIG: ${retyped
             .slice(0, 4)
@@ -788,7 +839,13 @@ function checkDigestBinding(log: EventLog, target: Target, ledger: Ledger<EventL
             .join(', ')}`
         : '',
     ].filter((x) => x !== '');
-    ledger.fail(id, parts.join('; '), { retyped, duplicated, risky, notDataDerived: unbound });
+    ledger.fail(id, parts.join('; '), {
+      retyped,
+      duplicated,
+      misread,
+      risky,
+      notDataDerived: unbound,
+    });
   } else if (risky.length > 0) {
     ledger.warn(
       id,

@@ -24,6 +24,7 @@ import {
   foldReplay,
   signatureList,
   uefiVariable,
+  utf16,
   type EventSpec,
 } from './support/encode.js';
 
@@ -275,5 +276,137 @@ describe('a Secure Boot policy variable logged under another type (synthetic log
     const c = v.checks.find((x) => x.id === 'eventlog.separators')!;
     expect(c.status).toBe('warn');
     expect(c.message).toContain('event 6: EV_EFI_ACTION carries a separator digest');
+  });
+});
+
+describe('what a log can relabel without changing a digest (synthetic logs)', () => {
+  const verifyAndSummarize = async (events: EventSpec[], honest: EventSpec[] = events) => {
+    const log = parseTcgEventLog(encodeAgileLog(['sha256'], events));
+    const v = await verifyEventLog(log, { pcrs: banksFromHex(foldReplay(['sha256'], honest)) });
+    return { v, s: summarizeBoot(log, { verification: v }) };
+  };
+  const status = (v: { checks: readonly { id: string; status: string }[] }, id: string): string =>
+    v.checks.find((c) => c.id === id)!.status;
+  const pk = uefiVariable(GUID.globalVariable, 'PK', new Uint8Array(0));
+  const policy: EventSpec[] = [
+    { pcr: 7, type: DRIVER_CONFIG, data: secureBoot(1) },
+    { pcr: 7, type: DRIVER_CONFIG, data: pk },
+    { pcr: 7, type: EV.EFI_ACTION, data: ascii('UEFI Debug Mode') },
+    separator(7),
+  ];
+
+  it('an authority binds its whole data: a policy variable wrapped in a new name does not verify', async () => {
+    // The wrapper's VariableData is the PK event's whole data; only H(VariableData) would match.
+    const wrapped = policy.map((e, i) =>
+      i === 1
+        ? {
+            pcr: 7,
+            type: EV.EFI_VARIABLE_AUTHORITY,
+            data: uefiVariable(GUID.imageSecurityDatabase, 'db', pk),
+            hashOf: pk,
+          }
+        : e,
+    );
+    const { v } = await verifyAndSummarize(wrapped, policy);
+    expect(v.digestMismatchEvents).toEqual([2]);
+    expect(status(v, 'eventlog.event-digests')).toBe('fail'); // in the policy window
+    expect(v.ok).toBe(false);
+  });
+
+  it('an EFI action logged as a variable (debug mode hidden) fails eventlog.digest-binding', async () => {
+    const retyped = policy.map((e, i) => (i === 2 ? { ...e, type: DRIVER_CONFIG } : e));
+    const { v, s } = await verifyAndSummarize(retyped);
+    expect(status(v, 'eventlog.digest-binding')).toBe('fail');
+    expect(s.debugMode).toBeUndefined(); // hidden from the summary, but not from ok
+    const honest = await verifyAndSummarize(policy);
+    expect(honest.v.ok).toBe(true);
+    expect(honest.s.debugMode?.bound).toBe(true);
+  });
+
+  it('an EFI action logged as EV_POST_CODE in PCR 7 fails eventlog.digest-binding', async () => {
+    const retyped = policy.map((e, i) => (i === 2 ? { ...e, type: EV.POST_CODE } : e));
+    const { v } = await verifyAndSummarize(retyped);
+    expect(status(v, 'eventlog.digest-binding')).toBe('fail');
+  });
+
+  const grub = (prefix: string, value: string): EventSpec => ({
+    pcr: 8,
+    type: EV.IPL,
+    data: ascii(`${prefix}${value}\0`),
+    hashOf: ascii(value),
+  });
+  const boot: EventSpec[] = [
+    ...policy.filter((e) => e.type !== EV.EFI_ACTION),
+    grub('grub_cmd: ', 'linux /vmlinuz root=/dev/sda1 ro quiet'),
+    grub('kernel_cmdline: ', '/vmlinuz root=/dev/sda1 ro quiet'),
+    grub('grub_cmd: ', 'linux /vmlinuz root=/dev/sda1 ro init=/bin/sh'),
+    grub('kernel_cmdline: ', '/vmlinuz root=/dev/sda1 ro init=/bin/sh'),
+    grub('grub_cmd: ', 'boot'),
+  ];
+
+  it('a GRUB command line follows the last linux command, or it is not bound', async () => {
+    const honest = await verifyAndSummarize(boot);
+    expect(honest.s.kernelCommandLine?.value).toBe('/vmlinuz root=/dev/sda1 ro init=/bin/sh');
+    expect(honest.s.kernelCommandLine?.bound).toBe(true);
+    // The prefix is not hashed: the last command line relabelled as a command leaves the earlier.
+    const relabelled = boot.map((e, i) =>
+      i === 6 ? grub('grub_cmd: ', '/vmlinuz root=/dev/sda1 ro init=/bin/sh') : e,
+    );
+    const a = await verifyAndSummarize(relabelled, boot);
+    expect(a.v.ok).toBe(true);
+    expect(a.s.kernelCommandLine?.value).toBe('/vmlinuz root=/dev/sda1 ro quiet');
+    expect(a.s.kernelCommandLine?.bound).toBe(false);
+    // `boot` presented as the command line: not the kernel the linux command loaded.
+    const boot2 = relabelled.map((e, i) => (i === 7 ? grub('kernel_cmdline: ', 'boot') : e));
+    const b = await verifyAndSummarize(boot2, boot);
+    expect(b.s.kernelCommandLine?.value).toBe('boot');
+    expect(b.s.kernelCommandLine?.bound).toBe(false);
+  });
+
+  it('an S-CRTM version outside PCR 0 is not the firmware version', async () => {
+    const events: EventSpec[] = [
+      { pcr: 0, type: EV.S_CRTM_VERSION, data: utf16('1.0') },
+      { pcr: 12, type: EV.S_CRTM_VERSION, data: utf16('F.99') },
+    ];
+    const { s } = await verifyAndSummarize(events);
+    expect(s.firmwareVersion?.value).toBe('1.0');
+    expect(s.firmwareVersion?.events).toEqual([1]);
+    const hidden = await verifyAndSummarize([{ ...events[0]!, type: EV.POST_CODE }, events[1]!]);
+    expect(hidden.s.firmwareVersion).toBeUndefined();
+  });
+
+  it('a boot variable verified by its VariableData alone does not bind its name', async () => {
+    // edk2 hashes only VariableData: the name (BootOrder) is the log's word.
+    const order = uefiVariable(GUID.globalVariable, 'BootOrder', new Uint8Array([1, 0, 0, 0]));
+    const byValue: EventSpec = {
+      pcr: 1,
+      type: EV.EFI_VARIABLE_BOOT,
+      data: order,
+      hashOf: new Uint8Array([1, 0, 0, 0]),
+    };
+    const { s } = await verifyAndSummarize([byValue]);
+    expect(s.bootOrder?.value).toEqual([1, 0]);
+    expect(s.bootOrder?.bound).toBe(false);
+    const whole = await verifyAndSummarize([{ pcr: 1, type: EV.EFI_VARIABLE_BOOT, data: order }]);
+    expect(whole.s.bootOrder?.bound).toBe(true);
+  });
+
+  it('CC: events at MR 0 or past MR 4 extend nothing and name no loader fact', async () => {
+    const ccGrub = (mr: number, prefix: string, value: string): EventSpec => ({
+      ...grub(prefix, value),
+      pcr: mr,
+    });
+    const honest: EventSpec[] = [
+      ccGrub(3, 'grub_cmd: ', 'linux /vmlinuz init=/bin/sh'),
+      ccGrub(3, 'kernel_cmdline: ', '/vmlinuz init=/bin/sh'),
+    ];
+    for (const mr of [0, 5]) {
+      const forged = [...honest, ccGrub(mr, 'kernel_cmdline: ', '/vmlinuz ro quiet')];
+      const log = parseCcEventLog(encodeAgileLog(['sha384'], forged, { headerPcr: 0 }));
+      expect(log.events[3]!.digestCheck).toBe('not-extended');
+      const s = summarizeBoot(log);
+      expect(s.kernelCommandLine?.value).toBe('/vmlinuz init=/bin/sh');
+      expect(s.kernelCommandLine?.events).toEqual([2]);
+    }
   });
 });

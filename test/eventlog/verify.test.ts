@@ -336,9 +336,11 @@ describe('eventlog: verifyEventLog (synthetic logs)', () => {
     const v = await verifyEventLog(parseTcgEventLog(encodeAgileLog(banks, spoof)), {
       pcrs: quoteOf(banks, spoof),
     });
+    // Only Secure Boot policy types belong in PCR 7: a string or variable logged there under
+    // another type would vanish from the policy, so this fails.
     const b = v.checks.find((c) => c.id === 'eventlog.digest-binding')!;
-    expect(b.status).toBe('warn');
-    expect((b.detail as { risky: { event: number }[] }).risky.map((r) => r.event)).toEqual([3]);
+    expect(b.status).toBe('fail');
+    expect((b.detail as { misread: { event: number }[] }).misread.map((r) => r.event)).toEqual([3]);
     // A driver-config variable after the PCR 7 separator (db changed after the policy was sealed).
     const late = [
       ...events,
@@ -385,9 +387,19 @@ describe('eventlog: verifyEventLog (synthetic logs)', () => {
     const log = parseTcgEventLog(encodeAgileLog(banks, lie));
     expect(log.events[3]!.digestCheck).toBe('mismatch');
     const v = await verifyEventLog(log, { pcrs: quoteOf(banks, lie) });
+    // In the Secure Boot policy window (PCR 7 before its separator) a mismatch fails.
     const c = v.checks.find((x) => x.id === 'eventlog.event-digests')!;
-    expect(c.status).toBe('warn');
+    expect(c.status).toBe('fail');
     expect((c.detail as { mismatches: { event: number }[] }).mismatches[0]!.event).toBe(3);
+    // Elsewhere it warns (real firmware has such bugs), and the event's facts are unbound.
+    const ebs = events.map((e, i) =>
+      i === 13 ? { ...e, hashOf: ascii('Exit Boot Services Returned with Failure') } : e,
+    );
+    const log2 = parseTcgEventLog(encodeAgileLog(banks, ebs));
+    const v2 = await verifyEventLog(log2, { pcrs: quoteOf(banks, ebs) });
+    const c2 = v2.checks.find((x) => x.id === 'eventlog.event-digests')!;
+    expect(c2.status).toBe('warn');
+    expect(v2.digestMismatchEvents).toEqual([14]);
   });
 
   it('SHA-1 format logs replay only SHA-1; a SHA-256 quote of them is skipped', async () => {
