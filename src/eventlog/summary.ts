@@ -820,6 +820,19 @@ function templateHashBinds(log: ImaLog, e: ImaEntry): boolean {
   return equalBytes(digest(alg, e.templateData), e.templateHash);
 }
 
+/**
+ * True when `sig` starts like an IMA signature (the kernel's `signature_v2_hdr`: type
+ * EVM_IMA_XATTR_DIGSIG 3, EVM_XATTR_PORTABLE_DIGSIG 5 or IMA_VERITY_DIGSIG 6, then version 2 or
+ * 3, hash algorithm, key id and size). Only the header's first bytes are read.
+ */
+function isImaSignature(sig: Uint8Array): boolean {
+  const type = sig[0];
+  const version = sig[1];
+  return (
+    sig.length >= 9 && (type === 3 || type === 5 || type === 6) && (version === 2 || version === 3)
+  );
+}
+
 function summarizeIma(log: ImaLog, check: VerificationFacts | undefined): ImaSummary {
   const templates: Record<string, number> = {};
   const violations: number[] = [];
@@ -839,7 +852,7 @@ function summarizeIma(log: ImaLog, check: VerificationFacts | undefined): ImaSum
       };
       continue;
     }
-    const signed = e.signature !== undefined && e.signature.length > 0;
+    const signed = e.signature !== undefined && isImaSignature(e.signature);
     if (e.signature !== undefined) {
       if (signed) signedCount++;
       else unsignedCount++;

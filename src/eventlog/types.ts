@@ -1434,17 +1434,19 @@ export interface ImaSummary {
     readonly digestAlgorithm?: string;
     /** File-data digest, hex; absent when the template has no digest field. */
     readonly digest?: string;
-    /** True when the entry carries a non-empty IMA signature (`sig`). */
+    /**
+     * True when the entry's `sig` field holds an IMA signature: it starts with a digital-signature
+     * header (type 3, 5 or 6; version 2 or 3). The template name is not covered by the template
+     * hash, so an `ima-buf` entry relabelled `ima-sig` would otherwise count its buffer (a command
+     * line, a key) as a signature. Whether the signature verifies is not checked here.
+     */
     readonly signed: boolean;
   }[];
-  /**
-   * Entries whose template has a non-empty `sig` field (`ima-sig`: the file carries an IMA
-   * signature).
-   */
+  /** Entries whose `sig` field holds an IMA signature (see `files[].signed`). */
   readonly signedCount: number;
   /**
-   * Entries whose template has a `sig` field that is empty; entries of templates without `sig` are
-   * in neither count.
+   * Entries whose template has a `sig` field that holds none (empty, or not a signature header);
+   * entries of templates without `sig` are in neither count.
    */
   readonly unsignedCount: number;
 }

@@ -10,6 +10,7 @@ import { concatBytes } from '../../src/core/bytes.js';
 import {
   EV,
   parseCcEventLog,
+  parseImaLog,
   parseTcgEventLog,
   replayEventLog,
   summarizeBoot,
@@ -20,14 +21,18 @@ import {
   GUID,
   ascii,
   encodeAgileLog,
+  encodeImaBinary,
   guid,
+  imaTemplateData,
   foldReplay,
   signatureList,
   uefiVariable,
   utf16,
   type EventSpec,
+  type ImaSpec,
 } from './support/encode.js';
 
+const latin1 = (b: Uint8Array): string => String.fromCharCode(...b);
 const DRIVER_CONFIG = EV.EFI_VARIABLE_DRIVER_CONFIG;
 const secureBoot = (value: number): Uint8Array =>
   uefiVariable(GUID.globalVariable, 'SecureBoot', new Uint8Array([value]));
@@ -408,5 +413,43 @@ describe('what a log can relabel without changing a digest (synthetic logs)', ()
       expect(s.kernelCommandLine?.value).toBe('/vmlinuz init=/bin/sh');
       expect(s.kernelCommandLine?.events).toEqual([2]);
     }
+  });
+});
+
+describe('IMA: the template name is not covered by the template hash (synthetic list)', () => {
+  const sig = concatBytes(new Uint8Array([3, 2, 4, 1, 2, 3, 4, 0, 2]), new Uint8Array(2).fill(9));
+  const entries: ImaSpec[] = [
+    {
+      template: 'ima-sig',
+      alg: 'sha256',
+      fileDigest: new Uint8Array(32).fill(1),
+      path: '/bin/a',
+      sig,
+    },
+    {
+      template: 'ima-buf',
+      alg: 'sha256',
+      fileDigest: new Uint8Array(32).fill(2),
+      path: 'kexec-cmdline',
+      buf: ascii('root=/dev/sda1 init=/bin/sh'),
+    },
+  ];
+
+  it('a buffer relabelled as a signature is not counted as one', () => {
+    const bytes = encodeImaBinary(entries);
+    const honest = summarizeBoot(parseImaLog(bytes));
+    expect(honest.signedCount).toBe(1);
+    expect(honest.files.map((f) => f.signed)).toEqual([true, false]);
+    // Same length, so only the name changes: ima-buf → ima-sig (the template hash still verifies).
+    const at = bytes.length - imaTemplateData(entries[1]!).length - 4 - 7;
+    expect(latin1(bytes.subarray(at, at + 7))).toBe('ima-buf');
+    const relabelled = bytes.slice();
+    relabelled.set(ascii('ima-sig'), at);
+    const log = parseImaLog(relabelled);
+    expect(log.entries[1]!.templateName).toBe('ima-sig');
+    expect(log.entries[1]!.signature).toBeDefined();
+    const s = summarizeBoot(log);
+    expect(s.files.map((f) => f.signed)).toEqual([true, false]);
+    expect([s.signedCount, s.unsignedCount]).toEqual([1, 1]);
   });
 });
