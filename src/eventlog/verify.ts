@@ -783,12 +783,15 @@ function checkDigestBinding(log: EventLog, target: Target, ledger: Ledger<EventL
         reason: `${e.typeName} in PCR 7, where only Secure Boot policy types belong`,
       });
     }
-    // A digest-bound type whose data does not decode as that type: a measured string or structure
-    // logged under another type (an EFI action as a variable) so that it reads as nothing.
+    // Data whose digest binds it (a digest-bound type of PCRs 0–7 or a CC log, or any event whose
+    // digest is the hash of its data) but that does not decode as its type: a measured string or
+    // structure logged under another type (an EFI action as a variable, a systemd command line as
+    // an event tag) so that it reads as nothing. None of the real logs has an undecodable event.
     if (
       e.decodeError !== undefined &&
-      (log.kind === 'cc' || low <= 7) &&
-      digestCandidates(e.type, e.data, e.decoded)?.bound === true
+      (e.digestCheck === 'verified' ||
+        ((log.kind === 'cc' || low <= 7) &&
+          digestCandidates(e.type, e.data, e.decoded)?.bound === true))
     ) {
       misread.push({
         event: e.index,

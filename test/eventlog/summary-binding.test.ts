@@ -368,6 +368,21 @@ describe('what a log can relabel without changing a digest (synthetic logs)', ()
     expect(b.s.kernelCommandLine?.bound).toBe(false);
   });
 
+  it('a systemd command line logged as an event tag (hidden) fails eventlog.digest-binding', async () => {
+    const cmdline: EventSpec = {
+      pcr: 12,
+      type: EV.IPL,
+      data: utf16('root=/dev/sda1 init=/bin/sh'),
+    };
+    const honest = await verifyAndSummarize([cmdline]);
+    expect(honest.s.kernelCommandLine?.value).toBe('root=/dev/sda1 init=/bin/sh');
+    expect(status(honest.v, 'eventlog.digest-binding')).toBe('pass');
+    const tagged = await verifyAndSummarize([{ ...cmdline, type: EV.EVENT_TAG }]);
+    expect(tagged.s.kernelCommandLine).toBeUndefined();
+    expect(status(tagged.v, 'eventlog.digest-binding')).toBe('fail');
+    expect(tagged.v.ok).toBe(false);
+  });
+
   it('an S-CRTM version outside PCR 0 is not the firmware version', async () => {
     const events: EventSpec[] = [
       { pcr: 0, type: EV.S_CRTM_VERSION, data: utf16('1.0') },
