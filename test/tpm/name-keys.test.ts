@@ -3,6 +3,7 @@ import type { Json } from './support/tpm-vectors.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeVectors, hex } from '../support/vectors.js';
 import { expectAttestError } from '../support/errors.js';
+import { testKey } from '../support/forge.js';
 import {
   AttestError,
   encodeTpm2b,
@@ -319,21 +320,9 @@ describe('tpmCryptoKey: SYNTHETIC public areas', () => {
   let p256x: Uint8Array;
   let p256y: Uint8Array;
   beforeAll(async () => {
-    pair = await subtle.generateKey(
-      {
-        name: 'RSASSA-PKCS1-v1_5',
-        modulusLength: 2048,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: 'SHA-256',
-      },
-      true,
-      ['sign', 'verify'],
-    );
+    pair = (await testKey('rsa-pkcs1-2048')).keys;
     modulus = fromBase64((await subtle.exportKey('jwk', pair.publicKey)).n!);
-    const ec = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-      'sign',
-      'verify',
-    ]);
+    const ec = (await testKey('p256')).keys;
     const raw = new Uint8Array(await subtle.exportKey('raw', ec.publicKey));
     p256x = raw.slice(1, 33);
     p256y = raw.slice(33);
