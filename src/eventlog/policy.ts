@@ -11,7 +11,7 @@
  */
 import { EV } from './constants.js';
 import { decodeUefiVariable } from './event-data.js';
-import { endsWindow, type SeparatorDigests } from './separators.js';
+import { endsWindow, separatorDigests } from './separators.js';
 import type { CcEvent, CcEventLog, TcgEvent, TcgEventLog, UefiVariableData } from './types.js';
 
 type AnyEvent = TcgEvent | CcEvent;
@@ -86,13 +86,17 @@ export interface PolicyWindow {
 }
 
 /**
- * Reads the Secure Boot policy window of a log. `sep` decides which digests end the window (see
- * {@link separatorDigests}: a summary given a verification passes only the compared banks, whose
- * digests a forger cannot choose).
+ * Reads the Secure Boot policy window of a log. Only separator digests in `comparedBanks` (the
+ * banks a verification compared with quoted values) end it: a forger chooses the digests of the
+ * other banks. With no compared bank (no verification), every bank of the log counts.
  *
  * @internal
  */
-export function policyWindow(log: TcgEventLog | CcEventLog, sep: SeparatorDigests): PolicyWindow {
+export function policyWindow(
+  log: TcgEventLog | CcEventLog,
+  comparedBanks: readonly string[],
+): PolicyWindow {
+  const sep = separatorDigests(comparedBanks.length > 0 ? comparedBanks : log.banks);
   const events: readonly AnyEvent[] = log.events;
   const register = policyRegisterOf(log);
   const end =

@@ -13,7 +13,6 @@ import { digest } from '../core/crypto.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { parseCertificate } from '../core/x509.js';
 import { EFI_ACTION, EV } from './constants.js';
-import { separatorDigests } from './separators.js';
 import { policyRegisterOf, policyWindow } from './policy.js';
 import type {
   RegisterResult,
@@ -293,12 +292,7 @@ function summarizeUefi(
   // tcglog-parser/binary_bios_measurements), so the PCR 1 window ends where the firmware hands
   // over: at the first boot application.
   const policyRegister = policyRegisterOf(log);
-  const window = policyWindow(
-    log,
-    separatorDigests(
-      check !== undefined && check.comparedBanks.length > 0 ? check.comparedBanks : log.banks,
-    ),
-  );
+  const window = policyWindow(log, check?.comparedBanks ?? []);
   const policyVars = new Map<AnyEvent, UefiVariableData>();
   for (const p of [...window.variables, ...window.modeVariables])
     policyVars.set(p.event, p.variable);

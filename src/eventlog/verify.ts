@@ -33,7 +33,7 @@ import {
 } from './replay.js';
 import { WORKAROUNDS } from './workarounds.js';
 import { isDisguisedSeparator, separatorDigests } from './separators.js';
-import { policyRegisterOf, policyWindow } from './policy.js';
+import { policyRegisterOf, policyWindow, type PolicyWindow } from './policy.js';
 import type {
   CcEvent,
   EventLog,
@@ -339,10 +339,19 @@ export function verifyEventLogSync(
     if (reg !== undefined && verifiedRegisters.has(reg)) verifiedEvents.push(i);
   }
 
-  const digestMismatchEvents = checkEventDigests(log, target, ledger);
+  // The Secure Boot policy window as summarizeBoot reads it with this verification: ended by a
+  // separator digest in a compared bank (policy.ts).
+  const window =
+    log.kind === 'ima'
+      ? undefined
+      : policyWindow(
+          log,
+          [...target.expected.keys()].filter((b) => log.banks.includes(b)),
+        );
+  const digestMismatchEvents = checkEventDigests(log, target, window, ledger);
   checkSeparators(log, ledger);
   checkAfterSeparator(log, ledger);
-  checkDigestBinding(log, target, ledger);
+  checkDigestBinding(log, window, ledger);
   checkIma(log, ledger);
 
   const replayed: PcrBanks = {};
@@ -531,6 +540,7 @@ function checkRegister(
 function checkEventDigests(
   log: EventLog,
   target: Target,
+  window: PolicyWindow | undefined,
   ledger: Ledger<EventLogCheckId>,
 ): number[] {
   const id = 'eventlog.event-digests';
@@ -564,7 +574,15 @@ function checkEventDigests(
       }
     }
   }
-  const inPolicy = mismatches.length > 0 ? policyMismatches(log, target, mismatches) : [];
+  // In the Secure Boot policy window (policy register, before its end).
+  const inPolicy =
+    window === undefined
+      ? []
+      : mismatches.filter((m) => {
+          const e = log.events[m.event]!;
+          const register = 'pcrIndex' in e ? e.pcrIndex : e.mrIndex;
+          return register === policyRegisterOf(log) && m.event < window.end;
+        });
   if (checked === 0) {
     ledger.skip(id, 'no digest-bound event has a digest in a bank attestkit computes');
   } else if (mismatches.length === 0) {
@@ -591,22 +609,6 @@ function checkEventDigests(
     );
   }
   return mismatches.map((m) => m.event);
-}
-
-/** The mismatches that lie in the Secure Boot policy window (policy.ts), by compared banks. */
-function policyMismatches<M extends { event: number }>(
-  log: EventLog,
-  target: Target,
-  mismatches: readonly M[],
-): M[] {
-  if (log.kind === 'ima') return [];
-  const compared = [...target.expected.keys()].filter((b) => log.banks.includes(b));
-  const window = policyWindow(log, separatorDigests(compared.length > 0 ? compared : log.banks));
-  const register = policyRegisterOf(log);
-  return mismatches.filter((m) => {
-    const e = log.events[m.event]!;
-    return ('pcrIndex' in e ? e.pcrIndex : e.mrIndex) === register && m.event < window.end;
-  });
 }
 
 function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
@@ -755,7 +757,11 @@ function checkAfterSeparator(log: EventLog, ledger: Ledger<EventLogCheckId>): vo
   }
 }
 
-function checkDigestBinding(log: EventLog, target: Target, ledger: Ledger<EventLogCheckId>): void {
+function checkDigestBinding(
+  log: EventLog,
+  window: PolicyWindow | undefined,
+  ledger: Ledger<EventLogCheckId>,
+): void {
   const id = 'eventlog.digest-binding';
   if (log.kind === 'ima') {
     ledger.skip(
@@ -800,11 +806,9 @@ function checkDigestBinding(log: EventLog, target: Target, ledger: Ledger<EventL
     }
   }
   // A Secure Boot policy variable logged under another type (policy.ts): the type is not covered
-  // by the digest, and read by its type the variable would vanish from the policy. The window is
-  // the one summarizeBoot reads: ended by a separator digest in a compared bank.
-  const compared = [...target.expected.keys()].filter((b) => log.banks.includes(b));
-  const window = policyWindow(log, separatorDigests(compared.length > 0 ? compared : log.banks));
-  const retyped = [...window.variables, ...window.modeVariables]
+  // by the digest, and read by its type the variable would vanish from the policy.
+  const variables = window?.variables ?? [];
+  const retyped = [...variables, ...(window?.modeVariables ?? [])]
     .filter((p) => p.retyped)
     .map((p) => ({
       event: p.event.index,
@@ -815,7 +819,7 @@ function checkDigestBinding(log: EventLog, target: Target, ledger: Ledger<EventL
   // log that lists one twice): two values leave the policy ambiguous.
   const seen = new Map<string, number>();
   const duplicated: { event: number; variable: string; first: number }[] = [];
-  for (const p of window.variables) {
+  for (const p of variables) {
     const key = `${p.variable.vendorGuid}/${p.variable.name}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, p.event.index);
