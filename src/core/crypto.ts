@@ -9,7 +9,7 @@
  */
 import { AttestError } from './errors.js';
 import { assertBytes, concatBytes, copyBytes } from './bytes.js';
-import { equalBytes, fromBase64, toBase64Url, toHex } from './encoding.js';
+import { bytesKey, equalBytes, fromBase64, toBase64Url, toHex } from './encoding.js';
 import { memo, type AttestCache } from './cache.js';
 
 export {
@@ -276,17 +276,10 @@ function subtle(): SubtleCrypto | undefined {
  */
 function importCacheKey(key: PublicKeyInfo, scheme: SignatureScheme, hash: HashAlg): string {
   if (key.kind === 'ec') {
-    return `attestkit:key:${scheme}::ec:${key.curve}:${key.x.length}:${latin1(key.x)}${latin1(key.y)}`;
+    return `attestkit:key:${scheme}::ec:${key.curve}:${key.x.length}:${bytesKey(key.x)}${bytesKey(key.y)}`;
   }
   const n = stripZeros(key.n);
-  return `attestkit:key:${scheme}:${hash}:rsa:${n.length}:${latin1(n)}${latin1(stripZeros(key.e))}`;
-}
-
-function latin1(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 4096)
-    s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
-  return s;
+  return `attestkit:key:${scheme}:${hash}:rsa:${n.length}:${bytesKey(n)}${bytesKey(stripZeros(key.e))}`;
 }
 
 /** An import in progress (a promise) or done (the key itself, stored back in the cache). */

@@ -9,8 +9,9 @@
  */
 import { AttestError, type AttestErrorCode } from './errors.js';
 import { assertBytes, copyBytes } from './bytes.js';
-import { derFromInput, dersFromInput, equalBytes, toHex, utf8Encode } from './encoding.js';
+import { bytesKey, derFromInput, dersFromInput, equalBytes, toHex } from './encoding.js';
 import {
+  digestAsync,
   sha256Digest,
   ecKeyFromPoint,
   publicKeyId,
@@ -36,7 +37,11 @@ import {
   type DerNode,
 } from './der.js';
 
-/** Well-known OIDs used across attestkit. */
+/**
+ * OIDs the core certificate code itself uses: algorithms, curves and the two extensions
+ * {@link verifyChain} processes. A platform's own extensions live with that platform (a bundle
+ * carries only the table it reads).
+ */
 export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
   rsassaPss: '1.2.840.113549.1.1.10',
@@ -58,14 +63,6 @@ export const OID = {
   sha512: '2.16.840.1.101.3.4.2.3',
   basicConstraints: '2.5.29.19',
   keyUsage: '2.5.29.15',
-  subjectKeyIdentifier: '2.5.29.14',
-  authorityKeyIdentifier: '2.5.29.35',
-  subjectAltName: '2.5.29.17',
-  extKeyUsage: '2.5.29.37',
-  crlNumber: '2.5.29.20',
-  crlDistributionPoints: '2.5.29.31',
-  certificatePolicies: '2.5.29.32',
-  subjectDirectoryAttributes: '2.5.29.9',
 } as const;
 
 const HASH_OIDS: Readonly<Record<string, HashAlg>> = {
@@ -204,6 +201,8 @@ export interface RevokedCertificate {
   readonly serialHex: string;
   /** `revocationDate`. */
   readonly revocationDate: Date;
+  /** `crlEntryExtensions`, when the entry has any (reasonCode, invalidityDate, …). */
+  readonly extensions?: readonly X509Extension[];
 }
 
 /** A parsed CRL (RFC 5280 §5). */
@@ -544,14 +543,14 @@ export function parseCertificates(
   );
 }
 
-/** Parses a certificate, memoised in `cache` by the SHA-256 of its DER. */
+/** Parses a certificate, memoised in `cache` by its DER (the bytes themselves are the key). */
 export function parseCertificateCached(
   input: Uint8Array | string,
   cache?: AttestCache,
 ): X509Certificate {
   if (cache === undefined) return parseCertificate(input);
   const der = derFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
-  return memo(cache, `attestkit:cert:${toHex(sha256Digest(der))}`, () => parseCertificate(der));
+  return memo(cache, `attestkit:cert:${bytesKey(der)}`, () => parseCertificate(der));
 }
 
 /** The raw value of the extension with `oid`, or undefined. */
@@ -597,12 +596,10 @@ export async function verifySignedBy(
     });
   if (cache === undefined) return run();
   // The whole key (curve and both coordinates, or modulus and exponent), not one part of it: two
-  // raw keys that share x (a point and its negation) or n must not share a cached verdict.
-  const issuerId =
-    'kind' in issuer
-      ? toHex(sha256Digest(utf8Encode(publicKeyId(key))))
-      : toHex(spkiSha256(issuer));
-  return memo(cache, `attestkit:sig:${issuerId}:${toHex(sha256Digest(signed.raw))}`, run);
+  // raw keys that share x (a point and its negation) or n must not share a cached verdict. The
+  // key and the signed DER are the memo key themselves (length-prefixed, so none is ambiguous).
+  const issuerId = 'kind' in issuer ? publicKeyId(key) : bytesKey(issuer.spki);
+  return memo(cache, `attestkit:sig:${issuerId.length}:${issuerId}${bytesKey(signed.raw)}`, run);
 }
 
 /** Where `now` falls relative to a certificate's validity period. */
@@ -660,6 +657,7 @@ export function parseCrl(input: Uint8Array | string): X509Crl {
     for (const entry of f[i++]!.children) {
       expectTag(entry, DER_TAG.SEQUENCE, 'revokedCertificate', code);
       const serial = serialBytes(entry.children[0] ?? bad(code, entry, 'missing serial'), code);
+      if (entry.children.length > 3) bad(code, entry, 'extra fields in revokedCertificate');
       revoked.push({
         serialNumber: serial,
         serialHex: toHex(serial),
@@ -667,6 +665,9 @@ export function parseCrl(input: Uint8Array | string): X509Crl {
           entry.children[1] ?? bad(code, entry, 'missing revocationDate'),
           code,
         ),
+        ...(entry.children[2] !== undefined
+          ? { extensions: parseExtensions(entry.children[2], code) }
+          : {}),
       });
     }
   }
@@ -742,6 +743,11 @@ export async function checkCrl(
   }
   if (issuer.keyUsage !== undefined && !issuer.keyUsage.cRLSign)
     problems.push('issuer keyUsage lacks cRLSign');
+  // RFC 5280 §5.2 and §5.3: a CRL with a critical extension (issuingDistributionPoint,
+  // deltaCRLIndicator, …) or critical entry extension (certificateIssuer) that the verifier does
+  // not process must not be used: it may be partial or indirect.
+  for (const e of [crl, ...crl.revoked].flatMap((r) => r.extensions ?? []))
+    if (e.critical) problems.push(`CRL has an unprocessed critical extension ${e.oid}`);
   const t = options.now.getTime();
   if (crl.thisUpdate.getTime() > t)
     problems.push(`CRL thisUpdate ${crl.thisUpdate.toISOString()} is in the future`);
@@ -858,6 +864,10 @@ export async function verifyChain(input: ChainInput): Promise<ChainResult> {
         `${v} at ${now.toISOString()} (valid ${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`,
       );
     }
+    // RFC 5280 §4.2: a critical extension the verifier does not process rejects the certificate.
+    for (const e of cert.extensions)
+      if (e.critical && e.oid !== OID.basicConstraints && e.oid !== OID.keyUsage)
+        problems.push(`unprocessed critical extension ${e.oid}`);
     if (role !== 'leaf') {
       if (cert.basicConstraints?.ca !== true)
         problems.push('not a CA (basicConstraints cA is not true)');
@@ -874,7 +884,7 @@ export async function verifyChain(input: ChainInput): Promise<ChainResult> {
       problems.push('keyUsage lacks digitalSignature');
     }
     if (role === 'root') {
-      const pin = spkiSha256(cert);
+      const pin = await digestAsync('sha256', cert.spki);
       if (!input.rootPins.some((p) => equalBytes(p, pin)))
         problems.push(`root key ${toHex(pin)} is not pinned`);
     }

@@ -12,8 +12,15 @@ import { AttestError } from '../core/errors.js';
 import { assertBytes, concatBytes, isAllZero } from '../core/bytes.js';
 import { inputMemo, memo } from '../core/cache.js';
 import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
-import { sha256Digest, verifySignature, type PublicKeyInfo } from '../core/crypto.js';
-import { derFromInput, dersFromInput, equalBytes, fromHex, toHex } from '../core/encoding.js';
+import { verifySignature, type PublicKeyInfo } from '../core/crypto.js';
+import {
+  bytesKey,
+  derFromInput,
+  dersFromInput,
+  equalBytes,
+  fromHex,
+  toHex,
+} from '../core/encoding.js';
 import {
   checkCrl,
   parseCertificate,
@@ -202,8 +209,9 @@ function pinsFor(o: SnpVerifyOptions, product: SnpProduct): [Uint8Array[], strin
 }
 
 /**
- * Parses a certificate once per DER in the caller's cache, keyed by its content id (SHA-256 of
- * the DER), and remembers the id so later memos (chain, extensions) key on it. Warm calls rarely
+ * Parses a certificate once per DER in the caller's cache, keyed by its content id (the DER
+ * itself as a length-prefixed latin1 string: exact, and cheaper than hashing it), and remembers
+ * the id so later memos (chain, extensions) key on it. Warm calls rarely
  * get here: the certificates of an input already seen come from the input memo in verifySnpReport.
  */
 function parseCert(
@@ -212,7 +220,7 @@ function parseCert(
   ids: WeakMap<X509Certificate, string>,
 ): X509Certificate {
   if (cache === undefined) return parseCertificate(der);
-  const id = toHex(sha256Digest(der));
+  const id = `${der.length}:${bytesKey(der)}`;
   const cert = memo(cache, `attestkit:snp:der:${id}`, () => parseCertificate(der));
   ids.set(cert, id);
   return cert;
@@ -223,7 +231,7 @@ type Share = typeof ShareModule;
 function parseCrlCached(input: SnpCertInput, cache: AttestCache | undefined): X509Crl {
   const der = derFromInput(input, typeof input === 'string' ? 'X509 CRL' : undefined);
   if (cache === undefined) return parseCrl(der);
-  return memo(cache, `attestkit:crl:${toHex(sha256Digest(der))}`, () => parseCrl(der));
+  return memo(cache, `attestkit:crl:${bytesKey(der)}`, () => parseCrl(der));
 }
 
 /** The kind a certificate claims by name, extensions, or (last) the slot it came in. */

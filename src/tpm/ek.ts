@@ -42,6 +42,14 @@ import type {
   TpmtPublic,
 } from './types.js';
 
+/** The RFC 5280 extensions EK certificate code reads besides the core two. */
+const EXT_OID = {
+  subjectAltName: '2.5.29.17',
+  extKeyUsage: '2.5.29.37',
+  certificatePolicies: '2.5.29.32',
+  subjectDirectoryAttributes: '2.5.29.9',
+} as const;
+
 /** TCG OIDs of the EK Credential Profile (§3.2, TCG OID registry 2.23.133). */
 export const TCG_OID = {
   /**
@@ -167,11 +175,11 @@ export function parseEkCertificate(input: Uint8Array | string): EkCertificate {
 }
 
 function fromCertificate(certificate: X509Certificate): EkCertificate {
-  const san = getExtension(certificate, OID.subjectAltName);
+  const san = getExtension(certificate, EXT_OID.subjectAltName);
   const sanAttrs = san !== undefined ? decodeSan(san.value).attrs : new Map<string, string>();
-  const sda = getExtension(certificate, OID.subjectDirectoryAttributes);
+  const sda = getExtension(certificate, EXT_OID.subjectDirectoryAttributes);
   const spec = sda !== undefined ? decodeSpecification(sda.value) : undefined;
-  const eku = getExtension(certificate, OID.extKeyUsage);
+  const eku = getExtension(certificate, EXT_OID.extKeyUsage);
   const ekus = eku !== undefined ? decodeEku(eku.value) : [];
   const manufacturer = sanAttrs.get(TCG_OID.tpmManufacturer);
   const model = sanAttrs.get(TCG_OID.tpmModel);
@@ -425,12 +433,12 @@ function causeText(cause: Record<string, unknown>): string {
 const CRITICAL_PROCESSED: ReadonlySet<string> = /* @__PURE__ */ new Set([
   OID.basicConstraints,
   OID.keyUsage,
-  OID.certificatePolicies,
+  EXT_OID.certificatePolicies,
 ]);
 const CRITICAL_PROCESSED_EK: ReadonlySet<string> = /* @__PURE__ */ new Set([
   ...CRITICAL_PROCESSED,
-  OID.subjectAltName,
-  OID.extKeyUsage,
+  EXT_OID.subjectAltName,
+  EXT_OID.extKeyUsage,
 ]);
 
 /** RFC 5280 §6.1: subject and issuer are the same name (a CA's key rollover, or a root). */
@@ -796,7 +804,7 @@ export async function verifyEkCertificate(
   }
 
   if (ledger.dependsOn('tpm.ek.eku', 'tpm.ek.certificate') && ek !== undefined) {
-    const eku = getExtension(ek.certificate, OID.extKeyUsage);
+    const eku = getExtension(ek.certificate, EXT_OID.extKeyUsage);
     if (ek.hasEkCertificateEku)
       ledger.pass('tpm.ek.eku', 'extendedKeyUsage is tcg-kp-EKCertificate');
     else if (eku === undefined)

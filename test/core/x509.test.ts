@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as asn1js from 'asn1js';
 import { describeVectors, readVector, readVectorJson, readVectorText } from '../support/vectors.js';
 import { expectAttestError } from '../support/errors.js';
 import { FORGE_NOW, mintChain, mintCrl, testKey, x509, type TestKey } from '../support/forge.js';
@@ -7,6 +8,7 @@ import {
   orderChain,
   parseCertificate,
   parseCertificates,
+  parseCertificateCached,
   parseCrl,
   spkiSha256,
   verifyChain,
@@ -357,6 +359,147 @@ describe('x509: forged negative chains (SYNTHETIC test PKI)', () => {
     const r = await checkCrl(crl, root, ['ff01', '0a0b'], { now: FORGE_NOW });
     expect(r.ok).toBe(true); // the CRL itself is valid…
     expect(r.revokedSerials).toEqual(['ff01']); // …and revokes the negative serial
+  });
+
+  // RFC 5280 §4.2: "A certificate-using system MUST reject the certificate if it encounters a
+  // critical extension it does not recognize". verifyChain processes basicConstraints and
+  // keyUsage only. SYNTHETIC extension: an arbitrary OID under the documentation arc.
+  const unknownExt = (critical: boolean) =>
+    new x509.Extension('1.3.6.1.4.1.99999.1', critical, new Uint8Array([0x05, 0x00]));
+
+  for (const role of ['root', 'intermediate', 'leaf'] as const) {
+    it(`an unknown critical extension on the ${role} fails that link, and only that link`, async () => {
+      const r = await (await chainOf({ [role]: { extensions: [unknownExt(true)] } })).run();
+      expect(r.ok).toBe(false);
+      expect([r.root.ok, r.intermediate.ok, r.leaf.ok]).toEqual([
+        role !== 'root',
+        role !== 'intermediate',
+        role !== 'leaf',
+      ]);
+      expect(r[role].problems).toEqual(['unprocessed critical extension 1.3.6.1.4.1.99999.1']);
+    });
+  }
+
+  it('the same extension marked non-critical is ignored, and critical basicConstraints/keyUsage pass', async () => {
+    const c = await chainOf({
+      root: { extensions: [unknownExt(false)] },
+      intermediate: { extensions: [unknownExt(false)] },
+      leaf: { extensions: [unknownExt(false)], keyUsage: x509.KeyUsageFlags.digitalSignature },
+    });
+    const r = await c.run();
+    expect(r.ok).toBe(true);
+    const leaf = parseCertificate(c.c.leaf.der);
+    // The forge marks keyUsage (and the CAs' basicConstraints) critical: those are processed.
+    expect(leaf.extensions.filter((e) => e.critical).map((e) => e.oid)).toEqual(['2.5.29.15']);
+  });
+
+  it('a CRL with a critical extension it does not process is unusable (RFC 5280 §5.2)', async () => {
+    const { c } = await chainOf();
+    const root = parseCertificate(c.root.der);
+    // issuingDistributionPoint (2.5.29.28), critical, with onlyContainsUserCerts: a partial CRL.
+    const idp = new x509.Extension(
+      '2.5.29.28',
+      true,
+      new Uint8Array([0x30, 0x03, 0x81, 0x01, 0xff]),
+    );
+    const crl = parseCrl(
+      await mintCrl({ issuerName: c.root.cert.subject, signer: rootKey, extensions: [idp] }),
+    );
+    expect(crl.extensions.find((e) => e.oid === '2.5.29.28')?.critical).toBe(true);
+    const r = await checkCrl(crl, root, [], { now: FORGE_NOW });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual(['CRL has an unprocessed critical extension 2.5.29.28']);
+    // Non-critical, it is only carried.
+    const idpNonCritical = new x509.Extension('2.5.29.28', false, idp.value);
+    const ok = parseCrl(
+      await mintCrl({
+        issuerName: c.root.cert.subject,
+        signer: rootKey,
+        extensions: [idpNonCritical],
+      }),
+    );
+    expect((await checkCrl(ok, root, [], { now: FORGE_NOW })).ok).toBe(true);
+  });
+
+  it('a critical CRL entry extension makes the whole CRL unusable (RFC 5280 §5.3); reasonCode is read', async () => {
+    const { c } = await chainOf();
+    const root = parseCertificate(c.root.der);
+    const inter = parseCertificate(c.intermediate.der);
+    // certificateIssuer (2.5.29.29), critical: an indirect CRL entry about another CA's certificate.
+    const certIssuer = new x509.Extension(
+      '2.5.29.29',
+      true,
+      new Uint8Array([0x30, 0x06, 0x82, 0x04, 0x74, 0x65, 0x73, 0x74]),
+    );
+    const indirect = parseCrl(
+      await mintCrl({
+        issuerName: c.root.cert.subject,
+        signer: rootKey,
+        revokedSerials: ['0abc'],
+        entryExtensions: [certIssuer],
+      }),
+    );
+    expect(indirect.revoked[0]!.extensions?.map((e) => [e.oid, e.critical])).toEqual([
+      ['2.5.29.29', true],
+    ]);
+    const r = await checkCrl(indirect, root, [inter.serialHex], { now: FORGE_NOW });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual(['CRL has an unprocessed critical extension 2.5.29.29']);
+
+    const withReason = parseCrl(
+      await mintCrl({
+        issuerName: c.root.cert.subject,
+        signer: rootKey,
+        revokedSerials: [inter.serialHex],
+        reason: x509.X509CrlReason.keyCompromise,
+      }),
+    );
+    const reason = withReason.revoked[0]!.extensions!;
+    expect(reason.map((e) => [e.oid, e.critical])).toEqual([['2.5.29.21', false]]);
+    const r2 = await checkCrl(withReason, root, [inter.serialHex], { now: FORGE_NOW });
+    expect(r2.ok).toBe(true);
+    expect(r2.revokedSerials).toEqual([inter.serialHex]);
+  });
+
+  it('a revokedCertificate entry with a fourth field is malformed', async () => {
+    const { c } = await chainOf();
+    const der = await mintCrl({
+      issuerName: c.root.cert.subject,
+      signer: rootKey,
+      revokedSerials: ['0abc'],
+    });
+    // SYNTHETIC: re-encode the entry with an extra NULL after crlEntryExtensions' slot.
+    const tree = asn1js.fromBER(der.slice().buffer).result as asn1js.Sequence;
+    const tbs = tree.valueBlock.value[0] as asn1js.Sequence;
+    const list = tbs.valueBlock.value.find(
+      (n) => n instanceof asn1js.Sequence && n.valueBlock.value[0] instanceof asn1js.Sequence,
+    ) as asn1js.Sequence;
+    const entry = list.valueBlock.value[0] as asn1js.Sequence;
+    entry.valueBlock.value.push(new asn1js.Sequence(), new asn1js.Null());
+    // (an empty crlEntryExtensions, then the extra NULL)
+    const bad = new Uint8Array(tree.toBER());
+    const entryDer = Buffer.from(entry.toBER());
+    const at = Buffer.from(bad).indexOf(entryDer);
+    expect(at).toBeGreaterThan(0);
+    // The error points at the entry.
+    expectAttestError(() => parseCrl(bad), 'ERR_BAD_CRL', at);
+    // Without the two added fields, the same re-encoding parses.
+    entry.valueBlock.value.pop();
+    entry.valueBlock.value.pop();
+    expect(parseCrl(new Uint8Array(tree.toBER())).revoked).toHaveLength(1);
+  });
+
+  it('memoises parsed certificates by their exact DER: one byte apart, two entries', async () => {
+    const { c } = await chainOf();
+    const cache = createCache();
+    const a = parseCertificateCached(c.leaf.der, cache);
+    expect(parseCertificateCached(c.leaf.der.slice(), cache)).toBe(a);
+    const flipped = c.leaf.der.slice();
+    flipped[flipped.length - 5]! ^= 1; // a signature byte: still parses
+    const b = parseCertificateCached(flipped, cache);
+    expect(b).not.toBe(a);
+    expect(b.signature).not.toEqual(a.signature);
+    expect(cache.size).toBe(2);
   });
 
   it('keys the signature cache by the whole raw key: a point and its negation do not share a verdict', async () => {

@@ -195,6 +195,12 @@ export async function mintCrl(params: {
   readonly revokedSerials?: readonly string[];
   readonly thisUpdate?: Date;
   readonly nextUpdate?: Date;
+  /** CRL extensions (crlExtensions). */
+  readonly extensions?: readonly x509.Extension[];
+  /** crlEntryExtensions, given to every entry. */
+  readonly entryExtensions?: readonly x509.Extension[];
+  /** reasonCode of every entry (a non-critical entry extension). */
+  readonly reason?: x509.X509CrlReason;
 }): Promise<Uint8Array> {
   const crl = await x509.X509CrlGenerator.create({
     issuer: params.issuerName,
@@ -203,7 +209,10 @@ export async function mintCrl(params: {
     entries: (params.revokedSerials ?? []).map((s) => ({
       serialNumber: s,
       revocationDate: new Date(FORGE_NOW.getTime() - YEAR / 2),
+      ...(params.reason !== undefined ? { reason: params.reason } : {}),
+      ...(params.entryExtensions !== undefined ? { extensions: [...params.entryExtensions] } : {}),
     })),
+    ...(params.extensions !== undefined ? { extensions: [...params.extensions] } : {}),
     signingAlgorithm: params.signer.signingAlgorithm,
     signingKey: params.signer.keys.privateKey,
   });
