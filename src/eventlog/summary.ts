@@ -621,10 +621,14 @@ function summarizeUefi(
   if (!isCc) {
     const byPcr = (p: number): AnyEvent[] =>
       events.filter((e) => pcrOf(e) === p && e.type !== EV.NO_ACTION);
+    // An event described by its type name only (no text in its data) shows a label that no
+    // digest covers: the fact built from it is not bound, whatever the digests say.
+    let byTypeName = false;
     const describe = (e: AnyEvent): string => {
       const d = e.decoded;
       if (d?.kind === 'loader' || d?.kind === 'text') return d.text;
       if (d?.kind === 'event-tag') return d.text ?? `tag 0x${d.taggedEventId.toString(16)}`;
+      byTypeName = true;
       return e.typeName;
     };
     const p11 = byPcr(11);
@@ -634,9 +638,15 @@ function summarizeUefi(
       (e) => e.decoded?.kind === 'sipa' || e.type === EV.SEPARATOR,
     );
     if (!isWindows && p11.length + p12.length + p13.length > 0) {
+      const value = {
+        pcr11: p11.map(describe),
+        pcr12: p12.map(describe),
+        pcr13: p13.map(describe),
+      };
       uki = fact(
-        { pcr11: p11.map(describe), pcr12: p12.map(describe), pcr13: p13.map(describe) },
+        value,
         [...p11, ...p12, ...p13].sort((a, b) => a.index - b.index),
+        byTypeName,
       );
     }
   }

@@ -144,6 +144,24 @@ describe('eventlog summary facts (synthetic logs)', () => {
     hashOf: ascii(`contents of ${text}`),
   });
 
+  it('UKI: a description taken from the event type (not covered by any digest) is never bound', () => {
+    // SYNTHETIC: digests that do hash the data, so every event verifies. Text events bind their
+    // description; an EV_COMPACT_HASH carrying no text is shown by its type name, which the log
+    // may relabel freely.
+    const text = summary([
+      { pcr: 11, type: EV.IPL, data: utf16('.linux') },
+      { pcr: 12, type: EV.IPL, data: utf16('console=ttyS0') },
+    ]);
+    expect(text.uki?.value).toEqual({ pcr11: ['.linux'], pcr12: ['console=ttyS0'], pcr13: [] });
+    expect(text.uki?.bound).toBe(true);
+    const typed = summary([
+      { pcr: 11, type: EV.IPL, data: utf16('.linux') },
+      { pcr: 11, type: EV.COMPACT_HASH, data: new Uint8Array([1, 2, 3, 4]) },
+    ]);
+    expect(typed.uki?.value.pcr11).toEqual(['.linux', 'EV_COMPACT_HASH']);
+    expect(typed.uki?.bound).toBe(false);
+  });
+
   it('UKI: PCR 11 sections, PCR 12 command line and PCR 13 extensions, EV_NO_ACTION left out', () => {
     const s = summary([
       ipl(11, '.linux'), // 1
