@@ -602,6 +602,19 @@ export async function verifySignedBy(
   return memo(cache, `attestkit:sig:${issuerId.length}:${issuerId}${bytesKey(signed.raw)}`, run);
 }
 
+/**
+ * RFC 5280 §4.2: "a certificate-using system MUST reject the certificate if it encounters a
+ * critical extension it does not recognize". attestkit's chain checks process basicConstraints and
+ * keyUsage; any other critical extension is returned as a problem.
+ *
+ * @internal
+ */
+export function criticalExtensionProblems(cert: X509Certificate): string[] {
+  return cert.extensions
+    .filter((e) => e.critical && e.oid !== OID.basicConstraints && e.oid !== OID.keyUsage)
+    .map((e) => `unprocessed critical extension ${e.oid}`);
+}
+
 /** Where `now` falls relative to a certificate's validity period. */
 export function validityAt(
   cert: X509Certificate,
@@ -864,10 +877,7 @@ export async function verifyChain(input: ChainInput): Promise<ChainResult> {
         `${v} at ${now.toISOString()} (valid ${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`,
       );
     }
-    // RFC 5280 §4.2: a critical extension the verifier does not process rejects the certificate.
-    for (const e of cert.extensions)
-      if (e.critical && e.oid !== OID.basicConstraints && e.oid !== OID.keyUsage)
-        problems.push(`unprocessed critical extension ${e.oid}`);
+    problems.push(...criticalExtensionProblems(cert));
     if (role !== 'leaf') {
       if (cert.basicConstraints?.ca !== true)
         problems.push('not a CA (basicConstraints cA is not true)');

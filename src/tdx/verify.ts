@@ -15,6 +15,7 @@ import { sha256Digest, ecKeyFromPoint, verifySignature } from '../core/crypto.js
 import { equalBytes, fromHex, toHex, utf8Decode } from '../core/encoding.js';
 import {
   checkCrl,
+  criticalExtensionProblems,
   parseCertificates,
   parseCrl,
   spkiSha256,
@@ -391,6 +392,7 @@ function verifySigningChain(
             `${what}: ${v} at ${now.toISOString()} (valid ${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`,
           );
         }
+        for (const p of criticalExtensionProblems(cert)) problems.push(`${what}: ${p}`);
       };
       await check(root, root, 'root');
       await check(signer, root, 'TCB Signing certificate');

@@ -19,7 +19,7 @@ import {
   type IntelLikePki,
   type SyntheticCase,
 } from './support/intel-like.js';
-import { testKey } from '../support/forge.js';
+import { testKey, x509 } from '../support/forge.js';
 
 const DAY = 86_400_000;
 const st = (r: TdxVerification, id: TdxCheckId) => findCheck(r, id)?.status;
@@ -305,6 +305,30 @@ describe('verifyTdxQuote: generated negatives', () => {
     const s = await verify(base.quote, col);
     expect(st(s, 'tdx.tcb-info.signature')).toBe('fail');
     expect(st(s, 'tdx.qe-identity.signature')).toBe('fail');
+  });
+
+  it('a TCB Signing certificate with an unknown critical extension fails its chain (RFC 5280 §4.2)', async () => {
+    // SYNTHETIC extension OID under the documentation arc, marked critical.
+    const ext = (critical: boolean) =>
+      new x509.Extension('1.3.6.1.4.1.99999.2', critical, new Uint8Array([0x05, 0x00]));
+    const bad = await syntheticCase({ pki: { tcbSigning: { extensions: [ext(true)] } } });
+    const r = await verifyTdxQuote(
+      { quote: bad.quote, collateral: bad.collateral },
+      { now: SYNTH_NOW, rootPins: [bad.pki.rootPin] },
+    );
+    for (const id of ['tdx.tcb-info.signature', 'tdx.qe-identity.signature'] as const) {
+      expect(st(r, id)).toBe('fail');
+      expect(findCheck(r, id)?.message).toMatch(
+        /TCB Signing certificate: unprocessed critical extension 1\.3\.6\.1\.4\.1\.99999\.2/,
+      );
+    }
+    const fine = await syntheticCase({ pki: { tcbSigning: { extensions: [ext(false)] } } });
+    const ok = await verifyTdxQuote(
+      { quote: fine.quote, collateral: fine.collateral },
+      { now: SYNTH_NOW, rootPins: [fine.pki.rootPin] },
+    );
+    expect(st(ok, 'tdx.tcb-info.signature')).toBe('pass');
+    expect(st(ok, 'tdx.qe-identity.signature')).toBe('pass');
   });
 
   it('FMSPC mismatch', async () => {

@@ -89,7 +89,7 @@ export interface IntelLikePki {
 export interface PkiOverrides {
   readonly leaf?: { notBefore?: Date; notAfter?: Date; subjectCn?: string };
   readonly ca?: { notAfter?: Date; processor?: boolean };
-  readonly tcbSigning?: { notAfter?: Date };
+  readonly tcbSigning?: { notAfter?: Date; extensions?: readonly x509.Extension[] };
   readonly pckExtension?: Partial<PckExtensionSpec>;
   /** Use Intel's exact subject names (for "same name, other key" tests); still a test key. */
   readonly intelNames?: boolean;
@@ -162,6 +162,7 @@ export async function mintIntelLikePki(o: PkiOverrides = {}): Promise<IntelLikeP
     notBefore: nb,
     notAfter: o.tcbSigning?.notAfter ?? na,
     keyUsage: x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
+    ...(o.tcbSigning?.extensions !== undefined ? { extensions: o.tcbSigning.extensions } : {}),
   });
   const spki = new Uint8Array(await subtle.exportKey('spki', rootKey.keys.publicKey));
   return {
