@@ -11,7 +11,11 @@ import { equalBytes } from './encoding.js';
  * (e.g. an adapter over a shared LRU); {@link createCache} gives a ready one.
  */
 export interface AttestCache {
-  /** The value stored under `key` (an `attestkit:`-prefixed string), or undefined on a miss. */
+  /**
+   * The value stored under `key`, or undefined on a miss. Keys are `attestkit:`-prefixed strings
+   * that may hold content bytes verbatim (one character per byte, up to some kilobytes); an
+   * adapter that needs short keys must hash them with a collision-resistant hash.
+   */
   get(key: string): unknown;
   /** Stores `value` under `key`; the cache may evict it at any time. Undefined means "no entry". */
   set(key: string, value: unknown): void;
