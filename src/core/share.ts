@@ -9,8 +9,6 @@
  * - {@link copyPlain} runs per result: it shares what is sealed and copies the rest (the byte
  *   arrays, and the objects on the way to them), so each result owns everything it can change.
  *
- * The SEV-SNP verifier imports this module only when given a cache (its bundle budget).
- *
  * @internal
  */
 /**

@@ -7,7 +7,7 @@
  * VCEK/VLEK extensions against the report (KDS spec 57230; spec note §7.1), TCB relations, and
  * the caller's policy. Later checks run after earlier ones fail, so the caller sees everything.
  */
-import type * as ShareModule from '../core/share.js';
+import { copyPlain } from '../core/share.js';
 import { AttestError } from '../core/errors.js';
 import { assertBytes, concatBytes, isAllZero } from '../core/bytes.js';
 import { inputMemo, memo } from '../core/cache.js';
@@ -226,8 +226,6 @@ function parseCert(
   return cert;
 }
 
-type Share = typeof ShareModule;
-
 function parseCrlCached(input: SnpCertInput, cache: AttestCache | undefined): X509Crl {
   const der = derFromInput(input, typeof input === 'string' ? 'X509 CRL' : undefined);
   if (cache === undefined) return parseCrl(der);
@@ -297,11 +295,6 @@ export async function verifySnpReport(
   checkOptions(options);
   const now = options.now ?? new Date();
   const cache = options.cache;
-  // What results hold of the cache's objects is copied (core share.ts; certificates hold bytes
-  // nearly everywhere, so sealing them would save no copying). Loaded only with a cache, so the
-  // bundle of a verifier without one stays within its budget.
-  const share: Share | undefined =
-    cache !== undefined ? await import('../core/share.js') : undefined;
   const sources: {
     -readonly [K in keyof SnpVerification['certificates']['sources']]: SnpCollateralSource;
   } = {};
@@ -757,8 +750,8 @@ export async function verifySnpReport(
   put(certificates, 'intermediate', intermediate?.value);
   put(certificates, 'ark', ark?.value);
   certificates.sources = sources;
-  const shownExt = share !== undefined ? share.copyPlain(ext) : ext;
-  const shownCertificates = share !== undefined ? share.copyPlain(certificates) : certificates;
+  const shownExt = cache !== undefined ? copyPlain(ext) : ext;
+  const shownCertificates = cache !== undefined ? copyPlain(certificates) : certificates;
 
   // snp.signature (started above)
   const [status, message, detail] = await signatureDone;
