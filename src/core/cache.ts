@@ -13,8 +13,8 @@ import { equalBytes } from './encoding.js';
 export interface AttestCache {
   /**
    * The value stored under `key`, or undefined on a miss. Keys are `attestkit:`-prefixed strings
-   * that may hold content bytes verbatim (one character per byte, up to some kilobytes); an
-   * adapter that needs short keys must hash them with a collision-resistant hash.
+   * of at most 16 000 characters that may hold content bytes verbatim (one character per byte);
+   * an adapter that needs short keys must hash them with a collision-resistant hash.
    */
   get(key: string): unknown;
   /** Stores `value` under `key`; the cache may evict it at any time. Undefined means "no entry". */
@@ -78,11 +78,33 @@ export function createCache(options: CacheOptions = {}): MemoryCache {
 }
 
 /**
+ * The longest key attestkit stores in a cache. Content is keyed by its bytes (one character per
+ * byte), so only an oversized input — a certificate or CRL of tens of kilobytes, where real ones
+ * are under 3 KB — makes a longer key. Such inputs are never cached: they would fill the heap
+ * with keys, and V8 hashes a string of 16 384 characters or more by its length alone, so a few
+ * thousand of them of one length would make every lookup compare against all of them.
+ *
+ * @internal
+ */
+export const MAX_CACHE_KEY_LENGTH = 16_000;
+
+/**
+ * The most bytes (or characters of text) {@link inputMemo} remembers for one input: real evidence
+ * inputs (a report, a PEM chain, an HCL report) are a few kilobytes; a larger one is computed
+ * every time, so an attacker's oversized inputs are neither copied into the cache nor used as
+ * long string keys.
+ *
+ * @internal
+ */
+export const MAX_REMEMBERED_INPUT = 16_000;
+
+/**
  * Returns the cached value for `key`, or computes, stores and returns it. Promises are cached as
- * they are, so concurrent callers share one computation; a rejected promise is evicted.
+ * they are, so concurrent callers share one computation; a rejected promise is evicted. A key
+ * longer than {@link MAX_CACHE_KEY_LENGTH} is not looked up or stored: the value is computed.
  */
 export function memo<T>(cache: AttestCache | undefined, key: string, compute: () => T): T {
-  if (cache === undefined) return compute();
+  if (cache === undefined || key.length > MAX_CACHE_KEY_LENGTH) return compute();
   const hit = cache.get(key);
   if (hit !== undefined) return hit as T;
   const value = compute();
@@ -128,7 +150,7 @@ export function inputMemo(cache: AttestCache | undefined, key: string, max = 64)
       const hit = seen?.get(input);
       if (hit !== undefined && sameInput(hit[0], input)) return hit[1] as T;
       const [v, keep] = compute();
-      if (seen !== undefined && keep) {
+      if (seen !== undefined && keep && inputSize(input) <= MAX_REMEMBERED_INPUT) {
         if (seen.size >= max) seen.clear();
         seen.set(input, [copyInput(input), v]);
       }
@@ -146,6 +168,16 @@ function sameInput(kept: unknown, input: unknown): boolean {
     : kept instanceof Uint8Array
       ? input instanceof Uint8Array && equalBytes(kept, input)
       : kept === input;
+}
+
+/** Bytes (or UTF-16 code units) an evidence input holds: what {@link copyInput} would keep. */
+function inputSize(input: unknown): number {
+  if (Array.isArray(input)) {
+    let n = 0;
+    for (const x of input) n += inputSize(x);
+    return n;
+  }
+  return input instanceof Uint8Array || typeof input === 'string' ? input.length : 0;
 }
 
 /**

@@ -10,7 +10,7 @@
 import { AttestError } from './errors.js';
 import { assertBytes, concatBytes, copyBytes } from './bytes.js';
 import { bytesKey, equalBytes, fromBase64, toBase64Url, toHex } from './encoding.js';
-import { memo, type AttestCache } from './cache.js';
+import { MAX_CACHE_KEY_LENGTH, memo, type AttestCache } from './cache.js';
 
 export {
   createDigester,
@@ -333,6 +333,7 @@ function importKey(
     });
   if (cache === undefined) return run();
   const cacheKey = importCacheKey(key, scheme, hash);
+  if (cacheKey.length > MAX_CACHE_KEY_LENGTH) return run();
   const hit = cache.get(cacheKey);
   if (isCryptoKey(hit)) return hit;
   const pending = memo(cache, cacheKey, run);

@@ -44,7 +44,10 @@ export function withCache<T extends object>(
     out[name] =
       typeof m === 'function'
         ? (...args: unknown[]): unknown =>
-            memo(cache, `attestkit:${prefix}:${name}:${keyPart(args)}`, () =>
+            // Under `attestkit:fetcher:`, a namespace no verifier uses: a verifier's content key
+            // (certificate or CRL bytes verbatim) can never spell a fetcher's key, whatever the
+            // prefix.
+            memo(cache, `attestkit:fetcher:${prefix}:${name}:${keyPart(args)}`, () =>
               (m as (...a: unknown[]) => unknown).apply(fetcher, args),
             )
         : m;

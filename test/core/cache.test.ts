@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createCache, inputMemo, memo } from '../../src/core/cache.js';
+import {
+  MAX_CACHE_KEY_LENGTH,
+  MAX_REMEMBERED_INPUT,
+  createCache,
+  inputMemo,
+  memo,
+} from '../../src/core/cache.js';
+import { withCache } from '../../src/fetch/with-cache.js';
 
 describe('createCache / memo', () => {
   it('evicts the least recently used entry beyond maxEntries', () => {
@@ -79,6 +86,53 @@ describe('inputMemo', () => {
     none.get(failing, () => [runs++, true]);
     none.get(failing, () => [runs++, true]);
     expect(runs).toBe(6);
+  });
+
+  it('a key longer than MAX_CACHE_KEY_LENGTH is neither looked up nor stored', () => {
+    const cache = createCache();
+    let runs = 0;
+    const long = `attestkit:test:${'x'.repeat(MAX_CACHE_KEY_LENGTH)}`;
+    expect(memo(cache, long, () => ++runs)).toBe(1);
+    expect(memo(cache, long, () => ++runs)).toBe(2);
+    expect(cache.size).toBe(0);
+    const fits = 'k'.repeat(MAX_CACHE_KEY_LENGTH);
+    expect(memo(cache, fits, () => ++runs)).toBe(3);
+    expect(memo(cache, fits, () => ++runs)).toBe(3);
+    expect(cache.size).toBe(1);
+  });
+
+  it('inputs larger than MAX_REMEMBERED_INPUT are computed every time, never copied', () => {
+    const cache = createCache();
+    const m = inputMemo(cache, 'attestkit:test:size');
+    const big = new Uint8Array(MAX_REMEMBERED_INPUT + 1);
+    const text = 'p'.repeat(MAX_REMEMBERED_INPUT + 1);
+    const parts = [new Uint8Array(MAX_REMEMBERED_INPUT), 'x']; // the sum counts
+    let runs = 0;
+    for (const input of [big, text, parts]) {
+      m.get(input, () => [runs++, true]);
+      m.get(input, () => [runs++, true]);
+    }
+    expect(runs).toBe(6);
+    const small = new Uint8Array(MAX_REMEMBERED_INPUT);
+    m.get(small, () => [runs++, true]);
+    m.get(small, () => [runs++, true]);
+    expect(runs).toBe(7);
+  });
+
+  it("withCache keys live under attestkit:fetcher:, apart from every verifier's content keys", async () => {
+    const keys: string[] = [];
+    const inner = createCache();
+    const cache = {
+      get: (k: string) => inner.get(k),
+      set: (k: string, v: unknown) => {
+        keys.push(k);
+        inner.set(k, v);
+      },
+    };
+    // Even a prefix named like a verifier namespace ("crl") cannot meet a CRL-bytes key.
+    const f = withCache({ certChain: async (p: string) => `chain of ${p}` }, cache, 'crl');
+    expect(await f.certChain('Genoa')).toBe('chain of Genoa');
+    expect(keys).toEqual(['attestkit:fetcher:crl:certChain:["Genoa"]']);
   });
 
   it('holds at most `max` inputs', () => {

@@ -10,7 +10,9 @@ import {
   EFI_ACTION,
   EV,
   parseTcgEventLog,
+  replayEventLog,
   summarizeBoot,
+  verifyEventLog,
   type BootSummary,
 } from '../../src/eventlog/index.js';
 import { logBytes } from './support/vectors.js';
@@ -144,7 +146,7 @@ describe('eventlog summary facts (synthetic logs)', () => {
     hashOf: ascii(`contents of ${text}`),
   });
 
-  it('UKI: a description taken from the event type (not covered by any digest) is never bound', () => {
+  it('UKI: a description taken from the event type (not covered by any digest) is never bound', async () => {
     // SYNTHETIC: digests that do hash the data, so every event verifies. Text events bind their
     // description; an EV_COMPACT_HASH carrying no text is shown by its type name, which the log
     // may relabel freely.
@@ -160,6 +162,21 @@ describe('eventlog summary facts (synthetic logs)', () => {
     ]);
     expect(typed.uki?.value.pcr11).toEqual(['.linux', 'EV_COMPACT_HASH']);
     expect(typed.uki?.bound).toBe(false);
+    // Given a verification whose replay matched, the fact stays `verified`: only `bound` drops.
+    const log = parseTcgEventLog(
+      encodeAgileLog(
+        ['sha256'],
+        [
+          { pcr: 11, type: EV.IPL, data: utf16('.linux') },
+          { pcr: 11, type: EV.COMPACT_HASH, data: new Uint8Array([1, 2, 3, 4]) },
+        ],
+      ),
+    );
+    const verification = await verifyEventLog(log, { pcrs: replayEventLog(log).registers });
+    expect(verification.ok).toBe(true);
+    const verified = summarizeBoot(log, { verification }).uki;
+    expect(verified?.bound).toBe(false);
+    expect(verified?.verified).toBe(true);
   });
 
   it('UKI: PCR 11 sections, PCR 12 command line and PCR 13 extensions, EV_NO_ACTION left out', () => {

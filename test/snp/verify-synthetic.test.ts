@@ -8,7 +8,7 @@ import { verifySnpReport } from '../../src/snp/verify.js';
 import { encodeSnpTcb } from '../../src/snp/kds.js';
 import { SNP_VCEK_OID } from '../../src/snp/kds.js';
 import { findCheck, ledgerOk } from '../../src/core/checks.js';
-import { createCache } from '../../src/core/cache.js';
+import { createCache, MAX_CACHE_KEY_LENGTH } from '../../src/core/cache.js';
 import { encodePem } from '../../src/core/encoding.js';
 import { withCache } from '../../src/fetch/with-cache.js';
 import type {
@@ -30,6 +30,7 @@ import {
   mintSyntheticAmd,
   signedReport,
   SYNTHETIC_NOW,
+  x509,
   type LeafOptions,
   type Minted,
   type SyntheticAmd,
@@ -547,6 +548,41 @@ describe('synthetic chain: certificate table, fetcher and cache', () => {
     });
     expect(failed(late)).toContain('snp.chain.vcek');
     expect((await run(genoa, vcek, report, { cache })).ok).toBe(true);
+  });
+
+  it('an oversized certificate is verified but never cached: keys stay short, the cache does not grow', async () => {
+    // SYNTHETIC: a VCEK carrying 40 KB in a non-critical unknown extension. Content is keyed by
+    // its bytes, so caching it would store keys of that length (the review's hash-flooding
+    // finding: V8 hashes strings of 16 384 characters or more by length alone).
+    const big = await leafFor(genoa, {
+      keys: vcek.keys,
+      extraExtensions: [
+        new x509.Extension('1.3.6.1.4.1.99999.3', false, new Uint8Array(40_000).fill(0x41)),
+      ],
+    });
+    expect(big.der.length).toBeGreaterThan(40_000);
+    const inner = createCache();
+    let longest = 0;
+    const cache = {
+      get: (k: string) => inner.get(k),
+      set: (k: string, v: unknown) => {
+        longest = Math.max(longest, k.length);
+        inner.set(k, v);
+      },
+    };
+    const report = await signedReport(fields('Genoa'), vcek.keys);
+    const first = await run(genoa, big, report, { cache });
+    expect(first.ok).toBe(true); // a large extension is allowed; it is just not cached
+    const size = inner.size;
+    for (let i = 0; i < 3; i++) {
+      const variant = big.der.slice(); // a new input object each time, same bytes
+      expect((await run(genoa, big, report, { cache }, { vcek: variant })).ok).toBe(true);
+    }
+    expect(inner.size).toBe(size);
+    expect(longest).toBeLessThanOrEqual(MAX_CACHE_KEY_LENGTH);
+    // The ordinary VCEK is still cached (its keys are short).
+    expect((await run(genoa, vcek, report, { cache })).ok).toBe(true);
+    expect(inner.size).toBeGreaterThan(size);
   });
 
   it('a fetcher returning garbage is a failed snp.collateral, not a throw', async () => {

@@ -117,6 +117,8 @@ export interface LeafOptions {
   readonly omit?: readonly string[];
   /** Reuse a key pair (so several certificates share one key). */
   readonly keys?: CryptoKeyPair;
+  /** Extensions added after the AMD ones (e.g. a large or critical unknown extension). */
+  readonly extraExtensions?: readonly x509.Extension[];
 }
 
 export interface SyntheticAmd {
@@ -202,6 +204,7 @@ export async function mintSyntheticAmd(
         add(SNP_VCEK_OID.hwid, o.hwidEncoding === 'octet-string' ? derOctets(o.hwid) : o.hwid);
       }
       if (kind === 'VLEK') add(SNP_VCEK_OID.cspId, derIa5(o.cspId ?? 'CN=synthetic-csp.example'));
+      exts.push(...(o.extraExtensions ?? []));
       const issuer = (o.issuer ?? (kind === 'VCEK' ? 'ask' : 'asvk')) === 'ask' ? ask : asvk;
       return mint({
         subject: name(kind === 'VCEK' ? 'SEV-VCEK' : 'SEV-VLEK'),
