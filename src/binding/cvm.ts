@@ -36,7 +36,7 @@ import {
 } from '../eventlog/index.js';
 import { parseAzureHclReportCached } from './azure-hcl.js';
 import { verifyPcrBinding } from './pcr-binding.js';
-import { verifyReportDataBinding } from './report-data.js';
+import { verifyOwnReportDataBinding, verifyReportDataBinding } from './report-data.js';
 import type {
   AzureHclReport,
   BoundKey,
@@ -202,24 +202,28 @@ export async function verifyConfidentialVm(
   const ledger = createLedger<Id>(CHECKS);
 
   // The HCL report carries the SEV-SNP report on Azure: parse it first, once per input in the
-  // cache (errors surface in the binding stage, which parses again from the same bytes).
+  // cache (errors surface in the binding stage, which parses again from the same bytes). A report
+  // given parsed is read again from its own bytes: its fields are evidence too, and could
+  // disagree with the runtime data the hardware report binds.
   const azureSpec = specs.find((s) => s.scheme === 'azure-hcl');
+  const hclBytes =
+    azureSpec === undefined
+      ? undefined
+      : azureSpec.hclReport instanceof Uint8Array
+        ? azureSpec.hclReport
+        : azureSpec.hclReport.raw;
   let hcl: AzureHclReport | undefined;
-  if (azureSpec !== undefined) {
+  if (hclBytes !== undefined) {
     try {
-      hcl =
-        azureSpec.hclReport instanceof Uint8Array
-          ? parseAzureHclReportCached(azureSpec.hclReport, cache)
-          : azureSpec.hclReport;
+      hcl = parseAzureHclReportCached(hclBytes, cache);
     } catch {
       hcl = undefined;
     }
   }
 
-  // With a cache, an HCL report parsed from bytes is the memo's (sealed) and later calls read it:
-  // each result holds its own copy of it and of what it holds of it (core share.ts).
-  const memoHcl =
-    cache !== undefined && azureSpec?.hclReport instanceof Uint8Array ? hcl : undefined;
+  // With a cache, the HCL report is the memo's (sealed) and later calls read it: each result
+  // holds its own copy of it and of what it holds of it (core share.ts).
+  const memoHcl = cache !== undefined ? hcl : undefined;
   const shownHcl = (h: AzureHclReport): AzureHclReport =>
     memoHcl !== undefined && h === memoHcl ? copyPlain(h) : h;
   const shownStage = (
@@ -296,12 +300,17 @@ export async function verifyConfidentialVm(
     if (spec.scheme === 'azure-hcl') {
       const report =
         parsed?.kind === 'snp' ? parsed.report : parsed?.kind === 'tdx' ? parsed.quote : undefined;
-      stage = await verifyReportDataBinding({
+      // The first HCL report was parsed above, from its own bytes; any other is verified from its
+      // own bytes too (each binding its own).
+      const input = {
         scheme: 'azure-hcl',
-        hclReport: hcl ?? spec.hclReport,
         ...(report !== undefined ? { report } : {}),
         ...(tpm.akPublic !== undefined ? { expectedKey: tpm.akPublic } : {}),
-      });
+      } as const;
+      stage =
+        spec === azureSpec
+          ? await verifyOwnReportDataBinding({ ...input, hclReport: hcl ?? hclBytes! })
+          : await verifyReportDataBinding({ ...input, hclReport: spec.hclReport });
     } else if (spec.scheme === 'svsm') {
       const report =
         parsed?.kind === 'snp' ? parsed.report : hw.kind === 'snp' ? hw.report : undefined;
@@ -324,7 +333,8 @@ export async function verifyConfidentialVm(
             : parsed?.token;
       if (report !== undefined) {
         const key = (spec.key === 'ek' ? tpm.ekPublic : tpm.akPublic)!;
-        stage = await verifyReportDataBinding({
+        // The report is the verified hardware result's, parsed by attestkit from its bytes.
+        stage = await verifyOwnReportDataBinding({
           scheme: 'hash',
           report,
           hash: spec.hash,

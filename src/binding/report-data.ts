@@ -12,8 +12,8 @@ import { digest, samePublicKey, type PublicKeyInfo } from '../core/crypto.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { AttestError } from '../core/errors.js';
 import { parseSnpReport, type SnpReport } from '../snp/index.js';
-import type { TdxQuote } from '../tdx/index.js';
-import type { CcaToken } from '../cca/index.js';
+import { parseTdxQuote, type TdxQuote } from '../tdx/index.js';
+import { parseCcaToken, type CcaToken } from '../cca/index.js';
 import { resolveTpmKey, tpmPublicKey, type TpmKeyInput, type TpmtPublic } from '../tpm/index.js';
 import { parseAzureHclReport } from './azure-hcl.js';
 import { encodeSpki, encodeTpm2bPublic, jwkThumbprintInput } from './key-encoding.js';
@@ -47,6 +47,9 @@ type Id = ReportDataBindingCheckId;
  *   `binding.key`, `binding.report-data`, `binding.report-data.padding`, `binding.key.match`;
  * - `hash`: `binding.report`, `binding.key`, `binding.report-data`, `binding.report-data.padding`.
  *
+ * Parsed objects given as evidence (an `SnpReport`, `TdxQuote`, `CcaToken`, `AzureHclReport`,
+ * `SvsmVtpmManifest`) are read again from their `raw` bytes: their fields are not trusted.
+ *
  * The hardware report's own signature is not verified here (use `verifySnpReport`,
  * `verifyTdxQuote`, `verifyCcaToken`, or `verifyConfidentialVm` which chains them).
  *
@@ -64,18 +67,63 @@ type Id = ReportDataBindingCheckId;
 export function verifyReportDataBinding(
   input: ReportDataBindingInput,
 ): Promise<ReportDataBindingVerification> {
-  return new Promise((resolve) => resolve(verifyReportDataBindingSync(input)));
+  return new Promise((resolve) => resolve(verifyReportDataBindingSync(input, false)));
 }
 
-function verifyReportDataBindingSync(input: ReportDataBindingInput): ReportDataBindingVerification {
+/**
+ * {@link verifyReportDataBinding} for parsed objects attestkit itself produced in the same call
+ * (`verifyConfidentialVm`): they are used as they are, not read again from their bytes.
+ *
+ * @internal
+ */
+export function verifyOwnReportDataBinding(
+  input: ReportDataBindingInput,
+): Promise<ReportDataBindingVerification> {
+  return new Promise((resolve) => resolve(verifyReportDataBindingSync(input, true)));
+}
+
+/**
+ * The bytes of a parsed evidence object, to parse again: an object given as evidence is as
+ * untrusted as bytes, and its fields may disagree with the bytes a digest covers (an HCL report
+ * whose `akPub` is not the key in its hashed runtime data, an SNP report whose `vmpl` is not the
+ * VMPL in its `raw`). Bytes pass through.
+ */
+function ownBytes(v: unknown, what: string): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  const raw = (v as { raw?: unknown } | null)?.raw;
+  if (typeof v !== 'object' || v === null || !(raw instanceof Uint8Array)) {
+    throw new TypeError(`${what} must be bytes or an object parsed by attestkit (with its raw)`);
+  }
+  return raw;
+}
+
+function verifyReportDataBindingSync(
+  input: ReportDataBindingInput,
+  own: boolean,
+): ReportDataBindingVerification {
   if (typeof input !== 'object' || input === null) throw new TypeError('input must be an object');
   switch (input.scheme) {
-    case 'svsm':
-      return verifySvsm(input);
+    case 'svsm': {
+      if (own) return verifySvsm(input);
+      const m = input.manifest as Partial<SvsmVtpmManifest> | Uint8Array;
+      const version =
+        input.manifestVersion ??
+        (!(m instanceof Uint8Array) && (m?.version === 0 || m?.version === 1)
+          ? m.version
+          : undefined);
+      return verifySvsm({
+        ...input,
+        report: ownBytes(input.report, 'report'),
+        manifest: ownBytes(input.manifest, 'manifest'),
+        ...(version !== undefined ? { manifestVersion: version } : {}),
+      });
+    }
     case 'azure-hcl':
-      return verifyAzureHcl(input);
+      return verifyAzureHcl(
+        own ? input : { ...input, hclReport: ownBytes(input.hclReport, 'hclReport') },
+      );
     case 'hash':
-      return verifyHash(input);
+      return verifyHash(input, own);
     default:
       throw new TypeError(
         `unknown binding scheme ${String((input as { scheme?: unknown }).scheme)}`,
@@ -500,7 +548,17 @@ export function bindingReportData(report: BindingReport): { data: Uint8Array; wh
   throw new TypeError('report must be an SnpReport, a TdxQuote or a CcaToken');
 }
 
-function verifyHash(input: HashBindingInput): ReportDataBindingVerification {
+/** A hardware report given as an object, parsed again from its own bytes. */
+function reparsedReport(report: BindingReport): BindingReport {
+  if (isSnpReport(report)) return parseSnpReport(report.raw);
+  if (isTdxQuote(report)) return parseTdxQuote(ownBytes(report, 'report'));
+  const token = report as Partial<CcaToken>;
+  if (typeof token === 'object' && token !== null && typeof token.platform === 'object')
+    return parseCcaToken(ownBytes(report, 'report'));
+  throw new TypeError('report must be an SnpReport, a TdxQuote or a CcaToken');
+}
+
+function verifyHash(input: HashBindingInput, own: boolean): ReportDataBindingVerification {
   if (!['sha256', 'sha384', 'sha512'].includes(input.hash)) {
     throw new TypeError(`hash must be sha256, sha384 or sha512, got ${String(input.hash)}`);
   }
@@ -511,12 +569,23 @@ function verifyHash(input: HashBindingInput): ReportDataBindingVerification {
   if (input.order !== undefined && input.order !== 'nonce-first' && input.order !== 'key-first') {
     throw new TypeError('order must be nonce-first or key-first');
   }
-  let source: { data: Uint8Array; what: string };
+  let source: { data: Uint8Array; what: string } | undefined;
+  let reportError: unknown;
   if (input.reportData !== undefined) {
     assertBytes(input.reportData, 'reportData');
     source = { data: input.reportData, what: 'REPORT_DATA' };
   } else if (input.report !== undefined) {
-    source = bindingReportData(input.report);
+    if (own) source = bindingReportData(input.report);
+    else {
+      // An object given as evidence is read again from its own bytes (see ownBytes).
+      bindingReportData(input.report); // its kind, or a TypeError
+      try {
+        source = bindingReportData(reparsedReport(input.report));
+      } catch (e) {
+        if (e instanceof TypeError) throw e;
+        reportError = e;
+      }
+    }
   } else {
     throw new TypeError('give report or reportData');
   }
@@ -527,7 +596,12 @@ function verifyHash(input: HashBindingInput): ReportDataBindingVerification {
     { id: 'binding.report-data', required: true },
     { id: 'binding.report-data.padding', required: true },
   ]);
-  ledger.pass('binding.report', `${source.what} (${source.data.length} bytes)`);
+  if (source !== undefined)
+    ledger.pass('binding.report', `${source.what} (${source.data.length} bytes)`);
+  else
+    ledger.fail('binding.report', 'the report does not parse from its own bytes', {
+      cause: causeOf(reportError),
+    });
 
   let encoded: Uint8Array | undefined;
   let bound: BoundKey | undefined;
@@ -568,7 +642,11 @@ function verifyHash(input: HashBindingInput): ReportDataBindingVerification {
   }
 
   let digestValue: Uint8Array | undefined;
-  if (ledger.dependsOn('binding.report-data', 'binding.key') && encoded !== undefined) {
+  if (
+    ledger.dependsOn('binding.report-data', 'binding.report', 'binding.key') &&
+    encoded !== undefined &&
+    source !== undefined
+  ) {
     const nonce = input.nonce ?? new Uint8Array(0);
     const message =
       input.order === 'key-first' ? concatBytes(encoded, nonce) : concatBytes(nonce, encoded);
@@ -581,14 +659,14 @@ function verifyHash(input: HashBindingInput): ReportDataBindingVerification {
           : `${input.hash.toUpperCase()}(nonce ‖ ${input.encoding})`;
     checkDigest(ledger, source.data, digestValue, what, true);
   } else {
-    ledger.dependsOn('binding.report-data.padding', 'binding.key');
+    ledger.dependsOn('binding.report-data.padding', 'binding.report', 'binding.key');
   }
 
   const v = ledger.finish();
   return {
     ...v,
     scheme: 'hash',
-    reportData: source.data,
+    ...(source !== undefined ? { reportData: source.data } : {}),
     ...(digestValue !== undefined ? { digest: digestValue } : {}),
     boundKeys: v.ok && bound !== undefined ? [bound] : [],
   };

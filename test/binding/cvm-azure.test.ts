@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseAzureHclReport, verifyConfidentialVm } from '../../src/binding/index.js';
+import {
+  parseAzureHclReport,
+  verifyConfidentialVm,
+  verifyReportDataBinding,
+} from '../../src/binding/index.js';
 import type {
   AzureHclReport,
   ConfidentialVmEvidence,
@@ -182,6 +186,42 @@ describeVectors('verifyConfidentialVm — Azure SNP CVMs end to end (real vector
     expect(statusOf(r, 'snp.signature')).toBe('fail');
     expect(statusOf(r, 'binding.cvm.hardware')).toBe('fail');
     expect(statusOf(r, 'binding.report-data')).toBe('pass');
+  });
+
+  it('a parsed HCL report is read again from its raw bytes: a swapped akPub binds nothing', async () => {
+    // SYNTHETIC forgery of a parsed object (review finding): the real runtime data (which the SNP
+    // report binds) with another key as akPub. Before the fix the forged key was "bound".
+    const v = byId('azure-snp-milan-trustee');
+    const real = parseAzureHclReport(v.hcl);
+    const forged: AzureHclReport = { ...real, akPub: real.ekPub!, keys: [] };
+    expect(forged.akPub!.jwk).not.toEqual(real.akPub!.jwk);
+    const b = await verifyReportDataBinding({ scheme: 'azure-hcl', hclReport: forged });
+    expect(b.ok).toBe(true); // the binding is the real one…
+    expect(b.boundKeys.find((k) => k.role === 'ak')?.jwk).toEqual(real.akPub!.jwk); // …of the real AK
+    const r = await verifyConfidentialVm(
+      snpBundle(v, { binding: { scheme: 'azure-hcl', hclReport: forged } }),
+      { now: NOW },
+    );
+    expect(r.ok).toBe(true);
+    expect(r.claims.ak).toEqual(real.akPub!.jwk);
+  });
+
+  it('every azure-hcl binding is verified from its own bytes, not only the first', async () => {
+    const v = byId('azure-snp-milan-trustee');
+    const junk = new Uint8Array(2048).fill(0x41);
+    const r = await verifyConfidentialVm(
+      snpBundle(v, {
+        binding: [
+          { scheme: 'azure-hcl', hclReport: v.hcl },
+          { scheme: 'azure-hcl', hclReport: junk },
+        ],
+      }),
+      { now: NOW },
+    );
+    expect(r.ok).toBe(false);
+    expect(r.stages.bindings[1]!.checks.find((c) => c.id === 'binding.report')?.status).toBe(
+      'fail',
+    );
   });
 
   it('changed runtime data (another AK) breaks the binding', async () => {

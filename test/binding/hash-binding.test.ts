@@ -6,6 +6,8 @@ import { concatBytes } from '../../src/core/bytes.js';
 import { digest, publicKeyId, samePublicKey, type PublicKeyInfo } from '../../src/core/crypto.js';
 import { decodePem, toHex } from '../../src/core/encoding.js';
 import { resolveTpmKey } from '../../src/tpm/index.js';
+import { parseCcaToken } from '../../src/cca/index.js';
+import { parseTdxQuote } from '../../src/tdx/index.js';
 import {
   describeVectors,
   hex,
@@ -235,31 +237,54 @@ describeVectors('verifyReportDataBinding hash — every hash × encoding × nonc
     expect(r.checks.find((c) => c.id === 'binding.report-data.padding')?.message).toMatch(/fills/);
   });
 
-  it('a CCA realm challenge and a TD quote REPORTDATA are read from the parsed objects', async () => {
-    const rd = new Uint8Array(64);
-    rd.set(digest('sha256', encodeSpki(resolveTpmKey(ecc).key)));
-    const token = {
-      platform: { claims: { challenge: new Uint8Array(32) } },
-      realm: { claims: { challenge: rd } },
-    };
+  it('a CCA realm challenge and a TD quote REPORTDATA are read from the objects, again from their bytes', async () => {
+    // Real evidence whose REPORTDATA binds no key of ours: the binding fails, and `reportData`
+    // shows which field it read.
+    const token = parseCcaToken(readVector('cca', 'tokens', 'tfm-cca-token.cbor'));
+    expect(token.realm).toBeDefined();
     const cca = await verifyReportDataBinding({
       scheme: 'hash',
-      report: token as never,
+      report: token,
       hash: 'sha256',
       encoding: 'spki',
       key: ecc,
     });
-    expect(cca.ok).toBe(true);
     expect(cca.checks[0]!.message).toMatch(/realm challenge/);
-    const quote = { header: {}, body: { kind: 'td10', reportData: rd } };
+    expect(cca.reportData).toEqual(token.realm!.claims.challenge);
+    expect(cca.ok).toBe(false);
+    const quote = parseTdxQuote(readVector('tdx', 'dcapqvl-v4', 'quote.bin'));
     const tdx = await verifyReportDataBinding({
       scheme: 'hash',
-      report: quote as never,
+      report: quote,
       hash: 'sha256',
       encoding: 'spki',
       key: ecc,
     });
-    expect(tdx.ok).toBe(true);
+    expect(tdx.reportData).toEqual(quote.body.reportData);
+    // SYNTHETIC forgery: a REPORTDATA field that binds our key, on an object whose raw bytes
+    // say otherwise. It is read again from raw, so the forged field binds nothing.
+    const rd = new Uint8Array(64);
+    rd.set(digest('sha256', encodeSpki(resolveTpmKey(ecc).key)));
+    const forged = { ...quote, body: { ...quote.body, reportData: rd } };
+    const r = await verifyReportDataBinding({
+      scheme: 'hash',
+      report: forged as never,
+      hash: 'sha256',
+      encoding: 'spki',
+      key: ecc,
+    });
+    expect(r.reportData).toEqual(quote.body.reportData);
+    expect(r.ok).toBe(false);
+    // A hand-made object without raw bytes is a TypeError (it was trusted field by field before).
+    await expect(
+      verifyReportDataBinding({
+        scheme: 'hash',
+        report: { header: {}, body: { reportData: rd } } as never,
+        hash: 'sha256',
+        encoding: 'spki',
+        key: ecc,
+      }),
+    ).rejects.toThrow(TypeError);
   });
 });
 

@@ -175,6 +175,61 @@ describeVectors('SVSM vTPM — the synthetic example (snp/synthetic/svsm-vtpm, S
     expect(r.ok).toBe(false);
   });
 
+  it('parsed objects are read again from their own bytes: a field that disagrees with raw is not believed', async () => {
+    // SYNTHETIC forgeries of parsed objects (review finding): a manifest object whose
+    // endorsementKeys name another EK than the hashed raw, and a report object whose vmpl says 0
+    // while its raw says 1.
+    const otherEk = readVector('tpm', 'swtpm', 'keys', 'ek_rsa2048.tpmt_public.bin');
+    const real = parseSvsmVtpmManifest(ek);
+    const forgedManifest = {
+      ...real,
+      endorsementKeys: parseSvsmVtpmManifest(otherEk).endorsementKeys,
+    };
+    const r1 = await verifyReportDataBinding({
+      scheme: 'svsm',
+      report: parseSnpReport(reportSingle),
+      manifest: forgedManifest,
+      nonce,
+      expectedKey: otherEk,
+    });
+    expect(statusOf(r1, 'binding.report-data')).toBe('pass'); // raw is the real manifest
+    expect(statusOf(r1, 'binding.key.match')).toBe('fail'); // its EK is not otherEk
+    expect(r1.ok).toBe(false);
+    expect(r1.boundKeys).toEqual([]);
+
+    const vmpl1 = reportSingle.slice();
+    vmpl1[0x30] = 1;
+    const forgedReport = { ...parseSnpReport(vmpl1), vmpl: 0 };
+    const r2 = await verifyReportDataBinding({
+      scheme: 'svsm',
+      report: forgedReport,
+      manifest: real,
+      nonce,
+    });
+    expect(statusOf(r2, 'binding.report.vmpl')).toBe('fail');
+    expect(r2.ok).toBe(false);
+
+    // Honest parsed objects verify exactly as their bytes do.
+    const honest = await verifyReportDataBinding({
+      scheme: 'svsm',
+      report: parseSnpReport(reportSingle),
+      manifest: real,
+      nonce,
+      expectedKey: ek,
+    });
+    expect(honest.ok).toBe(true);
+    // An object without its raw bytes is a TypeError, not trusted field by field.
+    const { raw: _raw, ...noRaw } = real;
+    await expect(
+      verifyReportDataBinding({
+        scheme: 'svsm',
+        report: reportSingle,
+        manifest: noRaw as never,
+        nonce,
+      }),
+    ).rejects.toThrow(TypeError);
+  });
+
   it('a different expected EK fails binding.key.match', async () => {
     const otherEk = readVector('tpm', 'swtpm', 'keys', 'ek_rsa2048.tpmt_public.bin');
     const r = await verifyReportDataBinding({
