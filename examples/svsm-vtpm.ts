@@ -27,6 +27,9 @@ import type { PcrBanks } from '../src/tpm/index.js';
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'evidence/cvm-synthetic');
 const file = (name: string): Uint8Array => new Uint8Array(readFileSync(join(dir, name)));
 const bundle = JSON.parse(readFileSync(join(dir, 'cvm.json'), 'utf8'));
+// The verifier's own configuration (the synthetic root pin, the instant) sits in the demo
+// manifest, not in the evidence bundle: trust anchors are never the prover's to choose.
+const verifier = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).options;
 console.log('SYNTHETIC SVSM vTPM CVM (test keys, not AMD)\n');
 
 const nonce = fromHex(bundle.nonce); // the verifier's nonce (64 bytes)
@@ -79,8 +82,8 @@ const result = await verifyConfidentialVm(
     nonce,
   },
   {
-    now: new Date(bundle.options.now),
-    snp: { rootPins: bundle.options.snp.rootPins }, // the synthetic ARK; real AMD roots are built in
+    now: new Date(verifier.now),
+    snp: { rootPins: verifier.snp.rootPins }, // the synthetic ARK; real AMD roots are built in
     requireEventLog: true,
     policy: { requireSecureBoot: true },
   },

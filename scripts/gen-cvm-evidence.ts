@@ -83,18 +83,20 @@ function write(
     },
     eventLog: put('eventlog.bin', e.eventLog as Uint8Array),
     nonce: toHex(e.nonce!),
-    options: {
-      now: SYNTHETIC_NOW.toISOString(),
-      snp: { rootPins: cvm.snp.amd.rootPins },
-      requireEventLog: true,
-      policy: { requireSecureBoot: true, pcrs: { sha256: { [REPORT_PCR]: toHex(pcr15) } } },
-    },
   };
   writeFileSync(join(out, 'cvm.json'), JSON.stringify(bundle, null, 2) + '\n');
+  // The verifier's options (the synthetic root pins, the instant, the policy) belong to the demo
+  // manifest, the relying party's side: the CLI never takes them from the evidence bundle.
+  const options = {
+    now: SYNTHETIC_NOW.toISOString(),
+    snp: { rootPins: cvm.snp.amd.rootPins },
+    requireEventLog: true,
+    policy: { requireSecureBoot: true, pcrs: { sha256: { [REPORT_PCR]: toHex(pcr15) } } },
+  };
   writeFileSync(
     join(out, 'manifest.json'),
     JSON.stringify(
-      { evidence: 'cvm.json', type: 'cvm-bundle', synthetic: true, description, expectOk },
+      { evidence: 'cvm.json', type: 'cvm-bundle', synthetic: true, description, expectOk, options },
       null,
       2,
     ) + '\n',

@@ -18,6 +18,7 @@ import { verifyTdxQuote, type TdxQuote, type TdxVerification } from '../tdx/inde
 import { verifyCcaToken, type CcaToken, type CcaVerification } from '../cca/index.js';
 import {
   resolveTpmKey,
+  tpmName,
   verifyTpmCertify,
   verifyTpmQuote,
   type PcrBankName,
@@ -38,6 +39,7 @@ import { parseAzureHclReportCached } from './azure-hcl.js';
 import { verifyPcrBinding } from './pcr-binding.js';
 import { verifyOwnReportDataBinding, verifyReportDataBinding } from './report-data.js';
 import type {
+  ActivationCredential,
   AzureHclReport,
   BoundKey,
   ConfidentialVmCheckId,
@@ -120,6 +122,17 @@ function validate(
   ) {
     throw new TypeError('now must be a valid Date');
   }
+  if (options.credential !== undefined) {
+    const c = options.credential as Partial<ActivationCredential> | null;
+    if (typeof c !== 'object' || c === null) {
+      throw new TypeError('credential must be { secret, ekPublic, akName }');
+    }
+    assertBytes(c.secret, 'credential.secret');
+    assertBytes(c.akName, 'credential.akName');
+    if (c.ekPublic === undefined) throw new TypeError('credential.ekPublic is required');
+  }
+  const proof = evidence.tpm.akProof as { kind?: unknown; activated?: unknown } | undefined;
+  if (proof?.kind === 'activation') assertBytes(proof.activated, 'tpm.akProof.activated');
   const specs = (
     Array.isArray(evidence.binding) ? evidence.binding : [evidence.binding]
   ) as CvmBindingSpec[];
@@ -436,22 +449,42 @@ export async function verifyConfidentialVm(
         );
       }
     } else {
-      try {
-        const ek = resolveTpmKey(proof.ekPublic);
-        const sameEk = boundEks.some((b) => samePublicKey(b.key.key, ek.key));
-        const secretOk = proof.secret.length > 0 && equalBytes(proof.secret, proof.activated);
-        ledger.result(
+      // The secret, EK and AK Name are the verifier's (options.credential): taken from the
+      // evidence, any prover could "activate" any AK by sending a secret and itself as the answer.
+      const cred = options.credential;
+      if (cred === undefined) {
+        ledger.fail(
           'binding.cvm.ak',
-          sameEk && secretOk,
-          !sameEk
-            ? 'the credential was made for an EK other than the bound one'
-            : secretOk
-              ? `the TPM holding the bound EK activated the credential made for the AK (${boundEks[0]!.scheme})`
-              : 'the activated credential does not match the secret',
+          'an activation proof needs options.credential: the secret, EK and AK Name the verifier gave makeCredential',
         );
-      } catch (e) {
-        if (e instanceof TypeError) throw e;
-        ledger.fail('binding.cvm.ak', 'the activation EK cannot be read', { cause: causeOf(e) });
+      } else if (akPublicArea === undefined) {
+        ledger.fail(
+          'binding.cvm.ak',
+          'an activated AK must be given as a TPM public area (the credential names it)',
+        );
+      } else {
+        try {
+          const ek = resolveTpmKey(cred.ekPublic);
+          const sameEk = boundEks.some((b) => samePublicKey(b.key.key, ek.key));
+          const sameAk = equalBytes(tpmName(akPublicArea), cred.akName);
+          const secretOk = cred.secret.length > 0 && equalBytes(cred.secret, proof.activated);
+          ledger.result(
+            'binding.cvm.ak',
+            sameEk && sameAk && secretOk,
+            !sameEk
+              ? 'the credential was made for an EK other than the bound one'
+              : !sameAk
+                ? "the credential was made for another AK Name than the quote's AK"
+                : secretOk
+                  ? `the TPM holding the bound EK activated the credential made for the AK (${boundEks[0]!.scheme})`
+                  : 'the activated credential does not match the secret',
+          );
+        } catch (e) {
+          if (e instanceof TypeError) throw e;
+          ledger.fail('binding.cvm.ak', 'the activation EK cannot be read', {
+            cause: causeOf(e),
+          });
+        }
       }
     }
   }

@@ -523,20 +523,29 @@ export type AkProof =
       readonly nonce?: Uint8Array;
     }
   /**
-   * Credential activation: the verifier ran `makeCredential(ek, tpmName(ak), secret)` and the
-   * prover's TPM returned `activated`. The caller vouches that it made the credential for this
-   * EK and AK Name; attestkit checks the EK is the bound one and the secrets match.
+   * Credential activation: what the prover's TPM2_ActivateCredential returned. What the verifier
+   * made the credential from (secret, EK, AK Name) is the verifier's own state and comes in
+   * `options.credential`, never from the evidence.
    */
   | {
       /** Credential-activation proof. */
       readonly kind: 'activation';
-      /** The EK public the credential was made for. */
-      readonly ekPublic: TpmKeyInput;
-      /** The secret the verifier wrapped with `makeCredential` (must not be empty). */
-      readonly secret: Uint8Array;
-      /** What TPM2_ActivateCredential returned on the prover; must equal `secret`. */
+      /** What TPM2_ActivateCredential returned on the prover; must equal the verifier's secret. */
       readonly activated: Uint8Array;
     };
+
+/**
+ * The verifier's side of a credential activation: what it gave `makeCredential(ekPublic, akName,
+ * secret)` before asking the prover to activate. Kept by the verifier between the two rounds.
+ */
+export interface ActivationCredential {
+  /** The secret wrapped by `makeCredential` (must not be empty). */
+  readonly secret: Uint8Array;
+  /** The EK the credential was made for: it must be an EK the binding proves. */
+  readonly ekPublic: TpmKeyInput;
+  /** The AK Name the credential was made for: it must be the Name of the quote's AK. */
+  readonly akName: Uint8Array;
+}
 
 /** The vTPM part of the bundle. */
 export interface CvmTpmEvidence {
@@ -618,6 +627,11 @@ export interface ConfidentialVmVerifyOptions {
   readonly allowSha1?: boolean;
   /** Require an event log that replays to the quoted PCRs. Default false (skips without one). */
   readonly requireEventLog?: boolean;
+  /**
+   * The credential the verifier made for an `activation` AK proof (its secret, EK and the AK
+   * Name). Without it an activation proof proves nothing and `binding.cvm.ak` fails.
+   */
+  readonly credential?: ActivationCredential;
 }
 
 /** Check ids of `verifyConfidentialVm` itself (each stage keeps its own ledger). */

@@ -65,6 +65,39 @@ describe('cvm-bundle plugin on the generated SYNTHETIC demo evidence', () => {
   }
 });
 
+describe("cvm-bundle plugin: the verifier options are never the bundle's", () => {
+  const dir = join(root, 'examples', 'evidence', 'cvm-synthetic');
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const file = fileAt(join(dir, 'cvm.json'));
+
+  it('outside the demo (no manifest) the synthetic bundle does not verify: its roots are not pinned', async () => {
+    const v = await cvmBundlePlugin.verify(file, contextFor(dir));
+    expect(v.ok).toBe(false);
+    expect(v.checks.find((c) => c.id === 'snp.chain.ark')?.status).toBe('fail');
+  });
+
+  it('options written into the bundle itself (root pins, time, policy) are ignored, and said to be', async () => {
+    // SYNTHETIC: the review's attack, a bundle that pins its own test root.
+    const json = JSON.parse(file.text!) as Record<string, unknown>;
+    json.options = manifest.options;
+    const text = JSON.stringify(json);
+    const forged: EvidenceFile = {
+      path: file.path,
+      bytes: new TextEncoder().encode(text),
+      text,
+    };
+    const v = await cvmBundlePlugin.verify(forged, contextFor(dir));
+    expect(v.ok).toBe(false);
+    expect(v.checks.find((c) => c.id === 'snp.chain.ark')?.status).toBe('fail');
+    expect(v.facts?.find(([k]) => k === 'bundle options')?.[1]).toMatch(/ignored/);
+    // The same options from the verifier's side (the demo manifest) verify it.
+    expect((await cvmBundlePlugin.verify(forged, contextFor(dir, manifest))).ok).toBe(true);
+  });
+});
+
 describeVectors('azure-hcl-report plugin on the real Azure HCL reports', () => {
   it('SNP flavour with the VCEK bundle: verified; without it: not', async () => {
     const dir = vectorPath('azure', 'snp-milan-trustee');

@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyConfidentialVm, type ConfidentialVmVerification } from '../../src/binding/index.js';
 import type { Check } from '../../src/core/checks.js';
-import { digest } from '../../src/core/crypto.js';
+import { digest, publicKeyToJwk } from '../../src/core/crypto.js';
+import { tpmName, tpmPublicKey } from '../../src/tpm/index.js';
 import { toHex } from '../../src/core/encoding.js';
 import { describeSwtpm } from '../tpm/support/describe-swtpm.js';
 import { encodeAgileLog } from '../eventlog/support/encode.js';
@@ -173,6 +174,50 @@ function suite(start: () => Promise<VtpmBackend>): void {
     const r = await verifyConfidentialVm({ ...b, tpm }, cvm.options);
     expect(r.ok).toBe(false);
     expect(r.checks.find((c) => c.id === 'binding.cvm.ak')?.message).toMatch(/nothing ties the AK/);
+  });
+
+  it("an activation proof is checked against the verifier's credential, never the evidence's", async () => {
+    // The logic of binding.cvm.ak for activations. SYNTHETIC: `activated` is set by hand here;
+    // the swtpm suite below activates a real credential made by makeCredential.
+    const b = await cvm.bundle();
+    const secret = digest('sha256', new TextEncoder().encode('SYNTHETIC verifier secret'));
+    const akName = tpmName(vtpm.akPublic);
+    const base = { secret, ekPublic: vtpm.ekPublic, akName };
+    const run = async (
+      activated: Uint8Array,
+      credential: typeof base | undefined,
+      akPublic: Uint8Array | JsonWebKey = vtpm.akPublic,
+    ) => {
+      const { credential: _c, ...options } = cvm.options;
+      const r = await verifyConfidentialVm(
+        { ...b, tpm: { ...b.tpm, akPublic, akProof: { kind: 'activation', activated } } },
+        { ...options, ...(credential !== undefined ? { credential } : {}) },
+      );
+      return r.checks.find((c) => c.id === 'binding.cvm.ak')!;
+    };
+    expect((await run(secret, base)).status).toBe('pass');
+    // Without the verifier's credential an activation proves nothing (the review's attack: the
+    // prover sent the secret and the same bytes as the answer).
+    expect((await run(secret, undefined)).message).toMatch(/needs options\.credential/);
+    expect(
+      (
+        await run(
+          secret.map((x) => x ^ 1),
+          base,
+        )
+      ).message,
+    ).toMatch(/does not match/);
+    expect((await run(secret, { ...base, akName: tpmName(vtpm.ekPublic) })).message).toMatch(
+      /another AK Name/,
+    );
+    expect((await run(secret, { ...base, ekPublic: vtpm.otherEkPublic })).message).toMatch(
+      /EK other than the bound one/,
+    );
+    expect((await run(secret, { ...base, secret: new Uint8Array(0) }, vtpm.akPublic)).status).toBe(
+      'fail',
+    );
+    const jwk = publicKeyToJwk(tpmPublicKey(vtpm.akPublic));
+    expect((await run(secret, base, jwk)).message).toMatch(/TPM public area/);
   });
 
   it('an untrusted chain (no root pins) fails the hardware stage', async () => {

@@ -294,21 +294,28 @@ function akProofOf(ctx: CliContext, v: unknown): AkProof | undefined {
     };
   }
   if (v.kind === 'activation') {
-    return {
-      kind: 'activation',
-      ekPublic: bytesOf(ctx, v.ekPublic, 'akProof.ekPublic'),
-      secret: bytesOf(ctx, v.secret, 'akProof.secret'),
-      activated: bytesOf(ctx, v.activated, 'akProof.activated'),
-    };
+    // Only what the prover's TPM returned: the secret, EK and AK Name are the verifier's
+    // (`credential` in the verifier's options).
+    return { kind: 'activation', activated: bytesOf(ctx, v.activated, 'akProof.activated') };
   }
   throw new Error(`unknown akProof kind ${String(v.kind)}`);
 }
 
-/** Reads a `attestkit-cvm-bundle/1` JSON document into the evidence and options. */
+/**
+ * Reads a `attestkit-cvm-bundle/1` JSON document into the evidence, and the verifier's options.
+ * The options never come from the bundle: root pins, platform keys, the instant, policy and an
+ * activation credential are the relying party's, not the prover's (a bundle could otherwise pin
+ * its own roots). They come from the demo manifest's `options` (same shape), `--now` and
+ * `--fetch`; `ignoredOptions` says when the bundle carried its own.
+ */
 export function loadCvmBundle(
   json: Json,
   ctx: CliContext,
-): { evidence: ConfidentialVmEvidence; options: ConfidentialVmVerifyOptions } {
+): {
+  evidence: ConfidentialVmEvidence;
+  options: ConfidentialVmVerifyOptions;
+  ignoredOptions: boolean;
+} {
   const tpm = json.tpm;
   if (!isObject(tpm)) throw new Error('tpm must be an object');
   const bindings = Array.isArray(json.binding) ? json.binding : [json.binding];
@@ -338,7 +345,9 @@ export function loadCvmBundle(
     ...(json.eventLog !== undefined ? { eventLog: bytesOf(ctx, json.eventLog, 'eventLog') } : {}),
     ...(json.nonce !== undefined ? { nonce: bytesOf(ctx, json.nonce, 'nonce') } : {}),
   };
-  const o = isObject(json.options) ? json.options : {};
+  const fromManifest = ctx.manifest?.options;
+  const o = isObject(fromManifest) ? fromManifest : {};
+  const c = isObject(o.credential) ? o.credential : undefined;
   const p = isObject(o.policy) ? o.policy : {};
   const policy: ConfidentialVmPolicy = {
     ...(isObject(p.snp) ? { snp: p.snp } : {}),
@@ -376,8 +385,17 @@ export function loadCvmBundle(
     ...(isObject(o.cca) ? { cca: o.cca } : {}),
     ...(o.allowSha1 === true ? { allowSha1: true } : {}),
     ...(o.requireEventLog === true ? { requireEventLog: true } : {}),
+    ...(c !== undefined
+      ? {
+          credential: {
+            secret: bytesOf(ctx, c.secret, 'credential.secret'),
+            ekPublic: bytesOf(ctx, c.ekPublic, 'credential.ekPublic'),
+            akName: bytesOf(ctx, c.akName, 'credential.akName'),
+          },
+        }
+      : {}),
   };
-  return { evidence, options };
+  return { evidence, options, ignoredOptions: json.options !== undefined };
 }
 
 function parseBundle(file: EvidenceFile): Json | undefined {
@@ -435,7 +453,7 @@ export const cvmBundlePlugin: EvidencePlugin = {
   async verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerification> {
     const json = parseBundle(file);
     if (json === undefined) throw new Error('not an attestkit-cvm-bundle/1 document');
-    const { evidence, options } = loadCvmBundle(json, ctx);
+    const { evidence, options, ignoredOptions } = loadCvmBundle(json, ctx);
     const r = await verifyConfidentialVm(evidence, options);
     const checks: Check[] = [
       ...r.checks,
@@ -454,6 +472,12 @@ export const cvmBundlePlugin: EvidencePlugin = {
     }
     if (c.boot?.secureBoot !== undefined) facts.push(['Secure Boot', c.boot.secureBoot.value.mode]);
     if (options.now !== undefined) facts.push(['verified at', options.now.toISOString()]);
+    if (ignoredOptions) {
+      facts.push([
+        'bundle options',
+        "ignored: trust anchors, policy and time are the verifier's, not the evidence's",
+      ]);
+    }
     return { title: 'Confidential VM (verifyConfidentialVm)', ok: r.ok, checks, facts, result: r };
   },
 };

@@ -20,6 +20,7 @@ import {
   type PcrBanks,
 } from '../../../src/tpm/index.js';
 import type {
+  ActivationCredential,
   AkProof,
   ConfidentialVmEvidence,
   ConfidentialVmVerifyOptions,
@@ -70,8 +71,11 @@ export interface VtpmBackend {
     selection: Readonly<Record<string, readonly number[]>>,
     nonce: Uint8Array,
   ): Promise<{ attest: Uint8Array; signature: Uint8Array; pcrs: PcrBanks }>;
-  /** The proof that ties the AK to the EK. */
-  akProof(nonce: Uint8Array): Promise<AkProof>;
+  /**
+   * The proof that ties the AK to the EK; for an activation, also the verifier's side of it
+   * (secret, EK, AK Name), which the verifier keeps and passes as `options.credential`.
+   */
+  akProof(nonce: Uint8Array): Promise<{ proof: AkProof; credential?: ActivationCredential }>;
   stop(): Promise<void>;
 }
 
@@ -120,7 +124,7 @@ export async function syntheticVtpm(): Promise<VtpmBackend> {
           qualifiedName: placeholderQn(ak.publicArea),
         },
       });
-      return { kind: 'certify', attest, signature: await ek.sign(attest) };
+      return { proof: { kind: 'certify', attest, signature: await ek.sign(attest) } };
     },
     async stop() {},
   };
@@ -167,7 +171,10 @@ export async function swtpmVtpm(): Promise<VtpmBackend> {
         const file = concatBytes(fromHex('badcc0de00000001'), cred.credentialBlob, cred.secret);
         const r = await tpm.activateCredential(AK_HANDLE, EK_HANDLE, file, `act${n++}`, true);
         if (r.credential === undefined) throw new Error(`activation failed: ${r.stderr}`);
-        return { kind: 'activation', ekPublic: ek2b.slice(2), secret, activated: r.credential };
+        return {
+          proof: { kind: 'activation', activated: r.credential },
+          credential: { secret, ekPublic: ek2b.slice(2), akName: tpmName(ak2b.slice(2)) },
+        };
       },
       async stop() {
         await tpm.stop();
@@ -261,7 +268,10 @@ export interface SyntheticCvm {
     ekPublic?: Uint8Array;
     manifest?: Uint8Array;
   }): Promise<ConfidentialVmEvidence>;
-  /** Options the synthetic chain needs (root pins, the synthetic instant). */
+  /**
+   * Options the synthetic chain needs (root pins, the synthetic instant) and, after a bundle
+   * whose AK proof is an activation, the verifier's credential for it.
+   */
   readonly options: ConfidentialVmVerifyOptions;
 }
 
@@ -283,16 +293,25 @@ export async function buildSyntheticCvm(
   );
   const report = await s.report(nonce, vtpm.ekPublic);
   const eventLog = await measure(vtpm, bootEvents(report));
+  let credential: ActivationCredential | undefined;
   return {
     snp: s,
     vtpm,
     nonce,
     report,
     eventLog,
-    options: { now: SYNTHETIC_NOW, snp: { rootPins: s.amd.rootPins } },
+    get options(): ConfidentialVmVerifyOptions {
+      return {
+        now: SYNTHETIC_NOW,
+        snp: { rootPins: s.amd.rootPins },
+        ...(credential !== undefined ? { credential } : {}),
+      };
+    },
     async bundle(o = {}) {
       const quoteNonce = o.quoteNonce ?? nonce;
       const q = await vtpm.quote(o.selection ?? DEFAULT_SELECTION, quoteNonce);
+      const proof = await vtpm.akProof(quoteNonce);
+      credential = proof.credential;
       return {
         hardware: {
           kind: 'snp',
@@ -310,7 +329,7 @@ export async function buildSyntheticCvm(
           akPublic: vtpm.akPublic,
           ekPublic: o.ekPublic ?? vtpm.ekPublic,
           pcrs: q.pcrs,
-          akProof: await vtpm.akProof(quoteNonce),
+          akProof: proof.proof,
         },
         eventLog,
         nonce: o.nonce ?? nonce,
