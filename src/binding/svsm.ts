@@ -10,7 +10,7 @@
  * published spec).
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader, assertBytes, assertCountFits } from '../core/bytes.js';
+import { ByteReader, assertBytes, assertCountFits, copyBytes } from '../core/bytes.js';
 import { toHex } from '../core/encoding.js';
 import { parseTpmtPublic, type TpmtPublic } from '../tpm/index.js';
 import {
@@ -73,6 +73,9 @@ export function parseSvsmVtpmManifest(
     throw new TypeError('options must be an object');
   const version = options.version ?? 0;
   if (version !== 0 && version !== 1) throw new RangeError('version must be 0 or 1');
+  // The result owns its bytes (raw, the vTPM manifest and every key are views of this copy): an
+  // edit to the caller's buffer afterwards, or to the result, does not reach the other.
+  bytes = copyBytes(bytes);
 
   if (
     bytes.length >= 16 &&

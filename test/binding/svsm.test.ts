@@ -52,6 +52,13 @@ describeVectors('SVSM vTPM — the synthetic example (snp/synthetic/svsm-vtpm, S
       expect(k.parameters.exponent).toBe(expected.ek_exponent_field);
       expect(k.objectAttributes.value).toBe(0x000300b2);
     }
+    // The result owns its bytes: editing the input afterwards changes nothing in it.
+    const input = ek.slice();
+    const own = parseSvsmVtpmManifest(input);
+    input.fill(0);
+    expect(own.raw).toEqual(ek);
+    expect(own.vtpmManifest).toEqual(ek);
+    expect(own.raw.buffer).not.toBe(input.buffer);
   });
 
   it('parses the services manifest: GUID table with one vTPM entry', () => {
