@@ -730,7 +730,8 @@ export interface CrlCheckResult {
 
 /**
  * Checks a CRL against its issuer and time, and looks up `serials` in it: signature, issuer name,
- * thisUpdate ≤ now ≤ nextUpdate, optional maximum age, issuer keyUsage cRLSign when present.
+ * thisUpdate ≤ now ≤ nextUpdate, optional maximum age, issuer keyUsage cRLSign when present, and
+ * no critical CRL or entry extension (RFC 5280 §5.2–5.3: such a CRL may be partial or indirect).
  *
  * @example
  * ```ts
@@ -846,7 +847,8 @@ export interface ChainResult {
 /**
  * Verifies a fixed-shape chain leaf → intermediate → root, where the root is trusted only by its
  * SPKI pin (wherever the certificates came from). Per link: issuer name, signature by the issuer,
- * validity at `now`, CA constraints (basicConstraints cA, keyUsage keyCertSign, pathLen).
+ * validity at `now`, CA constraints (basicConstraints cA, keyUsage keyCertSign, pathLen), and no
+ * critical extension other than basicConstraints and keyUsage (RFC 5280 §4.2).
  *
  * @example
  * ```ts
