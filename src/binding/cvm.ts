@@ -143,6 +143,12 @@ function validate(
       case 'azure-hcl':
         if (hw.kind === 'cca')
           throw new TypeError('the azure-hcl scheme needs SEV-SNP or TDX hardware evidence');
+        if (
+          !(s.hclReport instanceof Uint8Array) &&
+          !((s.hclReport as { raw?: unknown } | null)?.raw instanceof Uint8Array)
+        ) {
+          throw new TypeError('hclReport must be bytes or an AzureHclReport with its raw bytes');
+        }
         break;
       case 'svsm':
         if (hw.kind !== 'snp')

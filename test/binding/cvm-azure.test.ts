@@ -460,6 +460,28 @@ describe('verifyConfidentialVm — type confusion', () => {
     ],
     ['pcr without a log', { hardware: { kind: 'snp' }, binding: { scheme: 'pcr' }, tpm }],
     [
+      'an HCL report object without its raw bytes',
+      {
+        hardware: { kind: 'snp' },
+        binding: { scheme: 'azure-hcl', hclReport: { akPub: {} } },
+        tpm,
+      },
+    ],
+    [
+      'an activation proof without bytes',
+      {
+        hardware: { kind: 'snp' },
+        binding: { scheme: 'pcr' },
+        tpm: { ...tpm, akProof: { kind: 'activation', activated: 'secret' } },
+        eventLog: new Uint8Array(1),
+      },
+    ],
+    [
+      'a credential without its AK Name',
+      { hardware: { kind: 'snp' }, binding: { scheme: 'pcr' }, tpm, eventLog: new Uint8Array(1) },
+      { credential: { secret: new Uint8Array(1), ekPublic: new Uint8Array(1) } },
+    ],
+    [
       'ArrayBuffer nonce',
       {
         hardware: { kind: 'snp' },
