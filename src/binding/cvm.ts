@@ -131,6 +131,21 @@ function validate(
     assertBytes(c.akName, 'credential.akName');
     if (c.ekPublic === undefined) throw new TypeError('credential.ekPublic is required');
   }
+  // A policy that names nothing would pass vacuously: a check that cannot fail.
+  const pol = options.policy;
+  if (pol?.pcrs !== undefined) {
+    const named = Object.values(pol.pcrs as Record<string, object | undefined>).reduce(
+      (n, v) => n + (typeof v === 'object' && v !== null ? Object.keys(v).length : 0),
+      0,
+    );
+    if (named === 0) throw new TypeError('policy.pcrs names no PCR');
+  }
+  if (
+    pol?.azureVmConfiguration !== undefined &&
+    Object.keys(pol.azureVmConfiguration).length === 0
+  ) {
+    throw new TypeError('policy.azureVmConfiguration names no member');
+  }
   const proof = evidence.tpm.akProof as { kind?: unknown; activated?: unknown } | undefined;
   if (proof?.kind === 'activation') assertBytes(proof.activated, 'tpm.akProof.activated');
   const specs = (

@@ -477,6 +477,16 @@ describe('verifyConfidentialVm — type confusion', () => {
       },
     ],
     [
+      'a PCR policy naming no PCR',
+      { hardware: { kind: 'snp' }, binding: { scheme: 'pcr' }, tpm, eventLog: new Uint8Array(1) },
+      { policy: { pcrs: { sha256: {} } } },
+    ],
+    [
+      'an empty vm-configuration policy',
+      { hardware: { kind: 'snp' }, binding: { scheme: 'pcr' }, tpm, eventLog: new Uint8Array(1) },
+      { policy: { azureVmConfiguration: {} } },
+    ],
+    [
       'a credential without its AK Name',
       { hardware: { kind: 'snp' }, binding: { scheme: 'pcr' }, tpm, eventLog: new Uint8Array(1) },
       { credential: { secret: new Uint8Array(1), ekPublic: new Uint8Array(1) } },
