@@ -453,8 +453,22 @@ export function tdxCollateralFromDcapQvl(
     throw new TypeError('collateral must be JSON text, bytes or an object');
   }
   const signedDoc = (member: string, body: string, signature: string): string => {
-    // Validate the signature field as hex; the body text is embedded unchanged.
+    // Validate the signature field as hex; the body text is embedded unchanged, so it must be
+    // exactly one JSON object: text such as `{…},"extra":{…}` would otherwise splice members
+    // into the document beside the signed object (dcap-qvl signs and checks the whole string).
     fromHex(signature);
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      value = undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new AttestError('ERR_BAD_JSON', {
+        field: `QuoteCollateralV3.${member === 'tcbInfo' ? 'tcb_info' : 'qe_identity'}`,
+        message: 'must be one JSON object',
+      });
+    }
     return `{"${member}":${body},"signature":"${signature}"}`;
   };
   const pckCrl = get('pck_crl', false);

@@ -141,7 +141,9 @@ const COLLATERAL_CHECKS: readonly TdxCheckId[] = [
   'tdx.tcb.status',
 ];
 
-const DEFAULT_ACCEPTED: readonly TdxTcbStatus[] = ['UpToDate'];
+const DEFAULT_ACCEPTED: readonly TdxTcbStatus[] = /* @__PURE__ */ Object.freeze([
+  'UpToDate',
+] as TdxTcbStatus[]);
 const INTEL_QE_VENDOR_ID_HEX: string = /* @__PURE__ */ toHex(INTEL_QE_VENDOR_ID);
 const DEFAULT_PINS: readonly Uint8Array[] = /* @__PURE__ */ DEFAULT_TDX_ROOT_PINS.map(fromHex);
 const DEFAULT_PINS_KEY: string = /* @__PURE__ */ DEFAULT_TDX_ROOT_PINS.join(',');
@@ -482,9 +484,11 @@ function crlDetail(
     thisUpdate: isoTime(entry, crl.thisUpdate),
   };
   if (crl.nextUpdate !== undefined) detail.nextUpdate = isoTime(entry, crl.nextUpdate);
-  detail.checkedSerials = serials;
-  detail.revokedSerials = revokedSerials;
-  if (problems.length > 0) detail.problems = problems;
+  // Copies: the lists may be the cached verdict's, which later calls decide by; a result's
+  // reader must not be able to edit them (emptying revokedSerials would hide a revocation).
+  detail.checkedSerials = [...serials];
+  detail.revokedSerials = [...revokedSerials];
+  if (problems.length > 0) detail.problems = [...problems];
   return detail;
 }
 
@@ -861,7 +865,8 @@ export async function verifyTdxQuote(
 
   if (chain !== undefined && chainEntry !== undefined) {
     const v = await verifyPckChain(chainEntry, pins, pinsKey, now, cache);
-    L.result('tdx.chain.pck', v.ok, v.message, v.detail);
+    // The verdict may be the cache's, read by later calls: the result gets a copy of its detail.
+    L.result('tdx.chain.pck', v.ok, v.message, shown(v.detail));
     expiries.push(
       chain.leaf.notAfter.getTime(),
       chain.intermediate.notAfter.getTime(),
@@ -965,7 +970,7 @@ export async function verifyTdxQuote(
     expiries.push(signer.notAfter.getTime());
     if (!sc.verdict.ok) {
       L.fail(id, `the ${what} issuer chain is not trusted: ${sc.verdict.message}`, {
-        problems: sc.verdict.problems,
+        problems: [...sc.verdict.problems],
       });
       return entry;
     }
@@ -1004,9 +1009,12 @@ export async function verifyTdxQuote(
     [col.items.tcbInfoIssuerChain, 'tdx.tcb-info.signature:issuer'],
     [col.items.qeIdentityIssuerChain, 'tdx.qe-identity.signature:issuer'],
   ] as const) {
-    if (typeof text !== 'string') continue;
+    if (text === undefined) continue;
     try {
-      const s = contentMemo(cache, 'signing-chain', text, () => parseSigningChain(text), near(slot))
+      // Text or bytes, read as signingChain reads them: a chain given as bytes is trusted there,
+      // so its signer must be looked up in the Root CA CRL too.
+      const t = typeof text === 'string' ? text : utf8Decode(text);
+      const s = contentMemo(cache, 'signing-chain', t, () => parseSigningChain(t), near(slot))
         .value.signer.serialHex;
       if (!tcbSigningSerials.includes(s)) tcbSigningSerials.push(s);
     } catch {
@@ -1403,7 +1411,8 @@ export async function verifyTdxQuote(
       ev.qe = qe;
       ev.advisories = shown(adv);
       evaluation = ev as TdxTcbEvaluation;
-      const detail: Record<string, unknown> = { status, accepted, advisoryIds };
+      // A copy: `accepted` is the caller's option or the shared default.
+      const detail: Record<string, unknown> = { status, accepted: [...accepted], advisoryIds };
       if (tcbDate !== undefined) detail.tcbDate = isoTime(tcbInfoEntry, tcbDate);
       detail.platformStatus = platform.status;
       if (platform.platformLevelIndex !== undefined)

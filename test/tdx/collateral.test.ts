@@ -293,5 +293,20 @@ describe('TDX collateral: malformed input', () => {
       () => tdxCollateralFromDcapQvl({ tcb_info: 5 } as unknown as string),
       'ERR_BAD_VALUE',
     );
+    // The body must be exactly one JSON object: text that closes it and adds members (the
+    // review's splice) or that is not an object at all is refused.
+    const withBody = (tcbInfo: string) =>
+      tdxCollateralFromDcapQvl({
+        tcb_info: tcbInfo,
+        tcb_info_signature: 'ab'.repeat(64),
+        tcb_info_issuer_chain: 'chain',
+        qe_identity: '{"x":1}',
+        qe_identity_signature: 'cd'.repeat(64),
+        qe_identity_issuer_chain: 'chain2',
+      });
+    for (const bad of [`${inner},"injected":{"a":1}`, '[1]', '"text"', 'null', '{']) {
+      expectAttestError(() => withBody(bad), 'ERR_BAD_JSON');
+    }
+    expect(withBody(` ${inner}\n`).tcbInfo).toContain(inner);
   });
 });

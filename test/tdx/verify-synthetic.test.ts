@@ -20,6 +20,7 @@ import {
   type SyntheticCase,
 } from './support/intel-like.js';
 import { testKey, x509 } from '../support/forge.js';
+import { staticTdxCollateral } from '../../src/fetch/pcs.js';
 
 const DAY = 86_400_000;
 const st = (r: TdxVerification, id: TdxCheckId) => findCheck(r, id)?.status;
@@ -329,6 +330,76 @@ describe('verifyTdxQuote: generated negatives', () => {
     );
     expect(st(ok, 'tdx.tcb-info.signature')).toBe('pass');
     expect(st(ok, 'tdx.qe-identity.signature')).toBe('pass');
+  });
+
+  it("editing a result's details changes no later verdict (review findings: shared arrays)", async () => {
+    // 1. tdx.tcb.status's `accepted` was the module's default list: pushing into it made every
+    //    later call (no cache needed) accept OutOfDate platforms.
+    const ood = await buildCollateral(pki, {
+      tcbLevels: [
+        tcbLevel(
+          [9, 9, 2, 2, 3, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0],
+          11,
+          [5, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+          'UpToDate',
+        ),
+        tcbLevel(
+          [7, 7, 2, 2, 3, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0],
+          11,
+          [5, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+          'OutOfDate',
+          '2023-08-09T00:00:00Z',
+          ['INTEL-SA-00960'],
+        ),
+      ],
+    });
+    const r1 = await verify(base.quote, ood);
+    expect(r1.tcbStatus).toBe('OutOfDate');
+    expect(st(r1, 'tdx.tcb.status')).toBe('fail');
+    (findCheck(r1, 'tdx.tcb.status')!.detail as { accepted: string[] }).accepted.push('OutOfDate');
+    expect(st(await verify(base.quote, ood), 'tdx.tcb.status')).toBe('fail');
+
+    // 2. With a cache, tdx.crl.pck's `revokedSerials` was the cached CRL verdict's own array:
+    //    emptying it hid the revocation from later calls.
+    const revoked = await buildCollateral(pki, { revokedPckSerials: [pki.leaf.serial] });
+    const cache = createCache();
+    const r2 = await verify(base.quote, revoked, { cache });
+    expect(st(r2, 'tdx.crl.pck')).toBe('fail');
+    (findCheck(r2, 'tdx.crl.pck')!.detail as { revokedSerials: string[] }).revokedSerials.length =
+      0;
+    const again = await verify(base.quote, revoked, { cache });
+    expect(st(again, 'tdx.crl.pck')).toBe('fail');
+    expect(again.ok).toBe(false);
+  });
+
+  it('a revoked TCB Signing certificate is caught whether its issuer chain comes as text or bytes', async () => {
+    // Byte chains reach the verifier through a fetcher (evidence collateral must be text).
+    const {
+      tcbInfoBody: _t,
+      qeIdentityBody: _q,
+      ...col
+    } = await buildCollateral(pki, {
+      revokedCaSerials: [pki.tcbSigning.serial],
+    });
+    const enc = (t: string) => new TextEncoder().encode(t);
+    for (const asBytes of [false, true]) {
+      const given = asBytes
+        ? {
+            ...col,
+            tcbInfoIssuerChain: enc(col.tcbInfoIssuerChain),
+            qeIdentityIssuerChain: enc(col.qeIdentityIssuerChain),
+          }
+        : col;
+      const r = await verifyTdxQuote(
+        base.quote,
+        opts({ fetcher: staticTdxCollateral(given as never) }),
+      );
+      expect(st(r, 'tdx.crl.root')).toBe('fail');
+      expect(
+        (findCheck(r, 'tdx.crl.root')!.detail as { revokedSerials: string[] }).revokedSerials,
+      ).toEqual([pki.tcbSigning.serial]);
+      expect(r.ok).toBe(false);
+    }
   });
 
   it('FMSPC mismatch', async () => {
