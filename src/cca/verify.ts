@@ -71,7 +71,11 @@ const REALM_CHECKS: readonly CcaCheckId[] = [
   'cca.binding',
 ];
 
-const ALL_ALGORITHMS: readonly CoseAlgorithmName[] = ['ES256', 'ES384', 'ES512'];
+const ALL_ALGORITHMS: readonly CoseAlgorithmName[] = /* @__PURE__ */ Object.freeze([
+  'ES256',
+  'ES384',
+  'ES512',
+] as CoseAlgorithmName[]);
 const DIGEST_SIZES = [32, 48, 64];
 
 const errorDetail = (e: AttestError): { code: string; offset?: number; message: string } => ({
@@ -163,7 +167,7 @@ function checkAlgorithm(
   }
   if (!allowed.includes(cose.algName)) {
     ledger.fail(id, `COSE algorithm ${cose.algName} is not allowed`, {
-      expected: allowed,
+      expected: [...allowed], // a copy: `allowed` may be the shared default
       actual: cose.algName,
     });
     return undefined;
@@ -537,7 +541,7 @@ export async function verifyCcaToken(
     'cca.platform.lifecycle',
     allowedStates.includes(state),
     `lifecycle 0x${platform.claims.lifecycle.toString(16).padStart(4, '0')} (${state})${allowedStates.includes(state) ? '' : ' is not an accepted state'}`,
-    { expected: allowedStates, actual: state },
+    { expected: [...allowedStates], actual: state },
   );
 
   if (realm !== undefined) {
