@@ -1014,8 +1014,8 @@ export async function verifyTdxQuote(
       // Text or bytes, read as signingChain reads them: a chain given as bytes is trusted there,
       // so its signer must be looked up in the Root CA CRL too.
       const t = typeof text === 'string' ? text : utf8Decode(text);
-      const s = contentMemo(cache, 'signing-chain', t, () => parseSigningChain(t), near(slot))
-        .value.signer.serialHex;
+      const s = contentMemo(cache, 'signing-chain', t, () => parseSigningChain(t), near(slot)).value
+        .signer.serialHex;
       if (!tcbSigningSerials.includes(s)) tcbSigningSerials.push(s);
     } catch {
       // Reported by the signature checks.
