@@ -219,7 +219,10 @@ const LIFECYCLE_STATES: readonly CcaLifecycleState[] = [
  * ```
  */
 export function ccaLifecycleState(lifecycle: number): CcaLifecycleState {
-  if (!Number.isInteger(lifecycle) || lifecycle < 0 || (lifecycle & 0xf00) !== 0) return 'invalid';
+  // A 16-bit value: bit operators would read a larger number's low 32 bits (0x1_0000_3000 as
+  // 0x3000, "secured").
+  if (!Number.isInteger(lifecycle) || lifecycle < 0 || lifecycle > 0xffff) return 'invalid';
+  if ((lifecycle & 0xf00) !== 0) return 'invalid';
   return LIFECYCLE_STATES[lifecycle >> 12] ?? 'invalid';
 }
 

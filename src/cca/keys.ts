@@ -108,6 +108,7 @@ function fromSpki(der: Uint8Array): EcPublicKey {
 
 function fromText(text: string): EcPublicKey {
   const t = text.trim();
+  if (t === '') throw new AttestError('ERR_BAD_KEY', { message: 'the key is empty' });
   if (t.startsWith('{')) {
     let jwk: unknown;
     try {
@@ -133,7 +134,8 @@ function fromText(text: string): EcPublicKey {
     }
     return fromSpki(block.der);
   }
-  return fromBytes(fromHex(t));
+  // Hex is a binary key: never text again (an empty or textual decode would recurse).
+  return fromBinary(fromHex(t), true);
 }
 
 function fromJwk(jwk: JsonWebKey): EcPublicKey {
@@ -145,6 +147,11 @@ function fromJwk(jwk: JsonWebKey): EcPublicKey {
 }
 
 function fromBytes(bytes: Uint8Array): EcPublicKey {
+  return fromBinary(bytes, false);
+}
+
+/** A raw point, SPKI or COSE_Key; other bytes are key text unless `binaryOnly` (hex input). */
+function fromBinary(bytes: Uint8Array, binaryOnly: boolean): EcPublicKey {
   const first = bytes[0];
   if (first === 0x04) return ecKeyFromRawPoint(bytes);
   if (first === 0x30) return fromSpki(bytes);
@@ -154,6 +161,14 @@ function fromBytes(bytes: Uint8Array): EcPublicKey {
       throw new AttestError('ERR_BAD_KEY', { message: 'COSE_Key holds the private scalar d' });
     }
     return k.key;
+  }
+  if (binaryOnly || first === undefined) {
+    throw new AttestError('ERR_BAD_KEY', {
+      message:
+        first === undefined
+          ? 'the key is empty'
+          : 'not an EC point, SubjectPublicKeyInfo or COSE_Key',
+    });
   }
   return fromText(utf8Decode(bytes));
 }

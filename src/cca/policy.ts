@@ -261,7 +261,7 @@ export function applyCcaPolicy(
       bad.length === 0
         ? `profiles ${actual.join(', ')} are allowed`
         : `profile ${bad.join(', ')} is not allowed`,
-      { expected: policy.allowedProfiles, actual },
+      { expected: [...policy.allowedProfiles!], actual }, // copies: the caller's policy
     );
   }
   for (const [field, what, value] of ACCEPTED_VALUES) {
@@ -386,7 +386,7 @@ export function applyCcaPolicy(
       'cca.policy.rak-hash-algorithm',
       ok,
       `RAK hash algorithm ${actual} is ${ok ? '' : 'not '}accepted`,
-      { expected: policy.publicKeyHashAlgorithms, actual },
+      { expected: [...policy.publicKeyHashAlgorithms!], actual },
     );
   }
 }

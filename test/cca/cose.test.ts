@@ -359,6 +359,11 @@ describe('ccaPublicKey: every published key shape', () => {
     expectAttestError(() => ccaPublicKey('{not json'), 'ERR_BAD_JSON');
     expectAttestError(() => ccaPublicKey('[1]'), 'ERR_BAD_ENCODING');
     expectAttestError(() => ccaPublicKey(cbor(new Raw(hex('a10101')))), 'ERR_UNSUPPORTED');
+    // Empty keys, and hex that decodes to text rather than a binary key, are refused (both
+    // recursed between the text and byte readers until the stack overflowed).
+    for (const k of ['', '  \n', new Uint8Array(0), utf8Encode(' ')])
+      expectAttestError(() => ccaPublicKey(k), 'ERR_BAD_KEY');
+    expectAttestError(() => ccaPublicKey(toHex(utf8Encode('abcd'))), 'ERR_BAD_KEY');
   });
 
   it('throws TypeError for wrong types', () => {

@@ -729,6 +729,52 @@ describe('verifyCcaToken: policy', () => {
   });
 });
 
+describe('verifyCcaToken: review findings (SYNTHETIC tokens)', () => {
+  it('a lifecycle above 16 bits is invalid, not its low bits (0x1_0000_3000 is not "secured")', async () => {
+    for (const lc of [2 ** 32 + 0x3000, 2 ** 40 + 0x3003, 0x13000]) {
+      const r = await mintAndVerify({ lifecycle: lc });
+      expect(r.platformClaims?.lifecycleState).toBe('invalid');
+      expect(statusOf(r, 'cca.platform.lifecycle')).toBe('fail');
+      expect(r.ok).toBe(false);
+    }
+    expect((await mintAndVerify({ lifecycle: 0x3003 })).platformClaims?.lifecycleState).toBe(
+      'secured',
+    );
+  });
+
+  it("a result's policy details are copies: editing them does not widen the caller's policy", async () => {
+    const policy: CcaPolicy = { allowedProfiles: ['nope'], publicKeyHashAlgorithms: ['sha-256'] };
+    const r1 = await mintAndVerify({ bindingHash: 'sha-512' }, { policy });
+    expect(statusOf(r1, 'cca.policy.profiles')).toBe('fail');
+    expect(statusOf(r1, 'cca.policy.rak-hash-algorithm')).toBe('fail');
+    const d1 = get(r1, 'cca.policy.profiles').detail as { expected: string[]; actual: string[] };
+    const d2 = get(r1, 'cca.policy.rak-hash-algorithm').detail as {
+      expected: string[];
+      actual: string;
+    };
+    d1.expected.push(...d1.actual);
+    d2.expected.push(d2.actual);
+    expect(policy.allowedProfiles).toEqual(['nope']);
+    expect(policy.publicKeyHashAlgorithms).toEqual(['sha-256']);
+    const r2 = await mintAndVerify({ bindingHash: 'sha-512' }, { policy });
+    expect(statusOf(r2, 'cca.policy.profiles')).toBe('fail');
+    expect(statusOf(r2, 'cca.policy.rak-hash-algorithm')).toBe('fail');
+  });
+
+  it('an empty platform key, or one that is only whitespace, is a typed error (it recursed)', async () => {
+    for (const platformKey of ['', '   ', new Uint8Array(0), new TextEncoder().encode(' ')]) {
+      const r = await mintAndVerify({}, { platformKey });
+      expect(r.ok).toBe(false);
+      expect(failures(r)).toContain('cca.platform.key');
+    }
+    const m = await mintCcaToken({ cpak, rak });
+    const lookedUp = await verifyCcaToken(m.token, {
+      platformKeyLookup: () => Promise.resolve(''),
+    });
+    expect(failures(lookedUp)).toContain('cca.platform.key');
+  });
+});
+
 describe('verifyCcaToken: the ledger rule', () => {
   it('ok holds exactly when no check failed and every required check ran', async () => {
     const m = await mintCcaToken({ cpak, rak });
