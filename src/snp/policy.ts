@@ -77,8 +77,8 @@ type PolicyBit = {
 /**
  * The guest POLICY bits a policy field accepts (`allow…`: a set bit fails unless allowed) or
  * demands (`require…`: a clear bit fails when required), with the check each one records and
- * what the bit means. DEBUG and MIGRATE_MA are checked even when the policy does not mention them
- * (go-sev-guest rejects both unless the policy permits them).
+ * what the bit means. DEBUG, MIGRATE_MA and CXL_ALLOW are checked even when the policy does not
+ * mention them (go-sev-guest rejects all three unless the policy permits them).
  */
 const GUEST_POLICY_FLAGS: readonly (readonly [
   id: SnpCheckId,
@@ -99,7 +99,9 @@ const GUEST_POLICY_FLAGS: readonly (readonly [
   ['snp.policy.migrate-ma', 'allowMigrationAgent', 'migrateMa', 'a migration agent', true],
   ['snp.policy.smt', 'allowSmt', 'smt', 'SMT'],
   ['snp.policy.single-socket', 'requireSingleSocket', 'singleSocket', 'a single socket'],
-  ['snp.policy.cxl', 'allowCxl', 'cxlAllow', 'CXL'],
+  // CXL_ALLOW lets the guest use CXL-attached memory; go-sev-guest's default policy rejects it
+  // ("unauthorized CXL capability"), and so does attestkit unless `allowCxl`.
+  ['snp.policy.cxl', 'allowCxl', 'cxlAllow', 'CXL', true],
   [
     'snp.policy.mem-aes-256-xts',
     'requireMemAes256Xts',

@@ -199,7 +199,15 @@ function checkOptions(o: SnpVerifyOptions): void {
 
 /** The pins of a product, and their text for cache keys (hex pins as given: no re-encoding). */
 function pinsFor(o: SnpVerifyOptions, product: SnpProduct): [Uint8Array[], string] {
-  const list = o.rootPins !== undefined ? (o.rootPins[product] ?? []) : SNP_ARK_PINS[product];
+  // Own properties only (not `toString` from the prototype), and a list of pins.
+  const given =
+    o.rootPins !== undefined
+      ? Object.prototype.hasOwnProperty.call(o.rootPins, product)
+        ? (o.rootPins as Record<string, unknown>)[product]
+        : []
+      : SNP_ARK_PINS[product];
+  if (!Array.isArray(given)) throw new TypeError(`options.rootPins.${product} must be an array`);
+  const list = given as readonly (string | Uint8Array)[];
   const pins = list.map((p) => {
     if (p instanceof Uint8Array) return p;
     if (typeof p === 'string') return fromHex(p);
@@ -309,7 +317,12 @@ export async function verifySnpReport(
         options.framing !== undefined ? { framing: options.framing } : {},
       );
     } else {
-      if (ev.report.productSource === 'option') reportOptionProduct = ev.report.product;
+      if (ev.report.productSource === 'option') {
+        if (!SNP_PRODUCTS.includes(ev.report.product as SnpProduct)) {
+          throw new TypeError('evidence.report.product must be Milan, Genoa or Turin');
+        }
+        reportOptionProduct = ev.report.product;
+      }
       report = parseSnpReport(ev.report.raw);
     }
   } catch (e) {
@@ -554,7 +567,12 @@ export async function verifySnpReport(
         note(`fetching the ${wantKind === 'VCEK' ? 'ASK' : 'ASVK'}/ARK chain`, e);
       }
     }
-    if (crlHeld === undefined && options.requireCrl === true) {
+    // With requireCrl the fetcher's CRL is preferred even over one the evidence or the
+    // certificate table carries: the host chooses those, and any CRL the ARK signed passes
+    // snp.crl — an older one still before its nextUpdate, or the other signer path's (the VCEK
+    // and VLEK CRLs have the same issuer) — hiding a revocation. A supplied CRL is used only when
+    // the fetch fails.
+    if (options.requireCrl === true) {
       try {
         const got: unknown = await fetcher.crl(product, wantKind);
         if (!isCertInput(got))

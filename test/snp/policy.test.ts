@@ -116,10 +116,12 @@ const CASES: readonly Case[] = [
     failReport: { policy: BigInt(RICH_POLICY & ~(1 << 20)) },
   },
   {
+    // Checked like debug: CXL_ALLOW fails with the default policy (go-sev-guest's default too).
     id: 'snp.policy.cxl',
-    pass: { allowCxl: false },
-    fail: { allowCxl: false },
+    pass: { allowCxl: true },
+    fail: {},
     failReport: { policy: BigInt(RICH_POLICY | (1 << 21)) },
+    passReport: { policy: BigInt(RICH_POLICY | (1 << 21)) },
   },
   {
     id: 'snp.policy.mem-aes-256-xts',
@@ -358,10 +360,10 @@ describe('policy: every field given is a required check that can fail', () => {
     expect(all).toEqual([]);
   });
 
-  it('fields not given skip with their name; debug and migration agent always run', async () => {
+  it('fields not given skip with their name; debug, migration agent and CXL always run', async () => {
     const r = await verify({});
     for (const c of r.checks.filter((x) => x.id.startsWith('snp.policy.'))) {
-      if (c.id === 'snp.policy.debug' || c.id === 'snp.policy.migrate-ma') {
+      if (['snp.policy.debug', 'snp.policy.migrate-ma', 'snp.policy.cxl'].includes(c.id)) {
         expect(c).toMatchObject({ status: 'pass', required: true });
       } else {
         expect(c.status, c.id).toBe('skip');

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifySnpReport } from '../../src/snp/verify.js';
+import { parseSnpReport } from '../../src/snp/parse.js';
 import { encodeSnpTcb } from '../../src/snp/kds.js';
 import { SNP_VCEK_OID } from '../../src/snp/kds.js';
 import { findCheck, ledgerOk } from '../../src/core/checks.js';
@@ -255,6 +256,36 @@ describe('synthetic chain: roots, validity, revocation', () => {
     expect(findCheck(r6, 'snp.crl')).toMatchObject({ status: 'pass', required: true });
     expect(calls).toEqual(['crl:Genoa:VCEK']);
     expect(r6.certificates.sources.crl).toBe('fetcher');
+  });
+
+  it("with requireCrl the fetcher's CRL wins over one the evidence or the host's certificate table carries", async () => {
+    // Review finding: any ARK-signed CRL before its nextUpdate passes snp.crl, so a host could
+    // hand over an older CRL (or the other signer path's) to hide a revoked ASK.
+    const report = await signedReport(fields('Genoa'), vcek.keys);
+    const revoking = await genoa.mintCrl({ revoked: ['030001'] });
+    const benign = await genoa.mintCrl({ revoked: [] });
+    const fetcher: SnpFetcher = {
+      vcek: async () => vcek.der,
+      certChain: async () => [genoa.ask.der, genoa.ark.der],
+      crl: async () => revoking,
+    };
+    const table = encodeCertTable([{ guid: SNP_CERT_TABLE_GUID.crl, data: benign }]);
+    for (const ev of [{ crl: benign }, { certTable: table }]) {
+      const r = await run(genoa, vcek, report, { requireCrl: true, fetcher }, ev);
+      expect(findCheck(r, 'snp.crl')!.message).toMatch(/revoked/);
+      expect(r.certificates.sources.crl).toBe('fetcher');
+      expect(r.ok).toBe(false);
+    }
+    // When the fetch fails, the supplied CRL is used (and the failure is noted).
+    const down: SnpFetcher = {
+      ...fetcher,
+      crl: async () => {
+        throw new Error('KDS unreachable');
+      },
+    };
+    const r = await run(genoa, vcek, report, { requireCrl: true, fetcher: down }, { crl: benign });
+    expect(r.certificates.sources.crl).toBe('evidence');
+    expect(findCheck(r, 'snp.crl')!.status).toBe('pass');
   });
 });
 
@@ -626,6 +657,24 @@ describe('verifySnpReport: type confusion', () => {
     await expect(verifySnpReport(r, { product: 'Rome' as never })).rejects.toThrow(TypeError);
     await expect(verifySnpReport(r, { fetcher: {} as never })).rejects.toThrow(TypeError);
     await expect(verifySnpReport(r, { maxCrlAge: -1 })).rejects.toThrow(RangeError);
+    // Review findings: a parsed report claiming an unknown product, and a product's pins that
+    // are not a list, are TypeErrors naming the argument (they crashed in a map()).
+    const report = await signedReport(fields('Genoa'), vcek.keys);
+    const parsed = parseSnpReport(report, { product: 'Genoa' });
+    for (const product of ['toString', 'Bogus']) {
+      await expect(
+        verifySnpReport({
+          report: { ...parsed, product: product as never, productSource: 'option' },
+          vcek: vcek.der,
+        }),
+      ).rejects.toThrow(/evidence\.report\.product/);
+    }
+    await expect(
+      verifySnpReport(
+        { report, vcek: vcek.der, chain: [genoa.ask.der, genoa.ark.der] },
+        { now: SYNTHETIC_NOW, rootPins: { Genoa: 'ab' as never } },
+      ),
+    ).rejects.toThrow(/rootPins\.Genoa must be an array/);
   });
   it('malformed report bytes are a result, not a throw', async () => {
     const r = await verifySnpReport(new Uint8Array(10));
