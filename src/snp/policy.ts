@@ -365,7 +365,8 @@ export function applySnpPolicy(
       have.major > want.major || (have.major === want.major && have.minor >= want.minor),
       `${have.major}.${have.minor}`,
       `${want.major}.${want.minor}`,
-      { expected: { minimum: want }, actual: have },
+      // Copies: `want` is the caller's policy object, which a reader of the result must not edit.
+      { expected: { minimum: { major: want.major, minor: want.minor } }, actual: have },
     );
   };
   const numberAtLeast = (id: Id, what: string, want: number, have: number): void => {
@@ -390,7 +391,7 @@ export function applySnpPolicy(
       ok
         ? `VMPL ${report.vmpl}`
         : `VMPL ${report.vmpl} is not ${typeof v === 'number' ? v : `≤ ${v.max}`}`,
-      { expected: v, actual: report.vmpl },
+      { expected: typeof v === 'number' ? v : { max: v.max }, actual: report.vmpl },
     );
   }
   if (given('snp.policy.guest-svn', p.minimumGuestSvn, 'minimumGuestSvn')) {
@@ -588,7 +589,13 @@ function platformInfoCheck(
     problems.length === 0
       ? `PLATFORM_INFO 0x${raw.toString(16)} acceptable`
       : `PLATFORM_INFO 0x${raw.toString(16)}: ${problems.join('; ')}`,
-    { expected: { allow: want.allow, require: want.require }, actual },
+    {
+      expected: {
+        allow: want.allow !== undefined ? [...want.allow] : undefined,
+        require: want.require !== undefined ? [...want.require] : undefined,
+      },
+      actual,
+    },
   );
 }
 

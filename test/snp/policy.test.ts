@@ -4,6 +4,7 @@
  * signed by the synthetic chain of support/synthetic.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { vandalise } from '../support/vandalise.js';
 import { verifySnpReport } from '../../src/snp/verify.js';
 import { encodeSnpTcb } from '../../src/snp/kds.js';
 import { findCheck } from '../../src/core/checks.js';
@@ -384,6 +385,22 @@ describe('policy: every field given is a required check that can fail', () => {
       actual: TCB,
     });
     expect(findCheck(r, 'snp.policy.vmpl')!.detail).toEqual({ expected: 0, actual: 1 });
+  });
+
+  it("details hold copies of the caller's policy: editing a result leaves the policy as it was", async () => {
+    const policy: SnpPolicy = {
+      vmpl: { max: 0 },
+      minimumAbi: { major: 9, minor: 0 },
+      platformInfo: { allow: ['smtEn'], require: ['tsmeEn'] },
+    };
+    const before = JSON.stringify(policy);
+    const r = await verify(policy);
+    for (const id of ['snp.policy.vmpl', 'snp.policy.abi', 'snp.policy.platform-info'] as const) {
+      const c = findCheck(r, id)!;
+      expect(c.status, id).toBe('fail');
+      vandalise(c.detail);
+    }
+    expect(JSON.stringify(policy)).toBe(before);
   });
 
   it('a policy is plain data: it survives JSON', async () => {
