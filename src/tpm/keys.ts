@@ -6,7 +6,7 @@
  * exponent 0 means 2^16 + 1) and §11.2.5.2 (TPMS_ECC_POINT).
  */
 import { AttestError } from '../core/errors.js';
-import { ecPoint, publicKeyFromJwk, publicKeyToJwk, type PublicKeyInfo } from '../core/crypto.js';
+import { importVerifyKey, publicKeyFromJwk, type PublicKeyInfo } from '../core/crypto.js';
 import { parseSpki } from '../core/x509.js';
 import { derFromInput } from '../core/encoding.js';
 import {
@@ -141,13 +141,6 @@ const SIGNING_SCHEME: Readonly<Record<number, 'rsassa' | 'rsapss' | 'ecdsa'>> = 
   [TPM_ALG.ECDSA]: 'ecdsa',
 };
 
-const WEBCRYPTO_HASH: Readonly<Record<TpmComputableHash, string>> = {
-  sha1: 'SHA-1',
-  sha256: 'SHA-256',
-  sha384: 'SHA-384',
-  sha512: 'SHA-512',
-};
-
 function checkCryptoKeyOptions(options: unknown): TpmCryptoKeyOptions {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null)
@@ -258,16 +251,7 @@ export async function tpmCryptoKey(
       message: 'tpmCryptoKey needs WebCrypto (globalThis.crypto.subtle)',
     });
   }
-  const rejected = (cause: unknown): never => {
-    throw new AttestError('ERR_BAD_KEY', { message: 'public key rejected by WebCrypto', cause });
-  };
-  if (key.kind === 'ec') {
-    return s
-      .importKey('raw', ecPoint(key).slice(), { name: 'ECDSA', namedCurve: key.curve }, true, [
-        'verify',
-      ])
-      .catch(rejected);
-  }
+  if (key.kind === 'ec') return importVerifyKey(s, key, 'ecdsa', 'sha256'); // hash unused
   const hash = o.hash ?? fixed.hash ?? p.nameAlg;
   if (!isComputableHash(hash)) {
     throw new AttestError('ERR_UNSUPPORTED', {
@@ -275,10 +259,7 @@ export async function tpmCryptoKey(
       message: `cannot import an RSA key for hash ${hash}`,
     });
   }
-  const name = scheme === 'rsapss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
-  return s
-    .importKey('jwk', publicKeyToJwk(key), { name, hash: WEBCRYPTO_HASH[hash] }, true, ['verify'])
-    .catch(rejected);
+  return importVerifyKey(s, key, scheme === 'rsapss' ? 'rsa-pss' : 'rsa-pkcs1', hash);
 }
 
 /** A signing key read from any accepted form, with its TPM public area when there was one. */
