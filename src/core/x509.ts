@@ -604,15 +604,31 @@ export async function verifySignedBy(
 
 /**
  * RFC 5280 §4.2: "a certificate-using system MUST reject the certificate if it encounters a
- * critical extension it does not recognize". attestkit's chain checks process basicConstraints and
- * keyUsage; any other critical extension is returned as a problem.
+ * critical extension it does not recognize". The OIDs of `cert`'s critical extensions other than
+ * basicConstraints and keyUsage (which every chain check processes) and the verifier's own
+ * `alsoProcessed` (e.g. the EK profile's subjectAltName).
+ *
+ * @internal
+ */
+export function unprocessedCriticalExtensions(
+  cert: X509Certificate,
+  alsoProcessed?: ReadonlySet<string>,
+): string[] {
+  const out: string[] = [];
+  for (const e of cert.extensions) {
+    if (!e.critical || e.oid === OID.basicConstraints || e.oid === OID.keyUsage) continue;
+    if (alsoProcessed?.has(e.oid) !== true) out.push(e.oid);
+  }
+  return out;
+}
+
+/**
+ * {@link unprocessedCriticalExtensions} as chain problems (`unprocessed critical extension <oid>`).
  *
  * @internal
  */
 export function criticalExtensionProblems(cert: X509Certificate): string[] {
-  return cert.extensions
-    .filter((e) => e.critical && e.oid !== OID.basicConstraints && e.oid !== OID.keyUsage)
-    .map((e) => `unprocessed critical extension ${e.oid}`);
+  return unprocessedCriticalExtensions(cert).map((oid) => `unprocessed critical extension ${oid}`);
 }
 
 /** Where `now` falls relative to a certificate's validity period. */

@@ -21,7 +21,7 @@ import {
 import { dersFromInput, equalBytes, fromHex, toHex } from '../core/encoding.js';
 import {
   getExtension,
-  OID,
+  unprocessedCriticalExtensions,
   parseCertificate,
   validityAt,
   verifySignedBy,
@@ -418,8 +418,9 @@ function causeText(cause: Record<string, unknown>): string {
 }
 
 /**
- * Critical extensions the EK verification processes (RFC 5280 §4.2: a critical extension that is
- * not recognised or cannot be processed rejects the certificate). Every certificate:
+ * Critical extensions the EK verification processes besides the core's basicConstraints and
+ * keyUsage (RFC 5280 §4.2: a critical extension that is not recognised or cannot be processed
+ * rejects the certificate; core `unprocessedCriticalExtensions`). Every certificate:
  * basicConstraints (cA and pathLenConstraint, checked on every issuer), keyUsage (keyCertSign on
  * issuers; `tpm.ek.key-usage` on the EK certificate) and certificatePolicies — attestkit takes no
  * policy inputs, and with RFC 5280 §6.1's defaults (any policy acceptable, no explicit policy
@@ -431,12 +432,10 @@ function causeText(cause: Record<string, unknown>): string {
  * extendedKeyUsage on a CA — fails the path when critical.
  */
 const CRITICAL_PROCESSED: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  OID.basicConstraints,
-  OID.keyUsage,
   EXT_OID.certificatePolicies,
 ]);
 const CRITICAL_PROCESSED_EK: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  ...CRITICAL_PROCESSED,
+  EXT_OID.certificatePolicies,
   EXT_OID.subjectAltName,
   EXT_OID.extKeyUsage,
 ]);
@@ -541,14 +540,13 @@ async function buildPath(
   };
   const criticalIssues = (c: X509Certificate, role: string): ChainIssue[] => {
     const processed = c === leaf ? CRITICAL_PROCESSED_EK : CRITICAL_PROCESSED;
-    return c.extensions
-      .filter((x) => x.critical && !processed.has(x.oid))
-      .map((x): ChainIssue => ({
-        reason: 'critical-extension',
-        subject: c.subject.text,
-        oid: x.oid,
-        message: `${role} "${c.subject.text}" has critical extension ${x.oid}, which the EK verification does not process`,
-      }));
+    // basicConstraints and keyUsage are processed on every certificate (core rule).
+    return unprocessedCriticalExtensions(c, processed).map((oid): ChainIssue => ({
+      reason: 'critical-extension',
+      subject: c.subject.text,
+      oid,
+      message: `${role} "${c.subject.text}" has critical extension ${oid}, which the EK verification does not process`,
+    }));
   };
   /** The issues of a path (leaf first); `complete` when its last certificate is a root. */
   const pathIssues = (path: readonly X509Certificate[], complete: boolean): ChainIssue[] => {
