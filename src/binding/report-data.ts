@@ -577,8 +577,8 @@ function verifyHash(input: HashBindingInput, own: boolean): ReportDataBindingVer
   } else if (input.report !== undefined) {
     if (own) source = bindingReportData(input.report);
     else {
-      // An object given as evidence is read again from its own bytes (see ownBytes).
-      bindingReportData(input.report); // its kind, or a TypeError
+      // An object given as evidence is read again from its own bytes (see ownBytes); an
+      // object of no known kind is reparsedReport's TypeError.
       try {
         source = bindingReportData(reparsedReport(input.report));
       } catch (e) {
