@@ -480,8 +480,10 @@ export interface SnpVerifyOptions {
    */
   readonly product?: SnpProduct;
   /**
-   * Require a CRL check (`snp.crl` becomes required; the CRL is fetched when the evidence has
-   * none). Default false: a CRL is checked only when supplied; without one `snp.crl` skips.
+   * Require a CRL check (`snp.crl` becomes required). With a fetcher, the fetched CRL is the one
+   * checked, even when the evidence or certificate table carries one, and a failed fetch fails
+   * `snp.crl`; without a fetcher, the supplied CRL. Default false: a CRL is checked only when
+   * supplied; without one `snp.crl` skips.
    */
   readonly requireCrl?: boolean;
   /** Reject a CRL whose thisUpdate is older than this many milliseconds. Default: no limit. */

@@ -567,12 +567,13 @@ export async function verifySnpReport(
         note(`fetching the ${wantKind === 'VCEK' ? 'ASK' : 'ASVK'}/ARK chain`, e);
       }
     }
-    // With requireCrl the fetcher's CRL is preferred even over one the evidence or the
-    // certificate table carries: the host chooses those, and any CRL the ARK signed passes
+    // With requireCrl the fetcher's CRL is the one checked, even when the evidence or the
+    // certificate table carries one: the host chooses those, and any CRL the ARK signed passes
     // snp.crl — an older one still before its nextUpdate, or the other signer path's (the VCEK
-    // and VLEK CRLs have the same issuer) — hiding a revocation. A supplied CRL is used only when
-    // the fetch fails.
+    // and VLEK CRLs have the same issuer) — hiding a revocation. So a failed fetch fails snp.crl
+    // rather than falling back to a supplied CRL (a host able to block the fetch would pick it).
     if (options.requireCrl === true) {
+      crlHeld = undefined;
       try {
         const got: unknown = await fetcher.crl(product, wantKind);
         if (!isCertInput(got))
@@ -849,7 +850,12 @@ async function crlCheck(
   const id: Id = 'snp.crl';
   if (held === undefined) {
     if (options.requireCrl === true)
-      L.fail(id, 'options.requireCrl is set but no CRL was supplied or fetched');
+      L.fail(
+        id,
+        options.fetcher !== undefined
+          ? 'options.requireCrl is set and the CRL could not be fetched (see snp.collateral)'
+          : 'options.requireCrl is set but no CRL was supplied',
+      );
     else L.skip(id, 'no CRL supplied (set options.requireCrl to fetch and require one)');
     return;
   }

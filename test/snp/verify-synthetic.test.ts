@@ -258,7 +258,7 @@ describe('synthetic chain: roots, validity, revocation', () => {
     expect(r6.certificates.sources.crl).toBe('fetcher');
   });
 
-  it("with requireCrl the fetcher's CRL wins over one the evidence or the host's certificate table carries", async () => {
+  it("with requireCrl the fetcher's CRL wins over one the evidence or the host's certificate table carries, and a failed fetch fails", async () => {
     // Review finding: any ARK-signed CRL before its nextUpdate passes snp.crl, so a host could
     // hand over an older CRL (or the other signer path's) to hide a revoked ASK.
     const report = await signedReport(fields('Genoa'), vcek.keys);
@@ -276,7 +276,8 @@ describe('synthetic chain: roots, validity, revocation', () => {
       expect(r.certificates.sources.crl).toBe('fetcher');
       expect(r.ok).toBe(false);
     }
-    // When the fetch fails, the supplied CRL is used (and the failure is noted).
+    // When the fetch fails, a supplied CRL does not stand in for it (a host able to block the
+    // fetch would choose it): snp.crl fails, and snp.collateral says why.
     const down: SnpFetcher = {
       ...fetcher,
       crl: async () => {
@@ -284,8 +285,14 @@ describe('synthetic chain: roots, validity, revocation', () => {
       },
     };
     const r = await run(genoa, vcek, report, { requireCrl: true, fetcher: down }, { crl: benign });
-    expect(r.certificates.sources.crl).toBe('evidence');
-    expect(findCheck(r, 'snp.crl')!.status).toBe('pass');
+    expect(r.certificates.sources.crl).toBeUndefined();
+    expect(findCheck(r, 'snp.crl')).toMatchObject({ status: 'fail', required: true });
+    expect(findCheck(r, 'snp.crl')!.message).toMatch(/could not be fetched/);
+    expect(r.ok).toBe(false);
+    // Without a fetcher, the supplied CRL is the one checked.
+    const offline = await run(genoa, vcek, report, { requireCrl: true }, { crl: benign });
+    expect(offline.certificates.sources.crl).toBe('evidence');
+    expect(findCheck(offline, 'snp.crl')!.status).toBe('pass');
   });
 });
 
