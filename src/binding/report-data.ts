@@ -105,17 +105,12 @@ function verifyReportDataBindingSync(
   switch (input.scheme) {
     case 'svsm': {
       if (own) return verifySvsm(input);
-      const m = input.manifest as Partial<SvsmVtpmManifest> | Uint8Array;
-      const version =
-        input.manifestVersion ??
-        (!(m instanceof Uint8Array) && (m?.version === 0 || m?.version === 1)
-          ? m.version
-          : undefined);
+      // The manifest version comes from the caller (`manifestVersion`, default 0), never from a
+      // parsed object's `version` field: it decides how the bytes are read, and so which EK.
       return verifySvsm({
         ...input,
         report: ownBytes(input.report, 'report'),
         manifest: ownBytes(input.manifest, 'manifest'),
-        ...(version !== undefined ? { manifestVersion: version } : {}),
       });
     }
     case 'azure-hcl':

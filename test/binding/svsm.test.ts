@@ -272,6 +272,18 @@ describeVectors('SVSM vTPM — the synthetic example (snp/synthetic/svsm-vtpm, S
     const as0 = await verifyReportDataBinding({ scheme: 'svsm', report, manifest: v1, nonce });
     expect(statusOf(as0, 'binding.manifest')).toBe('fail');
     expect(as0.ok).toBe(false);
+    // A parsed object's `version` does not choose how its bytes are read: the caller's
+    // manifestVersion does (default 0), as for bytes.
+    const asObject = await verifyReportDataBinding({ scheme: 'svsm', report, manifest: m, nonce });
+    expect(statusOf(asObject, 'binding.manifest')).toBe('fail');
+    const asked = await verifyReportDataBinding({
+      scheme: 'svsm',
+      report,
+      manifest: m,
+      manifestVersion: 1,
+      nonce,
+    });
+    expect(asked.ok).toBe(true);
   });
 
   it('version 1 and services manifests: malformed counts, sizes and entries', () => {
