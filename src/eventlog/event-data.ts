@@ -62,8 +62,10 @@ export interface DecodeContext {
   readonly isCc?: boolean;
 }
 
-const GLOBAL_VARIABLE = '8be4df61-93ca-11d2-aa0d-00e098032b8c';
-const IMAGE_SECURITY_DATABASE = 'd719b2cb-3d3a-4596-a3bc-dad00e67656f';
+/** EFI_GLOBAL_VARIABLE, the vendor GUID of SecureBoot, PK, KEK, … (UEFI 2.10 §3.3). @internal */
+export const GLOBAL_VARIABLE = '8be4df61-93ca-11d2-aa0d-00e098032b8c';
+/** EFI_IMAGE_SECURITY_DATABASE_GUID, the vendor GUID of db, dbx, … (UEFI 2.10 §32.6). @internal */
+export const IMAGE_SECURITY_DATABASE = 'd719b2cb-3d3a-4596-a3bc-dad00e67656f';
 const SHIM_LOCK = '605dab50-e046-4300-abb6-3dd810dd8b23';
 const CERT_X509 = 'a5c059a1-94e4-4aa7-87b5-ab155c2bf072';
 const CERT_SHA256 = 'c1c41626-504c-4092-aca9-41f936934328';

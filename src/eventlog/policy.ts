@@ -10,14 +10,11 @@
  * a dbx would otherwise vanish from the policy (and a PK, SecureBoot or DeployedMode with it).
  */
 import { EV } from './constants.js';
-import { decodeUefiVariable } from './event-data.js';
+import { decodeUefiVariable, GLOBAL_VARIABLE, IMAGE_SECURITY_DATABASE } from './event-data.js';
 import { endsWindow, separatorDigests } from './separators.js';
 import type { CcEvent, CcEventLog, TcgEvent, TcgEventLog, UefiVariableData } from './types.js';
 
 type AnyEvent = TcgEvent | CcEvent;
-
-const GLOBAL_VARIABLE = '8be4df61-93ca-11d2-aa0d-00e098032b8c';
-const IMAGE_SECURITY_DATABASE = 'd719b2cb-3d3a-4596-a3bc-dad00e67656f';
 
 /** Policy variables by vendor GUID (UEFI 2.10 §3.3 and §32.6). */
 const POLICY_VARIABLES: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -79,7 +76,7 @@ export interface PolicyWindow {
   /** Policy variables in the policy register before `end`, in log order. */
   readonly variables: readonly PolicyVariable[];
   /**
-   * AuditMode and DeployedMode logged in PCR 1 (CC: MR 1) before the first boot application, in
+   * AuditMode and DeployedMode logged in PCR 1 (CC: MR 1) before the first boot application (in PCR 4; CC: MR 2), in
    * log order (PFP 1.06 §3.3.4.2 / §3.3.4.8; real firmware logs them there when DeployedMode is 1).
    */
   readonly modeVariables: readonly PolicyVariable[];
@@ -108,8 +105,13 @@ export function policyWindow(
     const p = policyVariableOf(e);
     if (p !== undefined) variables.push(p);
   }
+  // The first boot application ends the mode variables' window. Its type is not covered by its
+  // digest either, so only an application logged where one is measured counts: PCR 4 (CC: MR 2,
+  // RTMR1), a register a quote covers; one in any other register could end the window early.
+  const appRegister = log.kind === 'cc' ? 2 : 4;
   const handover =
-    events.find((e) => e.type === EV.EFI_BOOT_SERVICES_APPLICATION)?.index ?? Infinity;
+    events.find((e) => e.type === EV.EFI_BOOT_SERVICES_APPLICATION && registerOf(e) === appRegister)
+      ?.index ?? Infinity;
   const modeVariables: PolicyVariable[] = [];
   for (const e of events) {
     if (e.index >= handover) break;

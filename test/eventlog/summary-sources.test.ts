@@ -264,6 +264,25 @@ describe('eventlog summary: Secure Boot mode variables outside the PFP windows (
     );
     expect(deployed.secureBoot?.value.mode).toBe('deployed');
     expect(deployed.secureBoot?.value.sources).toEqual({ secureBoot: 1, deployedMode: 4 });
+    // SYNTHETIC: an event typed as a boot application in PCR 9 (a register no quote need cover)
+    // does not end the mode variables' window; only one in PCR 4 does.
+    const early = (pcr: number) =>
+      summarizeBoot(
+        parseTcgEventLog(
+          encodeAgileLog(
+            ['sha256'],
+            [
+              variable(7, 'SecureBoot', 1),
+              separator(7),
+              { ...app, pcr },
+              separator(1),
+              variable(1, 'DeployedMode', 1),
+            ],
+          ),
+        ),
+      ).secureBoot?.value.mode;
+    expect(early(9)).toBe('deployed');
+    expect(early(4)).toBe('enabled');
   });
 
   it('CC log: a mode variable in MR 2 or in MR 1 after the first boot application is ignored', () => {
