@@ -76,8 +76,9 @@ export interface PolicyWindow {
   /** Policy variables in the policy register before `end`, in log order. */
   readonly variables: readonly PolicyVariable[];
   /**
-   * AuditMode and DeployedMode logged in PCR 1 (CC: MR 1) before the first boot application (in PCR 4; CC: MR 2), in
-   * log order (PFP 1.06 §3.3.4.2 / §3.3.4.8; real firmware logs them there when DeployedMode is 1).
+   * AuditMode and DeployedMode logged in PCR 1 (CC: MR 1) before the first boot application (in
+   * PCR 4; CC: MR 2), in log order (PFP 1.06 §3.3.4.2 / §3.3.4.8; real firmware logs them there
+   * when DeployedMode is 1).
    */
   readonly modeVariables: readonly PolicyVariable[];
 }

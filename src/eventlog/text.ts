@@ -67,8 +67,7 @@ export function isPrintableAscii(bytes: Uint8Array, allowTrailingNul = true): bo
   if (allowTrailingNul && n > 0 && bytes[n - 1] === 0) n--;
   if (n === 0) return false;
   for (let i = 0; i < n; i++) {
-    const c = bytes[i]!;
-    if (!((c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a || c === 0x0d)) return false;
+    if (!isPrintableCode(bytes[i]!)) return false;
   }
   return true;
 }
@@ -85,13 +84,12 @@ export function isPrintableUtf16(bytes: Uint8Array): boolean {
   while (n > 0 && bytes[2 * n - 2] === 0 && bytes[2 * n - 1] === 0) n--;
   if (n === 0) return false;
   for (let i = 0; i < n; i++) {
-    const lo = bytes[2 * i]!;
-    if (bytes[2 * i + 1] !== 0) return false;
-    if (!((lo >= 0x20 && lo < 0x7f) || lo === 0x09 || lo === 0x0a || lo === 0x0d)) return false;
+    if (bytes[2 * i + 1] !== 0 || !isPrintableCode(bytes[2 * i]!)) return false;
   }
   return true;
 }
 
+/** Printable ASCII, TAB, LF or CR. */
 function isPrintableCode(c: number): boolean {
   return (c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a || c === 0x0d;
 }
