@@ -80,6 +80,22 @@ export function parseDer(bytes: Uint8Array, code: AttestErrorCode = 'ERR_BAD_DER
   return node;
 }
 
+/**
+ * Decodes the one DER object that starts at `at` in `bytes` (objects back to back: certificate
+ * lists), strictly as {@link parseDer}.
+ *
+ * @returns the object and the offset just past it.
+ * @throws {AttestError} as {@link parseDer} (offsets within `bytes`).
+ */
+export function parseDerAt(
+  bytes: Uint8Array,
+  at: number,
+  code: AttestErrorCode = 'ERR_BAD_DER',
+): [DerNode, number] {
+  assertBytes(bytes, 'der');
+  return readTlv(bytes, at, bytes.length, 0, code);
+}
+
 function readTlv(
   input: Uint8Array,
   start: number,

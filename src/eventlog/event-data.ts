@@ -15,7 +15,7 @@
  */
 import { AttestError } from '../core/errors.js';
 import { ByteReader, assertBytes, assertCountFits, copyBytes, isAllZero } from '../core/bytes.js';
-import { DER_TAG, parseDer } from '../core/der.js';
+import { DER_TAG, parseDer, parseDerAt, type DerNode } from '../core/der.js';
 import {
   EV,
   LINUX_EVENT_TAG,
@@ -708,21 +708,6 @@ function decodeCrtmVersion(data: Uint8Array): DecodedEventData | undefined {
 }
 
 /**
- * Length of the DER value at `at` (tag, length and contents) when its length is in definite form
- * of at most 4 length bytes; -1 otherwise. Its content is checked by {@link isCertificateShaped}.
- */
-function derValueLength(b: Uint8Array, at: number): number {
-  if (at + 2 > b.length) return -1;
-  const first = b[at + 1]!;
-  if (first < 0x80) return 2 + first;
-  const n = first & 0x7f;
-  if (n === 0 || n > 4 || at + 2 + n > b.length) return -1;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + b[at + 2 + i]!;
-  return 2 + n + len;
-}
-
-/**
  * EV_PREBOOT_CERT: DER certificates back to back when the data is exactly that; otherwise the
  * printable-text / 16-byte-blob reading of other firmware events.
  */
@@ -730,12 +715,18 @@ function decodePrebootCert(data: Uint8Array, base: number): DecodedEventData | u
   const certificates: Uint8Array[] = [];
   let at = 0;
   while (at < data.length && data[at] === 0x30) {
-    const n = derValueLength(data, at);
-    if (n < 0 || at + n > data.length) break;
-    const der = data.subarray(at, at + n);
-    if (!isCertificateShaped(der)) break;
-    certificates.push(der);
-    at += n;
+    let node: DerNode;
+    let end: number;
+    try {
+      [node, end] = parseDerAt(data, at);
+    } catch (e) {
+      if (e instanceof AttestError) break;
+      throw e;
+    }
+    // Certificate-shaped: a SEQUENCE whose first element is a SEQUENCE (the TBSCertificate).
+    if (node.children[0]?.tag !== DER_TAG.SEQUENCE) break;
+    certificates.push(node.raw);
+    at = end;
   }
   if (certificates.length > 0 && at === data.length) return { kind: 'preboot-cert', certificates };
   return textOrBlob(data, base);

@@ -4,6 +4,7 @@ import {
   integerBytes,
   oidText,
   parseDer,
+  parseDerAt,
   stringValue,
   timeValue,
 } from '../../src/core/der.js';
@@ -34,6 +35,20 @@ describe('strict DER', () => {
     expectAttestError(() => parseDer(b(0x24, 0x03, 0x04, 0x01, 0x00)), 'ERR_BAD_DER', 0);
     expectAttestError(() => parseDer(b()), 'ERR_BAD_DER', 0);
   });
+  it('parseDerAt reads objects back to back, strictly, with offsets in the whole input', () => {
+    const two = b(0x30, 0x03, 0x02, 0x01, 0x05, 0x04, 0x01, 0xaa);
+    const [first, end] = parseDerAt(two, 0);
+    expect([first.tag, end]).toEqual([0x10, 5]);
+    const [second, end2] = parseDerAt(two, end);
+    expect([second.offset, Array.from(second.content), end2]).toEqual([5, [0xaa], 8]);
+    // A non-minimal length at offset 5 is refused there.
+    expectAttestError(
+      () => parseDerAt(b(0x05, 0x00, 0, 0, 0, 0x04, 0x81, 0x01, 0xaa), 5),
+      'ERR_BAD_DER',
+      5,
+    );
+  });
+
   it('strings, times and bits', () => {
     expect(stringValue(parseDer(b(0x13, 0x02, 0x55, 0x53)))).toBe('US');
     expect(stringValue(parseDer(b(0x0c, 0x02, 0xc3, 0xa9)))).toBe('é');
