@@ -15,7 +15,6 @@ import { parseCertificate } from '../core/x509.js';
 import { EFI_ACTION, EV } from './constants.js';
 import { policyRegisterOf, policyWindow } from './policy.js';
 import type {
-  RegisterResult,
   BootAuthority,
   BootCertificate,
   BootFact,
@@ -220,7 +219,8 @@ export function summarizeBoot(
       typeof v !== 'object' ||
       v === null ||
       !Array.isArray(v.verifiedEvents) ||
-      !Array.isArray(v.digestMismatchEvents)
+      !Array.isArray(v.digestMismatchEvents) ||
+      !Array.isArray(v.comparedBanks)
     )
       throw new TypeError('options.verification must come from verifyEventLog');
     // Facts are matched to the verification by event index: another log's indices say nothing
@@ -233,13 +233,7 @@ export function summarizeBoot(
       ? {
           verified: new Set(v.verifiedEvents),
           mismatched: new Set(v.digestMismatchEvents),
-          comparedBanks: [
-            ...new Set(
-              ((Array.isArray(v.registers) ? v.registers : []) as readonly RegisterResult[])
-                .filter((r) => r.status !== 'not-quoted')
-                .map((r) => r.bank),
-            ),
-          ],
+          comparedBanks: v.comparedBanks,
         }
       : undefined;
   if (log.kind === 'ima') return summarizeIma(log, facts);

@@ -1044,6 +1044,12 @@ export interface EventLogVerification extends Verification<EventLogCheckId> {
    * check (`digestCheck`) verified them.
    */
   readonly digestMismatchEvents: readonly number[];
+  /**
+   * The banks of the log that were compared with supplied values. Only their separator digests
+   * end the Secure Boot policy window (a forger chooses the other banks'); `summarizeBoot` reads
+   * the window from this list, so it sees the window this verification checked.
+   */
+  readonly comparedBanks: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------

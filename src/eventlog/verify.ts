@@ -341,13 +341,10 @@ export function verifyEventLogSync(
 
   // The Secure Boot policy window as summarizeBoot reads it with this verification: ended by a
   // separator digest in a compared bank (policy.ts).
-  const window =
-    log.kind === 'ima'
-      ? undefined
-      : policyWindow(
-          log,
-          [...target.expected.keys()].filter((b) => log.banks.includes(b)),
-        );
+  const comparedBanks = [...target.expected.keys()].filter(
+    (b) => log.kind === 'ima' || log.banks.includes(b),
+  );
+  const window = log.kind === 'ima' ? undefined : policyWindow(log, comparedBanks);
   const digestMismatchEvents = checkEventDigests(log, target, window, ledger);
   checkSeparators(log, ledger);
   checkAfterSeparator(log, ledger);
@@ -370,6 +367,7 @@ export function verifyEventLogSync(
     appliedWorkarounds: applied,
     verifiedEvents,
     digestMismatchEvents,
+    comparedBanks,
   };
 }
 

@@ -116,6 +116,7 @@ describe('attestkit replay --pcrs (synthetic log)', () => {
     expect(Object.keys(j).sort()).toEqual([
       'appliedWorkarounds',
       'checks',
+      'comparedBanks',
       'digestMismatchEvents',
       'log',
       'ok',

@@ -176,6 +176,8 @@ describe('summarizeBoot: the verification must be of the same log object (synthe
       { log, verifiedEvents: 'x' },
       // Without digestMismatchEvents a summary would trust what the verification found unbound.
       { log, verifiedEvents: [], digestMismatchEvents: undefined },
+      // Without comparedBanks it could not read the policy window the verification checked.
+      { log, verifiedEvents: [], digestMismatchEvents: [] },
     ]) {
       expect(() => summarizeBoot(log, { verification: bad as never })).toThrow(TypeError);
     }
