@@ -192,6 +192,7 @@ export function matchPcrSelection(
       return { comparison: c };
   }
   const concatenated = new Uint8Array(total);
+  const buffer = concatenated.buffer;
   const selected: PcrBanks = {};
   let at = 0;
   for (const s of selection) {
@@ -202,7 +203,8 @@ export function matchPcrSelection(
     for (const p of s.pcrs) {
       const v = values.get(p)!;
       concatenated.set(v, at);
-      out[p] = concatenated.subarray(at, at + v.length);
+      // A view by constructor: `subarray` looks up a species constructor per call.
+      out[p] = new Uint8Array(buffer, at, v.length);
       at += v.length;
     }
   }
