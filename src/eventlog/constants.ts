@@ -6,8 +6,17 @@
  * the Windows SIPA record types (Windows `wbcl.h`). Pure data; no logic beyond lookups.
  */
 
+/**
+ * Freezes a table and the objects it holds: the exported tables steer decoding and verification,
+ * so no code in the process may edit them.
+ */
+function frozen<T extends object>(table: T): Readonly<T> {
+  for (const v of Object.values(table)) if (typeof v === 'object' && v !== null) Object.freeze(v);
+  return Object.freeze(table);
+}
+
 /** Event types (PFP 1.06 §10.4.1, table 9). */
-export const EV = {
+const EV_TABLE = {
   /**
    * `EV_PREBOOT_CERT` (0x00000000): reserved by the PFP (a legacy-BIOS type for pre-boot
    * certificates); UEFI firmware does not log it. attestkit decodes data made of DER certificates
@@ -211,6 +220,8 @@ export const EV = {
    */
   EFI_SPDM_DEVICE_AUTHORITY: 0x800000e4,
 } as const;
+/** Event types (PFP 1.06 §10.4.1, table 9), by name; frozen. */
+export const EV: typeof EV_TABLE = /* @__PURE__ */ frozen(EV_TABLE);
 
 const EVENT_TYPE_NAMES: ReadonlyMap<number, string> = /* @__PURE__ */ new Map(
   Object.entries(EV).map(([k, v]) => [v, `EV_${k}`] as const),
@@ -242,7 +253,7 @@ export const TPM_ALG: Readonly<
       readonly size: number;
     }
   >
-> = {
+> = /* @__PURE__ */ frozen({
   0x0004: { name: 'sha1', size: 20 },
   0x000b: { name: 'sha256', size: 32 },
   0x000c: { name: 'sha384', size: 48 },
@@ -251,7 +262,7 @@ export const TPM_ALG: Readonly<
   0x0027: { name: 'sha3_256', size: 32 },
   0x0028: { name: 'sha3_384', size: 48 },
   0x0029: { name: 'sha3_512', size: 64 },
-};
+});
 
 /** Signature of the crypto-agile header event (`TCG_EfiSpecIdEvent`, PFP §10.4.5.1). */
 export const SPEC_ID_EVENT03 = 'Spec ID Event03';
@@ -269,7 +280,7 @@ export const LINUX_EVENT_TAG = {
 } as const;
 
 /** Well-known EFI GUIDs seen in event data, lower-case canonical text → short name. */
-export const EFI_GUID_NAMES: Readonly<Record<string, string>> = {
+export const EFI_GUID_NAMES: Readonly<Record<string, string>> = /* @__PURE__ */ frozen({
   '8be4df61-93ca-11d2-aa0d-00e098032b8c': 'EFI_GLOBAL_VARIABLE',
   'd719b2cb-3d3a-4596-a3bc-dad00e67656f': 'EFI_IMAGE_SECURITY_DATABASE',
   '605dab50-e046-4300-abb6-3dd810dd8b23': 'SHIM_LOCK',
@@ -291,7 +302,7 @@ export const EFI_GUID_NAMES: Readonly<Record<string, string>> = {
   '8868e871-e4f1-11d3-bc22-0080c73c8881': 'ACPI_20_TABLE',
   '77fa9abd-0359-4d32-bd60-28f4e78f784b': 'MICROSOFT_OWNER',
   'a0baa8a3-041d-48a8-bc87-c36d121b5e3d': 'OVMF_PK_OWNER',
-};
+});
 
 /** Short name of an EFI GUID when known. */
 export function efiGuidName(guid: string): string | undefined {
@@ -309,7 +320,7 @@ export const DEVICE_PATH_TYPE = {
 } as const;
 
 /** Windows SIPA record types (`wbcl.h`): container and leaf records in EV_EVENT_TAG data. */
-export const SIPA_TYPE_NAMES: Readonly<Record<number, string>> = {
+export const SIPA_TYPE_NAMES: Readonly<Record<number, string>> = /* @__PURE__ */ frozen({
   0x40010001: 'SIPAEVENT_TRUSTBOUNDARY',
   0x40010002: 'SIPAEVENT_ELAM_AGGREGATION',
   0x40010003: 'SIPAEVENT_LOADEDMODULE_AGGREGATION',
@@ -387,7 +398,7 @@ export const SIPA_TYPE_NAMES: Readonly<Record<number, string>> = {
   0x000a0008: 'SIPAEVENT_VBS_MICROSOFT_BOOT_CHAIN_REQUIRED',
   0x000a0009: 'SIPAEVENT_VBS_DUMPS_DISABLED',
   0x000b0001: 'SIPAEVENT_KSR_SIGNATURE',
-};
+});
 
 /** SIPA type bit: the payload is a sequence of nested SIPA records. */
 export const SIPA_AGGREGATION_FLAG = 0x40000000;
@@ -398,7 +409,7 @@ export const SIPA_CLASS_MASK = 0x000f0000;
 export const DRTM_PCRS: readonly number[] = [17, 18, 19, 20, 21, 22];
 
 /** EV_EFI_ACTION strings the PFP defines (§10.4.4). */
-export const EFI_ACTION = {
+const EFI_ACTION_TABLE = {
   /** PCR 4: the boot manager is about to call the application of a boot option. */
   CALLING_EFI_APPLICATION: 'Calling EFI Application from Boot Option',
   /**
@@ -417,3 +428,5 @@ export const EFI_ACTION = {
   /** PCR 7: the platform firmware runs in debug mode. */
   UEFI_DEBUG_MODE: 'UEFI Debug Mode',
 } as const;
+/** EV_EFI_ACTION strings the PFP defines (§10.4.4), by name; frozen. */
+export const EFI_ACTION: typeof EFI_ACTION_TABLE = /* @__PURE__ */ frozen(EFI_ACTION_TABLE);

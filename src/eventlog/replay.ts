@@ -91,13 +91,16 @@ export function measurementOf(
 ): Uint8Array | undefined {
   if (log.kind !== 'ima') return log.events[index]!.digests[bank];
   const e = log.entries[index]!;
-  if (e.isViolation) return ALL_FF[bank];
   if (imaPaddedSha1) {
+    // Kernels before 5.8 extend every bank with the 20-byte SHA-1 template hash, zero-padded
+    // (a violation's 0xFF fills those 20 bytes only).
     if (log.templateHashAlgorithm !== 'sha1') return undefined;
     const out = new Uint8Array(BANK_SIZES[bank]);
-    out.set(e.templateHash.subarray(0, Math.min(out.length, e.templateHash.length)));
+    if (e.isViolation) out.fill(0xff, 0, 20);
+    else out.set(e.templateHash.subarray(0, Math.min(out.length, e.templateHash.length)));
     return out;
   }
+  if (e.isViolation) return ALL_FF[bank];
   if (bank === log.templateHashAlgorithm && e.templateHash.length === BANK_SIZES[bank])
     return e.templateHash;
   if (e.templateData === undefined) return undefined;
@@ -119,10 +122,23 @@ function imaBankReplayable(log: ImaLog, bank: HashAlg): boolean {
   return log.entries.every((e) => e.isViolation || e.templateData !== undefined);
 }
 
-/** Per-register replay of one bank, with the events that fed each register (when tracked). */
+/** One register's replay in one bank, with the events that fed it (when tracked). */
+export interface RegisterReplay {
+  initial: Uint8Array;
+  value: Uint8Array;
+  events: number[];
+}
+
+/**
+ * Per-register replay of one bank. `missing`: per register, the events that extend it but carry
+ * no digest in the bank, so the replay could not account for them (always tracked: a
+ * TCG_PCR_EVENT2 carries one digest per bank the log declares, PFP 1.06 §10.2.2, and an event
+ * without one would otherwise pass unseen when that bank is the one compared).
+ */
 export interface BankReplay {
   readonly bank: HashAlg;
-  readonly registers: Map<number, { initial: Uint8Array; value: Uint8Array; events: number[] }>;
+  readonly registers: Map<number, RegisterReplay>;
+  readonly missing: Map<number, number[]>;
 }
 
 /**
@@ -141,7 +157,8 @@ export function replayBank(
   if (log.kind !== 'ima' && !log.banks.includes(bank)) return undefined;
   // Registers are extended in place (a copy of the initial value each): no allocation per extend.
   const hasher = createDigester(bank);
-  const registers = new Map<number, { initial: Uint8Array; value: Uint8Array; events: number[] }>();
+  const registers = new Map<number, RegisterReplay>();
+  const missing = new Map<number, number[]>();
   if (log.kind === 'cc') {
     for (let i = 0; i < 4; i++) {
       const z = initialValue(log, bank, i);
@@ -151,7 +168,7 @@ export function replayBank(
   const n = eventCount(log);
   // IMA lists extend one PCR 100 000 times: keep the last register's state at hand.
   let lastReg = -1;
-  let st: { initial: Uint8Array; value: Uint8Array; events: number[] } | undefined;
+  let st: RegisterReplay | undefined;
   const listed = log.kind === 'ima' && !imaPaddedSha1 && bank === log.templateHashAlgorithm;
   for (let i = 0; i < n; i++) {
     let reg: number | undefined;
@@ -165,7 +182,12 @@ export function replayBank(
       if (reg === undefined) continue;
       m = measurementOf(log, i, bank, imaPaddedSha1, hasher);
     }
-    if (m === undefined) continue;
+    if (m === undefined) {
+      const list = missing.get(reg);
+      if (list === undefined) missing.set(reg, [i]);
+      else list.push(i);
+      continue;
+    }
     if (reg !== lastReg || st === undefined) {
       st = registers.get(reg);
       if (st === undefined) {
@@ -178,7 +200,7 @@ export function replayBank(
     hasher.extendInPlace(st.value, m);
     if (trackEvents) st.events.push(i);
   }
-  return { bank, registers };
+  return { bank, registers, missing };
 }
 
 /**
@@ -249,6 +271,7 @@ export function replayEventLog(log: EventLog, options: ReplayOptions = {}): Repl
   const registers: PcrBanks = {};
   const initial: PcrBanks = {};
   const unreplayedBanks: string[] = [];
+  const incomplete: { bank: PcrBankName; register: number; events: number[] }[] = [];
   for (const b of requested) {
     if (!isComputableBank(b)) {
       unreplayedBanks.push(b);
@@ -265,6 +288,8 @@ export function replayEventLog(log: EventLog, options: ReplayOptions = {}): Repl
       regs[idx] = st.value;
       init[idx] = st.initial;
     }
+    for (const [idx, events] of [...rep.missing.entries()].sort((x, y) => x[0] - y[0]))
+      incomplete.push({ bank: b, register: idx, events });
     registers[b] = regs;
     initial[b] = init;
   }
@@ -272,7 +297,7 @@ export function replayEventLog(log: EventLog, options: ReplayOptions = {}): Repl
     for (const b of log.banks) if (!isComputableBank(b)) unreplayedBanks.push(b);
     for (const a of log.unknownAlgorithms) unreplayedBanks.push(a.name);
   }
-  return { registers, initial, unreplayedBanks };
+  return { registers, initial, unreplayedBanks, incomplete };
 }
 
 export { COMPUTABLE_BANKS };

@@ -934,6 +934,19 @@ export interface ReplayResult {
   readonly initial: PcrBanks;
   /** Banks the log has digests for but attestkit cannot compute (e.g. `sm3_256`). */
   readonly unreplayedBanks: readonly string[];
+  /**
+   * Events that extend a register but carry no digest in a replayed bank: that bank's value of
+   * the register does not account for them (a TCG_PCR_EVENT2 must carry a digest for every bank
+   * the log declares; `verifyEventLog` fails such a register). Empty for a well-formed log.
+   */
+  readonly incomplete: readonly {
+    /** The bank the events carry no digest in. */
+    readonly bank: PcrBankName;
+    /** The register they extend. */
+    readonly register: number;
+    /** Their indices in the log. */
+    readonly events: readonly number[];
+  }[];
 }
 
 /** Check ids of {@link verifyEventLog}. */

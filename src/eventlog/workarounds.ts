@@ -59,47 +59,53 @@ function strictValue(
  * - `ima-sha1-padded` (IMA, non-SHA-1 banks): kernels before 5.10ish extended every bank with the
  *   SHA-1 template hash zero-padded to the bank size.
  */
-export const WORKAROUNDS: readonly Workaround[] = [
-  {
-    id: 'ebs-events-missing',
-    description: 'Exit Boot Services events extended into PCR 5 but missing from the log',
-    replay(log, bank, register) {
-      if (log.kind !== 'tcg' || register !== 5) return undefined;
-      const logged = log.events.some(
-        (e) =>
-          e.pcrIndex === 5 &&
-          e.type === EV.EFI_ACTION &&
-          e.decoded?.kind === 'text' &&
-          e.decoded.text === EFI_ACTION.EXIT_BOOT_SERVICES_INVOCATION,
-      );
-      if (logged) return undefined;
-      const v = strictValue(log, bank, 5);
-      if (v === undefined) return undefined;
-      const ext = makeExtender(bank);
-      return ext(
-        ext(v, digest(bank, latin1Bytes(EFI_ACTION.EXIT_BOOT_SERVICES_INVOCATION))),
-        digest(bank, latin1Bytes(EFI_ACTION.EXIT_BOOT_SERVICES_SUCCESS)),
-      );
-    },
-  },
-  {
-    id: 'startup-locality-unlogged',
-    description: 'PCR 0 started at locality 3 without a StartupLocality event',
-    replay(log, bank, register) {
-      if (log.kind !== 'tcg' || register !== 0) return undefined;
-      if (log.startupLocality !== undefined || log.hcrtmEventIndex !== undefined) return undefined;
-      const init = new Uint8Array(BANK_SIZES[bank]);
-      init[init.length - 1] = 3;
-      return strictValue(log, bank, 0, init);
-    },
-  },
-  {
-    id: 'ima-sha1-padded',
-    description: 'old kernels extended non-SHA-1 banks with the zero-padded SHA-1 template hash',
-    replay(log, bank, register) {
-      if (log.kind !== 'ima' || bank === 'sha1' || log.templateHashAlgorithm !== 'sha1')
-        return undefined;
-      return replayBank(log, bank, true, false)?.registers.get(register)?.value;
-    },
-  },
-];
+export const WORKAROUNDS: readonly Workaround[] = /* @__PURE__ */ Object.freeze(
+  (
+    [
+      {
+        id: 'ebs-events-missing',
+        description: 'Exit Boot Services events extended into PCR 5 but missing from the log',
+        replay(log, bank, register) {
+          if (log.kind !== 'tcg' || register !== 5) return undefined;
+          const logged = log.events.some(
+            (e) =>
+              e.pcrIndex === 5 &&
+              e.type === EV.EFI_ACTION &&
+              e.decoded?.kind === 'text' &&
+              e.decoded.text === EFI_ACTION.EXIT_BOOT_SERVICES_INVOCATION,
+          );
+          if (logged) return undefined;
+          const v = strictValue(log, bank, 5);
+          if (v === undefined) return undefined;
+          const ext = makeExtender(bank);
+          return ext(
+            ext(v, digest(bank, latin1Bytes(EFI_ACTION.EXIT_BOOT_SERVICES_INVOCATION))),
+            digest(bank, latin1Bytes(EFI_ACTION.EXIT_BOOT_SERVICES_SUCCESS)),
+          );
+        },
+      },
+      {
+        id: 'startup-locality-unlogged',
+        description: 'PCR 0 started at locality 3 without a StartupLocality event',
+        replay(log, bank, register) {
+          if (log.kind !== 'tcg' || register !== 0) return undefined;
+          if (log.startupLocality !== undefined || log.hcrtmEventIndex !== undefined)
+            return undefined;
+          const init = new Uint8Array(BANK_SIZES[bank]);
+          init[init.length - 1] = 3;
+          return strictValue(log, bank, 0, init);
+        },
+      },
+      {
+        id: 'ima-sha1-padded',
+        description:
+          'old kernels extended non-SHA-1 banks with the zero-padded SHA-1 template hash',
+        replay(log, bank, register) {
+          if (log.kind !== 'ima' || bank === 'sha1' || log.templateHashAlgorithm !== 'sha1')
+            return undefined;
+          return replayBank(log, bank, true, false)?.registers.get(register)?.value;
+        },
+      },
+    ] satisfies Workaround[]
+  ).map((w): Workaround => Object.freeze(w)),
+);

@@ -51,6 +51,8 @@ export interface EventSpec {
   digests?: Partial<Record<HashAlg, Uint8Array>>;
   /** Hash these bytes instead of `data` for the default digests. */
   hashOf?: Uint8Array;
+  /** Banks this event carries no digest in (its digest count shrinks): a malformed event. */
+  omit?: readonly HashAlg[];
 }
 
 /** `TCG_EfiSpecIdEvent` with the given banks (and optional extra raw algorithm entries). */
@@ -96,12 +98,13 @@ export function encodeAgileLog(
     specIdEvent(banks, opts.extra ?? []),
   );
   const recs = events.map((e) => {
+    const carried = banks.filter((b) => !(e.omit ?? []).includes(b));
     const parts: Uint8Array[] = [
       u32(e.pcr),
       u32(e.type),
-      u32(banks.length + (opts.extra?.length ?? 0)),
+      u32(carried.length + (opts.extra?.length ?? 0)),
     ];
-    for (const b of banks) {
+    for (const b of carried) {
       const d =
         e.digests?.[b] ??
         (e.type === 3 ? new Uint8Array(BANK_SIZE[b]) : digest(b, e.hashOf ?? e.data));
