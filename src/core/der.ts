@@ -2,9 +2,10 @@
  * @module
  * Strict DER decoding (ITU-T X.690 §8, §10) into a small plain tree. It accepts only DER:
  * definite, minimal lengths; minimal INTEGERs; BOOLEANs of 0x00/0xFF; primitive strings; low tag
- * numbers; no trailing bytes; nesting at most {@link DER_MAX_DEPTH} deep. `x509.ts` and the
- * platform extension decoders (PCK SGX extensions, TCG EK attributes) read DER only through
- * this module.
+ * numbers; no trailing bytes; nesting at most {@link DER_MAX_DEPTH} deep; OBJECT IDENTIFIERs of
+ * at most {@link DER_MAX_OID_BYTES} bytes with arcs below 2^53. Every decoder is linear in its
+ * input. `x509.ts` and the platform extension decoders (PCK SGX extensions, TCG EK attributes)
+ * read DER only through this module.
  *
  * A hand-written reader rather than asn1js: measured with esbuild (min+gzip), asn1js alone is
  * 16.2 KB, which leaves no room for an SNP verifier inside its 30 KB budget; asn1js also accepts
@@ -192,31 +193,43 @@ export function expectTag(
   return node;
 }
 
-/** Decodes an OBJECT IDENTIFIER's content to dotted text. */
+/**
+ * Longest OBJECT IDENTIFIER content accepted, in bytes. The longest OID in the repository's real
+ * vectors (AMD, Intel, TPM, Azure certificates) is 11 bytes; the bound keeps decoding cheap.
+ */
+export const DER_MAX_OID_BYTES = 128;
+
+/**
+ * Decodes an OBJECT IDENTIFIER's content to dotted text. Each arc must be below 2^53 (at most 8
+ * bytes): Go's encoding/asn1 refuses arcs above 31 bits, and an unbounded arc would make the
+ * decoding quadratic in its length.
+ *
+ * @throws {AttestError} `code` for a malformed OID; `ERR_LIMIT_EXCEEDED` for an OID longer than
+ *   {@link DER_MAX_OID_BYTES} or an arc of 2^53 or more (offset: the OID's TLV).
+ */
 export function oidText(node: DerNode, code: AttestErrorCode = 'ERR_BAD_DER'): string {
   expectTag(node, DER_TAG.OID, 'OBJECT IDENTIFIER', code);
   const c = node.content;
-  if (c.length === 0) throw new AttestError(code, { offset: node.offset, message: 'empty OID' });
-  const parts: string[] = [];
-  let v = 0n;
-  let first = true;
+  const fail = (message: string, limit = false): never => {
+    throw new AttestError(limit ? 'ERR_LIMIT_EXCEEDED' : code, { offset: node.offset, message });
+  };
+  if (c.length === 0) fail('empty OID');
+  if (c.length > DER_MAX_OID_BYTES) fail(`OID of ${c.length} bytes`, true);
+  const parts: number[] = [];
+  let v = 0;
   for (let i = 0; i < c.length; i++) {
     const byte = c[i]!;
-    if (v === 0n && byte === 0x80) {
-      throw new AttestError(code, { offset: node.offset, message: 'non-minimal OID arc' });
-    }
-    v = (v << 7n) | BigInt(byte & 0x7f);
+    if (v === 0 && byte === 0x80) fail('non-minimal OID arc');
+    // v * 128 + 127 must stay a safe integer (below 2^53).
+    if (v >= 2 ** 46) fail('OID arc of 2^53 or more', true);
+    v = v * 128 + (byte & 0x7f);
     if ((byte & 0x80) === 0) {
-      if (first) {
-        const a = v < 40n ? 0n : v < 80n ? 1n : 2n;
-        parts.push(a.toString(), (v - a * 40n).toString());
-        first = false;
-      } else {
-        parts.push(v.toString());
-      }
-      v = 0n;
+      // X.690 §8.19.4: the first subidentifier packs the first two arcs as 40 * a + b.
+      if (parts.length === 0) parts.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
+      else parts.push(v);
+      v = 0;
     } else if (i === c.length - 1) {
-      throw new AttestError(code, { offset: node.offset, message: 'truncated OID' });
+      fail('truncated OID');
     }
   }
   return parts.join('.');
@@ -264,7 +277,23 @@ export function bitStringBits(node: DerNode, code: AttestErrorCode = 'ERR_BAD_DE
   return bits;
 }
 
-/** Decodes a string type (UTF8, Printable, IA5, T61 as Latin-1, BMP). */
+/**
+ * One character per byte. `String.fromCharCode(...bytes)` passes every byte as an argument and
+ * throws RangeError once the content passes about 120 KB; chunks keep it linear and safe.
+ */
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 4096)
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
+  return s;
+}
+
+/**
+ * Decodes a string type (UTF8, Printable, IA5, T61 as Latin-1, BMP). Linear in the content's
+ * length, whatever that is.
+ *
+ * @throws {AttestError} `code` for another tag, invalid UTF-8 or a BMPString of odd length.
+ */
 export function stringValue(node: DerNode, code: AttestErrorCode = 'ERR_BAD_DER'): string {
   if (node.cls !== DER_CLASS_UNIVERSAL) {
     throw new AttestError(code, { offset: node.offset, message: 'expected a string' });
@@ -279,10 +308,13 @@ export function stringValue(node: DerNode, code: AttestErrorCode = 'ERR_BAD_DER'
     case DER_TAG.PRINTABLE_STRING:
     case DER_TAG.IA5_STRING:
     case DER_TAG.T61_STRING:
-      return String.fromCharCode(...node.content);
+      return latin1(node.content);
     case DER_TAG.BMP_STRING: {
+      if (node.content.length % 2 !== 0) {
+        throw new AttestError(code, { offset: node.offset, message: 'BMPString of odd length' });
+      }
       let s = '';
-      for (let i = 0; i + 1 < node.content.length; i += 2) {
+      for (let i = 0; i < node.content.length; i += 2) {
         s += String.fromCharCode((node.content[i]! << 8) | node.content[i + 1]!);
       }
       return s;
@@ -295,31 +327,33 @@ export function stringValue(node: DerNode, code: AttestErrorCode = 'ERR_BAD_DER'
   }
 }
 
-/** Decodes UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ), DER forms only. */
+/**
+ * Decodes UTCTime (YYMMDDHHMMSSZ, 13 bytes) or GeneralizedTime (YYYYMMDDHHMMSSZ, 15 bytes), DER
+ * forms only (RFC 5280 §4.1.2.5). The length is checked before the content is read.
+ *
+ * @throws {AttestError} `code` for another tag, another length or an impossible date.
+ */
 export function timeValue(node: DerNode, code: AttestErrorCode = 'ERR_BAD_DER'): Date {
-  const text = String.fromCharCode(...node.content);
-  let m: RegExpExecArray | null;
-  let year: number;
-  if (node.tag === DER_TAG.UTC_TIME && (m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(text))) {
-    const yy = Number(m[1]);
-    year = yy < 50 ? 2000 + yy : 1900 + yy; // RFC 5280 §4.1.2.5.1
-  } else if (
-    node.tag === DER_TAG.GENERALIZED_TIME &&
-    (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(text))
-  ) {
-    year = Number(m[1]);
-  } else {
-    throw new AttestError(code, { offset: node.offset, message: `bad time "${text}"` });
+  const utc = node.tag === DER_TAG.UTC_TIME;
+  if (node.cls !== DER_CLASS_UNIVERSAL || (!utc && node.tag !== DER_TAG.GENERALIZED_TIME)) {
+    throw new AttestError(code, { offset: node.offset, message: `tag ${node.tag} is not a time` });
   }
-  const [mo, d, h, mi, s] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const t = Date.UTC(year, mo - 1, d, h, mi, s);
-  const date = new Date(t);
+  if (node.content.length !== (utc ? 13 : 15)) {
+    throw new AttestError(code, {
+      offset: node.offset,
+      message: `${utc ? 'UTCTime' : 'GeneralizedTime'} of ${node.content.length} bytes, expected ${utc ? 13 : 15}`,
+    });
+  }
+  const text = latin1(node.content);
+  if (!/^\d+Z$/.test(text))
+    throw new AttestError(code, { offset: node.offset, message: `bad time "${text}"` });
+  const y = utc ? 2 : 4; // digits of the year
+  const two = (k: number): number => Number(text.slice(y + k, y + k + 2));
+  const [mo, d, h, mi, s] = [two(0), two(2), two(4), two(6), two(8)];
+  const yy = Number(text.slice(0, y));
+  // RFC 5280 §4.1.2.5.1: a UTCTime year below 50 is 20YY, otherwise 19YY.
+  const year = utc ? (yy < 50 ? 2000 : 1900) + yy : yy;
+  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, s));
   if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
     throw new AttestError(code, { offset: node.offset, message: `bad time "${text}"` });
   }

@@ -51,6 +51,7 @@ export const OID = {
   sha384WithRsa: '1.2.840.113549.1.1.12',
   sha512WithRsa: '1.2.840.113549.1.1.13',
   ecPublicKey: '1.2.840.10045.2.1',
+  ecdsaWithSha1: '1.2.840.10045.4.1',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
   ecdsaWithSha512: '1.2.840.10045.4.3.4',
@@ -255,6 +256,7 @@ function parseAlgorithm(
     [OID.sha256WithRsa]: ['rsa-pkcs1', 'sha256'],
     [OID.sha384WithRsa]: ['rsa-pkcs1', 'sha384'],
     [OID.sha512WithRsa]: ['rsa-pkcs1', 'sha512'],
+    [OID.ecdsaWithSha1]: ['ecdsa', 'sha1'],
     [OID.ecdsaWithSha256]: ['ecdsa', 'sha256'],
     [OID.ecdsaWithSha384]: ['ecdsa', 'sha384'],
     [OID.ecdsaWithSha512]: ['ecdsa', 'sha512'],
@@ -456,13 +458,22 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
   const subject = parseName(f[i++] ?? bad(code, tbsNode, 'missing subject'), code);
   const spkiNode = expectTag(f[i++], DER_TAG.SEQUENCE, 'subjectPublicKeyInfo', code);
   const publicKey = parseSpki(spkiNode);
+  // RFC 5280 §4.1: issuerUniqueID [1] and subjectUniqueID [2] (v2 or v3, IMPLICIT BIT STRING),
+  // then extensions [3] (v3), each at most once and in that order. A second [3] would otherwise
+  // hide the first block's extensions, a critical one included.
   let extNode: DerNode | undefined;
-  for (; i < f.length; i++) {
+  for (let last = 0; i < f.length; i++) {
     const n = f[i]!;
-    if (n.cls !== DER_CLASS_CONTEXT || n.tag < 1 || n.tag > 3)
-      bad(code, n, 'unexpected TBSCertificate field');
+    if (
+      n.cls !== DER_CLASS_CONTEXT ||
+      n.tag <= last ||
+      n.tag > 3 ||
+      n.constructed !== (n.tag === 3)
+    )
+      bad(code, n, 'unexpected, repeated or out-of-order TBSCertificate field');
+    if (version < (n.tag === 3 ? 3 : 2)) bad(code, n, `[${n.tag}] needs a later version`);
+    last = n.tag;
     if (n.tag === 3) {
-      if (version !== 3) bad(code, n, 'extensions need version 3');
       extNode = n.children[0];
       if (n.children.length !== 1) bad(code, n, 'bad extensions wrapper');
     }
@@ -570,19 +581,38 @@ export function spkiSha256(cert: X509Certificate): Uint8Array {
   return sha256Digest(cert.spki);
 }
 
+/** Options of {@link verifySignedBy}. */
+export interface SignedByOptions {
+  /**
+   * Accept a signature over SHA-1 (sha1WithRSAEncryption, ecdsa-with-SHA1, RSASSA-PSS with
+   * SHA-1). Default false: chosen-prefix SHA-1 collisions are practical, so a CA's SHA-1
+   * signature on one certificate can be made to cover another.
+   */
+  readonly allowSha1Signatures?: boolean;
+}
+
 /**
  * Verifies that `signed` (a certificate or CRL) was signed by `issuer`'s key. Returns false for a
- * well-formed signature that does not verify; memoises true/false in `cache`.
+ * well-formed signature that does not verify; memoises true/false in `cache`. A SHA-1 signature
+ * is refused (thrown, before any crypto) unless `options.allowSha1Signatures`; Go's x509 has
+ * refused them in chains since Go 1.18.
  *
- * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING`, `ERR_BAD_KEY`, `ERR_UNSUPPORTED`.
+ * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING`, `ERR_BAD_KEY`, `ERR_UNSUPPORTED` (also for
+ *   a SHA-1 signature that is not allowed).
  */
 export async function verifySignedBy(
   signed: X509Certificate | X509Crl,
   issuer: X509Certificate | PublicKeyInfo,
   cache?: AttestCache,
+  options?: SignedByOptions,
 ): Promise<boolean> {
   const key = 'kind' in issuer ? issuer : issuer.publicKey;
   const alg = signed.signatureAlgorithm;
+  if (alg.hash === 'sha1' && options?.allowSha1Signatures !== true) {
+    throw new AttestError('ERR_UNSUPPORTED', {
+      message: `SHA-1 signature (${alg.oid}) refused: SHA-1 collisions are practical, and SHA-1 was not allowed`,
+    });
+  }
   const run = (): Promise<boolean> =>
     verifySignature({
       key,
@@ -732,6 +762,11 @@ export interface CrlCheckOptions {
   readonly allowStale?: boolean;
   /** Memo for the CRL signature check. Default: none. */
   readonly cache?: AttestCache;
+  /**
+   * Accept a CRL signed over SHA-1. Default false: the CRL is then unusable (a problem says
+   * so), since SHA-1 collisions are practical.
+   */
+  readonly allowSha1Signatures?: boolean;
 }
 
 /** Outcome of {@link checkCrl}: `ok` and every problem found. */
@@ -746,8 +781,9 @@ export interface CrlCheckResult {
 
 /**
  * Checks a CRL against its issuer and time, and looks up `serials` in it: signature, issuer name,
- * thisUpdate ≤ now ≤ nextUpdate, optional maximum age, issuer keyUsage cRLSign when present, and
- * no critical CRL or entry extension (RFC 5280 §5.2–5.3: such a CRL may be partial or indirect).
+ * thisUpdate ≤ now ≤ nextUpdate, optional maximum age, issuer keyUsage cRLSign when present,
+ * no critical CRL or entry extension (RFC 5280 §5.2–5.3: such a CRL may be partial or indirect),
+ * and no SHA-1 signature unless `allowSha1Signatures`.
  *
  * @example
  * ```ts
@@ -763,7 +799,8 @@ export async function checkCrl(
 ): Promise<CrlCheckResult> {
   const problems: string[] = [];
   try {
-    if (!(await verifySignedBy(crl, issuer, options.cache)))
+    const sha1 = { allowSha1Signatures: options.allowSha1Signatures === true };
+    if (!(await verifySignedBy(crl, issuer, options.cache, sha1)))
       problems.push('CRL signature does not verify with the issuer key');
   } catch (e) {
     problems.push(`CRL signature could not be checked: ${(e as Error).message}`);
@@ -846,6 +883,12 @@ export interface ChainInput {
   readonly cache?: AttestCache;
   /** Require the leaf's keyUsage (when present) to include digitalSignature. Default true. */
   readonly leafNeedsDigitalSignature?: boolean;
+  /**
+   * Accept intermediate and leaf certificates signed over SHA-1. Default false: such a link
+   * fails with `SHA-1 signature … refused`, since chosen-prefix SHA-1 collisions are practical.
+   * The root's self-signature is exempt either way: the pin, not that signature, makes it trusted.
+   */
+  readonly allowSha1Signatures?: boolean;
 }
 
 /** Result of {@link verifyChain}: one result per link and the overall verdict. */
@@ -863,8 +906,9 @@ export interface ChainResult {
 /**
  * Verifies a fixed-shape chain leaf → intermediate → root, where the root is trusted only by its
  * SPKI pin (wherever the certificates came from). Per link: issuer name, signature by the issuer,
- * validity at `now`, CA constraints (basicConstraints cA, keyUsage keyCertSign, pathLen), and no
- * critical extension other than basicConstraints and keyUsage (RFC 5280 §4.2).
+ * validity at `now`, CA constraints (basicConstraints cA, keyUsage keyCertSign, pathLen), no
+ * critical extension other than basicConstraints and keyUsage (RFC 5280 §4.2), and no SHA-1
+ * signature below the root unless `allowSha1Signatures`.
  *
  * @example
  * ```ts
@@ -884,7 +928,8 @@ export async function verifyChain(input: ChainInput): Promise<ChainResult> {
       problems.push(`issuer "${cert.issuer.text}" does not match "${issuer.subject.text}"`);
     }
     try {
-      if (!(await verifySignedBy(cert, issuer, cache)))
+      const sha1 = { allowSha1Signatures: role === 'root' || input.allowSha1Signatures === true };
+      if (!(await verifySignedBy(cert, issuer, cache, sha1)))
         problems.push(`signature does not verify with the key of "${issuer.subject.text}"`);
     } catch (e) {
       problems.push(`signature could not be checked: ${(e as Error).message}`);

@@ -10,7 +10,7 @@ import { ByteReader } from '../core/bytes.js';
 import { toHex } from '../core/encoding.js';
 import { DEVICE_PATH_TYPE } from './constants.js';
 import type { DevicePathNode } from './types.js';
-import { guidAt, utf16Text } from './text.js';
+import { asciiText, guidAt, utf16Text } from './text.js';
 
 const hx = (v: number | bigint): string => `0x${v.toString(16)}`;
 
@@ -127,7 +127,7 @@ function renderNode(type: number, subtype: number, r: ByteReader): string {
           return `NVMe(${hx(nsid)},${eui})`;
         }
         case 0x18:
-          return `Uri(${String.fromCharCode(...r.borrow(r.remaining, 'Uri'))})`;
+          return `Uri(${asciiText(r.borrow(r.remaining, 'Uri'))})`;
         default:
           return generic();
       }
@@ -176,10 +176,8 @@ function renderNode(type: number, subtype: number, r: ByteReader): string {
         const devType = r.u16le('DeviceType');
         const flags = r.u16le('StatusFlag');
         const desc = r.borrow(r.remaining, 'Description');
-        let end = desc.indexOf(0);
-        if (end < 0) end = desc.length;
         const name = BBS_TYPES[devType] ?? hx(devType);
-        return `BBS(${name},${String.fromCharCode(...desc.subarray(0, end))},${hx(flags)})`;
+        return `BBS(${name},${asciiText(desc)},${hx(flags)})`;
       }
       return generic();
     default:

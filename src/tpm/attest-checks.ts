@@ -340,11 +340,14 @@ export function runAttestChecks<Id extends string>(
   else {
     const magic = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
     const ok = magic === TPM_GENERATED_VALUE;
+    // The magic proves TPM origin only because a restricted signing key refuses to sign outside
+    // data that starts with it (Part 1 §36.3); any other key signs such bytes on request, so the
+    // message must not claim more than the signer's attributes (checked elsewhere) allow.
     ledger.result(
       ids.magic,
       ok,
       ok
-        ? 'magic is TPM_GENERATED_VALUE: the TPM produced this structure'
+        ? 'magic is TPM_GENERATED_VALUE (proof of TPM origin only with a valid signature by a restricted signing key)'
         : 'magic is not TPM_GENERATED_VALUE: not a TPM-generated structure',
       { expected: '0xff544347', actual: ok ? '0xff544347' : `0x${hexNumber(magic, 8)}` },
     );

@@ -37,6 +37,7 @@ const CHECKS: readonly TpmCertifyCheckId[] = [
   'tpm.certify.nonce',
   'tpm.certify.sha1',
   'tpm.certify.name',
+  'tpm.certify.object-attributes',
   'tpm.certify.creation-hash',
 ];
 
@@ -49,6 +50,7 @@ const REQUIRED: ReadonlySet<TpmCertifyCheckId> = new Set<TpmCertifyCheckId>([
   'tpm.certify.signature',
   'tpm.certify.sha1',
   'tpm.certify.name',
+  'tpm.certify.object-attributes',
 ]);
 
 const SPECS: readonly CheckSpec<TpmCertifyCheckId>[] = /* @__PURE__ */ CHECKS.map((id) => ({
@@ -59,14 +61,18 @@ const SPECS: readonly CheckSpec<TpmCertifyCheckId>[] = /* @__PURE__ */ CHECKS.ma
 /**
  * Verifies that a TPM-resident signing key certified an object: TPM2_Certify
  * (TPM_ST_ATTEST_CERTIFY, Part 3 §18.2) or TPM2_CertifyCreation (TPM_ST_ATTEST_CREATION, §18.3).
- * Checks (`tpm.certify.*`): structure, magic, type, signer (a restricted signing key when given
- * as TPMT_PUBLIC), scheme, signature, nonce (extraData in constant time; required by default,
- * and then an empty nonce fails: it proves no freshness), sha1, name (the certified Name equals
- * `tpmName(objectPublic)`) and, for CertifyCreation, creation-hash
- * (`creationHash = H_nameAlg(creationData)`).
+ * Checks (`tpm.certify.*`): structure, magic, type, signer, signer-attributes (a restricted
+ * signing key when given as TPMT_PUBLIC; with an explicit `requireRestrictedSigner: true` an
+ * SPKI / JWK signer fails it), scheme, signature, nonce (extraData in constant time; required by
+ * default, and then an empty nonce fails: it proves no freshness), sha1 (the signature hash and
+ * the certified object's nameAlg), name (the certified Name equals `tpmName(objectPublic)`),
+ * object-attributes (the certified object is TPM-resident: fixedTPM, fixedParent and
+ * sensitiveDataOrigin set; a warning with `allowNonResidentObject`) and, for CertifyCreation,
+ * creation-hash (`creationHash = H_nameAlg(creationData)`).
  *
  * @param evidence - TPMS_ATTEST, TPMT_SIGNATURE, the signer's key and the certified public area.
- * @param options - nonce, requireNonce, allowSha1, requireRestrictedSigner, cache.
+ * @param options - nonce, requireNonce, allowSha1, requireRestrictedSigner,
+ *   allowNonResidentObject, cache.
  * @returns the ledger, the parsed structures and the recomputed object Name.
  * @throws {TypeError} for arguments of the wrong type.
  * @example
@@ -107,6 +113,7 @@ export async function verifyTpmCertify(
   optionalBoolean(options.requireNonce, 'options.requireNonce');
   optionalBoolean(options.allowSha1, 'options.allowSha1');
   optionalBoolean(options.requireRestrictedSigner, 'options.requireRestrictedSigner');
+  optionalBoolean(options.allowNonResidentObject, 'options.allowNonResidentObject');
 
   const { ledger, attest, tpmt, key, parts, signatureDone } = runAttestChecks(SPECS, {
     ids: {
@@ -151,16 +158,18 @@ export async function verifyTpmCertify(
       });
     else
       ledger.fail('tpm.certify.signer-attributes', `signer: ${problems.join(', ')}`, { problems });
+  } else if (options.requireRestrictedSigner === true) {
+    // Asked for explicitly: a key whose attributes cannot be seen does not meet it.
+    ledger.require('tpm.certify.signer-attributes');
+    if (key !== undefined) {
+      ledger.fail(
+        'tpm.certify.signer-attributes',
+        'signer given as SPKI/JWK: its attributes are unknown, and requireRestrictedSigner is true (give it as TPMT_PUBLIC)',
+      );
+    } else ledger.dependsOn('tpm.certify.signer-attributes', 'tpm.certify.signer');
   } else if (key !== undefined) {
     ledger.skip('tpm.certify.signer-attributes', 'signer given as SPKI/JWK: attributes unknown');
   } else ledger.dependsOn('tpm.certify.signer-attributes', 'tpm.certify.signer');
-
-  if (ledger.dependsOn('tpm.certify.sha1', 'tpm.certify.scheme') && parts !== undefined) {
-    if (parts.hash !== 'sha1') ledger.pass('tpm.certify.sha1', 'signature hash is not SHA-1');
-    else if (options.allowSha1 === true)
-      ledger.warn('tpm.certify.sha1', 'SHA-1 signature accepted because allowSha1');
-    else ledger.fail('tpm.certify.sha1', 'SHA-1 signature (set allowSha1 to accept)');
-  }
 
   // The certified object's Name.
   let objectPublic: TpmtPublic | undefined;
@@ -172,6 +181,25 @@ export async function verifyTpmCertify(
     if (!(e instanceof AttestError)) throw e;
     ledger.fail('tpm.certify.name', `certified object's public area: ${e.message}`, errorDetail(e));
   }
+  // SHA-1: the signature's hash and the certified object's nameAlg (the Name that ties the
+  // statement to objectPublic is then a SHA-1 digest).
+  if (ledger.dependsOn('tpm.certify.sha1', 'tpm.certify.scheme') && parts !== undefined) {
+    const uses = [
+      ...(parts.hash === 'sha1' ? ['signature'] : []),
+      ...(objectPublic?.nameAlg === 'sha1' ? ["certified object's nameAlg"] : []),
+    ];
+    if (uses.length === 0)
+      ledger.pass('tpm.certify.sha1', 'neither the signature hash nor the Name is SHA-1');
+    else if (options.allowSha1 === true)
+      ledger.warn('tpm.certify.sha1', `SHA-1 ${uses.join(' and ')} accepted because allowSha1`, {
+        uses,
+      });
+    else
+      ledger.fail('tpm.certify.sha1', `SHA-1 ${uses.join(' and ')} (set allowSha1 to accept)`, {
+        uses,
+      });
+  }
+
   const certified =
     attest?.attested.type === 'certify'
       ? attest.attested.name
@@ -190,6 +218,40 @@ export async function verifyTpmCertify(
           ? 'the certified Name is the Name of the given public area'
           : 'the certified Name is not the Name of the given public area',
         { expected: toHex(objectName), actual: toHex(certified) },
+      );
+    }
+  }
+
+  // A TPM certifies any loaded object, a software key loaded with TPM2_LoadExternal included:
+  // only these attributes show that the private part was made in this TPM and cannot leave it
+  // (TPMA_OBJECT, Part 2 §8.3; go-attestation rejects a certified key without them).
+  if (objectPublic === undefined) {
+    ledger.dependsOn('tpm.certify.object-attributes', 'tpm.certify.name');
+  } else {
+    const a = objectPublic.objectAttributes;
+    const missing = [
+      ...(a.fixedTPM ? [] : ['fixedTPM']),
+      ...(a.fixedParent ? [] : ['fixedParent']),
+      ...(a.sensitiveDataOrigin ? [] : ['sensitiveDataOrigin']),
+    ];
+    const detail = { attributes: `0x${a.value.toString(16).padStart(8, '0')}`, missing };
+    if (missing.length === 0) {
+      ledger.pass(
+        'tpm.certify.object-attributes',
+        'the certified object is TPM-resident (fixedTPM, fixedParent, sensitiveDataOrigin)',
+        detail,
+      );
+    } else if (options.allowNonResidentObject === true) {
+      ledger.warn(
+        'tpm.certify.object-attributes',
+        `the certified object is not TPM-resident: ${missing.join(', ')} clear (allowed by allowNonResidentObject)`,
+        detail,
+      );
+    } else {
+      ledger.fail(
+        'tpm.certify.object-attributes',
+        `the certified object is not TPM-resident: ${missing.join(', ')} clear (a key made outside this TPM or one that can leave it)`,
+        detail,
       );
     }
   }

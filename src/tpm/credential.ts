@@ -49,6 +49,12 @@ function truncateBits(out: Uint8Array, bits: number): Uint8Array {
   return r;
 }
 
+function checkHash(hash: unknown): asserts hash is TpmComputableHash {
+  if (typeof hash !== 'string' || !Object.hasOwn(NOBLE, hash)) {
+    throw new TypeError("hash must be 'sha1', 'sha256', 'sha384' or 'sha512'");
+  }
+}
+
 function checkBits(bits: number): void {
   if (!Number.isSafeInteger(bits) || bits <= 0 || bits > 65536) {
     throw new RangeError('bits must be an integer in 1..65536');
@@ -66,7 +72,8 @@ function checkBits(bits: number): void {
  * @param contextV - second context, may be empty.
  * @param bits - output size in bits.
  * @returns `ceil(bits/8)` bytes.
- * @throws {TypeError} for non-Uint8Array inputs; {RangeError} for `bits` outside 1..65536.
+ * @throws {TypeError} for non-Uint8Array inputs and a `hash` other than sha1, sha256, sha384 or
+ *   sha512; {RangeError} for `bits` outside 1..65536.
  * @example
  * ```ts
  * const symKey = kdfa('sha256', seed, 'STORAGE', akName, new Uint8Array(0), 128);
@@ -80,6 +87,7 @@ export function kdfa(
   contextV: Uint8Array,
   bits: number,
 ): Uint8Array {
+  checkHash(hash);
   assertInputBytes(key, 'key');
   assertInputBytes(contextU, 'contextU');
   assertInputBytes(contextV, 'contextV');
@@ -107,7 +115,8 @@ export function kdfa(
  * @param partyVInfo - the static (EK) public x-coordinate.
  * @param bits - output size in bits.
  * @returns `ceil(bits/8)` bytes.
- * @throws {TypeError} for non-Uint8Array inputs; {RangeError} for `bits` outside 1..65536.
+ * @throws {TypeError} for non-Uint8Array inputs and a `hash` other than sha1, sha256, sha384 or
+ *   sha512; {RangeError} for `bits` outside 1..65536.
  * @example
  * ```ts
  * const seed = kdfe('sha256', z, 'IDENTITY', ephemeralX, ekX, 256);
@@ -121,6 +130,7 @@ export function kdfe(
   partyVInfo: Uint8Array,
   bits: number,
 ): Uint8Array {
+  checkHash(hash);
   assertInputBytes(z, 'z');
   assertInputBytes(partyUInfo, 'partyUInfo');
   assertInputBytes(partyVInfo, 'partyVInfo');
@@ -216,8 +226,16 @@ function draw(random: (n: number) => Uint8Array, length: number): Uint8Array {
   if (!(b instanceof Uint8Array) || b.length !== length) {
     throw new TypeError(`randomBytes(${length}) must return ${length} bytes`);
   }
-  return b;
+  // A copy: a source that refills and returns one buffer would otherwise make the seed and the
+  // OAEP seed (or the ECC private key) the same bytes.
+  return b.slice();
 }
+
+/**
+ * Smallest RSA EK accepted (go-attestation `minRSABits`): every TCG EK template is RSA 2048 or
+ * larger, and a smaller modulus protects the credential seed with less than 112-bit strength.
+ */
+const MIN_RSA_BITS = 2048;
 
 /**
  * The IDENTITY seed's protection: RSA-OAEP to the EK, or ECDH with an ephemeral key + KDFe.
@@ -231,6 +249,12 @@ async function protectSeed(
   const hl = TPM_HASH_SIZES[nameAlg];
   const key = tpmPublicKey(ek);
   if (key.kind === 'rsa') {
+    if (ek.type === 'rsa' && ek.parameters.keyBits < MIN_RSA_BITS) {
+      throw new AttestError('ERR_BAD_KEY', {
+        field: 'TPMT_PUBLIC.parameters.rsaDetail.keyBits',
+        message: `RSA EK of ${ek.parameters.keyBits} bits (at least ${MIN_RSA_BITS} required)`,
+      });
+    }
     const seed = draw(random, hl);
     const oaepSeed = draw(random, hl);
     const label = utf8Encode('IDENTITY\0');
@@ -242,7 +266,7 @@ async function protectSeed(
   const ekPoint = concatBytes(Uint8Array.of(4), key.x, key.y);
   let d: Uint8Array | undefined;
   for (let i = 0; i < 64 && d === undefined; i++) {
-    const c = draw(random, size).slice();
+    const c = draw(random, size);
     if (key.curve === 'P-521') c[0]! &= 0x01;
     if (curve.utils.isValidSecretKey(c)) d = c;
   }
@@ -282,7 +306,8 @@ async function protectSeed(
  * @param options - `randomBytes` (tests only).
  * @returns `credentialBlob` (TPM2B_ID_OBJECT) and `secret` (TPM2B_ENCRYPTED_SECRET), ready for
  *   TPM2_ActivateCredential (or {@link encodeTpm2ToolsCredential} for tpm2-tools).
- * @throws {AttestError} `ERR_BAD_KEY` (not a restricted decryption key, bad point),
+ * @throws {AttestError} `ERR_BAD_KEY` (not a restricted decryption key, an RSA EK under 2048
+ *   bits or whose exponent is neither 0 nor a prime greater than 2, bad point),
  *   `ERR_UNSUPPORTED` (non-AES-CFB symmetric, unsupported curve or nameAlg), `ERR_BAD_VALUE`
  *   (objectName is not a Name), and the parse codes of {@link parseTpmPublic}.
  * @throws {RangeError} for a credential that is empty or longer than the nameAlg digest.

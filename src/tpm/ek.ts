@@ -338,6 +338,7 @@ export function ekTemplateOf(ekPublic: Uint8Array | TpmtPublic): EkTemplateId | 
 
 const CHECKS: readonly EkCheckId[] = [
   'tpm.ek.certificate',
+  'tpm.ek.end-entity',
   'tpm.ek.chain',
   'tpm.ek.eku',
   'tpm.ek.san',
@@ -458,6 +459,7 @@ async function buildPath(
   roots: readonly X509Certificate[],
   now: Date,
   cache: EkCertificateVerifyOptions['cache'],
+  allowSha1 = false,
 ): Promise<PathResult> {
   const outcomes = new Map<X509Certificate, Map<X509Certificate, SignatureOutcome>>();
   const signatureIssues = new Map<X509Certificate, ChainIssue[]>();
@@ -472,7 +474,7 @@ async function buildPath(
     let outcome = byIssuer.get(issuer);
     if (outcome === undefined) {
       try {
-        outcome = (await verifySignedBy(c, issuer, cache))
+        outcome = (await verifySignedBy(c, issuer, cache, { allowSha1Signatures: allowSha1 }))
           ? { verified: true }
           : {
               verified: false,
@@ -693,6 +695,82 @@ function parseAll(
   return out;
 }
 
+/**
+ * Why the EK certificate is not an end-entity certificate: the stable `reason` of each entry of
+ * `detail.problems` in the `tpm.ek.end-entity` check.
+ */
+type EndEntityReason =
+  /** Not an X.509 v3 certificate (the EK profile §3.2 requires v3 and its extensions). */
+  | 'version'
+  /** basicConstraints cA is TRUE. */
+  | 'ca'
+  /** keyUsage has keyCertSign or cRLSign (a key that signs certificates or CRLs). */
+  | 'ca-key-usage'
+  /** subject and issuer are the same name (a root or a CA's key rollover certificate). */
+  | 'self-issued'
+  /** The certificate is one of the supplied roots or intermediates (same subject and key). */
+  | 'supplied-ca';
+
+/**
+ * The certificates of a roots / intermediates input that parse (the chain check reports those
+ * that do not).
+ */
+function parsedQuietly(input: EkCertificateVerifyOptions['roots'] | undefined): X509Certificate[] {
+  if (input === undefined) return [];
+  let ders: Uint8Array[];
+  try {
+    ders = dersFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
+  } catch {
+    return [];
+  }
+  const out: X509Certificate[] = [];
+  for (const d of ders) {
+    try {
+      out.push(parseCertificate(d));
+    } catch (e) {
+      if (!(e instanceof AttestError)) throw e;
+    }
+  }
+  return out;
+}
+
+/**
+ * The reasons `c` cannot be an EK certificate: an EK certificate certifies the TPM's key, so it
+ * is an X.509 v3 end-entity certificate (EK Credential Profile 2.5 §3.2: basicConstraints cA
+ * FALSE) — never a CA certificate, a root, or one of the CAs the caller supplied, whose own
+ * chain would otherwise "verify" it as an EK.
+ */
+function endEntityProblems(
+  c: X509Certificate,
+  cas: readonly X509Certificate[],
+): { reason: EndEntityReason; message: string }[] {
+  const out: { reason: EndEntityReason; message: string }[] = [];
+  if (c.version !== 3) out.push({ reason: 'version', message: `X.509 v${c.version}, not v3` });
+  if (c.basicConstraints?.ca === true)
+    out.push({ reason: 'ca', message: 'basicConstraints cA is TRUE (a CA certificate)' });
+  const ku = c.keyUsage;
+  if (ku !== undefined && (ku.keyCertSign || ku.cRLSign)) {
+    const bits = [ku.keyCertSign ? 'keyCertSign' : '', ku.cRLSign ? 'cRLSign' : ''].filter(
+      (b) => b !== '',
+    );
+    out.push({ reason: 'ca-key-usage', message: `keyUsage has ${bits.join(' and ')}` });
+  }
+  if (isSelfIssued(c))
+    out.push({ reason: 'self-issued', message: `subject and issuer are both "${c.subject.text}"` });
+  if (
+    cas.some(
+      (ca) =>
+        equalBytes(ca.raw, c.raw) ||
+        (equalBytes(ca.subject.raw, c.subject.raw) && equalBytes(ca.spki, c.spki)),
+    )
+  )
+    out.push({
+      reason: 'supplied-ca',
+      message: `it is one of the supplied roots or intermediates ("${c.subject.text}")`,
+    });
+  return out;
+}
+
 function isCertInput(v: unknown): boolean {
   return (
     typeof v === 'string' ||
@@ -703,7 +781,10 @@ function isCertInput(v: unknown): boolean {
 
 /**
  * Verifies an EK certificate (TCG EK Credential Profile 2.5 §3) against TPM vendor roots the
- * caller supplies. Checks (`tpm.ek.*`): certificate (parses, TCG fields decode), chain (a path
+ * caller supplies. Checks (`tpm.ek.*`): certificate (parses, TCG fields decode), end-entity (an
+ * X.509 v3 certificate that is not a CA — basicConstraints cA TRUE or keyUsage keyCertSign /
+ * cRLSign fail it —, not self-issued and not one of the supplied roots or intermediates; on
+ * failure `detail.problems` lists `{ reason, message }`), chain (a path
  * through the given intermediates to one of `roots`: issuer names, signatures, validity at `now`,
  * CA constraints — basicConstraints cA, keyUsage keyCertSign, pathLenConstraint (self-issued
  * intermediates not counted, RFC 5280 §6.1.4) — and no critical extension the verification does
@@ -718,7 +799,7 @@ function isCertInput(v: unknown): boolean {
  * `requireDefaultTemplate`).
  *
  * @param evidence - the EK certificate, intermediates and optionally the EK public area.
- * @param options - `roots` (required), `now`, `requireDefaultTemplate`, `cache`.
+ * @param options - `roots` (required), `now`, `requireDefaultTemplate`, `allowSha1`, `cache`.
  * @returns the ledger, the parsed EK certificate, the verified path and the template id.
  * @throws {TypeError} for arguments of the wrong type (e.g. missing `roots`).
  * @example
@@ -772,6 +853,22 @@ export async function verifyEkCertificate(
     ledger.fail('tpm.ek.certificate', `EK certificate is malformed: ${e.message}`, errorDetail(e));
   }
 
+  // A CA certificate, or a supplied root or intermediate, chains to the roots too: without this
+  // check the vendor's own CA certificate (with an ekPublic around its key) passes as an EK.
+  ledger.require('tpm.ek.end-entity');
+  if (ledger.dependsOn('tpm.ek.end-entity', 'tpm.ek.certificate') && ek !== undefined) {
+    const cas = [...parsedQuietly(options.roots), ...parsedQuietly(evidence.intermediates)];
+    const problems = endEntityProblems(ek.certificate, cas);
+    if (problems.length === 0)
+      ledger.pass('tpm.ek.end-entity', 'an X.509 v3 end-entity certificate, not a CA');
+    else
+      ledger.fail(
+        'tpm.ek.end-entity',
+        `not an EK (end-entity) certificate: ${problems.map((p) => p.message).join('; ')}`,
+        { problems },
+      );
+  }
+
   let path: X509Certificate[] | undefined;
   if (ledger.dependsOn('tpm.ek.chain', 'tpm.ek.certificate') && ek !== undefined) {
     const inputIssues: ChainIssue[] = [];
@@ -783,7 +880,7 @@ export async function verifyEkCertificate(
         issues: inputIssues,
       });
     } else {
-      const r = await buildPath(ek.certificate, pool, roots, now, options.cache);
+      const r = await buildPath(ek.certificate, pool, roots, now, options.cache, options.allowSha1);
       path = r.path;
       const issues = [...r.issues, ...(r.ok ? [] : inputIssues)];
       const problems = issues.map((i) => i.message);

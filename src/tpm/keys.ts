@@ -28,6 +28,14 @@ function stripLeadingZeros(b: Uint8Array): Uint8Array {
   return b.subarray(i);
 }
 
+/** Trial division: a u32 is prime (at most 2^15 odd divisors, and only for a non-default exponent). */
+function isPrimeU32(v: number): boolean {
+  if (v < 2) return false;
+  if (v % 2 === 0) return v === 2;
+  for (let d = 3; d * d <= v; d += 2) if (v % d === 0) return false;
+  return true;
+}
+
 function padCoordinate(b: Uint8Array, size: number, field: string): Uint8Array {
   const s = stripLeadingZeros(b);
   if (s.length > size) {
@@ -50,7 +58,8 @@ function padCoordinate(b: Uint8Array, size: number, field: string): Uint8Array {
  *   from its `raw` bytes; its other fields are not consulted).
  * @returns the key.
  * @throws {AttestError} `ERR_UNSUPPORTED` (KEYEDHASH / SYMCIPHER objects, curves other than NIST
- *   P-256/384/521), `ERR_BAD_KEY` (modulus size ≠ keyBits, empty unique, oversized coordinate).
+ *   P-256/384/521), `ERR_BAD_KEY` (modulus size ≠ keyBits, an RSA exponent that is neither 0 nor
+ *   a prime greater than 2 — Part 2 §12.2.3.5 —, empty unique, oversized coordinate).
  * @example
  * ```ts
  * import { tpmPublicKey } from 'attestkit/tpm';
@@ -75,6 +84,15 @@ function keyOf(p: TpmtPublic): PublicKeyInfo {
       throw new AttestError('ERR_BAD_KEY', {
         field: 'TPMT_PUBLIC.unique.rsa',
         message: `modulus does not have its top bit set (not a ${keyBits}-bit key)`,
+      });
+    }
+    // Part 2 §12.2.3.5: a non-zero exponent is a prime greater than 2. Exponent 1 makes RSA the
+    // identity (an OAEP-"encrypted" seed is sent in the clear, a "signature" is the padded
+    // message itself); an even exponent is never invertible modulo φ(n).
+    if (exponent !== 0 && (exponent === 2 || !isPrimeU32(exponent))) {
+      throw new AttestError('ERR_BAD_KEY', {
+        field: 'TPMT_PUBLIC.parameters.rsaDetail.exponent',
+        message: `RSA exponent ${exponent} is not a prime greater than 2 (0 means 65537)`,
       });
     }
     const e =

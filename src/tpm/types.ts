@@ -583,10 +583,28 @@ export interface TpmCertifyVerifyOptions {
    * nonce match an empty `extraData`, as a warning.
    */
   readonly requireNonce?: boolean;
-  /** Accept SHA-1 signatures. Default false. */
+  /**
+   * Accept SHA-1 signatures and a certified object whose nameAlg is SHA-1 (its Name, the only
+   * link between the statement and `objectPublic`, is then a SHA-1 digest). Default false.
+   */
   readonly allowSha1?: boolean;
-  /** Require the signer (when given as TPMT_PUBLIC) to be a restricted signing key. Default true. */
+  /**
+   * Require the signer to be a restricted signing key (restricted, sign and fixedTPM set): only
+   * such a key refuses to sign outside data that starts with TPM_GENERATED_VALUE, so only its
+   * signature proves the TPM made the statement. Default true for a signer given as TPMT_PUBLIC;
+   * a signer given as SPKI / JWK cannot show its attributes, so the check skips for it — unless
+   * this option is set to `true` explicitly, which makes the check required (such a signer then
+   * fails it: give the signer as TPMT_PUBLIC). `false` turns a failure into a warning.
+   */
   readonly requireRestrictedSigner?: boolean;
+  /**
+   * Accept a certified object that is not TPM-resident: fixedTPM, fixedParent or
+   * sensitiveDataOrigin clear (a key loaded with TPM2_LoadExternal, an imported or duplicable
+   * key) — `tpm.certify.object-attributes` then warns instead of failing. Default false: a TPM
+   * certifies any loaded object, including a software key whose private part exists outside it,
+   * so a certify alone does not show the key is protected by the TPM.
+   */
+  readonly allowNonResidentObject?: boolean;
   /** Memo for resolved signer keys and imported WebCrypto keys. Default: none. */
   readonly cache?: AttestCache;
 }
@@ -603,6 +621,7 @@ export type TpmCertifyCheckId =
   | 'tpm.certify.nonce'
   | 'tpm.certify.sha1'
   | 'tpm.certify.name'
+  | 'tpm.certify.object-attributes'
   | 'tpm.certify.creation-hash';
 
 /** Result of {@link verifyTpmCertify}. */
@@ -690,11 +709,19 @@ export interface EkCertificateVerifyOptions {
   readonly requireDefaultTemplate?: boolean;
   /** Memo for certificate signature verifications in the chain and imported keys. Default: none. */
   readonly cache?: AttestCache;
+  /**
+   * Accept chain certificates signed over SHA-1 (sha1WithRSAEncryption, ecdsa-with-SHA1). Default
+   * false: chosen-prefix SHA-1 collisions are practical, so such a signature fails `tpm.ek.chain`
+   * (issue `signature-error`, `cause.code` `ERR_UNSUPPORTED`). Set it only for TPMs whose vendor
+   * still issues SHA-1-signed EK or CA certificates; roots' self-signatures are never checked.
+   */
+  readonly allowSha1?: boolean;
 }
 
 /** Check ids of {@link verifyEkCertificate}. */
 export type EkCheckId =
   | 'tpm.ek.certificate'
+  | 'tpm.ek.end-entity'
   | 'tpm.ek.chain'
   | 'tpm.ek.eku'
   | 'tpm.ek.san'

@@ -108,3 +108,136 @@ describe('DER resource limits', () => {
     expectAttestError(() => parseDer(b(0x05, 0x01, 0x00)), 'ERR_BAD_DER', 0);
   });
 });
+
+/** A DER TLV with a definite length in its minimal form (test helper). */
+const tlv = (tag: number, content: Uint8Array): Uint8Array => {
+  const n = content.length;
+  const len =
+    n < 0x80
+      ? [n]
+      : n < 0x100
+        ? [0x81, n]
+        : n < 0x10000
+          ? [0x82, n >> 8, n & 0xff]
+          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return new Uint8Array([tag, ...len, ...content]);
+};
+
+describe('DER: OBJECT IDENTIFIER bounds (review H-1)', () => {
+  it('an arc below 2^53 decodes exactly; 2^53 and above is ERR_LIMIT_EXCEEDED at the OID', () => {
+    // 2^53 - 1 = 0x1FFFFFFFFFFFFF: 53 one-bits, eight base-128 digits.
+    const max = b(0x2a, 0x8f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f);
+    expect(oidText(parseDer(tlv(0x06, max)))).toBe(`1.2.${Number.MAX_SAFE_INTEGER}`);
+    const twoTo53 = b(0x2a, 0x90, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00);
+    expectAttestError(() => oidText(parseDer(tlv(0x06, twoTo53))), 'ERR_LIMIT_EXCEEDED', 0);
+    // …also as the first subidentifier (2.x packs 80 + x), and inside a container at its offset.
+    const first = b(0x90, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00);
+    const seq = parseDer(tlv(0x30, new Uint8Array([0x05, 0x00, ...tlv(0x06, first)])));
+    expectAttestError(
+      () => oidText(seq.children[1]!, 'ERR_BAD_CERTIFICATE'),
+      'ERR_LIMIT_EXCEEDED',
+      4,
+    );
+    expect(oidText(parseDer(b(0x06, 0x02, 0x88, 0x37)))).toBe('2.999');
+    expect(oidText(parseDer(b(0x06, 0x01, 0x4f)))).toBe('1.39');
+    expect(oidText(parseDer(b(0x06, 0x01, 0x50)))).toBe('2.0');
+  });
+
+  it(`an OID of 128 content bytes decodes; 129 is ERR_LIMIT_EXCEEDED`, () => {
+    const ok = new Uint8Array(128).fill(0x01);
+    ok[0] = 0x2a;
+    expect(oidText(parseDer(tlv(0x06, ok))).split('.')).toHaveLength(129);
+    const long = new Uint8Array(129).fill(0x01);
+    long[0] = 0x2a;
+    expectAttestError(() => oidText(parseDer(tlv(0x06, long))), 'ERR_LIMIT_EXCEEDED', 0);
+  });
+
+  it('one huge arc (100 KB of continuation bytes) is refused at once, not decoded quadratically', () => {
+    // The BigInt decoder this replaces took over a second here, growing with the square of the size.
+    const body = new Uint8Array(100_001).fill(0xff);
+    body[0] = 0x2a;
+    body[body.length - 1] = 0x7f;
+    const node = parseDer(tlv(0x06, body));
+    const t = performance.now();
+    expectAttestError(() => oidText(node, 'ERR_BAD_CERTIFICATE'), 'ERR_LIMIT_EXCEEDED', 0);
+    expect(performance.now() - t).toBeLessThan(100);
+  });
+
+  it('malformed OIDs keep the caller code', () => {
+    expectAttestError(
+      () => oidText(parseDer(b(0x06, 0x00)), 'ERR_BAD_CERTIFICATE'),
+      'ERR_BAD_CERTIFICATE',
+      0,
+    );
+    expectAttestError(() => oidText(parseDer(b(0x06, 0x02, 0x2a, 0x80))), 'ERR_BAD_DER', 0);
+    expectAttestError(() => oidText(parseDer(b(0x06, 0x03, 0x2a, 0x80, 0x01))), 'ERR_BAD_DER', 0);
+  });
+});
+
+describe('DER: strings and times of any size (review H-2)', () => {
+  const huge = (tag: number, n: number, byte = 0x41) =>
+    parseDer(tlv(tag, new Uint8Array(n).fill(byte)));
+
+  it('PrintableString, IA5String and T61String of 1 MB decode (no RangeError), linearly', () => {
+    for (const tag of [0x13, 0x16, 0x14]) {
+      const node = huge(tag, 1_000_000);
+      const t = performance.now();
+      const s = stringValue(node);
+      expect(performance.now() - t).toBeLessThan(500);
+      expect(s.length).toBe(1_000_000);
+      expect(s.startsWith('AAAA') && s.endsWith('AAAA')).toBe(true);
+    }
+    // T61String bytes above 0x7F read as Latin-1, one character per byte.
+    expect(stringValue(parseDer(b(0x14, 0x02, 0xe9, 0xff)))).toBe('\u00e9\u00ff');
+  });
+
+  it('UTF8String and BMPString of 1 MB decode; a BMPString of odd length is ERR_BAD_DER', () => {
+    expect(stringValue(huge(0x0c, 1_000_000)).length).toBe(1_000_000);
+    expect(stringValue(huge(0x1e, 200_000, 0x00)).length).toBe(100_000);
+    expect(stringValue(parseDer(b(0x1e, 0x04, 0x00, 0x41, 0x20, 0xac)))).toBe('A\u20ac');
+    expectAttestError(
+      () => stringValue(parseDer(b(0x1e, 0x03, 0x00, 0x41, 0x00))),
+      'ERR_BAD_DER',
+      0,
+    );
+  });
+
+  it('a time of the wrong length, class or tag is rejected before it is read, even at 1 MB', () => {
+    for (const tag of [0x17, 0x18]) {
+      const node = huge(tag, 1_000_000, 0x30);
+      const t = performance.now();
+      expectAttestError(() => timeValue(node, 'ERR_BAD_CERTIFICATE'), 'ERR_BAD_CERTIFICATE', 0);
+      expect(performance.now() - t).toBeLessThan(50);
+    }
+    const enc = (s: string) => new TextEncoder().encode(s);
+    // GeneralizedTime must be 15 bytes: no fractions, no offsets, no missing seconds.
+    expectAttestError(
+      () => timeValue(parseDer(tlv(0x18, enc('20500101000000.5Z')))),
+      'ERR_BAD_DER',
+      0,
+    );
+    expectAttestError(() => timeValue(parseDer(tlv(0x18, enc('205001010000Z')))), 'ERR_BAD_DER', 0);
+    // A UTCTime-shaped value as GeneralizedTime, and the reverse.
+    expectAttestError(() => timeValue(parseDer(tlv(0x18, enc('500101000000Z')))), 'ERR_BAD_DER', 0);
+    expectAttestError(
+      () => timeValue(parseDer(tlv(0x17, enc('20500101000000Z')))),
+      'ERR_BAD_DER',
+      0,
+    );
+    // Non-digits of the right length, a context-specific [23], another universal tag.
+    expectAttestError(() => timeValue(parseDer(tlv(0x17, enc('49123123595+Z')))), 'ERR_BAD_DER', 0);
+    expectAttestError(() => timeValue(parseDer(tlv(0x97, enc('491231235959Z')))), 'ERR_BAD_DER', 0);
+    expectAttestError(() => timeValue(parseDer(tlv(0x13, enc('491231235959Z')))), 'ERR_BAD_DER', 0);
+    expect(timeValue(parseDer(tlv(0x18, enc('99991231235959Z')))).toISOString()).toBe(
+      '9999-12-31T23:59:59.000Z',
+    );
+    expect(timeValue(parseDer(tlv(0x18, enc('20240229120000Z')))).toISOString()).toBe(
+      '2024-02-29T12:00:00.000Z',
+    );
+    expectAttestError(
+      () => timeValue(parseDer(tlv(0x18, enc('20230229120000Z')))),
+      'ERR_BAD_DER',
+      0,
+    );
+  });
+});

@@ -579,3 +579,106 @@ describe('x509: parseSpki', () => {
     expectAttestError(() => parseSpki(withFalse), 'ERR_BAD_KEY', at);
   });
 });
+
+describe('x509: TBSCertificate optional fields (review H-6, RFC 5280 §4.1) — SYNTHETIC DER', () => {
+  // Hand-built certificates: only the parser is exercised, so the signature is a placeholder.
+  const tlv = (tag: number, ...parts: Uint8Array[]): Uint8Array => {
+    const content = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) content.set(p, (o += p.length) - p.length);
+    const n = content.length;
+    const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+    return new Uint8Array([tag, ...len, ...content]);
+  };
+  const seq = (...p: Uint8Array[]) => tlv(0x30, ...p);
+  const bytes = (...x: number[]) => new Uint8Array(x);
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const oid = (...x: number[]) => tlv(0x06, bytes(...x));
+  const name = (cn: string) => seq(tlv(0x31, seq(oid(0x55, 0x04, 0x03), tlv(0x0c, enc(cn)))));
+  const ecdsaSha256 = seq(oid(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02));
+  const ext = (oidBytes: number[], critical: boolean, value = bytes(0x30, 0x00)) =>
+    seq(oid(...oidBytes), ...(critical ? [bytes(0x01, 0x01, 0xff)] : []), tlv(0x04, value));
+  const unknownCritical = ext([0x2b, 0x06, 0x01, 0x04, 0x01, 0x86, 0x8d, 0x1f, 0x01], true);
+  const basicConstraints = ext([0x55, 0x1d, 0x13], true);
+  const exts = (...e: Uint8Array[]) => tlv(0xa3, seq(...e));
+  const issuerUid = tlv(0x81, bytes(0x00, 0xaa));
+  const subjectUid = tlv(0x82, bytes(0x00, 0xbb));
+  let spki: Uint8Array;
+  beforeAll(async () => {
+    const k = await testKey('p256');
+    spki = new Uint8Array(await crypto.subtle.exportKey('spki', k.keys.publicKey));
+  });
+  /** A certificate whose TBSCertificate ends with `trailing`; returns its DER and their offsets. */
+  const cert = (version: 1 | 2 | 3, ...trailing: Uint8Array[]) => {
+    const head = [
+      ...(version === 1 ? [] : [tlv(0xa0, tlv(0x02, bytes(version - 1)))]),
+      tlv(0x02, bytes(0x01)),
+      ecdsaSha256,
+      name('SYNTHETIC issuer'),
+      seq(tlv(0x17, enc('250101000000Z')), tlv(0x17, enc('350101000000Z'))),
+      name('SYNTHETIC subject'),
+      spki,
+    ];
+    const tbs = seq(...head, ...trailing);
+    const der = seq(tbs, ecdsaSha256, tlv(0x03, bytes(0x00, 0x30, 0x00)));
+    // Offsets of the trailing fields: outer header, TBS header, then the fields in order.
+    const tbsAt = der.length - tbs.length - ecdsaSha256.length - 5;
+    let at = tbsAt + (tbs.length - head.concat(trailing).reduce((n, p) => n + p.length, 0));
+    at += head.reduce((n, p) => n + p.length, 0);
+    const offsets = trailing.map((p) => (at += p.length) - p.length);
+    return { der, offsets };
+  };
+
+  it('the well-formed orders parse: v3 [1][2][3], v3 [3], v2 [1][2], v2 [2], v1 without any', () => {
+    const full = parseCertificate(cert(3, issuerUid, subjectUid, exts(basicConstraints)).der);
+    expect(full.extensions.map((e) => e.oid)).toEqual(['2.5.29.19']);
+    expect(parseCertificate(cert(3, exts(unknownCritical)).der).extensions[0]!.critical).toBe(true);
+    expect(parseCertificate(cert(2, issuerUid, subjectUid).der).version).toBe(2);
+    expect(parseCertificate(cert(2, subjectUid).der).extensions).toEqual([]);
+    expect(parseCertificate(cert(1).der).version).toBe(1);
+  });
+
+  it('a second extensions [3] block is rejected at the second block (it hid the first block)', () => {
+    // The review's case: a critical unknown extension in the first block, a clean second block.
+    const { der, offsets } = cert(3, exts(unknownCritical), exts(basicConstraints));
+    expectAttestError(() => parseCertificate(der), 'ERR_BAD_CERTIFICATE', offsets[1]);
+  });
+
+  it('out of order or repeated [1]/[2] are rejected at the offending field', () => {
+    const cases: [Uint8Array[], number][] = [
+      [[exts(basicConstraints), issuerUid], 1],
+      [[subjectUid, issuerUid], 1],
+      [[issuerUid, issuerUid], 1],
+      [[issuerUid, subjectUid, subjectUid, exts(basicConstraints)], 2],
+      [[exts(basicConstraints), subjectUid], 1],
+    ];
+    for (const [fields, bad] of cases) {
+      const { der, offsets } = cert(3, ...fields);
+      expectAttestError(() => parseCertificate(der), 'ERR_BAD_CERTIFICATE', offsets[bad]);
+    }
+  });
+
+  it('unique identifiers need v2 or v3, extensions need v3; [1]/[2] must be primitive', () => {
+    for (const field of [issuerUid, subjectUid]) {
+      const { der, offsets } = cert(1, field);
+      expectAttestError(() => parseCertificate(der), 'ERR_BAD_CERTIFICATE', offsets[0]);
+    }
+    const v2ext = cert(2, exts(basicConstraints));
+    expectAttestError(() => parseCertificate(v2ext.der), 'ERR_BAD_CERTIFICATE', v2ext.offsets[0]);
+    const constructedUid = cert(3, tlv(0xa1, tlv(0x03, bytes(0x00, 0xaa))));
+    expectAttestError(
+      () => parseCertificate(constructedUid.der),
+      'ERR_BAD_CERTIFICATE',
+      constructedUid.offsets[0],
+    );
+    const other = cert(3, tlv(0x84, bytes(0x00)));
+    expectAttestError(() => parseCertificate(other.der), 'ERR_BAD_CERTIFICATE', other.offsets[0]);
+  });
+
+  it('the same extension OID twice in one block is rejected at the second (RFC 5280 §4.2)', () => {
+    const { der, offsets } = cert(3, exts(basicConstraints, unknownCritical, basicConstraints));
+    // [3] header (2) + SEQUENCE header (2) + the first two extensions.
+    const second = offsets[0]! + 4 + basicConstraints.length + unknownCritical.length;
+    expectAttestError(() => parseCertificate(der), 'ERR_BAD_CERTIFICATE', second);
+  });
+});

@@ -326,6 +326,15 @@ describe('eventlog: decoders (synthetic)', () => {
     );
   });
 
+  it('Uri and BBS nodes of the largest size decode as text (no argument-count limit)', () => {
+    const big = new Uint8Array(65535 - 4).fill(0x61);
+    const uri = decodeDevicePath(dpNode(3, 0x18, big)).text;
+    expect(uri.length).toBe('Uri()'.length + big.length);
+    const bbs = decodeDevicePath(dpNode(5, 1, concatBytes(u16(6), u16(0), big.subarray(4)))).text;
+    expect(bbs.startsWith('BBS(')).toBe(true);
+    expect(bbs.length).toBeGreaterThan(60000);
+  });
+
   it("the public decoders copy their input: results never change with the caller's bytes", () => {
     const hash = new Uint8Array(32).fill(0x11);
     const list = signatureList(GUID.certSha256, [{ owner: GUID.globalVariable, data: hash }]);

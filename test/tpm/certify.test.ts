@@ -33,6 +33,8 @@ describeVectors('verifyTpmCertify: swtpm', () => {
       expect(r.ok).toBe(true);
       expect(toHex(r.objectName!)).toBe(c.attest.attested.name);
       expect(st(r, 'tpm.certify.creation-hash')).toBe('skip');
+      // tpm2_createak AKs (0x00050072) are TPM-resident.
+      expect(st(r, 'tpm.certify.object-attributes')).toBe('pass');
     });
     it(`${name}: another object, another signer, a wrong nonce all fail`, async () => {
       const other = swtpmFile(m.keys.ek_rsa2048.files.tpmt_public);
@@ -119,6 +121,129 @@ describe('verifyTpmCertify: signer attributes (synthetic keys)', () => {
     await expect(verifyTpmCertify({ ...ev, objectPublic: 'x' as never })).rejects.toThrow(
       TypeError,
     );
+  });
+});
+
+describe('verifyTpmCertify: the certified object must be TPM-resident (synthetic keys)', () => {
+  // AK_ATTRIBUTES 0x00050072 with one of fixedTPM (bit 1), fixedParent (bit 4),
+  // sensitiveDataOrigin (bit 5) cleared, and what tpm2_loadexternal gives a software key
+  // (userWithAuth | decrypt | sign: all three clear).
+  for (const [label, attributes, missing] of [
+    ['fixedTPM clear', 0x00050070, ['fixedTPM']],
+    ['fixedParent clear', 0x00050062, ['fixedParent']],
+    ['sensitiveDataOrigin clear', 0x00050052, ['sensitiveDataOrigin']],
+    [
+      'a TPM2_LoadExternal key (0x00060040)',
+      0x00060040,
+      ['fixedTPM', 'fixedParent', 'sensitiveDataOrigin'],
+    ],
+  ] as const) {
+    it(`${label}: object-attributes fails unless allowNonResidentObject`, async () => {
+      const signer = await forgeKey('p256');
+      const object = await forgeKey('rsassa', 'sha256', { attributes });
+      const nonce = Uint8Array.of(9, 8, 7);
+      const ev = {
+        ...(await forgeCertify(signer, object, nonce)),
+        signerPublic: signer.publicArea,
+        objectPublic: object.publicArea,
+      };
+      const r = await verifyTpmCertify(ev, { nonce });
+      expect(failed(r)).toEqual(['tpm.certify.object-attributes']);
+      expect(r.ok).toBe(false);
+      const c = r.checks.find((x) => x.id === 'tpm.certify.object-attributes')!;
+      expect(c.required).toBe(true);
+      expect((c.detail as { missing: string[] }).missing).toEqual(missing);
+      const relaxed = await verifyTpmCertify(ev, { nonce, allowNonResidentObject: true });
+      expect(st(relaxed, 'tpm.certify.object-attributes')).toBe('warn');
+      expect(relaxed.ok).toBe(true);
+    });
+  }
+
+  it('an object public area that does not parse makes object-attributes a skip', async () => {
+    const signer = await forgeKey('p256');
+    const object = await forgeKey('rsassa');
+    const nonce = Uint8Array.of(1);
+    const c = await forgeCertify(signer, object, nonce);
+    const r = await verifyTpmCertify(
+      { ...c, signerPublic: signer.publicArea, objectPublic: object.publicArea.subarray(0, 10) },
+      { nonce },
+    );
+    expect(st(r, 'tpm.certify.name')).toBe('fail');
+    expect(st(r, 'tpm.certify.object-attributes')).toBe('skip');
+    expect(r.ok).toBe(false);
+    await expect(
+      verifyTpmCertify(
+        { ...c, signerPublic: signer.publicArea, objectPublic: object.publicArea },
+        { nonce, allowNonResidentObject: 'yes' as never },
+      ),
+    ).rejects.toThrow(TypeError);
+  });
+});
+
+describe('verifyTpmCertify: requireRestrictedSigner with an SPKI / JWK signer (synthetic keys)', () => {
+  it('explicitly true: a signer whose attributes cannot be seen fails signer-attributes', async () => {
+    const signer = await forgeKey('p256');
+    const object = await forgeKey('rsassa');
+    const nonce = Uint8Array.of(4, 5, 6);
+    const c = await forgeCertify(signer, object, nonce);
+    for (const signerPublic of [signer.pem, signer.jwk]) {
+      const ev = { ...c, signerPublic, objectPublic: object.publicArea };
+      const strict = await verifyTpmCertify(ev, { nonce, requireRestrictedSigner: true });
+      expect(failed(strict)).toEqual(['tpm.certify.signer-attributes']);
+      expect(strict.checks.find((x) => x.id === 'tpm.certify.signer-attributes')!.required).toBe(
+        true,
+      );
+      expect(strict.ok).toBe(false);
+      // Not given (default): attributes unknown is a skip that does not fail `ok`.
+      const dflt = await verifyTpmCertify(ev, { nonce });
+      expect(st(dflt, 'tpm.certify.signer-attributes')).toBe('skip');
+      expect(dflt.checks.find((x) => x.id === 'tpm.certify.signer-attributes')!.required).toBe(
+        false,
+      );
+      expect(dflt.ok).toBe(true);
+    }
+    // As TPMT_PUBLIC the restricted signer passes under the explicit option.
+    const tpmt = await verifyTpmCertify(
+      { ...c, signerPublic: signer.publicArea, objectPublic: object.publicArea },
+      { nonce, requireRestrictedSigner: true },
+    );
+    expect(st(tpmt, 'tpm.certify.signer-attributes')).toBe('pass');
+    expect(tpmt.ok).toBe(true);
+  });
+
+  it('the magic check does not claim TPM origin on its own', async () => {
+    const signer = await forgeKey('p256');
+    const object = await forgeKey('rsassa');
+    const nonce = Uint8Array.of(4);
+    const c = await forgeCertify(signer, object, nonce);
+    const r = await verifyTpmCertify(
+      { ...c, signerPublic: signer.pem, objectPublic: object.publicArea },
+      { nonce },
+    );
+    const magic = r.checks.find((x) => x.id === 'tpm.certify.magic')!;
+    expect(magic.status).toBe('pass');
+    // A non-restricted key signs TPM_GENERATED-prefixed bytes on request: the message says
+    // the magic proves TPM origin only with a restricted signer.
+    expect(magic.message).toMatch(/only with .*restricted signing key/);
+  });
+});
+
+describe('verifyTpmCertify: a SHA-1 Name (synthetic keys)', () => {
+  it('a certified object with nameAlg SHA-1 fails sha1 unless allowSha1', async () => {
+    const signer = await forgeKey('p256');
+    const object = await forgeKey('rsassa', 'sha256', { nameAlg: 'sha1' });
+    const nonce = Uint8Array.of(2, 2);
+    const ev = {
+      ...(await forgeCertify(signer, object, nonce)),
+      signerPublic: signer.publicArea,
+      objectPublic: object.publicArea,
+    };
+    const r = await verifyTpmCertify(ev, { nonce });
+    expect(failed(r)).toEqual(['tpm.certify.sha1']);
+    expect(r.ok).toBe(false);
+    const allowed = await verifyTpmCertify(ev, { nonce, allowSha1: true });
+    expect(st(allowed, 'tpm.certify.sha1')).toBe('warn');
+    expect(allowed.ok).toBe(true);
   });
 });
 

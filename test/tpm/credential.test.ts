@@ -1,5 +1,6 @@
 /** makeCredential: byte-exact against the swtpm reference runs, keylime structure, KDFs, errors. */
 import { describe, expect, it } from 'vitest';
+import type { KeyObject } from 'node:crypto';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
@@ -293,6 +294,14 @@ describe('KDFa / KDFe and input errors', () => {
     ).toThrow(TypeError);
   });
 
+  it('KDFa / KDFe: a hash outside sha1/256/384/512 is a TypeError', () => {
+    const e = new Uint8Array(0);
+    for (const h of ['md5', 'SHA256', 'sm3_256', 'toString', undefined, 5]) {
+      expect(() => kdfa(h as never, new Uint8Array(1), 'X', e, e, 8)).toThrow(TypeError);
+      expect(() => kdfe(h as never, new Uint8Array(1), 'X', e, e, 8)).toThrow(TypeError);
+    }
+  });
+
   it('rejects a non-EK, a bad Name, an oversized credential and a broken randomBytes', async () => {
     const ak = parseTpmPublic(
       encodeTpmtPublic({
@@ -360,6 +369,90 @@ describe('KDFa / KDFe and input errors', () => {
       secret: expect.any(Uint8Array),
     });
     expectAttestError(() => parseTpmPublic(new Uint8Array(3)), 'ERR_TRUNCATED');
+  });
+});
+
+/** A SYNTHETIC RSA EK (H-1 attributes) around a fresh node:crypto key of `bits`. */
+async function syntheticRsaEk(
+  bits: number,
+  exponent = 0,
+): Promise<{ ek: Uint8Array; privateKey: KeyObject }> {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+  const n = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).n!, 'base64url'));
+  const ek = encodeTpmtPublic({
+    type: 'rsa',
+    nameAlgId: TPM_ALG.SHA256,
+    objectAttributes: 0x000300f2,
+    authPolicy: new Uint8Array(0),
+    parameters: {
+      symmetric: { algorithmId: TPM_ALG.AES, keyBits: 128, modeId: TPM_ALG.CFB },
+      scheme: { schemeId: TPM_ALG.NULL },
+      keyBits: bits,
+      exponent,
+    },
+    unique: n,
+  });
+  return { ek, privateKey };
+}
+
+describe('makeCredential: RSA EK key checks and randomBytes (SYNTHETIC EKs)', () => {
+  const name = concatBytes(Uint8Array.of(0, 0x0b), new Uint8Array(32).fill(3));
+  const secret = Uint8Array.from({ length: 16 }, (_, i) => i);
+
+  it('an exponent that is not 0 or a prime > 2 is ERR_BAD_KEY (exponent 1 sends the seed in clear)', async () => {
+    const { ek } = await syntheticRsaEk(2048);
+    // TPMT_PUBLIC: type(2) nameAlg(2) attributes(4) authPolicy(2+0) symmetric(6) scheme(2)
+    // keyBits(2), then the u32 exponent.
+    const at = 2 + 2 + 4 + 2 + 6 + 2 + 2;
+    for (const e of [1, 2, 4, 9]) {
+      const bad = ek.slice();
+      bad.set([e >>> 24, (e >>> 16) & 0xff, (e >>> 8) & 0xff, e & 0xff], at);
+      expect(parseTpmPublic(bad).parameters).toMatchObject({ exponent: e });
+      await expect(makeCredential(bad, name, secret)).rejects.toMatchObject({
+        code: 'ERR_BAD_KEY',
+        field: 'TPMT_PUBLIC.parameters.rsaDetail.exponent',
+      });
+    }
+  });
+
+  it('an RSA EK under 2048 bits is ERR_BAD_KEY', async () => {
+    const { ek } = await syntheticRsaEk(1024);
+    await expect(makeCredential(ek, name, secret)).rejects.toMatchObject({
+      code: 'ERR_BAD_KEY',
+      field: 'TPMT_PUBLIC.parameters.rsaDetail.keyBits',
+    });
+  });
+
+  it('a randomBytes source that reuses one buffer does not make the seed the OAEP seed', async () => {
+    const { privateDecrypt, constants } = await import('node:crypto');
+    const { ek, privateKey } = await syntheticRsaEk(2048);
+    const pool = new Uint8Array(64);
+    let calls = 0;
+    const cred = await makeCredential(ek, name, secret, {
+      randomBytes: (n) => pool.fill(++calls).subarray(0, n),
+    });
+    expect(calls).toBe(2);
+    const seed = new Uint8Array(
+      privateDecrypt(
+        {
+          key: privateKey,
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: 'sha256',
+          oaepLabel: Buffer.from('IDENTITY\0'),
+        },
+        cred.secret.subarray(2),
+      ),
+    );
+    // The seed is the first draw (0x01…), not overwritten by the OAEP seed's draw (0x02…).
+    expect(seed).toEqual(new Uint8Array(32).fill(1));
+    const empty = new Uint8Array(0);
+    const enc = cred.credentialBlob.subarray(2 + 2 + 32);
+    const plain = cfb(
+      kdfa('sha256', seed, 'STORAGE', name, empty, 128),
+      new Uint8Array(16),
+    ).decrypt(enc);
+    expect(plain.subarray(2)).toEqual(secret);
   });
 });
 

@@ -45,6 +45,8 @@ describeVectors('EK critical extensions: real certificates', () => {
       expect(criticalOids(cert)).toEqual([SAN, BC, KU].sort());
       const r = await verifyEkCertificate({ certificate: cert, intermediates }, { roots });
       expect(chain(r).status, chain(r).message).toBe('pass');
+      // v3, cA FALSE, keyUsage keyEncipherment / keyAgreement: an end-entity certificate.
+      expect(r.checks.find((c) => c.id === 'tpm.ek.end-entity')!.status).toBe('pass');
     });
   }
 
@@ -58,6 +60,10 @@ describeVectors('EK critical extensions: real certificates', () => {
         { roots: synthetic.der, now: new Date('2030-01-01T00:00:00Z') },
       );
       expect(reasonsOf(r)).toEqual(['no-issuer']);
+      // Google-issued, tcg-kp-EKCertificate EKU, keyUsage digitalSignature only: an end-entity
+      // certificate whose keyUsage lacks keyEncipherment (tpm.ek.key-usage warns, not fails).
+      expect(r.checks.find((c) => c.id === 'tpm.ek.end-entity')!.status).toBe('pass');
+      expect(r.checks.find((c) => c.id === 'tpm.ek.key-usage')!.status).toBe('warn');
     });
   }
 });

@@ -12,7 +12,7 @@ import {
   type EkCertificateVerification,
 } from '../../src/tpm/index.js';
 import { encodePem } from '../../src/core/encoding.js';
-import { importP256, mintCa, mintEkCert, type Minted } from './support/ek-certs.js';
+import { importP256, mintCa, mintEkCert, mintV1EkCert, type Minted } from './support/ek-certs.js';
 import { realFile, swtpmFile, swtpmManifest, swtpmText } from './support/tpm-vectors.js';
 
 const st = (r: EkCertificateVerification, id: string): string | undefined =>
@@ -190,6 +190,70 @@ describe('EK certificates: SYNTHETIC chains', () => {
     expect(st(r2, 'tpm.ek.chain')).toBe('fail');
   });
 
+  const reasons = (r: EkCertificateVerification): string[] =>
+    (
+      (r.checks.find((c) => c.id === 'tpm.ek.end-entity')!.detail as
+        { problems?: { reason: string }[] } | undefined) ?? {}
+    ).problems?.map((p) => p.reason) ?? [];
+
+  it('end-entity: a CA certificate or the trust anchor is not an EK certificate', async () => {
+    // The vendor's intermediate CA certificate given as the "EK certificate": its chain to the
+    // root is sound, so only end-entity stops it.
+    const r = await verifyEkCertificate(
+      { certificate: inter.der, intermediates: inter.der },
+      { roots: root.der },
+    );
+    expect(st(r, 'tpm.ek.chain')).toBe('pass');
+    expect(st(r, 'tpm.ek.end-entity')).toBe('fail');
+    expect(reasons(r)).toEqual(['ca', 'ca-key-usage', 'supplied-ca']);
+    expect(r.checks.find((c) => c.id === 'tpm.ek.end-entity')!.required).toBe(true);
+    expect(r.ok).toBe(false);
+    // Not listed among the intermediates it is still a CA.
+    const r1 = await verifyEkCertificate({ certificate: inter.der }, { roots: root.der });
+    expect(reasons(r1)).toEqual(['ca', 'ca-key-usage']);
+    expect(r1.ok).toBe(false);
+    // The root itself.
+    const r2 = await verifyEkCertificate({ certificate: root.der }, { roots: root.der });
+    expect(reasons(r2)).toEqual(['ca', 'ca-key-usage', 'self-issued', 'supplied-ca']);
+    expect(r2.ok).toBe(false);
+  });
+
+  it('end-entity: cA TRUE, keyCertSign or cRLSign on the leaf each fail', async () => {
+    for (const [o, want] of [
+      [{ ca: true }, ['ca']],
+      [{ keyUsage: 'keyAgreement+keyCertSign' }, ['ca-key-usage']],
+      [{ keyUsage: 'keyAgreement+cRLSign' }, ['ca-key-usage']],
+    ] as const) {
+      const cert = await mintEkCert(ekKey, inter, o);
+      const r = await verifyEkCertificate(
+        { certificate: cert, intermediates: inter.der },
+        { roots: root.der },
+      );
+      expect(st(r, 'tpm.ek.chain')).toBe('pass');
+      expect(reasons(r)).toEqual(want);
+      expect(r.ok).toBe(false);
+    }
+  });
+
+  it('end-entity: a self-issued leaf and an X.509 v1 certificate fail', async () => {
+    const self = await mintEkCert(ekKey, inter, { subject: `CN=${inter.name}` });
+    const r = await verifyEkCertificate(
+      { certificate: self, intermediates: inter.der },
+      { roots: root.der },
+    );
+    expect(reasons(r)).toEqual(['self-issued']);
+    expect(r.ok).toBe(false);
+    const v1 = await mintV1EkCert(ekKey, inter);
+    expect(parseEkCertificate(v1).certificate.version).toBe(1);
+    const r2 = await verifyEkCertificate(
+      { certificate: v1, intermediates: inter.der },
+      { roots: root.der },
+    );
+    expect(st(r2, 'tpm.ek.chain')).toBe('pass');
+    expect(reasons(r2)).toEqual(['version']);
+    expect(r2.ok).toBe(false);
+  });
+
   it('requireDefaultTemplate turns a non-default template into a failure', async () => {
     const cert = await mintEkCert(ekKey, inter);
     const p = Buffer.from(ekPub);
@@ -215,6 +279,7 @@ describe('EK certificates: SYNTHETIC chains', () => {
       { roots: root.der },
     );
     expect(st(r, 'tpm.ek.certificate')).toBe('fail');
+    expect(st(r, 'tpm.ek.end-entity')).toBe('skip');
     expect(st(r, 'tpm.ek.chain')).toBe('skip');
     await expect(
       verifyEkCertificate({ certificate: 5 as never }, { roots: root.der }),

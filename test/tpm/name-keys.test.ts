@@ -135,6 +135,20 @@ describe('names and keys: synthetic public areas', () => {
     expectAttestError(() => tpmPublicKey(rsa(new Uint8Array(256).fill(0x05), 0)), 'ERR_BAD_KEY');
   });
 
+  it('RSA: an exponent that is not 0 or a prime > 2 is ERR_BAD_KEY (Part 2 §12.2.3.5)', () => {
+    const n = new Uint8Array(256).fill(0xc5);
+    // 1 makes RSA the identity; 2 and other even values are not invertible; 9 and 65535 are
+    // odd composites. 0xffffffff = 3 × 5 × 17 × 257 × 65537.
+    for (const e of [1, 2, 4, 9, 65535, 65536, 0xffffffff]) {
+      const err = expectAttestError(() => tpmPublicKey(rsa(n, e)), 'ERR_BAD_KEY');
+      expect(err.field).toBe('TPMT_PUBLIC.parameters.rsaDetail.exponent');
+    }
+    for (const e of [3, 5, 17, 65537, 4294967291]) {
+      const k = tpmPublicKey(rsa(n, e));
+      expect(k.kind).toBe('rsa');
+    }
+  });
+
   it('ECC: coordinates are left-padded; oversize or empty points and unknown curves are rejected', () => {
     const x = hex('00' + '11'.repeat(31));
     const k = tpmPublicKey(ecc(x.subarray(1), new Uint8Array(32).fill(2)));

@@ -228,6 +228,40 @@ describeSwtpm('swtpm: quotes, certify, EK certificates and credential activation
     }
   });
 
+  it('certify of a software key loaded with tpm2_loadexternal fails object-attributes', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    tpm.write('sw.pem', privateKey.export({ format: 'pem', type: 'pkcs1' }));
+    // Without a resource manager each tool leaves its transient objects loaded: flush between.
+    await tpm.run('tpm2_flushcontext', ['-t']);
+    await tpm.run('tpm2_loadexternal', ['-C', 'n', '-G', 'rsa', '-r', 'sw.pem', '-c', 'sw.ctx']);
+    try {
+      await tpm.run('tpm2_readpublic', ['-c', 'sw.ctx', '-o', 'sw.pub', '-f', 'tss']);
+      await tpm.run('tpm2_flushcontext', ['-t']);
+      const c = await tpm.certify('sw.ctx', AKS.rsassa.handle, 'sha256', 'c-external');
+      const ev = {
+        attest: c.attest,
+        signature: c.signature,
+        signerPublic: pub[AKS.rsassa.handle]!,
+        objectPublic: tpm.read('sw.pub'),
+      };
+      // The real AK signed a real TPM statement naming the key: only its attributes tell that
+      // the private part lives outside the TPM.
+      const r = await verifyTpmCertify(ev, { nonce: fromHex('00ff55aa') });
+      expect(r.checks.filter((x) => x.status === 'fail').map((x) => x.id)).toEqual([
+        'tpm.certify.object-attributes',
+      ]);
+      expect(r.ok).toBe(false);
+      const relaxed = await verifyTpmCertify(ev, {
+        nonce: fromHex('00ff55aa'),
+        allowNonResidentObject: true,
+      });
+      expect(relaxed.ok).toBe(true);
+    } finally {
+      await tpm.tryRun('tpm2_flushcontext', ['-t']);
+    }
+  });
+
   it('EK certificates from NV verify against the swtpm_localca root', async () => {
     const root = readFileSync(`${tpm.caDir}/swtpm-localca-rootca-cert.pem`, 'utf8');
     const issuer = readFileSync(`${tpm.caDir}/issuercert.pem`, 'utf8');

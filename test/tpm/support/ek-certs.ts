@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { parseCertificate } from '../../../src/core/x509.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 const subtle = webcrypto.subtle;
@@ -114,7 +115,16 @@ export async function mintCa(
 export interface EkCertOptions {
   readonly eku?: 'tcg' | 'other' | 'none';
   readonly san?: 'tcg' | 'tcg-one-rdn' | 'none';
-  readonly keyUsage?: 'keyAgreement' | 'digitalSignature' | 'none';
+  readonly keyUsage?:
+    | 'keyAgreement'
+    | 'digitalSignature'
+    | 'keyAgreement+keyCertSign'
+    | 'keyAgreement+cRLSign'
+    | 'none';
+  /** basicConstraints cA of the EK certificate. Default false. */
+  readonly ca?: boolean;
+  /** Subject name, e.g. `CN=…`. Default empty (the EK profile's usual subject). */
+  readonly subject?: string;
   readonly notAfter?: Date;
   /** Extensions added after the profile's ones (e.g. a critical extension under test). */
   readonly extensions?: readonly x509.Extension[];
@@ -126,16 +136,20 @@ export async function mintEkCert(
   issuer: Minted & { name: string },
   o: EkCertOptions = {},
 ): Promise<Uint8Array> {
-  const exts: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true)];
+  const exts: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(o.ca ?? false, undefined, true),
+  ];
   if ((o.keyUsage ?? 'keyAgreement') !== 'none') {
-    exts.push(
-      new x509.KeyUsagesExtension(
-        o.keyUsage === 'digitalSignature'
-          ? x509.KeyUsageFlags.digitalSignature
-          : x509.KeyUsageFlags.keyAgreement,
-        true,
-      ),
-    );
+    const F = x509.KeyUsageFlags;
+    const flags =
+      o.keyUsage === 'digitalSignature'
+        ? F.digitalSignature
+        : o.keyUsage === 'keyAgreement+keyCertSign'
+          ? F.keyAgreement | F.keyCertSign
+          : o.keyUsage === 'keyAgreement+cRLSign'
+            ? F.keyAgreement | F.cRLSign
+            : F.keyAgreement;
+    exts.push(new x509.KeyUsagesExtension(flags, true));
   }
   if ((o.eku ?? 'tcg') !== 'none') {
     exts.push(
@@ -156,7 +170,7 @@ export async function mintEkCert(
   exts.push(new x509.Extension('2.5.29.9', false, tcgSpec('2.0', 0, 164)));
   exts.push(...(o.extensions ?? []));
   const cert = await x509.X509CertificateGenerator.create({
-    subject: '',
+    subject: o.subject ?? '',
     issuer: `CN=${issuer.name}`,
     publicKey,
     signingKey: issuer.keys.privateKey,
@@ -166,6 +180,44 @@ export async function mintEkCert(
     notAfter: o.notAfter ?? new Date('9999-12-31T23:59:59Z'),
   });
   return der(cert);
+}
+
+/** DER INTEGER of an unsigned big-endian magnitude. */
+function derUint(b: Uint8Array): Uint8Array<ArrayBuffer> {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  const v = b.subarray(i);
+  return tlv(0x02, (v[0] ?? 0) >= 0x80 ? new Uint8Array([0, ...v]) : new Uint8Array(v));
+}
+
+/**
+ * A SYNTHETIC X.509 **v1** EK certificate (no version field, no extensions), hand-built because
+ * @peculiar/x509 writes only v3: `CN=Synthetic v1 EK` issued by `issuer` (ECDSA P-256 SHA-256).
+ */
+export async function mintV1EkCert(
+  publicKey: CryptoKey,
+  issuer: Minted & { name: string },
+): Promise<Uint8Array> {
+  const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+  const name = (cn: string): Uint8Array<ArrayBuffer> =>
+    tlv(0x30, tlv(0x31, tlv(0x30, oid('2.5.4.3'), utf8(cn))));
+  const alg = tlv(0x30, oid('1.2.840.10045.4.3.2'));
+  const spki = new Uint8Array(await subtle.exportKey('spki', publicKey));
+  const tbs = tlv(
+    0x30,
+    tlv(0x02, Uint8Array.of(0x21)),
+    alg,
+    // The issuer's subject exactly as encoded (names are compared byte for byte).
+    parseCertificate(issuer.der).subject.raw,
+    tlv(0x30, tlv(0x17, ascii('210101000000Z')), tlv(0x18, ascii('99991231235959Z'))),
+    name('Synthetic v1 EK'),
+    spki,
+  );
+  const raw = new Uint8Array(
+    await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, issuer.keys.privateKey, tbs),
+  );
+  const sig = tlv(0x30, derUint(raw.subarray(0, 32)), derUint(raw.subarray(32)));
+  return tlv(0x30, tbs, alg, tlv(0x03, new Uint8Array([0, ...sig])));
 }
 
 /** Imports a raw P-256 point (04‖x‖y) as a WebCrypto public key for certificate minting. */
