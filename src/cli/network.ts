@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  AttestError,
   createKdsFetcher,
   createPcsFetcher,
   KdsFetchError,
@@ -32,13 +33,21 @@ export const MAX_CACHED_RESPONSE_BYTES: number = 1 << 20;
 /**
  * Reads a response body of at most `max` bytes: a larger `Content-Length` is refused before
  * reading, and a streamed body is cancelled as soon as it passes the limit (a hostile server
- * cannot make the cache read gigabytes).
+ * cannot make the cache read gigabytes). The refusal is an `AttestError` `ERR_LIMIT_EXCEEDED`,
+ * the fetchers' own size-limit error, so they fail at once instead of retrying (the server
+ * would send the same body again).
  */
 async function readBounded(res: CliResponse, url: string, max: number): Promise<Uint8Array> {
-  const tooLarge = (): Error =>
-    new Error(`response from ${url} is larger than ${max} bytes (not cached)`);
+  const tooLarge = (declared?: number): AttestError =>
+    new AttestError('ERR_LIMIT_EXCEEDED', {
+      ...(declared !== undefined ? { field: 'Content-Length' } : { offset: max }),
+      message: `response from ${url} is larger than ${max} bytes (not cached)`,
+    });
   const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  if (Number.isFinite(declared) && declared > max) {
+    if (res.body !== undefined && res.body !== null) void res.body.cancel().catch(() => undefined);
+    throw tooLarge(declared);
+  }
   const stream = res.body;
   if (stream === undefined || stream === null || typeof stream.getReader !== 'function') {
     const whole = new Uint8Array(await res.arrayBuffer());
@@ -74,6 +83,8 @@ export type CliFetch = (
     readonly method?: string;
     readonly headers?: Record<string, string>;
     readonly signal?: AbortSignal;
+    /** Set to `'error'` by the fetchers when the request carries caller-supplied headers. */
+    readonly redirect?: 'error';
   },
 ) => Promise<CliResponse>;
 
@@ -196,11 +207,54 @@ function writeCached(dir: string, url: string, headers: Headers, body: Uint8Arra
 }
 
 /**
+ * The cache entries of one fetcher call, held back until the fetcher has accepted the response:
+ * a 200 the fetcher then rejects (a PCS answer without its issuer-chain header, text that is not
+ * UTF-8) must not be replayed from the cache for the whole `--cache-ttl`.
+ */
+export interface CacheTransaction {
+  /** Fresh 200 responses, by URL, to write if the call succeeds. */
+  readonly staged: Map<string, { readonly headers: Headers; readonly body: Uint8Array }>;
+  /** URLs answered from the cache, whose entries are removed if the call fails. */
+  readonly served: Set<string>;
+}
+
+/** A new, empty {@link CacheTransaction}. */
+export function cacheTransaction(): CacheTransaction {
+  return { staged: new Map(), served: new Set() };
+}
+
+/**
+ * Ends a fetcher call: on success writes its staged responses to `dir`; on failure writes nothing
+ * and removes the entries the call was served from (they were not accepted either, e.g. written
+ * by an older version that cached before validating). Cache I/O errors are ignored: the cache
+ * only saves requests, and the fetched collateral is good either way.
+ */
+export function settleCacheTransaction(dir: string, tx: CacheTransaction, accepted: boolean): void {
+  if (accepted) {
+    for (const [url, { headers, body }] of tx.staged) {
+      try {
+        writeCached(dir, url, headers, body);
+      } catch {
+        // An unwritable cache directory costs a request next run, nothing more.
+      }
+    }
+  } else {
+    for (const url of tx.served) rmSync(cachePath(dir, url), { force: true });
+  }
+  tx.staged.clear();
+  tx.served.clear();
+}
+
+/**
  * A `fetch` over the runtime's global `fetch` with an optional on-disk cache keyed by URL: a
  * cached 200 response younger than `ttlMs` is served without a request; a fresh 200 response is
- * stored (atomically); other statuses are passed through and never stored.
+ * stored (atomically); other statuses are passed through and never stored. With `transaction`,
+ * nothing is written: fresh responses are staged in it and the caller decides, once the fetcher
+ * has accepted or rejected them, with {@link settleCacheTransaction} (what `createCliNetwork`
+ * does). Without it, every fresh 200 is written at once, before anyone has validated it.
  *
- * @param options - `cacheDir`, `cacheTtlMs`, and the transport (default: global `fetch`).
+ * @param options - `cacheDir`, `cacheTtlMs`, the transport (default: global `fetch`) and an
+ *   optional transaction.
  * @returns a `fetch` for `createKdsFetcher` / `createPcsFetcher`.
  * @example
  * ```ts
@@ -212,6 +266,7 @@ export function cachingFetch(options: {
   readonly cacheDir?: string;
   readonly cacheTtlMs: number;
   readonly fetch?: CliFetch;
+  readonly transaction?: CacheTransaction;
 }): CliFetch {
   const transport: CliFetch =
     options.fetch ??
@@ -220,12 +275,17 @@ export function cachingFetch(options: {
         method: init?.method ?? 'GET',
         ...(init?.headers !== undefined ? { headers: init.headers } : {}),
         ...(init?.signal !== undefined ? { signal: init.signal } : {}),
+        ...(init?.redirect !== undefined ? { redirect: init.redirect } : {}),
       }));
   const dir = options.cacheDir;
+  const tx = options.transaction;
   return async (url, init) => {
     if (dir !== undefined) {
       const hit = readCached(dir, url, options.cacheTtlMs);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) {
+        tx?.served.add(url);
+        return hit;
+      }
     }
     const res = await transport(url, init);
     if (dir === undefined || res.status !== 200) return res;
@@ -235,7 +295,8 @@ export function cachingFetch(options: {
       forEach?: (cb: (v: string, k: string) => void) => void;
     };
     if (typeof all.forEach === 'function') all.forEach((v, k) => headers.append(k, v));
-    writeCached(dir, url, headers, body);
+    if (tx !== undefined) tx.staged.set(url, { headers, body });
+    else writeCached(dir, url, headers, body);
     return responseFrom(200, headers, body);
   };
 }
@@ -254,22 +315,50 @@ function failureOf(service: FetchFailure['service'], item: string, e: unknown): 
   return { service, item, message };
 }
 
-/** Wraps every method so a rejection is recorded (and still rejects, for the verifier to report). */
-function recording<T extends object>(
-  fetcher: T,
+/**
+ * A fetcher whose every method call runs on a fetcher of its own, built by `build` over a
+ * `fetch` that stages cache writes in a transaction of its own: the call's responses are cached
+ * only when the call resolves (the fetcher accepted them), and a rejection is recorded (and still
+ * rejects, for the verifier to report). Concurrent calls never see each other's staged entries.
+ */
+function perCall<T extends object>(
+  build: (fetch: CliFetch) => T,
+  cache: { readonly dir?: string; readonly ttlMs: number; readonly fetch?: CliFetch },
   service: FetchFailure['service'],
   failures: FetchFailure[],
 ): T {
+  const fetchFor = (transaction?: CacheTransaction): CliFetch =>
+    cachingFetch({
+      cacheTtlMs: cache.ttlMs,
+      ...(cache.dir !== undefined ? { cacheDir: cache.dir } : {}),
+      ...(cache.fetch !== undefined ? { fetch: cache.fetch } : {}),
+      ...(transaction !== undefined ? { transaction } : {}),
+    });
+  const template = build(fetchFor());
   const out: Record<string, unknown> = {};
-  for (const [name, m] of Object.entries(fetcher)) {
+  for (const [name, m] of Object.entries(template)) {
     out[name] =
       typeof m === 'function'
         ? async (...args: unknown[]): Promise<unknown> => {
+            const tx = cache.dir !== undefined ? cacheTransaction() : undefined;
+            const fetcher = (tx !== undefined ? build(fetchFor(tx)) : template) as Record<
+              string,
+              unknown
+            >;
+            let accepted = false;
             try {
-              return await (m as (...a: unknown[]) => Promise<unknown>).apply(fetcher, args);
+              const v = await (fetcher[name] as (...a: unknown[]) => Promise<unknown>).apply(
+                fetcher,
+                args,
+              );
+              accepted = true;
+              return v;
             } catch (e) {
               failures.push(failureOf(service, name, e));
               throw e;
+            } finally {
+              if (tx !== undefined && cache.dir !== undefined)
+                settleCacheTransaction(cache.dir, tx, accepted);
             }
           }
         : m;
@@ -279,7 +368,9 @@ function recording<T extends object>(
 
 /**
  * The KDS and PCS fetchers the CLI hands to plugins when `--fetch` is given. Nothing is requested
- * until a verifier asks for collateral the evidence does not carry.
+ * until a verifier asks for collateral the evidence does not carry. With a cache directory, a
+ * response is cached only once the fetcher has accepted it (a PCS 200 without its issuer-chain
+ * header is not), and a cached entry the fetcher rejects is removed.
  *
  * @param options - base URLs, cache directory and lifetime, transport.
  * @returns the fetchers and the (live) list of failed requests.
@@ -291,25 +382,27 @@ function recording<T extends object>(
  */
 export function createCliNetwork(options: CliNetworkOptions): CliNetwork {
   const failures: FetchFailure[] = [];
-  const fetch = cachingFetch({
-    cacheTtlMs: options.cacheTtlMs,
-    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+  const cache = {
+    ttlMs: options.cacheTtlMs,
+    ...(options.cacheDir !== undefined ? { dir: options.cacheDir } : {}),
     ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
-  });
-  const kds = createKdsFetcher({
-    fetch,
-    ...(options.kdsUrl !== undefined ? { baseUrl: options.kdsUrl } : {}),
-    ...(options.retries !== undefined ? { retries: options.retries } : {}),
-  });
-  const pcs = createPcsFetcher({
-    fetch,
-    ...(options.pcsUrl !== undefined ? { baseUrl: options.pcsUrl } : {}),
-    ...(options.retries !== undefined ? { retries: options.retries } : {}),
-  });
+  };
+  const kds = (fetch: CliFetch) =>
+    createKdsFetcher({
+      fetch,
+      ...(options.kdsUrl !== undefined ? { baseUrl: options.kdsUrl } : {}),
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    });
+  const pcs = (fetch: CliFetch) =>
+    createPcsFetcher({
+      fetch,
+      ...(options.pcsUrl !== undefined ? { baseUrl: options.pcsUrl } : {}),
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    });
   return {
     fetchers: {
-      snp: recording(kds, 'AMD KDS', failures),
-      tdx: recording(pcs, 'Intel PCS', failures),
+      snp: perCall(kds, cache, 'AMD KDS', failures),
+      tdx: perCall(pcs, cache, 'Intel PCS', failures),
     },
     failures,
   };

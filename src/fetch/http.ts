@@ -4,7 +4,9 @@
  * both accept, and one bounded request attempt. The attempt's timeout covers the headers AND the
  * body, and the size limit is enforced while the body streams in (WHATWG Fetch `Response.body`,
  * WHATWG Streams `ReadableStreamDefaultReader`), so a hostile or broken server can neither stall
- * a verification nor make it buffer more than the limit.
+ * a verification nor make it buffer more than the limit. Requests that carry the caller's own
+ * headers (an API key) are sent with `redirect: 'error'` (WHATWG Fetch `RequestInit.redirect`),
+ * so those headers never follow a redirect to another origin.
  */
 import { AttestError } from '../core/errors.js';
 
@@ -30,6 +32,14 @@ export interface FetchInitLike {
   readonly headers: Record<string, string>;
   /** Aborted when the attempt times out (while waiting for headers or for the body). */
   readonly signal: AbortSignal;
+  /**
+   * `'error'` when the request carries caller-supplied headers (the PCS fetcher's `headers`
+   * option, e.g. an API key): a redirect then fails the request instead of sending those
+   * headers to the redirect's target, which may be another origin. Absent otherwise (the
+   * transport's default, `'follow'` for WHATWG `fetch`). A transport that ignores this member
+   * must not follow redirects itself when it is set.
+   */
+  readonly redirect?: 'error';
 }
 
 /**
@@ -91,6 +101,11 @@ export interface HttpAttemptOptions {
   readonly maxBytes: number;
   /** Request headers. */
   readonly headers: Record<string, string>;
+  /**
+   * True when `headers` hold values the caller supplied (credentials, API keys): the request is
+   * then sent with `redirect: 'error'`, so they never follow a redirect to another origin.
+   */
+  readonly callerHeaders?: boolean;
   /** Whether this response's body is wanted (a success status); others are cancelled unread. */
   readonly wantBody: (response: FetchResponseLike) => boolean;
 }
@@ -160,6 +175,20 @@ function tooLarge(url: string, maxBytes: number, declared?: number): AttestError
       });
 }
 
+/**
+ * Empty chunks accepted in a row before a body is refused. A transport may deliver an empty
+ * chunk now and then, never thousands back to back: a stream that does so makes no progress,
+ * and one whose reads settle without waiting for I/O would otherwise spin until the deadline.
+ */
+const MAX_EMPTY_CHUNKS = 1024;
+
+function tooManyEmptyChunks(url: string, offset: number): AttestError {
+  return new AttestError('ERR_LIMIT_EXCEEDED', {
+    offset,
+    message: `response from ${url} delivered more than ${MAX_EMPTY_CHUNKS} empty chunks in a row`,
+  });
+}
+
 async function readLimited(
   url: string,
   response: FetchResponseLike,
@@ -187,12 +216,20 @@ async function readLimited(
   onReader(cancel);
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let empty = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      // Checked here as well as by the attempt's timer: a reader whose `read()` settles in the
+      // microtask queue never yields to the event loop, so the timer could never fire.
       if (isTimedOut()) throw new Error('timed out while reading the body');
       if (done === true) break;
       if (!ArrayBuffer.isView(value)) throw new Error('response body chunk is not a Uint8Array');
+      if (value.byteLength === 0) {
+        if (++empty > MAX_EMPTY_CHUNKS) throw tooManyEmptyChunks(url, total);
+        continue;
+      }
+      empty = 0;
       total += value.byteLength;
       if (total > maxBytes) throw tooLarge(url, maxBytes);
       chunks.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
@@ -213,7 +250,8 @@ async function readLimited(
 
 /**
  * One GET request, bounded in time and size: the timeout runs from the call until the body has
- * been read (a server that sends headers and then stalls is aborted), a `Content-Length` over
+ * been read (a server that sends headers and then stalls is aborted), a request carrying the
+ * caller's headers is sent with `redirect: 'error'`, a `Content-Length` over
  * `maxBytes` is refused before reading, and a streamed body is read chunk by chunk and cancelled
  * as soon as it exceeds `maxBytes`. Bodies that are not wanted are cancelled unread. Retries are
  * the caller's. Internal to `attestkit/fetch` (not exported from the subpath).
@@ -223,8 +261,11 @@ async function readLimited(
  * @param options - timeout, size limit, headers, and which responses' bodies to read.
  * @returns the response and, when wanted, its body.
  * @throws {AttestError} `ERR_LIMIT_EXCEEDED` when the body (or its declared length) is larger
- *   than `maxBytes` (never worth retrying); any other rejection (network error, timeout,
- *   malformed stream) is a plain `Error` from the transport or this function.
+ *   than `maxBytes`, or when a stream delivers more than 1024 empty chunks in a row (never worth
+ *   retrying); any other rejection (network error, timeout, malformed stream) is a plain `Error`
+ *   from the transport or this function. The timeout is enforced by a timer and, while the body
+ *   streams in, by a clock check after every chunk (a reader settling in microtasks would starve
+ *   the timer).
  * @example
  * ```ts
  * const { response, body } = await httpAttempt(fetch, url, {
@@ -242,6 +283,7 @@ export async function httpAttempt(
 ): Promise<HttpAttemptResult> {
   const { timeoutMs, maxBytes } = options;
   const controller = new AbortController();
+  const deadline = Date.now() + timeoutMs;
   let timedOut = false;
   let cancelBody: (() => void) | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -258,6 +300,7 @@ export async function httpAttempt(
       method: 'GET',
       headers: options.headers,
       signal: controller.signal,
+      ...(options.callerHeaders === true ? { redirect: 'error' as const } : {}),
     });
     if (timedOut || !options.wantBody(response)) {
       discardBody(response);
@@ -271,7 +314,13 @@ export async function httpAttempt(
       (cancel) => {
         cancelBody = cancel;
       },
-      () => timedOut,
+      () => {
+        if (!timedOut && Date.now() >= deadline) {
+          timedOut = true;
+          controller.abort();
+        }
+        return timedOut;
+      },
     );
     return { response, body };
   };

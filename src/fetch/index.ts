@@ -14,6 +14,7 @@ export type {
   KdsFetchFunction,
   KdsResponseLike,
   StaticSnpCollateralInput,
+  StaticSnpCrls,
 } from './kds.js';
 export { createPcsFetcher, staticTdxCollateral, PcsFetchError } from './pcs.js';
 export type { PcsFetcherOptions } from './pcs.js';

@@ -227,31 +227,60 @@ function kdsStub(product: SnpProduct): SnpKdsParams {
   };
 }
 
+/**
+ * ARK-signed CRLs labelled by the signer path they cover: AMD KDS serves one per product at
+ * `/vcek/v1/<product>/crl` (revokes ASKs) and one at `/vlek/v1/<product>/crl` (revokes ASVKs).
+ * Both have the same issuer (`ARK-<product>`), so nothing in a CRL says which one it is.
+ */
+export interface StaticSnpCrls {
+  /** CRLs from `/vcek/v1/<product>/crl` (DER or PEM), any products. */
+  readonly vcek?: readonly SnpCertInput[];
+  /** CRLs from `/vlek/v1/<product>/crl` (DER or PEM), any products. */
+  readonly vlek?: readonly SnpCertInput[];
+}
+
 /** What {@link staticSnpCollateral} serves. */
 export interface StaticSnpCollateralInput {
   /** VCEKs, VLEKs, ASKs, ASVKs and ARKs: DER, PEM or bundles, any order, any products. */
   readonly certificates?: readonly SnpCertInput[] | SnpCertInput;
-  /** ARK-signed CRLs (DER or PEM), any products. */
-  readonly crls?: readonly SnpCertInput[];
+  /**
+   * ARK-signed CRLs (DER or PEM), any products, preferably labelled by signer path:
+   * `{ vcek: [...], vlek: [...] }`. A path's query is answered with the newest CRL of the
+   * product under that label. An unlabelled array is taken to hold VCEK-path CRLs (what KDS
+   * serves at `/vcek/v1/<product>/crl`) and serves only VCEK-path queries, and only when it
+   * holds exactly one CRL of the queried product: AMD's VCEK-path and VLEK-path CRLs have the
+   * same issuer, so with two a VLEK-path CRL (which lists no ASK) could answer for a VCEK chain
+   * and hide a revoked ASK. Default: none (`crl` rejects).
+   */
+  readonly crls?: readonly SnpCertInput[] | StaticSnpCrls;
 }
 
 /**
  * An offline `SnpFetcher` that serves certificates and CRLs the caller already holds (files,
  * a database, a cloud metadata response). Certificates are sorted by their AMD names; `vcek`
  * returns the VCEK whose product, hwID and SPLs match the query, `certChain` the product's
- * ASK (or ASVK) and ARK, `crl` the newest CRL issued by the product's ARK. Nothing here is
- * trusted: `verifySnpReport` verifies whatever it serves against the pinned ARKs.
+ * ASK (or ASVK) and ARK, `crl(product, signer)` the newest CRL issued by the product's ARK
+ * under the signer path's label (see {@link StaticSnpCollateralInput.crls}; an unlabelled list
+ * serves the VCEK path only, and only when it holds one CRL of the product). Every answer is a
+ * fresh copy. Nothing here is trusted: `verifySnpReport` verifies whatever it serves against
+ * the pinned ARKs.
  *
  * Exported from `attestkit/fetch`.
  *
  * @param input - certificates and CRLs.
- * @returns an `SnpFetcher` whose methods reject when they hold nothing suitable.
+ * @returns an `SnpFetcher` whose methods reject when they hold nothing suitable: an
+ *   `AttestError` `ERR_MISSING_FIELD` (for `crl`, also when unlabelled CRLs leave the signer path
+ *   in doubt).
  * @throws {AttestError} `ERR_BAD_CERTIFICATE`, `ERR_BAD_CRL`, `ERR_BAD_DER`, `ERR_TRAILING_DATA`,
  *   `ERR_BAD_ENCODING` for unreadable input.
+ * @throws {TypeError} when `input`, or `crls` when given, has the wrong shape.
  * @example
  * ```ts
  * import { staticSnpCollateral } from 'attestkit/fetch';
- * const fetcher = staticSnpCollateral({ certificates: [vcekDer, askArkPem], crls: [crlDer] });
+ * const fetcher = staticSnpCollateral({
+ *   certificates: [vcekDer, askArkPem],
+ *   crls: { vcek: [vcekCrlDer], vlek: [vlekCrlDer] },
+ * });
  * await verifySnpReport(report, { fetcher, requireCrl: true });
  * ```
  */
@@ -265,7 +294,7 @@ export function staticSnpCollateral(input: StaticSnpCollateralInput): SnpFetcher
           input.certificates,
           typeof input.certificates === 'string' ? 'CERTIFICATE' : undefined,
         ).map((d) => parseCertificate(d));
-  const crls: X509Crl[] = (input.crls ?? []).map((c) => parseCrl(c));
+  const crls = labelledCrls(input.crls);
   const role = (c: X509Certificate): ReturnType<typeof snpCertificateRole> => snpCertificateRole(c);
   const missing = (what: string): never => {
     throw new AttestError('ERR_MISSING_FIELD', { message: `static collateral holds no ${what}` });
@@ -294,9 +323,11 @@ export function staticSnpCollateral(input: StaticSnpCollateralInput): SnpFetcher
   };
   // Promise-returning (not async) so a missing entry is a rejection, like a failed download.
   const later = <T>(f: () => T): Promise<T> => Promise.resolve().then(f);
+  // Copies: a caller that zeroes or edits what it was given must not change later answers.
+  const copy = (b: Uint8Array): Uint8Array => new Uint8Array(b);
   return {
-    vcek: (p) => later(() => leaf('vcek', p).raw),
-    vlek: (p) => later(() => leaf('vlek', p).raw),
+    vcek: (p) => later(() => copy(leaf('vcek', p).raw)),
+    vlek: (p) => later(() => copy(leaf('vlek', p).raw)),
     certChain: (product, signer = 'VCEK') =>
       later(() => {
         const want = signer === 'VLEK' ? 'asvk' : 'ask';
@@ -305,16 +336,73 @@ export function staticSnpCollateral(input: StaticSnpCollateralInput): SnpFetcher
         if (inter === undefined || ark === undefined) {
           return missing(`${want.toUpperCase()}/ARK for ${product}`);
         }
-        return [inter.raw, ark.raw];
+        return [copy(inter.raw), copy(ark.raw)];
       }),
-    crl: (product) =>
-      later(() => {
-        const mine = crls
-          .filter((c) =>
-            c.issuer.attributes.some((a) => a.type === 'CN' && a.value === `ARK-${product}`),
-          )
-          .sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime());
-        return mine[0]?.raw ?? missing(`CRL for ${product}`);
-      }),
+    crl: (product, signer = 'VCEK') => later(() => copy(pickCrl(crls, product, signer).raw)),
   };
+}
+
+interface LabelledCrls {
+  /** True when the caller gave a plain array: every CRL is then in `vcek`. */
+  readonly unlabelled: boolean;
+  readonly vcek: readonly X509Crl[];
+  readonly vlek: readonly X509Crl[];
+}
+
+function labelledCrls(input: StaticSnpCollateralInput['crls']): LabelledCrls {
+  if (input === undefined) return { unlabelled: false, vcek: [], vlek: [] };
+  const parseAll = (list: unknown, where: string): X509Crl[] => {
+    if (!Array.isArray(list)) throw new TypeError(`${where} must be an array of CRLs`);
+    return (list as SnpCertInput[]).map((c) => parseCrl(c));
+  };
+  if (Array.isArray(input)) return { unlabelled: true, vcek: parseAll(input, 'crls'), vlek: [] };
+  if (typeof input !== 'object' || input === null) {
+    throw new TypeError('crls must be an array or { vcek?, vlek? }');
+  }
+  const extra = Object.keys(input).filter((k) => k !== 'vcek' && k !== 'vlek');
+  if (extra.length > 0) {
+    throw new TypeError(`crls may only hold 'vcek' and 'vlek', not '${extra.join("', '")}'`);
+  }
+  const labelled = input as StaticSnpCrls;
+  return {
+    unlabelled: false,
+    vcek: labelled.vcek === undefined ? [] : parseAll(labelled.vcek, 'crls.vcek'),
+    vlek: labelled.vlek === undefined ? [] : parseAll(labelled.vlek, 'crls.vlek'),
+  };
+}
+
+/**
+ * The CRL for one product and signer path. AMD's VCEK-path and VLEK-path CRLs share their issuer
+ * (`ARK-<product>`) and carry no extension naming their path, so only the caller's label can
+ * tell them apart; serving the other path's CRL would let a revoked ASK or ASVK pass `snp.crl`.
+ */
+function pickCrl(crls: LabelledCrls, product: SnpProduct, signer: SnpSignerKind): X509Crl {
+  const mine = (signer === 'VLEK' ? crls.vlek : crls.vcek).filter((c) =>
+    c.issuer.attributes.some((a) => a.type === 'CN' && a.value === `ARK-${product}`),
+  );
+  if (crls.unlabelled && signer === 'VLEK') {
+    throw new AttestError('ERR_MISSING_FIELD', {
+      message:
+        `static collateral holds no VLEK-path CRL for ${product}: unlabelled CRLs serve the ` +
+        `VCEK path only (pass crls: { vcek: [...], vlek: [...] })`,
+    });
+  }
+  if (crls.unlabelled && mine.length > 1) {
+    throw new AttestError('ERR_MISSING_FIELD', {
+      message:
+        `static collateral holds ${mine.length} unlabelled CRLs issued by ARK-${product} and ` +
+        `cannot tell which covers the VCEK path (the VCEK and VLEK paths' CRLs have the same ` +
+        `issuer); pass crls: { vcek: [...], vlek: [...] }`,
+    });
+  }
+  const newest = mine.reduce<X509Crl | undefined>(
+    (best, c) => (best === undefined || c.thisUpdate > best.thisUpdate ? c : best),
+    undefined,
+  );
+  if (newest === undefined) {
+    throw new AttestError('ERR_MISSING_FIELD', {
+      message: `static collateral holds no ${signer}-path CRL for ${product}`,
+    });
+  }
+  return newest;
 }

@@ -47,7 +47,14 @@ export interface PcsFetcherOptions {
   readonly update?: 'early' | 'standard';
   /** Pin a TCB evaluation data number. Default: latest. */
   readonly tcbEvaluationDataNumber?: number;
-  /** Extra request headers (e.g. a PCCS needs none; some caches want an API key). */
+  /**
+   * Extra request headers (e.g. a PCCS needs none; some caches want an API key). Default none.
+   * When any are given, every request is sent with `redirect: 'error'`: a redirect fails the
+   * request (as a network error, so it is retried) instead of carrying these headers to the
+   * redirect's target, which may be another origin. Point `baseUrl` (and `rootCaCrlUrl`) at the
+   * final URLs. A custom `fetch` must honour `redirect` (the WHATWG `fetch`, undici and
+   * node-fetch do) or follow no redirects itself.
+   */
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * Per-attempt timeout in milliseconds, covering the response headers and the whole body (a
@@ -133,6 +140,7 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
       : {}),
   };
   const doFetch = options.fetch;
+  const callerHeaders = options.headers !== undefined && Object.keys(options.headers).length > 0;
 
   const get = async (url: string): Promise<Fetched> => {
     let lastError: unknown;
@@ -143,6 +151,7 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
           timeoutMs,
           maxBytes,
           headers: { ...options.headers },
+          callerHeaders,
           wantBody: (r) => r.ok ?? (r.status >= 200 && r.status < 300),
         });
         if (body !== undefined) {

@@ -1,8 +1,9 @@
 /**
  * @module
  * `withCache`: memoises every async method of a fetcher in an {@link AttestCache}, keyed by the
- * method name and its JSON-encoded arguments, so e.g. a VCEK is fetched once per
- * (product, hwid, TCB). Failures are not cached.
+ * method name and a type-tagged encoding of its arguments, so e.g. a VCEK is fetched once per
+ * (product, hwid, TCB). Failures are not cached. The cache keeps a private copy of each answer
+ * and every caller gets its own copy of it, so no caller can change what the next one receives.
  */
 import { memo, type AttestCache } from '../core/cache.js';
 
@@ -12,20 +13,135 @@ type AsyncMethods<T> = {
     : T[K];
 };
 
-function keyPart(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v instanceof Uint8Array)
-      return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('');
-    if (typeof v === 'bigint') return v.toString();
-    return v;
-  });
+const isPlainObject = (v: object): boolean => {
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * An unambiguous key for one argument, or undefined when it cannot be keyed (a function, a
+ * class instance…: such calls are passed through uncached). Every value carries its type, so a
+ * `Uint8Array` never spells the same key as its hex text, a bigint as its decimal text, or
+ * `undefined` as `null`; strings are JSON-quoted and no other token contains `,` `]` `}` or a
+ * quote, so a key has one parse.
+ */
+function keyPart(v: unknown, depth = 0): string | undefined {
+  if (depth > 32) return undefined;
+  switch (typeof v) {
+    case 'undefined':
+      return 'u';
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return `n${Object.is(v, -0) ? '-0' : String(v)}`;
+    case 'bigint':
+      return `i${v.toString()}`;
+    case 'boolean':
+      return v ? 't' : 'f';
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (v === null) return 'z';
+  if (v instanceof Uint8Array) {
+    let hex = 'b';
+    for (const b of v) hex += b.toString(16).padStart(2, '0');
+    return hex;
+  }
+  const parts: string[] = [];
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const k = keyPart(x, depth + 1);
+      if (k === undefined) return undefined;
+      parts.push(k);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  if (!isPlainObject(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  for (const name of Object.keys(o).sort()) {
+    const k = keyPart(o[name], depth + 1);
+    if (k === undefined) return undefined;
+    parts.push(`${JSON.stringify(name)}:${k}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /**
+ * A copy of a fetcher's answer that shares nothing a caller could change: byte arrays (and any
+ * other typed array or `ArrayBuffer`), arrays, plain objects and dates are copied, frozen or not;
+ * strings and other primitives are immutable. Anything else (a class instance) is shared as it
+ * is. Shared references and cycles are preserved.
+ */
+function ownCopy<T>(value: T, seen = new Map<object, unknown>()): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const done = seen.get(value);
+  if (done !== undefined) return done as T;
+  let out: unknown;
+  if (value instanceof Uint8Array) {
+    // A plain Uint8Array even for a Node.js Buffer, whose `slice` would share memory.
+    out = new Uint8Array(value);
+  } else if (value instanceof DataView) {
+    out = new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  } else if (ArrayBuffer.isView(value)) {
+    out = new (value.constructor as new (src: unknown) => unknown)(value);
+  } else if (value instanceof ArrayBuffer) {
+    out = value.slice(0);
+  } else if (value instanceof Date) {
+    out = new Date(value.getTime());
+  } else if (Array.isArray(value)) {
+    const a: unknown[] = [];
+    seen.set(value, a);
+    for (const x of value) a.push(ownCopy(x, seen));
+    return a as T;
+  } else if (isPlainObject(value)) {
+    const o: Record<string, unknown> = {};
+    seen.set(value, o);
+    for (const k of Object.keys(value)) {
+      // defineProperty, not `o[k] =`: an own `__proto__` key (JSON.parse makes them) stays a key.
+      Object.defineProperty(o, k, {
+        value: ownCopy((value as Record<string, unknown>)[k], seen),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return o as T;
+  } else {
+    return value;
+  }
+  seen.set(value, out);
+  return out as T;
+}
+
+/**
+ * A prefix or method name as it appears in a key: as it is, unless it holds `:` or `"`, then
+ * JSON-quoted (a bare name holds neither, so cannot begin like a quoted one). Thus a prefix
+ * `a` with a method `b:c` and a prefix `a:b` with a method `c` make different keys.
+ */
+const keyName = (s: string): string => (/[:"]/.test(s) ? JSON.stringify(s) : s);
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  (typeof v === 'object' || typeof v === 'function') &&
+  v !== null &&
+  typeof (v as { then?: unknown }).then === 'function';
+
+/**
  * Wraps a fetcher (`{ vcek(params), certChain(product), … }` or any object of async methods) so
- * each distinct call is made once and then served from `cache`.
+ * each distinct call is made once and then served from `cache`. The cache holds a private copy
+ * of each answer, and every call gets its own copy of that (byte arrays, arrays, plain objects
+ * and dates are copied; class instances are shared), so a caller that zeroes or edits what it
+ * received changes neither the cache nor what later callers get. Arguments are keyed with their
+ * types (`get(Uint8Array.of(0xab))` and `get('ab')` are different calls); a call with an argument
+ * that cannot be keyed (a function, a class instance) is passed through uncached.
  *
+ * Exported from `attestkit/fetch`.
+ *
+ * @param fetcher - the fetcher whose methods to memoise.
+ * @param cache - where answers are kept; rejected calls are evicted.
  * @param prefix - namespaces keys when one cache is shared by several fetchers.
+ * @returns an object with the same methods.
  * @example
  * ```ts
  * import { createCache } from 'attestkit';
@@ -41,16 +157,27 @@ export function withCache<T extends object>(
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(fetcher) as (keyof T & string)[]) {
     const m = fetcher[name];
-    out[name] =
-      typeof m === 'function'
-        ? (...args: unknown[]): unknown =>
-            // Under `attestkit:fetcher:`, a namespace no verifier uses: a verifier's content key
-            // (certificate or CRL bytes verbatim) can never spell a fetcher's key, whatever the
-            // prefix.
-            memo(cache, `attestkit:fetcher:${prefix}:${name}:${keyPart(args)}`, () =>
-              (m as (...a: unknown[]) => unknown).apply(fetcher, args),
-            )
-        : m;
+    if (typeof m !== 'function') {
+      out[name] = m;
+      continue;
+    }
+    const call = (args: unknown[]): unknown =>
+      (m as (...a: unknown[]) => unknown).apply(fetcher, args);
+    out[name] = (...args: unknown[]): unknown => {
+      const argsKey = keyPart(args);
+      if (argsKey === undefined) return call(args);
+      // Under `attestkit:fetcher:`, a namespace no verifier uses: a verifier's content key
+      // (certificate or CRL bytes verbatim) can never spell a fetcher's key, whatever the
+      // prefix.
+      const key = `attestkit:fetcher:${keyName(prefix)}:${keyName(name)}:${argsKey}`;
+      const kept = memo<unknown>(cache, key, () => {
+        const v = call(args);
+        // The copy is taken as the answer arrives: the inner fetcher may still hold (and later
+        // change) the object it returned.
+        return isThenable(v) ? Promise.resolve(v).then((x) => ownCopy(x)) : ownCopy(v);
+      });
+      return kept instanceof Promise ? kept.then((x: unknown) => ownCopy(x)) : ownCopy(kept);
+    };
   }
   return out as AsyncMethods<T>;
 }

@@ -231,10 +231,13 @@ describeVectors('KDS fetcher end to end (fake transport serving the vector files
         readVectorText('snp', 'roots', 'asvk_ark_milan.pem'),
         readVector('snp', 'milan-v3-vlek-aws-trustee', 'vlek.der'),
       ],
-      crls: [
-        readVector('snp', 'crl', 'genoa_ark.crl.der'),
-        readVector('snp', 'crl', 'milan_ark.crl.der'),
-      ],
+      // Both vector CRLs are labelled VCEK-path; there is no VLEK-path CRL among the vectors.
+      crls: {
+        vcek: [
+          readVector('snp', 'crl', 'genoa_ark.crl.der'),
+          readVector('snp', 'crl', 'milan_ark.crl.der'),
+        ],
+      },
     });
     for (const c of snpVectorCases().filter(
       (x) => x.signerCert !== undefined && x.product !== 'Turin',
@@ -252,7 +255,13 @@ describeVectors('KDS fetcher end to end (fake transport serving the vector files
       ).toEqual(
         c.id === 'snp-milan-v2-idblock-trustee'
           ? [expect.objectContaining({ id: 'snp.collateral' })]
-          : [],
+          : c.signerKind === 'VLEK'
+            ? // No VLEK-path CRL is held: the fetcher refuses rather than serve a VCEK-path one.
+              [
+                expect.objectContaining({ id: 'snp.collateral' }),
+                expect.objectContaining({ id: 'snp.crl' }),
+              ]
+            : [],
       );
     }
     // Queries it cannot answer reject (and verify turns that into a failed snp.collateral).
