@@ -374,7 +374,8 @@ export async function verifySnpReport(
       }
       return [out, problems.length === n];
     });
-  // What a fetcher returns (a cached fetcher returns the same object every time).
+  // What a fetcher returns (an answer returned again as the same object skips the decoding;
+  // copies, as withCache returns, are matched by content in parseCert).
   const fetchCerts = async (
     get: () => Promise<readonly SnpCertInput[] | SnpCertInput>,
   ): Promise<X509Certificate[]> => {
