@@ -160,6 +160,30 @@ function padTo(b: Uint8Array, n: number): Uint8Array {
 }
 
 /**
+ * An RSA public key after the checks every RSA key must pass (RFC 8017 §3.1): the modulus is odd
+ * and the exponent is odd and at least 3. Exponent 1 makes a "signature" the padded message itself
+ * (anyone forges it) and an even exponent is not RSA.
+ *
+ * @throws {AttestError} `ERR_BAD_KEY` (at `offset` when given).
+ * @internal
+ */
+export function rsaPublicKey(
+  n: Uint8Array,
+  e: Uint8Array,
+  offset?: number,
+): PublicKeyInfo & { kind: 'rsa' } {
+  const m = stripZeros(n);
+  const x = stripZeros(e);
+  const bad = (message: string): never => {
+    throw new AttestError('ERR_BAD_KEY', { ...(offset !== undefined ? { offset } : {}), message });
+  };
+  if (m.length === 0 || (m[m.length - 1]! & 1) === 0) bad('RSA modulus is not odd');
+  if ((x[x.length - 1]! & 1) === 0 || (x.length === 1 && x[0]! < 3))
+    bad('RSA public exponent must be odd and at least 3');
+  return { kind: 'rsa', n, e };
+}
+
+/**
  * A public key from a JWK (EC P-256/384/521 or RSA). A JWK carrying private members (`d`, `p`,
  * `q`, …) is rejected: evidence must never hold private keys.
  *
@@ -197,7 +221,7 @@ export function publicKeyFromJwk(jwk: JsonWebKey): PublicKeyInfo {
     }
     return { kind: 'ec', curve, x, y };
   }
-  if (jwk.kty === 'RSA') return { kind: 'rsa', n: b64(jwk.n, 'n'), e: b64(jwk.e, 'e') };
+  if (jwk.kty === 'RSA') return rsaPublicKey(b64(jwk.n, 'n'), b64(jwk.e, 'e'));
   throw new AttestError('ERR_UNSUPPORTED', { message: `JWK kty ${String(jwk.kty)}` });
 }
 

@@ -15,6 +15,7 @@ import {
   sha256Digest,
   ecKeyFromPoint,
   publicKeyId,
+  rsaPublicKey,
   verifySignature,
   type EcCurve,
   type HashAlg,
@@ -381,11 +382,11 @@ export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
     expectTag(rsa, DER_TAG.SEQUENCE, 'RSAPublicKey', 'ERR_BAD_KEY');
     if (rsa.children.length !== 2)
       throw new AttestError('ERR_BAD_KEY', { message: 'RSAPublicKey must hold n and e' });
-    return {
-      kind: 'rsa',
-      n: integerBytes(rsa.children[0]!, 'ERR_BAD_KEY'),
-      e: integerBytes(rsa.children[1]!, 'ERR_BAD_KEY'),
-    };
+    return rsaPublicKey(
+      integerBytes(rsa.children[0]!, 'ERR_BAD_KEY'),
+      integerBytes(rsa.children[1]!, 'ERR_BAD_KEY'),
+      rsa.offset,
+    );
   }
   throw new AttestError('ERR_UNSUPPORTED', {
     offset: alg.offset,
