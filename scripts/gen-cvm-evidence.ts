@@ -3,7 +3,9 @@
  * SVSM-style SEV-SNP report signed by a synthetic AMD-shaped chain (O=SYNTHETIC …, not AMD)
  * binding the vTPM EK (REPORT_DATA = SHA-512(nonce ‖ EK TPMT_PUBLIC)), the same report measured
  * into PCR 15 and logged, a vTPM quote by a synthetic AK certified by a synthetic signing EK, and
- * the event log. Each case is a `cvm-bundle` (cvm.json) verified by `attestkit demo`.
+ * the event log. Each case is a `cvm-bundle` (cvm.json) verified by `attestkit demo`. The bundle
+ * keeps the nonce the SVSM hashed (what a prover sends); the verifier's copy, the one the CLI
+ * checks against (`verify --nonce`), is the manifest's `nonce`.
  *
  *   npx tsx scripts/gen-cvm-evidence.ts
  */
@@ -96,7 +98,15 @@ function write(
   writeFileSync(
     join(out, 'manifest.json'),
     JSON.stringify(
-      { evidence: 'cvm.json', type: 'cvm-bundle', synthetic: true, description, expectOk, options },
+      {
+        evidence: 'cvm.json',
+        type: 'cvm-bundle',
+        synthetic: true,
+        description,
+        expectOk,
+        nonce: toHex(e.nonce!),
+        options,
+      },
       null,
       2,
     ) + '\n',

@@ -23,6 +23,24 @@ export interface CliFetchers {
   readonly tdx: TdxFetcher;
 }
 
+/** The AK the verifier trusts (`verify --ak FILE`), already decoded and checked. */
+export interface TrustedAk {
+  /** TPM2B_PUBLIC / TPMT_PUBLIC or DER SPKI bytes, or PEM SPKI text. */
+  readonly key: Uint8Array | string;
+  /** Where it came from, for the report: `--ak FILE`. */
+  readonly source: string;
+}
+
+/** Inputs of the verifier that `verify` takes from flags, never from the evidence. */
+export type VerifierInput = 'nonce' | 'ak' | 'allowSha1';
+
+/** The flag that sets each {@link VerifierInput}. */
+export const VERIFIER_INPUT_FLAGS: Readonly<Record<VerifierInput, string>> = {
+  nonce: '--nonce',
+  ak: '--ak',
+  allowSha1: '--allow-sha1',
+};
+
 /** Context for a plugin call. */
 export interface CliContext {
   /** `--collateral DIR`, resolved. */
@@ -37,7 +55,17 @@ export interface CliContext {
   readonly product?: string;
   /** `--fetch`: collateral from the network. Absent otherwise, and then nothing is fetched. */
   readonly fetchers?: CliFetchers;
-  /** Reads a file relative to `baseDir` (or absolute). */
+  /** `--nonce HEX`: the verifier's nonce (the demo reads the manifest's `nonce` instead). */
+  readonly nonce?: Uint8Array;
+  /** `--ak FILE`: the TPM AK the verifier trusts (the demo reads the manifest's `ak` instead). */
+  readonly ak?: TrustedAk;
+  /** `--allow-sha1`: accept SHA-1 PCR banks and signatures (tpm-quote, cvm-bundle). */
+  readonly allowSha1?: boolean;
+  /**
+   * Reads a file relative to `baseDir` (or absolute). For the user's own paths only (demo
+   * manifest, `--collateral`): a path named by the evidence goes through
+   * `evidenceFiles` (plugins/evidence-files.ts), which confines it to the evidence's directory.
+   */
   readFile(path: string): Uint8Array;
   /** Reads a text file relative to `baseDir` (or absolute). */
   readText(path: string): string;
@@ -65,6 +93,19 @@ export interface CliVerification {
   readonly result: unknown;
 }
 
+/**
+ * Which failed or skipped checks a failed `--fetch` download explains (docs/cli.md "Exit codes"):
+ * check id → the fetcher items (`FetchFailure.item`: `vcek`, `certChain`, `crl`, `tcbInfo`, …)
+ * it needs. Exit 3 ("no verdict") only when every failed check is in `failed` and every required
+ * skipped check in `skipped`, each with at least one of its items not downloaded.
+ */
+export interface FetchDependentChecks {
+  /** Checks that fail when one of their items could not be downloaded (they report it). */
+  readonly failed: Readonly<Record<string, readonly string[]>>;
+  /** Required checks that are skipped when one of their items could not be downloaded. */
+  readonly skipped: Readonly<Record<string, readonly string[]>>;
+}
+
 /** One evidence type the CLI understands. */
 export interface EvidencePlugin {
   /** Stable id, e.g. `snp-report`. */
@@ -73,6 +114,10 @@ export interface EvidencePlugin {
   readonly title: string;
   /** Collateral services `verify` contacts with `--fetch` (none when absent). */
   readonly networkCollateral?: readonly ('AMD KDS' | 'Intel PCS')[];
+  /** With `networkCollateral`: the checks a failed download explains (exit 3 rather than 1). */
+  readonly fetchDependentChecks?: FetchDependentChecks;
+  /** `verify` flags this type uses (`--nonce`, `--ak`, `--allow-sha1`); others are refused. */
+  readonly verifierInputs?: readonly VerifierInput[];
   /** True when the file looks like this type. Cheap and never throws. */
   detect(file: EvidenceFile): boolean;
   inspect(file: EvidenceFile, ctx: CliContext): Promise<Inspection>;

@@ -6,17 +6,27 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { AttestError } from '../index.js';
-import { createCliNetwork, DEFAULT_CACHE_TTL_SECONDS, type CliNetwork } from './network.js';
+import { AttestError, type Check } from '../index.js';
+import {
+  createCliNetwork,
+  DEFAULT_CACHE_TTL_SECONDS,
+  type CliNetwork,
+  type FetchFailure,
+} from './network.js';
 import { replayCommand } from './plugins/eventlog.js';
+import { MAX_NONCE_BYTES, nonceFromHex, trustedAkFrom } from './plugins/verifier-inputs.js';
 import {
   detectPlugin,
   plugins,
+  VERIFIER_INPUT_FLAGS,
   type CliContext,
   type EvidenceFile,
   type EvidencePlugin,
+  type FetchDependentChecks,
+  type TrustedAk,
+  type VerifierInput,
 } from './registry.js';
-import { renderInspection, renderVerification, toJson } from './report.js';
+import { escapeTerminal, renderInspection, renderVerification, toJson } from './report.js';
 import { kdsUrlsFor, pcsUrlsFor } from './urls.js';
 
 /** Exit codes of the `attestkit` command (docs/cli.md "Exit codes"). */
@@ -27,7 +37,10 @@ export const EXIT = {
   notVerified: 1,
   /** Usage error, unreadable or malformed input, unknown evidence type: no verdict. */
   badInput: 2,
-  /** `--fetch`: collateral could not be downloaded (HTTP error, network error, timeout): no verdict. */
+  /**
+   * `--fetch`: collateral could not be downloaded (HTTP error, network error, timeout), and every
+   * failed or required-but-skipped check is one that download explains: no verdict.
+   */
   fetchFailed: 3,
 } as const;
 
@@ -43,6 +56,7 @@ export const USAGE = `attestkit — verify confidential-VM attestation evidence
 usage:
   attestkit inspect <file> [--json]                detect the evidence type and print its fields
   attestkit verify <file> [--json] [--collateral DIR] [--now ISO] [--product NAME]
+                   [--nonce HEX] [--ak FILE] [--allow-sha1]
                    [--fetch [--kds-url URL] [--pcs-url URL] [--cache DIR] [--cache-ttl SECONDS]
                             [--fetch-retries N]]
                                                    verify; exit 0 only when verification passed
@@ -61,6 +75,14 @@ options:
   --collateral DIR   certificates and collateral files (nothing is downloaded without --fetch)
   --now ISO          verification time (default: now)
   --product NAME     Milan, Genoa or Turin, for SEV-SNP v2 reports that do not name their product
+  --nonce HEX        verify only: the nonce YOU issued (1-${MAX_NONCE_BYTES} bytes as hex): a tpm-quote's extraData,
+                     a cvm-bundle's nonce, a cca-token's challenge. A nonce inside the evidence is
+                     ignored; without --nonce the nonce check is a required skip (NOT VERIFIED)
+  --ak FILE          verify tpm-quote only: the AK you trust (TPM2B_PUBLIC / TPMT_PUBLIC, or a PEM
+                     public key). Without it the bundle's own AK checks the signature, but that
+                     proves nothing: cli.ak-anchor is a required skip (NOT VERIFIED)
+  --allow-sha1       verify tpm-quote and cvm-bundle only: accept SHA-1 PCR banks and signatures
+                     (an "allowSha1" inside the evidence is ignored)
   --fetch            verify only: download missing collateral — MAKES NETWORK REQUESTS to AMD KDS
                      (SEV-SNP: VCEK, ASK/ARK chain, CRL; the CRL becomes required) and Intel PCS
                      (TDX/SGX: TCB info, QE identity, PCK and Root CA CRLs). Off by default.
@@ -71,8 +93,12 @@ options:
   --fetch-retries N  retries of a request after a 429, 5xx, network error or timeout (default 3)
   --json             print the result object as JSON (verify, replay, inspect, kds-url, pcs-url)
 
+files named by evidence (cvm-bundle): relative, inside the bundle's directory (symbolic links
+followed), regular files of at most 16 MiB; anything else is refused (exit 2)
+
 exit codes: 0 passed, 1 verification failed, 2 usage or unreadable input,
-            3 collateral could not be fetched (--fetch only)`;
+            3 collateral could not be fetched (--fetch only; when every failed or
+              required-but-skipped check depends on a download that failed)`;
 
 const PRODUCTS = ['Milan', 'Genoa', 'Turin'];
 
@@ -90,6 +116,9 @@ interface Args {
   cache: string | undefined;
   cacheTtlSeconds: number | undefined;
   fetchRetries: number | undefined;
+  nonce: Uint8Array | undefined;
+  ak: string | undefined;
+  allowSha1: boolean;
 }
 
 class UsageError extends Error {}
@@ -121,6 +150,9 @@ function parseArgs(argv: readonly string[]): Args {
     cache: undefined,
     cacheTtlSeconds: undefined,
     fetchRetries: undefined,
+    nonce: undefined,
+    ak: undefined,
+    allowSha1: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
@@ -131,7 +163,16 @@ function parseArgs(argv: readonly string[]): Args {
     };
     if (x === '--json') a.json = true;
     else if (x === '--fetch') a.fetch = true;
-    else if (x === '--collateral') a.collateral = value();
+    else if (x === '--allow-sha1') a.allowSha1 = true;
+    else if (x === '--ak') a.ak = value();
+    else if (x === '--nonce') {
+      const n = nonceFromHex(value());
+      if (n === undefined)
+        throw new UsageError(
+          `--nonce needs 1 to ${MAX_NONCE_BYTES} bytes as hex digits (an even number, no 0x prefix)`,
+        );
+      a.nonce = n;
+    } else if (x === '--collateral') a.collateral = value();
     else if (x === '--pcrs') a.pcrs = value();
     else if (x === '--cache') a.cache = value();
     else if (x === '--kds-url') a.kdsUrl = baseUrl(x, value());
@@ -176,6 +217,15 @@ function parseArgs(argv: readonly string[]): Args {
       throw new UsageError('--fetch-retries needs --fetch');
     if (a.cacheTtlSeconds !== undefined && a.cache === undefined)
       throw new UsageError('--cache-ttl needs --cache');
+    // The verifier's inputs: `verify` only (the demo reads them from each manifest).
+    for (const [flag, given] of [
+      ['--nonce', a.nonce !== undefined],
+      ['--ak', a.ak !== undefined],
+      ['--allow-sha1', a.allowSha1],
+    ] as const) {
+      if (given && a.command !== 'verify')
+        throw new UsageError(`${flag} works with verify only (demo manifests give their own)`);
+    }
   }
   return a;
 }
@@ -199,11 +249,49 @@ function readEvidence(path: string): EvidenceFile {
   return { path, bytes, text };
 }
 
+/** The verifier inputs given on the command line. */
+function verifierInputsOf(args: Args): VerifierInput[] {
+  return [
+    ...(args.nonce !== undefined ? (['nonce'] as const) : []),
+    ...(args.ak !== undefined ? (['ak'] as const) : []),
+    ...(args.allowSha1 ? (['allowSha1'] as const) : []),
+  ];
+}
+
+/** Refuses a verifier flag the detected evidence type would not use: it never takes no effect. */
+function assertInputsApply(args: Args, plugin: EvidencePlugin): void {
+  for (const input of verifierInputsOf(args)) {
+    if (plugin.verifierInputs?.includes(input) === true) continue;
+    const users = plugins.filter((p) => p.verifierInputs?.includes(input)).map((p) => p.id);
+    throw new UsageError(
+      `${VERIFIER_INPUT_FLAGS[input]} has no effect on ${plugin.id} evidence (it applies to ${users.join(', ')})`,
+    );
+  }
+}
+
+/** Reads and checks `--ak FILE` (the user's own file). */
+function trustedAk(path: string): TrustedAk {
+  let bytes: Uint8Array;
+  try {
+    const b = readFileSync(resolve(path));
+    bytes = new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  } catch (e) {
+    throw new UsageError(`--ak ${path}: ${isSystemError(e) ? e.code : 'unreadable'}`);
+  }
+  try {
+    return trustedAkFrom(bytes, `--ak ${path}`);
+  } catch (e) {
+    if (e instanceof AttestError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 function context(
   baseDir: string,
   args: Args,
   manifest?: Record<string, unknown>,
   network?: CliNetwork,
+  ak?: TrustedAk,
 ): CliContext {
   const at = (p: string): string => (isAbsolute(p) ? p : join(baseDir, p));
   return {
@@ -213,6 +301,9 @@ function context(
     baseDir,
     ...(args.product !== undefined ? { product: args.product } : {}),
     ...(network !== undefined ? { fetchers: network.fetchers } : {}),
+    ...(args.nonce !== undefined ? { nonce: args.nonce } : {}),
+    ...(ak !== undefined ? { ak } : {}),
+    ...(args.allowSha1 ? { allowSha1: true } : {}),
     readFile: (p) => {
       const b = readFileSync(at(p));
       return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -255,7 +346,10 @@ async function demo(dir: string, args: Args, io: CliIo): Promise<number> {
     const expectOk = manifest.expectOk !== false;
     const label = `${name}${manifest.synthetic === true ? ' (SYNTHETIC: generated with test keys, not from real hardware)' : ''}`;
     io.out(
-      `# ${label}\n${typeof manifest.description === 'string' ? manifest.description + '\n' : ''}`,
+      escapeTerminal(
+        `# ${label}\n${typeof manifest.description === 'string' ? manifest.description + '\n' : ''}`,
+        { keepNewlines: true },
+      ),
     );
     io.out(renderVerification(v));
     if (v.ok !== expectOk) {
@@ -342,12 +436,14 @@ async function command(args: Args, io: CliIo): Promise<number> {
         io.out(args.json ? toJson(i) : renderInspection(i));
         return EXIT.ok;
       }
+      assertInputsApply(args, plugin);
+      const ak = args.ak !== undefined ? trustedAk(args.ak) : undefined;
       const network = networkFor(args);
       if (network !== undefined && !plugin.networkCollateral?.length)
         io.err(`attestkit: note: --fetch has no effect on ${plugin.id} (it needs no KDS/PCS data)`);
       const v = await plugin.verify(
         file,
-        context(dirname(resolve(path)), args, undefined, network),
+        context(dirname(resolve(path)), args, undefined, network, ak),
       );
       io.out(args.json ? toJson(v.result) : renderVerification(v));
       if (v.ok) return EXIT.ok;
@@ -359,17 +455,59 @@ async function command(args: Args, io: CliIo): Promise<number> {
               : '';
           const url = f.url !== undefined && !f.message.includes(f.url) ? ` — ${f.url}` : '';
           io.err(
-            `attestkit: could not fetch ${f.item} from ${f.service}: ${f.message}${status}${url}`,
+            escapeTerminal(
+              `attestkit: could not fetch ${f.item} from ${f.service}: ${f.message}${status}${url}`,
+            ),
           );
         }
-        io.err('attestkit: no verdict: the collateral could not be fetched (exit 3)');
-        return EXIT.fetchFailed;
+        const unexplained = checksNotExplainedByFetch(
+          v.checks,
+          plugin.fetchDependentChecks,
+          network.failures,
+        );
+        if (unexplained.length === 0) {
+          io.err('attestkit: no verdict: the collateral could not be fetched (exit 3)');
+          return EXIT.fetchFailed;
+        }
+        io.err(
+          escapeTerminal(
+            `attestkit: not verified whatever the missing collateral would show: ${unexplained.map((c) => `${c.id} ${c.status === 'fail' ? 'failed' : 'skipped'}`).join(', ')} (exit 1)`,
+          ),
+        );
       }
       return EXIT.notVerified;
     }
     default:
       throw new UsageError(`unknown command ${args.command}`);
   }
+}
+
+/**
+ * The failed and required-but-skipped checks that the failed downloads do not explain (docs/cli.md
+ * "Exit codes"): a check is explained when the plugin lists it, under `failed` or `skipped` by its
+ * status, with at least one fetcher item whose download failed. Exit 3 only when none is left.
+ *
+ * @param checks - the verification's checks.
+ * @param dependent - the plugin's declaration (none: nothing is explained).
+ * @param failures - the downloads that failed.
+ * @returns the unexplained checks, in order.
+ */
+export function checksNotExplainedByFetch(
+  checks: readonly Check[],
+  dependent: FetchDependentChecks | undefined,
+  failures: readonly Pick<FetchFailure, 'item'>[],
+): Check[] {
+  const failed = new Set(failures.map((f) => f.item));
+  const explained = (
+    list: Readonly<Record<string, readonly string[]>> | undefined,
+    id: string,
+  ): boolean =>
+    list !== undefined && Object.hasOwn(list, id) && list[id]!.some((i) => failed.has(i));
+  return checks.filter((c) => {
+    if (c.status === 'fail') return !explained(dependent?.failed, c.id);
+    if (c.status === 'skip' && c.required) return !explained(dependent?.skipped, c.id);
+    return false;
+  });
 }
 
 /**
@@ -387,11 +525,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await command(parseArgs(argv), io);
   } catch (e) {
-    if (e instanceof UsageError) io.err(`attestkit: ${e.message}\n\n${USAGE}`);
-    else if (e instanceof AttestError) io.err(`attestkit: ${e.code}: ${e.message}`);
-    else if (e instanceof RangeError || e instanceof TypeError) io.err(`attestkit: ${e.message}`);
-    else if (isSystemError(e)) io.err(`attestkit: ${e.message}`);
-    else io.err(`attestkit: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    // Messages may quote the evidence (a name, a field): printed with control characters escaped.
+    const say = (text: string): void => io.err(`attestkit: ${escapeTerminal(text)}`);
+    if (e instanceof UsageError) io.err(`attestkit: ${escapeTerminal(e.message)}\n\n${USAGE}`);
+    else if (e instanceof AttestError) say(`${e.code}: ${e.message}`);
+    else if (e instanceof RangeError || e instanceof TypeError) say(e.message);
+    else if (isSystemError(e)) say(e.message);
+    else
+      io.err(
+        `attestkit: ${escapeTerminal(e instanceof Error ? (e.stack ?? e.message) : String(e), { keepNewlines: true })}`,
+      );
     return EXIT.badInput;
   }
 }

@@ -6,8 +6,9 @@
  *   the demo manifest `vcek` / `chain`, or `--collateral DIR` with `vcek.pem|der` and
  *   `chain.pem`). Without certificates the report cannot verify, and the verdict says so.
  * - `cvm-bundle`: a whole confidential VM described by a JSON bundle
- *   (`"format": "attestkit-cvm-bundle/1"`, files relative to it; see docs/binding.md) and
- *   verified with `verifyConfidentialVm`.
+ *   (`"format": "attestkit-cvm-bundle/1"`, files relative to it and confined to its directory;
+ *   see docs/binding.md) and verified with `verifyConfidentialVm`. The verifier's nonce is
+ *   `--nonce` (demo: manifest `nonce`), never the bundle's `nonce`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ import {
   type CvmBindingSpec,
   type HardwareEvidence,
 } from '../../binding/index.js';
-import { ledgerOk, type Check } from '../../index.js';
+import { AttestError, ledgerOk, type Check } from '../../index.js';
 import { fromHex, toHex } from '../../index.js';
 import { parseSnpReport, verifySnpReport } from '../../snp/index.js';
 import { parseTpmsAttest, type PcrBanks } from '../../tpm/index.js';
@@ -32,8 +33,31 @@ import type {
   CliVerification,
   EvidenceFile,
   EvidencePlugin,
+  FetchDependentChecks,
   Inspection,
 } from '../registry.js';
+import { evidenceFiles, type EvidenceFiles } from './evidence-files.js';
+import { SNP_FETCH_DEPENDENT_CHECKS } from './snp.js';
+import { TDX_FETCH_DEPENDENT_CHECKS } from './tdx.js';
+import { verifierNonce } from './verifier-inputs.js';
+
+/**
+ * A cvm-bundle's checks a failed download explains: the SEV-SNP and TDX stages' own, and the
+ * whole-CVM hardware check that sums them up (its cause is then one of them, listed too).
+ */
+const CVM_FETCH_DEPENDENT_CHECKS: FetchDependentChecks = {
+  failed: {
+    ...SNP_FETCH_DEPENDENT_CHECKS.failed,
+    ...TDX_FETCH_DEPENDENT_CHECKS.failed,
+    'binding.cvm.hardware': [
+      ...new Set([
+        ...Object.values(SNP_FETCH_DEPENDENT_CHECKS.failed).flat(),
+        ...Object.values(TDX_FETCH_DEPENDENT_CHECKS.failed).flat(),
+      ]),
+    ],
+  },
+  skipped: { ...SNP_FETCH_DEPENDENT_CHECKS.skipped, ...TDX_FETCH_DEPENDENT_CHECKS.skipped },
+};
 
 type Rows = [string, string][];
 type Json = Record<string, unknown>;
@@ -158,6 +182,7 @@ export const azureHclReportPlugin: EvidencePlugin = {
   id: 'azure-hcl-report',
   title: 'Azure CVM HCL report (vTPM NV 0x01400001)',
   networkCollateral: ['AMD KDS'],
+  fetchDependentChecks: SNP_FETCH_DEPENDENT_CHECKS,
   detect(file: EvidenceFile): boolean {
     if (file.bytes.length < 0x4d4 || HCLA.some((b, i) => file.bytes[i] !== b)) return false;
     try {
@@ -217,24 +242,49 @@ export const azureHclReportPlugin: EvidencePlugin = {
 // ---------------------------------------------------------------------------------------------
 // cvm-bundle
 
-function bytesOf(ctx: CliContext, v: unknown, what: string): Uint8Array {
-  if (typeof v !== 'string') throw new Error(`${what} must be a file name or hex string`);
+function malformed(field: string, message: string): AttestError {
+  return new AttestError('ERR_BAD_JSON', { field, message });
+}
+
+/** Hex text, or a file the bundle names (confined to the bundle's directory: evidence-files.ts). */
+function bytesOf(files: EvidenceFiles, v: unknown, field: string): Uint8Array {
+  if (typeof v !== 'string') throw malformed(field, `${field} must be a file name or hex string`);
+  if (/^(0x)?[0-9a-fA-F]*$/.test(v) && v.length % 2 === 0 && !files.isFile(v)) {
+    return fromHex(v.replace(/^0x/, ''));
+  }
+  return files.read(v, field);
+}
+
+function certOf(files: EvidenceFiles, v: unknown, field: string): Uint8Array | string {
+  if (typeof v !== 'string') throw malformed(field, `${field} must be a file name`);
+  return v.endsWith('.pem') ? files.readText(v, field) : files.read(v, field);
+}
+
+/** A verifier-side value from the demo manifest: hex, or a file of the user's own. */
+function userBytesOf(ctx: CliContext, v: unknown, field: string): Uint8Array {
+  if (typeof v !== 'string') throw malformed(field, `${field} must be a file name or hex string`);
   if (/^(0x)?[0-9a-fA-F]*$/.test(v) && v.length % 2 === 0 && !ctx.exists(v)) {
     return fromHex(v.replace(/^0x/, ''));
   }
   return ctx.readFile(v);
 }
 
-function certOf(ctx: CliContext, v: unknown, what: string): Uint8Array | string {
-  if (typeof v !== 'string') throw new Error(`${what} must be a file name`);
-  return v.endsWith('.pem') ? ctx.readText(v) : ctx.readFile(v);
+/** The `tpm.pcrs` file: JSON, and an error that never quotes what the file holds. */
+function pcrsFileOf(files: EvidenceFiles, name: string): unknown {
+  const text = files.readText(name, 'tpm.pcrs');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw malformed('tpm.pcrs', `tpm.pcrs file ${JSON.stringify(name)} is not JSON`);
+  }
 }
 
-function banksOf(v: unknown): PcrBanks {
-  if (!isObject(v)) throw new Error('pcrs must be { bank: { index: hex } }');
+function banksOf(v: unknown, field: string): PcrBanks {
+  if (!isObject(v)) throw malformed(field, `${field} must be { bank: { index: hex } }`);
   const out: Record<string, Record<number, Uint8Array>> = {};
   for (const [bank, values] of Object.entries(v)) {
-    if (!isObject(values)) throw new Error(`pcrs.${bank} must be an object`);
+    if (!isObject(values))
+      throw malformed(`${field}.${bank}`, `${field}.${bank} must be an object`);
     out[bank] = {};
     for (const [i, hex] of Object.entries(values))
       out[bank][Number(i)] = fromHex(String(hex).replace(/^0x/, ''));
@@ -242,36 +292,39 @@ function banksOf(v: unknown): PcrBanks {
   return out;
 }
 
-function hardwareOf(ctx: CliContext, v: unknown): HardwareEvidence {
-  if (!isObject(v)) throw new Error('hardware must be an object');
+function hardwareOf(files: EvidenceFiles, v: unknown): HardwareEvidence {
+  if (!isObject(v)) throw malformed('hardware', 'hardware must be an object');
   if (v.kind === 'snp') {
     return {
       kind: 'snp',
-      ...(v.report !== undefined ? { report: bytesOf(ctx, v.report, 'hardware.report') } : {}),
-      ...(v.vcek !== undefined ? { vcek: certOf(ctx, v.vcek, 'hardware.vcek') } : {}),
-      ...(v.vlek !== undefined ? { vlek: certOf(ctx, v.vlek, 'hardware.vlek') } : {}),
+      ...(v.report !== undefined ? { report: bytesOf(files, v.report, 'hardware.report') } : {}),
+      ...(v.vcek !== undefined ? { vcek: certOf(files, v.vcek, 'hardware.vcek') } : {}),
+      ...(v.vlek !== undefined ? { vlek: certOf(files, v.vlek, 'hardware.vlek') } : {}),
       ...(Array.isArray(v.chain)
-        ? { chain: v.chain.map((c, i) => certOf(ctx, c, `hardware.chain[${i}]`)) }
+        ? { chain: v.chain.map((c, i) => certOf(files, c, `hardware.chain[${i}]`)) }
         : typeof v.chain === 'string'
-          ? { chain: certOf(ctx, v.chain, 'hardware.chain') }
+          ? { chain: certOf(files, v.chain, 'hardware.chain') }
           : {}),
-      ...(v.crl !== undefined ? { crl: certOf(ctx, v.crl, 'hardware.crl') } : {}),
+      ...(v.crl !== undefined ? { crl: certOf(files, v.crl, 'hardware.crl') } : {}),
     };
   }
-  if (v.kind === 'tdx') return { kind: 'tdx', quote: bytesOf(ctx, v.quote, 'hardware.quote') };
-  if (v.kind === 'cca') return { kind: 'cca', token: bytesOf(ctx, v.token, 'hardware.token') };
-  throw new Error(`unknown hardware kind ${String(v.kind)}`);
+  if (v.kind === 'tdx') return { kind: 'tdx', quote: bytesOf(files, v.quote, 'hardware.quote') };
+  if (v.kind === 'cca') return { kind: 'cca', token: bytesOf(files, v.token, 'hardware.token') };
+  throw malformed(
+    'hardware.kind',
+    `unknown hardware kind ${JSON.stringify(v.kind) ?? 'undefined'}`,
+  );
 }
 
-function bindingOf(ctx: CliContext, v: unknown): CvmBindingSpec {
-  if (!isObject(v)) throw new Error('each binding must be an object');
+function bindingOf(files: EvidenceFiles, v: unknown): CvmBindingSpec {
+  if (!isObject(v)) throw malformed('binding', 'each binding must be an object');
   switch (v.scheme) {
     case 'azure-hcl':
-      return { scheme: 'azure-hcl', hclReport: bytesOf(ctx, v.hclReport, 'binding.hclReport') };
+      return { scheme: 'azure-hcl', hclReport: bytesOf(files, v.hclReport, 'binding.hclReport') };
     case 'svsm':
       return {
         scheme: 'svsm',
-        manifest: bytesOf(ctx, v.manifest, 'binding.manifest'),
+        manifest: bytesOf(files, v.manifest, 'binding.manifest'),
         ...(v.manifestVersion === 1 ? { manifestVersion: 1 as const } : {}),
       };
     case 'pcr':
@@ -279,34 +332,53 @@ function bindingOf(ctx: CliContext, v: unknown): CvmBindingSpec {
     case 'hash':
       return v as unknown as CvmBindingSpec;
     default:
-      throw new Error(`unknown binding scheme ${String(v.scheme)}`);
+      throw malformed(
+        'binding.scheme',
+        `unknown binding scheme ${JSON.stringify(v.scheme) ?? 'undefined'}`,
+      );
   }
 }
 
-function akProofOf(ctx: CliContext, v: unknown): AkProof | undefined {
+function akProofOf(files: EvidenceFiles, v: unknown): AkProof | undefined {
   if (!isObject(v)) return undefined;
   if (v.kind === 'certify') {
     return {
       kind: 'certify',
-      attest: bytesOf(ctx, v.attest, 'akProof.attest'),
-      signature: bytesOf(ctx, v.signature, 'akProof.signature'),
-      ...(v.nonce !== undefined ? { nonce: bytesOf(ctx, v.nonce, 'akProof.nonce') } : {}),
+      attest: bytesOf(files, v.attest, 'akProof.attest'),
+      signature: bytesOf(files, v.signature, 'akProof.signature'),
+      ...(v.nonce !== undefined ? { nonce: bytesOf(files, v.nonce, 'akProof.nonce') } : {}),
     };
   }
   if (v.kind === 'activation') {
     // Only what the prover's TPM returned: the secret, EK and AK Name are the verifier's
     // (`credential` in the verifier's options).
-    return { kind: 'activation', activated: bytesOf(ctx, v.activated, 'akProof.activated') };
+    return { kind: 'activation', activated: bytesOf(files, v.activated, 'akProof.activated') };
   }
-  throw new Error(`unknown akProof kind ${String(v.kind)}`);
+  throw malformed('akProof.kind', `unknown akProof kind ${JSON.stringify(v.kind) ?? 'undefined'}`);
 }
+
+/** Where the nonce given to `verifyConfidentialVm` came from. */
+export type CvmNonceSource =
+  /** The verifier's: `--nonce`, or the demo manifest's `nonce`. */
+  | { readonly kind: 'verifier'; readonly source: string }
+  /**
+   * None was given, and a binding hashes one (svsm; hash with includeNonce): the bundle's own
+   * nonce is used to recompute that binding only. It proves no freshness, so the CLI reports the
+   * nonce checks as required skips.
+   */
+  | { readonly kind: 'bundle' }
+  /** None at all: the library skips the nonce checks (required). */
+  | { readonly kind: 'none' };
 
 /**
  * Reads a `attestkit-cvm-bundle/1` JSON document into the evidence, and the verifier's options.
- * The options never come from the bundle: root pins, platform keys, the instant, policy and an
- * activation credential are the relying party's, not the prover's (a bundle could otherwise pin
- * its own roots). They come from the demo manifest's `options` (same shape), `--now` and
- * `--fetch`; `ignoredOptions` says when the bundle carried its own.
+ * The options never come from the bundle: root pins, platform keys, the instant, policy, an
+ * activation credential, the nonce and SHA-1 acceptance are the relying party's, not the
+ * prover's (a bundle could otherwise pin its own roots or replay an old quote with its nonce).
+ * They come from `--nonce`, `--allow-sha1`, `--now` and `--fetch`, or the demo manifest (`nonce`,
+ * and `options` in the shape of the verifier's options); `ignoredOptions` says when the bundle
+ * carried its own. Every file the bundle names is read through `evidenceFiles`: relative,
+ * inside the bundle's directory, a regular file under the size cap.
  */
 export function loadCvmBundle(
   json: Json,
@@ -315,35 +387,57 @@ export function loadCvmBundle(
   evidence: ConfidentialVmEvidence;
   options: ConfidentialVmVerifyOptions;
   ignoredOptions: boolean;
+  nonceSource: CvmNonceSource;
+  claimedNonce: Uint8Array | undefined;
 } {
+  const files = evidenceFiles(ctx.baseDir);
   const tpm = json.tpm;
-  if (!isObject(tpm)) throw new Error('tpm must be an object');
-  const bindings = Array.isArray(json.binding) ? json.binding : [json.binding];
-  const proof = akProofOf(ctx, tpm.akProof);
+  if (!isObject(tpm)) throw malformed('tpm', 'tpm must be an object');
+  const bindings = (Array.isArray(json.binding) ? json.binding : [json.binding]).map((b) =>
+    bindingOf(files, b),
+  );
+  const proof = akProofOf(files, tpm.akProof);
+  const claimedNonce = json.nonce !== undefined ? bytesOf(files, json.nonce, 'nonce') : undefined;
+  const given = verifierNonce(ctx);
+  const hashesNonce = bindings.some(
+    (b) => b.scheme === 'svsm' || (b.scheme === 'hash' && b.includeNonce === true),
+  );
+  let nonce: Uint8Array | undefined;
+  let nonceSource: CvmNonceSource;
+  if (given !== undefined) {
+    nonce = given.nonce;
+    nonceSource = { kind: 'verifier', source: given.source };
+  } else if (hashesNonce && claimedNonce !== undefined) {
+    nonce = claimedNonce;
+    nonceSource = { kind: 'bundle' };
+  } else {
+    nonceSource = { kind: 'none' };
+  }
   const evidence: ConfidentialVmEvidence = {
-    hardware: hardwareOf(ctx, json.hardware),
-    binding: bindings.map((b) => bindingOf(ctx, b)),
+    hardware: hardwareOf(files, json.hardware),
+    binding: bindings,
     tpm: {
-      attest: bytesOf(ctx, tpm.attest, 'tpm.attest'),
-      signature: bytesOf(ctx, tpm.signature, 'tpm.signature'),
+      attest: bytesOf(files, tpm.attest, 'tpm.attest'),
+      signature: bytesOf(files, tpm.signature, 'tpm.signature'),
       ...(isObject(tpm.signatureScheme) ? { signatureScheme: tpm.signatureScheme as never } : {}),
       ...(tpm.akPublic !== undefined
-        ? { akPublic: bytesOf(ctx, tpm.akPublic, 'tpm.akPublic') }
+        ? { akPublic: bytesOf(files, tpm.akPublic, 'tpm.akPublic') }
         : {}),
       ...(tpm.ekPublic !== undefined
-        ? { ekPublic: bytesOf(ctx, tpm.ekPublic, 'tpm.ekPublic') }
+        ? { ekPublic: bytesOf(files, tpm.ekPublic, 'tpm.ekPublic') }
         : {}),
       ...(tpm.pcrs !== undefined
         ? {
             pcrs: banksOf(
-              typeof tpm.pcrs === 'string' ? JSON.parse(ctx.readText(tpm.pcrs)) : tpm.pcrs,
+              typeof tpm.pcrs === 'string' ? pcrsFileOf(files, tpm.pcrs) : tpm.pcrs,
+              'tpm.pcrs',
             ),
           }
         : {}),
       ...(proof !== undefined ? { akProof: proof } : {}),
     },
-    ...(json.eventLog !== undefined ? { eventLog: bytesOf(ctx, json.eventLog, 'eventLog') } : {}),
-    ...(json.nonce !== undefined ? { nonce: bytesOf(ctx, json.nonce, 'nonce') } : {}),
+    ...(json.eventLog !== undefined ? { eventLog: bytesOf(files, json.eventLog, 'eventLog') } : {}),
+    ...(nonce !== undefined ? { nonce } : {}),
   };
   const fromManifest = ctx.manifest?.options;
   const o = isObject(fromManifest) ? fromManifest : {};
@@ -352,7 +446,7 @@ export function loadCvmBundle(
   const policy: ConfidentialVmPolicy = {
     ...(isObject(p.snp) ? { snp: p.snp } : {}),
     ...(isObject(p.tdx) ? { tdx: p.tdx } : {}),
-    ...(p.pcrs !== undefined ? { pcrs: banksOf(p.pcrs) } : {}),
+    ...(p.pcrs !== undefined ? { pcrs: banksOf(p.pcrs, 'options.policy.pcrs') } : {}),
     ...(p.requireSecureBoot === true ? { requireSecureBoot: true } : {}),
     ...(isObject(p.azureVmConfiguration)
       ? {
@@ -383,19 +477,47 @@ export function loadCvmBundle(
         }
       : {}),
     ...(isObject(o.cca) ? { cca: o.cca } : {}),
-    ...(o.allowSha1 === true ? { allowSha1: true } : {}),
+    ...(ctx.allowSha1 === true || o.allowSha1 === true ? { allowSha1: true } : {}),
     ...(o.requireEventLog === true ? { requireEventLog: true } : {}),
     ...(c !== undefined
       ? {
           credential: {
-            secret: bytesOf(ctx, c.secret, 'credential.secret'),
-            ekPublic: bytesOf(ctx, c.ekPublic, 'credential.ekPublic'),
-            akName: bytesOf(ctx, c.akName, 'credential.akName'),
+            secret: userBytesOf(ctx, c.secret, 'credential.secret'),
+            ekPublic: userBytesOf(ctx, c.ekPublic, 'credential.ekPublic'),
+            akName: userBytesOf(ctx, c.akName, 'credential.akName'),
           },
         }
       : {}),
   };
-  return { evidence, options, ignoredOptions: json.options !== undefined };
+  return {
+    evidence,
+    options,
+    ignoredOptions: json.options !== undefined,
+    nonceSource,
+    claimedNonce,
+  };
+}
+
+/** Checks that compare with the nonce: skipped when it is only the bundle's claim. */
+const NONCE_CHECK_IDS: ReadonlySet<string> = new Set([
+  'binding.cvm.nonce',
+  'tpm.quote.nonce',
+  'tpm.certify.nonce',
+]);
+
+/** Turns the nonce comparisons into required skips (the nonce compared with was the bundle's). */
+function withoutClaimedNonce(checks: readonly Check[]): Check[] {
+  return checks.map((c) =>
+    NONCE_CHECK_IDS.has(c.id) && c.status !== 'fail'
+      ? {
+          id: c.id,
+          status: 'skip',
+          required: true,
+          message:
+            "no verifier nonce (pass --nonce HEX): compared only with the bundle's own nonce, which proves no freshness (the evidence could be a replay)",
+        }
+      : c,
+  );
 }
 
 function parseBundle(file: EvidenceFile): Json | undefined {
@@ -413,18 +535,23 @@ export const cvmBundlePlugin: EvidencePlugin = {
   id: 'cvm-bundle',
   title: 'Confidential VM bundle (hardware evidence + vTPM + event log)',
   networkCollateral: ['AMD KDS', 'Intel PCS'],
+  fetchDependentChecks: CVM_FETCH_DEPENDENT_CHECKS,
+  verifierInputs: ['nonce', 'allowSha1'],
   detect(file: EvidenceFile): boolean {
     return parseBundle(file) !== undefined;
   },
   inspect(file: EvidenceFile, ctx: CliContext): Promise<Inspection> {
     const json = parseBundle(file);
     if (json === undefined) throw new Error('not an attestkit-cvm-bundle/1 document');
-    const { evidence } = loadCvmBundle(json, ctx);
+    const { evidence, claimedNonce } = loadCvmBundle(json, ctx);
     const specs = Array.isArray(evidence.binding) ? evidence.binding : [evidence.binding];
     const rows: Rows = [
       ['hardware', evidence.hardware.kind],
       ['binding', (specs as CvmBindingSpec[]).map((s) => s.scheme).join(', ')],
-      ['nonce', evidence.nonce !== undefined ? toHex(evidence.nonce) : 'none'],
+      [
+        'nonce claimed by the bundle',
+        claimedNonce !== undefined ? `${toHex(claimedNonce)} (verify ignores it)` : 'none',
+      ],
       ['AK proof', evidence.tpm.akProof?.kind ?? 'none'],
       [
         'event log',
@@ -453,16 +580,51 @@ export const cvmBundlePlugin: EvidencePlugin = {
   async verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerification> {
     const json = parseBundle(file);
     if (json === undefined) throw new Error('not an attestkit-cvm-bundle/1 document');
-    const { evidence, options, ignoredOptions } = loadCvmBundle(json, ctx);
+    const { evidence, options, ignoredOptions, nonceSource } = loadCvmBundle(json, ctx);
+    const specs = (
+      Array.isArray(evidence.binding) ? evidence.binding : [evidence.binding]
+    ) as CvmBindingSpec[];
+    if (evidence.nonce === undefined && specs.some((b) => b.scheme === 'svsm')) {
+      throw new AttestError('ERR_MISSING_FIELD', {
+        field: 'nonce',
+        message: 'the svsm binding hashes the nonce, and neither --nonce nor the bundle gives one',
+      });
+    }
     const r = await verifyConfidentialVm(evidence, options);
+    // Without the verifier's nonce, comparisons with the bundle's own nonce prove nothing.
+    const claimed = nonceSource.kind === 'bundle';
+    const fix = (list: readonly Check[]): readonly Check[] =>
+      claimed ? withoutClaimedNonce(list) : list;
+    const stages = {
+      ...r.stages,
+      ...(r.stages.akCertify !== undefined
+        ? {
+            akCertify: {
+              ...r.stages.akCertify,
+              ok: ledgerOk(fix(r.stages.akCertify.checks)),
+              checks: fix(r.stages.akCertify.checks),
+            },
+          }
+        : {}),
+      ...(r.stages.quote !== undefined
+        ? {
+            quote: {
+              ...r.stages.quote,
+              ok: ledgerOk(fix(r.stages.quote.checks)),
+              checks: fix(r.stages.quote.checks),
+            },
+          }
+        : {}),
+    };
     const checks: Check[] = [
-      ...r.checks,
-      ...(r.stages.hardware?.checks ?? []),
-      ...r.stages.bindings.flatMap((s): readonly Check[] => s.checks),
-      ...(r.stages.akCertify?.checks ?? []),
-      ...(r.stages.quote?.checks ?? []),
-      ...(r.stages.eventLog?.checks ?? []),
+      ...fix(r.checks),
+      ...(stages.hardware?.checks ?? []),
+      ...stages.bindings.flatMap((s): readonly Check[] => s.checks),
+      ...(stages.akCertify?.checks ?? []),
+      ...(stages.quote?.checks ?? []),
+      ...(stages.eventLog?.checks ?? []),
     ];
+    const ok = ledgerOk(checks);
     const c = r.claims;
     const facts: Rows = [['platform', c.platform]];
     if (c.measurement !== undefined) facts.push(['measurement', c.measurement]);
@@ -472,13 +634,28 @@ export const cvmBundlePlugin: EvidencePlugin = {
     }
     if (c.boot?.secureBoot !== undefined) facts.push(['Secure Boot', c.boot.secureBoot.value.mode]);
     if (options.now !== undefined) facts.push(['verified at', options.now.toISOString()]);
+    facts.push([
+      'nonce',
+      nonceSource.kind === 'verifier'
+        ? nonceSource.source
+        : nonceSource.kind === 'bundle'
+          ? "none given (pass --nonce HEX): the bundle's own nonce only recomputed the bindings that hash it"
+          : 'none given (pass --nonce HEX)',
+    ]);
+    if (json.nonce !== undefined || json.allowSha1 !== undefined) {
+      facts.push([
+        'bundle nonce / allowSha1',
+        "ignored: freshness and SHA-1 acceptance are the verifier's (--nonce, --allow-sha1)",
+      ]);
+    }
     if (ignoredOptions) {
       facts.push([
         'bundle options',
         "ignored: trust anchors, policy and time are the verifier's, not the evidence's",
       ]);
     }
-    return { title: 'Confidential VM (verifyConfidentialVm)', ok: r.ok, checks, facts, result: r };
+    const result = ok === r.ok && !claimed ? r : { ...r, ok, checks: fix(r.checks), stages };
+    return { title: 'Confidential VM (verifyConfidentialVm)', ok, checks, facts, result };
   },
 };
 

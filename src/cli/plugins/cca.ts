@@ -4,9 +4,10 @@
  * `verify` runs `verifyCcaToken`. The platform key (CPAK / IAK) comes from the demo manifest
  * (`platformKey`: a JWK or PEM file; or `trustAnchors`: a Veraison trust-anchor store), or from
  * `--collateral DIR` (every `*.json` trust-anchor store or JWK and every `*.pem` / `*.pub` public
- * key in it). Manifest extras: `challenge` (hex nonce), `referenceValues` (a Veraison reference
- * value store turned into the policy), `assumeAlgorithm`, `realmEventLog` (a realm log replayed
- * against the verified REMs).
+ * key in it). `--nonce HEX` is the verifier's challenge (the realm challenge; a PSA or stand-alone
+ * platform token's challenge). Manifest extras: `challenge` (hex nonce, the demo's `--nonce`),
+ * `referenceValues` (a Veraison reference value store turned into the policy), `assumeAlgorithm`,
+ * `realmEventLog` (a realm log replayed against the verified REMs).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -196,7 +197,8 @@ function policyOf(ctx: CliContext, token: CcaToken): CcaPolicy {
       implementationIds: rv.platform.map((p) => p.implementationId),
     };
   }
-  if (typeof m.challenge === 'string') policy = { ...policy, challenge: fromHex(m.challenge) };
+  if (ctx.nonce !== undefined) policy = { ...policy, challenge: ctx.nonce };
+  else if (typeof m.challenge === 'string') policy = { ...policy, challenge: fromHex(m.challenge) };
   if (Array.isArray(m.allowedProfiles)) {
     policy = { ...policy, allowedProfiles: m.allowedProfiles.map(String) };
   }
@@ -207,6 +209,7 @@ function policyOf(ctx: CliContext, token: CcaToken): CcaPolicy {
 export const ccaTokenPlugin: EvidencePlugin = {
   id: 'cca-token',
   title: 'Arm CCA attestation token (or PSA / stand-alone platform token)',
+  verifierInputs: ['nonce'],
   detect(file: EvidenceFile): boolean {
     const b = file.bytes;
     const prefixed = PREFIXES.some((p) => p.every((x, i) => b[i] === x));

@@ -33,10 +33,41 @@ import type {
   CliVerification,
   EvidenceFile,
   EvidencePlugin,
+  FetchDependentChecks,
   Inspection,
 } from '../registry.js';
 
 const PRODUCTS: readonly string[] = ['Milan', 'Genoa', 'Turin'];
+
+/** What `--fetch` asks AMD KDS for (`SnpFetcher` methods, `FetchFailure.item`). */
+const KDS_ITEMS: readonly string[] = ['vcek', 'vlek', 'certChain', 'crl'];
+
+/**
+ * SEV-SNP checks a failed KDS download explains (exit 3, docs/cli.md "Exit codes"):
+ * `snp.collateral` reports every failed download and `snp.crl` a CRL that could not be fetched;
+ * the certificate-dependent checks are required skips while a certificate is missing. A failed
+ * `snp.signature`, `snp.chain.*` or policy check is a verdict whatever else failed.
+ */
+export const SNP_FETCH_DEPENDENT_CHECKS: FetchDependentChecks = {
+  failed: { 'snp.collateral': KDS_ITEMS, 'snp.crl': ['crl'] },
+  skipped: Object.fromEntries(
+    [
+      'snp.signer.kind',
+      'snp.chain.ark',
+      'snp.chain.ask',
+      'snp.chain.asvk',
+      'snp.chain.vcek',
+      'snp.chain.vlek',
+      'snp.crl',
+      'snp.signature',
+      'snp.cert.product-name',
+      'snp.tcb.vcek-extensions',
+      'snp.cert.hwid',
+      'snp.cert.csp-id',
+      'snp.tcb.relations',
+    ].map((id) => [id, KDS_ITEMS]),
+  ),
+};
 
 function hex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -302,6 +333,7 @@ export const snpReportPlugin: EvidencePlugin = {
   id: 'snp-report',
   title: 'AMD SEV-SNP attestation report',
   networkCollateral: ['AMD KDS'],
+  fetchDependentChecks: SNP_FETCH_DEPENDENT_CHECKS,
   detect(file: EvidenceFile): boolean {
     return looksLikeReport(file.bytes);
   },
@@ -420,6 +452,7 @@ export const snpExtendedReportPlugin: EvidencePlugin = {
   id: 'snp-extended-report',
   title: 'AMD SEV-SNP extended report (report + certificate table)',
   networkCollateral: ['AMD KDS'],
+  fetchDependentChecks: SNP_FETCH_DEPENDENT_CHECKS,
   detect(file: EvidenceFile): boolean {
     return looksLikeExtendedReport(file.bytes);
   },

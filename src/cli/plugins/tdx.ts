@@ -23,8 +23,35 @@ import type {
   CliVerification,
   EvidenceFile,
   EvidencePlugin,
+  FetchDependentChecks,
   Inspection,
 } from '../registry.js';
+
+/**
+ * TDX checks a failed PCS download explains (exit 3, docs/cli.md "Exit codes"), with the
+ * `TdxFetcher` item each needs: the signature check of a collateral item and a CRL check fail
+ * when it could not be fetched, and the checks that read it are then required skips. A failed
+ * quote signature, PCK chain or policy check is a verdict whatever else failed.
+ */
+export const TDX_FETCH_DEPENDENT_CHECKS: FetchDependentChecks = {
+  failed: {
+    'tdx.tcb-info.signature': ['tcbInfo'],
+    'tdx.qe-identity.signature': ['qeIdentity'],
+    'tdx.crl.pck': ['pckCrl'],
+    'tdx.crl.root': ['rootCaCrl'],
+  },
+  skipped: {
+    'tdx.tcb-info.validity': ['tcbInfo'],
+    'tdx.tcb-info.match': ['tcbInfo'],
+    'tdx.tcb.module': ['tcbInfo'],
+    'tdx.qe-identity.validity': ['qeIdentity'],
+    'tdx.qe.identity': ['qeIdentity'],
+    'tdx.qe.tcb': ['qeIdentity'],
+    'tdx.tcb.status': ['tcbInfo', 'qeIdentity'],
+    'tdx.crl.pck': ['pckCrl', 'rootCaCrl'],
+    'tdx.crl.root': ['rootCaCrl'],
+  },
+};
 
 const INTEL_QE_VENDOR = '939a7233f79c4ca9940a0db3957f0607';
 
@@ -182,6 +209,7 @@ export const tdxQuotePlugin: EvidencePlugin = {
   id: 'tdx-quote',
   title: 'Intel TDX / SGX DCAP quote',
   networkCollateral: ['Intel PCS'],
+  fetchDependentChecks: TDX_FETCH_DEPENDENT_CHECKS,
   detect(file: EvidenceFile): boolean {
     if (!looksLikeQuote(file.bytes)) return false;
     try {

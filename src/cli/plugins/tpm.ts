@@ -3,8 +3,12 @@
  * (`"format": "attestkit-tpm-quote/1"`) holding the TPMS_ATTEST, the TPMT_SIGNATURE, the AK public
  * area (TPM2B_PUBLIC / TPMT_PUBLIC) or SPKI PEM, the verifier's nonce and the PCR values, as hex
  * (default) or base64 (`"encoding": "base64"`). Optional: `ekPublic` (the AK's parent, to check
- * the qualified signer), `allowSha1`, `signatureScheme` for a raw signature. `verify` runs
- * `verifyTpmQuote`; the demo manifest may override `nonce` and `allowSha1`.
+ * the qualified signer), `signatureScheme` for a raw signature. `verify` runs `verifyTpmQuote`
+ * with the verifier's inputs only: the nonce from `--nonce` (demo: manifest `nonce`), SHA-1 only
+ * with `--allow-sha1` (demo: manifest `allowSha1`), and the AK from `--ak FILE` (demo: manifest
+ * `ak`). The bundle's own `nonce` and `allowSha1` are ignored, and without a trusted AK the
+ * bundle's AK still checks the signature but the CLI's required check `cli.ak-anchor` is a skip:
+ * a key taken from the evidence proves nothing, so the verdict is NOT VERIFIED.
  */
 import {
   parseTpmPublic,
@@ -19,6 +23,7 @@ import {
   type TpmQuoteVerifyOptions,
   type TpmRawSignatureScheme,
 } from '../../tpm/index.js';
+import { ledgerOk, type Check } from '../../index.js';
 import type {
   CliContext,
   CliVerification,
@@ -26,6 +31,7 @@ import type {
   EvidencePlugin,
   Inspection,
 } from '../registry.js';
+import { verifierAk, verifierNonce } from './verifier-inputs.js';
 
 /** The bundle format id. */
 export const TPM_QUOTE_BUNDLE_FORMAT = 'attestkit-tpm-quote/1';
@@ -126,6 +132,10 @@ async function inspect(file: EvidenceFile): Promise<Inspection> {
     rows.push(['PCR selection', selectionText(attest.attested.pcrSelect)]);
     rows.push(['pcrDigest', hex(attest.attested.pcrDigest)]);
   }
+  // What the bundle says about the verifier's side is a claim; verify ignores it.
+  if (typeof b.nonce === 'string') rows.push(['nonce claimed by the bundle (ignored)', b.nonce]);
+  if (b.allowSha1 !== undefined)
+    rows.push(['allowSha1 claimed by the bundle (ignored)', JSON.stringify(b.allowSha1)]);
   const sections: Inspection['sections'][number][] = [{ heading: 'TPMS_ATTEST', rows }];
   const sigRows: Rows = [];
   if (b.signatureScheme === undefined) {
@@ -155,17 +165,21 @@ async function inspect(file: EvidenceFile): Promise<Inspection> {
   return { title: 'TPM 2.0 quote (unverified)', sections };
 }
 
+/** Id of the CLI's required check that the AK is the verifier's, not the evidence's. */
+const AK_ANCHOR_ID = 'cli.ak-anchor';
+
 async function verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerification> {
   const b = parseBundle(file);
   if (b === undefined) throw new BundleError('not a TPM quote bundle');
   const m = ctx.manifest ?? {};
-  const nonceHex = typeof m.nonce === 'string' ? m.nonce : undefined;
-  const nonce =
-    nonceHex !== undefined ? decode(nonceHex, 'hex', 'manifest.nonce') : bytesOf(b, 'nonce', false);
+  // Freshness, SHA-1 acceptance and the AK are the verifier's: never the bundle's `nonce`,
+  // `allowSha1` or (as a trust anchor) its AK.
+  const given = verifierNonce(ctx);
+  const trusted = verifierAk(ctx);
   const ekPublic = bytesOf(b, 'ekPublic', false);
-  const allowSha1 = m.allowSha1 === true || b.allowSha1 === true;
+  const allowSha1 = ctx.allowSha1 === true || m.allowSha1 === true;
   const options: TpmQuoteVerifyOptions = {
-    ...(nonce !== undefined ? { nonce } : {}),
+    ...(given !== undefined ? { nonce: given.nonce } : {}),
     ...(allowSha1 ? { allowSha1 } : {}),
     ...(ekPublic !== undefined
       ? { akParentQualifiedName: tpmQualifiedName(tpmHandleName('endorsement'), ekPublic) }
@@ -176,7 +190,7 @@ async function verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerificat
     {
       attest: bytesOf(b, 'attest', true),
       signature: bytesOf(b, 'signature', true),
-      akPublic: akOf(b),
+      akPublic: trusted !== undefined ? trusted.key : akOf(b),
       ...(pcrs !== undefined ? { pcrs } : {}),
       ...(isObject(b.signatureScheme)
         ? { signatureScheme: b.signatureScheme as unknown as TpmRawSignatureScheme }
@@ -184,11 +198,43 @@ async function verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerificat
     },
     options,
   );
+  const anchor: Check =
+    trusted !== undefined
+      ? {
+          id: AK_ANCHOR_ID,
+          status: 'pass',
+          required: true,
+          message: `the signature was checked with the AK the verifier trusts (${trusted.source})`,
+        }
+      : {
+          id: AK_ANCHOR_ID,
+          status: 'skip',
+          required: true,
+          message:
+            "no trusted AK: the signature was checked with the bundle's own AK, which proves nothing (anyone can sign a quote with a key of their own); pass --ak FILE (the AK as TPM2B_PUBLIC / TPMT_PUBLIC, or a PEM public key)",
+        };
+  // Right after the library's AK check, as eventlog.ts places its CLI-only check.
+  const at = r.checks.findIndex((c) => c.id === 'tpm.quote.ak') + 1 || r.checks.length;
+  const checks = [...r.checks.slice(0, at), anchor, ...r.checks.slice(at)];
+  const ok = ledgerOk(checks);
   const facts: [string, string][] = [];
+  facts.push([
+    'AK source',
+    trusted !== undefined
+      ? `${trusted.source} (the verifier's)`
+      : 'the bundle (untrusted: pass --ak FILE)',
+  ]);
   if (r.akKey !== undefined) {
     facts.push([
       'AK',
       r.akKey.kind === 'ec' ? `ECC ${r.akKey.curve}` : `RSA-${r.akKey.n.length * 8}`,
+    ]);
+  }
+  facts.push(['nonce', given !== undefined ? given.source : 'none given (pass --nonce HEX)']);
+  if (b.nonce !== undefined || b.allowSha1 !== undefined) {
+    facts.push([
+      'bundle nonce / allowSha1',
+      "ignored: freshness and SHA-1 acceptance are the verifier's (--nonce, --allow-sha1)",
     ]);
   }
   if (r.pcrSelection !== undefined) facts.push(['signed selection', selectionText(r.pcrSelection)]);
@@ -202,14 +248,17 @@ async function verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerificat
     facts.push(['firmwareVersion', `0x${r.firmwareVersion.toString(16).padStart(16, '0')}`]);
   }
   const proven = Object.values(r.pcrs).reduce((n, v) => n + Object.keys(v ?? {}).length, 0);
-  facts.push(['PCRs proven', r.ok ? String(proven) : '0 (verification failed)']);
-  return { title: 'TPM 2.0 quote', ok: r.ok, checks: r.checks, facts, result: r };
+  facts.push(['PCRs proven', ok ? String(proven) : '0 (verification failed)']);
+  // The result printed by --json follows the CLI's verdict: no PCR is proven unless ok.
+  const result = { ...r, ok, checks, pcrs: ok ? r.pcrs : {} };
+  return { title: 'TPM 2.0 quote', ok, checks, facts, result };
 }
 
 /** `tpm-quote`: a JSON TPM quote bundle (`attestkit-tpm-quote/1`). */
 export const tpmQuotePlugin: EvidencePlugin = {
   id: 'tpm-quote',
   title: 'TPM 2.0 quote bundle (TPMS_ATTEST + TPMT_SIGNATURE + AK + PCRs)',
+  verifierInputs: ['nonce', 'ak', 'allowSha1'],
   detect: (file) => parseBundle(file) !== undefined,
   inspect,
   verify,

@@ -1,0 +1,112 @@
+/**
+ * Files named by evidence (a `cvm-bundle`'s `report.bin`, `quote.msg`, `eventlog.bin`…). The
+ * evidence is the prover's, so the names in it are too: a name must be relative, resolve (with
+ * symbolic links followed) inside the evidence file's directory, and name a regular file of at
+ * most {@link MAX_EVIDENCE_FILE_BYTES}, all checked before a byte is read. Otherwise the file is
+ * refused with an `AttestError` (exit 2) that names the field and the path, never the content.
+ * Paths the user gives (demo manifest, `--collateral DIR`) are read through `CliContext` instead.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { AttestError } from '../../index.js';
+
+/** Largest file a piece of evidence may name: 16 MiB (docs/cli.md "Files named by evidence"). */
+export const MAX_EVIDENCE_FILE_BYTES: number = 16 * 1024 * 1024;
+
+/** Reads the files one piece of evidence names, confined to its directory. */
+export interface EvidenceFiles {
+  /** The bytes of `name`; `field` names the evidence field (`tpm.attest`) in errors. */
+  read(name: string, field: string): Uint8Array;
+  /** The UTF-8 text of `name` (same rules as `read`). */
+  readText(name: string, field: string): string;
+  /** True when `name` is a regular file inside the directory (never throws). */
+  isFile(name: string): boolean;
+}
+
+function refuse(field: string, name: string, why: string): AttestError {
+  return new AttestError('ERR_BAD_VALUE', {
+    field,
+    message: `${JSON.stringify(name)} ${why}`,
+  });
+}
+
+/**
+ * The reader for files named by the evidence in `baseDir`.
+ *
+ * @param baseDir - the directory of the evidence file.
+ * @param maxBytes - the size cap (default {@link MAX_EVIDENCE_FILE_BYTES}).
+ * @returns the confined reader.
+ */
+export function evidenceFiles(baseDir: string, maxBytes = MAX_EVIDENCE_FILE_BYTES): EvidenceFiles {
+  let root: string | undefined;
+  const rootDir = (): string => (root ??= realpathSync(resolve(baseDir)));
+
+  /** The real path of `name` inside the directory, or an error saying why not. */
+  function locate(name: string, field: string): string {
+    if (name.length === 0 || name.includes('\0'))
+      throw refuse(field, name, 'is not a usable file name');
+    if (isAbsolute(name) || /^[\\/]/.test(name) || /^[A-Za-z]:/.test(name))
+      throw refuse(field, name, 'is absolute (evidence may only name files beside it)');
+    let real: string;
+    try {
+      real = realpathSync(resolve(rootDir(), name));
+    } catch (cause) {
+      throw new AttestError('ERR_BAD_VALUE', {
+        field,
+        message: `${JSON.stringify(name)} does not exist beside the evidence`,
+        cause,
+      });
+    }
+    const rel = relative(rootDir(), real);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+      throw refuse(field, name, "resolves outside the evidence's directory");
+    return real;
+  }
+
+  function read(name: string, field: string): Uint8Array {
+    const real = locate(name, field);
+    // O_NONBLOCK: a FIFO swapped in after realpath cannot block the open; fstat then refuses it.
+    const fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile())
+        throw refuse(field, name, 'is not a regular file (a directory, FIFO or device)');
+      if (st.size > maxBytes)
+        throw new AttestError('ERR_LIMIT_EXCEEDED', {
+          field,
+          message: `${JSON.stringify(name)} has ${st.size} bytes (at most ${maxBytes})`,
+        });
+      // Never more than the size stat gave (at most maxBytes), even if the file grows meanwhile.
+      const out = new Uint8Array(st.size);
+      let at = 0;
+      while (at < out.length) {
+        const n = readSync(fd, out, at, out.length - at, at);
+        if (n === 0) break;
+        at += n;
+      }
+      return at === out.length ? out : out.slice(0, at);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  return {
+    read,
+    readText(name, field) {
+      return new TextDecoder('utf-8').decode(read(name, field));
+    },
+    isFile(name) {
+      try {
+        const real = locate(name, 'file');
+        const fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+        try {
+          return fstatSync(fd).isFile();
+        } finally {
+          closeSync(fd);
+        }
+      } catch {
+        return false;
+      }
+    },
+  };
+}
