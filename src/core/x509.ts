@@ -339,7 +339,9 @@ function parseName(node: DerNode, code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL'): 
 /**
  * Decodes a SubjectPublicKeyInfo (RSA, RSA-PSS or EC P-256/384/521).
  *
- * @throws {AttestError} `ERR_BAD_KEY`, `ERR_BAD_DER`, `ERR_UNSUPPORTED`.
+ * @throws {AttestError} `ERR_BAD_KEY` (also an RSA key with an even modulus or an exponent that
+ *   is even or below 3), `ERR_BAD_DER`, `ERR_UNSUPPORTED`, `ERR_LIMIT_EXCEEDED` (an oversized
+ *   OID).
  * @example
  * ```ts
  * const key = parseSpki(spkiDer); // { kind: 'ec', curve: 'P-384', x, y }
@@ -423,7 +425,8 @@ function parseExtensions(
  * Parses one X.509 v3 certificate from DER or PEM, strictly (DER only, no trailing bytes).
  *
  * @throws {AttestError} `ERR_BAD_CERTIFICATE`, `ERR_TRAILING_DATA`, `ERR_UNSUPPORTED`,
- *   `ERR_BAD_KEY`, `ERR_BAD_ENCODING`.
+ *   `ERR_BAD_KEY`, `ERR_BAD_ENCODING`, `ERR_LIMIT_EXCEEDED` (an OID longer than 128 bytes or
+ *   with an arc of 2^53 or more).
  * @example
  * ```ts
  * const ark = parseCertificate(pemText);
@@ -676,7 +679,8 @@ export function validityAt(
 /**
  * Parses an X.509 v2 CRL from DER or PEM, strictly.
  *
- * @throws {AttestError} `ERR_BAD_CRL`, `ERR_TRAILING_DATA`, `ERR_UNSUPPORTED`, `ERR_BAD_ENCODING`.
+ * @throws {AttestError} `ERR_BAD_CRL`, `ERR_TRAILING_DATA`, `ERR_UNSUPPORTED`, `ERR_BAD_ENCODING`,
+ *   `ERR_LIMIT_EXCEEDED` (an OID longer than 128 bytes or with an arc of 2^53 or more).
  * @example
  * ```ts
  * const crl = parseCrl(der);

@@ -41,6 +41,7 @@ import type {
   EventLogExpectation,
   EventLogVerification,
   EventLogVerifyOptions,
+  PcrBankName,
   PcrBanks,
   RegisterResult,
   TcgEvent,
@@ -469,7 +470,7 @@ function checkRegister(
 
   const banksDetail: Record<string, { expected: string; actual: string; match: boolean }> = {};
   const mismatching: HashAlg[] = [];
-  const uncompared: HashAlg[] = [];
+  const uncompared: PcrBankName[] = [];
   let compared = 0;
   for (const b of quotedBanks) {
     const exp = target.expected.get(b)!.get(index)!;
@@ -503,13 +504,13 @@ function checkRegister(
     return;
   }
   // The register is verified in the strongest bank supplied for it, or not at all: a log that
-  // carries only SHA-1 digests must not turn a supplied SHA-256 value into a SHA-1 check.
-  const strongest = Math.max(...quotedBanks.map((b) => BANK_SIZES[b]));
-  if (
-    mismatching.length === 0 &&
-    uncompared.some((b) => BANK_SIZES[b] === strongest) &&
-    !Object.keys(banksDetail).some((b) => BANK_SIZES[b as HashAlg] === strongest)
-  ) {
+  // carries only SHA-1 digests must not turn a supplied SHA-256 (or SM3) value into a SHA-1
+  // check — neither by a strict match nor through a workaround.
+  uncompared.push(...((target.uncomputable.get(index) ?? []) as PcrBankName[]));
+  const size = (b: string): number => (b === 'sm3_256' ? 32 : BANK_SIZES[b as HashAlg]);
+  const strongest = Math.max(...quotedBanks.map(size), ...uncompared.map(size));
+  const weakOnly = !Object.keys(banksDetail).some((b) => size(b) === strongest);
+  if (weakOnly && mismatching.length === 0) {
     ledger.skip(
       id,
       `${name} matches in ${Object.keys(banksDetail).join(', ')}, but the log has no ${uncompared.join(', ')} digests: the supplied ${uncompared.join(', ')} value was not checked (supply only the banks to compare)`,
@@ -539,8 +540,9 @@ function checkRegister(
     return;
   }
 
-  // Strict replay failed: try the workarounds, then describe the failure.
-  for (const w of WORKAROUNDS) {
+  // Strict replay failed: try the workarounds (never to verify a register in a weaker bank
+  // alone), then describe the failure.
+  for (const w of weakOnly ? [] : WORKAROUNDS) {
     const fixed = mismatching.map((b) => ({ b, v: w.replay(log, b, index) }));
     if (fixed.some((f) => f.v === undefined)) continue;
     if (!fixed.every((f) => equalBytes(f.v!, target.expected.get(f.b)!.get(index)!))) continue;

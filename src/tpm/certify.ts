@@ -181,25 +181,6 @@ export async function verifyTpmCertify(
     if (!(e instanceof AttestError)) throw e;
     ledger.fail('tpm.certify.name', `certified object's public area: ${e.message}`, errorDetail(e));
   }
-  // SHA-1: the signature's hash and the certified object's nameAlg (the Name that ties the
-  // statement to objectPublic is then a SHA-1 digest).
-  if (ledger.dependsOn('tpm.certify.sha1', 'tpm.certify.scheme') && parts !== undefined) {
-    const uses = [
-      ...(parts.hash === 'sha1' ? ['signature'] : []),
-      ...(objectPublic?.nameAlg === 'sha1' ? ["certified object's nameAlg"] : []),
-    ];
-    if (uses.length === 0)
-      ledger.pass('tpm.certify.sha1', 'neither the signature hash nor the Name is SHA-1');
-    else if (options.allowSha1 === true)
-      ledger.warn('tpm.certify.sha1', `SHA-1 ${uses.join(' and ')} accepted because allowSha1`, {
-        uses,
-      });
-    else
-      ledger.fail('tpm.certify.sha1', `SHA-1 ${uses.join(' and ')} (set allowSha1 to accept)`, {
-        uses,
-      });
-  }
-
   const certified =
     attest?.attested.type === 'certify'
       ? attest.attested.name
@@ -222,12 +203,39 @@ export async function verifyTpmCertify(
     }
   }
 
+  // SHA-1: the signature's hash and, once the Name binds it, the certified object's nameAlg (the
+  // Name that ties the statement to objectPublic is then a SHA-1 digest).
+  const bound = ledger.passed('tpm.certify.name');
+  if (ledger.dependsOn('tpm.certify.sha1', 'tpm.certify.scheme') && parts !== undefined) {
+    const uses = [
+      ...(parts.hash === 'sha1' ? ['signature'] : []),
+      ...(bound && objectPublic?.nameAlg === 'sha1' ? ["certified object's nameAlg"] : []),
+    ];
+    if (uses.length === 0)
+      ledger.pass(
+        'tpm.certify.sha1',
+        bound
+          ? 'neither the signature hash nor the Name is SHA-1'
+          : 'the signature hash is not SHA-1 (the Name binds no public area: see tpm.certify.name)',
+      );
+    else if (options.allowSha1 === true)
+      ledger.warn('tpm.certify.sha1', `SHA-1 ${uses.join(' and ')} accepted because allowSha1`, {
+        uses,
+      });
+    else
+      ledger.fail('tpm.certify.sha1', `SHA-1 ${uses.join(' and ')} (set allowSha1 to accept)`, {
+        uses,
+      });
+  }
+
   // A TPM certifies any loaded object, a software key loaded with TPM2_LoadExternal included:
   // only these attributes show that the private part was made in this TPM and cannot leave it
   // (TPMA_OBJECT, Part 2 §8.3; go-attestation rejects a certified key without them).
-  if (objectPublic === undefined) {
-    ledger.dependsOn('tpm.certify.object-attributes', 'tpm.certify.name');
-  } else {
+  // Only a public area the certified Name binds says anything about the certified object.
+  if (
+    ledger.dependsOn('tpm.certify.object-attributes', 'tpm.certify.name') &&
+    objectPublic !== undefined
+  ) {
     const a = objectPublic.objectAttributes;
     const missing = [
       ...(a.fixedTPM ? [] : ['fixedTPM']),

@@ -86,6 +86,12 @@ function keyOf(p: TpmtPublic): PublicKeyInfo {
         message: `modulus does not have its top bit set (not a ${keyBits}-bit key)`,
       });
     }
+    if ((p.unique[p.unique.length - 1]! & 1) === 0) {
+      throw new AttestError('ERR_BAD_KEY', {
+        field: 'TPMT_PUBLIC.unique.rsa',
+        message: 'RSA modulus is not odd',
+      });
+    }
     // Part 2 §12.2.3.5: a non-zero exponent is a prime greater than 2. Exponent 1 makes RSA the
     // identity (an OAEP-"encrypted" seed is sent in the clear, a "signature" is the padded
     // message itself); an even exponent is never invertible modulo φ(n).

@@ -200,6 +200,35 @@ describe('eventlog: a register is verified in the strongest bank supplied', () =
     expect((c.detail as { uncomparedBanks: string[] }).uncomparedBanks).toEqual(['sha1']);
   });
 
+  it('a workaround never verifies a register in a weaker bank alone', async () => {
+    const ebs = ['Exit Boot Services Invocation', 'Exit Boot Services Returned with Success'].map(
+      (t): EventSpec => ({ pcr: 5, type: 0x80000007, data: ascii(t) }),
+    );
+    // The TPM saw the EBS events; the (SHA-1) log lost them.
+    const pcr5 = hex(foldReplay(['sha1'], [...real, ...ebs]).sha1![5]!);
+    const opts = { allowWorkarounds: ['ebs-events-missing' as const] };
+    const alone = await verifyEventLog(sha1Log, { pcrs: { sha1: { 5: pcr5 } } }, opts);
+    expect(alone.checks.find((x) => x.id === 'eventlog.replay.pcr5')!.status).toBe('warn');
+    const withSha256 = await verifyEventLog(
+      sha1Log,
+      { pcrs: { sha1: { 5: pcr5 }, sha256: { 5: new Uint8Array(32).fill(7) } } },
+      opts,
+    );
+    expect(withSha256.ok).toBe(false);
+    expect(withSha256.checks.find((x) => x.id === 'eventlog.replay.pcr5')!.status).toBe('fail');
+    expect(withSha256.appliedWorkarounds).toEqual([]);
+  });
+
+  it('an SM3 value counts as a stronger bank the log lacks', async () => {
+    const v = await verifyEventLog(sha1Log, {
+      pcrs: { sha1, sm3_256: { 8: new Uint8Array(32) } },
+    });
+    expect(v.ok).toBe(false);
+    const c = v.checks.find((x) => x.id === 'eventlog.replay.pcr8')!;
+    expect(c.status).toBe('skip');
+    expect((c.detail as { uncomparedBanks: string[] }).uncomparedBanks).toEqual(['sm3_256']);
+  });
+
   it('an expectation naming no register is a TypeError, even with a bank', async () => {
     await expect(verifyEventLog(sha1Log, { pcrs: { sha256: {} } })).rejects.toThrow(TypeError);
     await expect(verifyEventLog(sha1Log, { pcrs: {} })).rejects.toThrow(TypeError);

@@ -159,6 +159,24 @@ describe('verifyTpmCertify: the certified object must be TPM-resident (synthetic
     });
   }
 
+  it("another object's public area: object-attributes and the Name half of sha1 judge nothing", async () => {
+    const signer = await forgeKey('p256');
+    const object = await forgeKey('rsassa', 'sha256');
+    // A software key (LoadExternal attributes, SHA-1 Name) the certify does not name.
+    const other = await forgeKey('rsassa', 'sha1', { attributes: 0x00060040 });
+    const nonce = Uint8Array.of(4);
+    const c = await forgeCertify(signer, object, nonce);
+    const r = await verifyTpmCertify(
+      { ...c, signerPublic: signer.publicArea, objectPublic: other.publicArea },
+      { nonce },
+    );
+    expect(failed(r)).toEqual(['tpm.certify.name']);
+    expect(st(r, 'tpm.certify.object-attributes')).toBe('skip');
+    const sha1 = r.checks.find((x) => x.id === 'tpm.certify.sha1')!;
+    expect(sha1.status).toBe('pass');
+    expect(sha1.message).toContain('binds no public area');
+  });
+
   it('an object public area that does not parse makes object-attributes a skip', async () => {
     const signer = await forgeKey('p256');
     const object = await forgeKey('rsassa');

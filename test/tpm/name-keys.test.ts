@@ -147,6 +147,10 @@ describe('names and keys: synthetic public areas', () => {
       const k = tpmPublicKey(rsa(n, e));
       expect(k.kind).toBe('rsa');
     }
+    const even = n.slice();
+    even[255] = 0xc4;
+    const err = expectAttestError(() => tpmPublicKey(rsa(even, 0)), 'ERR_BAD_KEY');
+    expect(err.field).toBe('TPMT_PUBLIC.unique.rsa');
   });
 
   it('ECC: coordinates are left-padded; oversize or empty points and unknown curves are rejected', () => {
