@@ -104,6 +104,14 @@ export interface FetchDependentChecks {
   readonly failed: Readonly<Record<string, readonly string[]>>;
   /** Required checks that are skipped when one of their items could not be downloaded. */
   readonly skipped: Readonly<Record<string, readonly string[]>>;
+  /**
+   * For a failed check that can also fail for other reasons: true only when its own detail shows
+   * that every cause was a download that failed (`failedItems`). Without an entry, a listed item
+   * that failed explains the check.
+   */
+  readonly explains?: Readonly<
+    Record<string, (check: Check, failedItems: ReadonlySet<string>) => boolean>
+  >;
 }
 
 /** One evidence type the CLI understands. */

@@ -9,13 +9,14 @@ import type { CliVerification, Inspection } from './registry.js';
 
 /**
  * Characters a terminal acts on rather than shows: C0 controls (including TAB, CR and LF), DEL,
- * C1 controls (U+0080–U+009F: 8-bit CSI and friends) and the Unicode bidi embeddings, overrides
- * and isolates (U+202A–U+202E, U+2066–U+2069; Trojan Source, CVE-2021-42574).
+ * C1 controls (U+0080–U+009F: 8-bit CSI and friends), the Unicode bidi marks, embeddings,
+ * overrides and isolates (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069; Trojan Source,
+ * CVE-2021-42574) and the line and paragraph separators (U+2028–U+2029).
  */
 /* eslint-disable no-control-regex -- matching control characters is the point */
-const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 const TERMINAL_UNSAFE_BUT_NEWLINE =
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 /* eslint-enable no-control-regex */
 
 /**
@@ -54,7 +55,7 @@ export function toJson(value: unknown): string {
   );
 }
 
-const JSON_UNSAFE = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 function jsonText(value: unknown): string {
   return JSON.stringify(

@@ -504,7 +504,11 @@ export function checksNotExplainedByFetch(
   ): boolean =>
     list !== undefined && Object.hasOwn(list, id) && list[id]!.some((i) => failed.has(i));
   return checks.filter((c) => {
-    if (c.status === 'fail') return !explained(dependent?.failed, c.id);
+    if (c.status === 'fail')
+      return !(
+        explained(dependent?.failed, c.id) &&
+        (dependent?.explains?.[c.id]?.(c, failed) ?? true)
+      );
     if (c.status === 'skip' && c.required) return !explained(dependent?.skipped, c.id);
     return false;
   });

@@ -26,9 +26,14 @@ function fileAt(path: string): EvidenceFile {
   return { path, bytes, text };
 }
 
-function contextFor(baseDir: string, manifest?: Record<string, unknown>): CliContext {
+function contextFor(
+  baseDir: string,
+  manifest?: Record<string, unknown>,
+  nonce?: Uint8Array,
+): CliContext {
   const at = (p: string): string => (isAbsolute(p) ? p : join(baseDir, p));
   return {
+    ...(nonce !== undefined ? { nonce } : {}),
     collateralDir: undefined,
     now: undefined,
     manifest,
@@ -72,9 +77,11 @@ describe("cvm-bundle plugin: the verifier options are never the bundle's", () =>
     unknown
   >;
   const file = fileAt(join(dir, 'cvm.json'));
+  const demoNonce = Uint8Array.from(String(manifest.nonce).match(/../g)!, (x) => parseInt(x, 16));
 
   it('outside the demo (no manifest) the synthetic bundle does not verify: its roots are not pinned', async () => {
-    const v = await cvmBundlePlugin.verify(file, contextFor(dir));
+    // The verifier's nonce (--nonce) is the one the demo manifest names: only the pins are missing.
+    const v = await cvmBundlePlugin.verify(file, contextFor(dir, undefined, demoNonce));
     expect(v.ok).toBe(false);
     expect(v.checks.find((c) => c.id === 'snp.chain.ark')?.status).toBe('fail');
   });
@@ -89,7 +96,7 @@ describe("cvm-bundle plugin: the verifier options are never the bundle's", () =>
       bytes: new TextEncoder().encode(text),
       text,
     };
-    const v = await cvmBundlePlugin.verify(forged, contextFor(dir));
+    const v = await cvmBundlePlugin.verify(forged, contextFor(dir, undefined, demoNonce));
     expect(v.ok).toBe(false);
     expect(v.checks.find((c) => c.id === 'snp.chain.ark')?.status).toBe('fail');
     expect(v.facts?.find(([k]) => k === 'bundle options')?.[1]).toMatch(/ignored/);

@@ -13,9 +13,11 @@ function context(
   baseDir: string,
   manifest?: Record<string, unknown>,
   collateralDir?: string,
+  nonce?: Uint8Array,
 ): CliContext {
   const at = (p: string) => (isAbsolute(p) ? p : join(baseDir, p));
   return {
+    ...(nonce !== undefined ? { nonce } : {}),
     collateralDir,
     now: undefined,
     manifest,
@@ -24,6 +26,12 @@ function context(
     readText: (p) => readFileSync(at(p), 'utf8'),
     exists: (p) => existsSync(at(p)),
   };
+}
+
+/** The realm challenge a verification printed (standing in for the nonce the verifier issued). */
+function challengeOf(facts: readonly (readonly [string, string])[] | undefined): Uint8Array {
+  const hex = facts?.find(([k]) => k === 'realm challenge')?.[1] ?? '';
+  return Uint8Array.from(hex.match(/../g) ?? [], (x) => parseInt(x, 16));
 }
 
 function file(path: string): EvidenceFile {
@@ -98,7 +106,15 @@ describeVectors('cca-token plugin on real vectors with --collateral', () => {
     try {
       writeFileSync(join(dir, 'ta.json'), readFileSync(vectorPath('cca', 'stores', 'ta-tfa.json')));
       const path = vectorPath('cca', 'tokens', 'rc-cca-token-01.cbor');
-      const v = await ccaTokenPlugin.verify(file(path), context(dir, undefined, dir));
+      // Without the verifier's nonce the challenge check is a required skip.
+      const fresh = await ccaTokenPlugin.verify(file(path), context(dir, undefined, dir));
+      expect(fresh.ok).toBe(false);
+      const c = fresh.checks.find((x) => x.id === 'cca.policy.challenge')!;
+      expect([c.status, c.required]).toEqual(['skip', true]);
+      const v = await ccaTokenPlugin.verify(
+        file(path),
+        context(dir, undefined, dir, challengeOf(fresh.facts)),
+      );
       expect(v.ok).toBe(true);
       expect(v.facts?.find(([k]) => k === 'key source')?.[1]).toBe('trust anchors ta.json');
     } finally {
@@ -113,9 +129,11 @@ describeVectors('cca-token plugin on real vectors with --collateral', () => {
         join(dir, 'cpak.pem'),
         readFileSync(vectorPath('cca', 'keys', 'cpak-tfrmm-p384-pem.pub')),
       );
+      const tfm = file(vectorPath('cca', 'tokens', 'tfm-cca-example-token.cbor'));
+      const first = await ccaTokenPlugin.verify(tfm, context(dir, undefined, dir));
       const v = await ccaTokenPlugin.verify(
-        file(vectorPath('cca', 'tokens', 'tfm-cca-example-token.cbor')),
-        context(dir, undefined, dir),
+        tfm,
+        context(dir, undefined, dir, challengeOf(first.facts)),
       );
       expect(v.ok).toBe(true);
       for (const f of [

@@ -26,12 +26,21 @@ const check = (id: string, status: Check['status'], required = true): Check => (
   message: '',
 });
 
+/** snp.collateral as verifySnpReport reports it: missing certificates and problems by source. */
+const collateral = (missing: string[], what: string[]): Check => ({
+  ...check('snp.collateral', 'fail'),
+  detail: { missing, problems: what.map((w) => ({ what: w, message: '' })), sources: {} },
+});
+
 describe('checksNotExplainedByFetch (the exit-3 rule)', () => {
   const ids = (c: Check[]): string[] => c.map((x) => x.id);
 
   it('a download failure explains the checks that report it and the skips that need it', () => {
     const checks = [
-      check('snp.collateral', 'fail'),
+      collateral(
+        ['VCEK', 'ASK', 'ARK'],
+        ['fetching the VCEK', 'fetching the ASK/ARK chain', 'fetching the CRL'],
+      ),
       check('snp.chain.ark', 'skip'),
       check('snp.signature', 'skip'),
       check('snp.crl', 'fail'),
@@ -44,7 +53,7 @@ describe('checksNotExplainedByFetch (the exit-3 rule)', () => {
 
   it('a failed signature, chain or policy check is never explained', () => {
     const checks = [
-      check('snp.collateral', 'fail'),
+      collateral([], ['fetching the CRL']),
       check('snp.chain.ark', 'fail'),
       check('snp.signature', 'fail'),
       check('snp.policy.measurement', 'fail'),
@@ -52,6 +61,33 @@ describe('checksNotExplainedByFetch (the exit-3 rule)', () => {
     expect(
       ids(checksNotExplainedByFetch(checks, SNP_FETCH_DEPENDENT_CHECKS, [{ item: 'crl' }])),
     ).toEqual(['snp.chain.ark', 'snp.signature', 'snp.policy.measurement']);
+  });
+
+  it('snp.collateral is explained only when every problem and missing certificate is a failed download', () => {
+    const rule = (c: Check, items: string[]) =>
+      ids(
+        checksNotExplainedByFetch(
+          [c],
+          SNP_FETCH_DEPENDENT_CHECKS,
+          items.map((item) => ({ item })),
+        ),
+      );
+    // A malformed certificate table beside a failed CRL download: a verdict.
+    expect(rule(collateral([], ['certificate table', 'fetching the CRL']), ['crl'])).toEqual([
+      'snp.collateral',
+    ]);
+    // A masked CHIP_ID (the VCEK was never requested) while the CRL download failed: a verdict.
+    expect(rule(collateral(['VCEK'], ['fetching the VCEK', 'fetching the CRL']), ['crl'])).toEqual([
+      'snp.collateral',
+    ]);
+    // The same with the VCEK download failing too: no verdict.
+    expect(
+      rule(collateral(['VCEK'], ['fetching the VCEK', 'fetching the CRL']), ['vcek', 'crl']),
+    ).toEqual([]);
+    // No detail at all: nothing shows a download caused it.
+    expect(rule(check('snp.collateral', 'fail'), ['vcek', 'certChain', 'crl'])).toEqual([
+      'snp.collateral',
+    ]);
   });
 
   it('a check is explained only by a failed download of an item it needs', () => {

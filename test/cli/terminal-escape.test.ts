@@ -28,6 +28,10 @@ describe('escapeTerminal', () => {
     expect(escapeTerminal('a\r\nb\tc\0')).toBe('a\\x0d\\x0ab\\x09c\\x00');
     expect(escapeTerminal('\x7f\x80\x9b\x9f')).toBe('\\x7f\\x80\\x9b\\x9f');
     expect(escapeTerminal('\u202a\u202e\u2066\u2069')).toBe('\\u202a\\u202e\\u2066\\u2069');
+    // Bidi marks and the Unicode line / paragraph separators.
+    expect(escapeTerminal('\u061c\u200e\u200f\u2028\u2029')).toBe(
+      '\\u061c\\u200e\\u200f\\u2028\\u2029',
+    );
     const fine = 'CN=ARK-Genoa, O=Advanced Micro Devices \\, Inc. — é ü 中 \u00a0\u200b';
     expect(escapeTerminal(fine)).toBe(fine);
     expect(escapeTerminal('a\nb', { keepNewlines: true })).toBe('a\nb');

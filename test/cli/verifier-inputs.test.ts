@@ -141,15 +141,24 @@ describe('cvm-bundle: the verifier’s nonce, never the bundle’s', () => {
     expect((await cvmBundlePlugin.verify(file, ctx(manifest))).ok).toBe(true);
   });
 
-  it('without a verifier nonce the bundle’s own proves no freshness: required skips, NOT VERIFIED', async () => {
-    const v = await cvmBundlePlugin.verify(file, ctx(without('nonce')));
-    expect(v.ok).toBe(false);
-    for (const id of ['binding.cvm.nonce', 'tpm.quote.nonce']) {
-      expect(v.checks.find((c) => c.id === id)).toMatchObject({ status: 'skip', required: true });
-    }
-    expect(v.checks.filter((c) => c.status === 'fail')).toEqual([]);
-    expect((v.result as Json).ok).toBe(false);
-    expect((v.result as Json).stages.quote.ok).toBe(false);
+  it('without a verifier nonce the bundle’s own is never used: its svsm binding cannot be checked (exit 2)', async () => {
+    await expect(cvmBundlePlugin.verify(file, ctx(without('nonce')))).rejects.toMatchObject({
+      code: 'ERR_MISSING_FIELD',
+      message: expect.stringContaining('--nonce') as unknown as string,
+    });
+  });
+
+  it("an akProof nonce in the bundle is ignored: the certify is compared with the verifier's", async () => {
+    const json = JSON.parse(file.text!) as Json;
+    (json.tpm as Json).akProof = {
+      ...((json.tpm as Json).akProof as Json),
+      nonce: '11'.repeat(32),
+    };
+    const text = JSON.stringify(json);
+    const forged = { path: file.path, bytes: new TextEncoder().encode(text), text };
+    const v = await cvmBundlePlugin.verify(forged, ctx(manifest));
+    expect(v.ok).toBe(true);
+    expect(v.facts?.find(([k]) => k === 'bundle nonce / allowSha1')?.[1]).toMatch(/ignored/);
   });
 
   it('another verifier nonce (manifest, or --nonce) fails freshness', async () => {
@@ -194,6 +203,17 @@ describe('cca-token: --nonce is the expected challenge', () => {
     const wrong = await cli('verify', token, '--nonce', '00'.repeat(64), '--json');
     expect(wrong.code).toBe(1);
     expect(status(JSON.parse(wrong.out) as Json, 'cca.policy.challenge')).toBe('fail');
+  });
+
+  it('without --nonce the challenge check is a required skip: NOT VERIFIED, exit 1', async () => {
+    const token = join(EX, 'cca-synthetic', 'token.cbor');
+    const r = await cli('verify', token, '--json');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.out) as Json;
+    expect(out.ok).toBe(false);
+    const c = (out.checks as Json[]).find((x) => x.id === 'cca.policy.challenge')!;
+    expect(c.status).toBe('skip');
+    expect(c.required).toBe(true);
   });
 });
 

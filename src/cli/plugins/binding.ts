@@ -57,6 +57,8 @@ const CVM_FETCH_DEPENDENT_CHECKS: FetchDependentChecks = {
     ],
   },
   skipped: { ...SNP_FETCH_DEPENDENT_CHECKS.skipped, ...TDX_FETCH_DEPENDENT_CHECKS.skipped },
+  // binding.cvm.hardware summarises the hardware stage, whose own checks are judged beside it.
+  explains: { ...SNP_FETCH_DEPENDENT_CHECKS.explains },
 };
 
 type Rows = [string, string][];
@@ -346,7 +348,8 @@ function akProofOf(files: EvidenceFiles, v: unknown): AkProof | undefined {
       kind: 'certify',
       attest: bytesOf(files, v.attest, 'akProof.attest'),
       signature: bytesOf(files, v.signature, 'akProof.signature'),
-      ...(v.nonce !== undefined ? { nonce: bytesOf(files, v.nonce, 'akProof.nonce') } : {}),
+      // A nonce the bundle names for the certify is the prover's claim, not the verifier's: the
+      // certify is compared with the verifier's nonce (--nonce) only.
     };
   }
   if (v.kind === 'activation') {
@@ -361,13 +364,7 @@ function akProofOf(files: EvidenceFiles, v: unknown): AkProof | undefined {
 export type CvmNonceSource =
   /** The verifier's: `--nonce`, or the demo manifest's `nonce`. */
   | { readonly kind: 'verifier'; readonly source: string }
-  /**
-   * None was given, and a binding hashes one (svsm; hash with includeNonce): the bundle's own
-   * nonce is used to recompute that binding only. It proves no freshness, so the CLI reports the
-   * nonce checks as required skips.
-   */
-  | { readonly kind: 'bundle' }
-  /** None at all: the library skips the nonce checks (required). */
+  /** None: the library skips the nonce checks (required), and a binding that hashes it refuses. */
   | { readonly kind: 'none' };
 
 /**
@@ -399,20 +396,10 @@ export function loadCvmBundle(
   const proof = akProofOf(files, tpm.akProof);
   const claimedNonce = json.nonce !== undefined ? bytesOf(files, json.nonce, 'nonce') : undefined;
   const given = verifierNonce(ctx);
-  const hashesNonce = bindings.some(
-    (b) => b.scheme === 'svsm' || (b.scheme === 'hash' && b.includeNonce === true),
-  );
-  let nonce: Uint8Array | undefined;
-  let nonceSource: CvmNonceSource;
-  if (given !== undefined) {
-    nonce = given.nonce;
-    nonceSource = { kind: 'verifier', source: given.source };
-  } else if (hashesNonce && claimedNonce !== undefined) {
-    nonce = claimedNonce;
-    nonceSource = { kind: 'bundle' };
-  } else {
-    nonceSource = { kind: 'none' };
-  }
+  const nonce = given?.nonce;
+  const nonceSource: CvmNonceSource =
+    given !== undefined ? { kind: 'verifier', source: given.source } : { kind: 'none' };
+
   const evidence: ConfidentialVmEvidence = {
     hardware: hardwareOf(files, json.hardware),
     binding: bindings,
@@ -498,28 +485,6 @@ export function loadCvmBundle(
   };
 }
 
-/** Checks that compare with the nonce: skipped when it is only the bundle's claim. */
-const NONCE_CHECK_IDS: ReadonlySet<string> = new Set([
-  'binding.cvm.nonce',
-  'tpm.quote.nonce',
-  'tpm.certify.nonce',
-]);
-
-/** Turns the nonce comparisons into required skips (the nonce compared with was the bundle's). */
-function withoutClaimedNonce(checks: readonly Check[]): Check[] {
-  return checks.map((c) =>
-    NONCE_CHECK_IDS.has(c.id) && c.status !== 'fail'
-      ? {
-          id: c.id,
-          status: 'skip',
-          required: true,
-          message:
-            "no verifier nonce (pass --nonce HEX): compared only with the bundle's own nonce, which proves no freshness (the evidence could be a replay)",
-        }
-      : c,
-  );
-}
-
 function parseBundle(file: EvidenceFile): Json | undefined {
   if (file.text === undefined || !file.text.includes(BUNDLE_FORMAT)) return undefined;
   try {
@@ -584,47 +549,28 @@ export const cvmBundlePlugin: EvidencePlugin = {
     const specs = (
       Array.isArray(evidence.binding) ? evidence.binding : [evidence.binding]
     ) as CvmBindingSpec[];
-    if (evidence.nonce === undefined && specs.some((b) => b.scheme === 'svsm')) {
+    if (
+      evidence.nonce === undefined &&
+      specs.some((b) => b.scheme === 'svsm' || (b.scheme === 'hash' && b.includeNonce === true))
+    ) {
+      // The binding hashes the verifier's nonce: without it there is nothing to recompute (the
+      // bundle's own nonce would prove no freshness, so it is never used).
       throw new AttestError('ERR_MISSING_FIELD', {
         field: 'nonce',
-        message: 'the svsm binding hashes the nonce, and neither --nonce nor the bundle gives one',
+        message:
+          "a binding of this bundle hashes the verifier's nonce: pass the nonce you issued with --nonce HEX",
       });
     }
     const r = await verifyConfidentialVm(evidence, options);
-    // Without the verifier's nonce, comparisons with the bundle's own nonce prove nothing.
-    const claimed = nonceSource.kind === 'bundle';
-    const fix = (list: readonly Check[]): readonly Check[] =>
-      claimed ? withoutClaimedNonce(list) : list;
-    const stages = {
-      ...r.stages,
-      ...(r.stages.akCertify !== undefined
-        ? {
-            akCertify: {
-              ...r.stages.akCertify,
-              ok: ledgerOk(fix(r.stages.akCertify.checks)),
-              checks: fix(r.stages.akCertify.checks),
-            },
-          }
-        : {}),
-      ...(r.stages.quote !== undefined
-        ? {
-            quote: {
-              ...r.stages.quote,
-              ok: ledgerOk(fix(r.stages.quote.checks)),
-              checks: fix(r.stages.quote.checks),
-            },
-          }
-        : {}),
-    };
     const checks: Check[] = [
-      ...fix(r.checks),
-      ...(stages.hardware?.checks ?? []),
-      ...stages.bindings.flatMap((s): readonly Check[] => s.checks),
-      ...(stages.akCertify?.checks ?? []),
-      ...(stages.quote?.checks ?? []),
-      ...(stages.eventLog?.checks ?? []),
+      ...r.checks,
+      ...(r.stages.hardware?.checks ?? []),
+      ...r.stages.bindings.flatMap((s): readonly Check[] => s.checks),
+      ...(r.stages.akCertify?.checks ?? []),
+      ...(r.stages.quote?.checks ?? []),
+      ...(r.stages.eventLog?.checks ?? []),
     ];
-    const ok = ledgerOk(checks);
+    const ok = r.ok;
     const c = r.claims;
     const facts: Rows = [['platform', c.platform]];
     if (c.measurement !== undefined) facts.push(['measurement', c.measurement]);
@@ -636,13 +582,10 @@ export const cvmBundlePlugin: EvidencePlugin = {
     if (options.now !== undefined) facts.push(['verified at', options.now.toISOString()]);
     facts.push([
       'nonce',
-      nonceSource.kind === 'verifier'
-        ? nonceSource.source
-        : nonceSource.kind === 'bundle'
-          ? "none given (pass --nonce HEX): the bundle's own nonce only recomputed the bindings that hash it"
-          : 'none given (pass --nonce HEX)',
+      nonceSource.kind === 'verifier' ? nonceSource.source : 'none given (pass --nonce HEX)',
     ]);
-    if (json.nonce !== undefined || json.allowSha1 !== undefined) {
+    const akProof = isObject(json.tpm) && isObject(json.tpm.akProof) ? json.tpm.akProof : {};
+    if (json.nonce !== undefined || json.allowSha1 !== undefined || akProof.nonce !== undefined) {
       facts.push([
         'bundle nonce / allowSha1',
         "ignored: freshness and SHA-1 acceptance are the verifier's (--nonce, --allow-sha1)",
@@ -654,8 +597,7 @@ export const cvmBundlePlugin: EvidencePlugin = {
         "ignored: trust anchors, policy and time are the verifier's, not the evidence's",
       ]);
     }
-    const result = ok === r.ok && !claimed ? r : { ...r, ok, checks: fix(r.checks), stages };
-    return { title: 'Confidential VM (verifyConfidentialVm)', ok, checks, facts, result };
+    return { title: 'Confidential VM (verifyConfidentialVm)', ok, checks, facts, result: r };
   },
 };
 

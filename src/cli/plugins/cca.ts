@@ -231,7 +231,25 @@ export const ccaTokenPlugin: EvidencePlugin = {
         : {}),
     };
     const result = await verifyCcaToken(file.bytes, options);
-    let checks: readonly Check[] = result.checks;
+    // Freshness is the verifier's to prove: the CLI requires the challenge check, so a token
+    // verified without --nonce (or a demo manifest's challenge) is NOT VERIFIED, as a quote is.
+    const tokenChecks: readonly Check[] = result.checks.map((c) =>
+      c.id !== 'cca.policy.challenge'
+        ? c
+        : {
+            ...c,
+            required: true,
+            ...(c.status === 'skip'
+              ? {
+                  message:
+                    'no verifier nonce: pass --nonce with the challenge you issued (without it the token could be a replay)',
+                }
+              : {}),
+          },
+    );
+    // The --json result says what the CLI decided (the same checks, the same ok).
+    const verdict = { ...result, ok: ledgerOk(tokenChecks), checks: tokenChecks };
+    let checks: readonly Check[] = tokenChecks;
     let replay: unknown;
     if (typeof m.realmEventLog === 'string' && result.realmClaims !== undefined) {
       const log = await verifyCcaRealmEventLog(ctx.readFile(m.realmEventLog), result.realmClaims);
@@ -264,7 +282,7 @@ export const ccaTokenPlugin: EvidencePlugin = {
       ok: ledgerOk(checks),
       checks,
       facts,
-      result: replay === undefined ? result : { token: result, realmEventLog: replay },
+      result: replay === undefined ? verdict : { token: verdict, realmEventLog: replay },
     };
   },
 };

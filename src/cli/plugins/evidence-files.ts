@@ -2,11 +2,22 @@
  * Files named by evidence (a `cvm-bundle`'s `report.bin`, `quote.msg`, `eventlog.bin`…). The
  * evidence is the prover's, so the names in it are too: a name must be relative, resolve (with
  * symbolic links followed) inside the evidence file's directory, and name a regular file of at
- * most {@link MAX_EVIDENCE_FILE_BYTES}, all checked before a byte is read. Otherwise the file is
+ * most {@link MAX_EVIDENCE_FILE_BYTES}, all checked before a byte is read — the place again on
+ * the opened descriptor, so a directory swapped for a link between the check and the open is
+ * caught. Otherwise the file is
  * refused with an `AttestError` (exit 2) that names the field and the path, never the content.
  * Paths the user gives (demo manifest, `--collateral DIR`) are read through `CliContext` instead.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { AttestError } from '../../index.js';
 
@@ -57,16 +68,56 @@ export function evidenceFiles(baseDir: string, maxBytes = MAX_EVIDENCE_FILE_BYTE
         cause,
       });
     }
-    const rel = relative(rootDir(), real);
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
-      throw refuse(field, name, "resolves outside the evidence's directory");
+    if (!inside(real)) throw refuse(field, name, "resolves outside the evidence's directory");
     return real;
+  }
+
+  function inside(real: string): boolean {
+    const rel = relative(rootDir(), real);
+    return !(rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+  }
+
+  /**
+   * Opens the located file and checks, on the descriptor, that it is still that file: a path
+   * component swapped for a symbolic link after `locate` would otherwise open a file elsewhere.
+   * Linux names the descriptor's file in /proc; elsewhere the file's identity (device, inode)
+   * must equal that of the path resolved again after the open.
+   */
+  function open(real: string, name: string, field: string): number {
+    // O_NONBLOCK: a FIFO swapped in cannot block the open (fstat then refuses it); O_NOFOLLOW:
+    // the last component cannot have become a link.
+    const fd = openSync(
+      real,
+      constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0),
+    );
+    let same: boolean;
+    try {
+      let actual: string | undefined;
+      try {
+        actual = readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        actual = undefined;
+      }
+      if (actual !== undefined) same = actual === real && inside(actual);
+      else {
+        const a = fstatSync(fd);
+        const again = realpathSync(real);
+        const b = statSync(again);
+        same = again === real && inside(again) && a.dev === b.dev && a.ino === b.ino;
+      }
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      closeSync(fd);
+      throw refuse(field, name, 'changed while it was being opened (refused)');
+    }
+    return fd;
   }
 
   function read(name: string, field: string): Uint8Array {
     const real = locate(name, field);
-    // O_NONBLOCK: a FIFO swapped in after realpath cannot block the open; fstat then refuses it.
-    const fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const fd = open(real, name, field);
     try {
       const st = fstatSync(fd);
       if (!st.isFile())
@@ -98,7 +149,7 @@ export function evidenceFiles(baseDir: string, maxBytes = MAX_EVIDENCE_FILE_BYTE
     isFile(name) {
       try {
         const real = locate(name, 'file');
-        const fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+        const fd = open(real, name, 'file');
         try {
           return fstatSync(fd).isFile();
         } finally {

@@ -27,7 +27,7 @@ import {
   type SnpTcb,
   type SnpVerifyOptions,
 } from '../../snp/index.js';
-import { parseCertificate, parseCrl } from '../../index.js';
+import { parseCertificate, parseCrl, type Check } from '../../index.js';
 import type {
   CliContext,
   CliVerification,
@@ -50,6 +50,10 @@ const KDS_ITEMS: readonly string[] = ['vcek', 'vlek', 'certChain', 'crl'];
  */
 export const SNP_FETCH_DEPENDENT_CHECKS: FetchDependentChecks = {
   failed: { 'snp.collateral': KDS_ITEMS, 'snp.crl': ['crl'] },
+  // snp.collateral also fails for a malformed certificate table or evidence certificate, a masked
+  // CHIP_ID or a VLEK no fetcher can supply: explained only when each of its problems is a
+  // download that failed, and each missing certificate one whose download failed.
+  explains: { 'snp.collateral': collateralExplained },
   skipped: Object.fromEntries(
     [
       'snp.signer.kind',
@@ -68,6 +72,37 @@ export const SNP_FETCH_DEPENDENT_CHECKS: FetchDependentChecks = {
     ].map((id) => [id, KDS_ITEMS]),
   ),
 };
+
+/** The KDS item behind a certificate `snp.collateral` names as missing. */
+const MISSING_ITEM: Readonly<Record<string, string>> = {
+  VCEK: 'vcek',
+  VLEK: 'vlek',
+  ASK: 'certChain',
+  ASVK: 'certChain',
+  ARK: 'certChain',
+};
+
+/** The KDS item a `snp.collateral` problem fetched (`detail.problems[].what`), if any. */
+function problemItem(what: unknown): string | undefined {
+  if (what === 'fetching the VCEK') return 'vcek';
+  if (what === 'fetching the VLEK') return 'vlek';
+  if (what === 'fetching the CRL') return 'crl';
+  if (typeof what === 'string' && / chain$/.test(what) && what.startsWith('fetching the '))
+    return 'certChain';
+  return undefined;
+}
+
+function collateralExplained(check: Check, failed: ReadonlySet<string>): boolean {
+  const d = check.detail as { missing?: unknown; problems?: unknown } | undefined;
+  const missing = Array.isArray(d?.missing) ? (d.missing as unknown[]) : [];
+  const problems = Array.isArray(d?.problems) ? (d.problems as { what?: unknown }[]) : [];
+  if (missing.length + problems.length === 0) return false;
+  const ok = (item: string | undefined): boolean => item !== undefined && failed.has(item);
+  return (
+    missing.every((m) => ok(MISSING_ITEM[String(m)])) &&
+    problems.every((p) => ok(problemItem(p.what)))
+  );
+}
 
 function hex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
