@@ -87,6 +87,11 @@ export type PublicKeyInfo =
       readonly n: Uint8Array;
       /** Public exponent e, unsigned big-endian (usually `01 00 01`). */
       readonly e: Uint8Array;
+      /**
+       * An id-RSASSA-PSS key (RFC 4055 §1.2): it verifies RSASSA-PSS signatures only; an
+       * RSASSA-PKCS1-v1_5 signature made with it is refused.
+       */
+      readonly pssOnly?: true;
     };
 
 /** Signature schemes attestkit verifies. */
@@ -492,6 +497,11 @@ export async function verifySignature(p: VerifyParams): Promise<boolean> {
     throw new AttestError('ERR_UNSUPPORTED', { message: 'ECDSA with an RSA key' });
   if (s === undefined) {
     throw new AttestError('ERR_UNSUPPORTED', { message: 'RSA verification needs WebCrypto' });
+  }
+  if (p.key.pssOnly === true && p.scheme !== 'rsa-pss') {
+    throw new AttestError('ERR_UNSUPPORTED', {
+      message: `an RSASSA-PSS key (RFC 4055) verifies only RSASSA-PSS signatures, not ${p.scheme}`,
+    });
   }
   const imported = importKey(s, p.key, p.scheme, p.hash, p.cache, p.imported);
   const k = imported instanceof Promise ? await imported : imported;

@@ -384,11 +384,12 @@ export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
     expectTag(rsa, DER_TAG.SEQUENCE, 'RSAPublicKey', 'ERR_BAD_KEY');
     if (rsa.children.length !== 2)
       throw new AttestError('ERR_BAD_KEY', { message: 'RSAPublicKey must hold n and e' });
-    return rsaPublicKey(
+    const key = rsaPublicKey(
       integerBytes(rsa.children[0]!, 'ERR_BAD_KEY'),
       integerBytes(rsa.children[1]!, 'ERR_BAD_KEY'),
       rsa.offset,
     );
+    return oid === OID.rsassaPss ? { ...key, pssOnly: true } : key;
   }
   throw new AttestError('ERR_UNSUPPORTED', {
     offset: alg.offset,

@@ -13,7 +13,7 @@ import { equalBytes, toHex } from '../core/encoding.js';
 import type { ImportedKeys } from '../core/crypto.js';
 import { isComputableHash, TPM_GENERATED_VALUE, TPM_ST_ATTEST_NAMES } from './constants.js';
 import { assertInputBytes, parseTpmtSignature, readTpmsAttest } from './structures.js';
-import { resolveTpmKey, type ResolvedTpmKey } from './keys.js';
+import { isParsedPublic, resolveTpmKey, type ResolvedTpmKey } from './keys.js';
 import {
   canVerify,
   partsOfRaw,
@@ -141,9 +141,9 @@ interface KeyEntry {
  */
 function keyMemoInput(k: TpmKeyInput): string | Uint8Array | undefined {
   if (typeof k === 'string' || k instanceof Uint8Array) return k;
-  if (typeof k === 'object' && k !== null && 'raw' in k && k.raw instanceof Uint8Array) {
-    return k.raw;
-  }
+  // Only a parsed TpmtPublic is resolved from its `raw`: a JWK carrying a `raw` member is read as
+  // a JWK, so `raw` does not identify it.
+  if (typeof k === 'object' && k !== null && isParsedPublic(k)) return k.raw;
   return undefined;
 }
 
@@ -218,7 +218,10 @@ export function runAttestChecks<Id extends string>(
   specs: readonly CheckSpec<Id>[],
   input: AttestCheckInput,
 ): AttestCheckState & { readonly ledger: Ledger<Id> } {
-  const { ids, attest: bytes } = input;
+  const { ids } = input;
+  // One private copy, read by both the signature check and the parse: the caller's buffer could
+  // change while the key is imported, and the result must describe the bytes that were signed.
+  const bytes = new Uint8Array(input.attest);
 
   // What the signature check needs comes first — the signature's structure, the key, the scheme
   // — so that the verification (off the main thread in WebCrypto) starts before anything else
@@ -309,10 +312,20 @@ export function runAttestChecks<Id extends string>(
         );
       },
       (e: unknown) => {
-        if (!(e instanceof AttestError)) throw e;
-        ledger.fail(ids.signature, `signature cannot be verified: ${e.message}`, errorDetail(e));
+        // WebCrypto refuses some hostile keys and signatures with a DOMException (a modulus too
+        // small for the padding, say): that is a signature that does not verify, not a crash.
+        const refused = typeof DOMException !== 'undefined' && e instanceof DOMException;
+        if (!(e instanceof AttestError) && !refused) throw e;
+        ledger.fail(
+          ids.signature,
+          `signature cannot be verified: ${(e as Error).message}`,
+          refused ? { message: (e as Error).message, name: (e as Error).name } : errorDetail(e),
+        );
       },
     );
+    // Never an unhandled rejection when the caller throws (a TypeError for a malformed argument)
+    // before awaiting it; awaiting it still sees the error.
+    signatureDone.catch(() => undefined);
   }
 
   // Structure (TPMS_ATTEST, and the TPMT_SIGNATURE read above), while the signature is checked.

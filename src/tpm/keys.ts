@@ -300,7 +300,12 @@ export interface ResolvedTpmKey {
   readonly publicArea?: TpmtPublic;
 }
 
-function isParsedPublic(v: object): v is TpmtPublic {
+/**
+ * True for a parsed TpmtPublic (what {@link resolveTpmKey} reads from its `raw` bytes).
+ *
+ * @internal
+ */
+export function isParsedPublic(v: object): v is TpmtPublic {
   const p = v as Partial<TpmtPublic>;
   return p.raw instanceof Uint8Array && typeof p.type === 'string' && 'objectAttributes' in p;
 }

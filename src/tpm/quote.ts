@@ -80,6 +80,9 @@ export function akAttributeProblems(p: TpmtPublic): string[] {
   const a = p.objectAttributes;
   const problems: string[] = AK_REQUIRED_ATTRIBUTES.filter((n) => !a[n]).map((n) => `${n} clear`);
   if (a.decrypt) problems.push('decrypt set (an AK must not decrypt)');
+  // A TPM object has a Name; nameAlg NULL is for sequence objects, never a TPM-resident key.
+  if (!isComputableHash(p.nameAlg) && p.nameAlgId === 0x0010)
+    problems.push('nameAlg is NULL (an object without a Name)');
   return problems;
 }
 
@@ -138,6 +141,7 @@ export async function verifyTpmQuote(
   optionalBytes(options.akParentQualifiedName, 'options.akParentQualifiedName');
   optionalBoolean(options.requireNonce, 'options.requireNonce');
   optionalBoolean(options.allowSha1, 'options.allowSha1');
+  optionalBoolean(options.requireAkAttributes, 'options.requireAkAttributes');
 
   const state = runAttestChecks(SPECS, {
     ids: {
@@ -184,13 +188,15 @@ export async function verifyTpmQuote(
       },
     );
   } else if (ak !== undefined) {
+    if (options.requireAkAttributes === true) ledger.require('tpm.quote.ak-attributes');
     ledger.skip(
       'tpm.quote.ak-attributes',
       'AK given as SPKI/JWK: its TPM attributes are unknown (give the TPMT_PUBLIC to check them)',
     );
   } else ledger.dependsOn('tpm.quote.ak-attributes', 'tpm.quote.ak');
 
-  // 5. Qualified signer.
+  // 5. Qualified signer (required when the caller gave the parent's qualified Name).
+  if (options.akParentQualifiedName !== undefined) ledger.require('tpm.quote.qualified-signer');
   checkQualifiedSigner(ledger, attest, ak?.publicArea, options.akParentQualifiedName);
 
   // 6. SHA-1. The signing hash is read from the TPMT_SIGNATURE (or the bare signature's

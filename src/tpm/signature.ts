@@ -232,7 +232,10 @@ export async function verifyParts(
   }
   const hLen = HASH_SIZES[hash];
   const emLen = Math.ceil((modBits - 1) / 8);
-  const salts = [hLen, emLen - hLen - 2].filter((v, i, a) => v >= 0 && a.indexOf(v) === i);
+  // Only salts the key can hold (RFC 8017 §9.1.2: emLen ≥ hLen + sLen + 2).
+  const salts = [hLen, emLen - hLen - 2].filter(
+    (v, i, a) => v >= 0 && hLen + v + 2 <= emLen && a.indexOf(v) === i,
+  );
   for (const saltLength of salts) {
     const ok = await verifySignature({
       key,

@@ -502,10 +502,19 @@ export interface TpmQuoteVerifyOptions {
    */
   readonly allowSha1?: boolean;
   /**
-   * Qualified Name of the AK's parent (e.g. the EK's, see `tpmQualifiedName`). When given with
-   * a TPMT_PUBLIC AK, `qualifiedSigner` must equal `nameAlg ‖ H(parentQN ‖ Name(AK))`.
+   * Qualified Name of the AK's parent (e.g. the EK's, see `tpmQualifiedName`). When given,
+   * `tpm.quote.qualified-signer` is required: `qualifiedSigner` must equal
+   * `nameAlg ‖ H(parentQN ‖ Name(AK))`, so the AK must be given as a TPMT_PUBLIC (an SPKI / JWK AK
+   * has no Name, and the check then fails `ok` as a required skip).
    */
   readonly akParentQualifiedName?: Uint8Array;
+  /**
+   * Require `tpm.quote.ak-attributes`: the AK must be a TPMT_PUBLIC whose attributes make it a
+   * TPM-resident restricted signing key. Default false: an AK given as SPKI / JWK cannot show its
+   * attributes and the check skips (a quote-shaped blob signed by a non-restricted key then
+   * verifies; give the TPMT_PUBLIC, or set this, to refuse that).
+   */
+  readonly requireAkAttributes?: boolean;
   /**
    * Memo for the AK resolved per key input and its imported WebCrypto keys. Default: none. The
    * verdict is the same with or without it; each result still gets its own `akPublic` / `akKey`.
