@@ -80,7 +80,7 @@ function ownCopy<T>(value: T, seen = new Map<object, unknown>()): T {
   if (done !== undefined) return done as T;
   let out: unknown;
   if (value instanceof Uint8Array) {
-    // A plain Uint8Array even for a Node.js Buffer, whose `slice` would share memory.
+    // A plain Uint8Array even for a Node.js buffer, whose `slice` would share memory.
     out = new Uint8Array(value);
   } else if (value instanceof DataView) {
     out = new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
