@@ -208,11 +208,15 @@ export async function verifyTpmQuote(
     const uses: string[] = [];
     if (selection?.some((s) => s.hash === 'sha1')) uses.push('SHA-1 PCR bank selected');
     if (signingHash === 'sha1') uses.push('SHA-1 signature');
+    // The AK's Name (what a certify, a credential or the qualified signer binds) is a digest in
+    // its nameAlg: a SHA-1 Name binds as weakly as a SHA-1 signature.
+    if (ak?.publicArea?.nameAlg === 'sha1') uses.push('SHA-1 AK Name');
     // A passed structure check means the signature parsed (or came with its scheme), so this
     // skip is a guard: an unknown signing hash must never pass as "no SHA-1".
     if (signingHash === undefined)
       ledger.skip('tpm.quote.sha1', 'the signature hash is unknown (see tpm.quote.structure)');
-    else if (uses.length === 0) ledger.pass('tpm.quote.sha1', 'no SHA-1 bank or signature');
+    else if (uses.length === 0)
+      ledger.pass('tpm.quote.sha1', 'no SHA-1 bank, signature or AK Name');
     else if (options.allowSha1 === true)
       ledger.warn('tpm.quote.sha1', `${uses.join(' and ')}: accepted because allowSha1`, { uses });
     else ledger.fail('tpm.quote.sha1', `${uses.join(' and ')} (set allowSha1 to accept)`, { uses });

@@ -497,8 +497,9 @@ export interface TpmQuoteVerifyOptions {
    */
   readonly requireNonce?: boolean;
   /**
-   * Accept SHA-1 PCR banks and SHA-1 signatures. Default false: SHA-1 collisions are practical,
-   * so a SHA-1 PCR value or quote signature proves little.
+   * Accept SHA-1 PCR banks, SHA-1 signatures and an AK whose nameAlg is SHA-1. Default false:
+   * SHA-1 collisions are practical, so a SHA-1 PCR value, quote signature or AK Name proves
+   * little.
    */
   readonly allowSha1?: boolean;
   /**

@@ -215,6 +215,18 @@ describe('verifyTpmQuote: what the caller asks for is required (review, session 
     expect(r.ok).toBe(false);
   });
 
+  it('an AK whose Name is SHA-1 fails sha1 unless allowSha1', async () => {
+    const key = await forgeKey('p256', 'sha256', { nameAlg: 'sha1' });
+    const q = await forgeQuote({ key, selection: [['sha256', [0]]], nonce: Uint8Array.of(4) });
+    const ev = { attest: q.attest, signature: q.signature, akPublic: key.publicArea, pcrs: q.pcrs };
+    const strict = await verifyTpmQuote(ev, { nonce: Uint8Array.of(4) });
+    const c = strict.checks.find((x) => x.id === 'tpm.quote.sha1')!;
+    expect(c.status).toBe('fail');
+    expect((c.detail as { uses: string[] }).uses).toEqual(['SHA-1 AK Name']);
+    const relaxed = await verifyTpmQuote(ev, { nonce: Uint8Array.of(4), allowSha1: true });
+    expect(st(relaxed, 'tpm.quote.sha1')).toBe('warn');
+  });
+
   it('an AK whose nameAlg is NULL fails ak-attributes', async () => {
     const key = await forgeKey('p256');
     const p = key.publicArea.slice();
