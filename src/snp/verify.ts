@@ -45,6 +45,7 @@ import type {
   SnpCheckId,
   SnpCollateralSource,
   SnpEvidence,
+  SnpFetcher,
   SnpKdsParams,
   SnpProduct,
   SnpReport,
@@ -338,9 +339,11 @@ export async function verifySnpReport(
   // 2. Collateral carried by the evidence.
   const problems: string[] = [];
   const problemDetail: Record<string, unknown>[] = [];
-  const note = (what: string, e: unknown): void => {
+  // `fetched`: the fetcher method the problem came from (the CLI tells a failed download from a
+  // verdict by it).
+  const note = (what: string, e: unknown, fetched?: keyof SnpFetcher): void => {
     problems.push(`${what}: ${errorMessage(e)}`);
-    problemDetail.push({ what, ...errorDetail(e) });
+    problemDetail.push({ what, ...(fetched !== undefined ? { fetched } : {}), ...errorDetail(e) });
   };
   const pool: Held<X509Certificate>[] = [];
   // Per cache: each certificate's content id, and the work done on one input (PEM text, DER
@@ -537,22 +540,26 @@ export async function verifySnpReport(
   const fetcher = options.fetcher;
   if (fetcher !== undefined && product !== undefined && signer !== 'none') {
     if (leaf === undefined && kds !== undefined) {
-      try {
-        if (wantKind === 'VCEK' && isAllZero(report.chipId)) {
-          throw new Error(
+      if (wantKind === 'VCEK' && isAllZero(report.chipId)) {
+        note(
+          `fetching the ${wantKind}`,
+          new Error(
             'CHIP_ID is masked (all zero): the VCEK cannot be looked up; supply it with the evidence',
-          );
+          ),
+        );
+      } else if (wantKind === 'VLEK' && fetcher.vlek === undefined) {
+        note(
+          `fetching the ${wantKind}`,
+          new Error('the fetcher cannot supply VLEKs (KDS serves them only to the cloud provider)'),
+        );
+      } else {
+        try {
+          const get = (): Promise<readonly SnpCertInput[] | SnpCertInput> =>
+            wantKind === 'VCEK' ? fetcher.vcek(kds) : fetcher.vlek!(kds);
+          leaf = { value: (await fetchCerts(get))[0]!, source: 'fetcher' };
+        } catch (e) {
+          note(`fetching the ${wantKind}`, e, wantKind === 'VCEK' ? 'vcek' : 'vlek');
         }
-        if (wantKind === 'VLEK' && fetcher.vlek === undefined) {
-          throw new Error(
-            'the fetcher cannot supply VLEKs (KDS serves them only to the cloud provider)',
-          );
-        }
-        const get = (): Promise<readonly SnpCertInput[] | SnpCertInput> =>
-          wantKind === 'VCEK' ? fetcher.vcek(kds) : fetcher.vlek!(kds);
-        leaf = { value: (await fetchCerts(get))[0]!, source: 'fetcher' };
-      } catch (e) {
-        note(`fetching the ${wantKind}`, e);
       }
     }
     const inter = pickIntermediate(pool, leaf?.value, wantKind);
@@ -565,7 +572,7 @@ export async function verifySnpReport(
         const got = await fetchCerts(() => fetcher.certChain(product, wantKind));
         for (const c of got) pool.push({ value: c, source: 'fetcher' });
       } catch (e) {
-        note(`fetching the ${wantKind === 'VCEK' ? 'ASK' : 'ASVK'}/ARK chain`, e);
+        note(`fetching the ${wantKind === 'VCEK' ? 'ASK' : 'ASVK'}/ARK chain`, e, 'certChain');
       }
     }
     // With requireCrl the fetcher's CRL is the one checked, even when the evidence or the
@@ -581,7 +588,7 @@ export async function verifySnpReport(
           throw new TypeError('the fetcher returned a CRL that is neither bytes nor text');
         crlHeld = { value: got, source: 'fetcher' };
       } catch (e) {
-        note('fetching the CRL', e);
+        note('fetching the CRL', e, 'crl');
       }
     }
     pickChain();

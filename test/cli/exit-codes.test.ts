@@ -27,9 +27,22 @@ const check = (id: string, status: Check['status'], required = true): Check => (
 });
 
 /** snp.collateral as verifySnpReport reports it: missing certificates and problems by source. */
+const FETCHED: Record<string, string> = {
+  'fetching the VCEK': 'vcek',
+  'fetching the ASK/ARK chain': 'certChain',
+  'fetching the CRL': 'crl',
+};
 const collateral = (missing: string[], what: string[]): Check => ({
   ...check('snp.collateral', 'fail'),
-  detail: { missing, problems: what.map((w) => ({ what: w, message: '' })), sources: {} },
+  detail: {
+    missing,
+    problems: what.map((w) => ({
+      what: w,
+      ...(FETCHED[w] !== undefined ? { fetched: FETCHED[w] } : {}),
+      message: '',
+    })),
+    sources: {},
+  },
 });
 
 describe('checksNotExplainedByFetch (the exit-3 rule)', () => {
@@ -76,7 +89,20 @@ describe('checksNotExplainedByFetch (the exit-3 rule)', () => {
     expect(rule(collateral([], ['certificate table', 'fetching the CRL']), ['crl'])).toEqual([
       'snp.collateral',
     ]);
-    // A masked CHIP_ID (the VCEK was never requested) while the CRL download failed: a verdict.
+    // A masked CHIP_ID (the VCEK was never requested: no `fetched`) beside a CRL 404: a verdict,
+    // even if some other VCEK download failed.
+    const masked: Check = {
+      ...check('snp.collateral', 'fail'),
+      detail: {
+        missing: ['VCEK'],
+        problems: [
+          { what: 'fetching the VCEK', message: 'CHIP_ID is masked' },
+          { what: 'fetching the CRL', fetched: 'crl', message: '' },
+        ],
+      },
+    };
+    expect(rule(masked, ['vcek', 'crl'])).toEqual(['snp.collateral']);
+    // A VCEK answer that came but did not parse (no failed download recorded) beside a CRL 404.
     expect(rule(collateral(['VCEK'], ['fetching the VCEK', 'fetching the CRL']), ['crl'])).toEqual([
       'snp.collateral',
     ]);

@@ -82,26 +82,15 @@ const MISSING_ITEM: Readonly<Record<string, string>> = {
   ARK: 'certChain',
 };
 
-/** The KDS item a `snp.collateral` problem fetched (`detail.problems[].what`), if any. */
-function problemItem(what: unknown): string | undefined {
-  if (what === 'fetching the VCEK') return 'vcek';
-  if (what === 'fetching the VLEK') return 'vlek';
-  if (what === 'fetching the CRL') return 'crl';
-  if (typeof what === 'string' && / chain$/.test(what) && what.startsWith('fetching the '))
-    return 'certChain';
-  return undefined;
-}
-
 function collateralExplained(check: Check, failed: ReadonlySet<string>): boolean {
   const d = check.detail as { missing?: unknown; problems?: unknown } | undefined;
   const missing = Array.isArray(d?.missing) ? (d.missing as unknown[]) : [];
-  const problems = Array.isArray(d?.problems) ? (d.problems as { what?: unknown }[]) : [];
+  const problems = Array.isArray(d?.problems) ? (d.problems as { fetched?: unknown }[]) : [];
   if (missing.length + problems.length === 0) return false;
-  const ok = (item: string | undefined): boolean => item !== undefined && failed.has(item);
-  return (
-    missing.every((m) => ok(MISSING_ITEM[String(m)])) &&
-    problems.every((p) => ok(problemItem(p.what)))
-  );
+  const ok = (item: unknown): boolean => typeof item === 'string' && failed.has(item);
+  // `fetched`: the fetcher method a problem came from (verifySnpReport); a problem without one (a
+  // malformed table, a masked CHIP_ID) is never a download's fault.
+  return missing.every((m) => ok(MISSING_ITEM[String(m)])) && problems.every((p) => ok(p.fetched));
 }
 
 function hex(b: Uint8Array): string {
