@@ -169,18 +169,19 @@ function padTo(b: Uint8Array, n: number): Uint8Array {
  * and the exponent is odd and at least 3. Exponent 1 makes a "signature" the padded message itself
  * (anyone forges it) and an even exponent is not RSA.
  *
- * @throws {AttestError} `ERR_BAD_KEY` (at `offset` when given).
+ * @param at - where the key was read (`offset`, `field`), for the error.
+ * @throws {AttestError} `ERR_BAD_KEY`.
  * @internal
  */
 export function rsaPublicKey(
   n: Uint8Array,
   e: Uint8Array,
-  offset?: number,
+  at: { readonly offset?: number; readonly field?: string } = {},
 ): PublicKeyInfo & { kind: 'rsa' } {
   const m = stripZeros(n);
   const x = stripZeros(e);
   const bad = (message: string): never => {
-    throw new AttestError('ERR_BAD_KEY', { ...(offset !== undefined ? { offset } : {}), message });
+    throw new AttestError('ERR_BAD_KEY', { ...at, message });
   };
   if (m.length === 0 || (m[m.length - 1]! & 1) === 0) bad('RSA modulus is not odd');
   if ((x[x.length - 1]! & 1) === 0 || (x.length === 1 && x[0]! < 3))

@@ -387,7 +387,7 @@ export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
     const key = rsaPublicKey(
       integerBytes(rsa.children[0]!, 'ERR_BAD_KEY'),
       integerBytes(rsa.children[1]!, 'ERR_BAD_KEY'),
-      rsa.offset,
+      { offset: rsa.offset },
     );
     return oid === OID.rsassaPss ? { ...key, pssOnly: true } : key;
   }

@@ -6,7 +6,12 @@
  * exponent 0 means 2^16 + 1) and §11.2.5.2 (TPMS_ECC_POINT).
  */
 import { AttestError } from '../core/errors.js';
-import { importVerifyKey, publicKeyFromJwk, type PublicKeyInfo } from '../core/crypto.js';
+import {
+  importVerifyKey,
+  publicKeyFromJwk,
+  rsaPublicKey,
+  type PublicKeyInfo,
+} from '../core/crypto.js';
 import { parseSpki } from '../core/x509.js';
 import { derFromInput } from '../core/encoding.js';
 import {
@@ -86,12 +91,6 @@ function keyOf(p: TpmtPublic): PublicKeyInfo {
         message: `modulus does not have its top bit set (not a ${keyBits}-bit key)`,
       });
     }
-    if ((p.unique[p.unique.length - 1]! & 1) === 0) {
-      throw new AttestError('ERR_BAD_KEY', {
-        field: 'TPMT_PUBLIC.unique.rsa',
-        message: 'RSA modulus is not odd',
-      });
-    }
     // Part 2 §12.2.3.5: a non-zero exponent is a prime greater than 2. Exponent 1 makes RSA the
     // identity (an OAEP-"encrypted" seed is sent in the clear, a "signature" is the padded
     // message itself); an even exponent is never invertible modulo φ(n).
@@ -112,7 +111,8 @@ function keyOf(p: TpmtPublic): PublicKeyInfo {
               exponent & 0xff,
             ),
           ).slice();
-    return { kind: 'rsa', n: p.unique.slice(), e };
+    // The rules of every RSA key (an odd modulus; the exponent was checked above).
+    return rsaPublicKey(p.unique.slice(), e, { field: 'TPMT_PUBLIC.unique.rsa' });
   }
   if (p.type === 'ecc') {
     const curve = TPM_ECC_WEBCRYPTO[p.parameters.curve];

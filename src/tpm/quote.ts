@@ -8,7 +8,7 @@
 import { type CheckSpec, type Ledger } from '../core/checks.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { createDigester } from '../core/crypto.js';
-import { isComputableHash, TPM_HASH_IDS, TPM_HASH_SIZES, TPM_ST } from './constants.js';
+import { isComputableHash, TPM_ALG, TPM_HASH_IDS, TPM_HASH_SIZES, TPM_ST } from './constants.js';
 import { assertInputBytes } from './structures.js';
 import { copyPlain } from '../core/share.js';
 import { tpmQualifiedName } from './name.js';
@@ -81,8 +81,7 @@ export function akAttributeProblems(p: TpmtPublic): string[] {
   const problems: string[] = AK_REQUIRED_ATTRIBUTES.filter((n) => !a[n]).map((n) => `${n} clear`);
   if (a.decrypt) problems.push('decrypt set (an AK must not decrypt)');
   // A TPM object has a Name; nameAlg NULL is for sequence objects, never a TPM-resident key.
-  if (!isComputableHash(p.nameAlg) && p.nameAlgId === 0x0010)
-    problems.push('nameAlg is NULL (an object without a Name)');
+  if (p.nameAlgId === TPM_ALG.NULL) problems.push('nameAlg is NULL (an object without a Name)');
   return problems;
 }
 

@@ -4,7 +4,7 @@
  * never from the evidence. A bundle's `nonce` or `allowSha1` is the prover's claim: a replayed
  * or forged quote carries whatever nonce it was made with.
  */
-import { AttestError } from '../../index.js';
+import { AttestError, fromHex } from '../../index.js';
 import { resolveTpmKey } from '../../tpm/index.js';
 import type { CliContext, TrustedAk } from '../registry.js';
 
@@ -14,7 +14,7 @@ export const MAX_NONCE_BYTES = 64;
 /** Bytes of strict hex (no prefix, an even number of digits) of 1 to 64 bytes, else undefined. */
 export function nonceFromHex(text: string): Uint8Array | undefined {
   if (!/^(?:[0-9a-fA-F]{2})+$/.test(text) || text.length / 2 > MAX_NONCE_BYTES) return undefined;
-  return Uint8Array.from(text.match(/../g)!, (x) => parseInt(x, 16));
+  return fromHex(text);
 }
 
 /**
