@@ -87,6 +87,14 @@ export interface Digester {
    * a replay of many extends allocates nothing per extend.
    */
   extendInPlace(register: Uint8Array, measurement: Uint8Array): void;
+  /**
+   * {@link extendInPlace} with each of `measurements` in order, in one call: the WebAssembly
+   * backend keeps the register in its memory and extends runs of equal-length measurements
+   * (64 bytes or less) in one call into the module, so a 100 000-entry IMA list crosses into
+   * WebAssembly about 30 times instead of 100 000. Every element is checked before the register
+   * changes.
+   */
+  extendChain(register: Uint8Array, measurements: readonly Uint8Array[]): void;
 }
 
 /**
@@ -147,6 +155,23 @@ function nobleDigester<T extends NobleHash<T>>(alg: HashAlg, h: { create(): T })
         throw new RangeError(`register must be ${pristine.outputLen} bytes`);
       }
       register.set(pristine._cloneInto(work).update(register).update(measurement).digest());
+    },
+    extendChain(register, measurements) {
+      assertBytes(register, 'register');
+      if (register.length !== pristine.outputLen) {
+        throw new RangeError(`register must be ${pristine.outputLen} bytes`);
+      }
+      if (!Array.isArray(measurements)) throw new TypeError('measurements must be an array');
+      for (let i = 0; i < measurements.length; i++) assertBytes(measurements[i], 'measurement');
+      let value = register;
+      for (let i = 0; i < measurements.length; i++) {
+        value = pristine
+          ._cloneInto(work)
+          .update(value)
+          .update(measurements[i] as Uint8Array)
+          .digest();
+      }
+      register.set(value);
     },
   };
 }

@@ -28,7 +28,13 @@ interface ShaExports {
   update(alg: number, len: number): void;
   finish(alg: number, len: number, total: number): void;
   hash(alg: number, len: number): void;
+  chain(alg: number, count: number, mlen: number): void;
 }
+
+/** Bytes of INPUT that {@link ShaExports.chain} measurements may fill (its message area follows). */
+const CHAIN_AREA = 0xf700;
+/** Longest measurement `chain` takes; longer ones are extended one at a time. */
+const CHAIN_MAX_MEASUREMENT = 64;
 
 /** An instantiated module and the view over its memory (valid for good: the memory cannot grow). */
 interface ShaEngine {
@@ -167,6 +173,39 @@ export function wasmDigester(alg: HashAlg): Digester | undefined {
       assertBytes(measurement, 'measurement');
       if (register.length !== size) throw new RangeError(`register must be ${size} bytes`);
       hashPair(register, measurement);
+      register.set(digestView);
+    },
+    extendChain(register, measurements) {
+      assertBytes(register, 'register');
+      if (register.length !== size) throw new RangeError(`register must be ${size} bytes`);
+      if (!Array.isArray(measurements)) throw new TypeError('measurements must be an array');
+      // The register lives in OUT for the whole run: equal-length measurements are copied end to
+      // end into INPUT and extended by one call per filled area; any other is extended alone.
+      // `register` itself is written only at the end, so a bad element (checked as it is reached)
+      // leaves it unchanged.
+      mem.set(register, out);
+      let mlen = -1;
+      let fill = 0;
+      let count = 0;
+      for (let i = 0; i < measurements.length; i++) {
+        const m: unknown = measurements[i];
+        if (!(m instanceof Uint8Array) || m.length === 0) assertBytes(m, 'measurement');
+        if (m.length !== mlen || fill + mlen > CHAIN_AREA) {
+          if (count > 0) e.wasm.chain(id, count, mlen);
+          fill = 0;
+          count = 0;
+          mlen = m.length;
+          if (mlen > CHAIN_MAX_MEASUREMENT) {
+            hashPair(digestView.slice(), m);
+            mlen = -1;
+            continue;
+          }
+        }
+        mem.set(m, input + fill);
+        fill += mlen;
+        count++;
+      }
+      if (count > 0) e.wasm.chain(id, count, mlen);
       register.set(digestView);
     },
   };

@@ -122,6 +122,9 @@ function imaBankReplayable(log: ImaLog, bank: HashAlg): boolean {
   return log.entries.every((e) => e.isViolation || e.templateData !== undefined);
 }
 
+/** Measurements handed to `Digester.extendChain` per call when replaying an IMA list's listed bank. */
+const IMA_CHUNK = 1024;
+
 /** One register's replay in one bank, with the events that fed it (when tracked). */
 export interface RegisterReplay {
   initial: Uint8Array;
@@ -166,22 +169,46 @@ export function replayBank(
     }
   }
   const n = eventCount(log);
-  // IMA lists extend one PCR 100 000 times: keep the last register's state at hand.
+  const stateOf = (reg: number): RegisterReplay => {
+    let st = registers.get(reg);
+    if (st === undefined) {
+      const init = initialValue(log, bank, reg);
+      st = { initial: init, value: init.slice(), events: [] };
+      registers.set(reg, st);
+    }
+    return st;
+  };
+  if (log.kind === 'ima' && !imaPaddedSha1 && bank === log.templateHashAlgorithm) {
+    // The listed template hashes are the measurements: an IMA list extends one PCR 100 000 times,
+    // so runs of entries for one register are extended by one digester call per chunk (a small
+    // reused array: one array of 100 000 would be garbage the size of a large object per replay).
+    const entries = log.entries;
+    const chunk: Uint8Array[] = [];
+    for (let i = 0; i < n;) {
+      const reg = entries[i]!.pcrIndex;
+      const st = stateOf(reg);
+      const start = i;
+      chunk.length = 0;
+      for (; i < n && entries[i]!.pcrIndex === reg; i++) {
+        const e = entries[i]!;
+        chunk.push(e.isViolation ? ALL_FF[bank] : e.templateHash);
+        if (chunk.length === IMA_CHUNK) {
+          hasher.extendChain(st.value, chunk);
+          chunk.length = 0;
+        }
+      }
+      hasher.extendChain(st.value, chunk);
+      if (trackEvents) for (let k = start; k < i; k++) st.events.push(k);
+    }
+    return { bank, registers, missing };
+  }
+  // Keep the last register's state at hand (consecutive events often extend the same one).
   let lastReg = -1;
   let st: RegisterReplay | undefined;
-  const listed = log.kind === 'ima' && !imaPaddedSha1 && bank === log.templateHashAlgorithm;
   for (let i = 0; i < n; i++) {
-    let reg: number | undefined;
-    let m: Uint8Array | undefined;
-    if (listed) {
-      const e = log.entries[i]!;
-      reg = e.pcrIndex;
-      m = e.isViolation ? ALL_FF[bank] : e.templateHash;
-    } else {
-      reg = registerOf(log, i);
-      if (reg === undefined) continue;
-      m = measurementOf(log, i, bank, imaPaddedSha1, hasher);
-    }
+    const reg = registerOf(log, i);
+    if (reg === undefined) continue;
+    const m = measurementOf(log, i, bank, imaPaddedSha1, hasher);
     if (m === undefined) {
       const list = missing.get(reg);
       if (list === undefined) missing.set(reg, [i]);
@@ -189,12 +216,7 @@ export function replayBank(
       continue;
     }
     if (reg !== lastReg || st === undefined) {
-      st = registers.get(reg);
-      if (st === undefined) {
-        const init = initialValue(log, bank, reg);
-        st = { initial: init, value: init.slice(), events: [] };
-        registers.set(reg, st);
-      }
+      st = stateOf(reg);
       lastReg = reg;
     }
     hasher.extendInPlace(st.value, m);

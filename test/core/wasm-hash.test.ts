@@ -249,6 +249,71 @@ describe('extend, extendInPlace and digestParts equal @noble/hashes', () => {
     expect(toHex(reg)).toBe(expected);
   });
 
+  /** The chain extended one measurement at a time with the reference hash. */
+  const refChain = (alg: HashAlg, reg: Uint8Array, ms: readonly Uint8Array[]): string => {
+    let v = reg;
+    for (const m of ms) v = REFERENCE[alg].create().update(v).update(m).digest();
+    return toHex(v);
+  };
+
+  it.each(ALGS)('%s: extendChain equals extending one measurement at a time', (alg) => {
+    setWasmHashEnabledForTests(false);
+    const noble = createDigester(alg);
+    setWasmHashEnabledForTests(true);
+    const size = wasm(alg).size;
+    const cases: Uint8Array[][] = [
+      [],
+      [bytes(size, 1)],
+      // One run far longer than the module's chain area (0xf700 bytes): several calls into it.
+      Array.from({ length: 5000 }, (_, i) => bytes(size, i)),
+      // Lengths change inside the list, including empty, 64 (the longest a run takes), 65 and long.
+      Array.from({ length: 400 }, (_, i) => bytes([size, 20, 0, 63, 64, 65, 300][i % 7]!, i)),
+      [bytes(INPUT_SIZE + 10, 3), bytes(size, 4), bytes(INPUT_SIZE - 1, 5), bytes(size, 6)],
+      Array.from({ length: 3200 }, (_, i) => bytes(i < 3162 ? 20 : 64, i)),
+    ];
+    for (const [i, ms] of cases.entries()) {
+      const start = bytes(size, 100 + i);
+      const expected = refChain(alg, start, ms);
+      for (const d of [wasm(alg), noble]) {
+        const reg = start.slice();
+        d.extendChain(reg, ms);
+        expect(toHex(reg), `case ${i}`).toBe(expected);
+      }
+    }
+  });
+
+  it.each(ALGS)(
+    '%s: extendChain reads a measurement that aliases the register as it was',
+    (alg) => {
+      setWasmHashEnabledForTests(false);
+      const noble = createDigester(alg);
+      setWasmHashEnabledForTests(true);
+      for (const d of [wasm(alg), noble]) {
+        const reg = bytes(d.size, 61);
+        const initial = reg.slice();
+        d.extendChain(reg, [reg, reg]);
+        expect(toHex(reg)).toBe(refChain(alg, initial, [initial, initial]));
+      }
+    },
+  );
+
+  it.each(ALGS)('%s: extendChain checks every input before changing the register', (alg) => {
+    setWasmHashEnabledForTests(false);
+    const noble = createDigester(alg);
+    setWasmHashEnabledForTests(true);
+    for (const d of [wasm(alg), noble]) {
+      const reg = new Uint8Array(d.size).fill(7);
+      const ok = new Uint8Array(d.size);
+      expect(() => d.extendChain(reg, [ok, 'abc' as unknown as Uint8Array])).toThrow(TypeError);
+      expect(() => d.extendChain(reg, [ok, detachedView()])).toThrow(TypeError);
+      // eslint-disable-next-line no-sparse-arrays
+      expect(() => d.extendChain(reg, [ok, , ok] as Uint8Array[])).toThrow(TypeError);
+      expect(() => d.extendChain(reg, ok as unknown as Uint8Array[])).toThrow(TypeError);
+      expect(() => d.extendChain(reg.subarray(1), [ok])).toThrow(RangeError);
+      expect(reg.every((b) => b === 7)).toBe(true);
+    }
+  });
+
   it.each(ALGS)('%s: digestParts with empty, many and area-crossing parts', (alg) => {
     const d = wasm(alg);
     const big = bytes(3 * INPUT_SIZE, 41);

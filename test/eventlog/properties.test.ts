@@ -132,4 +132,28 @@ describe('eventlog properties', () => {
       });
     },
   );
+
+  test.prop(
+    [fc.array(fc.tuple(imaArb, fc.constantFrom(10, 11, 14)), { minLength: 1, maxLength: 30 })],
+    { numRuns: 100 },
+  )('IMA binary: entries for several PCRs, in runs, replay per PCR in every bank', (pairs) => {
+    const entries = pairs.map(([e, pcr]) => ({ ...e, pcr }));
+    // The listed bank (the template hashes as extended) and two banks rebuilt from template data.
+    for (const listed of ['sha1', 'sha256'] as const) {
+      const log = parseImaLog(encodeImaBinary(entries, listed));
+      const banks = ['sha1', 'sha256', 'sha384'] as const;
+      const { registers } = replayEventLog(log, { banks: [...banks] });
+      for (const b of banks) {
+        const pcrs = [...new Set(entries.map((e) => e.pcr))].sort((x, y) => x - y);
+        expect(Object.keys(registers[b]!).map(Number)).toEqual(pcrs);
+        for (const pcr of pcrs)
+          expect(toHex(registers[b]![pcr]!), `${b} pcr ${pcr}`).toBe(
+            imaFold(
+              entries.filter((e) => e.pcr === pcr),
+              b,
+            ),
+          );
+      }
+    }
+  });
 });

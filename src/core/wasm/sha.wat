@@ -19,6 +19,9 @@
 ;; Exports: hash(alg, len) digests INPUT[0, len) in one call; for longer messages, begin(alg),
 ;; update(alg, len) per whole-block chunk (len a multiple of the block size), then
 ;; finish(alg, len, total) with the tail and the message's total length in bytes.
+;; chain(alg, count, mlen) extends the register in OUT with `count` measurements of `mlen` bytes
+;; (at most 64) laid end to end at INPUT; it builds each message at MSG = 0xfd00, the last 256 bytes
+;; of INPUT, so JS fills at most INPUT[0, 0xf700) for it.
 ;; Beyond the MVP it uses only bulk memory (memory.fill, memory.copy; WebAssembly 2.0): an engine
 ;; without it rejects the module and wasm-hash.ts falls back to @noble/hashes. The binary must stay
 ;; under 4096 bytes (Chrome's limit for synchronous compiles on the main thread): loops, no unrolling.
@@ -396,12 +399,16 @@
   ;; $total bytes and writes the big-endian digest to OUT (32 bytes for SHA-1/256, 64 for
   ;; SHA-384/512; JS reads the first 20, 32, 48 or 64). Pads in place: INPUT is overwritten up to
   ;; two blocks past $len.
-  (func $finish (export "finish") (param $alg i32) (param $len i32) (param $total f64)
+  (func (export "finish") (param $alg i32) (param $len i32) (param $total f64)
+    (call $finishAt (local.get $alg) (i32.const 0x600) (local.get $len) (local.get $total)))
+
+  ;; `finish` for the message tail at [$base, $base + $len) instead of INPUT (pads in place there).
+  (func $finishAt (param $alg i32) (param $base i32) (param $len i32) (param $total f64)
     (local $bs i32) (local $p i32) (local $r i32) (local $end i32) (local $t i32) (local $x i32)
     (local.set $bs (i32.shl (i32.const 64) (i32.shr_u (local.get $alg) (i32.const 1))))
     (local.set $r (i32.and (local.get $len) (i32.sub (local.get $bs) (i32.const 1))))
-    (local.set $p (i32.add (i32.const 0x600) (i32.sub (local.get $len) (local.get $r))))
-    (call $blocks (local.get $alg) (i32.const 0x600) (local.get $p))
+    (local.set $p (i32.add (local.get $base) (i32.sub (local.get $len) (local.get $r))))
+    (call $blocks (local.get $alg) (local.get $base) (local.get $p))
     ;; 0x80, zeros, then the bit length in the last 8 bytes: the length field is 8 bytes for SHA-1/256
     ;; and 16 for SHA-384/512, whose upper half stays zero (JS lengths are below 2^53 bytes). A tail
     ;; that leaves no room for 0x80 and the length field takes a second block.
@@ -438,5 +445,31 @@
   ;; The whole message in INPUT[0, $len): one call per small message.
   (func (export "hash") (param $alg i32) (param $len i32)
     (call $begin (local.get $alg))
-    (call $finish (local.get $alg) (local.get $len) (f64.convert_i32_u (local.get $len))))
+    (call $finishAt
+      (local.get $alg) (i32.const 0x600) (local.get $len) (f64.convert_i32_u (local.get $len))))
+
+  ;; A run of extends of one register: OUT[0, size) <- H(OUT[0, size) || INPUT[i*mlen, (i+1)*mlen))
+  ;; for i = 0 .. count-1, size being the digest size (20, 32, 48, 64). JS writes the register to OUT
+  ;; first and reads it back after; $mlen <= 64, so a message (<= 128 bytes) and its padding
+  ;; (<= two 128-byte blocks) stay within [MSG, 0xfe00 + 0x80).
+  (func (export "chain") (param $alg i32) (param $count i32) (param $mlen i32)
+    (local $size i32) (local $len i32) (local $src i32)
+    (local.set $size
+      (select
+        (i32.const 20)
+        (i32.shl (i32.add (local.get $alg) (i32.const 1)) (i32.const 4))
+        (i32.eqz (local.get $alg))))
+    (local.set $len (i32.add (local.get $size) (local.get $mlen)))
+    (local.set $src (i32.const 0x600))
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $count)))
+        (memory.copy (i32.const 0xfd00) (i32.const 0x340) (local.get $size))
+        (memory.copy (i32.add (i32.const 0xfd00) (local.get $size)) (local.get $src) (local.get $mlen))
+        (call $begin (local.get $alg))
+        (call $finishAt
+          (local.get $alg) (i32.const 0xfd00) (local.get $len) (f64.convert_i32_u (local.get $len)))
+        (local.set $src (i32.add (local.get $src) (local.get $mlen)))
+        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+        (br $next))))
 )
