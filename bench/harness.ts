@@ -29,6 +29,11 @@ export interface BenchSuite {
    * measured by {@link measurePaired} after the cases. Read after setup().
    */
   readonly comparisons?: readonly BenchComparison[];
+  /**
+   * Optional measurements of the suite's own that do not fit a case or a comparison (e.g. one
+   * ratio per input file), printed after the comparisons. Runs after setup(), before teardown().
+   */
+  readonly report?: () => Promise<readonly string[]>;
 }
 
 /** A ratio `numerator / denominator` measured interleaved, with an optional target on it. */

@@ -41,6 +41,7 @@ for (const f of files) {
   for (const c of suite.comparisons ?? []) {
     console.log(formatComparison(c, await measurePaired(c.numerator, c.denominator)));
   }
+  for (const line of (await suite.report?.()) ?? []) console.log(line);
   await suite.teardown?.();
   console.log('');
 }
