@@ -309,8 +309,18 @@ export async function verifyConfidentialVm(
       },
     );
     hardware = v;
-    if (v.quote !== undefined) parsed = { kind: 'tdx', quote: v.quote };
-    stageResult(ledger, 'binding.cvm.hardware', 'TD quote', v);
+    if (v.quote?.body.kind === 'sgx') {
+      // verifyTdxQuote verifies SGX quotes too; an enclave is not a confidential VM, and its
+      // REPORT_DATA is whatever any enclave on a genuine platform chose.
+      ledger.fail(
+        'binding.cvm.hardware',
+        'the quote is an SGX enclave quote, not a TD quote: it attests no confidential VM',
+        { expected: 'td', actual: 'sgx' },
+      );
+    } else {
+      if (v.quote !== undefined) parsed = { kind: 'tdx', quote: v.quote };
+      stageResult(ledger, 'binding.cvm.hardware', 'TD quote', v);
+    }
   } else {
     const v = await verifyCcaToken(hw.token, {
       ...options.cca,
@@ -319,8 +329,18 @@ export async function verifyConfidentialVm(
       ...(policy.cca !== undefined ? { policy: policy.cca } : {}),
     });
     hardware = v;
-    if (v.token !== undefined) parsed = { kind: 'cca', token: v.token };
-    stageResult(ledger, 'binding.cvm.hardware', 'CCA token', v);
+    if (v.token !== undefined && (v.token.format !== 'cca' || v.token.realm === undefined)) {
+      // A PSA token, or a CCA platform token alone, attests a device, not a realm: there is no
+      // realm measurement and no realm challenge to bind a vTPM key with.
+      ledger.fail(
+        'binding.cvm.hardware',
+        `a ${v.token.format} token attests no realm: give a CCA token with its realm token`,
+        { expected: 'cca', actual: v.token.format },
+      );
+    } else {
+      if (v.token !== undefined) parsed = { kind: 'cca', token: v.token };
+      stageResult(ledger, 'binding.cvm.hardware', 'CCA token', v);
+    }
   }
 
   // 2. Report-data bindings (hardware → vTPM key).
@@ -387,7 +407,9 @@ export async function verifyConfidentialVm(
       }
     }
     if (stage === undefined) {
-      bindingProblems.push(`${spec.scheme} (the hardware report could not be read)`);
+      bindingProblems.push(
+        `${spec.scheme} (no hardware report it can bind to: see binding.cvm.hardware)`,
+      );
       continue;
     }
     bindingStages.push(stage);
@@ -569,7 +591,7 @@ export async function verifyConfidentialVm(
           : parsed?.token.raw;
     if (raw === undefined || quote === undefined) {
       bindingProblems.push(
-        `pcr (${raw === undefined ? 'the hardware report could not be read' : 'no verified quote'})`,
+        `pcr (${raw === undefined ? 'no hardware report it can bind to: see binding.cvm.hardware' : 'no verified quote'})`,
       );
       continue;
     }

@@ -43,9 +43,12 @@ type Id = ReportDataBindingCheckId;
  * Checks (`binding.*`, in order, per scheme):
  * - `svsm`: `binding.report`, `binding.report.vmpl`, `binding.nonce`, `binding.manifest`,
  *   `binding.report-data`, `binding.key.match`;
- * - `azure-hcl`: `binding.report`, `binding.hcl.report-type`, `binding.hcl.td-report`,
- *   `binding.key`, `binding.report-data`, `binding.report-data.padding`, `binding.key.match`;
- * - `hash`: `binding.report`, `binding.key`, `binding.report-data`, `binding.report-data.padding`.
+ * - `azure-hcl`: `binding.report`, `binding.report.vmpl` (SEV-SNP: VMPL 0, the paravisor's),
+ *   `binding.hcl.report-type`, `binding.hcl.td-report` (TDX), `binding.key`,
+ *   `binding.report-data`, `binding.report-data.padding`, `binding.key.match`;
+ * - `hash`: `binding.report` (fails for an SGX enclave quote and a CCA token without a realm
+ *   token: no confidential VM chose that field), `binding.key`, `binding.report-data`,
+ *   `binding.report-data.padding`.
  *
  * Parsed objects given as evidence (an `SnpReport`, `TdxQuote`, `CcaToken`, `AzureHclReport`,
  * `SvsmVtpmManifest`) are read again from their `raw` bytes: their fields are not trusted.
@@ -115,7 +118,15 @@ function verifyReportDataBindingSync(
     }
     case 'azure-hcl':
       return verifyAzureHcl(
-        own ? input : { ...input, hclReport: ownBytes(input.hclReport, 'hclReport') },
+        own
+          ? input
+          : {
+              ...input,
+              hclReport: ownBytes(input.hclReport, 'hclReport'),
+              // A given report object is read again from its own bytes, as the other schemes do:
+              // its REPORT_DATA, VMPL and TD fields are what this binding rests on.
+              ...(input.report !== undefined ? { report: reparsedHardware(input.report) } : {}),
+            },
       );
     case 'hash':
       return verifyHash(input, own);
@@ -349,6 +360,18 @@ function isSnpReport(r: unknown): r is SnpReport {
   );
 }
 
+/** VMPL of a raw SEV-SNP ATTESTATION_REPORT (u32 at 0x30; the HCL holds all 1184 bytes). */
+function snpReportVmpl(raw: Uint8Array): number {
+  return new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0x30, true);
+}
+
+/** An SnpReport or TdxQuote object given as evidence, parsed again from its own bytes. */
+function reparsedHardware(report: unknown): SnpReport | TdxQuote {
+  if (isSnpReport(report)) return parseSnpReport(report.raw);
+  if (isTdxQuote(report)) return parseTdxQuote(ownBytes(report, 'report'));
+  throw new TypeError('report must be an SnpReport or a TdxQuote');
+}
+
 /** Differences between a TDREPORT and the body of the TD quote made from it. */
 export function tdReportProblems(td: AzureTdReport, quote: TdxQuote): string[] {
   const body = quote.body;
@@ -396,6 +419,7 @@ function hclKeys(hcl: AzureHclReport): BoundKey[] {
 function verifyAzureHcl(input: AzureHclBindingInput): ReportDataBindingVerification {
   const ledger = createLedger<Id>([
     { id: 'binding.report', required: true },
+    { id: 'binding.report.vmpl' },
     { id: 'binding.hcl.report-type', required: true },
     { id: 'binding.hcl.td-report' },
     { id: 'binding.key', required: true },
@@ -466,7 +490,22 @@ function verifyAzureHcl(input: AzureHclBindingInput): ReportDataBindingVerificat
           'binding.hcl.td-report',
           'SEV-SNP flavour: the hardware report is signed itself',
         );
-        reportData = given === undefined ? hcl.reportData : (given as SnpReport).reportData;
+        // The paravisor that owns the vTPM runs at VMPL 0 and asks for its report there; a
+        // report from a less privileged level (the guest OS) carries REPORT_DATA the guest
+        // chose, so it binds nothing the paravisor vouches for (as the svsm scheme's check).
+        ledger.require('binding.report.vmpl');
+        const vmpl =
+          given === undefined ? snpReportVmpl(hcl.hardwareReport) : (given as SnpReport).vmpl;
+        ledger.result(
+          'binding.report.vmpl',
+          vmpl === 0,
+          vmpl === 0
+            ? `the SEV-SNP report was requested at VMPL 0 (the paravisor's)`
+            : `VMPL ${vmpl}: only the paravisor at VMPL 0 can vouch for the vTPM`,
+          vmpl === 0 ? undefined : { expected: 0, actual: vmpl },
+        );
+        if (vmpl === 0)
+          reportData = given === undefined ? hcl.reportData : (given as SnpReport).reportData;
       }
     }
   }
@@ -490,7 +529,9 @@ function verifyAzureHcl(input: AzureHclBindingInput): ReportDataBindingVerificat
       : reportData === undefined
         ? ledger.status('binding.hcl.report-type') !== 'pass'
           ? 'binding.hcl.report-type'
-          : 'binding.hcl.td-report'
+          : hcl.reportType === 'snp'
+            ? 'binding.report.vmpl'
+            : 'binding.hcl.td-report'
         : undefined;
   if (blocker !== undefined) {
     ledger.dependsOn('binding.report-data', blocker);
@@ -528,17 +569,35 @@ function verifyAzureHcl(input: AzureHclBindingInput): ReportDataBindingVerificat
 // ---------------------------------------------------------------------------------------------
 // hash
 
-/** REPORT_DATA of an SNP report or TD quote, or the challenge of a CCA token. */
+/**
+ * REPORT_DATA of an SNP report or TD quote, or the realm challenge of a CCA token: the field a
+ * confidential VM's own software chose. An SGX enclave quote (no TD: an enclave anyone can run
+ * chose that REPORT_DATA) and a CCA token without a realm token (a PSA token or a platform token
+ * alone, whose challenge the caller of the platform's attestation service picked) are refused.
+ *
+ * @throws {AttestError} `ERR_UNSUPPORTED` for an SGX quote or a CCA token without a realm.
+ * @throws {TypeError} for an object of no known kind.
+ */
 export function bindingReportData(report: BindingReport): { data: Uint8Array; what: string } {
   if (isSnpReport(report)) return { data: report.reportData, what: 'SEV-SNP REPORT_DATA' };
-  if (isTdxQuote(report)) return { data: report.body.reportData, what: 'TD quote REPORTDATA' };
+  if (isTdxQuote(report)) {
+    if (report.body.kind === 'sgx') {
+      throw new AttestError('ERR_UNSUPPORTED', {
+        field: 'quote.body',
+        message: 'the quote carries an SGX enclave report, not a TD report',
+      });
+    }
+    return { data: report.body.reportData, what: 'TD quote REPORTDATA' };
+  }
   const token = report as Partial<CcaToken>;
   if (typeof token === 'object' && token !== null && typeof token.platform === 'object') {
-    const challenge = token.realm?.claims.challenge ?? token.platform.claims.challenge;
-    return {
-      data: challenge,
-      what: token.realm !== undefined ? 'CCA realm challenge' : 'CCA platform challenge',
-    };
+    if (token.realm === undefined) {
+      throw new AttestError('ERR_UNSUPPORTED', {
+        field: 'token.realm',
+        message: `a ${String(token.format)} token has no realm token (no realm challenge to bind)`,
+      });
+    }
+    return { data: token.realm.claims.challenge, what: 'CCA realm challenge' };
   }
   throw new TypeError('report must be an SnpReport, a TdxQuote or a CcaToken');
 }
@@ -570,16 +629,13 @@ function verifyHash(input: HashBindingInput, own: boolean): ReportDataBindingVer
     assertBytes(input.reportData, 'reportData');
     source = { data: input.reportData, what: 'REPORT_DATA' };
   } else if (input.report !== undefined) {
-    if (own) source = bindingReportData(input.report);
-    else {
-      // An object given as evidence is read again from its own bytes (see ownBytes); an
-      // object of no known kind is reparsedReport's TypeError.
-      try {
-        source = bindingReportData(reparsedReport(input.report));
-      } catch (e) {
-        if (e instanceof TypeError) throw e;
-        reportError = e;
-      }
+    // An object given as evidence is read again from its own bytes (see ownBytes); an object of
+    // no known kind is a TypeError. A report that binds nothing (SGX, no realm) fails below.
+    try {
+      source = bindingReportData(own ? input.report : reparsedReport(input.report));
+    } catch (e) {
+      if (e instanceof TypeError) throw e;
+      reportError = e;
     }
   } else {
     throw new TypeError('give report or reportData');
@@ -594,9 +650,13 @@ function verifyHash(input: HashBindingInput, own: boolean): ReportDataBindingVer
   if (source !== undefined)
     ledger.pass('binding.report', `${source.what} (${source.data.length} bytes)`);
   else
-    ledger.fail('binding.report', 'the report does not parse from its own bytes', {
-      cause: causeOf(reportError),
-    });
+    ledger.fail(
+      'binding.report',
+      reportError instanceof AttestError && reportError.code === 'ERR_UNSUPPORTED'
+        ? `the report binds no key: ${reportError.message}`
+        : 'the report does not parse from its own bytes',
+      { cause: causeOf(reportError) },
+    );
 
   let encoded: Uint8Array | undefined;
   let bound: BoundKey | undefined;

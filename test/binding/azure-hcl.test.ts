@@ -4,10 +4,11 @@ import { parseAzureHclReport, verifyReportDataBinding } from '../../src/binding/
 import { digest } from '../../src/core/crypto.js';
 import { toHex } from '../../src/core/encoding.js';
 import { parseSnpReport } from '../../src/snp/index.js';
+import { parseTdxQuote } from '../../src/tdx/index.js';
 import { verifyTpmQuote } from '../../src/tpm/index.js';
 import type { PcrBanks } from '../../src/tpm/index.js';
 import { expectAttestError } from '../support/errors.js';
-import { describeVectors, hex } from '../support/vectors.js';
+import { describeVectors, hex, readVector } from '../support/vectors.js';
 import { azureVectors, runtimeText, withRuntimeData, type AzureVector } from './support/azure.js';
 
 const vectors = azureVectors();
@@ -117,6 +118,7 @@ describeVectors('verifyReportDataBinding azure-hcl — SNP flavour', () => {
       expect(r.ok).toBe(true);
       expect(r.checks.map((c) => [c.id, c.status])).toEqual([
         ['binding.report', 'pass'],
+        ['binding.report.vmpl', 'pass'],
         ['binding.hcl.report-type', 'pass'],
         ['binding.hcl.td-report', 'skip'],
         ['binding.key', 'pass'],
@@ -256,11 +258,11 @@ describeVectors('verifyReportDataBinding azure-hcl — SNP flavour', () => {
 
   it('an SNP HCL report checked against a TD quote fails the report type', async () => {
     const v = byId('azure-snp-milan-trustee');
-    const fakeQuote = { header: {}, body: { kind: 'td10' } } as never;
+    const quote = parseTdxQuote(readVector('tdx', 'dcapqvl-v4', 'quote.bin'));
     const r = await verifyReportDataBinding({
       scheme: 'azure-hcl',
       hclReport: v.hcl,
-      report: fakeQuote,
+      report: quote,
     });
     expect(r.checks.find((c) => c.id === 'binding.hcl.report-type')?.status).toBe('fail');
     expect(r.checks.find((c) => c.id === 'binding.report-data')?.status).toBe('skip');
