@@ -148,7 +148,8 @@ export function canVerify(parts: SignatureParts, key: PublicKeyInfo): boolean {
 function stripZeros(b: Uint8Array): Uint8Array {
   let i = 0;
   while (i < b.length && b[i] === 0) i++;
-  return b.subarray(i);
+  // A view by constructor: `subarray` looks up a species constructor per call.
+  return i === 0 ? b : new Uint8Array(b.buffer, b.byteOffset + i, b.length - i);
 }
 
 /** Outcome of {@link verifyParts}. */

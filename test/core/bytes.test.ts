@@ -3,6 +3,7 @@ import {
   ByteReader,
   assertCountFits,
   concatBytes,
+  copyBytes,
   isAllZero,
   leBytesToBigInt,
   reversed,
@@ -141,5 +142,33 @@ describe('copies are copies, even from a Node Buffer', () => {
     buf[0] = 9;
     expect(out[0]).toBe(1);
     expect(Object.getPrototypeOf(out)).toBe(Uint8Array.prototype);
+  });
+});
+
+describe('copyBytes', () => {
+  it('returns a fresh plain Uint8Array for plain arrays, Node.js buffers and views', () => {
+    const backing = (): Uint8Array => Uint8Array.from([9, 1, 2, 3, 4, 5, 9]);
+    const inputs: Uint8Array[] = [
+      backing().subarray(1, 6),
+      Buffer.from([1, 2, 3, 4, 5]),
+      new Uint8Array(backing().buffer, 1, 5),
+    ];
+    for (const input of inputs) {
+      const out = copyBytes(input, 1, 4);
+      expect(Object.getPrototypeOf(out)).toBe(Uint8Array.prototype);
+      expect([...out]).toEqual([2, 3, 4]);
+      input[1] = 77;
+      expect(out[0]).toBe(2);
+      expect([...copyBytes(input)]).toEqual([...input]);
+      expect(copyBytes(input).buffer).not.toBe(input.buffer);
+    }
+  });
+
+  it('ignores an own slice property of the array', () => {
+    const a = Uint8Array.from([1, 2, 3]);
+    Object.defineProperty(a, 'slice', { value: () => a });
+    const out = copyBytes(a, 0, 2);
+    expect(out).not.toBe(a);
+    expect([...out]).toEqual([1, 2]);
   });
 });
