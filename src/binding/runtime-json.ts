@@ -1,9 +1,16 @@
 /**
  * @module
  * Strict reading of the JSON a hardware report binds by hash (Azure HCL runtime data, RFC 8259).
- * The hash covers bytes, so two readers must never see two different documents in them: a member
- * name repeated in one object (RFC 8259 §4 leaves the result unspecified; Go keeps the last,
- * serde rejects) and nesting beyond a small depth are rejected before `JSON.parse` runs.
+ * The hash covers bytes, so two readers must never see two different documents in them. Rejected
+ * before `JSON.parse` runs:
+ * - a leading UTF-8 byte order mark (RFC 8259 §8.1: senders MUST NOT add one; a fatal
+ *   `TextDecoder` drops it silently, Go's encoding/json refuses it);
+ * - a member name repeated in one object (RFC 8259 §4 leaves the result unspecified; Go keeps the
+ *   last, serde rejects), and two names that Go's encoding/json folds together (it matches
+ *   member names to fields case-insensitively: `keys` and `Keys`, `n` and `N`, `ſ` and `s`);
+ * - a member named `__proto__` (`JSON.parse` keeps it as an own property, but a later
+ *   `Object.assign` or `copy[k] = v` would make its value the copy's prototype);
+ * - nesting beyond a small depth.
  */
 import { AttestError } from '../core/errors.js';
 import { utf8Decode } from '../core/encoding.js';
@@ -13,25 +20,41 @@ export const MAX_JSON_DEPTH = 32;
 
 interface Frame {
   readonly isObject: boolean;
-  readonly names: Set<string>;
+  /** Member names seen in this object, by their Go fold ({@link foldName}). */
+  readonly names: Map<string, string>;
   expectName: boolean;
 }
 
+/** UTF-8 encoding of U+FEFF, the byte order mark. */
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
 /**
- * Parses UTF-8 JSON text whose top level must be an object, after checking it for duplicate
- * member names and excessive depth.
+ * Parses UTF-8 JSON text whose top level must be an object, after checking it for a byte order
+ * mark, member names repeated in one object (exactly or up to Go's case folding), members named
+ * `__proto__`, and excessive depth. The objects returned are `JSON.parse`'s: plain objects whose
+ * members are own data properties, none of them named `__proto__`.
  *
  * @param bytes - the JSON bytes.
  * @param base - absolute offset of `bytes[0]` in the caller's input (for error offsets).
  * @param field - the field name for errors.
- * @throws {AttestError} `ERR_BAD_ENCODING` (invalid UTF-8), `ERR_BAD_JSON` (syntax, duplicate
- *   member, top level not an object), `ERR_LIMIT_EXCEEDED` (depth).
+ * @returns the top-level object.
+ * @throws {AttestError} `ERR_BAD_ENCODING` (invalid UTF-8), `ERR_BAD_JSON` (a leading byte order
+ *   mark, syntax, a repeated or case-folded duplicate member, a `__proto__` member, top level not
+ *   an object; the offset is that of the mark or of the offending name), `ERR_LIMIT_EXCEEDED`
+ *   (depth).
  */
 export function parseStrictJsonObject(
   bytes: Uint8Array,
   base: number,
   field: string,
 ): Record<string, unknown> {
+  if (UTF8_BOM.every((b, i) => bytes[i] === b)) {
+    throw new AttestError('ERR_BAD_JSON', {
+      offset: base,
+      field,
+      message: 'runtime data starts with a UTF-8 byte order mark (EF BB BF)',
+    });
+  }
   let text: string;
   try {
     text = utf8Decode(bytes);
@@ -67,8 +90,9 @@ export function parseStrictJsonObject(
 
 /**
  * Walks the structural characters of (possibly malformed) JSON bytes: rejects depth over
- * {@link MAX_JSON_DEPTH} and member names repeated within one object. Syntax errors are left to
- * `JSON.parse`; this walk only has to be safe on any input.
+ * {@link MAX_JSON_DEPTH}, member names repeated within one object (after {@link foldName}) and
+ * `__proto__` members. Syntax errors are left to `JSON.parse`; this walk only has to be safe on
+ * any input, and on valid JSON it sees every member name `JSON.parse` will.
  */
 function scanStructure(bytes: Uint8Array, base: number, field: string): void {
   const stack: Frame[] = [];
@@ -84,14 +108,26 @@ function scanStructure(bytes: Uint8Array, base: number, field: string): void {
       if (top !== undefined && top.isObject && top.expectName) {
         const name = memberName(bytes.subarray(start, end));
         if (name !== undefined) {
-          if (top.names.has(name)) {
+          if (name === '__proto__') {
             throw new AttestError('ERR_BAD_JSON', {
               offset: base + start,
               field,
-              message: `member "${name}" appears twice in one object`,
+              message: 'a member named "__proto__" is not accepted',
             });
           }
-          top.names.add(name);
+          const folded = foldName(name);
+          const earlier = top.names.get(folded);
+          if (earlier !== undefined) {
+            throw new AttestError('ERR_BAD_JSON', {
+              offset: base + start,
+              field,
+              message:
+                earlier === name
+                  ? `member "${name}" appears twice in one object`
+                  : `members "${earlier}" and "${name}" differ only in case (Go's encoding/json reads them as one)`,
+            });
+          }
+          top.names.set(folded, name);
         }
         top.expectName = false;
       }
@@ -106,7 +142,7 @@ function scanStructure(bytes: Uint8Array, base: number, field: string): void {
           message: `JSON nesting deeper than ${MAX_JSON_DEPTH}`,
         });
       }
-      stack.push({ isObject: c === 0x7b, names: new Set(), expectName: c === 0x7b });
+      stack.push({ isObject: c === 0x7b, names: new Map(), expectName: c === 0x7b });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();
     } else if (c === 0x2c /* , */) {
@@ -137,4 +173,25 @@ function memberName(literal: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A key under which every name Go's encoding/json would match to the same field falls together.
+ * Go (1.21+ `foldName`) maps each rune r to `unicode.ToUpper(unicode.ToLower(r))`, so besides
+ * ASCII case it joins `ſ` (U+017F) with `S`, the Kelvin sign (U+212A) with `K`, and `İ`/`ı`
+ * (U+0130/U+0131) with `I`; those four are the only non-ASCII runes it folds to ASCII, so for the
+ * ASCII field names a Go reader of the runtime data declares this fold is exact. Other non-ASCII
+ * characters go through JavaScript's case mappings, which also join a few names Go keeps apart
+ * (`ß` and `SS`): that only refuses more.
+ */
+function foldName(name: string): string {
+  let out = '';
+  for (const ch of name) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) out += cp >= 0x61 && cp <= 0x7a ? String.fromCharCode(cp - 0x20) : ch;
+    // JavaScript lower-cases U+0130 to "i" + U+0307, which would keep it apart from "I".
+    else if (cp === 0x130 || cp === 0x131) out += 'I';
+    else out += ch.toLowerCase().toUpperCase();
+  }
+  return out;
 }

@@ -7,7 +7,9 @@
  * mapping follows the UEFI CC-measurement model used on TDX: PCR 0 → RIM (not extendable),
  * PCR 1 and 7 → REM0, PCR 2–6 → REM1, PCR 8–15 → REM2, PCR ≥ 16 → REM3. No real CCA event log
  * exists yet, so the mapping is an assumption documented in docs/cca.md; the general event-log
- * module of attestkit is not used here on purpose.
+ * module of attestkit is not used here on purpose, but the Spec ID and digest-list rules are the
+ * same as its TCG reader's (each algorithm listed once with its registry size; each event carries
+ * at most the listed digests, each algorithm once), so both readers accept the same logs.
  */
 import { AttestError } from '../core/errors.js';
 import { ByteReader, assertCountFits, isAllZero } from '../core/bytes.js';
@@ -135,6 +137,21 @@ const TCG_ALGS: Readonly<Record<number, HashAlg | 'sm3_256'>> = {
   0x0012: 'sm3_256',
 };
 
+/**
+ * Digest sizes of the TCG hash algorithm ids (TCG Algorithm Registry, with SHA3 as in the TCG
+ * event-log reader): a Spec ID event giving another size for one of them is malformed.
+ */
+const TCG_DIGEST_SIZES: Readonly<Record<number, number>> = {
+  0x0004: 20,
+  0x000b: 32,
+  0x000c: 48,
+  0x000d: 64,
+  0x0012: 32,
+  0x0027: 32,
+  0x0028: 48,
+  0x0029: 64,
+};
+
 const EV_NO_ACTION = 3;
 const SPEC_ID_SIGNATURE = 'Spec ID Event03\0';
 
@@ -186,8 +203,10 @@ export interface CcaRealmEventLog {
  *
  * @param bytes - the log.
  * @returns the events, each with its REM target.
- * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_MAGIC` (no Spec ID event), `ERR_BAD_LENGTH`,
- *   `ERR_BAD_VALUE` (undeclared digest algorithm).
+ * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_MAGIC` (no Spec ID event), `ERR_BAD_LENGTH`
+ *   (a count that cannot fit; an event with more digests than the Spec ID event lists),
+ *   `ERR_BAD_VALUE` (a Spec ID algorithm listed twice or with a size impossible for it — 0, over
+ *   64, or not its registry size; an event digest of an undeclared algorithm, or two of one).
  * @throws {TypeError} when `bytes` is not a Uint8Array.
  * @example
  * ```ts
@@ -225,8 +244,25 @@ export function parseCcaRealmEventLog(bytes: Uint8Array): CcaRealmEventLog {
   const sizes = new Map<number, number>();
   const algorithms: { algorithm: HashAlg | 'sm3_256'; size: number }[] = [];
   for (let i = 0; i < count; i++) {
+    const at = spec.absoluteOffset;
     const id = spec.u16le(`digestSizes[${i}].algorithmId`);
     const size = spec.u16le(`digestSizes[${i}].digestSize`);
+    // As the TCG reader (eventlog parseSpecIdEvent): a repeated id would let a later size win.
+    if (sizes.has(id)) {
+      throw new AttestError('ERR_BAD_VALUE', {
+        offset: at,
+        field: `${spec.structure}.digestSizes[${i}].algorithmId`,
+        message: `algorithm 0x${id.toString(16)} listed twice`,
+      });
+    }
+    const known = TCG_DIGEST_SIZES[id];
+    if (size === 0 || size > 64 || (known !== undefined && known !== size)) {
+      throw new AttestError('ERR_BAD_VALUE', {
+        offset: at + 2,
+        field: `${spec.structure}.digestSizes[${i}].digestSize`,
+        message: `digest size ${size} is impossible for algorithm 0x${id.toString(16)}`,
+      });
+    }
     sizes.set(id, size);
     const algorithm = TCG_ALGS[id];
     if (algorithm !== undefined) algorithms.push({ algorithm, size });
@@ -241,9 +277,18 @@ export function parseCcaRealmEventLog(bytes: Uint8Array): CcaRealmEventLog {
     const er = new ByteReader(bytes.subarray(offset), `TCG_PCR_EVENT2[${events.length}]`, offset);
     const pcrIndex = er.u32le('pcrIndex');
     const eventType = er.u32le('eventType');
+    const countAt = er.absoluteOffset;
     const n = er.u32le('digests.count');
-    assertCountFits(n, 2, er.remaining, `${er.structure}.digests.count`, er.absoluteOffset - 4);
+    if (n > sizes.size) {
+      throw new AttestError('ERR_BAD_LENGTH', {
+        offset: countAt,
+        field: `${er.structure}.digests.count`,
+        message: `${n} digests but the Spec ID event lists ${sizes.size} algorithms`,
+      });
+    }
+    assertCountFits(n, 2, er.remaining, `${er.structure}.digests.count`, countAt);
     const digests: Partial<Record<HashAlg | 'sm3_256', Uint8Array>> = {};
+    const seen = new Set<number>();
     for (let i = 0; i < n; i++) {
       const at = er.absoluteOffset;
       const id = er.u16le(`digests[${i}].hashAlg`);
@@ -255,6 +300,15 @@ export function parseCcaRealmEventLog(bytes: Uint8Array): CcaRealmEventLog {
           message: `digest algorithm 0x${id.toString(16)} is not declared by the Spec ID event`,
         });
       }
+      // Two digests of one algorithm would leave the replay to pick one (the last, here).
+      if (seen.has(id)) {
+        throw new AttestError('ERR_BAD_VALUE', {
+          offset: at,
+          field: `${er.structure}.digests[${i}].hashAlg`,
+          message: `digest algorithm 0x${id.toString(16)} appears twice in one event`,
+        });
+      }
+      seen.add(id);
       const d = er.bytesCopy(size, `digests[${i}].digest`);
       const name = TCG_ALGS[id];
       if (name !== undefined) digests[name] = d;

@@ -422,7 +422,10 @@ export type CcaCheckId =
 
 /** The result of `verifyCcaToken`: the ledger plus the parsed token and the facts to act on. */
 export interface CcaVerification extends Verification<CcaCheckId> {
-  /** The parsed token; absent when `cca.decode` failed. */
+  /**
+   * The token as parsed by the verifier (from the bytes, or re-parsed from a given token's
+   * `raw`); absent when `cca.decode` failed.
+   */
   readonly token?: CcaToken;
   /** Platform (or PSA) claims; trustworthy only when `ok`. */
   readonly platformClaims?: CcaPlatformClaims;

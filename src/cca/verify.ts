@@ -90,7 +90,8 @@ function isToken(v: unknown): v is CcaToken {
   return (
     (t.format === 'cca' || t.format === 'cca-platform' || t.format === 'psa') &&
     typeof t.platform === 'object' &&
-    t.platform !== null
+    t.platform !== null &&
+    t.raw instanceof Uint8Array
   );
 }
 
@@ -414,10 +415,15 @@ async function platformKey(
  *
  * Exported from `attestkit/cca`.
  *
- * @param token - the token bytes, or a token from `parseCcaToken`.
+ * @param token - the token bytes, or a token from `parseCcaToken`. A parsed token is re-parsed
+ *   from its `raw` bytes and only that result is verified and returned: its other fields are never
+ *   read, so claims edited after parsing have no effect.
  * @param options - the platform key (or a lookup), policy, accepted algorithms, cache.
- * @returns the ledger, the parsed token, its claims and the keys used.
- * @throws {TypeError} for a wrong argument type (a programming error), never for bad evidence.
+ * @returns the ledger, the token as parsed here (from the bytes or from `token.raw`), its claims
+ *   and the keys used.
+ * @throws {TypeError} for a wrong argument type (a programming error), never for bad evidence:
+ *   bytes or `token.raw` that are not a Uint8Array (or are a view over a detached buffer), or an
+ *   object that is not a `CcaToken`.
  * @example
  * ```ts
  * import { verifyCcaToken } from 'attestkit/cca';
@@ -438,24 +444,25 @@ export async function verifyCcaToken(
   checkOptions(options);
   const ledger = createLedger(CHECKS);
 
+  // A parsed token is re-parsed from its raw bytes (as verifySnpReport and verifyTdxQuote do):
+  // its claim fields are plain data a caller may have edited; only `raw` carries the signatures.
+  const isBytes = token instanceof Uint8Array;
   let parsed: CcaToken;
-  if (token instanceof Uint8Array) {
-    try {
-      parsed = parseCcaToken(token);
-    } catch (e) {
-      if (!(e instanceof AttestError)) throw e;
-      ledger.fail('cca.decode', `the token does not decode: ${e.message}`, errorDetail(e));
-      for (const spec of CHECKS) {
-        if (spec.id !== 'cca.decode')
-          ledger.skip(spec.id, 'depends on cca.decode, which is failed');
-      }
-      return ledger.finish();
+  try {
+    parsed = parseCcaToken(isBytes ? token : token.raw);
+  } catch (e) {
+    if (!(e instanceof AttestError)) throw e;
+    const what = isBytes ? 'the token' : 'token.raw';
+    ledger.fail('cca.decode', `${what} does not decode: ${e.message}`, errorDetail(e));
+    for (const spec of CHECKS) {
+      if (spec.id !== 'cca.decode') ledger.skip(spec.id, 'depends on cca.decode, which is failed');
     }
-    ledger.pass('cca.decode', describe(parsed));
-  } else {
-    parsed = token;
-    ledger.pass('cca.decode', `${describe(parsed)} (given parsed)`);
+    return ledger.finish();
   }
+  ledger.pass(
+    'cca.decode',
+    isBytes ? describe(parsed) : `${describe(parsed)} (given parsed; re-parsed from token.raw)`,
+  );
 
   const policy = options.policy ?? {};
   const policyIds = Object.entries(POLICY_FIELDS).map(([field, [id]]) => [field, id] as const);
