@@ -197,13 +197,42 @@ export interface PemBlock {
   readonly der: Uint8Array;
 }
 
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const PEM_BEGIN = '-----BEGIN ';
+const PEM_END = '-----END ';
+const PEM_DASHES = '-----';
+
+/** True for the characters a PEM label may hold here: `A`–`Z`, `0`–`9` and space. */
+function isLabelChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 32;
+}
+
+/**
+ * The label of a `-----BEGIN <label>-----` or `-----END <label>-----` line whose label starts at
+ * `from`, and the index after its closing dashes; undefined when the line is not one. A label is
+ * one or more of `A`–`Z`, `0`–`9` and space; since `-` is not among them, the label runs to the
+ * first other character, which must start the closing dashes.
+ */
+function pemLabelAt(text: string, from: number): { label: string; end: number } | undefined {
+  let i = from;
+  while (i < text.length && isLabelChar(text.charCodeAt(i))) i++;
+  if (i === from || !text.startsWith(PEM_DASHES, i)) return undefined;
+  return { label: text.slice(from, i), end: i + PEM_DASHES.length };
+}
 
 /**
  * Decodes every PEM block in `text`, in order. Text between blocks (comments, NULs) is ignored;
  * a block with mismatched labels or a bad body is an error.
  *
- * @throws {AttestError} `ERR_BAD_ENCODING`.
+ * Linear in the length of `text`: each BEGIN line is paired with the first END line after it, and
+ * when none follows, no later BEGIN line can have one either, so the scan stops there. (A
+ * backtracking regular expression took time quadratic in the number of unclosed BEGIN lines,
+ * which host-supplied certificate text controls.) A label is one or more of `A`–`Z`, `0`–`9` and
+ * space; a BEGIN line with any other label is ignored as text, and an END line with one does not
+ * close a block.
+ *
+ * @throws {AttestError} `ERR_BAD_ENCODING` (offset of the BEGIN line) for a block closed by an END
+ *   line with another label, or whose body is not base64.
+ * @throws {TypeError} when `text` is not a string.
  * @example
  * ```ts
  * const certs = decodePem(bundle).filter((b) => b.label === 'CERTIFICATE').map((b) => b.der);
@@ -212,24 +241,43 @@ const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----
 export function decodePem(text: string): PemBlock[] {
   if (typeof text !== 'string') throw new TypeError('PEM text must be a string');
   const blocks: PemBlock[] = [];
-  for (const m of text.matchAll(PEM_RE)) {
-    const [, begin, body, end] = m;
-    if (begin !== end) {
+  let pos = 0;
+  for (;;) {
+    const at = text.indexOf(PEM_BEGIN, pos);
+    if (at < 0) break;
+    const begin = pemLabelAt(text, at + PEM_BEGIN.length);
+    if (begin === undefined) {
+      pos = at + 1;
+      continue;
+    }
+    // The first END line after the BEGIN line closes the block, whatever its label.
+    let end: { label: string; end: number } | undefined;
+    let endAt = begin.end;
+    for (;;) {
+      endAt = text.indexOf(PEM_END, endAt);
+      if (endAt < 0) break;
+      end = pemLabelAt(text, endAt + PEM_END.length);
+      if (end !== undefined) break;
+      endAt++;
+    }
+    if (end === undefined) break;
+    if (begin.label !== end.label) {
       throw new AttestError('ERR_BAD_ENCODING', {
-        offset: m.index,
-        message: `PEM BEGIN ${begin} closed by END ${end}`,
+        offset: at,
+        message: `PEM BEGIN ${begin.label} closed by END ${end.label}`,
       });
     }
-    const compact = (body ?? '').replace(/[\r\n\t ]/g, '');
+    const compact = text.slice(begin.end, endAt).replace(/[\r\n\t ]/g, '');
     try {
-      blocks.push({ label: begin!, der: fromBase64(compact) });
+      blocks.push({ label: begin.label, der: fromBase64(compact) });
     } catch (cause) {
       throw new AttestError('ERR_BAD_ENCODING', {
-        offset: m.index,
-        message: `bad base64 in PEM block ${begin}`,
+        offset: at,
+        message: `bad base64 in PEM block ${begin.label}`,
         cause,
       });
     }
+    pos = end.end;
   }
   return blocks;
 }

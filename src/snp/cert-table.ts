@@ -4,6 +4,10 @@
  * specification 56421, SNP extended guest request; Linux configfs-tsm `auxblob`; spec note §9):
  * 24-byte entries `{ GUID[16], u32 offset, u32 length }` ending with an all-zero entry, offsets
  * from the start of the table. GUIDs are accepted in both byte orders seen in the wild.
+ *
+ * The table comes from the host, so the parser bounds its work by the input: at most
+ * `SNP_CERT_TABLE_MAX_ENTRIES` (32) entries, and entry data ranges may not overlap one another
+ * or the entries, so the bytes copied out never exceed the input's length.
  */
 import { AttestError } from '../core/errors.js';
 import { assertBytes, ByteReader, copyBytes, isAllZero } from '../core/bytes.js';
@@ -12,6 +16,14 @@ import { SNP_CERT_TABLE_GUID } from './layout.js';
 import type { SnpCertTable, SnpCertTableEntry, SnpCertTableKind } from './types.js';
 
 const STRUCT = 'CERT_TABLE';
+
+/**
+ * Most entries a certificate table may hold, not counting the terminator; more is
+ * `ERR_LIMIT_EXCEEDED`. The GHCB specification (56421) defines five GUIDs (VCEK, VLEK, ASK/ASVK,
+ * ARK, CRL) and one toolchain adds a sixth; 32 leaves room for unknown entries while keeping the
+ * overlap check (every pair of entries) small.
+ */
+export const SNP_CERT_TABLE_MAX_ENTRIES = 32;
 
 const KIND_BY_GUID: ReadonlyMap<string, SnpCertTableKind> = /* @__PURE__ */ new Map(
   Object.entries(SNP_CERT_TABLE_GUID).map(([k, g]) => [g, k as SnpCertTableKind]),
@@ -31,7 +43,9 @@ function mixedEndian(b: Uint8Array): Uint8Array {
 
 /**
  * Parses an extended-report certificate table (GHCB 56421; spec note §9). Entries are read until
- * the all-zero terminator; each entry's data must lie inside the table after the entries. Known
+ * the all-zero terminator, at most 32 of them; each entry's data must lie inside the table after
+ * the entries and must not overlap another entry's data (an empty range overlaps nothing), so the
+ * copies returned never total more than the input. Known
  * GUIDs (VCEK, VLEK, ASK/ASVK, ARK, CRL, extra platform info) are recognised in RFC 4122 (text)
  * order, which the Linux and QEMU hosts write, and in EFI mixed-endian order, which one client
  * expects. Certificates are returned as bytes, unverified.
@@ -40,8 +54,10 @@ function mixedEndian(b: Uint8Array): Uint8Array {
  *
  * @param bytes - the table buffer (zero padding after the data is fine).
  * @returns the entries and the known certificates by kind.
- * @throws {AttestError} `ERR_TRUNCATED` (no terminator), `ERR_BAD_LENGTH` (data outside the table
- *   or overlapping the entries), `ERR_BAD_VALUE` (a known GUID twice, or a null GUID with data).
+ * @throws {AttestError} `ERR_TRUNCATED` (no terminator), `ERR_LIMIT_EXCEEDED` (more than 32
+ *   entries; at the first entry too many), `ERR_BAD_LENGTH` (data outside the table, overlapping
+ *   the entries, or overlapping an earlier entry's data; at the entry's OFFSET field),
+ *   `ERR_BAD_VALUE` (a known GUID twice, or a null GUID with data).
  * @throws {TypeError} when `bytes` is not a Uint8Array.
  * @example
  * ```ts
@@ -70,6 +86,13 @@ export function parseSnpCertTable(bytes: Uint8Array): SnpCertTable {
       }
       break;
     }
+    if (i >= SNP_CERT_TABLE_MAX_ENTRIES) {
+      throw new AttestError('ERR_LIMIT_EXCEEDED', {
+        offset: at,
+        field: `${STRUCT}.ENTRY[${i}]`,
+        message: `more than ${SNP_CERT_TABLE_MAX_ENTRIES} entries before the terminator`,
+      });
+    }
     raw.push({ guid, offset, length, at });
   }
   const headerEnd = r.offset;
@@ -82,6 +105,23 @@ export function parseSnpCertTable(bytes: Uint8Array): SnpCertTable {
         field: `${STRUCT}.ENTRY[${i}]`,
         message: `data [${e.offset}, +${e.length}) is outside [${headerEnd}, ${bytes.length})`,
       });
+    }
+    // Disjoint ranges bound the copies below by the input's length; overlapping ones would let
+    // a small table make each entry copy the same bytes again.
+    for (let j = 0; j < i; j++) {
+      const o = raw[j]!;
+      const overlap =
+        e.length > 0 &&
+        o.length > 0 &&
+        e.offset < o.offset + o.length &&
+        o.offset < e.offset + e.length;
+      if (overlap) {
+        throw new AttestError('ERR_BAD_LENGTH', {
+          offset: e.at + 16,
+          field: `${STRUCT}.ENTRY[${i}].OFFSET`,
+          message: `data [${e.offset}, +${e.length}) overlaps entry ${j}'s [${o.offset}, +${o.length})`,
+        });
+      }
     }
     const text = guidText(e.guid);
     const mixed = guidText(mixedEndian(e.guid));

@@ -123,6 +123,55 @@ const GUEST_POLICY_FLAGS: readonly (readonly [
   ],
 ];
 
+/**
+ * Every field of {@link SnpPolicy}. Any other key is rejected: a policy often comes from JSON
+ * config, where a misspelt field (`measurment`) would otherwise be ignored and its check skipped.
+ * The `Record` type makes the compiler flag a field added to `SnpPolicy` but not here.
+ */
+const POLICY_FIELDS: Readonly<Record<keyof SnpPolicy, true>> = {
+  allowDebug: true,
+  allowMigrationAgent: true,
+  allowSmt: true,
+  requireSingleSocket: true,
+  allowCxl: true,
+  requireMemAes256Xts: true,
+  requireRaplDisabled: true,
+  requireCiphertextHiding: true,
+  requirePageSwapDisabled: true,
+  minimumAbi: true,
+  vmpl: true,
+  minimumGuestSvn: true,
+  reportData: true,
+  hostData: true,
+  measurement: true,
+  imageId: true,
+  familyId: true,
+  reportId: true,
+  reportIdMa: true,
+  chipId: true,
+  minimumTcb: true,
+  minimumLaunchTcb: true,
+  minimumBuild: true,
+  minimumVersion: true,
+  requireCommittedTcb: true,
+  platformInfo: true,
+  requireIdBlock: true,
+  requireAuthorKey: true,
+  trustedIdKeyDigests: true,
+  trustedAuthorKeyDigests: true,
+  minimumMitigationVector: true,
+};
+
+const POLICY_FIELD_NAMES: readonly string[] = /* @__PURE__ */ Object.keys(POLICY_FIELDS);
+
+const TCB_FIELDS: readonly (keyof SnpTcbMinimum)[] = [
+  'bootloader',
+  'tee',
+  'snp',
+  'microcode',
+  'fmc',
+];
+
 /** Every boolean policy field, checked for its type by {@link compileSnpPolicy}. */
 const BOOLEAN_FIELDS = /* @__PURE__ */ GUEST_POLICY_FLAGS.map(
   (f) => f[1] as keyof SnpPolicy,
@@ -154,10 +203,39 @@ function checkBool(v: unknown, name: string): void {
     throw new TypeError(`policy.${name} must be a boolean`);
 }
 
+/**
+ * Checks that `v` is a plain object whose keys are all in `known` and, when `nonEmpty`, that it
+ * gives at least one of them: an unknown key (a misspelt field) or an empty object would make a
+ * required check that compares nothing, and so passes whatever the report says.
+ */
+function checkFields(v: unknown, name: string, known: readonly string[], nonEmpty: boolean): void {
+  const where = name === '' ? 'policy' : `policy.${name}`;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new TypeError(`${where} must be an object`);
+  }
+  for (const k of Object.keys(v)) {
+    if (!known.includes(k)) {
+      const hint = known.find((f) => f.toLowerCase() === k.toLowerCase());
+      throw new TypeError(
+        `${where} has an unknown field "${k}"${
+          hint !== undefined
+            ? ` (did you mean "${hint}"?)`
+            : known.length <= 5
+              ? ` (known: ${known.join(', ')})`
+              : ''
+        }`,
+      );
+    }
+  }
+  if (nonEmpty && !known.some((k) => (v as Record<string, unknown>)[k] !== undefined)) {
+    throw new TypeError(`${where} gives no field (expected at least one of ${known.join(', ')})`);
+  }
+}
+
 function checkTcbMinimum(v: SnpTcbMinimum | undefined, name: string): void {
   if (v === undefined) return;
-  if (typeof v !== 'object' || v === null) throw new TypeError(`policy.${name} must be an object`);
-  for (const k of ['bootloader', 'tee', 'snp', 'microcode', 'fmc'] as const) {
+  checkFields(v, name, TCB_FIELDS, true);
+  for (const k of TCB_FIELDS) {
     if (v[k] !== undefined) checkInt(v[k], `${name}.${k}`, 255);
   }
 }
@@ -178,9 +256,20 @@ function toVector(v: bigint | number | undefined, name: string): bigint | undefi
  * Validates a policy and decodes its byte fields. Programming errors (wrong types, wrong
  * lengths) throw; the verifier calls this before running any check.
  *
+ * A policy must not fail open: a key that is not a field of `SnpPolicy`, at the top level or
+ * inside `minimumTcb`, `minimumLaunchTcb`, `minimumAbi`, `minimumVersion`, `vmpl`,
+ * `platformInfo` or `minimumMitigationVector`, is a `TypeError`, and so is one of those objects
+ * when it gives no field (or `platformInfo` with only an empty `require`). `requireIdBlock: true`
+ * needs `trustedIdKeyDigests` or `trustedAuthorKeyDigests`, and `requireAuthorKey: true` needs
+ * `trustedAuthorKeyDigests` (go-sev-guest trusts an ID block only through those lists, and
+ * rejects every report without them; attestkit says so when the policy is compiled): the host
+ * chooses the ID block, and without a trust list only presence could be checked.
+ *
  * @param policy - the caller's policy (or undefined for the defaults).
  * @returns the validated policy with byte fields as bytes.
- * @throws {TypeError | RangeError} for a malformed policy.
+ * @throws {TypeError | RangeError} for a malformed policy: `TypeError` for an unknown field, an
+ *   empty sub-object, a wrong type or a `require…` flag without its trust list; `RangeError` for
+ *   a value out of range or a byte field of the wrong length.
  * @example
  * ```ts
  * const compiled = compileSnpPolicy({ reportData: 'aa'.repeat(64) });
@@ -188,24 +277,29 @@ function toVector(v: bigint | number | undefined, name: string): bigint | undefi
  */
 export function compileSnpPolicy(policy: SnpPolicy | undefined): CompiledSnpPolicy {
   const p = policy ?? {};
-  if (typeof p !== 'object' || p === null) throw new TypeError('policy must be an object');
+  checkFields(p, '', POLICY_FIELD_NAMES, false);
   for (const k of BOOLEAN_FIELDS) checkBool(p[k], k);
   for (const k of ['minimumAbi', 'minimumVersion'] as const) {
     const v = p[k];
     if (v !== undefined) {
+      checkFields(v, k, ['major', 'minor'], true);
       checkInt(v.major, `${k}.major`, 255);
       checkInt(v.minor, `${k}.minor`, 255);
     }
   }
   if (p.vmpl !== undefined) {
     if (typeof p.vmpl === 'number') checkInt(p.vmpl, 'vmpl', 3);
-    else checkInt(p.vmpl.max, 'vmpl.max', 3);
+    else {
+      checkFields(p.vmpl, 'vmpl', ['max'], true);
+      checkInt(p.vmpl.max, 'vmpl.max', 3);
+    }
   }
   if (p.minimumGuestSvn !== undefined) checkInt(p.minimumGuestSvn, 'minimumGuestSvn', 0xffffffff);
   if (p.minimumBuild !== undefined) checkInt(p.minimumBuild, 'minimumBuild', 255);
   checkTcbMinimum(p.minimumTcb, 'minimumTcb');
   checkTcbMinimum(p.minimumLaunchTcb, 'minimumLaunchTcb');
   if (p.platformInfo !== undefined) {
+    checkFields(p.platformInfo, 'platformInfo', ['allow', 'require'], true);
     for (const list of [p.platformInfo.allow, p.platformInfo.require]) {
       if (list === undefined) continue;
       if (!Array.isArray(list)) throw new TypeError('policy.platformInfo lists must be arrays');
@@ -214,6 +308,12 @@ export function compileSnpPolicy(policy: SnpPolicy | undefined): CompiledSnpPoli
           throw new TypeError(`policy.platformInfo: unknown flag ${f}`);
         }
       }
+    }
+    // `{ require: [] }` alone demands nothing and forbids nothing.
+    if (p.platformInfo.allow === undefined && p.platformInfo.require?.length === 0) {
+      throw new TypeError(
+        'policy.platformInfo compares nothing: give allow or a non-empty require',
+      );
     }
   }
   const bytes: Partial<Record<ByteField, Uint8Array>> = {};
@@ -234,8 +334,24 @@ export function compileSnpPolicy(policy: SnpPolicy | undefined): CompiledSnpPoli
   const measurements = list(p.measurement, 'measurement', SNP_SIZE.MEASUREMENT);
   const trustedIdKeyDigests = list(p.trustedIdKeyDigests, 'trustedIdKeyDigests', 48);
   const trustedAuthorKeyDigests = list(p.trustedAuthorKeyDigests, 'trustedAuthorKeyDigests', 48);
+  // The host chooses the ID block and the author key; only a trust list says whose keys count.
+  if (
+    p.requireIdBlock === true &&
+    trustedIdKeyDigests === undefined &&
+    trustedAuthorKeyDigests === undefined
+  ) {
+    throw new TypeError(
+      'policy.requireIdBlock needs policy.trustedIdKeyDigests or policy.trustedAuthorKeyDigests (without a trust list any ID key the host chose would pass)',
+    );
+  }
+  if (p.requireAuthorKey === true && trustedAuthorKeyDigests === undefined) {
+    throw new TypeError(
+      'policy.requireAuthorKey needs policy.trustedAuthorKeyDigests (without it any author key the host chose would pass; trusted ID keys do not vouch for an author key)',
+    );
+  }
   let mitigation: CompiledSnpPolicy['mitigation'];
   if (p.minimumMitigationVector !== undefined) {
+    checkFields(p.minimumMitigationVector, 'minimumMitigationVector', ['current', 'launch'], true);
     const current = toVector(p.minimumMitigationVector.current, 'minimumMitigationVector.current');
     const launch = toVector(p.minimumMitigationVector.launch, 'minimumMitigationVector.launch');
     mitigation = {
@@ -291,7 +407,9 @@ export interface PolicyContext {
 
 /**
  * Records every `snp.policy.*` check in `ledger`. Fields the policy gives are required; others
- * skip with the name of the missing field. `allowDebug` and `allowMigrationAgent` always run.
+ * skip with the name of the missing field, and a `require…` field set to false skips (not
+ * required) with that reason: a check that compared nothing is never a pass. `allowDebug`,
+ * `allowMigrationAgent` and `allowCxl` always run.
  */
 export function applySnpPolicy(
   ledger: Ledger<Id>,
@@ -312,12 +430,18 @@ export function applySnpPolicy(
 
   for (const [id, field, bit, what, always, risk] of GUEST_POLICY_FLAGS) {
     const v = p[field];
+    const isAllow = field.startsWith('allow');
+    // `require…: false` demands nothing, so nothing is compared: the check did not run.
+    if (!isAllow && v === false) {
+      ledger.skip(id, `policy.${field} is false: ${what} is not required`);
+      continue;
+    }
     if (always === true) ledger.require(id);
     else if (!given(id, v, field)) continue;
     const set = pol[bit];
     const expected = v === true;
     const detail = { expected, actual: set };
-    if (field.startsWith('allow')) {
+    if (isAllow) {
       ledger.result(
         id,
         !set || expected,
@@ -331,12 +455,8 @@ export function applySnpPolicy(
     } else {
       ledger.result(
         id,
-        set || !expected,
-        set
-          ? `the guest policy requires ${what}`
-          : expected
-            ? `the guest policy does not require ${what}`
-            : `${what} is not required`,
+        set,
+        set ? `the guest policy requires ${what}` : `the guest policy does not require ${what}`,
         detail,
       );
     }
@@ -433,8 +553,13 @@ export function applySnpPolicy(
       minor: report.currentMinor,
     });
   }
-  if (given('snp.policy.committed-tcb', p.requireCommittedTcb, 'requireCommittedTcb')) {
-    committedCheck(ledger, p.requireCommittedTcb === true, ctx);
+  if (p.requireCommittedTcb === false) {
+    ledger.skip(
+      'snp.policy.committed-tcb',
+      'policy.requireCommittedTcb is false: provisional firmware permitted (COMMITTED ≤ CURRENT is still checked by snp.tcb.relations)',
+    );
+  } else if (given('snp.policy.committed-tcb', p.requireCommittedTcb, 'requireCommittedTcb')) {
+    committedCheck(ledger, ctx);
   }
   if (given('snp.policy.platform-info', p.platformInfo, 'platformInfo')) {
     platformInfoCheck(ledger, p.platformInfo!, report);
@@ -510,6 +635,16 @@ function tcbCheck(
     });
     return;
   }
+  // `{ fmc }` alone constrains nothing on a Milan/Genoa TCB: a check that compared nothing did
+  // not run, so it is a skip (required, so `ok` is false), never a pass.
+  if (!tcbComponents(have).some((k) => want[k] !== undefined)) {
+    ledger.skip(
+      id,
+      `policy.${name} gives only components the ${spec} layout (${have.layout}) does not have`,
+      { expected: { minimum: tcbDetail(want) }, actual: tcbDetail(have) },
+    );
+    return;
+  }
   const low = tcbExceeding(want, have);
   ledger.result(
     id,
@@ -521,16 +656,9 @@ function tcbCheck(
   );
 }
 
-function committedCheck(ledger: Ledger<Id>, strict: boolean, ctx: PolicyContext): void {
+function committedCheck(ledger: Ledger<Id>, ctx: PolicyContext): void {
   const id: Id = 'snp.policy.committed-tcb';
   const r = ctx.report;
-  if (!strict) {
-    ledger.pass(
-      id,
-      'provisional firmware permitted (committed ≤ current is checked by snp.tcb.relations)',
-    );
-    return;
-  }
   const problems: string[] = [];
   if (ctx.tcb === undefined) problems.push('TCB layout unknown');
   else if (
@@ -607,69 +735,57 @@ function idBlockChecks(ledger: Ledger<Id>, compiled: CompiledSnpPolicy, report: 
     list !== undefined && list.some((x) => equalBytes(x, d));
   const authorTrusted = report.keyInfo.authorKeyEn && contains(authorList, report.authorKeyDigest);
 
-  // go-sev-guest semantics: RequireAuthorKey needs AUTHOR_KEY_EN and a trusted author key (when a
-  // list is given); an ID block is trusted through a trusted author key or a trusted ID key.
+  // go-sev-guest semantics: RequireAuthorKey needs AUTHOR_KEY_EN and a trusted author key; an ID
+  // block is trusted through a trusted author key or a trusted ID key. compileSnpPolicy has made
+  // sure each `require…: true` comes with the list it is checked against.
   const authorId: Id = 'snp.policy.author-key';
   if (p.requireAuthorKey === undefined) {
     ledger.skip(authorId, 'policy.requireAuthorKey not given');
   } else if (!p.requireAuthorKey) {
-    ledger.require(authorId);
-    ledger.pass(authorId, 'an author key is not required');
+    ledger.skip(authorId, 'policy.requireAuthorKey is false: an author key is not required');
   } else {
     ledger.require(authorId);
     const problem = !report.keyInfo.authorKeyEn
       ? 'AUTHOR_KEY_EN is 0 (no author key)'
-      : authorList !== undefined && !authorTrusted
+      : !authorTrusted
         ? 'AUTHOR_KEY_DIGEST is not a trusted author key'
         : undefined;
-    ledger.result(
-      authorId,
-      problem === undefined,
-      problem ?? `author key ${authorList !== undefined ? 'trusted' : 'present'}`,
-      {
-        expected: authorList !== undefined ? authorList.map(toHex) : 'AUTHOR_KEY_EN = 1',
-        actual: {
-          authorKeyEn: report.keyInfo.authorKeyEn,
-          authorKeyDigest: toHex(report.authorKeyDigest),
-        },
+    ledger.result(authorId, problem === undefined, problem ?? 'author key trusted', {
+      expected: (authorList ?? []).map(toHex),
+      actual: {
+        authorKeyEn: report.keyInfo.authorKeyEn,
+        authorKeyDigest: toHex(report.authorKeyDigest),
       },
-    );
+    });
   }
 
   const idId: Id = 'snp.policy.id-key';
-  const lists = idList !== undefined || authorList !== undefined;
-  if (p.requireIdBlock === undefined && p.requireAuthorKey !== true && !lists) {
-    ledger.skip(idId, 'policy.requireIdBlock / policy.trustedIdKeyDigests not given');
+  if (idList === undefined && authorList === undefined) {
+    ledger.skip(
+      idId,
+      p.requireIdBlock === false
+        ? 'policy.requireIdBlock is false: an ID block is not required'
+        : 'policy.requireIdBlock / policy.trustedIdKeyDigests not given',
+    );
     return;
   }
   ledger.require(idId);
-  if (p.requireIdBlock !== true && p.requireAuthorKey !== true && !lists) {
-    ledger.pass(idId, 'an ID block is not required');
-    return;
-  }
   const present = !isAllZero(report.idKeyDigest);
   const idTrusted = contains(idList, report.idKeyDigest);
   const problem = !present
     ? 'no ID block (ID_KEY_DIGEST is zero)'
-    : lists && !authorTrusted && !idTrusted
+    : !authorTrusted && !idTrusted
       ? 'ID_KEY_DIGEST is not trusted (and no trusted author key endorses it)'
       : undefined;
   ledger.result(
     idId,
     problem === undefined,
-    problem ??
-      (authorTrusted
-        ? 'ID key endorsed by a trusted author key'
-        : idTrusted
-          ? 'ID key trusted'
-          : 'ID block present'),
+    problem ?? (authorTrusted ? 'ID key endorsed by a trusted author key' : 'ID key trusted'),
     {
-      expected: lists
-        ? {
-            idKeyDigests: (idList ?? []).map(toHex),
-            authorKeyDigests: (authorList ?? []).map(toHex),
-          }
-        : 'an ID block',
+      expected: {
+        idKeyDigests: (idList ?? []).map(toHex),
+        authorKeyDigests: (authorList ?? []).map(toHex),
+      },
       actual: {
         idKeyDigest: toHex(report.idKeyDigest),
         authorKeyEn: report.keyInfo.authorKeyEn,

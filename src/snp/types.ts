@@ -332,7 +332,10 @@ export interface SnpFetcher {
 /** A hex string or bytes: policy values come from code or from JSON config. */
 export type SnpBytesLike = Uint8Array | string;
 
-/** Minimum TCB components; a missing component is not constrained. */
+/**
+ * Minimum TCB components; a missing component is not constrained. At least one component must be
+ * given, and any other key is a `TypeError` (a misspelt component would constrain nothing).
+ */
 export interface SnpTcbMinimum {
   /** Minimum BOOT_LOADER SPL (0–255). */
   readonly bootloader?: number;
@@ -361,7 +364,13 @@ export type SnpPlatformInfoFlag =
 /**
  * Expected values (go-sev-guest `validate.Options` / `check.proto`, plain data so it can live in
  * config). Every field given becomes a check, required to pass. Byte fields accept bytes or hex.
- * `allowDebug` and `allowMigrationAgent` are always checked (default false).
+ * `allowDebug` and `allowMigrationAgent` are always checked (default false). A `require…` flag set
+ * to false demands nothing, so its check is `skip` (not required), never `pass`.
+ *
+ * A policy cannot fail open through a typo: a key that is not a field below, at the top level or
+ * in any nested object (`minimumTcb`, `minimumLaunchTcb`, `minimumAbi`, `minimumVersion`,
+ * `vmpl: { max }`, `platformInfo`, `minimumMitigationVector`), throws `TypeError`, and so does a
+ * nested object that gives no field.
  */
 export interface SnpPolicy {
   /** Accept POLICY.DEBUG. Default false: a debuggable guest fails `snp.policy.debug`. */
@@ -370,17 +379,17 @@ export interface SnpPolicy {
   readonly allowMigrationAgent?: boolean;
   /** false: POLICY.SMT must be clear. true: SMT accepted. Unchecked when omitted. */
   readonly allowSmt?: boolean;
-  /** Require POLICY.SINGLE_SOCKET. */
+  /** true: POLICY.SINGLE_SOCKET must be set. false: not required (the check skips). */
   readonly requireSingleSocket?: boolean;
   /** false: POLICY.CXL_ALLOW must be clear. */
   readonly allowCxl?: boolean;
-  /** Require POLICY.MEM_AES_256_XTS. */
+  /** true: POLICY.MEM_AES_256_XTS must be set. false: not required (the check skips). */
   readonly requireMemAes256Xts?: boolean;
-  /** Require POLICY.RAPL_DIS. */
+  /** true: POLICY.RAPL_DIS must be set. false: not required (the check skips). */
   readonly requireRaplDisabled?: boolean;
-  /** Require POLICY.CIPHERTEXT_HIDING. */
+  /** true: POLICY.CIPHERTEXT_HIDING must be set. false: not required (the check skips). */
   readonly requireCiphertextHiding?: boolean;
-  /** Require POLICY.PAGE_SWAP_DISABLE. */
+  /** true: POLICY.PAGE_SWAP_DISABLE must be set. false: not required (the check skips). */
   readonly requirePageSwapDisabled?: boolean;
   /** Minimum POLICY.ABI_MAJOR.ABI_MINOR the guest must have demanded. */
   readonly minimumAbi?: {
@@ -429,25 +438,42 @@ export interface SnpPolicy {
   };
   /**
    * true: COMMITTED_TCB, build and version must equal the current ones (no provisional firmware;
-   * go-sev-guest's default). false: committed ≤ current (always checked by `snp.tcb.relations`).
+   * go-sev-guest's default). false: provisional firmware permitted, so `snp.policy.committed-tcb`
+   * skips; committed ≤ current is still checked by `snp.tcb.relations`.
    */
   readonly requireCommittedTcb?: boolean;
-  /** PLATFORM_INFO allow-list (`allow`: no other bit may be set) and required bits. */
+  /**
+   * PLATFORM_INFO allow-list (`allow`: no other bit may be set) and required bits. Give `allow`,
+   * a non-empty `require`, or both.
+   */
   readonly platformInfo?: {
     /** The only flags that may be set; any other set bit (including bits 63:8) fails. */
     readonly allow?: readonly SnpPlatformInfoFlag[];
     /** Flags that must be set. */
     readonly require?: readonly SnpPlatformInfoFlag[];
   };
-  /** Require an ID block whose ID key (or author key) is trusted. */
+  /**
+   * true: require an ID block whose ID key is in `trustedIdKeyDigests` or is endorsed by an author
+   * key in `trustedAuthorKeyDigests`. The host chooses the ID block, so true without either list
+   * is a `TypeError` (any host key would pass). false: not required (`snp.policy.id-key` skips
+   * unless a trust list is given, which checks the ID key anyway).
+   */
   readonly requireIdBlock?: boolean;
-  /** Require AUTHOR_KEY_EN with a trusted author key (implies an ID block). */
+  /**
+   * true: require AUTHOR_KEY_EN with an author key in `trustedAuthorKeyDigests` (go-sev-guest's
+   * rule: only a trusted author key satisfies it; a trusted ID key does not). True without that
+   * list is a `TypeError`: nothing could satisfy it except a key the host chose. false: not
+   * required (`snp.policy.author-key` skips).
+   */
   readonly requireAuthorKey?: boolean;
   /** SHA-384 digests of trusted ID keys (48 bytes each), compared with ID_KEY_DIGEST. */
   readonly trustedIdKeyDigests?: readonly SnpBytesLike[];
   /** SHA-384 digests of trusted author keys, compared with AUTHOR_KEY_DIGEST. */
   readonly trustedAuthorKeyDigests?: readonly SnpBytesLike[];
-  /** Bits that must be set in the mitigation vectors (v5+ reports). */
+  /**
+   * Bits that must be set in the mitigation vectors (v5+ reports); give `current`, `launch` or
+   * both.
+   */
   readonly minimumMitigationVector?: {
     /** Bits that must all be set in CURRENT_MIT_VECTOR (u64 at 0x200). */
     readonly current?: bigint | number;
@@ -482,8 +508,11 @@ export interface SnpVerifyOptions {
   /**
    * Require a CRL check (`snp.crl` becomes required). With a fetcher, the fetched CRL is the one
    * checked, even when the evidence or certificate table carries one, and a failed fetch fails
-   * `snp.crl`; without a fetcher, the supplied CRL. Default false: a CRL is checked only when
-   * supplied; without one `snp.crl` skips.
+   * `snp.crl`; without a fetcher, `evidence.crl`. A CRL from the certificate table never
+   * satisfies it: the host chooses that one (an older CRL, or the other signer path's, would hide
+   * a revocation), so without `evidence.crl` or a fetcher `snp.crl` fails as "no CRL supplied",
+   * after checking the table's CRL (a revocation it lists is still reported). Default false: a
+   * CRL is checked only when supplied (evidence or certificate table); without one `snp.crl` skips.
    */
   readonly requireCrl?: boolean;
   /** Reject a CRL whose thisUpdate is older than this many milliseconds. Default: no limit. */

@@ -270,7 +270,9 @@ function isSelfIssued(c: X509Certificate): boolean {
  * - `snp.chain.ark`, `snp.chain.ask`|`snp.chain.asvk`, `snp.chain.vcek`|`snp.chain.vlek` — the
  *   chain with the ARK pinned by SPKI SHA-256 for the product, validity at `now`, CA constraints;
  * - `snp.crl` — the ARK-signed CRL (signature, issuer, dates, `maxCrlAge`, ASK/ASVK serial);
- *   skipped without a CRL unless `requireCrl`;
+ *   skipped without a CRL unless `requireCrl`. With `requireCrl`, only `evidence.crl` or the
+ *   fetcher's CRL can pass it: a certificate-table CRL (the host's choice) is still checked, but
+ *   fails the check as "no CRL supplied" even when it verifies;
  * - `snp.signature` — ECDSA P-384/SHA-384 over 0x000–0x29F with r, s little-endian;
  * - `snp.cert.product-name`, `snp.tcb.vcek-extensions` (SPLs = REPORTED_TCB),
  *   `snp.cert.hwid` (= CHIP_ID; skipped when masked or VLEK), `snp.cert.csp-id` (VLEK);
@@ -580,6 +582,7 @@ export async function verifySnpReport(
     // snp.crl — an older one still before its nextUpdate, or the other signer path's (the VCEK
     // and VLEK CRLs have the same issuer) — hiding a revocation. So a failed fetch fails snp.crl
     // rather than falling back to a supplied CRL (a host able to block the fetch would pick it).
+    // Without a fetcher, crlCheck refuses to let a certificate-table CRL satisfy requireCrl.
     if (options.requireCrl === true) {
       crlHeld = undefined;
       try {
@@ -898,6 +901,16 @@ async function crlCheck(
     );
   } else if (!r.ok) {
     L.fail(id, r.problems.join('; '), detail);
+  } else if (options.requireCrl === true && held.source === 'cert-table') {
+    // The host fills the certificate table and may put any CRL the ARK signed there: an older
+    // one still before its nextUpdate, or the other signer path's (the VCEK and VLEK CRLs share
+    // an issuer). It is checked, and a revocation it lists still fails, but only a CRL the
+    // caller supplied or fetched satisfies requireCrl; without one, as when no CRL was supplied.
+    L.fail(
+      id,
+      `options.requireCrl is set but no CRL was supplied: the certificate table's CRL of ${crl.thisUpdate.toISOString()} (serial ${intermediate.serialHex} not revoked) comes from the host and does not satisfy it; pass evidence.crl or a fetcher`,
+      detail,
+    );
   } else {
     L.pass(
       id,

@@ -248,9 +248,10 @@ const CASES: readonly Case[] = [
     passReport: { platformInfo: 0x65n },
   },
   {
+    // requireIdBlock needs a trust list (review S9): without one any host ID key would pass.
     id: 'snp.policy.id-key',
-    pass: { requireIdBlock: true },
-    fail: { requireIdBlock: true },
+    pass: { requireIdBlock: true, trustedIdKeyDigests: [ID_KEY] },
+    fail: { requireIdBlock: true, trustedIdKeyDigests: [ID_KEY] },
     failReport: { idKeyDigest: new Uint8Array(48) },
   },
   {
@@ -265,10 +266,13 @@ const CASES: readonly Case[] = [
     failReport: { keyInfo: 0 },
   },
   {
+    // requireAuthorKey needs trustedAuthorKeyDigests (review S9). Without AUTHOR_KEY_EN the ID
+    // key is not endorsed either, and no trusted ID key is listed.
     id: 'snp.policy.author-key',
-    pass: { requireAuthorKey: true },
-    fail: { requireAuthorKey: true },
+    pass: { requireAuthorKey: true, trustedAuthorKeyDigests: [AUTHOR_KEY] },
+    fail: { requireAuthorKey: true, trustedAuthorKeyDigests: [AUTHOR_KEY] },
     failReport: { keyInfo: 0 },
+    alsoFails: ['snp.policy.id-key'],
   },
   {
     id: 'snp.policy.author-key',
@@ -278,9 +282,19 @@ const CASES: readonly Case[] = [
     alsoFails: ['snp.policy.id-key'],
   },
   {
+    // A trusted ID key keeps snp.policy.id-key passing but does not satisfy requireAuthorKey.
+    // (requireAuthorKey: false is a skip, not a pass: test/snp/review-s9.test.ts.)
     id: 'snp.policy.author-key',
-    pass: { requireAuthorKey: false },
-    fail: { requireAuthorKey: true },
+    pass: {
+      requireAuthorKey: true,
+      trustedAuthorKeyDigests: [AUTHOR_KEY],
+      trustedIdKeyDigests: [ID_KEY],
+    },
+    fail: {
+      requireAuthorKey: true,
+      trustedAuthorKeyDigests: [AUTHOR_KEY],
+      trustedIdKeyDigests: [ID_KEY],
+    },
     failReport: { keyInfo: 0 },
   },
   {
