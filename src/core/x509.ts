@@ -779,7 +779,7 @@ export interface CrlCheckOptions {
 export interface CrlCheckResult {
   /** True when `problems` is empty. Says nothing about revocation: see `revokedSerials`. */
   readonly ok: boolean;
-  /** Each failed condition (signature, issuer, cRLSign, dates, age), as text. */
+  /** Each failed condition (signature, issuer, cRLSign, dates, no nextUpdate, age), as text. */
   readonly problems: readonly string[];
   /** The serials (hex) among `serials` that the CRL revokes. */
   readonly revokedSerials: readonly string[];
@@ -787,9 +787,10 @@ export interface CrlCheckResult {
 
 /**
  * Checks a CRL against its issuer and time, and looks up `serials` in it: signature, issuer name,
- * thisUpdate ≤ now ≤ nextUpdate, optional maximum age, issuer keyUsage cRLSign when present,
- * no critical CRL or entry extension (RFC 5280 §5.2–5.3: such a CRL may be partial or indirect),
- * and no SHA-1 signature unless `allowSha1Signatures`.
+ * thisUpdate ≤ now ≤ nextUpdate, a nextUpdate present (RFC 5280 §5.1.2.5: conforming CRLs carry
+ * it; without one a CRL would count as current forever), optional maximum age, issuer keyUsage
+ * cRLSign when present, no critical CRL or entry extension (RFC 5280 §5.2–5.3: such a CRL may be
+ * partial or indirect), and no SHA-1 signature unless `allowSha1Signatures`.
  *
  * @example
  * ```ts
@@ -824,17 +825,37 @@ export async function checkCrl(
   const t = options.now.getTime();
   if (crl.thisUpdate.getTime() > t)
     problems.push(`CRL thisUpdate ${crl.thisUpdate.toISOString()} is in the future`);
-  if (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < t && options.allowStale !== true) {
+  if (crl.nextUpdate === undefined)
+    problems.push('CRL has no nextUpdate (RFC 5280 §5.1.2.5 requires one)');
+  else if (crl.nextUpdate.getTime() < t && options.allowStale !== true)
     problems.push(`CRL is stale: nextUpdate ${crl.nextUpdate.toISOString()} has passed`);
-  }
   if (options.maxAgeMs !== undefined && t - crl.thisUpdate.getTime() > options.maxAgeMs) {
     problems.push(`CRL is older than the maximum age (${options.maxAgeMs} ms)`);
   }
-  const wanted = new Set(serials.map(normaliseSerial));
-  const revokedSerials = crl.revoked
-    .filter((r) => wanted.has(normaliseSerial(r.serialHex)))
-    .map((r) => r.serialHex);
-  return { ok: problems.length === 0, problems, revokedSerials };
+  return { ok: problems.length === 0, problems, revokedSerials: revokedSerialLookup(crl)(serials) };
+}
+
+/**
+ * A lookup of serials (hex) in `crl`: it returns those the CRL lists, in the CRL's spelling and
+ * order, comparing magnitudes (case and leading zero bytes ignored). Build it once per CRL to look
+ * up many serial sets.
+ *
+ * @internal
+ */
+export function revokedSerialLookup(crl: X509Crl): (serials: readonly string[]) => string[] {
+  const at = new Map<string, number>();
+  crl.revoked.forEach((r, i) => {
+    const k = normaliseSerial(r.serialHex);
+    if (!at.has(k)) at.set(k, i);
+  });
+  return (serials) => {
+    const hits = new Set<number>();
+    for (const s of serials) {
+      const i = at.get(normaliseSerial(s));
+      if (i !== undefined) hits.add(i);
+    }
+    return [...hits].sort((a, b) => a - b).map((i) => crl.revoked[i]!.serialHex);
+  };
 }
 
 /**

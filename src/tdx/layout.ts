@@ -126,6 +126,14 @@ export const CERT_DATA_TYPE = {
  */
 export const MAX_SIGNATURE_DATA_SIZE: number = 1 << 20;
 
+/**
+ * Largest PCK certificate chain (certification data type 5) accepted, in bytes: 64 KiB. Intel's
+ * three-certificate PEM chain is under 5 KB; a larger one is refused with `ERR_LIMIT_EXCEEDED`
+ * before its text is decoded, so a quote cannot make the verifier decode and hold up to
+ * {@link MAX_SIGNATURE_DATA_SIZE} bytes of PEM.
+ */
+export const MAX_PCK_CERT_CHAIN_SIZE: number = 64 * 1024;
+
 /** TDATTRIBUTES bits (u64). TDX Module ABI spec, "ATTRIBUTES" table. */
 export const TD_ATTRIBUTES_BIT = {
   DEBUG: 0,

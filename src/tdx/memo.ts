@@ -8,7 +8,7 @@
  * recomputation, never return another input's result. Results that depend on the clock are
  * stored with the interval in which they are identical.
  */
-import type { AttestCache } from '../core/cache.js';
+import { MAX_REMEMBERED_INPUT, type AttestCache } from '../core/cache.js';
 import { sealShared } from '../core/share.js';
 
 /** A cached value bound to its exact input, with room for results derived from it. */
@@ -97,6 +97,11 @@ const sameContent = (stored: Uint8Array | string, content: Uint8Array | string):
  * With `near`, the input last served for `near.slot` is kept on `near.entry` and compared first:
  * collateral arrives with the same PCK chain call after call, so a warm call skips the
  * fingerprint and the cache lookup. The comparison is exact either way.
+ *
+ * Content longer than `MAX_REMEMBERED_INPUT` (core cache.ts) is computed every time and nothing
+ * is kept for it, neither its value nor its error: real chains, CRLs and collateral documents
+ * are a few kilobytes, and a cache holding copies of an attacker's oversized inputs would grow
+ * by megabytes per entry.
  */
 export function contentMemo<T>(
   cache: AttestCache | undefined,
@@ -105,6 +110,7 @@ export function contentMemo<T>(
   compute: () => T,
   near?: NearSlot,
 ): MemoEntry<T> {
+  if (content.length > MAX_REMEMBERED_INPUT) return { value: compute(), derived: new Map() };
   let slots: Map<string, Stored<unknown>> | undefined;
   if (near !== undefined && cache !== undefined) {
     slots = near.entry.derived.get(NEAR_SLOTS) as Map<string, Stored<unknown>> | undefined;
@@ -169,8 +175,10 @@ const WINDOWS = 'windows';
  * window (returned as is, without a promise, so a warm call does not wait a tick); otherwise
  * computes it (and stores it when the computation returned a window). The key is a path of parts
  * in nested maps rather than one joined string: the parts are strings the caches already hold
- * (pins, certificate ids, serials), whose hashes the engine keeps, so a lookup hashes nothing.
- * Every call site fixes the number of parts for its first part, so paths cannot overlap.
+ * (pins, certificate ids), whose hashes the engine keeps, so a lookup hashes nothing. Every call
+ * site fixes the number of parts for its first part, so paths cannot overlap. A part must not be
+ * chosen by the evidence (such as the serials of unverified certificates): every distinct value
+ * would add a path to an entry that stays in the cache.
  */
 export function windowMemo<R>(
   entry: MemoEntry<unknown>,

@@ -13,6 +13,7 @@ import {
   CERT_DATA_TYPE,
   ECDSA256_PUBLIC_KEY_SIZE,
   ECDSA256_SIGNATURE_SIZE,
+  MAX_PCK_CERT_CHAIN_SIZE,
   MAX_SIGNATURE_DATA_SIZE,
   QE_REPORT_SIGNATURE_SIZE,
   QUOTE_HEADER_SIZE,
@@ -240,6 +241,13 @@ function readPckChain(r: ByteReader, structure: string): PckCertChainData {
       message: `certification data type ${type}; only 5 (PCK certificate chain) is supported`,
     });
   }
+  if (size > MAX_PCK_CERT_CHAIN_SIZE) {
+    throw new AttestError('ERR_LIMIT_EXCEEDED', {
+      offset: at + 2,
+      field: `${structure}.CERTIFICATION_DATA_SIZE`,
+      message: `PCK chain of ${size} bytes exceeds the ${MAX_PCK_CERT_CHAIN_SIZE}-byte limit (Intel's is under 5 KB)`,
+    });
+  }
   if (size !== r.remaining) {
     throw new AttestError(size > r.remaining ? 'ERR_TRUNCATED' : 'ERR_BAD_LENGTH', {
       offset: at + 2,
@@ -279,6 +287,7 @@ function readQeSection(r: ByteReader, type: 5 | 6): QeReportCertificationData {
  * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_VERSION` (version not 3/4/5), `ERR_BAD_VALUE`
  *   (key type, TEE type, body type inconsistent), `ERR_BAD_LENGTH` (declared sizes),
  *   `ERR_UNSUPPORTED` (P-384 keys, certification data other than 6 wrapping 5),
+ *   `ERR_LIMIT_EXCEEDED` (a PCK chain over `MAX_PCK_CERT_CHAIN_SIZE`, 64 KiB),
  *   `ERR_RESERVED_NOT_ZERO`, `ERR_TRAILING_DATA` (only with `allowTrailingData: false`).
  * @example
  * ```ts

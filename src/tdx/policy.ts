@@ -210,7 +210,10 @@ export function applyTdxPolicy(
     );
 
   if (td === undefined) {
-    ledger.skip('tdx.policy.sept-ve-disable', 'not a TD quote');
+    if (policy.requireSeptVeDisable === true) {
+      ledger.require('tdx.policy.sept-ve-disable');
+      ledger.fail('tdx.policy.sept-ve-disable', 'not a TD quote: an SGX body has no TDATTRIBUTES');
+    } else ledger.skip('tdx.policy.sept-ve-disable', 'not a TD quote');
     ledger.skip('tdx.policy.migratable', 'not a TD quote');
   } else {
     if (policy.requireSeptVeDisable === false)

@@ -440,7 +440,10 @@ export interface TdxPolicy {
   readonly seamAttributes?: bigint;
   /** Accept a debuggable TD (or debug SGX enclave). Default false: weakens everything. */
   readonly allowDebug?: boolean;
-  /** Require TDATTRIBUTES.SEPT_VE_DISABLE. Default true. */
+  /**
+   * Require TDATTRIBUTES.SEPT_VE_DISABLE. Default true (for TD quotes). `true` given explicitly
+   * fails on an SGX enclave quote, which has no TDATTRIBUTES.
+   */
   readonly requireSeptVeDisable?: boolean;
   /** Accept a migratable TD. Default false. */
   readonly allowMigratable?: boolean;
@@ -515,6 +518,14 @@ export interface TdxVerifyOptions {
   readonly maxCollateralAgeMs?: number;
   /** Passed to {@link parseTdxQuote}. Default true. */
   readonly allowTrailingData?: boolean;
+  /**
+   * Which kind of quote body may pass (`tdx.quote.tee`): `'tdx'` a TD report, `'sgx'` an SGX
+   * enclave report, `'any'` either (read `result.quote.body.kind` to tell them apart). Default
+   * `'tdx'`. An SGX enclave is not a TD: with `'sgx'` or `'any'`, any enclave on a genuine
+   * platform passes unless the policy names it (`mrEnclave`, `mrSigner`, …); TD-only policy
+   * fields given explicitly (`mrTd`, `rtmrs`, `requireSeptVeDisable: true`, …) fail on it.
+   */
+  readonly tee?: 'tdx' | 'sgx' | 'any';
 }
 
 /** Evidence accepted by {@link verifyTdxQuote}. */
@@ -529,6 +540,7 @@ export interface TdxEvidence {
 export type TdxCheckId =
   | 'tdx.quote.parse'
   | 'tdx.quote.header'
+  | 'tdx.quote.tee'
   | 'tdx.quote.signature'
   | 'tdx.chain.pck'
   | 'tdx.pck.extensions'

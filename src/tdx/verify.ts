@@ -18,6 +18,7 @@ import {
   criticalExtensionProblems,
   parseCertificates,
   parseCrl,
+  revokedSerialLookup,
   spkiSha256,
   validityAt,
   verifyChain,
@@ -74,6 +75,7 @@ import type {
 const CHECKS: readonly CheckSpec<TdxCheckId>[] = [
   { id: 'tdx.quote.parse', required: true },
   { id: 'tdx.quote.header', required: true },
+  { id: 'tdx.quote.tee', required: true },
   { id: 'tdx.quote.signature', required: true },
   { id: 'tdx.chain.pck', required: true },
   { id: 'tdx.pck.extensions', required: true },
@@ -437,38 +439,38 @@ function crlFromInput(input: Uint8Array | string): X509Crl {
 type CrlVerdict = {
   ok: boolean;
   problems: readonly string[];
-  revokedSerials: readonly string[];
 };
 
+/**
+ * The CRL's own verdict (signature, issuer, dates, extensions), kept for the interval in which it
+ * holds. Serials are looked up per call (see `crlCheck`): a memo path keyed by them would let
+ * collateral with ever new certificates grow the cached CRL's entry without bound.
+ */
 function checkCrlWindowed(
   entry: MemoEntry<X509Crl>,
   issuer: X509Certificate,
   issuerId: string,
-  serials: readonly string[],
   now: Date,
   maxAgeMs: number | undefined,
   cache: AttestCache | undefined,
 ): CrlVerdict | Promise<CrlVerdict> {
   const crl = entry.value;
-  return windowMemo(
-    entry,
-    ['check', issuerId, serials.length, ...serials, maxAgeMs ?? ''],
-    now,
-    async () => {
-      const r = await checkCrl(crl, issuer, serials, {
-        now,
-        ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
-        ...(cache !== undefined ? { cache } : {}),
-      });
-      if (!r.ok) return { result: r };
-      const from = crl.thisUpdate.getTime();
-      const to = Math.min(
-        crl.nextUpdate?.getTime() ?? Infinity,
-        maxAgeMs !== undefined ? from + maxAgeMs : Infinity,
-      );
-      return { result: r, window: [from, to] };
-    },
-  );
+  return windowMemo(entry, ['check', issuerId, maxAgeMs ?? ''], now, async () => {
+    const r = await checkCrl(crl, issuer, [], {
+      now,
+      ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+      ...(cache !== undefined ? { cache } : {}),
+    });
+    const result = { ok: r.ok, problems: r.problems };
+    // checkCrl refuses a CRL without nextUpdate, so an ok verdict always has an end.
+    if (!r.ok || crl.nextUpdate === undefined) return { result };
+    const from = crl.thisUpdate.getTime();
+    const to = Math.min(
+      crl.nextUpdate.getTime(),
+      maxAgeMs !== undefined ? from + maxAgeMs : Infinity,
+    );
+    return { result, window: [from, to] };
+  });
 }
 
 /** The detail of a CRL check, built without object spreads (this runs on every warm call). */
@@ -484,8 +486,7 @@ function crlDetail(
     thisUpdate: isoTime(entry, crl.thisUpdate),
   };
   if (crl.nextUpdate !== undefined) detail.nextUpdate = isoTime(entry, crl.nextUpdate);
-  // Copies: the lists may be the cached verdict's, which later calls decide by; a result's
-  // reader must not be able to edit them (emptying revokedSerials would hide a revocation).
+  // Copies: a result's reader must not be able to edit what later checks of this call read.
   detail.checkedSerials = [...serials];
   detail.revokedSerials = [...revokedSerials];
   if (problems.length > 0) detail.problems = [...problems];
@@ -522,6 +523,8 @@ function assertOptions(options: unknown): asserts options is TdxVerifyOptions {
       throw new TypeError('options.acceptedTcbStatuses must list TCB statuses');
     }
   }
+  if (o.tee !== undefined && o.tee !== 'tdx' && o.tee !== 'sgx' && o.tee !== 'any')
+    throw new TypeError("options.tee must be 'tdx', 'sgx' or 'any'");
   if (o.rootPins !== undefined && !Array.isArray(o.rootPins))
     throw new TypeError('options.rootPins must be an array');
   if (
@@ -635,6 +638,8 @@ async function gatherCollateral(
 /**
  * Verifies an Intel DCAP quote (TDX v4/v5, SGX v3) with its collateral and returns one ledger of
  * `tdx.*` checks plus the TCB status, advisory ids, TCB date and the earliest collateral expiry.
+ * By default only a TD quote can pass (`tdx.quote.tee`): an SGX enclave quote needs
+ * `tee: 'sgx'` or `'any'`.
  * Never throws for bad evidence: a malformed quote fails `tdx.quote.parse`, a failing fetcher
  * fails the check that needed it. Without collateral (and no fetcher) the collateral checks are
  * `skip` and `ok` is false unless `requireCollateral: false` asks for signature-only verification.
@@ -642,7 +647,8 @@ async function gatherCollateral(
  *
  * @param evidence - the quote bytes, or `{ quote, collateral }` (collateral exactly as PCS serves it).
  * @param options - `now`, `fetcher`, `policy`, `cache`, `acceptedTcbStatuses` (default
- *   `['UpToDate']`), `requireCollateral` (default true), `rootPins`, `maxCollateralAgeMs`.
+ *   `['UpToDate']`), `requireCollateral` (default true), `rootPins`, `maxCollateralAgeMs`, `tee`
+ *   (default `'tdx'`).
  * @returns `{ ok, checks, quote, pck, tcbStatus, advisoryIds, tcbDate, collateralExpiry, … }`.
  * @throws {TypeError} for wrong argument types (never for bad evidence).
  * @example
@@ -774,6 +780,21 @@ export async function verifyTdxQuote(
         teeType: h.teeType,
         qeVendorId: vendorHex,
       },
+    );
+  }
+
+  // -- TEE kind the caller expects ------------------------------------------------------------
+  {
+    const want = options.tee ?? 'tdx';
+    const ok = want === 'any' || want === tee;
+    const what = isTd ? `TD quote (${quote.body.kind} body)` : 'SGX enclave quote';
+    L.result(
+      'tdx.quote.tee',
+      ok,
+      ok
+        ? `${what}; options.tee is '${want}'`
+        : `${what}, but options.tee is '${want}'${isTd ? '' : ': an SGX enclave is not a TD'}`,
+      { expected: want, actual: tee },
     );
   }
 
@@ -925,18 +946,50 @@ export async function verifyTdxQuote(
         now,
         cache,
       );
-      return { entry, verdict };
+      // With several roots pinned, the TCB Signing certificate must chain to the PCK chain's
+      // root: only that root's CRL is consulted, so another root's revocations would go unseen.
+      const root = entry.value.root;
+      if (chain === undefined || root === undefined || equalBytes(root.spki, chain.root.spki))
+        return { entry, verdict };
+      const problem = `the issuer chain's root (key ${toHex(spkiSha256(root))}) is not the PCK chain's root (key ${toHex(spkiSha256(chain.root))})`;
+      return {
+        entry,
+        verdict: {
+          ok: false,
+          message: verdict.ok ? problem : `${verdict.message}; ${problem}`,
+          problems: [...verdict.problems, problem],
+        },
+      };
     } catch (e) {
       return { error: e };
     }
   };
+
+  type SigningChainResult = Awaited<ReturnType<typeof signingChain>>;
+  // The issuer chains are verified first: the Root CA CRL looks up the signers of trusted ones.
+  const signingJob = (
+    doc: unknown,
+    text: string | Uint8Array | undefined,
+    slot: string,
+  ): Promise<SigningChainResult> | undefined =>
+    doc !== undefined ? signingChain(text, slot) : undefined;
+  const tcbSigningJob = signingJob(
+    col.items.tcbInfo,
+    col.items.tcbInfoIssuerChain,
+    'tdx.tcb-info.signature:issuer',
+  );
+  const qeSigningJob = signingJob(
+    col.items.qeIdentity,
+    col.items.qeIdentityIssuerChain,
+    'tdx.qe-identity.signature:issuer',
+  );
 
   // TCB info / QE identity: parse, chain, signature.
   const signedDoc = async <D extends TcbInfo | QeIdentity>(
     id: 'tdx.tcb-info.signature' | 'tdx.qe-identity.signature',
     what: string,
     doc: Uint8Array | string | undefined,
-    issuer: Uint8Array | string | undefined,
+    signing: Promise<SigningChainResult> | undefined,
     fetchError: unknown,
     parse: (x: Uint8Array | string) => D,
   ): Promise<MemoEntry<D> | undefined> => {
@@ -952,12 +1005,7 @@ export async function verifyTdxQuote(
       L.fail(id, `the ${what} does not parse: ${describe(e)}`, causeDetail(e));
       return undefined;
     }
-    const sc = await signingChain(
-      issuer,
-      id === 'tdx.tcb-info.signature'
-        ? 'tdx.tcb-info.signature:issuer'
-        : 'tdx.qe-identity.signature:issuer',
-    );
+    const sc: SigningChainResult = (await signing) ?? { error: 'no issuer chain supplied' };
     if (sc.verdict === undefined || sc.entry === undefined) {
       L.fail(
         id,
@@ -1004,23 +1052,17 @@ export async function verifyTdxQuote(
   };
 
   // -- CRLs -----------------------------------------------------------------------------------
-  const tcbSigningSerials: string[] = [];
-  for (const [text, slot] of [
-    [col.items.tcbInfoIssuerChain, 'tdx.tcb-info.signature:issuer'],
-    [col.items.qeIdentityIssuerChain, 'tdx.qe-identity.signature:issuer'],
-  ] as const) {
-    if (text === undefined) continue;
-    try {
-      // Text or bytes, read as signingChain reads them: a chain given as bytes is trusted there,
-      // so its signer must be looked up in the Root CA CRL too.
-      const t = typeof text === 'string' ? text : utf8Decode(text);
-      const s = contentMemo(cache, 'signing-chain', t, () => parseSigningChain(t), near(slot)).value
-        .signer.serialHex;
-      if (!tcbSigningSerials.includes(s)) tcbSigningSerials.push(s);
-    } catch {
-      // Reported by the signature checks.
+  // The serials of the TCB Signing certificates that verified (to the PCK chain's root): an
+  // untrusted chain's certificates are attacker data, and a failed check already reports it.
+  const trustedSignerSerials = async (): Promise<string[]> => {
+    const out: string[] = [];
+    for (const job of [tcbSigningJob, qeSigningJob]) {
+      const sc = await job;
+      const s = sc?.verdict?.ok === true ? sc.entry?.value.signer.serialHex : undefined;
+      if (s !== undefined && !out.includes(s)) out.push(s);
     }
-  }
+    return out;
+  };
   const crlCheck = async (
     id: 'tdx.crl.root' | 'tdx.crl.pck',
     what: string,
@@ -1046,16 +1088,17 @@ export async function verifyTdxQuote(
     }
     const crl = entry.value;
     if (crl.nextUpdate !== undefined) expiries.push(crl.nextUpdate.getTime());
-    const r = await checkCrlWindowed(entry, issuer, issuerId, serials, now, maxAge, cache);
+    const r = await checkCrlWindowed(entry, issuer, issuerId, now, maxAge, cache);
+    const revokedSerials = derivedMemo(entry, 'revoked', () => revokedSerialLookup(crl))(serials);
     const problems = [...r.problems, ...extraProblems()];
-    if (r.revokedSerials.length > 0) problems.push(`revoked: ${r.revokedSerials.join(', ')}`);
+    if (revokedSerials.length > 0) problems.push(`revoked: ${revokedSerials.join(', ')}`);
     L.result(
       id,
       problems.length === 0,
       problems.length === 0
         ? `${what} by ${crl.issuer.text} (${crl.revoked.length} entries) verified; none of ${serials.length} serial(s) revoked`
         : problems.join('; '),
-      crlDetail(entry, serials, r.revokedSerials, problems),
+      crlDetail(entry, serials, revokedSerials, problems),
     );
   };
   // The TCB info, QE identity and both CRLs are checked concurrently.
@@ -1064,7 +1107,7 @@ export async function verifyTdxQuote(
       'tdx.tcb-info.signature',
       'TCB info',
       col.items.tcbInfo,
-      col.items.tcbInfoIssuerChain,
+      tcbSigningJob,
       col.errors.tcbInfo,
       parseTcbInfo,
     ),
@@ -1072,18 +1115,20 @@ export async function verifyTdxQuote(
       'tdx.qe-identity.signature',
       'QE identity',
       col.items.qeIdentity,
-      col.items.qeIdentityIssuerChain,
+      qeSigningJob,
       col.errors.qeIdentity,
       parseQeIdentity,
     ),
-    crlCheck(
-      'tdx.crl.root',
-      'Root CA CRL',
-      col.items.rootCaCrl,
-      col.errors.rootCaCrl,
-      chain?.root,
-      chain?.ids.root,
-      [...(chain !== undefined ? [chain.intermediate.serialHex] : []), ...tcbSigningSerials],
+    trustedSignerSerials().then((signers) =>
+      crlCheck(
+        'tdx.crl.root',
+        'Root CA CRL',
+        col.items.rootCaCrl,
+        col.errors.rootCaCrl,
+        chain?.root,
+        chain?.ids.root,
+        [...(chain !== undefined ? [chain.intermediate.serialHex] : []), ...signers],
+      ),
     ),
     crlCheck(
       'tdx.crl.pck',
@@ -1167,6 +1212,9 @@ export async function verifyTdxQuote(
       problems.push(`TCB info id ${tcbInfo.id}, expected ${wantId} for a ${wantId} quote`);
     if (isTd && tcbInfo.version !== 3)
       problems.push(`TDX TCB info version ${tcbInfo.version}, expected 3`);
+    // Levels are compared SVN by SVN, which Intel defines for tcbType 0 only.
+    if (tcbInfo.tcbType !== 0)
+      problems.push(`TCB info tcbType ${tcbInfo.tcbType}, expected 0 (the only type defined)`);
     const { fmspc, pceId } = pckHex!;
     if (tcbInfo.fmspc !== fmspc)
       problems.push(`TCB info FMSPC ${tcbInfo.fmspc} is not the PCK certificate's ${fmspc}`);
@@ -1179,10 +1227,11 @@ export async function verifyTdxQuote(
         ? `${tcbInfo.id} TCB info v${tcbInfo.version} for FMSPC ${tcbInfo.fmspc}, PCE ID ${tcbInfo.pceId}`
         : problems.join('; '),
       {
-        expected: { id: wantId, fmspc, pceId },
+        expected: { id: wantId, fmspc, pceId, tcbType: 0 },
         actual: {
           id: tcbInfo.id,
           version: tcbInfo.version,
+          tcbType: tcbInfo.tcbType,
           fmspc: tcbInfo.fmspc,
           pceId: tcbInfo.pceId,
         },

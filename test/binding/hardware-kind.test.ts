@@ -68,16 +68,26 @@ describe('TDX hardware must be a TD quote', () => {
       ],
       qeLevels: [{ tcb: { isvsvn: 8 }, tcbDate: '2024-03-13T00:00:00Z', tcbStatus: 'UpToDate' }],
     });
-    const r = await verifyConfidentialVm(
-      {
-        hardware: { kind: 'tdx', quote: sgxQuote, collateral },
-        binding: { scheme: 'hash', key: 'ak', hash: 'sha256', encoding: 'spki' },
-        tpm: { attest: q.attest, signature: q.signature, akPublic: ak.publicArea, pcrs: q.pcrs },
-        nonce: NONCE,
-      },
-      { now: SYNTH_NOW, tdx: { rootPins: [pki.rootPin] } },
+    const evidence = {
+      hardware: { kind: 'tdx', quote: sgxQuote, collateral },
+      binding: { scheme: 'hash', key: 'ak', hash: 'sha256', encoding: 'spki' },
+      tpm: { attest: q.attest, signature: q.signature, akPublic: ak.publicArea, pcrs: q.pcrs },
+      nonce: NONCE,
+    } as const;
+    // By default verifyTdxQuote itself refuses an SGX quote (tdx.quote.tee).
+    const byDefault = await verifyConfidentialVm(evidence, {
+      now: SYNTH_NOW,
+      tdx: { rootPins: [pki.rootPin] },
+    });
+    expect(byDefault.ok).toBe(false);
+    expect(byDefault.stages.hardware?.checks.find((c) => c.id === 'tdx.quote.tee')?.status).toBe(
+      'fail',
     );
-    // The quote itself verifies (SGX quotes are verifyTdxQuote's too): the CVM does not.
+    // A caller who lets verifyTdxQuote accept enclaves still gets no confidential VM from one.
+    const r = await verifyConfidentialVm(evidence, {
+      now: SYNTH_NOW,
+      tdx: { rootPins: [pki.rootPin], tee: 'any' },
+    });
     expect(r.stages.hardware?.ok).toBe(true);
     expect(r.ok).toBe(false);
     expect(r.checks.find((c) => c.id === 'binding.cvm.hardware')).toMatchObject({

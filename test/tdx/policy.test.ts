@@ -11,8 +11,8 @@ describeVectors('verifyTdxQuote: policy on real quotes', () => {
   // A TDX 1.5 quote with SEPT_VE_DISABLE and a zero MRSERVICETD; signature-only mode.
   const dir = 'gotdx-v5-sample';
   const now = new Date('2026-02-25T00:45:50Z');
-  const run = (policy: TdxPolicy, d = dir) =>
-    verifyTdxQuote(quoteBytes(d), { now, requireCollateral: false, policy });
+  const run = (policy: TdxPolicy, d = dir, tee: 'tdx' | 'sgx' = 'tdx') =>
+    verifyTdxQuote(quoteBytes(d), { now, requireCollateral: false, policy, tee });
   const body = () => parseTdxQuote(quoteBytes(dir)).body as TdReportBody;
   const flip = (b: Uint8Array) => {
     const c = b.slice();
@@ -191,6 +191,7 @@ describeVectors('verifyTdxQuote: policy on real quotes', () => {
         minimumIsvSvn: b.isvSvn,
       },
       d,
+      'sgx',
     );
     for (const id of [
       'tdx.policy.mr-enclave',
@@ -208,6 +209,7 @@ describeVectors('verifyTdxQuote: policy on real quotes', () => {
         mrTd: new Uint8Array(48),
       },
       d,
+      'sgx',
     );
     for (const id of [
       'tdx.policy.mr-enclave',

@@ -84,6 +84,7 @@ describe('verifyTdxQuote: synthetic baseline', () => {
     });
     const r3 = await verify(await buildQuote(pki, { version: 3 }), sgxCol, {
       acceptedTcbStatuses: ['UpToDate', 'SWHardeningNeeded'],
+      tee: 'sgx',
     });
     expect(failed(r3)).toEqual([]);
     expect(r3.tcbStatus).toBe('SWHardeningNeeded');

@@ -15,6 +15,9 @@ import {
 
 const cases = quoteCases();
 const status = (r: TdxVerification, id: TdxCheckId) => findCheck(r, id)?.status;
+/** The `tee` an SGX vector needs (verifyTdxQuote accepts TD quotes only by default). */
+const teeOf = (e: Json): { tee?: 'sgx' } =>
+  String(e.kind).startsWith('sgx') ? { tee: 'sgx' } : {};
 
 describeVectors('verifyTdxQuote: every real quote reaches its expected TCB status', () => {
   for (const { dir, expected: e } of cases) {
@@ -23,7 +26,11 @@ describeVectors('verifyTdxQuote: every real quote reaches its expected TCB statu
       it(`${dir} #${i} (${ev.label}): ${ev.final_tcb_status}`, async () => {
         const now = new Date(ev.suggested_verification_time);
         const collateral = evaluationCollateral(dir, ev);
-        const r = await verifyTdxQuote({ quote: quoteBytes(dir), collateral }, { now });
+        const r = await verifyTdxQuote(
+          { quote: quoteBytes(dir), collateral },
+          { now, ...teeOf(e) },
+        );
+        expect(status(r, 'tdx.quote.tee')).toBe('pass');
         expect(r.tcbStatus).toBe(apiStatus(ev.final_tcb_status));
         expect(r.advisoryIds).toEqual(ev.advisory_ids_union_platform_qe_module);
         expect(r.tcb?.advisories.platform ?? []).toEqual(ev.advisory_ids_of_matched_platform_level);
@@ -134,7 +141,7 @@ describeVectors('verifyTdxQuote: every real quote reaches its expected TCB statu
   it('SGX v3 quote without collateral: signatures verify, collateral checks skip, ok is false unless requireCollateral is false', async () => {
     const dir = 'trustee-sgx-occlum-v3';
     const now = new Date('2023-06-01T00:00:00Z');
-    const r = await verifyTdxQuote(quoteBytes(dir), { now });
+    const r = await verifyTdxQuote(quoteBytes(dir), { now, tee: 'sgx' });
     for (const id of [
       'tdx.quote.signature',
       'tdx.qe.report-signature',
@@ -162,6 +169,7 @@ describeVectors('verifyTdxQuote: every real quote reaches its expected TCB statu
       now,
       requireCollateral: false,
       policy: { allowDebug: true },
+      tee: 'sgx',
     });
     expect(status(sigOnly, 'tdx.policy.debug')).toBe('warn');
     expect(sigOnly.ok).toBe(true);
@@ -239,9 +247,16 @@ describeVectors('verifyTdxQuote: every real quote reaches its expected TCB statu
       const ev = expected.tcb_evaluations[0];
       const now = new Date(ev.suggested_verification_time);
       const collateral = evaluationCollateral(dir, ev);
-      const cold = await verifyTdxQuote({ quote: quoteBytes(dir), collateral }, { now });
-      const warm1 = await verifyTdxQuote({ quote: quoteBytes(dir), collateral }, { now, cache });
-      const warm2 = await verifyTdxQuote({ quote: quoteBytes(dir), collateral }, { now, cache });
+      const tee = teeOf(expected);
+      const cold = await verifyTdxQuote({ quote: quoteBytes(dir), collateral }, { now, ...tee });
+      const warm1 = await verifyTdxQuote(
+        { quote: quoteBytes(dir), collateral },
+        { now, cache, ...tee },
+      );
+      const warm2 = await verifyTdxQuote(
+        { quote: quoteBytes(dir), collateral },
+        { now, cache, ...tee },
+      );
       expect(warm1.checks).toEqual(cold.checks);
       expect(warm2.checks).toEqual(cold.checks);
       expect(warm2.tcbStatus).toBe(cold.tcbStatus);
@@ -252,7 +267,10 @@ describeVectors('verifyTdxQuote: every real quote reaches its expected TCB statu
         expect(vandalise(w)).toBeGreaterThan(10);
         expect(w.qeIdentity!.mrSigner.every((x) => x === 0)).toBe(true);
       }
-      const warm3 = await verifyTdxQuote({ quote: quoteBytes(dir), collateral }, { now, cache });
+      const warm3 = await verifyTdxQuote(
+        { quote: quoteBytes(dir), collateral },
+        { now, cache, ...tee },
+      );
       expect(warm3.checks).toEqual(cold.checks);
       expect(warm3.tcbStatus).toBe(cold.tcbStatus);
       expect(warm3.advisoryIds).toEqual(cold.advisoryIds);
@@ -260,7 +278,7 @@ describeVectors('verifyTdxQuote: every real quote reaches its expected TCB statu
       const late = new Date(new Date(ev.verification_time_window.not_after).getTime() + 1000);
       const expired = await verifyTdxQuote(
         { quote: quoteBytes(dir), collateral },
-        { now: late, cache },
+        { now: late, cache, ...tee },
       );
       expect(
         expired.checks.some((c) => c.status === 'fail' && /validity|crl|chain/.test(c.id)),

@@ -1,8 +1,10 @@
 /**
  * CLI plugin `tdx-quote`: Intel TDX (v4/v5) and SGX (v3) DCAP quotes. Collateral comes from the
- * demo manifest (`collateral`, `rootPins`, `now`, `policy`, `acceptedTcbStatuses`) or from
+ * demo manifest (`collateral`, `rootPins`, `now`, `policy`, `acceptedTcbStatuses`, `tee`) or from
  * `--collateral DIR` (a `collateral.json` in PCS form or dcap-qvl form, or one file per item),
  * and with `--fetch` what is still missing comes from Intel PCS v4 or a PCCS (`--pcs-url`).
+ * The command verifies either kind of quote (`tee: 'any'` unless the manifest narrows it to
+ * `'tdx'` or `'sgx'`) and names the kind it verified in the `TEE` fact and in `tdx.quote.tee`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -233,6 +235,7 @@ export const tdxQuotePlugin: EvidencePlugin = {
       collateral = collateralFromJson(ctx.readText(m.collateral));
     else if (ctx.collateralDir !== undefined) collateral = collateralFromDir(ctx.collateralDir);
     const nowText = typeof m.now === 'string' ? m.now : undefined;
+    const tee = m.tee === 'tdx' || m.tee === 'sgx' ? m.tee : 'any';
     const now = ctx.now ?? (nowText !== undefined ? new Date(nowText) : undefined);
     const r = await verifyTdxQuote(
       collateral !== undefined ? { quote: file.bytes, collateral } : file.bytes,
@@ -245,10 +248,12 @@ export const tdxQuotePlugin: EvidencePlugin = {
           : {}),
         ...(m.policy !== undefined ? { policy: policyFromJson(m.policy) } : {}),
         ...(m.requireCollateral === false ? { requireCollateral: false } : {}),
+        tee,
       },
     );
     const facts: [string, string][] = [];
     if (r.quote !== undefined) {
+      facts.push(['TEE', r.quote.body.kind === 'sgx' ? 'SGX enclave (not a TD)' : 'TDX TD']);
       facts.push([
         'quote',
         `v${r.quote.header.version} ${r.quote.body.kind === 'sgx' ? 'SGX' : `TDX (${r.quote.body.kind === 'td15' ? '1.5' : '1.0'} body)`}`,
