@@ -641,12 +641,24 @@ function parseAsciiLine(
       : src.bytes !== undefined
         ? src.text.decode(src.bytes.subarray(src.lineStart + sp + 1, src.lineStart + tailEnd))
         : line.slice(sp + 1, tailEnd);
+  // The kernel prints a C string: a NUL in a listed path is text that no template data can hold
+  // as printed (the legacy template pads with NULs, the others end the name at one).
+  if (path.includes('\0')) throw asciiError(offset, index, 'the path contains a NUL character');
   const pathUtf8 = src.bytes !== undefined || isAsciiString(path) ? undefined : utf8Encode(path);
   const pathLen = pathUtf8 !== undefined ? pathUtf8.length : path.length;
   const hasExtra = templateName !== 'ima' && fields!.length > 2;
   let tdLen: number;
   if (templateName === 'ima') {
     if (digestLen !== 20) throw asciiError(offset, index, 'legacy "ima" digest must be SHA-1');
+    // The legacy template hashes the name in IMA_EVENT_NAME_LEN_MAX + 1 bytes: a longer path would
+    // show text the template hash does not cover (the binary list refuses it the same way).
+    if (pathLen > IMA_LEGACY_NAME_SIZE - 1) {
+      throw new AttestError('ERR_BAD_LENGTH', {
+        offset,
+        field: 'ascii_runtime_measurements.filename',
+        message: `line ${index + 1}: legacy name length ${pathLen} exceeds ${IMA_LEGACY_NAME_SIZE - 1}`,
+      });
+    }
     tdLen = 20 + IMA_LEGACY_NAME_SIZE;
   } else {
     tdLen =

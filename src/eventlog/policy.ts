@@ -5,13 +5,17 @@
  * where PCRs 1 and 7 merge) before its separator, and AuditMode / DeployedMode, which real firmware
  * also logs in PCR 1 before the first boot application. An event's type is not covered by its
  * digest, so both the window and the variables are read from what the digests bind: the window
- * ends at the first event carrying a separator's digest ({@link endsWindow}), and a variable is a
- * policy variable by its GUID and name, whatever type the log gives it. Logged under another type,
- * a dbx would otherwise vanish from the policy (and a PK, SecureBoot or DeployedMode with it).
+ * ends at the first event carrying a separator's digest ({@link endsWindow}) — an EV_SEPARATOR
+ * that carries none ends nothing — and a variable is a policy variable by its GUID and name,
+ * whatever type the log gives it. Logged under another type, a dbx would otherwise vanish from the
+ * policy (and a PK, SecureBoot or DeployedMode with it). A mode variable in PCR 1 is the
+ * firmware's only before PCR 1's own separator (`modeEnd`), the one place in PCR 1 a quote can
+ * vouch for.
  */
 import { EV } from './constants.js';
 import { decodeUefiVariable, GLOBAL_VARIABLE, IMAGE_SECURITY_DATABASE } from './event-data.js';
 import { endsWindow, separatorDigests } from './separators.js';
+import { guidAt } from './text.js';
 import type { CcEvent, CcEventLog, TcgEvent, TcgEventLog, UefiVariableData } from './types.js';
 
 type AnyEvent = TcgEvent | CcEvent;
@@ -21,6 +25,14 @@ const POLICY_VARIABLES: Readonly<Record<string, ReadonlySet<string>>> = {
   [GLOBAL_VARIABLE]: new Set(['SecureBoot', 'SetupMode', 'AuditMode', 'DeployedMode', 'PK', 'KEK']),
   [IMAGE_SECURITY_DATABASE]: new Set(['db', 'dbx', 'dbt', 'dbr']),
 };
+
+/**
+ * True when `data` is long enough for a UEFI_VARIABLE_DATA header (GUID, two u64 lengths) and
+ * starts with a policy GUID.
+ */
+function hasPolicyGuid(data: Uint8Array): boolean {
+  return data.length >= 32 && POLICY_VARIABLES[guidAt(data, 0)] !== undefined;
+}
 
 /** A policy variable found in an event, and whether the event's type hides what it is. */
 export interface PolicyVariable {
@@ -38,11 +50,16 @@ export interface PolicyVariable {
  * @internal
  */
 export function policyVariableOf(e: AnyEvent): PolicyVariable | undefined {
-  if (e.type === EV.SEPARATOR || e.type === EV.NO_ACTION) return undefined;
+  // An EV_SEPARATOR is read too: a measured variable relabelled as one is still that variable (a
+  // genuine separator's four bytes decode as nothing).
+  if (e.type === EV.NO_ACTION) return undefined;
   let variable: UefiVariableData;
   if (e.type === EV.EFI_VARIABLE_DRIVER_CONFIG && e.decoded?.kind === 'uefi-variable')
     variable = e.decoded.variable;
   else {
+    // Most events are no UEFI_VARIABLE_DATA of a policy GUID: tell them by their first bytes
+    // rather than by a decode that throws.
+    if (!hasPolicyGuid(e.data)) return undefined;
     try {
       variable = decodeUefiVariable(EV.EFI_VARIABLE_DRIVER_CONFIG, e.data);
     } catch {
@@ -76,11 +93,20 @@ export interface PolicyWindow {
   /** Policy variables in the policy register before `end`, in log order. */
   readonly variables: readonly PolicyVariable[];
   /**
-   * AuditMode and DeployedMode logged in PCR 1 (CC: MR 1) before the first boot application (in
-   * PCR 4; CC: MR 2), in log order (PFP 1.06 §3.3.4.2 / §3.3.4.8; real firmware logs them there
-   * when DeployedMode is 1).
+   * AuditMode and DeployedMode logged in PCR 1 (CC: MR 1, after `end`: those before it are in
+   * `variables`) before the first boot application (in PCR 4; CC: MR 2), in log order (PFP 1.06
+   * §3.3.4.2 / §3.3.4.8; real firmware logs them there when DeployedMode is 1).
    */
   readonly modeVariables: readonly PolicyVariable[];
+  /**
+   * Index of the event that ends PCR 1's pre-OS part (CC: MR 1's, = `end`): its first event
+   * carrying a separator digest; Infinity when none does. The quote attests the order of PCR 1's
+   * extends, so only a mode variable before this event is the firmware's: one after it (or in a
+   * PCR 1 with no separator) may have been extended by any later code (the OS can extend PCR 1 at
+   * any time), and its place before the first boot application is an order across registers that
+   * no quote attests.
+   */
+  readonly modeEnd: number;
 }
 
 /**
@@ -113,13 +139,17 @@ export function policyWindow(
   const handover =
     events.find((e) => e.type === EV.EFI_BOOT_SERVICES_APPLICATION && registerOf(e) === appRegister)
       ?.index ?? Infinity;
+  const modeEnd =
+    register === 1
+      ? end
+      : (events.find((e) => registerOf(e) === 1 && endsWindow(e, sep))?.index ?? Infinity);
   const modeVariables: PolicyVariable[] = [];
   for (const e of events) {
     if (e.index >= handover) break;
-    if (registerOf(e) !== 1) continue;
+    if (registerOf(e) !== 1 || (register === 1 && e.index < end)) continue;
     const p = policyVariableOf(e);
     if (p !== undefined && (p.variable.name === 'AuditMode' || p.variable.name === 'DeployedMode'))
       modeVariables.push(p);
   }
-  return { end, variables, modeVariables };
+  return { end, variables, modeVariables, modeEnd };
 }

@@ -42,9 +42,11 @@ export interface SummarizeOptions {
   /**
    * The verification of the same log object ({@link verifyEventLog} on the very `log` passed to
    * {@link summarizeBoot}; another log's verification is a TypeError). Each fact then says whether
-   * its events were verified against the quoted registers (`verified`), and a fact fed by an event
-   * whose digest in a compared bank is not the hash of its data
-   * (`verification.digestMismatchEvents`) is `bound: false`. Default: none (facts are the log's
+   * its events were verified against the quoted registers (`verified`); binding is decided in the
+   * compared banks: a fact fed by an event whose digest in a compared bank is not the hash of its
+   * data (`verification.digestMismatchEvents`, `verification.unboundInComparedBanks`) is
+   * `bound: false`, and so is a fact read by variable name from an event a compared bank binds by
+   * its VariableData only (`verification.variableDataEvents`). Default: none (facts are the log's
    * claims, and `bound` rests on each event's one-bank `digestCheck` only).
    */
   readonly verification?: EventLogVerification;
@@ -53,9 +55,45 @@ export interface SummarizeOptions {
 /** What a verification adds to a summary: verified events and events whose digests do not bind. */
 interface VerificationFacts {
   readonly verified: ReadonlySet<number>;
+  /** Events whose digest in a compared bank is not the hash of their data (any type). */
   readonly mismatched: ReadonlySet<number>;
+  /** Events bound in the compared banks by their VariableData only. */
+  readonly variableData: ReadonlySet<number>;
+  /** Events named by a failing separator, digest-binding or event-digests check. */
+  readonly disputed: ReadonlySet<number>;
   /** Banks compared with supplied values; empty when none was. */
   readonly comparedBanks: readonly string[];
+}
+
+/**
+ * The detail lists of the checks whose failure puts the events they name in doubt (verify.ts
+ * builds them): a separator that is not one, a variable hidden by its type or measured twice, a
+ * digest that is not the hash of its data.
+ */
+const DISPUTING_CHECKS: Readonly<Record<string, readonly string[]>> = {
+  'eventlog.separators': ['problems'],
+  'eventlog.digest-binding': ['retyped', 'duplicated', 'misread'],
+  'eventlog.event-digests': ['mismatches', 'unbound'],
+};
+
+/** Indices of the events named by the failing checks of {@link DISPUTING_CHECKS}. */
+function disputedEvents(v: EventLogVerification): Set<number> {
+  const out = new Set<number>();
+  for (const c of v.checks) {
+    const lists = DISPUTING_CHECKS[c.id];
+    if (c.status !== 'fail' || lists === undefined) continue;
+    const detail = c.detail as Readonly<Record<string, unknown>> | undefined;
+    for (const key of lists) {
+      const items = detail?.[key];
+      if (!Array.isArray(items)) continue;
+      for (const item of items as readonly unknown[]) {
+        const x = item as { event?: unknown; first?: unknown } | null;
+        if (typeof x?.event === 'number') out.add(x.event);
+        if (typeof x?.first === 'number') out.add(x.first);
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -95,6 +133,51 @@ function hexDigests(e: AnyEvent): Partial<Record<PcrBankName, string>> {
 
 function pcrOf(e: AnyEvent): number {
   return 'pcrIndex' in e ? e.pcrIndex : e.mrIndex;
+}
+
+/**
+ * False for the registers no boot fact is read from: TCG PCR 16 and 23 (resettable) and 24 and up
+ * (not in any TPM); CC MR 0 and 5 and up (no RTMR/REM).
+ */
+function isFactRegister(kind: 'tcg' | 'cc', register: number): boolean {
+  return kind === 'cc'
+    ? register >= 1 && register <= 4
+    : register !== 16 && register !== 23 && register < 24;
+}
+
+/** `f` with `others`, events that state another value for it: then it is not bound. */
+function conflicted<T>(f: BootFact<T>, others: readonly AnyEvent[]): BootFact<T> {
+  if (others.length === 0) return f;
+  const conflicts = others.map((e) => e.index).sort((a, b) => a - b);
+  return { ...f, bound: false, conflicts };
+}
+
+/** {@link conflicted} with the `candidates` whose `key` differs from the first's. */
+function withConflicts<T>(
+  f: BootFact<T>,
+  candidates: readonly AnyEvent[],
+  key: (e: AnyEvent) => string,
+): BootFact<T> {
+  const first = key(candidates[0]!);
+  return conflicted(
+    f,
+    candidates.filter((e) => key(e) !== first),
+  );
+}
+
+/** An event's digests as one string, to tell two measurements apart. */
+function digestKey(e: AnyEvent): string {
+  return JSON.stringify(hexDigests(e));
+}
+
+/**
+ * True when two GRUB paths name the same file: equal, or equal once the `(device)` that only one
+ * of them names is left out (GRUB measures a file by the path as given, with or without it).
+ */
+function samePath(a: string, b: string): boolean {
+  if (a === b) return true;
+  const device = /^\([^)]*\)/;
+  return device.test(a) !== device.test(b) && a.replace(device, '') === b.replace(device, '');
 }
 
 function variableOf(e: AnyEvent): UefiVariableData | undefined {
@@ -163,6 +246,20 @@ const SHIM_STATE_AUTHORITIES: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'MokListTrusted',
 ]);
 
+/**
+ * The PCRs each loader role of an EV_IPL string is measured into (spec-notes §7): GRUB's commands
+ * and command line in 8, its files in 9, systemd-boot's UTF-16 command line in 12 (8 before
+ * v251), shim's MOK variables in 14. systemd-stub's event tags go to PCR 9; a CC log puts all of
+ * them in MR 3 (RTMR2).
+ */
+const LOADER_PCRS: Readonly<Record<string, readonly number[]>> = {
+  'grub-command': [8],
+  'grub-kernel-cmdline': [8],
+  'grub-file': [9],
+  'systemd-cmdline': [12, 8],
+  'shim-variable': [14],
+};
+
 /** A GRUB `linux` command and the kernel it loads (its first argument). */
 const LINUX_COMMAND = /^linux(?:efi|16)?\s+(\S+)/;
 
@@ -174,9 +271,15 @@ const LOADER_RE = /shim|grub|systemd-boot|bootx64|bootaa64|mm[x6]|fbx64/i;
  * their source events and `bound: false` when one of those events does not bind its content to its
  * digest, or when part of the fact rests on no event (a hint from the caller's CCEL table) — such
  * a fact is only the log's word, even after a matching replay. Pass the log's verification to also
- * learn which facts come from verified registers (never a fact that rests on no event) and to
- * unbind facts fed by an event whose digest in another compared bank does not match its data
- * (`digestMismatchEvents`: the parse checks one bank only).
+ * learn which facts come from verified registers (never a fact that rests on no event) and to have
+ * binding decided in the compared banks: a fact fed by an event whose digest in a compared bank
+ * does not match its data, whatever its type (`digestMismatchEvents`, `unboundInComparedBanks`:
+ * the parse checks one bank only), or read by name from an event a compared bank binds by its
+ * VariableData alone (`variableDataEvents`), is unbound. Each fact is read only from the registers
+ * its producer measures into (GRUB PCR 8/9, systemd PCR 9/12, shim PCR 14, applications PCR 4,
+ * boot variables PCR 1; CC: MR 1–3), never from PCR 16, 23 or 24+ (CC: MR 0 or 5+); where
+ * several events there state different values, the first is kept and the fact is unbound and
+ * names the others (`conflicts`).
  *
  * Exported from `attestkit/eventlog`.
  *
@@ -220,7 +323,10 @@ export function summarizeBoot(
       v === null ||
       !Array.isArray(v.verifiedEvents) ||
       !Array.isArray(v.digestMismatchEvents) ||
-      !Array.isArray(v.comparedBanks)
+      !Array.isArray(v.unboundInComparedBanks) ||
+      !Array.isArray(v.variableDataEvents) ||
+      !Array.isArray(v.comparedBanks) ||
+      !Array.isArray(v.checks)
     )
       throw new TypeError('options.verification must come from verifyEventLog');
     // Facts are matched to the verification by event index: another log's indices say nothing
@@ -232,7 +338,9 @@ export function summarizeBoot(
     v !== undefined
       ? {
           verified: new Set(v.verifiedEvents),
-          mismatched: new Set(v.digestMismatchEvents),
+          mismatched: new Set([...v.digestMismatchEvents, ...v.unboundInComparedBanks]),
+          variableData: new Set(v.variableDataEvents),
+          disputed: disputedEvents(v),
           comparedBanks: v.comparedBanks,
         }
       : undefined;
@@ -244,27 +352,38 @@ function summarizeUefi(
   log: TcgEventLog | CcEventLog,
   check: VerificationFacts | undefined,
 ): BootSummary {
-  const events: readonly AnyEvent[] = log.events;
   const isCc = log.kind === 'cc';
+  // No fact is read from a register that anything may reset or extend at will, or that no quote
+  // covers: TCG PCR 16 (debug) and 23 (application support), both resettable, and PCRs 24 and up
+  // (no TPM has them); CC MR 0 (MRTD, which the log does not extend) and MR 5 and up. EV_NO_ACTION
+  // events extend nothing anywhere and their facts are never bound; they stay (SP800-155 platform
+  // identity in a CC log's MR 0).
+  const events: readonly AnyEvent[] = log.events.filter(
+    (e: AnyEvent) => e.type === EV.NO_ACTION || isFactRegister(log.kind, pcrOf(e)),
+  );
   // A fact is bound only when it rests on events whose digests were checked against their data:
   // never when part of it comes from no event (the caller's CCEL table) or from an EV_NO_ACTION
   // event, which is never extended, so nothing, not even a matching replay, vouches for it. The
   // parse checks one bank (SHA-256 when present); a log can carry H(forged data) there and the
   // real measurement in a bank that only the quote covers, so a mismatch the verification found
-  // in any compared bank unbinds the fact too.
+  // in any compared bank unbinds the fact too — whatever the event's type: an image load whose
+  // parse-bank digest is H(its data) binds nothing if the quoted bank holds another digest.
+  // An event verified by its VariableData alone (edk2's boot variables) binds its value but not
+  // its variable name and GUID, so a fact read by name (BootOrder, Boot####) is unbound; given a
+  // verification, the weakest rule that matched in the compared banks decides, not the parse's.
+  const byValueOnly = (e: AnyEvent): boolean =>
+    check !== undefined ? check.variableData.has(e.index) : e.digestRule === 'variable-data';
   const fact = <T>(value: T, src: readonly AnyEvent[], hasUnmeasuredPart = false): BootFact<T> => {
     const supported = src.length > 0 && !hasUnmeasuredPart;
     return {
       value,
       events: src.map((e) => e.index),
-      // An event verified by its VariableData alone (edk2's boot variables) binds its value but
-      // not its variable name and GUID, so a fact read by name (BootOrder, Boot####) is unbound.
       bound:
         supported &&
         src.every(
           (e) =>
             e.digestCheck === 'verified' &&
-            e.digestRule !== 'variable-data' &&
+            !byValueOnly(e) &&
             check?.mismatched.has(e.index) !== true,
         ),
       ...(check !== undefined
@@ -284,7 +403,11 @@ function summarizeUefi(
   // when it is 1 (PFP 1.06 §3.3.4.2 / §3.3.4.8; u-boot efi_tcg2.c, gdc-host.bin). Real firmware
   // logs them in PCR 1 after PCR 1's separator, beside the boot variables (the Dell log in
   // tcglog-parser/binary_bios_measurements), so the PCR 1 window ends where the firmware hands
-  // over: at the first boot application.
+  // over: at the first boot application. That place is an order across registers (PCR 1 against
+  // PCR 4) that no quote attests, and any later code can extend PCR 1: only a mode variable before
+  // PCR 1's own separator (`window.modeEnd`, an order within PCR 1 that the quote does attest) is
+  // the firmware's. One read from later in PCR 1 (the Dell log's) still sets the mode, but the
+  // fact is not bound.
   const policyRegister = policyRegisterOf(log);
   const window = policyWindow(log, check?.comparedBanks ?? []);
   const policyVars = new Map<AnyEvent, UefiVariableData>();
@@ -355,6 +478,15 @@ function summarizeUefi(
       },
       src.sort((a, b) => a.index - b.index),
     );
+    // Attested only when PCR 1's separator follows it: with no separator there, no part of PCR 1
+    // is known to be the firmware's.
+    const unattested = [audit.event, deployed.event].some(
+      (e) =>
+        e !== undefined &&
+        configVars.includes(e) &&
+        (e.index >= window.modeEnd || window.modeEnd === Infinity),
+    );
+    if (unattested) secureBoot = { ...secureBoot, bound: false };
   }
 
   const databases: Record<string, BootFact<SignatureDatabaseSummary>> = {};
@@ -366,6 +498,23 @@ function summarizeUefi(
       (['PK', 'KEK', 'db', 'dbx', 'dbt', 'dbr'].includes(v.name) && v.variableData.length === 0)
     ) {
       databases[v.name] = fact(summarizeDatabase(v), [e]);
+    }
+  }
+  // A failing separator, digest-binding or event-digests check that names an event of the policy
+  // window (its ending event included) or a mode variable read from PCR 1 disputes where the
+  // window ends or what is in it: the policy the summary reads is then not what the matching
+  // registers vouch for, so neither it nor the databases count as verified.
+  if (check !== undefined && check.disputed.size > 0) {
+    const modeEvents = new Set(configVars.map((e) => e.index));
+    const contested = [...check.disputed].some((i) => {
+      const e = log.events[i];
+      if (e === undefined) return false;
+      return modeEvents.has(i) || (pcrOf(e) === policyRegister && i <= window.end);
+    });
+    if (contested) {
+      if (secureBoot !== undefined) secureBoot = { ...secureBoot, verified: false };
+      for (const [name, f] of Object.entries(databases))
+        databases[name] = { ...f, verified: false };
     }
   }
 
@@ -460,23 +609,29 @@ function summarizeUefi(
     )
     .map((e) => fact(image(e), [e]));
 
-  // Loader events.
-  // Events no register covers (a CC log's MR 0 or MR 5+) name no loader fact: one appended there
-  // would otherwise stand in for the last command line.
-  const loader = events.filter(
-    (e) =>
-      (e.decoded?.kind === 'loader' || e.decoded?.kind === 'event-tag') &&
-      e.digestCheck !== 'not-extended',
-  );
+  // Loader events, each read only from the registers its producer measures into (spec-notes §4,
+  // §6, §7): GRUB commands and command lines in PCR 8, GRUB's files in PCR 9, systemd-stub's
+  // LoadOptions/initrd tags in PCR 9, systemd-boot's UTF-16 command line in PCR 12 (PCR 8 before
+  // v251), shim's MOK variables in PCR 14; CC logs: all of them in MR 3 (RTMR2, PCRs 8–15). An
+  // event logged anywhere else was extended by other code, or by nothing (a CC log's MR 0 or MR
+  // 5+, a PCR no TPM has), so it cannot stand in for the producer's measurement.
+  const loaderRegisters = (e: AnyEvent, role: string): readonly number[] =>
+    isCc ? [3] : e.decoded?.kind === 'event-tag' ? [9] : (LOADER_PCRS[role] ?? []);
   const loaderOf = (e: AnyEvent): { role: string; value: string } | undefined =>
     e.decoded?.kind === 'loader'
       ? { role: e.decoded.role, value: e.decoded.value }
       : e.decoded?.kind === 'event-tag' && e.decoded.role !== undefined
         ? { role: e.decoded.role, value: e.decoded.text ?? '' }
         : undefined;
+  const loader = events.filter((e) => {
+    const l = loaderOf(e);
+    return l !== undefined && loaderRegisters(e, l.role).includes(pcrOf(e));
+  });
+  // Applications are measured by the boot manager into PCR 4 (CC: MR 2, RTMR1).
+  const bootApps = apps.filter((e) => pcrOf(e) === (isCc ? 2 : 4));
   const mokEvents = loader.filter((e) => loaderOf(e)?.role === 'shim-variable');
   shimEvents.push(...mokEvents);
-  const shimApp = apps.find(
+  const shimApp = bootApps.find(
     (e) => e.decoded?.kind === 'image-load' && /shim/i.test(e.decoded.devicePath),
   );
   if (shimApp !== undefined) shimEvents.unshift(shimApp);
@@ -495,8 +650,13 @@ function summarizeUefi(
       : undefined;
 
   const grubCmd = loader.filter((e) => loaderOf(e)?.role === 'grub-command');
+  // Every string of GRUB's command register, whatever its prefix: the prefix is not hashed, so a
+  // `linux` command relabelled as something else is still the command GRUB ran.
+  const grubTexts = events.filter(
+    (e) => e.decoded?.kind === 'loader' && pcrOf(e) === (isCc ? 3 : 8),
+  );
   const grubFiles = loader.filter((e) => loaderOf(e)?.role === 'grub-file');
-  const sdBootApp = apps.find(
+  const sdBootApp = bootApps.find(
     (e) => e.decoded?.kind === 'image-load' && /systemd-boot/i.test(e.decoded.devicePath),
   );
   let bootloader: BootSummary['bootloader'];
@@ -524,63 +684,72 @@ function summarizeUefi(
     }
   }
 
-  // Kernel and initrd.
+  // Kernel and initrd. GRUB: the file its `linux` / `initrd` command loaded — the command (PCR 8,
+  // whose hashed text names the path) and the PCR 9 file event of that path (whose digest is the
+  // file's), both cited, so `verified` covers the path as well as the digest. A file whose path
+  // no command names is no kernel (a guess from its name would let any file stand in). Old Red
+  // Hat GRUB (rhel8-uefi.bin) logs no path for the file, only "grub_linuxefi Kernel" / "…
+  // Initrd": the label of the file its linuxefi / initrdefi command loaded.
   let kernel: BootSummary['kernel'];
   let initrd: BootSummary['initrd'];
-  const findGrubFile = (cmdRe: RegExp, fileRe: RegExp): { path?: string; event?: AnyEvent } => {
-    let path: string | undefined;
-    for (const e of grubCmd) {
-      const m = cmdRe.exec(loaderOf(e)!.value);
-      if (m !== null) path = m[1];
-    }
-    let ev: AnyEvent | undefined;
-    if (path !== undefined) {
-      const p = path;
-      ev = [...grubFiles]
-        .reverse()
-        .find(
-          (e) =>
-            loaderOf(e)!.value === p || loaderOf(e)!.value.endsWith(p.replace(/^\([^)]*\)/, '')),
-        );
-    }
-    ev ??= [...grubFiles].reverse().find((e) => fileRe.test(loaderOf(e)!.value));
-    return {
-      ...(path !== undefined ? { path } : ev !== undefined ? { path: loaderOf(ev)!.value } : {}),
-      ...(ev !== undefined ? { event: ev } : {}),
-    };
+  const grubLoad = (
+    cmdRe: RegExp,
+    label: string,
+  ): BootFact<{ path: string; digests: Partial<Record<PcrBankName, string>> }> | undefined => {
+    const argOf = (e: AnyEvent): string => cmdRe.exec(loaderOf(e)!.value)?.[1] ?? '';
+    const cmds = grubTexts.filter((e) => argOf(e) !== '');
+    const cmd = cmds[0];
+    if (cmd === undefined) return undefined;
+    const path = argOf(cmd);
+    const files = grubFiles.filter(
+      (e) =>
+        samePath(loaderOf(e)!.value, path) ||
+        (e.decoded?.kind === 'loader' && e.decoded.text === label),
+    );
+    const file = files[0];
+    if (file === undefined) return undefined;
+    return conflicted(
+      fact(
+        { path, digests: hexDigests(file) },
+        [cmd, file].sort((a, b) => a.index - b.index),
+      ),
+      [
+        ...cmds.filter((e) => argOf(e) !== path),
+        ...files.filter((e) => digestKey(e) !== digestKey(file)),
+      ],
+    );
   };
   if (bootloader?.value.kind === 'grub') {
-    const k = findGrubFile(/^linux(?:efi|16)? +(\S+)/, /vmlinu[xz]|kernel|bzimage/i);
-    if (k.event !== undefined)
-      kernel = fact(
-        { ...(k.path !== undefined ? { path: k.path } : {}), digests: hexDigests(k.event) },
-        [k.event],
-      );
-    const i = findGrubFile(/^initrd(?:efi|16)? +(\S+)/, /initr/i);
-    if (i.event !== undefined)
-      initrd = fact(
-        { ...(i.path !== undefined ? { path: i.path } : {}), digests: hexDigests(i.event) },
-        [i.event],
-      );
+    kernel = grubLoad(/^linux(?:efi|16)? +(\S+)/, 'grub_linuxefi Kernel');
+    initrd = grubLoad(/^initrd(?:efi|16)? +(\S+)/, 'grub_linuxefi Initrd');
   }
   if (kernel === undefined) {
-    const k = [...apps]
-      .reverse()
-      .find(
-        (e) =>
-          e.decoded?.kind === 'image-load' &&
-          KERNEL_RE.test(e.decoded.devicePath) &&
-          !LOADER_RE.test(e.decoded.devicePath),
-      );
+    // An EFI-stub kernel or UKI started by the boot manager (PCR 4; CC: MR 2).
+    const ks = bootApps.filter(
+      (e) =>
+        e.decoded?.kind === 'image-load' &&
+        KERNEL_RE.test(e.decoded.devicePath) &&
+        !LOADER_RE.test(e.decoded.devicePath),
+    );
+    const k = ks[0];
     if (k !== undefined && k.decoded?.kind === 'image-load')
-      kernel = fact({ path: k.decoded.devicePath, digests: hexDigests(k) }, [k]);
+      kernel = withConflicts(
+        fact({ path: k.decoded.devicePath, digests: hexDigests(k) }, [k]),
+        ks,
+        (e) => `${e.decoded?.kind === 'image-load' ? e.decoded.devicePath : ''} ${digestKey(e)}`,
+      );
   }
   if (initrd === undefined) {
-    const i = [...loader].reverse().find((e) => loaderOf(e)?.role === 'systemd-initrd');
-    if (i !== undefined) initrd = fact({ digests: hexDigests(i) }, [i]);
+    const is = loader.filter((e) => loaderOf(e)?.role === 'systemd-initrd');
+    const i = is[0];
+    if (i !== undefined)
+      initrd = withConflicts(fact({ digests: hexDigests(i) }, [i]), is, digestKey);
   }
 
-  const cmdline = [...loader].reverse().find((e) => {
+  // The kernel command line: GRUB's `kernel_cmdline` (PCR 8; CC: MR 3) or systemd-boot's UTF-16
+  // EV_IPL (PCR 12, or 8 before v251). The first one counts: the quote attests the order of a
+  // register's extends, and a later one may come from code that ran after the loader.
+  const cmdlines = loader.filter((e) => {
     const l = loaderOf(e);
     return (
       l !== undefined &&
@@ -588,19 +757,24 @@ function summarizeUefi(
         (l.role === 'systemd-cmdline' && e.decoded?.kind === 'loader'))
     );
   });
+  const cmdline = cmdlines[0];
   // GRUB's prefix (`kernel_cmdline: `, `grub_cmd: `) is not hashed, only the text after it: which
   // string is the command line is the log's word. It is taken as bound only when it follows the
-  // last `linux` command (found by its hashed text, whatever its prefix) and starts with the kernel
-  // that command loaded; otherwise a relabelled string could stand in for the real one.
+  // last `linux` command of its register (found by its hashed text, whatever its prefix) and
+  // starts with the kernel that command loaded; otherwise a relabelled string could stand in for
+  // the real one, or GRUB ran `linux` again and the line shown is not the one it booted with.
   let kernelCommandLine: BootSummary['kernelCommandLine'];
   if (cmdline !== undefined) {
     const k = loaderOf(cmdline)!;
-    kernelCommandLine = fact(k.value, [cmdline]);
+    kernelCommandLine = withConflicts(
+      fact(k.value, [cmdline]),
+      cmdlines,
+      (e) => loaderOf(e)!.value,
+    );
     if (k.role === 'grub-kernel-cmdline') {
-      const linux = [...loader].reverse().find((e) => {
-        const v = loaderOf(e)?.value;
-        return v !== undefined && pcrOf(e) === pcrOf(cmdline) && LINUX_COMMAND.test(v);
-      });
+      const linux = [...grubTexts]
+        .reverse()
+        .find((e) => pcrOf(e) === pcrOf(cmdline) && LINUX_COMMAND.test(loaderOf(e)!.value));
       const kernel =
         linux !== undefined ? LINUX_COMMAND.exec(loaderOf(linux)!.value)![1] : undefined;
       const consistent =
@@ -754,25 +928,36 @@ function summarizeUefi(
     );
   }
 
-  const orderEvent = events.find(
+  // Boot variables: the boot manager measures BootOrder and Boot#### into PCR 1 (PFP 1.06
+  // §3.3.4.2); CC: MR 1 (RTMR0), or MR 2 (RTMR1), where the Alibaba Cloud TDVF of
+  // ccel-trustee-aael-alibabacloud measures them. The first of each variable counts; another
+  // value of the same variable later is a conflict.
+  const bootVars = events.filter((e) => (isCc ? [1, 2] : [1]).includes(pcrOf(e)));
+  const orders = bootVars.filter(
     (e) => variableOf(e)?.name === 'BootOrder' && variableOf(e)?.value?.kind === 'boot-order',
   );
+  const orderOf = (e: AnyEvent): readonly number[] =>
+    (variableOf(e)!.value as { order: readonly number[] }).order;
+  const orderEvent = orders[0];
   const bootOrder =
     orderEvent !== undefined
-      ? fact((variableOf(orderEvent)!.value as { order: readonly number[] }).order, [orderEvent])
+      ? withConflicts(fact(orderOf(orderEvent), [orderEvent]), orders, (e) => orderOf(e).join())
       : undefined;
-  const bootOptions = events
-    .filter((e) => variableOf(e)?.value?.kind === 'load-option')
-    .map((e) => {
-      const v = variableOf(e)!;
-      const lo = v.value as Extract<
-        NonNullable<UefiVariableData['value']>,
-        { kind: 'load-option' }
-      >;
-      return fact({ variable: v.name, description: lo.description, devicePath: lo.devicePath }, [
-        e,
-      ]);
-    });
+  const loadOptions = bootVars.filter((e) => variableOf(e)?.value?.kind === 'load-option');
+  const bootOptions: BootSummary['bootOptions'][number][] = [];
+  for (const e of loadOptions) {
+    const v = variableOf(e)!;
+    const same = loadOptions.filter((x) => variableOf(x)!.name === v.name);
+    if (same[0] !== e) continue;
+    const lo = v.value as Extract<NonNullable<UefiVariableData['value']>, { kind: 'load-option' }>;
+    bootOptions.push(
+      withConflicts(
+        fact({ variable: v.name, description: lo.description, devicePath: lo.devicePath }, [e]),
+        same,
+        (x) => toHex(variableOf(x)!.variableData),
+      ),
+    );
+  }
   const separators = events
     .filter((e) => e.type === EV.SEPARATOR)
     .map((e) =>

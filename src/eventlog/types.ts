@@ -1058,6 +1058,26 @@ export interface EventLogVerification extends Verification<EventLogCheckId> {
    */
   readonly digestMismatchEvents: readonly number[];
   /**
+   * Indices of events whose type does not bind their data (image loads, GRUB files, UKI sections,
+   * MokList, firmware blobs…) but whose digest in the parse's bank is the hash of their data
+   * (`digestCheck: 'verified'`) while their digest in a compared bank is not. The parse checks one
+   * bank (SHA-256 when present); a log can carry H(forged data) there and the real measurement in
+   * the bank the quote covers. An honest log never does: the same measured bytes give H(data) in
+   * every bank or in none. Their content is not backed by the quoted registers, so a summary given
+   * this verification marks the facts they feed `bound: false`; `eventlog.event-digests` warns
+   * (fails in the Secure Boot policy window). Digest-bound types are in
+   * {@link EventLogVerification.digestMismatchEvents} instead.
+   */
+  readonly unboundInComparedBanks: readonly number[];
+  /**
+   * Indices of events whose digest, in at least one compared bank, is the hash of their
+   * `VariableData` only (rule `variable-data`, edk2's EV_EFI_VARIABLE_BOOT) — the weakest rule
+   * that matched across the compared banks decides, whatever rule the parse's bank matched. Such a
+   * digest binds the variable's value but not its name and GUID, so a summary given this
+   * verification treats facts read by name (BootOrder, Boot####) from them as not bound.
+   */
+  readonly variableDataEvents: readonly number[];
+  /**
    * The banks of the log that were compared with supplied values. Only their separator digests
    * end the Secure Boot policy window (a forger chooses the other banks'); `summarizeBoot` reads
    * the window from this list, so it sees the window this verification checked.
@@ -1083,22 +1103,37 @@ export interface BootFact<T> {
    * True when the fact rests on at least one event and the digest of every source event was
    * checked against its data (TCG/CC: `digestCheck` is `verified`; IMA: the template hash equals
    * the hash of the template data in the list's template-hash algorithm) and, when a verification
-   * was given to {@link summarizeBoot}, no source event is in its `digestMismatchEvents`. False
-   * when a source event does not bind its data (an Authenticode or file digest, a mismatch, an
-   * EV_NO_ACTION event, which is never extended), when its digest in a bank the verification
-   * compared is not the hash of its data (the parse's `digestCheck` looks at one bank, SHA-256
-   * when present, so without a verification a log whose other banks carry different measurements
-   * can still show `bound: true`), or when part of the fact rests on no event at all (a platform
-   * hint from the caller's CCEL table): the value is then only the log's (or the caller's) word,
-   * even after a matching replay.
+   * was given to {@link summarizeBoot}, no source event is in its `digestMismatchEvents` or
+   * `unboundInComparedBanks`. False when a source event does not bind its data (an Authenticode or
+   * file digest, a mismatch, an EV_NO_ACTION event, which is never extended), when its digest in a
+   * bank the verification compared is not the hash of its data, whatever its type (the parse's
+   * `digestCheck` looks at one bank, SHA-256 when present, so without a verification a log whose
+   * other banks carry different measurements can still show `bound: true`), when a fact read by
+   * variable name rests on a digest of the VariableData alone (`digestRule: 'variable-data'`; given
+   * a verification, `variableDataEvents`: the weakest rule across the compared banks), when other
+   * events of the producer's registers state another value ({@link BootFact.conflicts}), or when
+   * part of the fact rests on no event at all (a platform hint from the caller's CCEL table): the
+   * value is then only the log's (or the caller's) word, even after a matching replay.
    */
   readonly bound: boolean;
   /**
    * Present when a verification was given to {@link summarizeBoot}: true when the fact rests on at
    * least one event, no part of it rests on no event, and every source event extends a register
-   * whose quoted value matched the replay.
+   * whose quoted value matched the replay. For `secureBoot` and `databases` also false when the
+   * verification's `eventlog.separators`, `eventlog.digest-binding` or `eventlog.event-digests`
+   * check failed naming an event of the Secure Boot policy window (its ending event included) or
+   * a mode variable the fact read: the window the summary reads is then disputed.
    */
   readonly verified?: boolean;
+  /**
+   * Present when several events in the registers the fact's producer measures into state
+   * different values for it (two `linux` commands, two kernel command lines, two BootOrder
+   * variables…): the indices of the events that were not used. The fact keeps the first (later
+   * extends of the same register may come from code that ran after the producer, and the quote
+   * attests the order within a register) and is `bound: false`: the log does not say which value
+   * the boot used.
+   */
+  readonly conflicts?: readonly number[];
 }
 
 /** A certificate from a signature database or an authority event. */
@@ -1212,10 +1247,15 @@ export interface BootSummary {
   /**
    * Secure Boot state from EV_EFI_VARIABLE_DRIVER_CONFIG events (PFP 1.06 §3.3.4.8): SecureBoot,
    * SetupMode and PK in PCR 7's policy window (CC: MR 1's), which ends at the register's first
-   * EV_SEPARATOR or first event of any type carrying a separator's digest (a separator logged
-   * under another type); AuditMode and DeployedMode there too, or else in PCR 1 (CC: MR 1) before
-   * the first boot application, where the PFP puts them when DeployedMode is 1. Variables logged
-   * anywhere else are ignored. Absent when SecureBoot is not logged in that window.
+   * event of any type carrying a separator's digest (`H(00000000)` or `H(FFFFFFFF)`; given a
+   * verification, in a compared bank) — an EV_SEPARATOR whose digest is not one ends nothing;
+   * AuditMode and DeployedMode there too, or else in PCR 1 (CC: MR 1) before the first boot
+   * application, where the PFP puts them when DeployedMode is 1. One read from PCR 1 after PCR 1's
+   * own separator (as in real Dell firmware), or from a PCR 1 without one, still sets the mode,
+   * but the fact is then
+   * `bound: false`: any later code can extend PCR 1, and the place before the first boot
+   * application is an order across registers that no quote attests. Variables logged anywhere
+   * else are ignored. Absent when SecureBoot is not logged in that window.
    */
   readonly secureBoot?: BootFact<{
     /**
@@ -1289,7 +1329,11 @@ export interface BootSummary {
   }>;
   /**
    * The OS loader: `grub` with its commands (PCR 8) and files (PCR 9), or `systemd-boot` (with
-   * empty lists); absent when neither is recognised.
+   * empty lists); absent when neither is recognised. Like every loader fact, read only from the
+   * registers the loader measures into: GRUB PCR 8/9, systemd-stub's tags PCR 9, systemd-boot's
+   * command line PCR 12 (8 before v251), shim's MOK lists PCR 14, applications PCR 4; CC logs: MR 3
+   * for the loader strings, MR 2 for applications. No fact is read from PCR 16 or 23
+   * (resettable), PCR 24 and up, or a CC log's MR 0 or MR 5 and up.
    */
   readonly bootloader?: BootFact<{
     /** `grub` or `systemd-boot`, as recognised from the events. */
@@ -1300,13 +1344,15 @@ export interface BootSummary {
     readonly files: readonly string[];
   }>;
   /**
-   * The kernel: the file GRUB's `linux` command loaded (path and the digests of its PCR 9 event),
-   * else the last boot application whose path looks like a kernel; absent when none is found.
+   * The kernel: the file GRUB's first `linux` command (PCR 8) loaded — the fact cites the command,
+   * which names the path, and the PCR 9 file event of that path (old Red Hat GRUB: the one labelled
+   * `grub_linuxefi Kernel`), which carries the digests — else the first boot application (PCR 4;
+   * CC: MR 2) whose path looks like a kernel; absent when none is found, including when no file
+   * event has the path the command names. Another `linux` path, or another file of the same path
+   * with other digests, is a conflict ({@link BootFact.conflicts}).
    */
   readonly kernel?: BootFact<{
-    /**
-     * The kernel's path (GRUB `linux` argument, or the image's device path); absent when unknown.
-     */
+    /** The kernel's path (GRUB `linux` argument, or the image's device path). */
     readonly path?: string;
     /**
      * The source event's digests by bank, hex: a hash of the file (GRUB) or the image's
@@ -1315,8 +1361,9 @@ export interface BootSummary {
     readonly digests: Partial<Record<PcrBankName, string>>;
   }>;
   /**
-   * The initrd: the file GRUB's `initrd` command loaded, else systemd-stub's `Linux initrd`
-   * EV_EVENT_TAG (digests only); absent when none is found.
+   * The initrd: the file GRUB's first `initrd` command loaded (command and file event cited, as
+   * for {@link BootSummary.kernel}), else systemd-stub's first `Linux initrd` EV_EVENT_TAG (PCR 9;
+   * CC: MR 3; digests only); absent when none is found.
    */
   readonly initrd?: BootFact<{
     /** The initrd's path (GRUB `initrd` argument or file); absent for systemd-stub's tag. */
@@ -1325,8 +1372,11 @@ export interface BootSummary {
     readonly digests: Partial<Record<PcrBankName, string>>;
   }>;
   /**
-   * The kernel command line: the last GRUB `kernel_cmdline` event or systemd-boot's UTF-16 EV_IPL;
-   * absent when neither is logged.
+   * The kernel command line: the first GRUB `kernel_cmdline` event (PCR 8; CC: MR 3) or
+   * systemd-boot's UTF-16 EV_IPL (PCR 12, or 8 before v251); absent when neither is logged.
+   * Another command line with other text is a conflict ({@link BootFact.conflicts}). A GRUB one is
+   * bound only when it follows the last `linux` command of its register and starts with that
+   * command's kernel (the prefix `kernel_cmdline: ` is not hashed).
    */
   readonly kernelCommandLine?: BootFact<string>;
   /**
@@ -1372,12 +1422,14 @@ export interface BootSummary {
   readonly exitBootServices?: BootFact<'success' | 'failure-then-success' | 'failure' | 'invoked'>;
   /**
    * BootOrder: the boot option numbers in order (`[1, 0]` = Boot0001, then Boot0000) from the first
-   * BootOrder event; absent when not logged.
+   * BootOrder event of PCR 1 (CC: MR 1, or MR 2 where the Alibaba Cloud TDVF puts boot
+   * variables); another BootOrder value there is a conflict; absent when not logged there.
    */
   readonly bootOrder?: BootFact<readonly number[]>;
   /**
-   * Every logged Boot####, Driver#### or SysPrep#### EFI_LOAD_OPTION: variable name, description
-   * and device path, in log order.
+   * Every Boot####, Driver#### or SysPrep#### EFI_LOAD_OPTION logged in PCR 1 (CC: MR 1 or 2):
+   * variable name, description and device path, in log order; a variable logged again with
+   * another value is listed once, at its first event, with the others as conflicts.
    */
   readonly bootOptions: readonly BootFact<{
     /** Variable name (`Boot0001`). */

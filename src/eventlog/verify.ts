@@ -366,7 +366,7 @@ export function verifyEventLogSync(
     (b) => log.kind === 'ima' || log.banks.includes(b),
   );
   const window = log.kind === 'ima' ? undefined : policyWindow(log, comparedBanks);
-  const digestMismatchEvents = checkEventDigests(log, target, window, ledger);
+  const digests = checkEventDigests(log, target, window, ledger);
   checkSeparators(log, ledger);
   checkAfterSeparator(log, ledger);
   checkDigestBinding(log, window, ledger);
@@ -387,7 +387,9 @@ export function verifyEventLogSync(
     registers: results,
     appliedWorkarounds: applied,
     verifiedEvents,
-    digestMismatchEvents,
+    digestMismatchEvents: digests.mismatches,
+    unboundInComparedBanks: digests.unbound,
+    variableDataEvents: digests.variableData,
     comparedBanks,
   };
 }
@@ -607,84 +609,135 @@ function checkRegister(
   );
 }
 
+/** What {@link checkEventDigests} found, for the verification result. */
+interface EventDigestFindings {
+  /** Digest-bound events whose digest in a compared bank is not the hash of their data. */
+  readonly mismatches: number[];
+  /** Other events the parse verified whose digest in a compared bank is not (the same). */
+  readonly unbound: number[];
+  /** Events matched under `variable-data` in a compared bank (name and GUID not bound). */
+  readonly variableData: number[];
+}
+
 /**
- * Checks every digest-bound event's digest against its data in each compared bank (each bank the
- * caller supplied values for; every computable bank when none). The parse checked one bank only: a
- * log can carry the true digest in the bank a quote covers and a forger's digest of other data in
- * another. Returns the events whose content is therefore not what was measured.
+ * Checks event digests against their data in each compared bank (each bank the caller supplied
+ * values for; every computable bank when none). The parse checked one bank only: a log can carry
+ * the true digest in the bank a quote covers and a forger's digest of other data in another.
+ * Digest-bound events are checked in every compared bank; an event of another type only when the
+ * parse found its digest to be the hash of its data, since only then does anything (a summary)
+ * believe its content. Per event the weakest rule that matched across the compared banks is what
+ * the quote binds: `variable-data` in any of them leaves the variable name unbound.
+ *
+ * A compared bank that is the parse's bank reuses the parse's answer (no hashing in the common
+ * case of one compared bank).
  */
 function checkEventDigests(
   log: EventLog,
   target: Target,
   window: PolicyWindow | undefined,
   ledger: Ledger<EventLogCheckId>,
-): number[] {
+): EventDigestFindings {
   const id = 'eventlog.event-digests';
+  const none: EventDigestFindings = { mismatches: [], unbound: [], variableData: [] };
   if (log.kind === 'ima') {
     ledger.skip(id, 'IMA entries are checked by eventlog.ima.template-hashes');
-    return [];
+    return none;
   }
   const banks: HashAlg[] = [...target.expected.keys()].filter((b) => log.banks.includes(b));
   if (banks.length === 0) for (const b of log.banks) if (isComputableBank(b)) banks.push(b);
   const mismatches: { event: number; type: string; bank: string }[] = [];
+  // Events of a type that does not bind its data, whose parse bank said H(data) and a compared
+  // bank says otherwise: one bank or the other is not what was measured.
+  const unbound: { event: number; type: string; bank: string; parsedBank: string }[] = [];
+  const variableData: number[] = [];
   const digesters = createDigesterSet();
   let checked = 0;
   for (const e of log.events) {
+    const parseVerified = e.digestCheck === 'verified';
+    // Not bound by its type and not believed by the parse: nothing reads its content as measured.
+    if (e.digestCheck === 'not-data-derived') continue;
     const c = digestCandidates(e.type, e.data, e.decoded);
-    if (c === undefined || !c.bound) continue;
+    if (c === undefined || (!c.bound && !parseVerified)) continue;
     // The parse already checked the preferred bank with these same candidates: reuse its answer.
     const parsedBank = preferredBank(e.digests);
     const parsed =
       e.digestCheck === 'verified' || e.digestCheck === 'mismatch' ? e.digestCheck : undefined;
+    // With no digest in a compared bank, the parse's rule is all there is to go by.
+    let byValueOnly = e.digestRule === 'variable-data';
+    let compared = false;
     for (const b of banks) {
       const d = e.digests[b];
       if (d === undefined) continue;
-      checked++;
-      const mismatch =
+      if (c.bound) checked++;
+      if (!compared) byValueOnly = false;
+      compared = true;
+      const res =
         b === parsedBank && parsed !== undefined
-          ? parsed === 'mismatch'
-          : checkDigestAgainst(c, b, d, digesters).check === 'mismatch';
-      if (mismatch) {
-        mismatches.push({ event: e.index, type: e.typeName, bank: b });
-        break;
+          ? { check: parsed, rule: e.digestRule }
+          : checkDigestAgainst(c, b, d, digesters);
+      if (res.check === 'verified') {
+        if (res.rule === 'variable-data') byValueOnly = true;
+        continue;
       }
+      if (c.bound) mismatches.push({ event: e.index, type: e.typeName, bank: b });
+      else unbound.push({ event: e.index, type: e.typeName, bank: b, parsedBank: parsedBank! });
+      byValueOnly = false;
+      break;
     }
+    if (byValueOnly) variableData.push(e.index);
   }
   // In the Secure Boot policy window (policy register, before its end).
-  const inPolicy =
-    window === undefined
-      ? []
-      : mismatches.filter((m) => {
-          const e = log.events[m.event]!;
-          const register = 'pcrIndex' in e ? e.pcrIndex : e.mrIndex;
-          return register === policyRegisterOf(log) && m.event < window.end;
-        });
-  if (checked === 0) {
+  const policyRegister = policyRegisterOf(log);
+  const inWindow = (event: number): boolean => {
+    const e = log.events[event]!;
+    const register = 'pcrIndex' in e ? e.pcrIndex : e.mrIndex;
+    return window !== undefined && register === policyRegister && event < window.end;
+  };
+  const inPolicy = [...mismatches, ...unbound].filter((m) => inWindow(m.event));
+  const list = (xs: readonly { event: number; type: string }[]): string =>
+    xs
+      .slice(0, 8)
+      .map((m) => `${m.event} ${m.type}`)
+      .join(', ');
+  const detail = { mismatches, ...(unbound.length > 0 ? { unbound } : {}) };
+  if (checked === 0 && unbound.length === 0) {
     ledger.skip(id, 'no digest-bound event has a digest in a bank attestkit computes');
-  } else if (mismatches.length === 0) {
+  } else if (mismatches.length === 0 && unbound.length === 0) {
     ledger.pass(id, `${checked} digest-bound event digest(s) equal the hash of their data`);
   } else if (inPolicy.length > 0) {
     // In the Secure Boot policy window a mismatch is not a firmware quirk to live with: it would
     // let a log show another variable (another name, no PK) where the measured one was.
     ledger.fail(
       id,
-      `${inPolicy.length} event(s) of the Secure Boot policy window have a digest that is not the hash of their data: ${inPolicy
-        .slice(0, 8)
-        .map((m) => `${m.event} ${m.type}`)
-        .join(', ')}`,
-      { mismatches },
+      `${inPolicy.length} event(s) of the Secure Boot policy window have a digest that is not the hash of their data: ${list(inPolicy)}`,
+      detail,
     );
   } else {
+    // A warning, not a failure: digest-bound types that hash something else are firmware quirks
+    // real logs have (spec-notes §9), and for other types a digest that is not H(data) is the
+    // rule. What no honest log has is one bank = H(data) and another not for the same event: the
+    // same measured bytes hash to H(data) in every bank or in none. Such an event (`unbound`) is
+    // shown, and its content never counts as bound, but the registers it extends still verify.
     ledger.warn(
       id,
-      `${mismatches.length} digest-bound event(s) have a digest that is not the hash of their data (their content cannot be trusted): ${mismatches
-        .slice(0, 8)
-        .map((m) => `${m.event} ${m.type}`)
-        .join(', ')}`,
-      { mismatches },
+      [
+        mismatches.length > 0
+          ? `${mismatches.length} digest-bound event(s) have a digest that is not the hash of their data (their content cannot be trusted): ${list(mismatches)}`
+          : '',
+        unbound.length > 0
+          ? `${unbound.length} event(s) whose digest is the hash of their data in ${unbound[0]!.parsedBank} but not in the compared bank ${unbound[0]!.bank} (their content is not what the quoted registers hold): ${list(unbound)}`
+          : '',
+      ]
+        .filter((x) => x !== '')
+        .join('; '),
+      detail,
     );
   }
-  return mismatches.map((m) => m.event);
+  return {
+    mismatches: mismatches.map((m) => m.event),
+    unbound: unbound.map((m) => m.event),
+    variableData,
+  };
 }
 
 function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
@@ -706,7 +759,7 @@ function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
   let separators = 0;
   for (const e of log.events) {
     if (e.type === EV.SEPARATOR) {
-      if (low(e) === policyRegister) policyEnded = true;
+      const before = problems.length;
       separators++;
       counts.set(low(e), (counts.get(low(e)) ?? 0) + 1);
       if (e.decoded?.kind !== 'separator') {
@@ -737,6 +790,9 @@ function checkSeparators(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
           break;
         }
       }
+      // Only a well-formed separator ends the policy (policy.ts reads its end from the digests):
+      // a malformed one is a failure of its own, and a disguised separator after it is still one.
+      if (low(e) === policyRegister && problems.length === before) policyEnded = true;
       continue;
     }
     if (log.kind === 'tcg' && low(e) > 7) continue;
@@ -892,10 +948,11 @@ function checkDigestBinding(
       type: p.event.typeName,
     }));
   // Firmware measures each policy variable once before the separator (go-attestation refuses a
-  // log that lists one twice): two values leave the policy ambiguous.
+  // log that lists one twice): two values leave the policy ambiguous. AuditMode and DeployedMode
+  // count wherever they are read from (the policy window or PCR 1): one in each is two values.
   const seen = new Map<string, number>();
   const duplicated: { event: number; variable: string; first: number }[] = [];
-  for (const p of variables) {
+  for (const p of [...variables, ...(window?.modeVariables ?? [])]) {
     const key = `${p.variable.vendorGuid}/${p.variable.name}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, p.event.index);

@@ -122,6 +122,8 @@ describe('attestkit replay --pcrs (synthetic log)', () => {
       'ok',
       'registers',
       'replayed',
+      'unboundInComparedBanks',
+      'variableDataEvents',
       'verifiedEvents',
     ]);
     expect(j.ok).toBe(false);
