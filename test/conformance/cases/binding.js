@@ -110,6 +110,7 @@ export const cases = [
         statuses(r),
         [
           ['binding.report', 'pass'],
+          ['binding.report.vmpl', 'pass'],
           ['binding.hcl.report-type', 'pass'],
           ['binding.hcl.td-report', 'skip'],
           ['binding.key', 'pass'],
