@@ -116,18 +116,27 @@ function verifyReportDataBindingSync(
         manifest: ownBytes(input.manifest, 'manifest'),
       });
     }
-    case 'azure-hcl':
+    case 'azure-hcl': {
+      if (own) return verifyAzureHcl(input);
+      const hclReport = ownBytes(input.hclReport, 'hclReport');
+      // A given report object is read again from its own bytes, as the other schemes do: its
+      // REPORT_DATA, VMPL and TD fields are what this binding rests on. Bytes that do not parse
+      // are evidence: a failed binding.report, not an exception.
+      let report: SnpReport | TdxQuote | undefined;
+      let reportError: AttestError | undefined;
+      if (input.report !== undefined) {
+        try {
+          report = reparsedHardware(input.report);
+        } catch (e) {
+          if (!(e instanceof AttestError)) throw e;
+          reportError = e;
+        }
+      }
       return verifyAzureHcl(
-        own
-          ? input
-          : {
-              ...input,
-              hclReport: ownBytes(input.hclReport, 'hclReport'),
-              // A given report object is read again from its own bytes, as the other schemes do:
-              // its REPORT_DATA, VMPL and TD fields are what this binding rests on.
-              ...(input.report !== undefined ? { report: reparsedHardware(input.report) } : {}),
-            },
+        { ...input, hclReport, ...(report !== undefined ? { report } : {}) },
+        reportError,
       );
+    }
     case 'hash':
       return verifyHash(input, own);
     default:
@@ -416,7 +425,10 @@ function hclKeys(hcl: AzureHclReport): BoundKey[] {
   return out;
 }
 
-function verifyAzureHcl(input: AzureHclBindingInput): ReportDataBindingVerification {
+function verifyAzureHcl(
+  input: AzureHclBindingInput,
+  reportError?: AttestError,
+): ReportDataBindingVerification {
   const ledger = createLedger<Id>([
     { id: 'binding.report', required: true },
     { id: 'binding.report.vmpl' },
@@ -437,10 +449,17 @@ function verifyAzureHcl(input: AzureHclBindingInput): ReportDataBindingVerificat
     if (typeof hcl !== 'object' || hcl === null || !(hcl.runtimeData instanceof Uint8Array)) {
       throw new TypeError('hclReport must be an AzureHclReport or its bytes');
     }
-    ledger.pass(
-      'binding.report',
-      `HCL report v${hcl.header.version} with a ${hcl.reportType === 'snp' ? 'SEV-SNP report' : 'TDX TDREPORT'}`,
-    );
+    if (reportError !== undefined) {
+      hcl = undefined;
+      ledger.fail('binding.report', 'the given hardware report does not parse from its own bytes', {
+        cause: causeOf(reportError),
+      });
+    } else {
+      ledger.pass(
+        'binding.report',
+        `HCL report v${hcl.header.version} with a ${hcl.reportType === 'snp' ? 'SEV-SNP report' : 'TDX TDREPORT'}`,
+      );
+    }
   } catch (e) {
     if (e instanceof TypeError) throw e;
     hcl = undefined;

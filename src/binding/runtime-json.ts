@@ -10,6 +10,8 @@
  *   member names to fields case-insensitively: `keys` and `Keys`, `n` and `N`, `ſ` and `s`);
  * - a member named `__proto__` (`JSON.parse` keeps it as an own property, but a later
  *   `Object.assign` or `copy[k] = v` would make its value the copy's prototype);
+ * - a member name with an unpaired surrogate escape (`"\ud800"`: Go reads every such name as
+ *   U+FFFD, so two of them are one name to it);
  * - nesting beyond a small depth.
  */
 import { AttestError } from '../core/errors.js';
@@ -115,6 +117,15 @@ function scanStructure(bytes: Uint8Array, base: number, field: string): void {
               message: 'a member named "__proto__" is not accepted',
             });
           }
+          if (hasLoneSurrogate(name)) {
+            // Go decodes a lone surrogate escape as U+FFFD, so "\ud800" and "\udbff" would be
+            // one name to it and two here (serde refuses them).
+            throw new AttestError('ERR_BAD_JSON', {
+              offset: base + start,
+              field,
+              message: 'a member name with an unpaired surrogate escape is not accepted',
+            });
+          }
           const folded = foldName(name);
           const earlier = top.names.get(folded);
           if (earlier !== undefined) {
@@ -154,6 +165,18 @@ function scanStructure(bytes: Uint8Array, base: number, field: string): void {
 }
 
 /** The decoded text of a JSON string literal, or undefined when it is malformed. */
+/** True when `s` holds a UTF-16 surrogate that is not half of a pair. */
+function hasLoneSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = s.charCodeAt(i + 1);
+    if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return true;
+    i++;
+  }
+  return false;
+}
+
 function memberName(literal: Uint8Array): string | undefined {
   // Printable ASCII without escapes (every member name of the runtime data) is its own text.
   const last = literal.length - 1;

@@ -293,9 +293,14 @@ export function copyBytes(
   end: number = bytes.length,
 ): Uint8Array {
   // A plain Uint8Array: the builtin slice copies in one call (about twice as fast for the short
-  // fields parsers copy). Anything else (a Node.js buffer, another subclass) through a view.
-  // (The builtin is called, never an own `slice` property of the array.)
-  if (Object.getPrototypeOf(bytes) === Uint8Array.prototype)
+  // fields parsers copy). Anything else (a Node.js buffer, another subclass) through a view. The
+  // builtin is called, never an own `slice`; and slice finds the constructor of its result
+  // through `bytes.constructor`, so an array with an own `constructor` (whose species could
+  // return a view of the caller's memory) takes the view path too.
+  if (
+    Object.getPrototypeOf(bytes) === Uint8Array.prototype &&
+    !Object.prototype.hasOwnProperty.call(bytes, 'constructor')
+  )
     return Uint8Array.prototype.slice.call(bytes, start, end);
   const view = bytes.subarray(start, end);
   const out = new Uint8Array(view.length);

@@ -194,21 +194,78 @@ describe('Azure HCL (SEV-SNP flavour): VMPL 0 and the report from its own bytes'
     );
     const rd = new Uint8Array(64);
     rd.set(digest('sha256', runtime));
-    const report = await signedReport(
-      {
-        version: 3,
-        cpuid: { fam: 0x19, mod: 0x11, step: 1 },
-        currentTcb: encodeSnpTcb(GENOA_TCB, 'Genoa'),
-        chipId: CHIP_ID,
-        vmpl,
-        reportData: rd,
-        measurement: digest('sha384', new TextEncoder().encode('SYNTHETIC Azure-like launch')),
-        platformInfo: 0x25n,
-      },
-      vcek.keys,
-    );
-    return { amd, vcek, ak, runtime, report, hcl: buildHcl(report, runtime) };
+    const sign = (level: number): Promise<Uint8Array> =>
+      signedReport(
+        {
+          version: 3,
+          cpuid: { fam: 0x19, mod: 0x11, step: 1 },
+          currentTcb: encodeSnpTcb(GENOA_TCB, 'Genoa'),
+          chipId: CHIP_ID,
+          vmpl: level,
+          reportData: rd,
+          measurement: digest('sha384', new TextEncoder().encode('SYNTHETIC Azure-like launch')),
+          platformInfo: 0x25n,
+        },
+        vcek.keys,
+      );
+    const report = await sign(vmpl);
+    return { amd, vcek, ak, runtime, report, sign, hcl: buildHcl(report, runtime) };
   }
+
+  it('the VMPL is the given report’s when one is given, else the HCL’s own', async () => {
+    // The HCL carries a VMPL 0 report; the report verified beside it was requested at VMPL 3.
+    const { amd, vcek, ak, hcl, sign } = await setup(0);
+    const given = await sign(3);
+    const b = await verifyReportDataBinding({
+      scheme: 'azure-hcl',
+      hclReport: hcl,
+      report: parseSnpReport(given),
+    });
+    expect(b.ok).toBe(false);
+    expect(b.checks.find((c) => c.id === 'binding.report.vmpl')?.detail).toEqual({
+      expected: 0,
+      actual: 3,
+    });
+    const q = await forgeQuote({ key: ak, selection: [['sha256', [0, 7]]], nonce: NONCE });
+    const r = await verifyConfidentialVm(
+      {
+        hardware: { kind: 'snp', report: given, vcek: vcek.der, chain: [amd.ask.der, amd.ark.der] },
+        binding: { scheme: 'azure-hcl', hclReport: hcl },
+        tpm: { attest: q.attest, signature: q.signature, pcrs: q.pcrs },
+        nonce: NONCE,
+      },
+      { now: SYNTHETIC_NOW, snp: { rootPins: amd.rootPins } },
+    );
+    expect(r.stages.hardware?.ok).toBe(true);
+    expect(r.ok).toBe(false);
+    // And the reverse: a VMPL 0 report given beside an HCL whose own report says VMPL 3.
+    const low = await setup(3);
+    const top = await low.sign(0);
+    const c = await verifyReportDataBinding({
+      scheme: 'azure-hcl',
+      hclReport: low.hcl,
+      report: parseSnpReport(top),
+    });
+    expect(c.checks.find((x) => x.id === 'binding.report.vmpl')?.status).toBe('pass');
+  });
+
+  it('a given report whose bytes do not parse fails binding.report (no exception)', async () => {
+    const { hcl, report } = await setup(0);
+    const parsed = parseSnpReport(report);
+    const raw = parsed.raw.slice();
+    raw[0x1f8] = 1; // reserved bytes after the chip id must be zero
+    const r = await verifyReportDataBinding({
+      scheme: 'azure-hcl',
+      hclReport: hcl,
+      report: { ...parsed, raw },
+    });
+    expect(r.ok).toBe(false);
+    expect(r.checks.find((c) => c.id === 'binding.report')).toMatchObject({
+      status: 'fail',
+      detail: { cause: { code: expect.stringMatching(/^ERR_/) as unknown } },
+    });
+    expect(r.boundKeys).toEqual([]);
+  });
 
   it('a report from VMPL 2 or 3 binds no AK; VMPL 0 does', async () => {
     for (const vmpl of [0, 2, 3]) {

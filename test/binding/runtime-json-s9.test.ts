@@ -280,3 +280,28 @@ describe('runtime JSON property: refused exactly when a name repeats (folded) or
     }
   });
 });
+
+// ---- unpaired surrogates (review of session 9) ---------------------------------------------------
+
+describe('runtime JSON: member names with an unpaired surrogate escape are refused', () => {
+  it('"\\ud800" and "\\udbff" (one name to Go, which reads both as U+FFFD) are ERR_BAD_JSON', () => {
+    for (const text of ['{"\\ud800":1}', '{"a":1,"x\\udbffy":2}', '{"\\udc00":1}']) {
+      const at = text.lastIndexOf('"', text.indexOf('\\u')); // the name's opening quote
+      expectAttestError(
+        () => parseStrictJsonObject(te.encode(text), BASE, FIELD),
+        'ERR_BAD_JSON',
+        BASE + at,
+      );
+    }
+  });
+
+  it('a paired surrogate escape, U+FFFD itself and a surrogate in a value are accepted', () => {
+    expect(parseStrictJsonObject(te.encode('{"\\ud83d\\ude00":1}'), BASE, FIELD)).toEqual({
+      '\u{1F600}': 1,
+    });
+    expect(parseStrictJsonObject(te.encode('{"\\ufffd":1}'), BASE, FIELD)).toEqual({ '\uFFFD': 1 });
+    expect(parseStrictJsonObject(te.encode('{"v":"\\ud800"}'), BASE, FIELD)).toEqual({
+      v: '\uD800',
+    });
+  });
+});

@@ -164,6 +164,25 @@ describe('copyBytes', () => {
     }
   });
 
+  it('never returns a view of the caller’s memory through a species constructor', () => {
+    const a = Uint8Array.from([1, 2, 3, 4]);
+    const shared = a;
+    // An own constructor whose species hands back the caller's array (the builtin slice would
+    // then fill that array and return it).
+    Object.defineProperty(a, 'constructor', {
+      value: {
+        [Symbol.species]: function Species() {
+          return shared;
+        },
+      },
+    });
+    const out = copyBytes(a, 0, 4);
+    expect(out).not.toBe(a);
+    expect(out.buffer).not.toBe(a.buffer);
+    a[0] = 99;
+    expect(out[0]).toBe(1);
+  });
+
   it('ignores an own slice property of the array', () => {
     const a = Uint8Array.from([1, 2, 3]);
     Object.defineProperty(a, 'slice', { value: () => a });

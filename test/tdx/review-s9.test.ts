@@ -344,6 +344,9 @@ describe('S9-4 options.tee: TD quotes only by default', () => {
     const td = await tdxQuotePlugin.verify(file, ctx({ tee: 'tdx' }));
     expect(td.ok).toBe(false);
     expect(td.checks.find((x) => x.id === 'tdx.quote.tee')?.status).toBe('fail');
+    // A value the library does not know never widens to 'any' (the CLI maps TypeError to exit 2).
+    for (const tee of ['TDX', 'td', ['tdx'], null])
+      await expect(tdxQuotePlugin.verify(file, ctx({ tee }))).rejects.toThrow(TypeError);
   });
 });
 

@@ -235,7 +235,9 @@ export const tdxQuotePlugin: EvidencePlugin = {
       collateral = collateralFromJson(ctx.readText(m.collateral));
     else if (ctx.collateralDir !== undefined) collateral = collateralFromDir(ctx.collateralDir);
     const nowText = typeof m.now === 'string' ? m.now : undefined;
-    const tee = m.tee === 'tdx' || m.tee === 'sgx' ? m.tee : 'any';
+    // Absent: either kind. Any other value goes to verifyTdxQuote, which refuses a value it does
+    // not know (a TypeError, exit 2): a misspelt "TDX" must not widen to 'any'.
+    const tee = (m.tee === undefined ? 'any' : m.tee) as 'tdx' | 'sgx' | 'any';
     const now = ctx.now ?? (nowText !== undefined ? new Date(nowText) : undefined);
     const r = await verifyTdxQuote(
       collateral !== undefined ? { quote: file.bytes, collateral } : file.bytes,
