@@ -312,11 +312,10 @@ export async function verifyConfidentialVm(
     if (v.quote?.body.kind === 'sgx') {
       // verifyTdxQuote verifies SGX quotes too; an enclave is not a confidential VM, and its
       // REPORT_DATA is whatever any enclave on a genuine platform chose.
-      ledger.fail(
-        'binding.cvm.hardware',
-        'the quote is an SGX enclave quote, not a TD quote: it attests no confidential VM',
-        { expected: 'td', actual: 'sgx' },
-      );
+      ledger.fail('binding.cvm.hardware', 'an SGX enclave quote, not a TD quote', {
+        expected: 'td',
+        actual: 'sgx',
+      });
     } else {
       if (v.quote !== undefined) parsed = { kind: 'tdx', quote: v.quote };
       stageResult(ledger, 'binding.cvm.hardware', 'TD quote', v);
@@ -332,11 +331,10 @@ export async function verifyConfidentialVm(
     if (v.token !== undefined && (v.token.format !== 'cca' || v.token.realm === undefined)) {
       // A PSA token, or a CCA platform token alone, attests a device, not a realm: there is no
       // realm measurement and no realm challenge to bind a vTPM key with.
-      ledger.fail(
-        'binding.cvm.hardware',
-        `a ${v.token.format} token attests no realm: give a CCA token with its realm token`,
-        { expected: 'cca', actual: v.token.format },
-      );
+      ledger.fail('binding.cvm.hardware', `a ${v.token.format} token, without a realm token`, {
+        expected: 'cca',
+        actual: v.token.format,
+      });
     } else {
       if (v.token !== undefined) parsed = { kind: 'cca', token: v.token };
       stageResult(ledger, 'binding.cvm.hardware', 'CCA token', v);

@@ -524,6 +524,8 @@ function summarizeUefi(
   let sbatLevel: string | undefined;
   let mokListTrusted: number | undefined;
   const shimEvents: AnyEvent[] = [];
+  const shimFirst = new Map<string, AnyEvent>();
+  const shimConflicts: AnyEvent[] = [];
   const listedKind = signatureTypesOf(policy, events, varOf);
   for (const e of events) {
     // A policy variable logged as an authority is policy (read above), not an authority.
@@ -553,18 +555,22 @@ function summarizeUefi(
     // starts: neither verified an image. Authorities count for images only in the policy register.
     if (pcrOf(e) === policyRegister && !SHIM_STATE_AUTHORITIES.has(v.name))
       authorityEvents.set(e, authority);
-    if (v.name === 'Shim' && certificate !== undefined) {
-      shimCert = certificate;
-      shimEvents.push(e);
+    // shim's state: only from the policy register, where shim measures it, and the first of
+    // each counts (a later one may come from code that ran after shim); later different values
+    // are conflicts.
+    if (pcrOf(e) !== policyRegister || (v.name !== 'Shim' && !SHIM_STATE_AUTHORITIES.has(v.name)))
+      continue;
+    const first = shimFirst.get(v.name);
+    if (first !== undefined) {
+      if (digestKey(first) !== digestKey(e)) shimConflicts.push(e);
+      continue;
     }
-    if (v.name === 'SbatLevel' && text !== undefined) {
-      sbatLevel = text;
-      shimEvents.push(e);
-    }
-    if (v.name === 'MokListTrusted' && val?.kind === 'boolean') {
-      mokListTrusted = val.value;
-      shimEvents.push(e);
-    }
+    if (v.name === 'Shim' && certificate !== undefined) shimCert = certificate;
+    else if (v.name === 'SbatLevel' && text !== undefined) sbatLevel = text;
+    else if (v.name === 'MokListTrusted' && val?.kind === 'boolean') mokListTrusted = val.value;
+    else continue;
+    shimFirst.set(v.name, e);
+    shimEvents.push(e);
   }
 
   // PFP (PCR 7, Secure Boot policy): the firmware measures an authority into PCR 7 when it first
@@ -637,15 +643,18 @@ function summarizeUefi(
   if (shimApp !== undefined) shimEvents.unshift(shimApp);
   const shim =
     shimEvents.length > 0
-      ? fact(
-          {
-            mokListMeasured: mokEvents.some((e) => loaderOf(e)?.value === 'MokList'),
-            mokListXMeasured: mokEvents.some((e) => loaderOf(e)?.value === 'MokListX'),
-            ...(mokListTrusted !== undefined ? { mokListTrusted } : {}),
-            ...(sbatLevel !== undefined ? { sbatLevel } : {}),
-            ...(shimCert !== undefined ? { vendorCertificate: shimCert } : {}),
-          },
-          shimEvents.sort((a, b) => a.index - b.index),
+      ? conflicted(
+          fact(
+            {
+              mokListMeasured: mokEvents.some((e) => loaderOf(e)?.value === 'MokList'),
+              mokListXMeasured: mokEvents.some((e) => loaderOf(e)?.value === 'MokListX'),
+              ...(mokListTrusted !== undefined ? { mokListTrusted } : {}),
+              ...(sbatLevel !== undefined ? { sbatLevel } : {}),
+              ...(shimCert !== undefined ? { vendorCertificate: shimCert } : {}),
+            },
+            shimEvents.sort((a, b) => a.index - b.index),
+          ),
+          shimConflicts,
         )
       : undefined;
 
@@ -771,6 +780,18 @@ function summarizeUefi(
       cmdlines,
       (e) => loaderOf(e)!.value,
     );
+    // A UKI whose own `.cmdline` section systemd-stub measured into PCR 11 boots with that
+    // line: one in PCR 12 came from elsewhere (code after boot can extend PCR 12).
+    const ukiCmdline =
+      k.role === 'systemd-cmdline'
+        ? events.find(
+            (e) =>
+              pcrOf(e) === 11 &&
+              (e.decoded?.kind === 'loader' || e.decoded?.kind === 'text') &&
+              e.decoded.text.replace(/\0+$/, '') === '.cmdline',
+          )
+        : undefined;
+    if (ukiCmdline !== undefined) kernelCommandLine = conflicted(kernelCommandLine, [ukiCmdline]);
     if (k.role === 'grub-kernel-cmdline') {
       const linux = [...grubTexts]
         .reverse()

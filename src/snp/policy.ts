@@ -217,13 +217,7 @@ function checkFields(v: unknown, name: string, known: readonly string[], nonEmpt
     if (!known.includes(k)) {
       const hint = known.find((f) => f.toLowerCase() === k.toLowerCase());
       throw new TypeError(
-        `${where} has an unknown field "${k}"${
-          hint !== undefined
-            ? ` (did you mean "${hint}"?)`
-            : known.length <= 5
-              ? ` (known: ${known.join(', ')})`
-              : ''
-        }`,
+        `${where} has an unknown field "${k}"${hint !== undefined ? ` (did you mean "${hint}"?)` : ''}`,
       );
     }
   }

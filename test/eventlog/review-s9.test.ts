@@ -36,6 +36,7 @@ import {
   foldReplay,
   imageLoad,
   uefiVariable,
+  utf16,
   type EventSpec,
 } from './support/encode.js';
 
@@ -654,5 +655,65 @@ describe('S9-7: ascii IMA paths the template data cannot hold are refused', () =
     const d = digest('sha256', ascii('x'));
     const ng = utf8Encode(`10 ${toHex(digest('sha1', d))} ima-ng sha256:${toHex(d)} /a\0b\n`);
     expectAttestError(() => parseImaLog(ng), 'ERR_BAD_VALUE', 0);
+  });
+});
+
+describe('S9 follow-up: shim state and a UKI command line (SYNTHETIC logs)', () => {
+  const sep = (pcr: number): EventSpec => ({ pcr, type: EV.SEPARATOR, data: new Uint8Array(4) });
+  const shimVar = (pcr: number, name: string, value: Uint8Array): EventSpec => ({
+    pcr,
+    type: EV.EFI_VARIABLE_AUTHORITY,
+    data: uefiVariable(GUID.shimLock, name, value),
+  });
+  const sbat = (pcr: number, text: string): EventSpec => shimVar(pcr, 'SbatLevel', ascii(text));
+  const trusted = (pcr: number, v: number): EventSpec =>
+    shimVar(pcr, 'MokListTrusted', new Uint8Array([v]));
+  const base: EventSpec[] = [
+    variable(7, 'SecureBoot', 1),
+    ...[0, 1, 2, 3, 4, 5, 6, 7].map(sep),
+    sbat(7, 'sbat,1,2021030218\n'),
+    trusted(7, 1),
+  ];
+  const summarize = async (events: EventSpec[]) => {
+    const log = parseTcgEventLog(encodeAgileLog(['sha256'], events));
+    const v = await verifyEventLog(log, { pcrs: quote(['sha256'], events) });
+    return { v, s: summarizeBoot(log, { verification: v }) };
+  };
+
+  it('shim state comes from PCR 7 only, the first value counts, later ones are conflicts', async () => {
+    const honest = await summarize(base);
+    expect(honest.s.shim).toMatchObject({
+      value: { sbatLevel: 'sbat,1,2021030218\n', mokListTrusted: 1 },
+      bound: true,
+    });
+    for (const pcr of [7, 9, 12, 14]) {
+      const events = [...base, sbat(pcr, 'sbat,1,2024010900\nshim,4\n'), trusted(pcr, 0)];
+      const { v, s } = await summarize(events);
+      expect(v.ok, `pcr ${pcr}`).toBe(true);
+      expect(s.shim?.value, `pcr ${pcr}`).toMatchObject({
+        sbatLevel: 'sbat,1,2021030218\n',
+        mokListTrusted: 1,
+      });
+      // Appended in PCR 7: a conflict (unbound); elsewhere: not shim's state at all.
+      expect(s.shim?.bound, `pcr ${pcr}`).toBe(pcr !== 7);
+      expect(s.shim?.conflicts, `pcr ${pcr}`).toEqual(pcr === 7 ? [12, 13] : undefined);
+    }
+  });
+
+  it('a PCR 12 command line is a conflict when the UKI measured its own .cmdline in PCR 11', async () => {
+    const boot: EventSpec[] = [
+      ...[0, 1, 2, 3, 4, 5, 6, 7].map(sep),
+      { pcr: 11, type: EV.IPL, data: ascii('.linux\0'), hashOf: ascii('.linux\0') },
+      { pcr: 11, type: EV.IPL, data: ascii('.cmdline\0'), hashOf: ascii('.cmdline\0') },
+      { pcr: 11, type: EV.IPL, data: ascii('.cmdline\0'), hashOf: ascii('init=/bin/evil') },
+    ];
+    const line = 'root=/dev/vda2 ro quiet';
+    const pcr12: EventSpec = { pcr: 12, type: EV.IPL, data: utf16(line) };
+    const { s } = await summarize([...boot, pcr12]);
+    expect(s.kernelCommandLine).toMatchObject({ value: line, bound: false, conflicts: [10] });
+    // Without a .cmdline section in PCR 11 the same PCR 12 line is the command line, bound.
+    const { s: plain } = await summarize([...boot.slice(0, 9), pcr12]);
+    expect(plain.kernelCommandLine).toMatchObject({ value: line, bound: true });
+    expect(plain.kernelCommandLine?.conflicts).toBeUndefined();
   });
 });
