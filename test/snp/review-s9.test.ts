@@ -133,7 +133,7 @@ describe('S9-1 parseSnpCertTable: the bytes copied never exceed the input', () =
     for (const n of [33, 1000, 8000, 12000]) {
       const t0 = performance.now();
       expectAttestError(() => parseSnpCertTable(quadraticTable(n)), 'ERR_LIMIT_EXCEEDED', 32 * 24);
-      expect(performance.now() - t0).toBeLessThan(100);
+      expect(performance.now() - t0).toBeLessThan(1000);
     }
     // Under the cap, the overlap rule stops the same shape.
     expectAttestError(() => parseSnpCertTable(quadraticTable(32)), 'ERR_BAD_LENGTH', 24 + 16);
@@ -145,7 +145,7 @@ describe('S9-1 parseSnpCertTable: the bytes copied never exceed the input', () =
     expect(table.length).toBe(576048); // 562.5 KiB
     const t0 = performance.now();
     const r = await verifySnpReport({ report, certTable: table }, { now: SYNTHETIC_NOW });
-    expect(performance.now() - t0).toBeLessThan(500);
+    expect(performance.now() - t0).toBeLessThan(3000);
     expect(r.ok).toBe(false);
     const collateral = findCheck(r, 'snp.collateral')!;
     expect(collateral.status).toBe('fail');
