@@ -369,11 +369,6 @@ function isSnpReport(r: unknown): r is SnpReport {
   );
 }
 
-/** VMPL of a raw SEV-SNP ATTESTATION_REPORT (u32 at 0x30; the HCL holds all 1184 bytes). */
-function snpReportVmpl(raw: Uint8Array): number {
-  return new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0x30, true);
-}
-
 /** An SnpReport or TdxQuote object given as evidence, parsed again from its own bytes. */
 function reparsedHardware(report: unknown): SnpReport | TdxQuote {
   if (isSnpReport(report)) return parseSnpReport(report.raw);
@@ -513,18 +508,30 @@ function verifyAzureHcl(
         // report from a less privileged level (the guest OS) carries REPORT_DATA the guest
         // chose, so it binds nothing the paravisor vouches for (as the svsm scheme's check).
         ledger.require('binding.report.vmpl');
-        const vmpl =
-          given === undefined ? snpReportVmpl(hcl.hardwareReport) : (given as SnpReport).vmpl;
-        ledger.result(
-          'binding.report.vmpl',
-          vmpl === 0,
-          vmpl === 0
-            ? `the SEV-SNP report was requested at VMPL 0 (the paravisor's)`
-            : `VMPL ${vmpl}: only the paravisor at VMPL 0 can vouch for the vTPM`,
-          vmpl === 0 ? undefined : { expected: 0, actual: vmpl },
-        );
-        if (vmpl === 0)
-          reportData = given === undefined ? hcl.reportData : (given as SnpReport).reportData;
+        // The given report, or else the HCL's own, read by the SEV-SNP parser.
+        let snp = given as SnpReport | undefined;
+        if (snp === undefined) {
+          try {
+            snp = parseSnpReport(hcl.hardwareReport);
+          } catch (e) {
+            if (!(e instanceof AttestError)) throw e;
+            ledger.fail('binding.report.vmpl', "the HCL's SEV-SNP report does not parse", {
+              cause: causeOf(e),
+            });
+          }
+        }
+        if (snp !== undefined) {
+          const vmpl = snp.vmpl;
+          ledger.result(
+            'binding.report.vmpl',
+            vmpl === 0,
+            vmpl === 0
+              ? `the SEV-SNP report was requested at VMPL 0 (the paravisor's)`
+              : `VMPL ${vmpl}: only the paravisor at VMPL 0 can vouch for the vTPM`,
+            vmpl === 0 ? undefined : { expected: 0, actual: vmpl },
+          );
+          if (vmpl === 0) reportData = snp.reportData;
+        }
       }
     }
   }

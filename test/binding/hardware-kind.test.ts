@@ -249,6 +249,22 @@ describe('Azure HCL (SEV-SNP flavour): VMPL 0 and the report from its own bytes'
     expect(c.checks.find((x) => x.id === 'binding.report.vmpl')?.status).toBe('pass');
   });
 
+  it('an HCL whose own SEV-SNP report does not parse binds nothing (binding.report.vmpl fails)', async () => {
+    const { report, runtime } = await setup(0);
+    const bad = report.slice();
+    bad[0x1f8] = 1; // reserved bytes after the chip id must be zero
+    const r = await verifyReportDataBinding({
+      scheme: 'azure-hcl',
+      hclReport: buildHcl(bad, runtime),
+    });
+    expect(r.ok).toBe(false);
+    expect(r.checks.find((c) => c.id === 'binding.report.vmpl')).toMatchObject({
+      status: 'fail',
+      detail: { cause: { code: expect.stringMatching(/^ERR_/) as unknown } },
+    });
+    expect(r.boundKeys).toEqual([]);
+  });
+
   it('a given report whose bytes do not parse fails binding.report (no exception)', async () => {
     const { hcl, report } = await setup(0);
     const parsed = parseSnpReport(report);
