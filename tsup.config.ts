@@ -56,8 +56,7 @@ const library = {
 
 export default defineConfig([
   { ...library, format: ['esm'], clean: true },
-  // cborg ships ESM only: the CJS build carries its own copy so `require('attestkit/cca')` works.
-  { ...library, format: ['cjs'], clean: false, noExternal: ['cborg'] },
+  { ...library, format: ['cjs'], clean: false },
   {
     // The CLI is the only entry allowed to use `node:`; it runs on the built package.
     entry: { 'cli/main': 'src/cli/main.ts' },

@@ -1,10 +1,11 @@
 /**
  * @module
- * Strict CBOR (RFC 8949) decoding for CCA and PSA tokens: the only module that imports the CBOR
- * library. `cborg`'s tokenizer reads item heads (strict mode: shortest-form integers and lengths,
- * no indefinite-length items, no `undefined`, no unassigned simple values, bounds-checked
- * lengths); this module builds the item tree from those tokens without recursion, and adds what
- * the CCA profile (draft-ffm-rats-cca-token, RFC 9052 for COSE) needs on top:
+ * Strict CBOR (RFC 8949) decoding for CCA and PSA tokens, with no CBOR library: item heads are
+ * read here (shortest-form integers and lengths only, no indefinite-length items or break, no
+ * `undefined`, no simple values other than false/true/null, reserved values refused, every length
+ * checked against the bytes that remain), and the item tree is built from them without recursion.
+ * On top of the head rules, what the CCA profile (draft-ffm-rats-cca-token, RFC 9052 for COSE)
+ * needs:
  *
  * - a nesting limit, checked before a container is entered (`ERR_LIMIT_EXCEEDED`);
  * - declared array and map sizes checked against the bytes that remain, before anything is
@@ -12,15 +13,14 @@
  * - map keys restricted to integers and text strings (EAT claim keys, COSE labels), duplicates
  *   rejected;
  * - tags only from an allow-list given by the caller;
- * - text strings validated as UTF-8 (cborg would silently replace bad sequences);
+ * - text strings validated as UTF-8 (never replaced with U+FFFD), a leading U+FEFF kept as text;
  * - trailing bytes after the item rejected (`ERR_TRAILING_DATA`);
  * - every node keeps its absolute offset and encoded length, so byte strings whose exact bytes
  *   are signed or hashed (COSE protected headers, payloads, the RAK claim) can be taken as they
  *   were received.
  */
-import { Tokenizer } from 'cborg';
 import { AttestError } from '../core/errors.js';
-import { assertBytes } from '../core/bytes.js';
+import { assertBytes, copyBytes } from '../core/bytes.js';
 
 /** Core `assertBytes` (which also rejects views over detached buffers), kept under this name for callers. */
 export const assertInputBytes: typeof assertBytes = assertBytes;
@@ -126,11 +126,21 @@ interface Frame {
   readonly seen: Set<string | number | bigint> | undefined;
 }
 
-let fatalUtf8: TextDecoder | undefined;
+let utf8: TextDecoder | undefined;
 
-function isAscii(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (bytes[i]! >= 0x80) return false;
-  return true;
+/** An IEEE 754 half-precision value (RFC 8949 Appendix D). */
+function half(h: number): number {
+  const exp = (h >> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  const v =
+    exp === 0
+      ? mant * 2 ** -24
+      : exp === 31
+        ? mant === 0
+          ? Infinity
+          : NaN
+        : (mant + 1024) * 2 ** (exp - 25);
+  return h & 0x8000 ? -v : v;
 }
 
 /**
@@ -172,12 +182,9 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
   };
   if (bytes.length === 0) fail('ERR_BAD_CBOR', 0, 'empty input, expected a CBOR item');
 
-  const tokenizer = new Tokenizer(bytes, {
-    strict: true,
-    allowIndefinite: false,
-    allowUndefined: false,
-    allowBigInt: true,
-  });
+  const size = bytes.length;
+  let view: DataView | undefined;
+  let pos = 0;
   const stack: Frame[] = [];
   let root: CborNode | undefined;
 
@@ -202,115 +209,151 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
   };
 
   while (root === undefined) {
-    const start = tokenizer.pos();
-    if (tokenizer.done()) fail('ERR_BAD_CBOR', start, 'input ends inside a CBOR item');
-    let token: ReturnType<Tokenizer['next']>;
-    try {
-      token = tokenizer.next();
-    } catch (cause) {
-      return fail('ERR_BAD_CBOR', start, `malformed CBOR: ${(cause as Error).message}`, cause);
+    const start = pos;
+    if (start >= size) fail('ERR_BAD_CBOR', start, 'input ends inside a CBOR item');
+    // The item head (RFC 8949 §3): major type, additional information, argument.
+    const initial = bytes[start]!;
+    const major = initial >> 5;
+    const info = initial & 0x1f;
+    let arg: number | bigint = info;
+    let end = start + 1;
+    if (info >= 24) {
+      if (info > 27) {
+        fail(
+          'ERR_BAD_CBOR',
+          start,
+          info === 31
+            ? 'indefinite-length items and break are not allowed'
+            : `reserved additional information ${info}`,
+        );
+      }
+      const n = 1 << (info - 24);
+      end += n;
+      if (end > size) fail('ERR_BAD_CBOR', start, 'input ends inside a CBOR item head');
+      if (major !== 7) {
+        // Strict: the argument in its shortest form (a value below 24 never takes a byte).
+        let hi = 0;
+        let lo = 0;
+        for (let i = start + 1; i < end; i++) {
+          hi = (hi * 256 + (lo >>> 24)) >>> 0;
+          lo = ((lo << 8) | bytes[i]!) >>> 0;
+        }
+        if (n === 8 ? hi === 0 : lo < (n === 1 ? 24 : 2 ** (4 * n))) {
+          fail('ERR_BAD_CBOR', start, 'integer or length not in its shortest form');
+        }
+        arg = hi < 0x200000 ? hi * 2 ** 32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
+      }
     }
-    const end = tokenizer.pos();
-    const remaining = bytes.length - end;
+    const remaining = size - end;
     const top = stack[stack.length - 1];
     const expectsKey = top !== undefined && top.kind === 'map' && top.key === undefined;
-    const type = token.type.name;
-    if (expectsKey && type !== 'uint' && type !== 'negint' && type !== 'string') {
-      fail('ERR_BAD_CBOR', start, `map key must be an integer or a text string, got ${type}`);
+    if (expectsKey && major !== 0 && major !== 1 && major !== 3) {
+      fail(
+        'ERR_BAD_CBOR',
+        start,
+        `map key must be an integer or a text string, got major type ${major}`,
+      );
     }
 
     let node: MutableNode;
     let children = 0;
-    switch (type) {
-      case 'uint':
-      case 'negint':
+    switch (major) {
+      case 0:
+        node = { kind: 'int', value: arg, offset: base + start, length: 0 };
+        break;
+      case 1:
         node = {
           kind: 'int',
-          value: token.value as number | bigint,
+          value:
+            typeof arg === 'number' && arg < Number.MAX_SAFE_INTEGER ? -1 - arg : -1n - BigInt(arg),
           offset: base + start,
-          length: end - start,
+          length: 0,
         };
         break;
-      case 'bytes': {
-        const value = token.value as Uint8Array;
-        node = {
-          kind: 'bytes',
-          value,
-          contentOffset: base + end - value.length,
-          offset: base + start,
-          length: end - start,
-        };
-        break;
-      }
-      case 'string': {
-        // The content is the last bytes of the item; its head is 1, 2, 3, 5 or 9 bytes long.
-        const minor = (bytes[start] ?? 0) & 0x1f;
-        const head = minor < 24 ? 1 : 1 + (1 << (minor - 24));
-        if (!isAscii(bytes, start + head, end)) {
-          try {
-            fatalUtf8 ??= new TextDecoder('utf-8', { fatal: true });
-            fatalUtf8.decode(bytes.subarray(start + head, end));
-          } catch (cause) {
-            fail('ERR_BAD_CBOR', start, 'text string is not valid UTF-8', cause);
-          }
-        }
-        node = {
-          kind: 'text',
-          value: token.value as string,
-          offset: base + start,
-          length: end - start,
-        };
-        break;
-      }
-      case 'array':
-      case 'map': {
-        const count = token.value as number | bigint;
-        const items = type === 'map' ? 2 : 1;
-        if (typeof count !== 'number' || count * items > remaining) {
+      case 2:
+      case 3: {
+        if (typeof arg !== 'number' || arg > remaining) {
           fail(
             'ERR_BAD_CBOR',
             start,
-            `${type} declares ${String(count)} ${type === 'map' ? 'entries' : 'items'} but only ${remaining} bytes remain`,
+            `${major === 2 ? 'byte' : 'text'} string declares ${String(arg)} bytes but only ${remaining} remain`,
           );
         }
-        children = (count as number) * items;
+        const from = end;
+        end += arg as number;
+        if (major === 2) {
+          node = {
+            kind: 'bytes',
+            value: copyBytes(bytes, from, end),
+            contentOffset: base + from,
+            offset: base + start,
+            length: 0,
+          };
+        } else {
+          let value: string;
+          try {
+            // Fatal: invalid UTF-8 is an error, never U+FFFD; a leading BOM is kept as text.
+            utf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+            value = utf8.decode(bytes.subarray(from, end));
+          } catch (cause) {
+            return fail('ERR_BAD_CBOR', start, 'text string is not valid UTF-8', cause);
+          }
+          node = { kind: 'text', value, offset: base + start, length: 0 };
+        }
+        break;
+      }
+      case 4:
+      case 5: {
+        const items = major === 5 ? 2 : 1;
+        if (typeof arg !== 'number' || arg * items > remaining) {
+          fail(
+            'ERR_BAD_CBOR',
+            start,
+            `${major === 5 ? 'map' : 'array'} declares ${String(arg)} ${major === 5 ? 'entries' : 'items'} but only ${remaining} bytes remain`,
+          );
+        }
+        children = (arg as number) * items;
         node =
-          type === 'array'
+          major === 4
             ? { kind: 'array', items: [], offset: base + start, length: 0 }
             : { kind: 'map', entries: [], offset: base + start, length: 0 };
         break;
       }
-      case 'tag': {
-        const tag = token.value as number | bigint;
-        if (typeof tag !== 'number' || (allowedTags !== 'any' && !allowedTags.includes(tag))) {
-          fail('ERR_BAD_CBOR', start, `tag ${String(tag)} is not allowed here`);
+      case 6:
+        if (typeof arg !== 'number' || (allowedTags !== 'any' && !allowedTags.includes(arg))) {
+          fail('ERR_BAD_CBOR', start, `tag ${String(arg)} is not allowed here`);
         }
         children = 1;
-        node = { kind: 'tag', tag: tag, offset: base + start, length: 0 };
+        node = { kind: 'tag', tag: arg, offset: base + start, length: 0 };
         break;
+      default: {
+        // Major type 7: false, true, null and floats; undefined and other simple values refused.
+        let value: boolean | null | number;
+        if (info === 20 || info === 21 || info === 22) value = info === 22 ? null : info === 21;
+        else if (info >= 25) {
+          view ??= new DataView(bytes.buffer, bytes.byteOffset, size);
+          value =
+            info === 25
+              ? half(view.getUint16(start + 1))
+              : info === 26
+                ? view.getFloat32(start + 1)
+                : view.getFloat64(start + 1);
+        } else {
+          return fail(
+            'ERR_BAD_CBOR',
+            start,
+            info === 23 ? 'undefined is not allowed' : 'simple values are not allowed',
+          );
+        }
+        node = {
+          kind: typeof value === 'number' ? 'float' : 'simple',
+          value,
+          offset: base + start,
+          length: 0,
+        };
       }
-      case 'float':
-        node = {
-          kind: 'float',
-          value: token.value as number,
-          offset: base + start,
-          length: end - start,
-        };
-        break;
-      case 'false':
-      case 'true':
-      case 'null':
-        node = {
-          kind: 'simple',
-          value: token.value as boolean | null,
-          offset: base + start,
-          length: end - start,
-        };
-        break;
-      default:
-        return fail('ERR_BAD_CBOR', start, `unexpected CBOR ${type}`);
     }
-
+    pos = end;
     if (children > 0) {
       if (stack.length + 1 > maxDepth) {
         fail('ERR_LIMIT_EXCEEDED', start, `CBOR nesting deeper than ${maxDepth}`);
@@ -327,7 +370,7 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
     // A leaf or an empty container completes at once; so may the containers it closes.
     let done: MutableNode = node;
     for (;;) {
-      done.length = base + tokenizer.pos() - done.offset;
+      done.length = base + pos - done.offset;
       const frame = stack[stack.length - 1];
       if (frame === undefined) {
         root = done as unknown as CborNode;
@@ -340,11 +383,11 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
     }
   }
 
-  if (!tokenizer.done()) {
+  if (pos < size) {
     throw new AttestError('ERR_TRAILING_DATA', {
-      offset: base + tokenizer.pos(),
+      offset: base + pos,
       ...(field !== undefined ? { field } : {}),
-      message: `${bytes.length - tokenizer.pos()} bytes after the CBOR item`,
+      message: `${size - pos} bytes after the CBOR item`,
     });
   }
   return root;
