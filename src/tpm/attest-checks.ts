@@ -10,7 +10,7 @@ import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
 import { inputMemo, type AttestCache } from '../core/cache.js';
 import { sealShared } from '../core/share.js';
 import { equalBytes, toHex } from '../core/encoding.js';
-import type { ImportedKeys } from '../core/crypto.js';
+import { publicKeyBits, type ImportedKeys } from '../core/crypto.js';
 import { isComputableHash, TPM_GENERATED_VALUE, TPM_ST_ATTEST_NAMES } from './constants.js';
 import { assertInputBytes, parseTpmtSignature, readTpmsAttest } from './structures.js';
 import { isParsedPublic, resolveTpmKey, type ResolvedTpmKey } from './keys.js';
@@ -124,6 +124,9 @@ export interface AttestCheckState {
    */
   readonly signatureDone: Promise<void>;
 }
+
+/** Smallest RSA modulus accepted for a signing key (the EK floor of makeCredential too). */
+const MIN_RSA_BITS = 2048;
 
 const SETTLED: Promise<void> = /* @__PURE__ */ Promise.resolve();
 
@@ -268,10 +271,20 @@ export function runAttestChecks<Id extends string>(
   const ledger = typed as unknown as Ledger<string>;
   if (input.requireNonce) ledger.require(ids.nonce);
   if (key !== undefined) {
-    ledger.pass(ids.key, `${input.keyRole} is ${describeKey(key)}`, {
+    const detail = {
       kind: key.key.kind,
       ...(key.publicArea !== undefined ? { form: 'TPMT_PUBLIC' } : {}),
-    });
+    };
+    // RSA below 2048 bits is under 112-bit strength (NIST SP 800-57 Part 1 Table 2); a TPM that
+    // still offers RSA-1024 would sign with it on request. The signature is checked all the same.
+    const bits = key.key.kind === 'rsa' ? publicKeyBits(key.key) : 0;
+    if (key.key.kind === 'rsa' && bits < MIN_RSA_BITS) {
+      ledger.fail(
+        ids.key,
+        `${input.keyRole} is ${describeKey(key)}: RSA keys under ${MIN_RSA_BITS} bits are refused`,
+        { ...detail, bits },
+      );
+    } else ledger.pass(ids.key, `${input.keyRole} is ${describeKey(key)}`, detail);
   } else if (keyError !== undefined) {
     ledger.fail(
       ids.key,

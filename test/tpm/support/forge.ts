@@ -59,14 +59,19 @@ function b64u(s: string): Uint8Array {
 export async function forgeKey(
   kind: ForgeKind,
   hash: ForgeHash = kind === 'p384' ? 'sha384' : 'sha256',
-  overrides: { attributes?: number; nameAlg?: ForgeHash; schemeNull?: boolean } = {},
+  overrides: {
+    attributes?: number;
+    nameAlg?: ForgeHash;
+    schemeNull?: boolean;
+    rsaBits?: number;
+  } = {},
 ): Promise<ForgedKey> {
   const isRsa = kind.startsWith('rsa');
   const kp = await subtle.generateKey(
     isRsa
       ? {
           name: kind === 'rsassa' ? 'RSASSA-PKCS1-v1_5' : 'RSA-PSS',
-          modulusLength: 2048,
+          modulusLength: overrides.rsaBits ?? 2048,
           publicExponent: Uint8Array.of(1, 0, 1),
           hash: WC[hash],
         }
@@ -100,7 +105,7 @@ export async function forgeKey(
         parameters: {
           symmetric: { algorithmId: TPM_ALG.NULL },
           scheme,
-          keyBits: 2048,
+          keyBits: overrides.rsaBits ?? 2048,
           exponent: 0,
         },
         unique: b64u(jwk.n!),
