@@ -5,9 +5,11 @@
  * one result would change what later verifications decide and what later results say.
  *
  * - {@link sealShared} runs once, when a parsed value enters the cache: every plain object and
- *   array that holds no bytes is frozen, and every `Date` becomes an unchangeable one.
- * - {@link copyPlain} runs per result: it shares what is sealed and copies the rest (the byte
- *   arrays, and the objects on the way to them), so each result owns everything it can change.
+ *   array that holds no bytes and no dates is frozen, and every `Date` becomes a {@link FixedDate}.
+ * - {@link copyPlain} runs per result: it shares what is sealed and copies the rest (byte arrays,
+ *   dates, and the objects on the way to them), so each result owns everything it can change.
+ *   Dates are always copied: `Date.prototype.setTime.call(d, t)` changes any date, a frozen
+ *   FixedDate too (freezing does not protect a date's time value).
  *
  * @internal
  */
@@ -47,17 +49,20 @@ export function sealShared<T>(value: T): T {
   return value;
 }
 
-/** Seals `v`; true when `v` is now immutable (a primitive, a FixedDate or a frozen container). */
+/**
+ * Seals `v`; true when `v` is now immutable (a primitive or a frozen container). A date never is:
+ * its time value can be set through `Date.prototype` whatever its own methods do.
+ */
 function seal(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return true;
-  if (v instanceof FixedDate || Object.isFrozen(v)) return true;
   if (v instanceof Uint8Array || v instanceof Date || !isPlain(v)) return false;
+  if (Object.isFrozen(v)) return true;
   const o = v as Record<string, unknown>;
   let immutable = true;
   for (const k of Object.keys(o)) {
     const x = o[k];
     if (x instanceof Date && !(x instanceof FixedDate)) o[k] = Object.freeze(new FixedDate(x));
-    else if (!seal(x)) immutable = false;
+    if (!seal(o[k])) immutable = false;
   }
   if (immutable) Object.freeze(v);
   return immutable;
@@ -65,15 +70,15 @@ function seal(v: unknown): boolean {
 
 /**
  * The copy of a value that one result may hold: sealed parts (see {@link sealShared}) are shared;
- * byte arrays and a mutable `Date` are copied, and plain objects and arrays on the way to them
- * rebuilt. Anything that is not plain data is shared.
+ * byte arrays and dates are copied, and plain objects and arrays on the way to them rebuilt. Anything that is not plain data is shared.
  *
  * @internal
  */
 export function copyPlain<T>(v: T): T {
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
-  if (v instanceof Uint8Array) return new Uint8Array(v) as T;
+  if (typeof v !== 'object' || v === null) return v;
   if (v instanceof Date) return new Date(v.getTime()) as T;
+  if (Object.isFrozen(v)) return v;
+  if (v instanceof Uint8Array) return new Uint8Array(v) as T;
   if (Array.isArray(v)) return v.map(copyPlain) as T;
   if (!isPlain(v)) return v;
   const out: Record<string, unknown> = {};

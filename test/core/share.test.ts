@@ -64,14 +64,15 @@ describe('copyPlain', () => {
       key: new Map([[1, 2]]),
     };
     expect(sealShared(state)).toBe(state);
-    for (const o of [state, state.point, state.raw]) expect(Object.isFrozen(o)).toBe(false);
+    // A container holding a date stays mutable too: its date is copied per result.
+    for (const o of [state, state.point, state.raw, state.level])
+      expect(Object.isFrozen(o)).toBe(false);
     for (const o of [
       state.flags,
       state.flags.names,
       state.params,
       state.params.scheme,
       state.point.label,
-      state.level,
       state.level.svns,
     ])
       expect(Object.isFrozen(o)).toBe(true);
@@ -95,7 +96,15 @@ describe('copyPlain', () => {
     expect(out).not.toBe(state);
     expect(out.flags).toBe(state.flags);
     expect(out.params).toBe(state.params);
-    expect(out.level).toBe(state.level);
+    expect(out.level).not.toBe(state.level);
+    expect(out.level.svns).toBe(state.level.svns);
+    expect(out.level.tcbDate).not.toBe(state.level.tcbDate);
+    expect(out.level.tcbDate.getTime()).toBe(1_700_000_000_000);
+    // Setting a result's date through Date.prototype (which no own method can stop) leaves the
+    // sealed value as it was.
+    Date.prototype.setTime.call(out.level.tcbDate, 0);
+    expect(state.level.tcbDate.getTime()).toBe(1_700_000_000_000);
+    expect(copyPlain(state).level.tcbDate.getTime()).toBe(1_700_000_000_000);
     expect(out.key).toBe(state.key);
     expect(out.point).not.toBe(state.point);
     expect(out.point.label).toBe(state.point.label);
