@@ -350,17 +350,23 @@ export async function verifySnpReport(
   const pool: Held<X509Certificate>[] = [];
   // Per cache: each certificate's content id, and the work done on one input (PEM text, DER
   // bytes, an array of them, a certificate table, what a fetcher returned) kept under the input
-  // object itself and compared with a private copy on every hit (core `inputMemo`).
+  // object itself and compared with a private copy on every hit (core `inputMemo`). One memo per
+  // kind of result: the same bytes object may be a certificate table in one call and a
+  // certificate in the next, and must be judged as what it is in that call, not as a table
+  // parsed earlier (a malformed table would pass on remembered certificates) or vice versa.
+  // Evidence certificates and a fetcher's answers share one: both keep only certificates that
+  // all parsed, so either role computes the same value.
   const ids =
     cache !== undefined
       ? memo(cache, 'attestkit:snp:cert-ids', () => new WeakMap<X509Certificate, string>())
       : new WeakMap<X509Certificate, string>();
-  const seen = inputMemo(cache, 'attestkit:snp:inputs');
+  const seenCerts = inputMemo(cache, 'attestkit:snp:cert-inputs');
+  const seenTables = inputMemo(cache, 'attestkit:snp:cert-table-inputs');
   const parseAll = (
     input: SnpCertInput | readonly SnpCertInput[],
     what: string,
   ): X509Certificate[] =>
-    seen.get(input, () => {
+    seenCerts.get(input, () => {
       const n = problems.length;
       const out: X509Certificate[] = [];
       try {
@@ -385,7 +391,7 @@ export async function verifySnpReport(
     get: () => Promise<readonly SnpCertInput[] | SnpCertInput>,
   ): Promise<X509Certificate[]> => {
     const got = await get();
-    return seen.get(got, () => {
+    return seenCerts.get(got, () => {
       const ders = dersFromInput(got, typeof got === 'string' ? 'CERTIFICATE' : undefined);
       if (ders.length === 0)
         throw new AttestError('ERR_BAD_ENCODING', {
@@ -406,7 +412,7 @@ export async function verifySnpReport(
   if (ev.certTable !== undefined) {
     try {
       const bytes = ev.certTable;
-      table = seen.get(bytes, (): [ReturnType<typeof parseSnpCertTable>, boolean] => [
+      table = seenTables.get(bytes, (): [ReturnType<typeof parseSnpCertTable>, boolean] => [
         parseSnpCertTable(bytes),
         true,
       ]);
