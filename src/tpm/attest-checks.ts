@@ -159,7 +159,11 @@ function resolveKeyEntry(input: TpmKeyInput, cache: AttestCache | undefined): Ke
   const id = keyMemoInput(input);
   if (cache === undefined || id === undefined)
     return { resolved: resolveTpmKey(input), imported: new Map(), shared: false };
-  return inputMemo(cache, 'attestkit:tpm:key-inputs').get(id, () => [
+  // A parsed TpmtPublic is keyed by its `raw` bytes object, which a caller may also pass as a key
+  // input of its own (read as SPKI, TPM2B or TPMT): each form has its own memo, so one is never
+  // answered with what the other resolved to.
+  const forms = id === input ? 'attestkit:tpm:key-inputs' : 'attestkit:tpm:tpmt-public-inputs';
+  return inputMemo(cache, forms).get(id, () => [
     { resolved: sealShared(resolveTpmKey(input)), imported: new Map(), shared: true },
     true,
   ]);
