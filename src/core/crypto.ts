@@ -169,6 +169,13 @@ function padTo(b: Uint8Array, n: number): Uint8Array {
  * and the exponent is odd and at least 3. Exponent 1 makes a "signature" the padded message itself
  * (anyone forges it) and an even exponent is not RSA.
  *
+ * The exponent must also be at most 2^32 − 1. RFC 8017 allows any exponent below n, but
+ * verification costs one modular multiplication per exponent bit: a ~3070-bit exponent makes each
+ * check ~60 times slower than 65537, and a verifier whose work is bounded by a count of signature
+ * checks (a certificate path search) is then not bounded in time.
+ * No real key needs more: a TPM stores the exponent as a UINT32 (TPM 2.0 Library Part 2,
+ * TPMS_RSA_PARMS), and Go's crypto/rsa refuses exponents above 2^31 − 1.
+ *
  * @param at - where the key was read (`offset`, `field`), for the error.
  * @throws {AttestError} `ERR_BAD_KEY`.
  * @internal
@@ -186,7 +193,20 @@ export function rsaPublicKey(
   if (m.length === 0 || (m[m.length - 1]! & 1) === 0) bad('RSA modulus is not odd');
   if ((x[x.length - 1]! & 1) === 0 || (x.length === 1 && x[0]! < 3))
     bad('RSA public exponent must be odd and at least 3');
+  if (x.length > RSA_MAX_PUBLIC_EXPONENT_BYTES)
+    bad(`RSA public exponent must be at most 2^32 − 1, got a ${bitLength(x)}-bit exponent`);
   return { kind: 'rsa', n, e };
+}
+
+/**
+ * Byte length of the largest RSA public exponent {@link rsaPublicKey} accepts (2^32 − 1, the
+ * largest a TPM's UINT32 TPMS_RSA_PARMS.exponent holds).
+ */
+const RSA_MAX_PUBLIC_EXPONENT_BYTES = 4;
+
+/** Bit length of a big-endian unsigned integer with no leading zero bytes. */
+function bitLength(b: Uint8Array): number {
+  return b.length === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0]!));
 }
 
 /**

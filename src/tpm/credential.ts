@@ -6,7 +6,7 @@
  * that only that TPM can recover it, and only for an object (the AK) with the given Name.
  */
 import { AttestError } from '../core/errors.js';
-import { concatBytes } from '../core/bytes.js';
+import { concatBytes, copyBytes } from '../core/bytes.js';
 import { digest, HASH_SIZES } from '../core/crypto.js';
 import { utf8Encode } from '../core/encoding.js';
 import { hmac } from '@noble/hashes/hmac.js';
@@ -302,6 +302,8 @@ async function protectSeed(
  * @param ekPublic - the EK's TPMT_PUBLIC / TPM2B_PUBLIC (bytes or parsed): a restricted
  *   decryption key with AES-CFB symmetric parameters.
  * @param objectName - the Name of the object that will activate it (e.g. `tpmName(akPublic)`).
+ *   Copied when the call is made, with `credential`: the blob binds the Name that was checked,
+ *   whatever happens to the caller's buffers afterwards (reuse, detaching).
  * @param credential - the secret, 1 to digest-size-of-nameAlg bytes.
  * @param options - `randomBytes` (tests only).
  * @returns `credentialBlob` (TPM2B_ID_OBJECT) and `secret` (TPM2B_ENCRYPTED_SECRET), ready for
@@ -328,6 +330,10 @@ export async function makeCredential(
   const ek = publicAreaOf(ekPublic, 'ekPublic');
   assertInputBytes(objectName, 'objectName');
   assertInputBytes(credential, 'credential');
+  // Private copies, validated and then used alone: the caller's buffers may change (reused for
+  // the next AK, or detached) while protectSeed awaits, and the blob must bind the Name checked.
+  const nameCopy = copyBytes(objectName);
+  const credentialCopy = copyBytes(credential);
   const random = options.randomBytes ?? defaultRandom;
   if (typeof random !== 'function') throw new TypeError('options.randomBytes must be a function');
 
@@ -356,24 +362,24 @@ export async function makeCredential(
     throw new AttestError('ERR_UNSUPPORTED', { message: `curve ${ek.parameters.curve}` });
   }
   const nameHash =
-    objectName.length >= 2 ? TPM_HASH_BY_ID[(objectName[0]! << 8) | objectName[1]!] : undefined;
-  if (nameHash === undefined || objectName.length !== 2 + TPM_HASH_SIZES[nameHash]) {
+    nameCopy.length >= 2 ? TPM_HASH_BY_ID[(nameCopy[0]! << 8) | nameCopy[1]!] : undefined;
+  if (nameHash === undefined || nameCopy.length !== 2 + TPM_HASH_SIZES[nameHash]) {
     throw new AttestError('ERR_BAD_VALUE', {
       message: 'objectName must be a Name: a hash algorithm id followed by its digest',
     });
   }
   const hl = TPM_HASH_SIZES[nameAlg];
-  if (credential.length === 0 || credential.length > hl) {
+  if (credentialCopy.length === 0 || credentialCopy.length > hl) {
     throw new RangeError(`credential must be 1..${hl} bytes for an EK with nameAlg ${nameAlg}`);
   }
 
   const { seed, encryptedSecret } = await protectSeed(ek, nameAlg, random);
   const empty = new Uint8Array(0);
-  const symKey = kdfa(nameAlg, seed, 'STORAGE', objectName, empty, sym.keyBits);
-  const plaintext = concatBytes(u16(credential.length), credential);
+  const symKey = kdfa(nameAlg, seed, 'STORAGE', nameCopy, empty, sym.keyBits);
+  const plaintext = concatBytes(u16(credentialCopy.length), credentialCopy);
   const encIdentity = cfb(symKey, new Uint8Array(16)).encrypt(plaintext);
   const hmacKey = kdfa(nameAlg, seed, 'INTEGRITY', empty, empty, 8 * hl);
-  const outerHmac = hmac(NOBLE[nameAlg], hmacKey, concatBytes(encIdentity, objectName));
+  const outerHmac = hmac(NOBLE[nameAlg], hmacKey, concatBytes(encIdentity, nameCopy));
   const idObject = concatBytes(u16(outerHmac.length), outerHmac, encIdentity);
   return {
     credentialBlob: concatBytes(u16(idObject.length), idObject),

@@ -25,6 +25,7 @@ import {
   parseCertificate,
   validityAt,
   verifySignedBy,
+  type KeyUsage,
   type X509Certificate,
 } from '../core/x509.js';
 import { TPM_ALG } from './constants.js';
@@ -49,6 +50,17 @@ const EXT_OID = {
   certificatePolicies: '2.5.29.32',
   subjectDirectoryAttributes: '2.5.29.9',
 } as const;
+
+/** keyUsage bits (RFC 5280 §4.2.1.3) in bit order, to name what a certificate's keyUsage allows. */
+const KEY_USAGE_BITS: readonly (keyof KeyUsage)[] = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+];
 
 /** TCG OIDs of the EK Credential Profile (§3.2, TCG OID registry 2.23.133). */
 export const TCG_OID = {
@@ -771,6 +783,27 @@ function endEntityProblems(
   return out;
 }
 
+/**
+ * Why a TPM public area is not an EK, or undefined when it is one: an EK is a restricted
+ * decryption key (restricted and decrypt set, sign clear; TPM 2.0 Part 1 §24 and what
+ * makeCredential needs). A restricted signing key is an AK: with an AK certificate from an EK CA
+ * (GCE issues those) it would otherwise pass as a certified EK.
+ */
+function notAnEk(
+  pub: TpmtPublic,
+): { message: string; detail: Record<string, unknown> } | undefined {
+  const { restricted, decrypt, sign, names } = pub.objectAttributes;
+  if (restricted && decrypt && !sign) return undefined;
+  return {
+    message: `ekPublic is not a restricted decryption key (restricted ${String(restricted)}, decrypt ${String(decrypt)}, sign ${String(sign)}; an EK has restricted and decrypt set and sign clear)`,
+    detail: {
+      expected: { restricted: true, decrypt: true, sign: false },
+      actual: { restricted, decrypt, sign },
+      objectAttributes: names,
+    },
+  };
+}
+
 function isCertInput(v: unknown): boolean {
   return (
     typeof v === 'string' ||
@@ -793,10 +826,14 @@ function isCertInput(v: unknown): boolean {
  * on failure `detail.issues` lists `{ reason, subject?, oid?, cause?, message }` with a stable
  * `reason` such as `signature-error`, `key-cert-sign`, `path-length` or `critical-extension`),
  * eku (tcg-kp-EKCertificate; absent is a warning), san (TCG manufacturer / model / version;
- * absent is a warning), key-usage (keyEncipherment for RSA, keyAgreement for ECC; a mismatch is a
- * warning), public-key (the TPM's EK public equals the certified key, when
- * `ekPublic` is given) and template (the EK follows a TCG default template; a warning unless
- * `requireDefaultTemplate`).
+ * absent is a warning), key-usage (keyEncipherment for RSA, keyAgreement for ECC, the usage of a
+ * decryption key; a keyUsage without that bit fails and makes the check required — an AK
+ * certificate issued by an EK CA, as GCE issues them, is not an EK certificate — while an absent
+ * keyUsage is a warning), public-key (when `ekPublic` is given: it equals the certified key and is
+ * a restricted decryption key — restricted and decrypt set, sign clear, as makeCredential needs;
+ * an AK's public area fails) and template (the EK follows a TCG default template; a warning unless
+ * `requireDefaultTemplate`). An RSA key in the path with a public exponent above 2^32 − 1 does not
+ * parse (`malformed-input`), so no path trial costs more than an ordinary signature check.
  *
  * @param evidence - the EK certificate, intermediates and optionally the EK public area.
  * @param options - `roots` (required), `now`, `requireDefaultTemplate`, `allowSha1`, `cache`.
@@ -940,10 +977,25 @@ export async function verifyEkCertificate(
   if (ledger.dependsOn('tpm.ek.key-usage', 'tpm.ek.certificate') && ek !== undefined) {
     const ku = ek.certificate.keyUsage;
     const want = ek.publicKey.kind === 'rsa' ? 'keyEncipherment' : 'keyAgreement';
-    if (ku === undefined)
-      ledger.warn('tpm.ek.key-usage', `no keyUsage (the EK profile asks for ${want})`);
-    else if (ku[want]) ledger.pass('tpm.ek.key-usage', `keyUsage has ${want}`);
-    else ledger.warn('tpm.ek.key-usage', `keyUsage lacks ${want}`);
+    if (ku === undefined) {
+      ledger.warn(
+        'tpm.ek.key-usage',
+        `no keyUsage extension, so the certificate does not say what the key is for (the EK profile asks for ${want}); a warning, not a failure, when the extension is absent`,
+      );
+    } else {
+      // A keyUsage that names the key's use and leaves out the EK's (a decryption key) certifies
+      // some other key: GCE issues its AK certificates from the EK CA with the EK purpose and
+      // keyUsage digitalSignature only, and such a certificate must not pass as an EK's.
+      ledger.require('tpm.ek.key-usage');
+      const actual = KEY_USAGE_BITS.filter((b) => ku[b]);
+      if (ku[want]) ledger.pass('tpm.ek.key-usage', `keyUsage has ${want}`);
+      else
+        ledger.fail(
+          'tpm.ek.key-usage',
+          `keyUsage lacks ${want}: ${actual.length > 0 ? actual.join(', ') : 'no bit set'} is not the use of an ${ek.publicKey.kind === 'rsa' ? 'RSA' : 'ECC'} EK (a decryption key)`,
+          { expected: want, actual },
+        );
+    }
   }
 
   let template: EkTemplateId | undefined;
@@ -961,18 +1013,29 @@ export async function verifyEkCertificate(
       if (!(e instanceof AttestError)) throw e;
       ledger.fail('tpm.ek.public-key', `ekPublic is malformed: ${e.message}`, errorDetail(e));
     }
-    if (
+    const notEk = pub !== undefined ? notAnEk(pub) : undefined;
+    if (key !== undefined && notEk !== undefined && ek === undefined) {
+      ledger.fail('tpm.ek.public-key', notEk.message, notEk.detail);
+    } else if (
       key !== undefined &&
       ledger.dependsOn('tpm.ek.public-key', 'tpm.ek.certificate') &&
       ek !== undefined
     ) {
       const same = samePublicKey(key, ek.publicKey);
-      ledger.result(
-        'tpm.ek.public-key',
-        same,
-        same ? "the TPM's EK is the certified key" : "the TPM's EK is not the certified key",
-        same ? undefined : { expected: publicKeyToJwk(ek.publicKey), actual: publicKeyToJwk(key) },
-      );
+      const keys = { expected: publicKeyToJwk(ek.publicKey), actual: publicKeyToJwk(key) };
+      if (notEk !== undefined)
+        ledger.fail(
+          'tpm.ek.public-key',
+          `${notEk.message}, ${same ? 'though it is' : 'and it is not'} the certified key`,
+          same ? notEk.detail : { ...notEk.detail, keys },
+        );
+      else
+        ledger.result(
+          'tpm.ek.public-key',
+          same,
+          same ? "the TPM's EK is the certified key" : "the TPM's EK is not the certified key",
+          same ? undefined : keys,
+        );
     }
     if (pub === undefined) ledger.dependsOn('tpm.ek.template', 'tpm.ek.public-key');
     else {

@@ -61,9 +61,13 @@ describeVectors('EK critical extensions: real certificates', () => {
       );
       expect(reasonsOf(r)).toEqual(['no-issuer']);
       // Google-issued, tcg-kp-EKCertificate EKU, keyUsage digitalSignature only: an end-entity
-      // certificate whose keyUsage lacks keyEncipherment (tpm.ek.key-usage warns, not fails).
+      // certificate whose keyUsage lacks keyEncipherment. It certifies GCE's AK (a signing key),
+      // so tpm.ek.key-usage fails it as an EK certificate (review s10).
       expect(r.checks.find((c) => c.id === 'tpm.ek.end-entity')!.status).toBe('pass');
-      expect(r.checks.find((c) => c.id === 'tpm.ek.key-usage')!.status).toBe('warn');
+      const ku = r.checks.find((c) => c.id === 'tpm.ek.key-usage')!;
+      expect(ku.status).toBe('fail');
+      expect(ku.required).toBe(true);
+      expect(ku.detail).toEqual({ expected: 'keyEncipherment', actual: ['digitalSignature'] });
     });
   }
 });

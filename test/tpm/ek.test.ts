@@ -154,7 +154,7 @@ describe('EK certificates: SYNTHETIC chains', () => {
     expect(r.path).toHaveLength(2);
   });
 
-  it('missing EKU and SAN are warnings; a non-TCG EKU fails; wrong keyUsage warns', async () => {
+  it('missing EKU, SAN and keyUsage are warnings; a non-TCG EKU or a keyUsage without keyAgreement fails', async () => {
     const none = await mintEkCert(ekKey, inter, { eku: 'none', san: 'none', keyUsage: 'none' });
     const r = await verifyEkCertificate(
       { certificate: none, intermediates: inter.der },
@@ -170,7 +170,7 @@ describe('EK certificates: SYNTHETIC chains', () => {
       { roots: root.der },
     );
     expect(st(r2, 'tpm.ek.eku')).toBe('fail');
-    expect(st(r2, 'tpm.ek.key-usage')).toBe('warn');
+    expect(st(r2, 'tpm.ek.key-usage')).toBe('fail');
     expect(r2.ok).toBe(false);
   });
 
