@@ -70,18 +70,66 @@ function seal(v: unknown): boolean {
 
 /**
  * The copy of a value that one result may hold: sealed parts (see {@link sealShared}) are shared;
- * byte arrays and dates are copied, and plain objects and arrays on the way to them rebuilt. Anything that is not plain data is shared.
+ * byte arrays and dates are copied, and plain objects and arrays on the way to them rebuilt.
+ * Anything that is not plain data is shared. The copied byte arrays are views into one fresh
+ * buffer (one allocation per call, not one per array).
  *
  * @internal
  */
 export function copyPlain<T>(v: T): T {
-  if (typeof v !== 'object' || v === null) return v;
-  if (v instanceof Date) return new Date(v.getTime()) as T;
-  if (Object.isFrozen(v)) return v;
-  if (v instanceof Uint8Array) return new Uint8Array(v) as T;
-  if (Array.isArray(v)) return v.map(copyPlain) as T;
-  if (!isPlain(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = copyPlain((v as Record<string, unknown>)[k]);
+  const pending: Pending[] = [];
+  const out = copyInto(v, pending, undefined, '');
+  if (pending.length === 0) return out as T;
+  let total = 0;
+  for (const p of pending) total += p.bytes.length;
+  const arena = new Uint8Array(total);
+  const buffer = arena.buffer;
+  let at = 0;
+  for (const p of pending) {
+    arena.set(p.bytes, at);
+    const view = new Uint8Array(buffer, at, p.bytes.length);
+    at += p.bytes.length;
+    if (p.parent === undefined) return view as T;
+    if (p.key === '__proto__') Object.defineProperty(p.parent, p.key, { value: view });
+    else p.parent[p.key] = view;
+  }
   return out as T;
+}
+
+/** A byte array to copy, and where its copy goes (no parent: the value itself). */
+interface Pending {
+  readonly bytes: Uint8Array;
+  readonly parent: Record<string, unknown> | undefined;
+  readonly key: string;
+}
+
+function copyInto(
+  v: unknown,
+  pending: Pending[],
+  parent: Record<string, unknown> | undefined,
+  key: string,
+): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (v instanceof Date) return new Date(v.getTime());
+  if (Object.isFrozen(v)) return v;
+  if (v instanceof Uint8Array) {
+    pending.push({ bytes: v, parent, key });
+    return undefined;
+  }
+  if (!isPlain(v)) return v;
+  const src = v as Record<string, unknown>;
+  const out = (Array.isArray(v) ? new Array<unknown>(v.length) : {}) as Record<string, unknown>;
+  for (const k of Object.keys(src)) {
+    const x = copyInto(src[k], pending, out, k);
+    // An own "__proto__" (JSON.parse makes them) stays an own property, never a prototype.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, {
+        value: x,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    else out[k] = x;
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import { sealShared } from '../core/share.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { publicKeyBits, type ImportedKeys } from '../core/crypto.js';
 import { isComputableHash, TPM_GENERATED_VALUE, TPM_ST_ATTEST_NAMES } from './constants.js';
-import { assertInputBytes, parseTpmtSignature, readTpmsAttest } from './structures.js';
+import { assertInputBytes, readTpmsAttest, readTpmtSignature } from './structures.js';
 import { isParsedPublic, resolveTpmKey, type ResolvedTpmKey } from './keys.js';
 import {
   canVerify,
@@ -226,9 +226,15 @@ export function runAttestChecks<Id extends string>(
   input: AttestCheckInput,
 ): AttestCheckState & { readonly ledger: Ledger<Id> } {
   const { ids } = input;
-  // One private copy, read by both the signature check and the parse: the caller's buffer could
+  // One private copy of the statement and the signature (one allocation), read by both the
+  // signature check and the parses, whose values are views into it: the caller's buffers could
   // change while the key is imported, and the result must describe the bytes that were signed.
-  const bytes = new Uint8Array(input.attest);
+  const attestLength = input.attest.length;
+  const own = new Uint8Array(attestLength + input.signature.length);
+  own.set(input.attest);
+  own.set(input.signature, attestLength);
+  const bytes = new Uint8Array(own.buffer, 0, attestLength);
+  const signatureBytes = new Uint8Array(own.buffer, attestLength, input.signature.length);
 
   // What the signature check needs comes first — the signature's structure, the key, the scheme
   // — so that the verification (off the main thread in WebCrypto) starts before anything else
@@ -237,7 +243,7 @@ export function runAttestChecks<Id extends string>(
   let signatureProblem: Record<string, unknown> | undefined;
   if (input.signatureScheme === undefined) {
     try {
-      tpmt = parseTpmtSignature(input.signature);
+      tpmt = readTpmtSignature(signatureBytes, true);
     } catch (e) {
       if (!(e instanceof AttestError)) throw e;
       signatureProblem = { structure: 'TPMT_SIGNATURE', ...errorDetail(e) };
@@ -263,7 +269,7 @@ export function runAttestChecks<Id extends string>(
       : tpmt !== undefined
         ? partsOfTpmt(tpmt)
         : input.signatureScheme !== undefined
-          ? partsOfRaw(input.signature, input.signatureScheme)
+          ? partsOfRaw(signatureBytes, input.signatureScheme)
           : undefined;
   const verifying =
     key !== undefined && parts !== undefined && canVerify(parts, key.key)
@@ -349,7 +355,7 @@ export function runAttestChecks<Id extends string>(
   let attest: TpmsAttest | undefined;
   const problems: Record<string, unknown>[] = [];
   try {
-    attest = readTpmsAttest(bytes, false);
+    attest = readTpmsAttest(bytes, false, true);
   } catch (e) {
     if (!(e instanceof AttestError)) throw e;
     problems.push({ structure: 'TPMS_ATTEST', ...errorDetail(e) });
@@ -408,7 +414,8 @@ export function runAttestChecks<Id extends string>(
     );
   } else if (ledger.dependsOn(ids.nonce, ids.structure) && attest !== undefined) {
     const same = equalBytes(attest.extraData, input.nonce);
-    const detail = { expected: toHex(input.nonce), actual: toHex(attest.extraData) };
+    const expected = toHex(input.nonce);
+    const detail = { expected, actual: same ? expected : toHex(attest.extraData) };
     if (!same) ledger.fail(ids.nonce, 'extraData does not equal the nonce', detail);
     else if (input.nonce.length === 0) {
       // Any TPM statement ever made with empty qualifying data matches an empty nonce, so it

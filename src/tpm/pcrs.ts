@@ -5,7 +5,7 @@
  * signing scheme's hash (TPM 2.0 Library Part 3 rev 1.59 §18.4 TPM2_Quote, Part 1 §17.6.2).
  */
 import { assertInputBytes } from './structures.js';
-import { TPM_HASH_SIZES } from './constants.js';
+import { TPM_HASH_SIZES, TPM_MAX_PCR_SELECT } from './constants.js';
 import type { PcrBankName, PcrBanks, TpmsPcrSelection } from './types.js';
 
 const BANKS: readonly PcrBankName[] = ['sha1', 'sha256', 'sha384', 'sha512', 'sm3_256'];
@@ -19,40 +19,68 @@ export function isPcrBankName(v: unknown): v is PcrBankName {
   return typeof v === 'string' && (BANKS as readonly string[]).includes(v);
 }
 
+/** The highest PCR index a TPMS_PCR_SELECTION can select (32-byte bitmaps, see structures.ts). */
+const MAX_SELECTABLE = 8 * TPM_MAX_PCR_SELECT - 1;
+
 /**
- * Validates the shape of caller-supplied PCR banks (a programming contract) and returns them as
- * maps. Digest lengths are not checked here: a wrong length is evidence, reported by the verifier.
+ * One bank of caller-supplied PCRs, read once: `values[i]` is PCR i (holes for PCRs not
+ * supplied); indices above {@link MAX_SELECTABLE}, which no selection can cover, are kept apart.
+ *
+ * @internal
+ */
+export interface SuppliedBank {
+  readonly bank: PcrBankName;
+  readonly values: (Uint8Array | undefined)[];
+  readonly beyond: readonly { readonly index: number; readonly value: Uint8Array }[];
+  /** How many PCRs were supplied in this bank. */
+  readonly count: number;
+}
+
+/** Caller-supplied PCRs, bank by bank in the caller's order: {@link normalizePcrBanks}. */
+export type SuppliedPcrs = readonly SuppliedBank[];
+
+/**
+ * Validates the shape of caller-supplied PCR banks (a programming contract) and reads every value
+ * once (a getter cannot answer differently later). Digest lengths are not checked here: a wrong
+ * length is evidence, reported by the verifier.
  *
  * @throws {TypeError} for an unknown bank, a non-integer index or a non-Uint8Array value.
  *
  * @internal
  */
-export function normalizePcrBanks(pcrs: PcrBanks): Map<PcrBankName, Map<number, Uint8Array>> {
+export function normalizePcrBanks(pcrs: PcrBanks): SuppliedPcrs {
   if (typeof pcrs !== 'object' || pcrs === null || Array.isArray(pcrs)) {
     throw new TypeError('pcrs must be an object: bank → index → digest');
   }
-  const out = new Map<PcrBankName, Map<number, Uint8Array>>();
+  const out: SuppliedBank[] = [];
   const banks = pcrs as Record<string, unknown>;
   for (const bank of Object.keys(banks)) {
-    const values = banks[bank];
-    if (values === undefined) continue;
+    const byIndex = banks[bank];
+    if (byIndex === undefined) continue;
     if (!isPcrBankName(bank)) throw new TypeError(`unknown PCR bank "${bank}"`);
-    if (typeof values !== 'object' || values === null) {
+    if (typeof byIndex !== 'object' || byIndex === null) {
       throw new TypeError(`pcrs.${bank} must be an object: index → digest`);
     }
-    const m = new Map<number, Uint8Array>();
-    const byIndex = values as Record<string, unknown>;
-    for (const k of Object.keys(byIndex)) {
-      const v = byIndex[k];
+    const values: (Uint8Array | undefined)[] = [];
+    const beyond: { index: number; value: Uint8Array }[] = [];
+    const keys = Object.keys(byIndex);
+    for (const k of keys) {
+      const v = (byIndex as Record<string, unknown>)[k];
       const index = canonicalIndex(k);
       if (index < 0) throw new TypeError(`pcrs.${bank} has a non-integer index "${k}"`);
       // The name is built only on failure (a warm verify calls this for every PCR).
       if (!(v instanceof Uint8Array) || v.length === 0) assertInputBytes(v, `pcrs.${bank}[${k}]`);
-      m.set(index, v);
+      if (index <= MAX_SELECTABLE) values[index] = v;
+      else beyond.push({ index, value: v });
     }
-    out.set(bank, m);
+    out.push({ bank, values, beyond, count: keys.length });
   }
   return out;
+}
+
+function suppliedBank(supplied: SuppliedPcrs, bank: PcrBankName): SuppliedBank | undefined {
+  for (const b of supplied) if (b.bank === bank) return b;
+  return undefined;
 }
 
 /**
@@ -89,7 +117,7 @@ export interface SelectionComparison {
  */
 export function compareSelection(
   selection: readonly TpmsPcrSelection[],
-  supplied: Map<PcrBankName, Map<number, Uint8Array>>,
+  supplied: SuppliedPcrs,
 ): SelectionComparison {
   // Selected PCRs per bank, and their first-selection order (for `missing`).
   const selected = new Map<PcrBankName, Set<number>>();
@@ -116,19 +144,21 @@ export function compareSelection(
   }
   const extra: string[] = [];
   const wrongSize: string[] = [];
-  for (const [bank, values] of supplied) {
+  for (const { bank, values, beyond } of supplied) {
     const set = selected.get(bank);
     const size = TPM_HASH_SIZES[bank];
-    for (const [index, value] of values) {
+    values.forEach((value, index) => {
+      if (value === undefined) return;
       if (set === undefined || !set.has(index)) extra.push(`${bank}:${index}`);
       else if (value.length !== size) wrongSize.push(`${bank}:${index}`);
-    }
+    });
+    for (const { index } of beyond) extra.push(`${bank}:${index}`);
   }
   const missing: string[] = [];
   for (let i = 0; i < orderBank.length; i++) {
     const bank = orderBank[i]!;
     const p = orderPcr[i]!;
-    if (supplied.get(bank)?.has(p) !== true) missing.push(`${bank}:${p}`);
+    if (suppliedBank(supplied, bank)?.values[p] === undefined) missing.push(`${bank}:${p}`);
   }
   return { extra, missing, wrongSize, unsupportedBanks };
 }
@@ -163,7 +193,7 @@ const NO_PROBLEMS: SelectionComparison = Object.freeze({
  */
 export function matchPcrSelection(
   selection: readonly TpmsPcrSelection[],
-  supplied: Map<PcrBankName, Map<number, Uint8Array>>,
+  supplied: SuppliedPcrs,
 ): PcrSelectionMatch {
   let total = 0;
   let distinct = 0;
@@ -171,11 +201,11 @@ export function matchPcrSelection(
   for (const s of selection) {
     const bank = s.hash;
     if (!isPcrBankName(bank)) return { comparison: compareSelection(selection, supplied) };
-    const values = supplied.get(bank);
+    const values = suppliedBank(supplied, bank)?.values;
     const size = TPM_HASH_SIZES[bank];
     const pcrs = s.pcrs;
     for (let i = 0; i < pcrs.length; i++) {
-      const v = values?.get(pcrs[i]!);
+      const v = values?.[pcrs[i]!];
       if (v === undefined || v.length !== size)
         return { comparison: compareSelection(selection, supplied) };
       total += size;
@@ -185,7 +215,7 @@ export function matchPcrSelection(
     if (!repeated) for (const t of selection) if (t !== s && t.hash === bank) repeated = true;
   }
   let count = 0;
-  for (const values of supplied.values()) count += values.size;
+  for (const b of supplied) count += b.count;
   if (repeated || count !== distinct) {
     const c = compareSelection(selection, supplied);
     if (c.extra.length + c.missing.length + c.wrongSize.length + c.unsupportedBanks.length > 0)
@@ -198,10 +228,10 @@ export function matchPcrSelection(
   for (const s of selection) {
     if (s.pcrs.length === 0) continue;
     const bank = s.hash as PcrBankName;
-    const values = supplied.get(bank)!;
+    const values = suppliedBank(supplied, bank)!.values;
     const out = (selected[bank] ??= {});
     for (const p of s.pcrs) {
-      const v = values.get(p)!;
+      const v = values[p]!;
       concatenated.set(v, at);
       // A view by constructor: `subarray` looks up a species constructor per call.
       out[p] = new Uint8Array(buffer, at, v.length);

@@ -235,18 +235,21 @@ export async function verifyTpmQuote(
       const c = match.comparison;
       const ok =
         c.extra.length + c.missing.length + c.wrongSize.length + c.unsupportedBanks.length === 0;
-      const problems = [
-        c.extra.length > 0 ? `supplied but not signed: ${c.extra.join(', ')}` : '',
-        c.missing.length > 0 ? `signed but not supplied: ${c.missing.join(', ')}` : '',
-        c.wrongSize.length > 0 ? `wrong digest size: ${c.wrongSize.join(', ')}` : '',
-        c.unsupportedBanks.length > 0 ? `unsupported banks: ${c.unsupportedBanks.join(', ')}` : '',
-      ].filter((s) => s !== '');
       ledger.result(
         'tpm.quote.pcr-selection',
         ok,
         ok
           ? `supplied PCRs are exactly the signed selection (${describeSelection(selection)})`
-          : `supplied PCRs differ from the signed selection: ${problems.join('; ')}`,
+          : `supplied PCRs differ from the signed selection: ${[
+              c.extra.length > 0 ? `supplied but not signed: ${c.extra.join(', ')}` : '',
+              c.missing.length > 0 ? `signed but not supplied: ${c.missing.join(', ')}` : '',
+              c.wrongSize.length > 0 ? `wrong digest size: ${c.wrongSize.join(', ')}` : '',
+              c.unsupportedBanks.length > 0
+                ? `unsupported banks: ${c.unsupportedBanks.join(', ')}`
+                : '',
+            ]
+              .filter((s) => s !== '')
+              .join('; ')}`,
         {
           selection: selection.map((s) => ({ bank: s.hash ?? s.hashAlg, pcrs: s.pcrs })),
           ...(ok ? {} : { extra: c.extra, missing: c.missing, wrongSize: c.wrongSize }),
@@ -264,6 +267,7 @@ export async function verifyTpmQuote(
         // pcr-selection passed, so the values were matched and copied in TPM order.
         const computed = createDigester(parts.hash).digest(match!.concatenated!);
         const same = equalBytes(computed, attest.attested.pcrDigest);
+        const actual = toHex(computed);
         ledger.result(
           'tpm.quote.pcr-digest',
           same,
@@ -271,8 +275,8 @@ export async function verifyTpmQuote(
             ? `pcrDigest equals ${parts.hash.toUpperCase()} of the supplied values`
             : `pcrDigest does not match the supplied PCR values (${parts.hash.toUpperCase()})`,
           {
-            expected: toHex(attest.attested.pcrDigest),
-            actual: toHex(computed),
+            expected: same ? actual : toHex(attest.attested.pcrDigest),
+            actual,
             hash: parts.hash,
           },
         );
@@ -292,9 +296,10 @@ export async function verifyTpmQuote(
 
   // A memoised AK is read by later calls: each result holds its own copy (core share.ts), made
   // while the signature is being verified off the main thread.
-  const akPublic =
-    ak?.publicArea !== undefined && state.keyShared ? copyPlain(ak.publicArea) : ak?.publicArea;
-  const akKey = ak !== undefined && state.keyShared ? copyPlain(ak.key) : ak?.key;
+  const [akPublic, akKey] =
+    ak !== undefined && state.keyShared
+      ? copyPlain([ak.publicArea, ak.key] as const)
+      : [ak?.publicArea, ak?.key];
 
   await signatureDone;
   const { ok, checks } = ledger.finish();

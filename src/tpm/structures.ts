@@ -249,11 +249,15 @@ function readAttested(r: ByteReader, type: TpmAttestType): TpmsAttested {
 
 /**
  * Parses TPMS_ATTEST; `checkMagic: false` lets a verifier report a wrong magic as a failed check
- * while still reading the rest.
+ * while still reading the rest. `owned`: `bytes` is the caller's private copy, kept as `raw`.
  *
  * @internal
  */
-export function readTpmsAttest(bytes: Uint8Array, checkMagic: boolean): TpmsAttest {
+export function readTpmsAttest(
+  bytes: Uint8Array,
+  checkMagic: boolean,
+  owned: boolean = false,
+): TpmsAttest {
   const r = new ByteReader(bytes, 'TPMS_ATTEST');
   const magic = r.u32be('magic');
   if (checkMagic && magic !== TPM_GENERATED_VALUE) {
@@ -276,7 +280,7 @@ export function readTpmsAttest(bytes: Uint8Array, checkMagic: boolean): TpmsAtte
   const attested = readAttested(r, type);
   r.expectEnd();
   return {
-    raw: copyBytes(bytes),
+    raw: owned ? bytes : copyBytes(bytes),
     magic,
     typeId,
     type,
@@ -332,25 +336,35 @@ export function parseTpmlPcrSelection(bytes: Uint8Array): TpmsPcrSelection[] {
 // ---------------------------------------------------------------------------------------------
 // TPMT_SIGNATURE
 
-function readSignature(r: ByteReader): TpmtSignature {
+/**
+ * `owned`: `r` reads the caller's private copy, so the values are views into it (no copies);
+ * otherwise every value is a copy.
+ */
+function readSignature(r: ByteReader, owned: boolean): TpmtSignature {
   const start = r.offset;
   const sigAlgId = r.u16be('sigAlg');
+  const value = (field: string, max: number): Uint8Array =>
+    owned ? r.sizedView(2, 'be', field, max) : tpm2b(r, field, max);
+  const raw = (): Uint8Array =>
+    owned
+      ? new Uint8Array(r.bytes.buffer, r.bytes.byteOffset + start, r.offset - start)
+      : copyBytes(r.bytes, start, r.offset);
   if (sigAlgId === TPM_ALG.RSASSA || sigAlgId === TPM_ALG.RSAPSS) {
     const hash = readHash(r, 'signature.hash', false);
-    const sig = tpm2b(r, 'signature.sig', TPM_MAX_RSA_BYTES);
+    const sig = value('signature.sig', TPM_MAX_RSA_BYTES);
     return {
       sigAlg: sigAlgId === TPM_ALG.RSASSA ? 'rsassa' : 'rsapss',
       sigAlgId,
       hash: hash.name as TpmHashName,
       hashAlg: hash.id,
       sig,
-      raw: copyBytes(r.bytes, start, r.offset),
+      raw: raw(),
     };
   }
   if (sigAlgId === TPM_ALG.ECDSA) {
     const hash = readHash(r, 'signature.hash', false);
-    const signatureR = tpm2b(r, 'signature.signatureR', TPM_MAX_ECC_BYTES);
-    const signatureS = tpm2b(r, 'signature.signatureS', TPM_MAX_ECC_BYTES);
+    const signatureR = value('signature.signatureR', TPM_MAX_ECC_BYTES);
+    const signatureS = value('signature.signatureS', TPM_MAX_ECC_BYTES);
     return {
       sigAlg: 'ecdsa',
       sigAlgId,
@@ -358,7 +372,7 @@ function readSignature(r: ByteReader): TpmtSignature {
       hashAlg: hash.id,
       signatureR,
       signatureS,
-      raw: copyBytes(r.bytes, start, r.offset),
+      raw: raw(),
     };
   }
   return unsupported(
@@ -384,8 +398,18 @@ function readSignature(r: ByteReader): TpmtSignature {
  * ```
  */
 export function parseTpmtSignature(bytes: Uint8Array): TpmtSignature {
+  return readTpmtSignature(bytes, false);
+}
+
+/**
+ * {@link parseTpmtSignature}; `owned`: `bytes` is the caller's private copy, and the values are
+ * views into it.
+ *
+ * @internal
+ */
+export function readTpmtSignature(bytes: Uint8Array, owned: boolean): TpmtSignature {
   const r = new ByteReader(bytes, 'TPMT_SIGNATURE');
-  const sig = readSignature(r);
+  const sig = readSignature(r, owned);
   r.expectEnd();
   return sig;
 }

@@ -124,4 +124,36 @@ describe('copyPlain', () => {
     expect(out.deep.deeper.b).not.toBe(v.deep.deeper.b);
     expect(out).toEqual(v);
   });
+
+  it('puts every copied byte array in one fresh buffer, each view independent of its source', () => {
+    const src = {
+      a: Uint8Array.of(1, 2),
+      b: [Uint8Array.of(3), { c: new Uint8Array(300).fill(4) }],
+    };
+    const out = copyPlain(src);
+    expect(out).toEqual(src);
+    const views = [out.a, out.b[0] as Uint8Array, (out.b[1] as { c: Uint8Array }).c];
+    expect(new Set(views.map((x) => x.buffer)).size).toBe(1);
+    expect(views[0]!.buffer.byteLength).toBe(2 + 1 + 300);
+    views[0]!.fill(9);
+    views[2]!.fill(9);
+    expect(src.a).toEqual(Uint8Array.of(1, 2));
+    expect(src.b[1]).toEqual({ c: new Uint8Array(300).fill(4) });
+    expect(views[1]).toEqual(Uint8Array.of(3));
+    const top = copyPlain(Uint8Array.of(5, 6));
+    expect(top).toEqual(Uint8Array.of(5, 6));
+  });
+
+  it('keeps an own "__proto__" member an own member, never the prototype', () => {
+    const src = JSON.parse('{"__proto__": {"polluted": true}, "x": 1}') as Record<string, unknown>;
+    const out = copyPlain(src);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'x']);
+    expect((out as { polluted?: boolean }).polluted).toBeUndefined();
+    const withBytes = { ['__proto__']: Uint8Array.of(1) };
+    Object.defineProperty(withBytes, '__proto__', { value: Uint8Array.of(1), enumerable: true });
+    const o2 = copyPlain(withBytes);
+    expect(Object.getPrototypeOf(o2)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(o2, '__proto__')?.value).toEqual(Uint8Array.of(1));
+  });
 });
