@@ -17,7 +17,7 @@ describe('supplied PCR values', () => {
     expect(r.ok).toBe(false);
     const sel = r.checks.find((c) => c.id === 'tpm.quote.pcr-selection')!;
     expect(sel.status).toBe('fail');
-    expect(sel.detail?.extra).toEqual(['sha256:300']);
+    expect((sel.detail as { extra?: string[] } | undefined)?.extra).toEqual(['sha256:300']);
     expect(r.pcrs).toEqual({});
   });
 
