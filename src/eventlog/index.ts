@@ -12,7 +12,7 @@ export type { TcgEventLogParseOptions } from './parse-tcg.js';
 export { DEFAULT_MAX_EVENTS } from './records.js';
 export { parseCcEventLog, parseCcelTable, CCEL_TABLE_SIZE } from './parse-cc.js';
 export type { CcEventLogParseOptions } from './parse-cc.js';
-export { parseImaLog } from './parse-ima.js';
+export { DEFAULT_MAX_IMA_ENTRIES, parseImaLog } from './parse-ima.js';
 export type { ImaParseOptions } from './parse-ima.js';
 export { replayEventLog } from './replay.js';
 export { verifyEventLog } from './verify.js';

@@ -16,14 +16,34 @@ import type { ImaEntry, ImaHashAlgorithm, ImaLog, ParseWarning } from './types.j
 
 /** Options of {@link parseImaLog}. */
 export interface ImaParseOptions {
-  /** Force the format; default: detected (ascii lists start with a decimal PCR and a space). */
+  /**
+   * Force the format (`ascii` or `binary`; anything else is a TypeError). Default: detected (ascii
+   * lists start with a decimal PCR, " 9" for PCRs 0–9, and a space).
+   */
   readonly format?: 'ascii' | 'binary';
   /**
    * Algorithm of the listed template hashes. Default: from their size (20 → sha1, 32 → sha256,
    * 48 → sha384, 64 → sha512); pass `sm3_256` for `*_runtime_measurements_sm3_256`.
    */
   readonly templateHashAlgorithm?: ImaHashAlgorithm;
+  /**
+   * The most entries accepted (a positive integer); a list that goes on after them is
+   * `ERR_LIMIT_EXCEEDED`. Default 500 000, five times the 100 000-entry list attestkit benchmarks.
+   * A parsed entry costs some hundreds of bytes of heap for as little as 33 bytes of input:
+   * raising the bound raises what a hostile list can make a parse allocate (about 156 MiB at the
+   * default).
+   */
+  readonly maxEntries?: number;
 }
+
+/**
+ * The default of `ImaParseOptions.maxEntries`: five times the 100 000-entry list attestkit
+ * benchmarks (real lists hold hundreds to tens of thousands of entries). A minimal binary entry
+ * (33 bytes: PCR, SHA-1 template hash, a one-byte name, empty data) costs about 10 times its size
+ * in heap, so without a bound a 31 MiB list of them took about 300 MiB; at the default a list
+ * stops after 15.7 MiB of them and about 156 MiB of heap.
+ */
+export const DEFAULT_MAX_IMA_ENTRIES = 500_000;
 
 const SIZE_TO_ALG: Readonly<Record<number, ImaHashAlgorithm>> = {
   20: 'sha1',
@@ -39,15 +59,29 @@ const ALG_SIZE: Readonly<Record<ImaHashAlgorithm, number>> = {
   sm3_256: 32,
 };
 
-/** Field names of the templates attestkit interprets (`ima_template.c`). */
-const TEMPLATE_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  'ima-ng': ['d-ng', 'n-ng'],
-  'ima-sig': ['d-ng', 'n-ng', 'sig'],
-  'ima-buf': ['d-ng', 'n-ng', 'buf'],
-  'ima-modsig': ['d-ng', 'n-ng', 'sig', 'd-modsig', 'modsig'],
-  'ima-ngv2': ['d-ngv2', 'n-ng'],
-  'ima-sigv2': ['d-ngv2', 'n-ng', 'sig'],
-};
+/** The templates attestkit interprets (`ima_template.c`); their fields: {@link FIELD_LISTS}. */
+const FIELD_TEMPLATES = ['ima-ng', 'ima-sig', 'ima-buf', 'ima-modsig', 'ima-ngv2', 'ima-sigv2'];
+/** Field names of each of {@link FIELD_TEMPLATES}. */
+const FIELD_LISTS: readonly (readonly string[])[] = [
+  ['d-ng', 'n-ng'],
+  ['d-ng', 'n-ng', 'sig'],
+  ['d-ng', 'n-ng', 'buf'],
+  ['d-ng', 'n-ng', 'sig', 'd-modsig', 'modsig'],
+  ['d-ngv2', 'n-ng'],
+  ['d-ngv2', 'n-ng', 'sig'],
+];
+
+/**
+ * The field names of a template attestkit interprets, else undefined. A list, not an object keyed
+ * by the name: the name comes from the input, and `constructor` or `__proto__` must not find an
+ * inherited property. The common names are the interned constants (templateNameAt), so the first
+ * comparison usually decides.
+ */
+function templateFields(template: string): readonly string[] | undefined {
+  for (let i = 0; i < FIELD_TEMPLATES.length; i++)
+    if (FIELD_TEMPLATES[i] === template) return FIELD_LISTS[i];
+  return undefined;
+}
 
 /** `IMA_EVENT_NAME_LEN_MAX + 1`: the legacy `ima` template hashes the name padded to 256 bytes. */
 const IMA_LEGACY_NAME_SIZE = 256;
@@ -118,7 +152,7 @@ function interpretFields(
   f.path = undefined;
   f.signature = undefined;
   f.buffer = undefined;
-  const names = TEMPLATE_FIELDS[template];
+  const names = templateFields(template);
   if (names === undefined) return;
   let p = start;
   for (const name of names) {
@@ -279,6 +313,18 @@ function readBinaryEntry(
       });
     }
     if (n - p < fnLen) throw truncated(p, 'filename', fnLen, n - p);
+    // The template hash covers the name zero-padded to 256 bytes, so "/usr/bin/nc" and
+    // "/usr/bin/nc\0\0" hash alike: a NUL in the listed name is text no hash tells apart (the
+    // kernel writes strlen bytes; the ascii parser refuses a NUL in a path the same way).
+    for (let i = p; i < p + fnLen; i++) {
+      if (buf[i] === 0) {
+        throw new AttestError('ERR_BAD_VALUE', {
+          offset: i,
+          field: 'IMA_ENTRY.filename',
+          message: `the legacy name holds a NUL byte at index ${i - p} of ${fnLen}`,
+        });
+      }
+    }
     const name = new Uint8Array(ab, bo + p, fnLen);
     f.next = p + fnLen;
     return {
@@ -361,7 +407,16 @@ function readBinaryEntry(
   return entry;
 }
 
-function parseBinary(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
+/** `ERR_LIMIT_EXCEEDED` for a list that goes on at `offset` after `max` entries. */
+function tooManyEntries(offset: number, field: string, max: number): AttestError {
+  return new AttestError('ERR_LIMIT_EXCEEDED', {
+    offset,
+    field,
+    message: `more than ${max} entries (options.maxEntries)`,
+  });
+}
+
+function parseBinary(bytes: Uint8Array, options: ImaParseOptions, maxEntries: number): ImaLog {
   const size =
     options.templateHashAlgorithm !== undefined
       ? ALG_SIZE[options.templateHashAlgorithm]
@@ -392,6 +447,7 @@ function parseBinary(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
   };
   let p = 0;
   while (p < buf.length) {
+    if (entries.length === maxEntries) throw tooManyEntries(p, 'IMA_ENTRY', maxEntries);
     try {
       entries.push(readBinaryEntry(buf, ab, p, size, entries.length, text, scratch));
       p = scratch.next;
@@ -541,14 +597,17 @@ function parseAsciiLine(
   arena: ByteArena,
   src: AsciiSource,
 ): ImaEntry {
-  const s1 = line.indexOf(' ');
+  // The kernel prints the PCR with "%2d " (ima_fs.c ima_ascii_measurements_show): PCRs 0–9 as
+  // " 9 ". Only that one pad is accepted: one space, then exactly one digit.
+  const pcrAt = line.charCodeAt(0) === 0x20 ? 1 : 0;
+  const s1 = line.indexOf(' ', pcrAt);
   const s2 = s1 < 0 ? -1 : line.indexOf(' ', s1 + 1);
-  if (s1 <= 0 || s2 < 0)
+  if (s1 <= pcrAt || s2 < 0)
     throw asciiError(offset, index, 'expected "<pcr> <template-hash> <template-name> …"');
   let pcrIndex = 0;
-  for (let i = 0; i < s1; i++) {
+  for (let i = pcrAt; i < s1; i++) {
     const c = line.charCodeAt(i) - 48;
-    if (c < 0 || c > 9 || s1 > 10)
+    if (c < 0 || c > 9 || s1 - pcrAt > 10 || (pcrAt === 1 && s1 !== 2))
       throw asciiError(offset, index, `bad PCR "${line.slice(0, Math.min(s1, 12))}"`);
     pcrIndex = pcrIndex * 10 + c;
   }
@@ -567,7 +626,7 @@ function parseAsciiLine(
     s3 < 0 ? line.slice(s2 + 1) : line.slice(s2 + 1, s3),
   );
   const restAt = s3 < 0 ? line.length : s3 + 1;
-  const fields = TEMPLATE_FIELDS[templateName];
+  const fields = templateFields(templateName);
   const known = templateName === 'ima' || (fields !== undefined && templateName !== 'ima-modsig');
   if (!known) {
     const templateHash = arena.take(hashLen);
@@ -620,8 +679,18 @@ function parseAsciiLine(
     extraLen = line.length - extraAt;
     tailEnd = ls;
   } else if (fields?.includes('sig') === true) {
+    // The kernel prints " " before every field and nothing for an empty one, so an unsigned
+    // entry ends "<path> " and a signed one "<path> <sig-hex>": the last space always ends the
+    // path (a path that itself ends in a space is printed "<path>  "). Lists written without
+    // that space (by other tools: the swtpm vector's) end at the path when their last word does
+    // not look like a signature. Either reading is checked by the template hash: the
+    // rebuilt template data differs between them (the path's bytes and n-ng length), so a wrong
+    // one fails eventlog.ima.template-hashes and cannot show another path as verified.
     const ls = line.lastIndexOf(' ');
-    if (ls > sp && looksLikeSignature(line.slice(ls + 1))) {
+    if (ls > sp && ls === line.length - 1) {
+      extraAt = line.length;
+      tailEnd = ls;
+    } else if (ls > sp && looksLikeSignature(line.slice(ls + 1))) {
       extraAt = ls + 1;
       extraLen = line.length - extraAt;
       tailEnd = ls;
@@ -768,7 +837,7 @@ function completeLastLine(e: ImaEntry, alg: ImaHashAlgorithm | undefined): boole
   return equalBytes(digest(alg, e.templateData), e.templateHash);
 }
 
-function parseAscii(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
+function parseAscii(bytes: Uint8Array, options: ImaParseOptions, maxEntries: number): ImaLog {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -800,6 +869,8 @@ function parseAscii(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     const lineBytes = ascii ? nl - pos : utf8Encode(text.slice(pos, nl)).length;
     if (line.length > 0) {
+      if (entries.length === maxEntries)
+        throw tooManyEntries(byteOffset, 'ascii_runtime_measurements', maxEntries);
       src.lineStart = pos;
       try {
         const entry = parseAsciiLine(
@@ -859,9 +930,17 @@ function parseAscii(bytes: Uint8Array, options: ImaParseOptions): ImaLog {
   return { kind: 'ima', format: 'ascii', templateHashAlgorithm: alg, entries, warnings };
 }
 
+/** An option value for a TypeError's message: a string quoted, anything else by its type. */
+function optionText(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : typeof v;
+}
+
 function looksAscii(bytes: Uint8Array): boolean {
+  const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
+  // " 9 …": the kernel's "%2d " for PCRs 0–9 (a binary list starts with a u32 PCR index).
+  if (bytes[0] === 0x20) return isDigit(bytes[1]) && bytes[2] === 0x20;
   let i = 0;
-  while (i < bytes.length && i < 11 && bytes[i]! >= 0x30 && bytes[i]! <= 0x39) i++;
+  while (i < bytes.length && i < 11 && isDigit(bytes[i])) i++;
   return i > 0 && bytes[i] === 0x20;
 }
 
@@ -869,15 +948,23 @@ function looksAscii(bytes: Uint8Array): boolean {
  * Parses an IMA runtime measurement list, ascii or binary (Linux IMA, `ima_fs.c`,
  * `Documentation/security/IMA-templates.rst`). Unverified: replay it against PCR 10 with
  * {@link verifyEventLog}. A list cut inside its last entry parses, with a `partial-entry` warning.
+ * Ascii lines are read as the kernel prints them (`ima_ascii_measurements_show`): the PCR as
+ * `%2d` (" 9" for PCRs 0–9), then " " before every template field and nothing for an empty one
+ * (an unsigned `ima-sig` line ends "<path> "). An entry of a template attestkit does not read
+ * (an unknown name, or `ima-modsig` in an ascii list) parses without file, digest or path, and
+ * fails `eventlog.ima.template-hashes`: the template name is not covered by the template hash.
  *
  * Exported from `attestkit/eventlog`.
  *
  * @param bytes - `ascii_runtime_measurements*` or `binary_runtime_measurements*`.
- * @param options - `format`, `templateHashAlgorithm` (see {@link ImaParseOptions}).
+ * @param options - `format`, `templateHashAlgorithm`, `maxEntries` (see {@link ImaParseOptions}).
  * @returns the list.
  * @throws {AttestError} `ERR_TRUNCATED` (empty, or a size past the end), `ERR_BAD_LENGTH`,
- *   `ERR_BAD_VALUE` / `ERR_BAD_ENCODING` (a malformed ascii line), `ERR_TRAILING_DATA`,
- *   `ERR_UNKNOWN_FORMAT` (not a measurement list).
+ *   `ERR_BAD_VALUE` / `ERR_BAD_ENCODING` (a malformed ascii line, a NUL byte in a legacy `ima`
+ *   name), `ERR_TRAILING_DATA`, `ERR_UNKNOWN_FORMAT` (not a measurement list),
+ *   `ERR_LIMIT_EXCEEDED` (more than `maxEntries` entries).
+ * @throws {TypeError} for bytes that are not a Uint8Array, or an option that is not one of its
+ *   documented values (`templateHashAlgorithm` is matched against own names only).
  * @example
  * ```ts
  * import { parseImaLog } from 'attestkit/eventlog';
@@ -889,12 +976,16 @@ export function parseImaLog(bytes: Uint8Array, options: ImaParseOptions = {}): I
   assertInputBytes(bytes, 'bytes');
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
-  if (
-    options.templateHashAlgorithm !== undefined &&
-    ALG_SIZE[options.templateHashAlgorithm] === undefined
-  ) {
-    throw new TypeError(`unknown templateHashAlgorithm ${String(options.templateHashAlgorithm)}`);
-  }
+  const alg: unknown = options.templateHashAlgorithm;
+  // An own property only: `constructor` or `toString` would find Object.prototype's function.
+  if (alg !== undefined && (typeof alg !== 'string' || !Object.hasOwn(ALG_SIZE, alg)))
+    throw new TypeError(`unknown templateHashAlgorithm ${optionText(alg)}`);
+  const format: unknown = options.format;
+  if (format !== undefined && format !== 'ascii' && format !== 'binary')
+    throw new TypeError(`options.format must be 'ascii' or 'binary', not ${optionText(format)}`);
+  const maxEntries: unknown = options.maxEntries ?? DEFAULT_MAX_IMA_ENTRIES;
+  if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 1)
+    throw new TypeError('options.maxEntries must be a positive integer');
   if (bytes.length === 0) {
     throw new AttestError('ERR_TRUNCATED', {
       offset: 0,
@@ -902,6 +993,7 @@ export function parseImaLog(bytes: Uint8Array, options: ImaParseOptions = {}): I
       message: 'empty measurement list',
     });
   }
-  const format = options.format ?? (looksAscii(bytes) ? 'ascii' : 'binary');
-  return format === 'ascii' ? parseAscii(bytes, options) : parseBinary(bytes, options);
+  return (format ?? (looksAscii(bytes) ? 'ascii' : 'binary')) === 'ascii'
+    ? parseAscii(bytes, options, maxEntries)
+    : parseBinary(bytes, options, maxEntries);
 }

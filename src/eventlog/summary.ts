@@ -9,7 +9,7 @@
  * Every fact names the events it came from and says whether they bind their content
  * (PFP 1.06 §10.4; spec-notes §4–§8).
  */
-import { digest } from '../core/crypto.js';
+import { createDigester, digest } from '../core/crypto.js';
 import { equalBytes, toHex } from '../core/encoding.js';
 import { parseCertificate } from '../core/x509.js';
 import { EFI_ACTION, EV } from './constants.js';
@@ -63,6 +63,12 @@ interface VerificationFacts {
   readonly disputed: ReadonlySet<number>;
   /** Banks compared with supplied values; empty when none was. */
   readonly comparedBanks: readonly string[];
+  /**
+   * IMA: the entries whose template hash `eventlog.ima.template-hashes` found not to be the hash
+   * of their template data (empty when it passed), so the summary need not hash every entry
+   * again; undefined when that check compared nothing (not an IMA list, SM3 template hashes).
+   */
+  readonly templateHashMismatches: ReadonlySet<number> | undefined;
 }
 
 /**
@@ -94,6 +100,15 @@ function disputedEvents(v: EventLogVerification): Set<number> {
     }
   }
   return out;
+}
+
+/** {@link VerificationFacts.templateHashMismatches} from the verification's IMA check. */
+function templateHashMismatches(v: EventLogVerification): ReadonlySet<number> | undefined {
+  const c = v.checks.find((x) => x.id === 'eventlog.ima.template-hashes');
+  if (c?.status === 'pass') return new Set();
+  const m = (c?.detail as { mismatches?: unknown } | undefined)?.mismatches;
+  if (c?.status !== 'fail' || !Array.isArray(m)) return undefined;
+  return new Set((m as unknown[]).filter((x): x is number => typeof x === 'number'));
 }
 
 /**
@@ -279,7 +294,10 @@ const LOADER_RE = /shim|grub|systemd-boot|bootx64|bootaa64|mm[x6]|fbx64/i;
  * its producer measures into (GRUB PCR 8/9, systemd PCR 9/12, shim PCR 14, applications PCR 4,
  * boot variables PCR 1; CC: MR 1–3), never from PCR 16, 23 or 24+ (CC: MR 0 or 5+); where
  * several events there state different values, the first is kept and the fact is unbound and
- * names the others (`conflicts`).
+ * names the others (`conflicts`). For IMA lists each file row carries `bound` (its template hash
+ * covers its fields; never a violation) and, given a verification, `verified`; `bootAggregate`
+ * is read from entry 0 only, and other entries named `boot_aggregate` with another value are its
+ * conflicts.
  *
  * Exported from `attestkit/eventlog`.
  *
@@ -342,6 +360,7 @@ export function summarizeBoot(
           variableData: new Set(v.variableDataEvents),
           disputed: disputedEvents(v),
           comparedBanks: v.comparedBanks,
+          templateHashMismatches: log.kind === 'ima' ? templateHashMismatches(v) : undefined,
         }
       : undefined;
   if (log.kind === 'ima') return summarizeIma(log, facts);
@@ -1014,15 +1033,29 @@ function summarizeUefi(
 }
 
 /**
- * True when the entry's template hash is the hash of its template data in the list's
- * template-hash algorithm (spec-notes §8.3): only then are the listed fields what the kernel
- * extended. A violation, missing template data (an ascii template attestkit cannot rebuild) or an
- * algorithm attestkit does not compute (`sm3_256`) leaves it unchecked, hence unbound.
+ * A test for each entry: true when its template hash is the hash of its template data in the
+ * list's template-hash algorithm (spec-notes §8.3) and its fields were read, so that the listed
+ * file and digest are what the kernel hashed. A violation (its template data is covered by no
+ * hash: it extends all 0xFF), missing template data (an ascii template attestkit cannot rebuild),
+ * a template whose fields attestkit does not read (the name is not covered by the template hash)
+ * or an algorithm attestkit does not compute (`sm3_256`) leaves it unbound.
  */
-function templateHashBinds(log: ImaLog, e: ImaEntry): boolean {
+function templateHashBinder(
+  log: ImaLog,
+  mismatches: ReadonlySet<number> | undefined,
+): (e: ImaEntry) => boolean {
   const alg = log.templateHashAlgorithm;
-  if (e.isViolation || e.templateData === undefined || alg === 'sm3_256') return false;
-  return equalBytes(digest(alg, e.templateData), e.templateHash);
+  if (alg === 'sm3_256') return () => false;
+  // Given a verification that compared every template hash, its answer; else hash here.
+  const hasher = mismatches === undefined ? createDigester(alg) : undefined;
+  return (e) =>
+    !e.isViolation &&
+    e.templateData !== undefined &&
+    e.fileDigest !== undefined &&
+    e.path !== undefined &&
+    (hasher !== undefined
+      ? equalBytes(hasher.digest(e.templateData), e.templateHash)
+      : !mismatches!.has(e.index));
 }
 
 /**
@@ -1039,24 +1072,44 @@ function isImaSignature(sig: Uint8Array): boolean {
 }
 
 function summarizeIma(log: ImaLog, check: VerificationFacts | undefined): ImaSummary {
-  const templates: Record<string, number> = {};
+  // Counted in a Map: template names come from the list, and `__proto__` or `constructor` as a
+  // key of a plain object would reach Object.prototype (fromEntries defines own properties).
+  const templates = new Map<string, number>();
   const violations: number[] = [];
   const files: ImaSummary['files'][number][] = [];
   let signedCount = 0;
   let unsignedCount = 0;
+  const templateHashBinds = templateHashBinder(log, check?.templateHashMismatches);
+  const bound = (e: ImaEntry): boolean =>
+    templateHashBinds(e) && check?.mismatched.has(e.index) !== true;
+  // verifyEventLog never lists a violation among verifiedEvents; a violation's row says so too.
+  const verified = (e: ImaEntry): boolean => check!.verified.has(e.index) && !e.isViolation;
+
+  // The kernel measures boot_aggregate first, into its IMA PCR, when IMA starts: only entry 0 is
+  // read as the boot aggregate (an entry named so later, or on another PCR, is only named so),
+  // and every other entry named boot_aggregate that states another value is a conflict.
+  const first = log.entries[0];
+  const aggregateKey = (e: ImaEntry): string =>
+    e.fileDigest === undefined ? '' : `${e.digestAlgorithm ?? 'sha1'}:${toHex(e.fileDigest)}`;
   let bootAggregate: ImaSummary['bootAggregate'];
+  if (first?.path === 'boot_aggregate' && aggregateKey(first) !== '') {
+    const key = aggregateKey(first);
+    const conflicts = log.entries
+      .filter((e) => e.index !== first.index && e.path === 'boot_aggregate')
+      .filter((e) => aggregateKey(e) !== key)
+      .map((e) => e.index);
+    bootAggregate = {
+      value: { algorithm: first.digestAlgorithm ?? 'sha1', digest: toHex(first.fileDigest!) },
+      events: [first.index],
+      bound: bound(first) && conflicts.length === 0,
+      ...(check !== undefined ? { verified: verified(first) } : {}),
+      ...(conflicts.length > 0 ? { conflicts } : {}),
+    };
+  }
   for (const e of log.entries) {
-    templates[e.templateName] = (templates[e.templateName] ?? 0) + 1;
+    templates.set(e.templateName, (templates.get(e.templateName) ?? 0) + 1);
     if (e.isViolation) violations.push(e.index);
-    if (e.path === 'boot_aggregate' && bootAggregate === undefined && e.fileDigest !== undefined) {
-      bootAggregate = {
-        value: { algorithm: e.digestAlgorithm ?? 'sha1', digest: toHex(e.fileDigest) },
-        events: [e.index],
-        bound: templateHashBinds(log, e) && check?.mismatched.has(e.index) !== true,
-        ...(check !== undefined ? { verified: check.verified.has(e.index) } : {}),
-      };
-      continue;
-    }
+    if (bootAggregate !== undefined && e === first) continue;
     const signed = e.signature !== undefined && isImaSignature(e.signature);
     if (e.signature !== undefined) {
       if (signed) signedCount++;
@@ -1068,12 +1121,14 @@ function summarizeIma(log: ImaLog, check: VerificationFacts | undefined): ImaSum
       ...(e.digestAlgorithm !== undefined ? { digestAlgorithm: e.digestAlgorithm } : {}),
       ...(e.fileDigest !== undefined ? { digest: toHex(e.fileDigest) } : {}),
       signed,
+      bound: bound(e),
+      ...(check !== undefined ? { verified: verified(e) } : {}),
     });
   }
   return {
     logKind: 'ima',
     entries: log.entries.length,
-    templates,
+    templates: Object.fromEntries(templates),
     violations,
     ...(bootAggregate !== undefined ? { bootAggregate } : {}),
     files,

@@ -283,7 +283,11 @@ export interface ImaEntry {
   readonly pcrIndex: number;
   /** Template hash as listed (all zero for a violation). */
   readonly templateHash: Uint8Array;
-  /** `ima`, `ima-ng`, `ima-sig`, `ima-buf`, `ima-modsig`, … */
+  /**
+   * `ima`, `ima-ng`, `ima-sig`, `ima-buf`, `ima-modsig`, … Not covered by the template hash: an
+   * entry of a template attestkit does not read (no `fileDigest`, no `path`) fails
+   * `eventlog.ima.template-hashes`.
+   */
   readonly templateName: string;
   /**
    * The bytes the template hash covers: exact for binary lists; rebuilt from the fields for ascii
@@ -1047,7 +1051,11 @@ export interface EventLogVerification extends Verification<EventLogCheckId> {
     /** The register it made match (`pcr5`, `pcr0`, `pcr10`). */
     readonly register: string;
   }[];
-  /** Event indices whose register was compared and matched (strictly or with a workaround). */
+  /**
+   * Event indices whose register was compared and matched (strictly or with a workaround). IMA
+   * violations are never listed: a violation extends all 0xFF whatever its listed file and
+   * digest, so the register vouches for none of its content.
+   */
   readonly verifiedEvents: readonly number[];
   /**
    * Indices of events whose type binds their data but whose digest, in a bank that was compared
@@ -1483,7 +1491,12 @@ export interface ImaSummary {
   readonly violations: readonly number[];
   /**
    * The `boot_aggregate` entry: its file digest (a hash over PCRs 0–7, or 0–9, read at IMA init)
-   * and algorithm, which ties the list to the boot log; absent when the list has none.
+   * and algorithm, which ties the list to the boot log. Read from entry 0 only, where the kernel
+   * puts it (in its IMA PCR, when IMA starts); absent when entry 0 is not a `boot_aggregate` (or
+   * is a violation). Other entries named `boot_aggregate` (any PCR) that state another value are
+   * its `conflicts` and make it `bound: false`. `bound`: the template hash of entry 0 is the hash
+   * of its template data; `verified` (given a verification): entry 0 extends a register whose
+   * quoted value matched.
    */
   readonly bootAggregate?: BootFact<{
     /** Algorithm of the digest (`sha256`…; `sha1` for the legacy `ima` template). */
@@ -1492,9 +1505,11 @@ export interface ImaSummary {
     readonly digest: string;
   }>;
   /**
-   * One row per entry except `boot_aggregate`: entry index, path (empty when the template has
-   * none), file digest in hex with its algorithm, and whether the entry carries a non-empty
-   * signature.
+   * One row per entry except the one read as {@link ImaSummary.bootAggregate}: entry index, path
+   * (empty when the template has none), file digest in hex with its algorithm, whether the entry
+   * carries a signature, and whether the row is bound and verified. Violations and entries on
+   * registers no quote covered are listed too: only a row with `bound` and `verified` both true is
+   * what the quoted registers vouch for.
    */
   readonly files: readonly {
     /** Index of the entry in the list. */
@@ -1512,6 +1527,21 @@ export interface ImaSummary {
      * line, a key) as a signature. Whether the signature verifies is not checked here.
      */
     readonly signed: boolean;
+    /**
+     * True when the entry's template hash is the hash of its template data in the list's
+     * template-hash algorithm and attestkit read the template's fields, so the path and digest
+     * shown are what the kernel hashed (and, given a verification, no compared bank disputes it).
+     * False for a violation (its template data is covered by no hash: it extends all 0xFF, so its
+     * path and digest are free text), a template attestkit does not read, a mismatching template
+     * hash, or a list whose template hashes attestkit does not compute (`sm3_256`).
+     */
+    readonly bound: boolean;
+    /**
+     * Present when a verification was given to `summarizeBoot`: true when the entry extends a
+     * register whose quoted value matched the replay (it is in `verifiedEvents`). Never true for
+     * a violation; false for an entry on a PCR the caller did not supply.
+     */
+    readonly verified?: boolean;
   }[];
   /** Entries whose `sig` field holds an IMA signature (see `files[].signed`). */
   readonly signedCount: number;

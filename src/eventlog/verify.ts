@@ -166,14 +166,17 @@ function targetOf(log: EventLog, expected: EventLogExpectation): Target {
     throw new TypeError(`${isRtmr ? 'rtmrs' : 'rems'} must be an array of 4 registers`);
   let bank: HashAlg | undefined;
   const m = new Map<number, Uint8Array>();
-  list.forEach((v: unknown, i: number) => {
+  // An index loop, not forEach, which skips the holes of a sparse array (`new Array(4)`): every
+  // slot must hold a register, or registers would silently go uncompared.
+  for (let i = 0; i < 4; i++) {
+    const v: unknown = list[i];
     if (!(v instanceof Uint8Array)) throw new TypeError(`register ${i} must be a Uint8Array`);
     const b = BANK_BY_SIZE[v.length];
     if (b === undefined || (bank !== undefined && b !== bank))
       throw new TypeError(`register ${i} has ${v.length} bytes`);
     bank = b;
     m.set(i, v);
-  });
+  }
   map.set(bank!, m);
   return { prefix: isRtmr ? 'rtmr' : 'rem', expected: map, uncomputable: new Map() };
 }
@@ -243,7 +246,9 @@ function locateBreak(
  * One check per register — `eventlog.replay.pcrN`, `eventlog.replay.rtmrN` or
  * `eventlog.replay.remN` — plus the parse, digest-binding, separator and IMA checks. Registers
  * quoted but never extended must hold their initial value; registers extended but not supplied are
- * reported as `skip` (their events stay unverified). Never throws for bad evidence.
+ * reported as `skip` (their events stay unverified). IMA: an entry of a template attestkit does
+ * not read fails `eventlog.ima.template-hashes` (the template name is not covered by the template
+ * hash), and violations are never in `verifiedEvents`. Never throws for bad evidence.
  *
  * The values in `expected` must come from a verified quote or token: this function proves only that
  * the log is consistent with them. Exported from `attestkit/eventlog`.
@@ -252,7 +257,8 @@ function locateBreak(
  * @param expected - `{ pcrs }` (TCG, IMA), `{ rtmrs }` (TDX CCEL: RTMR0–3) or `{ rems }` (CCA: REM0–3).
  * @param options - `allowWorkarounds`, `requireAllExtended`.
  * @returns the ledger, the strict replay, per-register results and applied workarounds.
- * @throws {TypeError} for a log that is not parsed, a malformed `expected`, or an unknown workaround.
+ * @throws {TypeError} for a log that is not parsed, a malformed `expected` (an `rtmrs`/`rems`
+ *   slot without a register, sparse arrays included), or an unknown workaround.
  * @example
  * ```ts
  * const v = await verifyEventLog(parseTcgEventLog(logBytes), { pcrs: quote.pcrs });
@@ -353,11 +359,15 @@ export function verifyEventLogSync(
     );
   }
 
+  // An IMA violation extends all 0xFF whatever its listed file and digest: the register vouches
+  // for the violation, never for its content, so it is never a verified event.
   const verifiedEvents: number[] = [];
   const n = eventCount(log);
   for (let i = 0; i < n; i++) {
     const reg = registerOf(log, i);
-    if (reg !== undefined && verifiedRegisters.has(reg)) verifiedEvents.push(i);
+    if (reg === undefined || !verifiedRegisters.has(reg)) continue;
+    if (log.kind === 'ima' && log.entries[i]!.isViolation) continue;
+    verifiedEvents.push(i);
   }
 
   // The Secure Boot policy window as summarizeBoot reads it with this verification: ended by a
@@ -1015,42 +1025,56 @@ function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
     ledger.skip('eventlog.ima.violations', 'not an IMA list');
     return;
   }
+  const id = 'eventlog.ima.template-hashes';
   const alg = log.templateHashAlgorithm;
-  if (!isComputableBank(alg)) {
-    ledger.skip(
-      'eventlog.ima.template-hashes',
-      `template hashes use ${alg}, which attestkit does not compute`,
+  const computable = isComputableBank(alg);
+  const mismatches: number[] = [];
+  // Entries with no template data (an ascii template attestkit cannot rebuild).
+  const unchecked: number[] = [];
+  // Entries whose template attestkit does not interpret: no file, no digest to show. The template
+  // name is not covered by the template hash, so renaming one byte of it (ima-ng → ima-nx) would
+  // otherwise make a measured file vanish from every summary while the hashes still match.
+  const uninterpreted: number[] = [];
+  const unknownTemplates = new Set<string>();
+  const hasher = computable ? createDigester(alg) : undefined;
+  for (const e of log.entries) {
+    if (e.isViolation) continue;
+    if (e.fileDigest === undefined || e.path === undefined) {
+      uninterpreted.push(e.index);
+      unknownTemplates.add(e.templateName);
+    }
+    if (e.templateData === undefined) {
+      unchecked.push(e.index);
+      continue;
+    }
+    if (hasher !== undefined && !equalBytes(hasher.digest(e.templateData), e.templateHash))
+      mismatches.push(e.index);
+  }
+  const entries = (xs: readonly number[]): string =>
+    `${xs.length} entr${xs.length === 1 ? 'y' : 'ies'}`;
+  const parts: string[] = [];
+  if (mismatches.length > 0) {
+    parts.push(
+      `${entries(mismatches)} whose template hash is not the ${alg} of the template data (the listed file and digest are not what was extended): ${mismatches.slice(0, 8).join(', ')}`,
     );
+  }
+  if (uninterpreted.length > 0) {
+    const names = [...unknownTemplates].slice(0, 4).map((t) => JSON.stringify(t));
+    parts.push(
+      `${entries(uninterpreted)} of template ${names.join(', ')}, whose fields attestkit does not read${log.format === 'ascii' && unknownTemplates.has('ima-modsig') ? ' (it reads ima-modsig from binary lists only)' : ''}: their file and digest cannot be shown, and the template name is not covered by the template hash: ${uninterpreted.slice(0, 8).join(', ')}`,
+    );
+  }
+  if (parts.length > 0) {
+    ledger.fail(id, parts.join('; '), {
+      mismatches,
+      unchecked,
+      uninterpreted,
+      unknownTemplates: [...unknownTemplates],
+    });
+  } else if (!computable) {
+    ledger.skip(id, `template hashes use ${alg}, which attestkit does not compute`);
   } else {
-    const mismatches: number[] = [];
-    const unchecked: number[] = [];
-    const hasher = createDigester(alg);
-    for (const e of log.entries) {
-      if (e.isViolation) continue;
-      if (e.templateData === undefined) {
-        unchecked.push(e.index);
-        continue;
-      }
-      if (!equalBytes(hasher.digest(e.templateData), e.templateHash)) mismatches.push(e.index);
-    }
-    if (mismatches.length > 0) {
-      ledger.fail(
-        'eventlog.ima.template-hashes',
-        `${mismatches.length} entr${mismatches.length === 1 ? 'y' : 'ies'} whose template hash is not the ${alg} of the template data (the listed file and digest are not what was extended): ${mismatches.slice(0, 8).join(', ')}`,
-        { mismatches, unchecked },
-      );
-    } else if (unchecked.length > 0) {
-      ledger.warn(
-        'eventlog.ima.template-hashes',
-        `${unchecked.length} entr${unchecked.length === 1 ? 'y has a template' : 'ies have templates'} attestkit cannot rebuild from an ascii list`,
-        { unchecked },
-      );
-    } else {
-      ledger.pass(
-        'eventlog.ima.template-hashes',
-        `${log.entries.length} template hash(es) match their template data`,
-      );
-    }
+    ledger.pass(id, `${log.entries.length} template hash(es) match their template data`);
   }
   const violations = log.entries.filter((e) => e.isViolation).map((e) => e.index);
   if (violations.length > 0) {
