@@ -27,8 +27,11 @@ const SIGNER = 'SYNTHETIC attestkit test keys (not a real CCA platform)';
 const NONCE = new Uint8Array(64);
 NONCE.set(utf8Encode('attestkit demo nonce (SYNTHETIC)'));
 
-/** A TCG2 crypto-agile realm log (SHA-256): RIM-side blobs on PCR 0, REM events elsewhere. */
-function realmLog(events: readonly { pcr: number; text: string }[]): Uint8Array {
+/**
+ * A TCG2 crypto-agile realm log (SHA-256) as edk2's Arm CCA firmware writes one: the first field
+ * is the measurement-register index, 0 = RIM blobs, 1–4 = REM0–3.
+ */
+function realmLog(events: readonly { mr: number; text: string }[]): Uint8Array {
   const out: number[] = [];
   const u32 = (v: number): void => {
     out.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
@@ -60,8 +63,8 @@ function realmLog(events: readonly { pcr: number; text: string }[]): Uint8Array 
   out.push(...spec);
   for (const e of events) {
     const data = utf8Encode(e.text);
-    u32(e.pcr);
-    u32(e.pcr === 0 ? 0x13 : 0x0d); // EV_POST_CODE2 for RIM blobs, EV_IPL otherwise
+    u32(e.mr);
+    u32(e.mr === 0 ? 0x13 : 0x0d); // EV_POST_CODE2 for RIM blobs, EV_IPL otherwise
     u32(1);
     out.push(0x0b, 0x00, ...digest('sha256', data));
     u32(data.length);
@@ -85,12 +88,12 @@ const cpakFile = {
 };
 
 const log = realmLog([
-  { pcr: 0, text: 'KERNEL (SYNTHETIC blob descriptor)' },
-  { pcr: 0, text: 'DTB (SYNTHETIC blob descriptor)' },
-  { pcr: 1, text: 'SYNTHETIC firmware configuration' },
-  { pcr: 2, text: 'SYNTHETIC kernel image' },
-  { pcr: 8, text: 'SYNTHETIC kernel command line: console=hvc0 root=/dev/vda' },
-  { pcr: 7, text: 'SYNTHETIC secure boot state' },
+  { mr: 0, text: 'KERNEL (SYNTHETIC blob descriptor)' },
+  { mr: 0, text: 'DTB (SYNTHETIC blob descriptor)' },
+  { mr: 1, text: 'SYNTHETIC firmware configuration' },
+  { mr: 2, text: 'SYNTHETIC kernel image' },
+  { mr: 3, text: 'SYNTHETIC kernel command line: console=hvc0 root=/dev/vda' },
+  { mr: 1, text: 'SYNTHETIC secure boot state' },
 ]);
 const { rems } = replayCcaRealmEventLog(parseCcaRealmEventLog(log), 'sha-256');
 const rim = digest('sha256', utf8Encode('SYNTHETIC realm initial measurement'));

@@ -2,17 +2,18 @@
  * @module
  * Realm extensible measurements (REM) replay for Arm CCA, self-contained: the extend rule of
  * `RSI_MEASUREMENT_EXTEND` (RMM DEN0137 B5.3.6: `REM = H(REM ‖ value)`, no padding, no length
- * prefix, the REM starting at zeros), and a small reader for the TCG2 crypto-agile realm event log
- * proposed by veraison/cca-realm-measurements (`docs/measurement-log.md`), whose PCR → REM
- * mapping follows the UEFI CC-measurement model used on TDX: PCR 0 → RIM (not extendable),
- * PCR 1 and 7 → REM0, PCR 2–6 → REM1, PCR 8–15 → REM2, PCR ≥ 16 → REM3. No real CCA event log
- * exists yet, so the mapping is an assumption documented in docs/cca.md; the general event-log
- * module of attestkit is not used here on purpose, but the Spec ID and digest-list rules are the
- * same as its TCG reader's (each algorithm listed once with its registry size; each event carries
- * at most the listed digests, each algorithm once), so both readers accept the same logs.
+ * prefix, the REM starting at zeros), and a small reader for the realm's CC event log (UEFI 2.10
+ * §38.4 EFI_CC_MEASUREMENT_PROTOCOL; the TCG2 crypto-agile format with the first field of each
+ * record a measurement-register index: 0 = RIM, never extended; 1–4 = REM0–3). That is what edk2's
+ * Arm CCA guest firmware writes (ArmVirtPkg/ArmCcaTcg2Dxe logs `CcEvent.MrIndex` and extends the
+ * REM of that RSI index) and how attestkit/eventlog's `parseCcEventLog` reads the same bytes, so
+ * `verifyCcaRealmEventLog` and `verifyEventLog(parseCcEventLog(log), { rems })` agree; see
+ * docs/cca.md. The general event-log module is not imported on purpose, but the Spec ID and
+ * digest-list rules are its TCG reader's (each algorithm listed once with its registry size; each
+ * event carries at most the listed digests, each algorithm once).
  */
 import { AttestError } from '../core/errors.js';
-import { ByteReader, assertCountFits, isAllZero } from '../core/bytes.js';
+import { ByteReader, assertCountFits } from '../core/bytes.js';
 import { HASH_SIZES, extend, type HashAlg } from '../core/crypto.js';
 import { createLedger, type Verification } from '../core/checks.js';
 import { equalBytes, toHex } from '../core/encoding.js';
@@ -108,12 +109,15 @@ function realmHash(name: string): HashAlg {
 export type CcaEventTarget = 'rim' | 0 | 1 | 2 | 3;
 
 /**
- * The target of a TCG PCR index in the proposed CCA realm log (UEFI CC-measurement mapping as on
- * TDX: PCR 0 → RIM, 1 and 7 → REM0, 2–6 → REM1, 8–15 → REM2, ≥ 16 → REM3).
+ * Where firmware measures what a caller asks it to measure into a TCG PCR: the UEFI CC-measurement
+ * `MapPcrToMrIndex` mapping of edk2's Arm CCA guest firmware (PCR 0 → RIM, 1 and 7 → REM0, 2–6 →
+ * REM1, 8–15 → REM2), with PCR ≥ 16 → REM3 as veraison/cca-realm-measurements proposes (edk2
+ * refuses those). This is the producer's side: a realm event log records the resulting
+ * measurement-register index, not the PCR, and {@link parseCcaRealmEventLog} reads it as such.
  *
  * Exported from `attestkit/cca`.
  *
- * @param pcrIndex - the event's PCR index.
+ * @param pcrIndex - a TCG PCR index.
  * @returns `'rim'` or the REM index.
  * @example
  * ```ts
@@ -127,6 +131,24 @@ export function ccaRemForPcr(pcrIndex: number): CcaEventTarget {
   if (pcrIndex <= 15) return 2;
   return 3;
 }
+
+/**
+ * The target of a CC event log measurement-register index (UEFI 2.10 §38.4.3; RSI index of
+ * `RSI_MEASUREMENT_EXTEND`): 0 → RIM, 1–4 → REM0–3, anything else none.
+ */
+function ccaTargetOfMrIndex(mrIndex: number): CcaEventTarget | undefined {
+  return mrIndex === 0
+    ? 'rim'
+    : mrIndex <= CCA_REM_COUNT
+      ? ((mrIndex - 1) as 0 | 1 | 2 | 3)
+      : undefined;
+}
+
+/**
+ * Default bound on the events of a realm log (`maxEvents`), the event-log module's
+ * `DEFAULT_MAX_EVENTS`: a parsed event costs far more heap than its 16 bytes of input.
+ */
+const CCA_DEFAULT_MAX_EVENTS = 20_000;
 
 /** TCG algorithm ids (TCG Algorithm Registry) of the digests a realm log may carry. */
 const TCG_ALGS: Readonly<Record<number, HashAlg | 'sm3_256'>> = {
@@ -161,7 +183,11 @@ export interface CcaRealmEvent {
   readonly index: number;
   /** Absolute offset of the event header. */
   readonly offset: number;
-  /** `pcrIndex` (u32 LE): the TCG PCR index, mapped to {@link CcaRealmEvent.target}. */
+  /**
+   * The record's first u32 (LE; `pcrIndex` in `TCG_PCR_EVENT2`, `MrIndex` in a CC event log): the
+   * measurement-register index, 0 = RIM, 1–4 = REM0–3 (UEFI 2.10 §38.4), mapped to
+   * {@link CcaRealmEvent.target}. Not a TCG PCR number.
+   */
   readonly pcrIndex: number;
   /** `eventType` (u32 LE), a TCG event type; EV_NO_ACTION (3) is never replayed. */
   readonly eventType: number;
@@ -190,32 +216,46 @@ export interface CcaRealmEventLog {
   }[];
   /** The `TCG_PCR_EVENT2` records after the Spec ID event, in log order. */
   readonly events: readonly CcaRealmEvent[];
-  /** Offset where the log ends (the rest, if any, is zero padding). */
+  /** Offset where the log ends (the rest, if any, is 0x00 or 0xFF fill). */
   readonly end: number;
 }
 
 /**
- * Parses a TCG2 crypto-agile realm event log (TCG PC Client PFP §10.2): the SHA-1-format Spec ID
- * event, then `TCG_PCR_EVENT2` records. Trailing zero bytes end the log (a zero header is
- * padding, not an event).
+ * Parses a realm event log: a CC event log (UEFI 2.10 §38.4) in the TCG2 crypto-agile format
+ * (TCG PC Client PFP §10.2), i.e. the SHA-1-format Spec ID event, then `TCG_PCR_EVENT2` records
+ * whose first field is a measurement-register index (0 = RIM, 1–4 = REM0–3). The log area may end
+ * in 0x00 or 0xFF fill (edk2 fills it with 0xFF): a rest of only fill ends the log.
  *
  * Exported from `attestkit/cca`.
  *
- * @param bytes - the log.
- * @returns the events, each with its REM target.
+ * @param bytes - the log (e.g. `/sys/firmware/acpi/tables/data/CCEL`).
+ * @param options - `maxEvents`: the most events accepted (default 20 000, as the event-log
+ *   parsers); a larger bound lets a hostile log cost more heap.
+ * @returns the events, each with its target (RIM or REM).
  * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_MAGIC` (no Spec ID event), `ERR_BAD_LENGTH`
  *   (a count that cannot fit; an event with more digests than the Spec ID event lists),
  *   `ERR_BAD_VALUE` (a Spec ID algorithm listed twice or with a size impossible for it — 0, over
- *   64, or not its registry size; an event digest of an undeclared algorithm, or two of one).
- * @throws {TypeError} when `bytes` is not a Uint8Array.
+ *   64, or not its registry size; an event digest of an undeclared algorithm, or two of one; a
+ *   measurement-register index above 4, which names no REM: a log numbered by TCG PCR is not a
+ *   CC event log), `ERR_LIMIT_EXCEEDED` (more than `maxEvents` events).
+ * @throws {TypeError} when `bytes` is not a Uint8Array, or for a bad `maxEvents`.
  * @example
  * ```ts
  * const log = parseCcaRealmEventLog(bytes);
  * const { rems } = replayCcaRealmEventLog(log, 'sha-256');
  * ```
  */
-export function parseCcaRealmEventLog(bytes: Uint8Array): CcaRealmEventLog {
+export function parseCcaRealmEventLog(
+  bytes: Uint8Array,
+  options: { readonly maxEvents?: number } = {},
+): CcaRealmEventLog {
   assertInputBytes(bytes, 'log');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
+  const maxEvents: unknown =
+    options.maxEvents === undefined ? CCA_DEFAULT_MAX_EVENTS : options.maxEvents;
+  if (typeof maxEvents !== 'number' || !Number.isSafeInteger(maxEvents) || maxEvents < 1)
+    throw new TypeError('options.maxEvents must be a positive integer');
   const r = new ByteReader(bytes, 'TCG_PCR_EVENT');
   const firstPcr = r.u32le('pcrIndex');
   const firstType = r.u32le('eventType');
@@ -270,12 +310,30 @@ export function parseCcaRealmEventLog(bytes: Uint8Array): CcaRealmEventLog {
   spec.skip(spec.u8('vendorInfoSize'), 'vendorInfo');
   spec.expectEnd();
 
+  // Where the 0x00 and the 0xFF fill start, found once: the log ends at an event boundary whose
+  // rest is all fill (scanning the rest before every event was quadratic: 242 s for 1.25 MiB).
+  const zeroFrom = fillStart(bytes, 0x00);
+  const ffFrom = fillStart(bytes, 0xff);
   const events: CcaRealmEvent[] = [];
-  while (r.remaining > 0) {
-    if (isAllZero(bytes.subarray(r.offset))) break;
+  while (r.offset < zeroFrom && r.offset < ffFrom) {
     const offset = r.offset;
+    if (events.length >= maxEvents) {
+      throw new AttestError('ERR_LIMIT_EXCEEDED', {
+        offset,
+        field: 'TCG_PCR_EVENT2',
+        message: `more than ${maxEvents} events (options.maxEvents)`,
+      });
+    }
     const er = new ByteReader(bytes.subarray(offset), `TCG_PCR_EVENT2[${events.length}]`, offset);
     const pcrIndex = er.u32le('pcrIndex');
+    const target = ccaTargetOfMrIndex(pcrIndex);
+    if (target === undefined) {
+      throw new AttestError('ERR_BAD_VALUE', {
+        offset,
+        field: `${er.structure}.pcrIndex`,
+        message: `measurement-register index ${pcrIndex} names no REM (0 = RIM, 1–4 = REM0–3); a log numbered by TCG PCR is not a CC event log`,
+      });
+    }
     const eventType = er.u32le('eventType');
     const countAt = er.absoluteOffset;
     const n = er.u32le('digests.count');
@@ -322,10 +380,17 @@ export function parseCcaRealmEventLog(bytes: Uint8Array): CcaRealmEventLog {
       eventType,
       digests,
       data,
-      target: ccaRemForPcr(pcrIndex),
+      target,
     });
   }
   return { algorithms, events, end: r.offset };
+}
+
+/** The offset after the last byte of `bytes` that is not `fill` (0 when every byte is). */
+function fillStart(bytes: Uint8Array, fill: number): number {
+  let i = bytes.length;
+  while (i > 0 && bytes[i - 1] === fill) i--;
+  return i;
 }
 
 /** The outcome of replaying a realm event log. */
@@ -334,7 +399,7 @@ export interface CcaRemReplay {
   readonly rems: readonly Uint8Array[];
   /** Indexes of the events extended into each REM. */
   readonly extendedEvents: readonly (readonly number[])[];
-  /** Indexes of the events that describe RIM inputs (PCR 0; not replayable). */
+  /** Indexes of the events that describe RIM inputs (MR index 0; not replayable). */
   readonly rimEvents: readonly number[];
 }
 
@@ -407,10 +472,12 @@ const REM_CHECKS = [
 
 /**
  * Replays a realm event log and compares REM0–REM3 with those of a (verified) realm token — the
- * CCA counterpart of `verifyEventLog(log, { rems })`. One required check per REM, each with the
- * expected and replayed values and the indexes of the events extended into it; RIM-side events
- * (PCR 0) are listed but not replayed. Verify the token first: the REMs are only as good as its
- * signature and binding.
+ * CCA counterpart of `verifyEventLog(parseCcEventLog(log), { rems })`, with the same mapping (MR
+ * index n → REM n−1). One required check per REM, each with the expected and replayed values and
+ * the indexes of the events extended into it; RIM-side events (MR index 0) are listed but not
+ * replayed; a log with an MR index above 4 fails `cca.realm-log.decode`. Verify the token first:
+ * the REMs are only as good as its signature and binding. To change the event bound, parse with
+ * {@link parseCcaRealmEventLog} and pass the parsed log.
  *
  * Exported from `attestkit/cca`.
  *

@@ -21,6 +21,7 @@ import {
   maxEventsOption,
   parseSpecIdEvent,
   pushEventWarning,
+  algorithmSlots,
   readAgileRecord,
   readSha1Record,
   type FinishedRecord,
@@ -117,6 +118,10 @@ export interface CcEventLogParseOptions {
 }
 
 function toCcEvent(f: FinishedRecord): CcEvent {
+  // MR index n → register n−1 (RTMR on TDX, REM on CCA), as firmware logs it (UEFI 2.10 §38.4;
+  // edk2 TdTcg2Dxe and ArmCcaTcg2Dxe write CC_EVENT.MrIndex). attestkit/cca reads a realm log the
+  // same way (src/cca/rem.ts, which may not import this module); test/cca/review-s10-realm-log
+  // holds the two readers together.
   const mr = f.registerField;
   // Fields assigned in the documented order; optional ones only when present (no spreads).
   const e = { index: f.index, offset: f.offset, mrIndex: mr } as {
@@ -186,6 +191,7 @@ export function parseCcEventLog(
     });
   }
   const specId = parseSpecIdEvent(first.data, first.dataOffset, warnings);
+  const slots = algorithmSlots(specId);
   const uintnBytes: 4 | 8 = specId.uintnSize === 1 ? 4 : 8;
   const records: FinishedRecord[] = [
     {
@@ -197,7 +203,7 @@ export function parseCcEventLog(
   while (r.remaining > 0) {
     if (atEndOfLog(r, 16, 'cc', warnings)) break;
     assertEventRoom(records.length, maxEvents, r.absoluteOffset);
-    const rec = readAgileRecord(r, records.length, specId, warnings);
+    const rec = readAgileRecord(r, records.length, slots, warnings);
     records.push(finishRecord(rec, uintnBytes, true, digesters));
     if (rec.type !== EV.NO_ACTION && (rec.registerField > 4 || rec.registerField === 0)) {
       pushEventWarning(warnings, {

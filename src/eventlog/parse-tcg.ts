@@ -21,6 +21,7 @@ import {
   maxEventsOption,
   parseSpecIdEvent,
   pushEventWarning,
+  algorithmSlots,
   readAgileRecord,
   readSha1Record,
   type FinishedRecord,
@@ -123,13 +124,14 @@ export function parseTcgEventLog(
       : firstFinished,
   );
   const mode = agile ? 'tcg-agile' : 'tcg-sha1';
+  const slots = specId && algorithmSlots(specId);
   const minHeader = agile ? AGILE_MIN_HEADER : TCG_PCR_EVENT_HEADER_SIZE;
   while (r.remaining > 0) {
     if (atEndOfLog(r, minHeader, mode, warnings)) break;
     assertEventRoom(records.length, maxEvents, r.absoluteOffset);
     const rec =
-      specId !== undefined
-        ? readAgileRecord(r, records.length, specId, warnings)
+      slots !== undefined
+        ? readAgileRecord(r, records.length, slots, warnings)
         : readSha1Record(r, records.length);
     records.push(finishRecord(rec, uintnBytes, false, digesters));
   }

@@ -104,7 +104,7 @@ describe('REM extension (RSI_MEASUREMENT_EXTEND)', () => {
     expect(() => extendCcaRem('sha-1', new Uint8Array(20), new Uint8Array(1))).toThrow(AttestError);
   });
 
-  it('maps PCRs to REMs as the proposed realm log does', () => {
+  it('maps PCRs to REMs as MapPcrToMrIndex does (the producer side)', () => {
     expect([0, 1, 2, 6, 7, 8, 15, 16, 23].map(ccaRemForPcr)).toEqual([
       'rim',
       0,
@@ -200,12 +200,13 @@ describeVectors('the synthetic realm event log (vectors/cca/eventlog)', () => {
 });
 
 describe('replaying a SYNTHETIC realm log against a SYNTHETIC token', () => {
+  // The first field is the CC measurement-register index (1–4 = REM0–3), as edk2 logs it.
   const events = [
     ev(1, 'grub'),
     ev(2, 'kernel'),
-    ev(8, 'cmdline'),
-    ev(16, 'app'),
-    ev(7, 'sb'),
+    ev(3, 'cmdline'),
+    ev(4, 'app'),
+    ev(1, 'sb'),
     ev(0, 'rim-blob'),
   ];
   const noAction: LogEvent = {
@@ -249,7 +250,7 @@ describe('replaying a SYNTHETIC realm log against a SYNTHETIC token', () => {
     const replay = replayCcaRealmEventLog(parseCcaRealmEventLog(log), 'sha-256');
     const changed = buildLog(
       [[0x000b, 32]],
-      [ev(1, 'grub'), ev(2, 'kernel2'), ev(8, 'cmdline'), ev(16, 'app'), ev(7, 'sb')],
+      [ev(1, 'grub'), ev(2, 'kernel2'), ev(3, 'cmdline'), ev(4, 'app'), ev(1, 'sb')],
     );
     const r = await withLog([...replay.rems], changed);
     expect(r.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([

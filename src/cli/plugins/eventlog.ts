@@ -60,18 +60,23 @@ function specHeader(bytes: Uint8Array): { index: number; algorithms: number[] } 
   return { index: dv.getUint32(0, true), algorithms };
 }
 
+/**
+ * True for a crypto-agile log that is a CC event log by its content: a single SHA-384 bank (TDX
+ * RTMRs) or a single SHA-512 bank (a SHA-512 CCA realm; no TPM logs only that bank). A SHA-256
+ * realm log looks like a TPM log that has only the SHA-256 bank, so the name ("ccel") is the
+ * fallback; `replay` with `rtmrs`/`rems` values reads any crypto-agile log as CC (see
+ * {@link kindFor}).
+ */
 function looksCc(file: EvidenceFile): boolean {
   const h = specHeader(file.bytes);
   if (h === undefined) return false;
-  return (
-    h.index !== 0 ||
-    (h.algorithms.length === 1 && h.algorithms[0] === 0x000c) ||
-    /ccel/i.test(file.path)
-  );
+  const only = h.algorithms.length === 1 ? h.algorithms[0] : undefined;
+  return h.index !== 0 || only === 0x000c || only === 0x000d || /ccel/i.test(file.path);
 }
 
 function looksImaAscii(text: string | undefined): boolean {
-  return text !== undefined && /^\d{1,2} [0-9a-f]{40,128} ima(-[a-z0-9]+)? /.test(text);
+  // The kernel prints the PCR as "%2d": " 9" for PCRs 0-9.
+  return text !== undefined && /^(?:\d{2}| ?\d) [0-9a-f]{40,128} ima(-[a-z0-9]+)? /.test(text);
 }
 
 function looksImaBinary(bytes: Uint8Array): boolean {
@@ -161,6 +166,32 @@ function detectKind(file: EvidenceFile): 'tcg' | 'cc' | 'ima' | undefined {
   if (looksCc(file)) return 'cc';
   if (looksTcg(file)) return 'tcg';
   return undefined;
+}
+
+/** TCG algorithm id of the bank a register of this size is replayed in (verifyEventLog's rule). */
+const ALG_BY_REGISTER_SIZE: Readonly<Record<number, number>> = {
+  32: 0x000b,
+  48: 0x000c,
+  64: 0x000d,
+};
+
+/**
+ * The kind to parse a detected log as, given the trusted values it will be compared with: RTMRs or
+ * REMs mean a CC event log, so a crypto-agile log detected as TCG (a SHA-256 CCA realm log looks
+ * like a SHA-256-only TPM log) is read as CC whatever the file is called — when its header carries
+ * the bank those registers are replayed in. Otherwise (a SHA-1-format log, or no such bank) it
+ * stays TCG and the values are refused as the wrong kind.
+ */
+function kindFor(
+  file: EvidenceFile,
+  detected: 'tcg' | 'cc' | 'ima',
+  expected: EventLogExpectation | undefined,
+): 'tcg' | 'cc' | 'ima' {
+  if (detected !== 'tcg' || expected === undefined || 'pcrs' in expected) return detected;
+  const first = ('rtmrs' in expected ? expected.rtmrs : expected.rems)[0];
+  const alg = first === undefined ? undefined : ALG_BY_REGISTER_SIZE[first.length];
+  const h = specHeader(file.bytes);
+  return h !== undefined && alg !== undefined && h.algorithms.includes(alg) ? 'cc' : detected;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -553,14 +584,16 @@ function makePlugin(kind: 'tcg' | 'cc' | 'ima', id: string, title: string): Evid
       }
     },
     inspect: (file, ctx) => Promise.resolve(inspectLog(parseAs(kind, file, ctx), file.path)),
-    verify: async (file, ctx) =>
-      verifyLog(
-        parseAs(kind, file, ctx),
-        expectationFromManifest(ctx),
+    verify: async (file, ctx) => {
+      const expected = expectationFromManifest(ctx);
+      return verifyLog(
+        parseAs(kindFor(file, kind, expected), file, ctx),
+        expected,
         workaroundsFrom(ctx),
         `${title}: ${file.path}`,
         'manifest',
-      ),
+      );
+    },
   };
 }
 
@@ -605,7 +638,6 @@ export async function replayCommand(
       message: `${file.path}: not a TCG, CC or IMA event log (it parses as ${n} ${fallback === 'ima' ? 'IMA entries' : 'TCG event(s)'}, but not plausible ones)`,
     });
   }
-  const log = parseAs(kind, file, ctx);
   let expected: EventLogExpectation | undefined;
   if (pcrsPath !== undefined) {
     let json: unknown;
@@ -616,6 +648,7 @@ export async function replayCommand(
     }
     expected = expectationFromJson(json, pcrsPath);
   }
+  const log = parseAs(kindFor(file, kind, expected), file, ctx);
   return verifyLog(
     log,
     expected,
