@@ -1,11 +1,11 @@
 /**
  * @module
- * Strict DER decoding (ITU-T X.690 §8, §10) into a small plain tree. It accepts only DER:
- * definite, minimal lengths; minimal INTEGERs; BOOLEANs of 0x00/0xFF; primitive strings; low tag
- * numbers; no trailing bytes; nesting at most {@link DER_MAX_DEPTH} deep; OBJECT IDENTIFIERs of
- * at most {@link DER_MAX_OID_BYTES} bytes with arcs below 2^53. Every decoder is linear in its
- * input. `x509.ts` and the platform extension decoders (PCK SGX extensions, TCG EK attributes)
- * read DER only through this module.
+ * Strict DER decoding (ITU-T X.690 §8, §10) into a small tree. It accepts only DER: definite,
+ * minimal lengths; minimal INTEGERs; BOOLEANs of 0x00/0xFF; BIT STRINGs whose unused bits (at most
+ * 7) are zero; primitive strings; low tag numbers; no trailing bytes; nesting at most
+ * {@link DER_MAX_DEPTH} deep; OBJECT IDENTIFIERs of at most {@link DER_MAX_OID_BYTES} bytes with
+ * arcs below 2^53. Every decoder is linear in its input. `x509.ts` and the platform extension
+ * decoders (PCK SGX extensions, TCG EK attributes) read DER only through this module.
  *
  * A hand-written reader rather than asn1js: measured with esbuild (min+gzip), asn1js alone is
  * 16.2 KB, which leaves no room for an SNP verifier inside its 30 KB budget; asn1js also accepts
@@ -71,14 +71,7 @@ export interface DerNode {
 export function parseDer(bytes: Uint8Array, code: AttestErrorCode = 'ERR_BAD_DER'): DerNode {
   assertBytes(bytes, 'der');
   if (bytes.length === 0) throw new AttestError(code, { offset: 0, message: 'empty DER input' });
-  const [node, end] = readTlv(bytes, 0, bytes.length, 0, code);
-  if (end !== bytes.length) {
-    throw new AttestError('ERR_TRAILING_DATA', {
-      offset: end,
-      message: `${bytes.length - end} bytes after the DER object`,
-    });
-  }
-  return node;
+  return readWhole(bytes, 0, bytes.length, code);
 }
 
 /**
@@ -94,7 +87,88 @@ export function parseDerAt(
   code: AttestErrorCode = 'ERR_BAD_DER',
 ): [DerNode, number] {
   assertBytes(bytes, 'der');
-  return readTlv(bytes, at, bytes.length, 0, code);
+  const node = readTlv(bytes, at, bytes.length, 0, code);
+  return [node, node.end];
+}
+
+/**
+ * Decodes the DER object held in the content of a primitive `node` (an extension's extnValue
+ * OCTET STRING; with `skip` 1, a BIT STRING after its unused-bits octet, e.g. an RSAPublicKey).
+ * The object must fill that content exactly, strictly as {@link parseDer}. Offsets, in the nodes
+ * and in errors, stay those of the input `node` came from, so an error points at the byte of the
+ * certificate the caller passed rather than at a byte of the inner value.
+ *
+ * @throws {AttestError} as {@link parseDer}.
+ * @internal
+ */
+export function parseDerContent(
+  node: DerNode,
+  code: AttestErrorCode = 'ERR_BAD_DER',
+  skip = 0,
+): DerNode {
+  const { input, at, end, offset } = node as Tlv;
+  if (at + skip >= end) fail(code, offset, 'empty DER content');
+  return readWhole(input, at + skip, end, code);
+}
+
+function readWhole(input: Uint8Array, start: number, end: number, code: AttestErrorCode): DerNode {
+  const node = readTlv(input, start, end, 0, code);
+  if (node.end !== end) {
+    throw new AttestError('ERR_TRAILING_DATA', {
+      offset: node.end,
+      message: `${end - node.end} bytes after the DER object`,
+    });
+  }
+  return node;
+}
+
+const NO_CHILDREN: readonly DerNode[] = /* @__PURE__ */ Object.freeze([]);
+
+/**
+ * A decoded TLV. Hostile input can be nothing but two-byte TLVs, one node per two bytes, so a node
+ * holds offsets and makes its `raw` and `content` views only when read: a view per field per node
+ * cost about 1 µs and 150 heap bytes per input byte; offsets cost about a third of that.
+ */
+class Tlv implements DerNode {
+  // `declare`: assigned in the constructor only, so the bundle does not also declare each field.
+  declare readonly cls: number;
+  declare readonly tag: number;
+  declare readonly constructed: boolean;
+  declare readonly offset: number;
+  declare readonly children: DerNode[];
+  declare readonly input: Uint8Array;
+  /** Offset of the content in `input`. */
+  declare readonly at: number;
+  /** Offset just past the TLV in `input`. */
+  declare readonly end: number;
+  constructor(
+    cls: number,
+    tag: number,
+    constructed: boolean,
+    input: Uint8Array,
+    offset: number,
+    at: number,
+    end: number,
+  ) {
+    this.cls = cls;
+    this.tag = tag;
+    this.constructed = constructed;
+    this.offset = offset;
+    this.children = constructed ? [] : (NO_CHILDREN as DerNode[]);
+    this.input = input;
+    this.at = at;
+    this.end = end;
+  }
+  get raw(): Uint8Array {
+    return this.input.subarray(this.offset, this.end);
+  }
+  get content(): Uint8Array {
+    return this.input.subarray(this.at, this.end);
+  }
+}
+
+function fail(code: AttestErrorCode, offset: number, message: string): never {
+  throw new AttestError(code, { offset, message });
 }
 
 function readTlv(
@@ -103,22 +177,19 @@ function readTlv(
   limit: number,
   depth: number,
   code: AttestErrorCode,
-): [DerNode, number] {
-  const fail = (message: string, at = start): never => {
-    throw new AttestError(code, { offset: at, message });
-  };
+): Tlv {
   if (depth > DER_MAX_DEPTH) {
     throw new AttestError('ERR_LIMIT_EXCEEDED', {
       offset: start,
       message: 'DER nested too deeply',
     });
   }
-  if (start + 2 > limit) fail('truncated DER header');
+  if (start + 2 > limit) fail(code, start, 'truncated DER header');
   const id = input[start]!;
   const cls = id >> 6;
   const constructed = (id & 0x20) !== 0;
   const tag = id & 0x1f;
-  if (tag === 0x1f) fail('high tag numbers are not used in these structures');
+  if (tag === 0x1f) fail(code, start, 'high tag numbers are not used in these structures');
   let p = start + 1;
   const first = input[p++]!;
   let length: number;
@@ -126,52 +197,56 @@ function readTlv(
     length = first;
   } else {
     const n = first & 0x7f;
-    if (n === 0) fail('indefinite length is not DER');
-    if (n > 4) fail('length too large');
-    if (p + n > limit) fail('truncated DER length');
-    if (input[p] === 0) fail('non-minimal length');
+    if (n === 0) fail(code, start, 'indefinite length is not DER');
+    if (n > 4) fail(code, start, 'length too large');
+    if (p + n > limit) fail(code, start, 'truncated DER length');
+    if (input[p] === 0) fail(code, start, 'non-minimal length');
     length = 0;
     for (let i = 0; i < n; i++) length = length * 256 + input[p++]!;
-    if (length < 0x80) fail('non-minimal length');
+    if (length < 0x80) fail(code, start, 'non-minimal length');
   }
   const end = p + length;
-  if (end > limit) fail(`DER length ${length} runs past the end of its container`);
-  const content = input.subarray(p, end);
-  const raw = input.subarray(start, end);
-  let children: DerNode[] = [];
+  if (end > limit) fail(code, start, `DER length ${length} runs past the end of its container`);
   if (cls === DER_CLASS_UNIVERSAL) {
     const isContainer = tag === DER_TAG.SEQUENCE || tag === DER_TAG.SET;
     if (constructed !== isContainer) {
       fail(
+        code,
+        start,
         constructed
           ? 'constructed string encodings are not DER'
           : 'SEQUENCE/SET must be constructed',
       );
     }
     if (tag === DER_TAG.INTEGER || tag === DER_TAG.ENUMERATED) {
-      if (length === 0) fail('empty INTEGER');
-      const a = content[0]!;
-      const b = content[1];
+      if (length === 0) fail(code, start, 'empty INTEGER');
+      const a = input[p]!;
+      const b = length > 1 ? input[p + 1]! : undefined;
       if (b !== undefined && ((a === 0 && (b & 0x80) === 0) || (a === 0xff && (b & 0x80) !== 0))) {
-        fail('non-minimal INTEGER');
+        fail(code, start, 'non-minimal INTEGER');
       }
     } else if (tag === DER_TAG.BOOLEAN) {
-      if (length !== 1 || (content[0] !== 0 && content[0] !== 0xff)) fail('BOOLEAN is not DER');
+      if (length !== 1 || (input[p] !== 0 && input[p] !== 0xff))
+        fail(code, start, 'BOOLEAN is not DER');
     } else if (tag === DER_TAG.NULL && length !== 0) {
-      fail('NULL with content');
+      fail(code, start, 'NULL with content');
+    } else if (tag === DER_TAG.BIT_STRING) {
+      // X.690 §8.6.2.2-3 and §11.2.1: an initial octet of 0-7 unused bits, 0 for an empty
+      // string, and every unused bit of the last octet zero.
+      const unused = length === 0 ? 8 : input[p]!;
+      if (unused > 7 || (length === 1 && unused !== 0) || input[end - 1]! & ((1 << unused) - 1))
+        fail(code, start, 'BIT STRING is not DER');
     }
   }
+  const node = new Tlv(cls, tag, constructed, input, start, p, end);
   if (constructed) {
-    let q = p;
-    while (q < end) {
-      const [child, next] = readTlv(input, q, end, depth + 1, code);
-      children.push(child);
-      q = next;
+    for (let q = p; q < end;) {
+      const child = readTlv(input, q, end, depth + 1, code);
+      node.children.push(child);
+      q = child.end;
     }
-  } else {
-    children = [];
   }
-  return [{ cls, tag, constructed, raw, content, children, offset: start }, end];
+  return node;
 }
 
 /** Throws unless `node` is the expected universal (or given-class) tag. Returns the node. */
@@ -353,7 +428,10 @@ export function timeValue(node: DerNode, code: AttestErrorCode = 'ERR_BAD_DER'):
   const yy = Number(text.slice(0, y));
   // RFC 5280 §4.1.2.5.1: a UTCTime year below 50 is 20YY, otherwise 19YY.
   const year = utc ? (yy < 50 ? 2000 : 1900) + yy : yy;
-  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, s));
+  // Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes the year as given.
+  const date = new Date(0);
+  date.setUTCFullYear(year, mo - 1, d);
+  date.setUTCHours(h, mi, s, 0);
   if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
     throw new AttestError(code, { offset: node.offset, message: `bad time "${text}"` });
   }

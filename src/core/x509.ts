@@ -14,6 +14,7 @@ import {
   digestAsync,
   sha256Digest,
   ecKeyFromPoint,
+  publicKeyBits,
   publicKeyId,
   rsaPublicKey,
   verifySignature,
@@ -25,6 +26,7 @@ import {
 import { memo, type AttestCache } from './cache.js';
 import {
   DER_CLASS_CONTEXT,
+  DER_CLASS_UNIVERSAL,
   DER_TAG,
   bitStringBits,
   bitStringBytes,
@@ -33,6 +35,7 @@ import {
   integerNumber,
   oidText,
   parseDer,
+  parseDerContent,
   stringValue,
   timeValue,
   type DerNode,
@@ -93,6 +96,54 @@ const NAME_ATTRS: Readonly<Record<string, string>> = {
   '0.9.2342.19200300.100.1.25': 'DC',
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
+
+/**
+ * Largest certificate accepted, in DER bytes: 64 KiB, checked before any decoding (DER of nothing
+ * but two-byte TLVs makes a node per two bytes). The largest of the 100 distinct real certificates
+ * in the repository's vectors (AMD, Intel, TPM, Azure, UEFI db entries) is 1683 bytes, an AMD
+ * VLEK intermediate; TDX allows 64 KiB for a whole PCK chain.
+ */
+export const X509_MAX_CERTIFICATE_SIZE: number = 64 * 1024;
+
+/**
+ * Largest CRL accepted, in DER bytes: 1 MiB, checked before any decoding. The largest real CRL
+ * in the vectors is 3355 bytes (Intel's PCK Platform CA); 1 MiB holds some 25 000 revoked entries
+ * and is what `attestkit/fetch` accepts as a response by default, so every CRL it fetches parses.
+ */
+export const X509_MAX_CRL_SIZE: number = 1024 * 1024;
+
+/**
+ * Smallest RSA modulus, in bits, of a key that signs a certificate or CRL: below 2048 bits RSA
+ * is under 112-bit strength (NIST SP 800-57 Part 1 Table 2), and RSA-512 is factored in hours.
+ */
+export const X509_MIN_RSA_BITS = 2048;
+
+/**
+ * Throws unless `now` is a `Date` that holds a time. An Invalid Date compares false with every
+ * date, so a validity or freshness check made with one passes whatever it checks.
+ *
+ * @param name - the argument's name for the message, e.g. `options.now`.
+ * @throws {TypeError} `<name> must be a valid Date`.
+ * @internal
+ * @example
+ * ```ts
+ * assertValidNow(options.now, 'options.now');
+ * ```
+ */
+export function assertValidNow(now: unknown, name: string): asserts now is Date {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw new TypeError(`${name} must be a valid Date`);
+}
+
+function assertSize(der: Uint8Array, max: number, field: string): void {
+  if (der.length > max) {
+    throw new AttestError('ERR_LIMIT_EXCEEDED', {
+      offset: 0,
+      field,
+      message: `${field} of ${der.length} bytes exceeds the ${max}-byte limit`,
+    });
+  }
+}
 
 /** A signature algorithm as the verifier needs it. */
 export interface SignatureAlgorithm {
@@ -245,10 +296,12 @@ function parseAlgorithm(
 ): SignatureAlgorithm {
   expectTag(node, DER_TAG.SEQUENCE, 'AlgorithmIdentifier', code);
   const oid = oidText(node.children[0] ?? bad(code, node, 'empty AlgorithmIdentifier'), code);
+  noExtra(node, 2, 'AlgorithmIdentifier', code);
   const params = node.children[1];
-  const noParams = (): void => {
-    // RSA PKCS#1 algorithms carry NULL; ECDSA carries nothing (RFC 5758 §3.2).
-    if (params !== undefined && !(params.tag === DER_TAG.NULL && params.content.length === 0)) {
+  const noParams = (scheme: SignatureScheme): void => {
+    // RSA PKCS#1 algorithms carry NULL, or nothing (RFC 4055 §5: accept both); ECDSA carries
+    // nothing (RFC 5758 §3.2: the parameters MUST be absent).
+    if (params !== undefined && (scheme === 'ecdsa' || !isNull(params))) {
       bad(code, params, `unexpected parameters for ${oid}`);
     }
   };
@@ -264,7 +317,7 @@ function parseAlgorithm(
   };
   const f = fixed[oid];
   if (f !== undefined) {
-    noParams();
+    noParams(f[0]);
     return { oid, scheme: f[0], hash: f[1] };
   }
   if (oid === OID.rsassaPss) return { oid, scheme: 'rsa-pss', ...parsePssParams(params, code) };
@@ -272,6 +325,24 @@ function parseAlgorithm(
     offset: node.offset,
     message: `signature algorithm ${oid}`,
   });
+}
+
+/** Throws unless `node` has at most `n` children (DER SEQUENCEs end where their type does). */
+function noExtra(
+  node: DerNode,
+  n: number,
+  what: string,
+  code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL' | 'ERR_BAD_KEY',
+): void {
+  if (node.children.length > n) bad(code, node.children[n], `extra fields in ${what}`);
+}
+
+function isNull(node: DerNode): boolean {
+  return node.cls === DER_CLASS_UNIVERSAL && node.tag === DER_TAG.NULL;
+}
+
+function isBoolean(node: DerNode | undefined): node is DerNode {
+  return node?.cls === DER_CLASS_UNIVERSAL && node.tag === DER_TAG.BOOLEAN;
 }
 
 function parsePssParams(
@@ -287,11 +358,23 @@ function parsePssParams(
   const hashOf = (alg: DerNode): HashAlg => {
     expectTag(alg, DER_TAG.SEQUENCE, 'hash AlgorithmIdentifier', code);
     const oid = oidText(alg.children[0] ?? bad(code, alg, 'empty hash algorithm'), code);
+    // RFC 4055 §2.1: the hash parameters are NULL or absent.
+    noExtra(alg, 2, 'hash AlgorithmIdentifier', code);
+    if (alg.children[1] !== undefined && !isNull(alg.children[1]))
+      bad(code, alg.children[1], 'unexpected hash parameters');
     return HASH_OIDS[oid] ?? bad(code, alg, `unsupported PSS hash ${oid}`);
   };
+  let last = -1;
   for (const field of params.children) {
-    if (field.cls !== DER_CLASS_CONTEXT || field.children.length !== 1)
+    // RFC 4055 §3.1: [0] to [3], each EXPLICIT, at most once and in order.
+    if (
+      field.cls !== DER_CLASS_CONTEXT ||
+      !field.constructed ||
+      field.children.length !== 1 ||
+      field.tag <= last
+    )
       bad(code, field, 'bad PSS parameter');
+    last = field.tag;
     const inner = field.children[0]!;
     if (field.tag === 0) hash = hashOf(inner);
     else if (field.tag === 1) {
@@ -299,6 +382,7 @@ function parsePssParams(
       if (oidText(inner.children[0] ?? bad(code, inner, 'empty MGF'), code) !== OID.mgf1) {
         bad(code, inner, 'only MGF1 is supported');
       }
+      noExtra(inner, 2, 'MGF1', code);
       mgfHash = hashOf(inner.children[1] ?? bad(code, inner, 'MGF1 without hash'));
     } else if (field.tag === 2) saltLength = integerNumber(inner, code);
     else if (field.tag === 3) {
@@ -321,11 +405,14 @@ function parseName(node: DerNode, code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL'): 
   const rdnTexts: string[] = [];
   for (const rdn of node.children) {
     expectTag(rdn, DER_TAG.SET, 'RelativeDistinguishedName', code);
+    // RFC 5280 §4.1.2.4: RelativeDistinguishedName ::= SET SIZE (1..MAX).
+    if (rdn.children.length === 0) bad(code, rdn, 'empty RelativeDistinguishedName');
     const parts: string[] = [];
     for (const atv of rdn.children) {
       expectTag(atv, DER_TAG.SEQUENCE, 'AttributeTypeAndValue', code);
       const oid = oidText(atv.children[0] ?? bad(code, atv, 'empty attribute'), code);
       const valueNode = atv.children[1] ?? bad(code, atv, 'attribute without value');
+      noExtra(atv, 2, 'AttributeTypeAndValue', code);
       const value = stringValue(valueNode, code);
       const type = NAME_ATTRS[oid] ?? oid;
       attributes.push({ oid, type, value });
@@ -340,22 +427,28 @@ function parseName(node: DerNode, code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL'): 
  * Decodes a SubjectPublicKeyInfo (RSA, RSA-PSS or EC P-256/384/521).
  *
  * @throws {AttestError} `ERR_BAD_KEY` (also an RSA key with an even modulus or an exponent that
- *   is even or below 3), `ERR_BAD_DER`, `ERR_UNSUPPORTED`, `ERR_LIMIT_EXCEEDED` (an oversized
- *   OID).
+ *   is even or below 3), `ERR_BAD_DER`, `ERR_TRAILING_DATA`, `ERR_UNSUPPORTED`,
+ *   `ERR_LIMIT_EXCEEDED` (an oversized OID, or DER over 64 KiB).
  * @example
  * ```ts
  * const key = parseSpki(spkiDer); // { kind: 'ec', curve: 'P-384', x, y }
  * ```
  */
 export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
+  if (spki instanceof Uint8Array)
+    assertSize(spki, X509_MAX_CERTIFICATE_SIZE, 'SubjectPublicKeyInfo');
   const node = spki instanceof Uint8Array ? parseDer(spki, 'ERR_BAD_KEY') : spki;
   expectTag(node, DER_TAG.SEQUENCE, 'SubjectPublicKeyInfo', 'ERR_BAD_KEY');
   const alg = expectTag(node.children[0], DER_TAG.SEQUENCE, 'algorithm', 'ERR_BAD_KEY');
   const oid = oidText(alg.children[0] ?? bad('ERR_BAD_KEY', alg, 'empty algorithm'), 'ERR_BAD_KEY');
-  const keyBits = bitStringBytes(
-    expectTag(node.children[1], DER_TAG.BIT_STRING, 'subjectPublicKey', 'ERR_BAD_KEY'),
+  noExtra(alg, 2, 'AlgorithmIdentifier', 'ERR_BAD_KEY');
+  const keyNode = expectTag(
+    node.children[1],
+    DER_TAG.BIT_STRING,
+    'subjectPublicKey',
     'ERR_BAD_KEY',
   );
+  const keyBits = bitStringBytes(keyNode, 'ERR_BAD_KEY');
   if (node.children.length !== 2)
     throw new AttestError('ERR_BAD_KEY', { offset: node.offset, message: 'extra SPKI fields' });
   if (oid === OID.ecPublicKey) {
@@ -373,17 +466,14 @@ export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
   }
   if (oid === OID.rsaEncryption || oid === OID.rsassaPss) {
     const params = alg.children[1];
-    if (
-      oid === OID.rsaEncryption &&
-      params !== undefined &&
-      !(params.tag === DER_TAG.NULL && params.content.length === 0)
-    ) {
+    if (oid === OID.rsaEncryption && params !== undefined && !isNull(params)) {
       bad('ERR_BAD_KEY', params, 'rsaEncryption parameters must be NULL (RFC 3279 §2.3.1)');
     }
-    const rsa = parseDer(keyBits, 'ERR_BAD_KEY');
+    // Offsets stay those of the caller's input: the RSAPublicKey is read in place, after the
+    // BIT STRING's unused-bits octet.
+    const rsa = parseDerContent(keyNode, 'ERR_BAD_KEY', 1);
     expectTag(rsa, DER_TAG.SEQUENCE, 'RSAPublicKey', 'ERR_BAD_KEY');
-    if (rsa.children.length !== 2)
-      throw new AttestError('ERR_BAD_KEY', { message: 'RSAPublicKey must hold n and e' });
+    if (rsa.children.length !== 2) bad('ERR_BAD_KEY', rsa, 'RSAPublicKey must hold n and e');
     const key = rsaPublicKey(
       integerBytes(rsa.children[0]!, 'ERR_BAD_KEY'),
       integerBytes(rsa.children[1]!, 'ERR_BAD_KEY'),
@@ -400,6 +490,7 @@ export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
 function parseExtensions(
   node: DerNode | undefined,
   code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL',
+  valueNodes?: Map<string, DerNode>,
 ): X509Extension[] {
   if (node === undefined) return [];
   expectTag(node, DER_TAG.SEQUENCE, 'Extensions', code);
@@ -411,23 +502,27 @@ function parseExtensions(
     seen.add(oid);
     let critical = false;
     let i = 1;
-    if (ext.children[1]?.tag === DER_TAG.BOOLEAN) {
+    if (isBoolean(ext.children[1])) {
       critical = ext.children[1].content[0] === 0xff;
       if (!critical) bad(code, ext.children[1], 'DER forbids encoding the default critical=FALSE');
       i = 2;
     }
     const value = expectTag(ext.children[i], DER_TAG.OCTET_STRING, 'extnValue', code);
     if (ext.children.length !== i + 1) bad(code, ext, 'extra fields in Extension');
+    valueNodes?.set(oid, value);
     return { oid, critical, value: copyBytes(value.content) };
   });
 }
 
 /**
- * Parses one X.509 v3 certificate from DER or PEM, strictly (DER only, no trailing bytes).
+ * Parses one X.509 v3 certificate from DER or PEM, strictly (DER only, no trailing bytes, no
+ * field beyond those RFC 5280 defines). Error offsets are within the DER, extension values and
+ * the RSAPublicKey included.
  *
  * @throws {AttestError} `ERR_BAD_CERTIFICATE`, `ERR_TRAILING_DATA`, `ERR_UNSUPPORTED`,
- *   `ERR_BAD_KEY`, `ERR_BAD_ENCODING`, `ERR_LIMIT_EXCEEDED` (an OID longer than 128 bytes or
- *   with an arc of 2^53 or more).
+ *   `ERR_BAD_KEY`, `ERR_BAD_ENCODING`, `ERR_LIMIT_EXCEEDED` (DER over 64 KiB, at offset 0 with
+ *   field `Certificate`, before any decoding; an OID longer than 128 bytes or with an arc of
+ *   2^53 or more).
  * @example
  * ```ts
  * const ark = parseCertificate(pemText);
@@ -436,6 +531,7 @@ function parseExtensions(
  */
 export function parseCertificate(input: Uint8Array | string): X509Certificate {
   const der = derFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
+  assertSize(der, X509_MAX_CERTIFICATE_SIZE, 'Certificate');
   const code = 'ERR_BAD_CERTIFICATE';
   const root = expectTag(parseDer(der, code), DER_TAG.SEQUENCE, 'Certificate', code);
   if (root.children.length !== 3) bad(code, root, 'Certificate must have 3 fields');
@@ -445,7 +541,9 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
   let i = 0;
   let version = 1;
   if (f[0]?.cls === DER_CLASS_CONTEXT && f[0].tag === 0) {
-    version = integerNumber(f[0].children[0] ?? bad(code, f[0], 'empty version'), code) + 1;
+    // version [0] EXPLICIT: a constructed wrapper around exactly one INTEGER.
+    if (!f[0].constructed || f[0].children.length !== 1) bad(code, f[0], 'bad version wrapper');
+    version = integerNumber(f[0].children[0]!, code) + 1;
     if (version === 1) bad(code, f[0], 'DER forbids encoding the default version');
     i = 1;
   }
@@ -460,6 +558,7 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
     code,
   );
   const notAfter = timeValue(validity.children[1] ?? bad(code, validity, 'missing notAfter'), code);
+  noExtra(validity, 2, 'Validity', code);
   const subject = parseName(f[i++] ?? bad(code, tbsNode, 'missing subject'), code);
   const spkiNode = expectTag(f[i++], DER_TAG.SEQUENCE, 'subjectPublicKeyInfo', code);
   const publicKey = parseSpki(spkiNode);
@@ -487,7 +586,8 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
   if (!equalBytes(algNode.raw, (f[version === 1 ? 1 : 2] as DerNode).raw)) {
     bad(code, algNode, 'signatureAlgorithm differs from TBSCertificate.signature');
   }
-  const extensions = parseExtensions(extNode, code);
+  const valueNodes = new Map<string, DerNode>();
+  const extensions = parseExtensions(extNode, code, valueNodes);
   const cert: {
     -readonly [K in keyof X509Certificate]: X509Certificate[K];
   } = {
@@ -506,29 +606,41 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
     extensions,
     signature: bitStringBytes(sigNode, code),
   };
-  const bc = extensions.find((e) => e.oid === OID.basicConstraints);
-  if (bc !== undefined) cert.basicConstraints = decodeBasicConstraints(bc.value);
-  const ku = extensions.find((e) => e.oid === OID.keyUsage);
-  if (ku !== undefined) cert.keyUsage = decodeKeyUsage(ku.value);
+  // The extension values are decoded in place, so error offsets are those of the certificate.
+  const bc = valueNodes.get(OID.basicConstraints);
+  if (bc !== undefined) cert.basicConstraints = decodeBasicConstraints(bc);
+  const ku = valueNodes.get(OID.keyUsage);
+  if (ku !== undefined) cert.keyUsage = decodeKeyUsage(ku);
   return cert;
 }
 
-function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLength?: number } {
+function decodeBasicConstraints(value: DerNode): { ca: boolean; pathLength?: number } {
   const code = 'ERR_BAD_CERTIFICATE';
-  const seq = expectTag(parseDer(value, code), DER_TAG.SEQUENCE, 'BasicConstraints', code);
+  const seq = expectTag(parseDerContent(value, code), DER_TAG.SEQUENCE, 'BasicConstraints', code);
   let ca = false;
   let k = 0;
-  if (seq.children[0]?.tag === DER_TAG.BOOLEAN) {
+  if (isBoolean(seq.children[0])) {
     ca = seq.children[0].content[0] === 0xff;
     if (!ca) bad(code, seq.children[0], 'DER forbids encoding the default cA=FALSE');
     k = 1;
   }
   const pl = seq.children[k];
-  return pl !== undefined ? { ca, pathLength: integerNumber(pl, code) } : { ca };
+  const pathLength = pl !== undefined ? integerNumber(pl, code) : undefined;
+  noExtra(seq, k + 1, 'BasicConstraints', code);
+  return pathLength !== undefined ? { ca, pathLength } : { ca };
 }
 
-function decodeKeyUsage(value: Uint8Array): KeyUsage {
-  const bits = bitStringBits(parseDer(value, 'ERR_BAD_CERTIFICATE'), 'ERR_BAD_CERTIFICATE');
+function decodeKeyUsage(value: DerNode): KeyUsage {
+  const code = 'ERR_BAD_CERTIFICATE';
+  const node = parseDerContent(value, code);
+  const bits = bitStringBits(node, code);
+  // RFC 5280 §4.2.1.3: at least one bit is set. X.690 §11.2.2: DER drops a named bit list's
+  // trailing zero bits, so the last bit is set (the reader has checked the unused bits are zero).
+  // Quirk, AMD ASK/ASVK (Milan, Genoa, Turin): keyCertSign alone is encoded 03 02 01 04, one
+  // trailing zero bit kept. Trailing zero bits are accepted within the last octet only.
+  const content = node.content;
+  if (content.length < 2 || content[content.length - 1] === 0)
+    bad(code, node, 'keyUsage sets no bit or ends in a zero octet');
   const b = (i: number): boolean => bits[i] === true;
   return {
     digitalSignature: b(0),
@@ -566,6 +678,7 @@ export function parseCertificateCached(
 ): X509Certificate {
   if (cache === undefined) return parseCertificate(input);
   const der = derFromInput(input, typeof input === 'string' ? 'CERTIFICATE' : undefined);
+  assertSize(der, X509_MAX_CERTIFICATE_SIZE, 'Certificate');
   return memo(cache, `attestkit:cert:${bytesKey(der)}`, () => parseCertificate(der));
 }
 
@@ -600,10 +713,11 @@ export interface SignedByOptions {
  * Verifies that `signed` (a certificate or CRL) was signed by `issuer`'s key. Returns false for a
  * well-formed signature that does not verify; memoises true/false in `cache`. A SHA-1 signature
  * is refused (thrown, before any crypto) unless `options.allowSha1Signatures`; Go's x509 has
- * refused them in chains since Go 1.18.
+ * refused them in chains since Go 1.18. So is an RSA issuer key under {@link X509_MIN_RSA_BITS}
+ * bits.
  *
- * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING`, `ERR_BAD_KEY`, `ERR_UNSUPPORTED` (also for
- *   a SHA-1 signature that is not allowed).
+ * @throws {AttestError} `ERR_BAD_SIGNATURE_ENCODING`, `ERR_BAD_KEY` (also for an RSA issuer key
+ *   under 2048 bits), `ERR_UNSUPPORTED` (also for a SHA-1 signature that is not allowed).
  */
 export async function verifySignedBy(
   signed: X509Certificate | X509Crl,
@@ -616,6 +730,12 @@ export async function verifySignedBy(
   if (alg.hash === 'sha1' && options?.allowSha1Signatures !== true) {
     throw new AttestError('ERR_UNSUPPORTED', {
       message: `SHA-1 signature (${alg.oid}) refused: SHA-1 collisions are practical, and SHA-1 was not allowed`,
+    });
+  }
+  const bits = key.kind === 'rsa' ? publicKeyBits(key) : 0;
+  if (key.kind === 'rsa' && bits < X509_MIN_RSA_BITS) {
+    throw new AttestError('ERR_BAD_KEY', {
+      message: `RSA-${bits} issuer key refused (under ${X509_MIN_RSA_BITS} bits)`,
     });
   }
   const run = (): Promise<boolean> =>
@@ -666,11 +786,17 @@ export function criticalExtensionProblems(cert: X509Certificate): string[] {
   return unprocessedCriticalExtensions(cert).map((oid) => `unprocessed critical extension ${oid}`);
 }
 
-/** Where `now` falls relative to a certificate's validity period. */
+/**
+ * Where `now` falls relative to a certificate's validity period.
+ *
+ * @throws {TypeError} when `now` is not a valid Date (an Invalid Date would make every
+ *   certificate valid).
+ */
 export function validityAt(
   cert: X509Certificate,
   now: Date,
 ): 'valid' | 'not-yet-valid' | 'expired' {
+  assertValidNow(now, 'now');
   const t = now.getTime();
   if (t < cert.notBefore.getTime()) return 'not-yet-valid';
   if (t > cert.notAfter.getTime()) return 'expired';
@@ -678,10 +804,12 @@ export function validityAt(
 }
 
 /**
- * Parses an X.509 v2 CRL from DER or PEM, strictly.
+ * Parses an X.509 v2 CRL from DER or PEM, strictly: extensions only in a v2 CRL, and no empty
+ * revokedCertificates list (RFC 5280 §5.1.2.1, §5.1.2.6).
  *
  * @throws {AttestError} `ERR_BAD_CRL`, `ERR_TRAILING_DATA`, `ERR_UNSUPPORTED`, `ERR_BAD_ENCODING`,
- *   `ERR_LIMIT_EXCEEDED` (an OID longer than 128 bytes or with an arc of 2^53 or more).
+ *   `ERR_LIMIT_EXCEEDED` (DER over 1 MiB, at offset 0 with field `CertificateList`, before any
+ *   decoding; an OID longer than 128 bytes or with an arc of 2^53 or more).
  * @example
  * ```ts
  * const crl = parseCrl(der);
@@ -690,6 +818,7 @@ export function validityAt(
  */
 export function parseCrl(input: Uint8Array | string): X509Crl {
   const der = derFromInput(input, typeof input === 'string' ? 'X509 CRL' : undefined);
+  assertSize(der, X509_MAX_CRL_SIZE, 'CertificateList');
   const code = 'ERR_BAD_CRL';
   const root = expectTag(parseDer(der, code), DER_TAG.SEQUENCE, 'CertificateList', code);
   if (root.children.length !== 3) bad(code, root, 'CertificateList must have 3 fields');
@@ -698,7 +827,7 @@ export function parseCrl(input: Uint8Array | string): X509Crl {
   const f = tbsNode.children;
   let i = 0;
   let version = 1;
-  if (f[0]?.tag === DER_TAG.INTEGER) {
+  if (f[0]?.cls === DER_CLASS_UNIVERSAL && f[0].tag === DER_TAG.INTEGER) {
     version = integerNumber(f[0], code) + 1;
     if (version !== 2) bad(code, f[0], `CRL version must be v2, found ${version}`);
     i = 1;
@@ -717,8 +846,13 @@ export function parseCrl(input: Uint8Array | string): X509Crl {
   ) {
     nextUpdate = timeValue(f[i++]!, code);
   }
+  // RFC 5280 §5.1.2.1: a CRL with extensions (of its own or of an entry) is v2.
+  const v2Only = (n: DerNode): DerNode =>
+    version === 2 ? n : bad(code, n, 'extensions in a v1 CRL');
   const revoked: RevokedCertificate[] = [];
   if (f[i] !== undefined && f[i]!.cls === 0 && f[i]!.tag === DER_TAG.SEQUENCE) {
+    // RFC 5280 §5.1.2.6: with no revoked certificates the list is absent, not empty.
+    if (f[i]!.children.length === 0) bad(code, f[i], 'empty revokedCertificates');
     for (const entry of f[i++]!.children) {
       expectTag(entry, DER_TAG.SEQUENCE, 'revokedCertificate', code);
       const serial = serialBytes(entry.children[0] ?? bad(code, entry, 'missing serial'), code);
@@ -731,7 +865,7 @@ export function parseCrl(input: Uint8Array | string): X509Crl {
           code,
         ),
         ...(entry.children[2] !== undefined
-          ? { extensions: parseExtensions(entry.children[2], code) }
+          ? { extensions: parseExtensions(v2Only(entry.children[2]), code) }
           : {}),
       });
     }
@@ -741,7 +875,7 @@ export function parseCrl(input: Uint8Array | string): X509Crl {
     const n = f[i++]!;
     if (n.cls !== DER_CLASS_CONTEXT || n.tag !== 0 || n.children.length !== 1)
       bad(code, n, 'unexpected TBSCertList field');
-    extensions = parseExtensions(n.children[0], code);
+    extensions = parseExtensions(v2Only(n).children[0], code);
   }
   if (i !== f.length) bad(code, f[i], 'trailing TBSCertList fields');
   return {
@@ -792,6 +926,8 @@ export interface CrlCheckResult {
  * cRLSign when present, no critical CRL or entry extension (RFC 5280 §5.2–5.3: such a CRL may be
  * partial or indirect), and no SHA-1 signature unless `allowSha1Signatures`.
  *
+ * @throws {TypeError} when `options.now` is not a valid Date. {RangeError} when
+ *   `options.maxAgeMs` is not a non-negative number (NaN would disable the age limit).
  * @example
  * ```ts
  * const r = await checkCrl(crl, ark, [ask.serialHex], { now });
@@ -804,6 +940,10 @@ export async function checkCrl(
   serials: readonly string[],
   options: CrlCheckOptions,
 ): Promise<CrlCheckResult> {
+  assertValidNow(options.now, 'options.now');
+  const maxAge = options.maxAgeMs;
+  if (maxAge !== undefined && (typeof maxAge !== 'number' || !(maxAge >= 0)))
+    throw new RangeError('options.maxAgeMs must be a non-negative number');
   const problems: string[] = [];
   try {
     const sha1 = { allowSha1Signatures: options.allowSha1Signatures === true };
@@ -937,6 +1077,7 @@ export interface ChainResult {
  * critical extension other than basicConstraints and keyUsage (RFC 5280 §4.2), and no SHA-1
  * signature below the root unless `allowSha1Signatures`.
  *
+ * @throws {TypeError} when `input.now` is not a valid Date.
  * @example
  * ```ts
  * const r = await verifyChain({ root: ark, intermediate: ask, leaf: vcek, rootPins, now });
@@ -944,6 +1085,7 @@ export interface ChainResult {
  */
 export async function verifyChain(input: ChainInput): Promise<ChainResult> {
   const { root, intermediate, leaf, now, cache } = input;
+  assertValidNow(now, 'input.now');
   const link = async (
     role: ChainRole,
     cert: X509Certificate,

@@ -20,6 +20,7 @@ import {
 } from '../core/der.js';
 import { dersFromInput, equalBytes, fromHex, toHex } from '../core/encoding.js';
 import {
+  assertValidNow,
   getExtension,
   unprocessedCriticalExtensions,
   parseCertificate,
@@ -867,8 +868,7 @@ export async function verifyEkCertificate(
   ) {
     throw new TypeError('evidence.ekPublic must be TPMT_PUBLIC / TPM2B_PUBLIC bytes or parsed');
   }
-  if (options.now !== undefined && !(options.now instanceof Date))
-    throw new TypeError('options.now must be a Date');
+  if (options.now !== undefined) assertValidNow(options.now, 'options.now');
   const now = options.now ?? new Date();
 
   const ledger = createLedger(

@@ -386,3 +386,15 @@ describe('verifyEkCertificate: intermediates with a huge RSA exponent (review s1
     expect(issues.map((i) => i.reason)).not.toContain('signature-error');
   });
 });
+
+describe('verifyEkCertificate: the time', () => {
+  it('an Invalid Date now is a TypeError, never a pass', async () => {
+    const { verifyEkCertificate } = await import('../../src/tpm/index.js');
+    await expect(
+      verifyEkCertificate(
+        { certificate: new Uint8Array(10) },
+        { roots: [new Uint8Array(10)], now: new Date(NaN) },
+      ),
+    ).rejects.toThrow(/options.now must be a valid Date/);
+  });
+});
