@@ -3,7 +3,8 @@
  * `parseImaLog`: Linux IMA runtime measurement lists (`/sys/kernel/security/ima/
  * {ascii,binary}_runtime_measurements[_<alg>]`; kernel `Documentation/security/IMA-templates.rst`
  * and `security/integrity/ima/ima_fs.c`). Templates `ima` (legacy), `ima-ng`, `ima-sig`,
- * `ima-buf`, `ima-modsig`, `ima-ngv2`, `ima-sigv2`; violations (all-zero template hash). For ascii
+ * `ima-buf`, `ima-modsig`, `ima-ngv2`, `ima-sigv2`, `evm-sig`, custom `ima_template_fmt` formats
+ * (named by the format string); violations (all-zero template hash). For ascii
  * lists the template data is rebuilt from the printed fields so that any bank can be replayed.
  */
 import { AttestError } from '../core/errors.js';
@@ -59,9 +60,20 @@ const ALG_SIZE: Readonly<Record<ImaHashAlgorithm, number>> = {
   sm3_256: 32,
 };
 
-/** The templates attestkit interprets (`ima_template.c`); their fields: {@link FIELD_LISTS}. */
-const FIELD_TEMPLATES = ['ima-ng', 'ima-sig', 'ima-buf', 'ima-modsig', 'ima-ngv2', 'ima-sigv2'];
-/** Field names of each of {@link FIELD_TEMPLATES}. */
+/**
+ * The kernel's built-in templates other than the legacy `ima` (`ima_template.c`,
+ * `builtin_templates`); their fields: {@link FIELD_LISTS}.
+ */
+const FIELD_TEMPLATES = [
+  'ima-ng',
+  'ima-sig',
+  'ima-buf',
+  'ima-modsig',
+  'ima-ngv2',
+  'ima-sigv2',
+  'evm-sig',
+];
+/** Field ids of each of {@link FIELD_TEMPLATES}, in the order the template data holds them. */
 const FIELD_LISTS: readonly (readonly string[])[] = [
   ['d-ng', 'n-ng'],
   ['d-ng', 'n-ng', 'sig'],
@@ -69,18 +81,131 @@ const FIELD_LISTS: readonly (readonly string[])[] = [
   ['d-ng', 'n-ng', 'sig', 'd-modsig', 'modsig'],
   ['d-ngv2', 'n-ng'],
   ['d-ngv2', 'n-ng', 'sig'],
+  ['d-ng', 'n-ng', 'evmsig', 'xattrnames', 'xattrlengths', 'xattrvalues', 'iuid', 'igid', 'imode'],
 ];
 
+/** The kernel's template field ids (`ima_template.c`, `supported_fields`). */
+const FIELD_IDS = [
+  'd',
+  'n',
+  'd-ng',
+  'd-ngv2',
+  'n-ng',
+  'sig',
+  'buf',
+  'd-modsig',
+  'modsig',
+  'evmsig',
+  'iuid',
+  'igid',
+  'imode',
+  'xattrnames',
+  'xattrlengths',
+  'xattrvalues',
+];
+/** `IMA_TEMPLATE_NUM_FIELDS_MAX` (`ima.h`). */
+const MAX_TEMPLATE_FIELDS = 15;
+
 /**
- * The field names of a template attestkit interprets, else undefined. A list, not an object keyed
- * by the name: the name comes from the input, and `constructor` or `__proto__` must not find an
- * inherited property. The common names are the interned constants (templateNameAt), so the first
+ * The field ids of a built-in template, else undefined. A list, not an object keyed by the name:
+ * the name comes from the input, and `constructor` or `__proto__` must not find an inherited
+ * property. The common names are the interned constants (templateNameAt), so the first
  * comparison usually decides.
  */
 function templateFields(template: string): readonly string[] | undefined {
   for (let i = 0; i < FIELD_TEMPLATES.length; i++)
     if (FIELD_TEMPLATES[i] === template) return FIELD_LISTS[i];
   return undefined;
+}
+
+/**
+ * The fields of a template named by its format string (`ima_template_fmt=`: the kernel lists such
+ * an entry under the format itself, `ima_fs.c`), else undefined. Only the layouts whose file
+ * digest and path attestkit reads the same way whatever the name says are accepted: a digest
+ * field (`d`, `d-ng`, `d-ngv2`) first, a name field (`n`, `n-ng`) second, no other digest or name
+ * field, and at most one `sig` and one `buf`. The name is not covered by the template hash, so
+ * this is what keeps a relabel from moving another field into the path or the digest.
+ */
+function formatFields(template: string): readonly string[] | undefined {
+  const ids = template.split('|');
+  if (ids.length < 2 || ids.length > MAX_TEMPLATE_FIELDS) return undefined;
+  for (const id of ids) if (!FIELD_IDS.includes(id)) return undefined;
+  const [d, n] = ids;
+  if (d !== 'd' && d !== 'd-ng' && d !== 'd-ngv2') return undefined;
+  if (n !== 'n' && n !== 'n-ng') return undefined;
+  let sigs = 0;
+  let bufs = 0;
+  for (let i = 2; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id === 'd' || id === 'd-ng' || id === 'd-ngv2' || id === 'n' || id === 'n-ng')
+      return undefined;
+    if (id === 'sig') sigs++;
+    if (id === 'buf') bufs++;
+  }
+  if (sigs > 1 || bufs > 1) return undefined;
+  // A format equal to a built-in one reads as that template (one shared list, same hidden class).
+  const joined = ids.join('|');
+  for (const l of FIELD_LISTS) if (l.join('|') === joined) return l;
+  return ids;
+}
+
+/**
+ * Resolves template names to field lists for one parse: built-in names straight from the table
+ * (no per-entry work beyond it), any other name once, then from a Map keyed by the name string.
+ */
+class TemplateResolver {
+  private readonly byName = new Map<string, readonly string[] | null>();
+  fields(template: string): readonly string[] | undefined {
+    const builtin = templateFields(template);
+    if (builtin !== undefined) return builtin;
+    let f = this.byName.get(template);
+    if (f === undefined) {
+      f = formatFields(template) ?? null;
+      this.byName.set(template, f);
+    }
+    return f ?? undefined;
+  }
+}
+
+/**
+ * The ids of the fields of `templateData` that `templateName`'s reading does not show as the
+ * entry's `signature` but that start with an IMA signature header of type 3
+ * (`EVM_IMA_XATTR_DIGSIG`, which the kernel writes only in a `sig` field) or 6 (`IMA_VERITY_DIGSIG`).
+ * The template name is not covered by the template hash: `ima-sig` data relabelled
+ * `d-ng|n-ng|buf` (or `ima-buf`) would show its signature as a buffer and `signed` as false.
+ * `xattrvalues` is exempt when the entry's `xattrnames` is not empty (it then holds the file's
+ * `security.ima`, a signature by design). Empty for an entry attestkit does not read.
+ * Used by `verifyEventLog` (`eventlog.ima.template-hashes` warns); not part of the public API.
+ */
+export function imaHiddenSignatureFields(
+  templateName: string,
+  templateData: Uint8Array,
+): readonly string[] {
+  const ids = templateFields(templateName) ?? formatFields(templateName);
+  if (ids === undefined || ids.length < 3) return [];
+  const out: string[] = [];
+  let hasXattrNames = false;
+  let p = 0;
+  const end = templateData.length;
+  for (const id of ids) {
+    if (end - p < 4) break;
+    const n = u32At(templateData, p);
+    p += 4;
+    if (n > end - p) break;
+    if (id === 'xattrnames' && n > 0) hasXattrNames = true;
+    const type = templateData[p];
+    const version = templateData[p + 1];
+    if (
+      id !== 'sig' &&
+      !(id === 'xattrvalues' && hasXattrNames) &&
+      n >= 9 &&
+      (type === 3 || type === 6) &&
+      (version === 2 || version === 3)
+    )
+      out.push(id);
+    p += n;
+  }
+  return out;
 }
 
 /** `IMA_EVENT_NAME_LEN_MAX + 1`: the legacy `ima` template hashes the name padded to 256 bytes. */
@@ -135,9 +260,18 @@ const u32At = (b: Uint8Array, p: number): number =>
 /**
  * Reads the length-prefixed fields of a template's data, `buf[start, end)`, in place: only the
  * returned fields become views (over `ab`, the buffer of `buf`, which starts at `bo` in it) or
- * strings. `f` is reset and filled, so one scratch object serves the whole list.
+ * strings. `f` is reset and filled, so one scratch object serves the whole list. `names` is the
+ * template's field list (undefined: a template attestkit does not read, nothing is filled).
+ *
+ * In every list attestkit reads, field 0 is the digest and field 1 the name, and both are read
+ * from their bytes alone: `d` (a bare 20-byte SHA-1) and `d-ng`/`d-ngv2` (`<alg>:\0<digest>`) are
+ * told apart by the `:\0` separator, `n` and `n-ng` both end with the NUL the kernel writes
+ * (`DATA_FMT_STRING`; every field is length-prefixed outside the legacy `ima` template). So a
+ * relabelled name cannot change the file digest or the path shown; the later fields it can only
+ * label (`sig` becomes `signature`, `buf` becomes `buffer`, the others are skipped).
  */
 function interpretFields(
+  names: readonly string[] | undefined,
   template: string,
   buf: Uint8Array,
   start: number,
@@ -152,10 +286,10 @@ function interpretFields(
   f.path = undefined;
   f.signature = undefined;
   f.buffer = undefined;
-  const names = templateFields(template);
   if (names === undefined) return;
   let p = start;
-  for (const name of names) {
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
     if (p === end && (name === 'sig' || name === 'buf')) break;
     if (end - p < 4) {
       throw new AttestError('ERR_TRUNCATED', {
@@ -174,7 +308,7 @@ function interpretFields(
       });
     }
     const fEnd = p + n;
-    if (name === 'd-ng' || name === 'd-ngv2') {
+    if (k === 0) {
       let sep = -1;
       for (let i = p; i + 1 < fEnd; i++) {
         if (buf[i] === 0x3a && buf[i + 1] === 0) {
@@ -191,11 +325,11 @@ function interpretFields(
       } else {
         throw new AttestError('ERR_BAD_VALUE', {
           offset: p,
-          field: 'd-ng',
-          message: 'digest field lacks the "<alg>:\\0" prefix',
+          field: name,
+          message: 'digest field is neither "<alg>:\\0<digest>" nor a 20-byte SHA-1',
         });
       }
-    } else if (name === 'n-ng') {
+    } else if (k === 1) {
       const pEnd = n > 0 && buf[fEnd - 1] === 0 ? fEnd - 1 : fEnd;
       f.path = text.decode(new Uint8Array(ab, bo + p, pEnd - p));
     } else if (name === 'sig') f.signature = new Uint8Array(ab, bo + p, n);
@@ -219,6 +353,7 @@ const COMMON_TEMPLATES = [
   'ima-modsig',
   'ima-ngv2',
   'ima-sigv2',
+  'evm-sig',
 ];
 
 /** The template name at `b[at, at + n)`, reusing the common names' strings (100 k entries share a handful). */
@@ -271,6 +406,7 @@ function readBinaryEntry(
   index: number,
   text: TextDecoder,
   f: TemplateFields,
+  resolver: TemplateResolver,
 ): ImaEntry {
   const n = buf.length;
   const bo = 0; // `buf` is the parse's own copy: its buffer starts with it
@@ -353,7 +489,7 @@ function readBinaryEntry(
   const tdAt = p;
   p += tdLen;
   const templateData = new Uint8Array(ab, bo + tdAt, tdLen);
-  interpretFields(templateName, buf, tdAt, p, text, f, ab, bo);
+  interpretFields(resolver.fields(templateName), templateName, buf, tdAt, p, text, f, ab, bo);
   f.next = p;
   const { digestAlgorithm, fileDigest, path, signature, buffer } = f;
   let entry: ImaEntry;
@@ -445,11 +581,12 @@ function parseBinary(bytes: Uint8Array, options: ImaParseOptions, maxEntries: nu
     signature: undefined,
     buffer: undefined,
   };
+  const resolver = new TemplateResolver();
   let p = 0;
   while (p < buf.length) {
     if (entries.length === maxEntries) throw tooManyEntries(p, 'IMA_ENTRY', maxEntries);
     try {
-      entries.push(readBinaryEntry(buf, ab, p, size, entries.length, text, scratch));
+      entries.push(readBinaryEntry(buf, ab, p, size, entries.length, text, scratch, resolver));
       p = scratch.next;
     } catch (e) {
       if (e instanceof AttestError && e.code === 'ERR_TRUNCATED' && entries.length > 0) {
@@ -585,6 +722,120 @@ function isAsciiString(s: string): boolean {
   return true;
 }
 
+/** Where `line[start, end)` holds "<alg>:<hex>": the colon, or -1. */
+function digestColon(line: string, start: number, end: number): number {
+  const c = line.lastIndexOf(':', end - 1);
+  return c > start && c < end ? c : -1;
+}
+
+/**
+ * An ascii `ima-modsig` line, rebuilt into its template data (`d-ng|n-ng|sig|d-modsig|modsig`).
+ * The kernel prints " " before every field and nothing for an empty one, so the line always ends
+ * in exactly three space-separated words after the path (`sig` hex, `d-modsig` "<alg>:<hex>",
+ * `modsig` hex; each possibly empty), none of which holds a space: the last three spaces end the
+ * path whatever it contains. A line not printed that way reads wrongly and its rebuilt data fails
+ * the template hash (`eventlog.ima.template-hashes`); it cannot show another path as verified.
+ */
+function asciiModsigEntry(
+  line: string,
+  offset: number,
+  index: number,
+  pcrIndex: number,
+  hashLen: number,
+  s1: number,
+  s2: number,
+  restAt: number,
+  templateName: string,
+  arena: ByteArena,
+): ImaEntry {
+  const sp = line.indexOf(' ', restAt);
+  const l3 = line.lastIndexOf(' ');
+  const l2 = l3 > 0 ? line.lastIndexOf(' ', l3 - 1) : -1;
+  const l1 = l2 > 0 ? line.lastIndexOf(' ', l2 - 1) : -1;
+  if (sp < 0 || l1 < sp)
+    throw asciiError(offset, index, 'ima-modsig line lacks its sig, d-modsig and modsig fields');
+  const colon = digestColon(line, restAt, sp);
+  const dmColon = l3 > l2 + 1 ? digestColon(line, l2 + 1, l3) : -2;
+  if (colon < 0 || dmColon === -1)
+    throw asciiError(offset, index, 'file digest must be "<alg>:<hex>"');
+  const hexLen = (a: number, b: number, field: string): number => {
+    if ((b - a) % 2 !== 0)
+      throw new AttestError('ERR_BAD_ENCODING', {
+        offset,
+        field,
+        message: 'odd number of hex digits',
+      });
+    return (b - a) >> 1;
+  };
+  const label = line.slice(restAt, colon);
+  const dLen = hexLen(colon + 1, sp, 'filedata-hash');
+  const path = line.slice(sp + 1, l1);
+  if (path.includes('\0')) throw asciiError(offset, index, 'the path contains a NUL character');
+  const pathBytes = utf8Encode(path);
+  const sigLen = hexLen(l1 + 1, l2, 'sig');
+  const dmLabel = dmColon >= 0 ? line.slice(l2 + 1, dmColon) : '';
+  const dmLen = dmColon >= 0 ? hexLen(dmColon + 1, l3, 'd-modsig') : 0;
+  const dmSize = dmColon >= 0 ? dmLabel.length + 2 + dmLen : 0;
+  const modsigLen = hexLen(l3 + 1, line.length, 'modsig');
+  const dSize = label.length + 2 + dLen;
+  const tdLen = 20 + dSize + pathBytes.length + 1 + sigLen + dmSize + modsigLen;
+  const all = arena.take(hashLen + tdLen);
+  const ab = all.buffer;
+  const templateHash = new Uint8Array(ab, all.byteOffset, hashLen);
+  const td = new Uint8Array(ab, all.byteOffset + hashLen, tdLen);
+  const hex = (a: number, b: number, at: number, field: string): void => {
+    if (!hexInto(line, a, b, td, at))
+      throw new AttestError('ERR_BAD_ENCODING', { offset, field, message: 'not hex' });
+  };
+  if (!hexInto(line, s1 + 1, s2, templateHash, 0))
+    throw new AttestError('ERR_BAD_ENCODING', {
+      offset,
+      field: 'template-hash',
+      message: 'not hex',
+    });
+  const putLabel = (o: number, l: string): number => {
+    for (let i = 0; i < l.length; i++) td[o++] = l.charCodeAt(i) & 0xff;
+    td[o] = 0x3a; // then the NUL, already zero
+    return o + 2;
+  };
+  let o = 0;
+  setU32le(td, o, dSize);
+  o = putLabel(o + 4, label);
+  const digestAt = o;
+  hex(colon + 1, sp, o, 'filedata-hash');
+  o += dLen;
+  setU32le(td, o, pathBytes.length + 1);
+  td.set(pathBytes, o + 4);
+  o += 4 + pathBytes.length + 1;
+  setU32le(td, o, sigLen);
+  const sigAt = o + 4;
+  hex(l1 + 1, l2, sigAt, 'sig');
+  o = sigAt + sigLen;
+  setU32le(td, o, dmSize);
+  o += 4;
+  if (dmColon >= 0) {
+    o = putLabel(o, dmLabel);
+    hex(dmColon + 1, l3, o, 'd-modsig');
+    o += dmLen;
+  }
+  setU32le(td, o, modsigLen);
+  hex(l3 + 1, line.length, o + 4, 'modsig');
+  const lastColon = label.lastIndexOf(':');
+  return {
+    index,
+    offset,
+    pcrIndex,
+    templateHash,
+    templateName,
+    templateData: td,
+    isViolation: allZeroAt(all, 0, hashLen),
+    digestAlgorithm: commonName(ALG_NAMES, lastColon >= 0 ? label.slice(lastColon + 1) : label),
+    fileDigest: new Uint8Array(ab, td.byteOffset + digestAt, dLen),
+    path,
+    signature: new Uint8Array(ab, td.byteOffset + sigAt, sigLen),
+  };
+}
+
 /**
  * One ascii line. The template hash and the rebuilt template data share one allocation; the file
  * digest, signature and buffer are views into the template data.
@@ -596,6 +847,7 @@ function parseAsciiLine(
   fixedAlg: ImaHashAlgorithm | undefined,
   arena: ByteArena,
   src: AsciiSource,
+  resolver: TemplateResolver,
 ): ImaEntry {
   // The kernel prints the PCR with "%2d " (ima_fs.c ima_ascii_measurements_show): PCRs 0–9 as
   // " 9 ". Only that one pad is accepted: one space, then exactly one digit.
@@ -626,8 +878,26 @@ function parseAsciiLine(
     s3 < 0 ? line.slice(s2 + 1) : line.slice(s2 + 1, s3),
   );
   const restAt = s3 < 0 ? line.length : s3 + 1;
-  const fields = templateFields(templateName);
-  const known = templateName === 'ima' || (fields !== undefined && templateName !== 'ima-modsig');
+  const fields = resolver.fields(templateName);
+  if (fields === FIELD_LISTS[3]) {
+    return asciiModsigEntry(
+      line,
+      offset,
+      index,
+      pcrIndex,
+      hashLen,
+      s1,
+      s2,
+      restAt,
+      templateName,
+      arena,
+    );
+  }
+  // The layouts rebuilt below: a digest "<alg>:<hex>", a path, and at most one sig or buf field
+  // (ima-ng, ima-sig, ima-buf, ima-ngv2, ima-sigv2, and format strings equal to theirs).
+  const known =
+    templateName === 'ima' ||
+    (fields !== undefined && fields !== FIELD_LISTS[6] && FIELD_LISTS.includes(fields));
   if (!known) {
     const templateHash = arena.take(hashLen);
     if (!hexInto(line, s1 + 1, s2, templateHash, 0))
@@ -672,7 +942,8 @@ function parseAsciiLine(
   let tailEnd = line.length;
   let extraAt = -1;
   let extraLen = 0;
-  if (templateName === 'ima-buf') {
+  const isBuf = fields?.[2] === 'buf';
+  if (isBuf) {
     const ls = line.lastIndexOf(' ');
     if (ls <= sp) throw asciiError(offset, index, 'ima-buf entry lacks its buffer');
     extraAt = ls + 1;
@@ -814,7 +1085,7 @@ function parseAsciiLine(
     fileDigest,
     path,
   };
-  return templateName === 'ima-buf'
+  return isBuf
     ? { ...base, buffer: extra }
     : {
         index,
@@ -858,6 +1129,7 @@ function parseAscii(bytes: Uint8Array, options: ImaParseOptions, maxEntries: num
   };
   const entries: ImaEntry[] = [];
   const warnings: ParseWarning[] = [];
+  const resolver = new TemplateResolver();
   let hashSize: number | undefined;
   let pos = 0;
   let byteOffset = 0;
@@ -880,6 +1152,7 @@ function parseAscii(bytes: Uint8Array, options: ImaParseOptions, maxEntries: num
           options.templateHashAlgorithm,
           arena,
           src,
+          resolver,
         );
         const hs = entry.templateHash.length;
         if (hashSize !== undefined && hs !== hashSize) {
@@ -950,9 +1223,11 @@ function looksAscii(bytes: Uint8Array): boolean {
  * {@link verifyEventLog}. A list cut inside its last entry parses, with a `partial-entry` warning.
  * Ascii lines are read as the kernel prints them (`ima_ascii_measurements_show`): the PCR as
  * `%2d` (" 9" for PCRs 0–9), then " " before every template field and nothing for an empty one
- * (an unsigned `ima-sig` line ends "<path> "). An entry of a template attestkit does not read
- * (an unknown name, or `ima-modsig` in an ascii list) parses without file, digest or path, and
- * fails `eventlog.ima.template-hashes`: the template name is not covered by the template hash.
+ * (an unsigned `ima-sig` line ends "<path> "). A template is read when its name is a built-in one
+ * or a format string of kernel field ids starting with a digest and a name field (`d-ng|n-ng|sig`);
+ * `evm-sig` and formats other than the built-ins' are read from binary lists only. An entry of a
+ * template attestkit does not read parses without file, digest or path, and fails
+ * `eventlog.ima.template-hashes`: the template name is not covered by the template hash.
  *
  * Exported from `attestkit/eventlog`.
  *

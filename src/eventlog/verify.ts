@@ -32,6 +32,7 @@ import {
   type BankReplay,
 } from './replay.js';
 import { WORKAROUNDS } from './workarounds.js';
+import { imaHiddenSignatureFields } from './parse-ima.js';
 import { isDisguisedSeparator, separatorDigests } from './separators.js';
 import { policyRegisterOf, policyWindow, type PolicyWindow } from './policy.js';
 import type {
@@ -1036,6 +1037,10 @@ function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
   // otherwise make a measured file vanish from every summary while the hashes still match.
   const uninterpreted: number[] = [];
   const unknownTemplates = new Set<string>();
+  // Entries whose template name labels a field holding an IMA signature as something other than
+  // `sig` (ima-sig data relabelled ima-buf or d-ng|n-ng|buf): the name only labels fields after
+  // the path, so the file and digest stay, but `signature` would lose it without a word.
+  const hiddenSignatures: { entry: number; template: string; fields: readonly string[] }[] = [];
   const hasher = computable ? createDigester(alg) : undefined;
   for (const e of log.entries) {
     if (e.isViolation) continue;
@@ -1046,6 +1051,11 @@ function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
     if (e.templateData === undefined) {
       unchecked.push(e.index);
       continue;
+    }
+    if (e.templateName !== 'ima-ng' && e.templateName !== 'ima-sig') {
+      const fields = imaHiddenSignatureFields(e.templateName, e.templateData);
+      if (fields.length > 0)
+        hiddenSignatures.push({ entry: e.index, template: e.templateName, fields });
     }
     if (hasher !== undefined && !equalBytes(hasher.digest(e.templateData), e.templateHash))
       mismatches.push(e.index);
@@ -1061,7 +1071,7 @@ function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
   if (uninterpreted.length > 0) {
     const names = [...unknownTemplates].slice(0, 4).map((t) => JSON.stringify(t));
     parts.push(
-      `${entries(uninterpreted)} of template ${names.join(', ')}, whose fields attestkit does not read${log.format === 'ascii' && unknownTemplates.has('ima-modsig') ? ' (it reads ima-modsig from binary lists only)' : ''}: their file and digest cannot be shown, and the template name is not covered by the template hash: ${uninterpreted.slice(0, 8).join(', ')}`,
+      `${entries(uninterpreted)} of template ${names.join(', ')}, whose fields attestkit does not read${log.format === 'ascii' && unknownTemplates.has('evm-sig') ? ' (it reads evm-sig from binary lists only)' : ''}: their file and digest cannot be shown, and the template name is not covered by the template hash: ${uninterpreted.slice(0, 8).join(', ')}`,
     );
   }
   if (parts.length > 0) {
@@ -1070,7 +1080,15 @@ function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
       unchecked,
       uninterpreted,
       unknownTemplates: [...unknownTemplates],
+      ...(hiddenSignatures.length > 0 ? { hiddenSignatures } : {}),
     });
+  } else if (hiddenSignatures.length > 0) {
+    const hs = hiddenSignatures.map((h) => h.entry);
+    ledger.warn(
+      id,
+      `${entries(hs)} hold an IMA signature in a field their template name (not covered by the template hash) does not call \`sig\`, so it is not shown as their signature${computable ? '' : ` (template hashes use ${alg}, which attestkit does not compute)`}: ${hs.slice(0, 8).join(', ')}`,
+      { hiddenSignatures },
+    );
   } else if (!computable) {
     ledger.skip(id, `template hashes use ${alg}, which attestkit does not compute`);
   } else {

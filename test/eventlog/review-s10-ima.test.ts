@@ -412,3 +412,177 @@ describeVectors('f12: options are own properties; a bad option is a TypeError', 
       expect(() => parseImaLog(bytes, { format: format as unknown as 'ascii' })).toThrow(TypeError);
   });
 });
+
+/** Synthetic: length-prefixed template data from its fields (every template but the legacy `ima`). */
+function fieldsData(...fields: Uint8Array[]): Uint8Array {
+  return concatBytes(...fields.map((f) => concatBytes(u32(f.length), f)));
+}
+const dng = (path: string): Uint8Array =>
+  concatBytes(ascii('sha256:'), new Uint8Array(1), digest('sha256', ascii(path)));
+const nng = (path: string): Uint8Array => concatBytes(utf8Encode(path), new Uint8Array(1));
+/** A signature_v2_hdr-shaped blob: type 3 (EVM_IMA_XATTR_DIGSIG), version 2, sha256, key id, size. */
+const SIG = concatBytes(
+  new Uint8Array([3, 2, 4, 0xaa, 0xbb, 0xcc, 0xdd, 0, 4]),
+  new Uint8Array([1, 2, 3, 4]),
+);
+
+/** Synthetic binary list of (name, template data) entries and its SHA-1 PCR 10. */
+function binaryList(entries: readonly (readonly [string, Uint8Array])[]) {
+  let pcr: Uint8Array = new Uint8Array(20);
+  const parts: Uint8Array[] = [];
+  for (const [name, td] of entries) {
+    const th = digest('sha1', td);
+    pcr = digest('sha1', concatBytes(pcr, th));
+    parts.push(binaryEntry(10, th, name, td));
+  }
+  return { bytes: concatBytes(...parts), pcrs: { sha1: { 10: pcr } } };
+}
+
+describe('s11: built-in evm-sig and custom ima_template_fmt lists verify (synthetic, kernel layout)', () => {
+  it('binary evm-sig (d-ng|n-ng|evmsig|xattrnames|xattrlengths|xattrvalues|iuid|igid|imode)', async () => {
+    const empty = new Uint8Array(0);
+    const td = fieldsData(
+      dng('/usr/bin/bash'),
+      nng('/usr/bin/bash'),
+      empty,
+      empty,
+      empty,
+      empty,
+      u32(0),
+      u32(0),
+      new Uint8Array([0xed, 0x81]),
+    );
+    const { bytes, pcrs } = binaryList([['evm-sig', td]]);
+    const log = parseImaLog(bytes, { templateHashAlgorithm: 'sha1' });
+    expect(log.entries[0]).toMatchObject({ path: '/usr/bin/bash', digestAlgorithm: 'sha256' });
+    const v = await verifyEventLog(log, { pcrs });
+    expect(check(v, TEMPLATE_HASHES).status).toBe('pass');
+    expect(v.ok).toBe(true);
+  });
+
+  it('binary custom formats: d-ng|n-ng, d-ng|n-ng|sig, and d|n (bare SHA-1, name with its NUL)', async () => {
+    const { bytes, pcrs } = binaryList([
+      ['d-ng|n-ng', fieldsData(dng('/usr/bin/ls'), nng('/usr/bin/ls'))],
+      ['d-ng|n-ng|sig', fieldsData(dng('/usr/bin/cat'), nng('/usr/bin/cat'), SIG)],
+      ['d|n', fieldsData(digest('sha1', ascii('x')), nng('/usr/bin/old'))],
+    ]);
+    const log = parseImaLog(bytes, { templateHashAlgorithm: 'sha1' });
+    expect(log.entries.map((e) => e.path)).toEqual(['/usr/bin/ls', '/usr/bin/cat', '/usr/bin/old']);
+    expect(log.entries[1]!.signature).toEqual(SIG);
+    expect(log.entries[2]!.digestAlgorithm).toBe('sha1');
+    const v = await verifyEventLog(log, { pcrs });
+    expect(check(v, TEMPLATE_HASHES).status).toBe('pass');
+    expect(v.ok).toBe(true);
+    expect(summarizeBoot(log, { verification: v }).files.map((f) => f.bound && f.verified)).toEqual(
+      [true, true, true],
+    );
+  });
+
+  it('ascii custom formats d-ng|n-ng and d-ng|n-ng|sig are rebuilt like ima-ng / ima-sig', async () => {
+    const a = fieldsData(dng('/usr/bin/ls'), nng('/usr/bin/ls'));
+    const b = fieldsData(dng('/usr/bin/cat'), nng('/usr/bin/cat'), SIG);
+    const d = (p: string) => toHex(digest('sha256', ascii(p)));
+    const text =
+      `10 ${toHex(digest('sha1', a))} d-ng|n-ng sha256:${d('/usr/bin/ls')} /usr/bin/ls\n` +
+      `10 ${toHex(digest('sha1', b))} d-ng|n-ng|sig sha256:${d('/usr/bin/cat')} /usr/bin/cat ${toHex(SIG)}\n`;
+    const { pcrs } = binaryList([
+      ['d-ng|n-ng', a],
+      ['d-ng|n-ng|sig', b],
+    ]);
+    const v = await verifyEventLog(parseImaLog(ascii(text)), { pcrs });
+    expect(check(v, TEMPLATE_HASHES).status).toBe('pass');
+    expect(v.ok).toBe(true);
+  });
+
+  it('an unknown name (ima-nx, d-ng|n-nx, n-ng|d-ng) on a non-violation entry still fails', async () => {
+    for (const name of ['ima-nx', 'd-ng|n-nx', 'n-ng|d-ng']) {
+      const { bytes, pcrs } = binaryList([[name, fieldsData(dng('/x'), nng('/x'))]]);
+      const v = await verifyEventLog(parseImaLog(bytes, { templateHashAlgorithm: 'sha1' }), {
+        pcrs,
+      });
+      expect(check(v, TEMPLATE_HASHES).status, name).toBe('fail');
+      expect(check(v, TEMPLATE_HASHES).detail).toMatchObject({ unknownTemplates: [name] });
+    }
+  });
+});
+
+describe('s11: ascii ima-modsig is rebuilt and its template hash decides (synthetic, kernel layout)', () => {
+  const path = '/usr/lib/modules/x.ko';
+  const fd = toHex(digest('sha256', ascii(path)));
+  const modsig = new Uint8Array([0x30, 0x82, 0x01, 0x02]);
+  const dmod = concatBytes(ascii('sha256:'), new Uint8Array(1), digest('sha256', ascii('m')));
+  const cases: [string, Uint8Array, string][] = [
+    [
+      'unsigned',
+      fieldsData(dng(path), nng(path), new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)),
+      '  ',
+    ],
+    [
+      'with sig, d-modsig and modsig',
+      fieldsData(dng(path), nng(path), SIG, dmod, modsig),
+      `${toHex(SIG)} sha256:${toHex(digest('sha256', ascii('m')))} ${toHex(modsig)}`,
+    ],
+  ];
+  for (const [name, td, tail] of cases) {
+    it(name, async () => {
+      const th = toHex(digest('sha1', td));
+      const line = `10 ${th} ima-modsig sha256:${fd} ${path} ${tail}\n`;
+      const { pcrs } = binaryList([['ima-modsig', td]]);
+      const log = parseImaLog(ascii(line));
+      expect(log.entries[0]).toMatchObject({ path, templateData: td });
+      const v = await verifyEventLog(log, { pcrs });
+      expect(check(v, TEMPLATE_HASHES).status).toBe('pass');
+      expect(v.ok).toBe(true);
+    });
+  }
+
+  it('a line not printed by the kernel (a trailing space dropped) reads another path and fails', async () => {
+    // The real path is "/usr/x.ko aa" (an old kernel kept spaces); printed with two trailing
+    // spaces instead of three, the last three spaces now split "aa" off as the sig field.
+    const real = '/usr/x.ko aa';
+    const td = fieldsData(
+      dng(real),
+      nng(real),
+      new Uint8Array(0),
+      new Uint8Array(0),
+      new Uint8Array(0),
+    );
+    const line = `10 ${toHex(digest('sha1', td))} ima-modsig sha256:${toHex(digest('sha256', ascii(real)))} ${real}  \n`;
+    const log = parseImaLog(ascii(line));
+    expect(log.entries[0]!.path).toBe('/usr/x.ko');
+    const v = await verifyEventLog(log, { pcrs: binaryList([['ima-modsig', td]]).pcrs });
+    expect(check(v, TEMPLATE_HASHES).status).toBe('fail');
+    expect(v.ok).toBe(false);
+    expect(summarizeBoot(log, { verification: v }).files[0]!.bound).toBe(false);
+  });
+});
+
+describe('s11: a relabelled template name cannot hide or alter the file shown (synthetic)', () => {
+  const path = '/usr/bin/signed-tool';
+  const td = fieldsData(dng(path), nng(path), SIG);
+
+  it('ima-sig data relabelled d-ng|n-ng|buf, ima-buf or d-ng|n-ng|iuid: same file and digest, the signature is flagged', async () => {
+    for (const name of ['d-ng|n-ng|buf', 'ima-buf', 'd-ng|n-ng|iuid', 'd-ng|n-ng|evmsig']) {
+      const { bytes, pcrs } = binaryList([
+        ['ima-sig', td],
+        [name, td],
+      ]);
+      const log = parseImaLog(bytes, { templateHashAlgorithm: 'sha1' });
+      const [real, relabelled] = log.entries;
+      expect(relabelled!.path).toBe(real!.path);
+      expect(relabelled!.fileDigest).toEqual(real!.fileDigest);
+      const v = await verifyEventLog(log, { pcrs });
+      const c = check(v, TEMPLATE_HASHES);
+      expect(c.status, name).toBe('warn');
+      expect(c.detail).toMatchObject({ hiddenSignatures: [{ entry: 1, template: name }] });
+    }
+  });
+
+  it('relabelled to a format without sig (d-ng|n-ng): the extra field is trailing data, not dropped', () => {
+    const { bytes } = binaryList([['d-ng|n-ng', td]]);
+    expectAttestError(
+      () => parseImaLog(bytes, { templateHashAlgorithm: 'sha1' }),
+      'ERR_TRAILING_DATA',
+    );
+  });
+});
