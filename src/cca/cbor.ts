@@ -294,7 +294,8 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
           try {
             // Fatal: invalid UTF-8 is an error, never U+FFFD; a leading BOM is kept as text.
             utf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-            value = utf8.decode(bytes.subarray(from, end));
+            // A view by constructor: `subarray` would ask the input's (possibly subclassed) species.
+            value = utf8.decode(new Uint8Array(bytes.buffer, bytes.byteOffset + from, end - from));
           } catch (cause) {
             return fail('ERR_BAD_CBOR', start, 'text string is not valid UTF-8', cause);
           }

@@ -151,3 +151,15 @@ describe('decodeCbor agrees with the cborg-based decoder it replaced', () => {
     }
   });
 });
+
+describe('decodeCbor reads the bytes it was given', () => {
+  it('a Uint8Array subclass whose subarray lies does not change the text read', () => {
+    class Lying extends Uint8Array {
+      override subarray(): Uint8Array<ArrayBuffer> {
+        return new TextEncoder().encode('evil');
+      }
+    }
+    const bytes = new Lying(cbor('sha-256'));
+    expect(decodeCbor(bytes)).toMatchObject({ kind: 'text', value: 'sha-256' });
+  });
+});
