@@ -209,10 +209,24 @@ function verifyPcrBindingSync(
   if (ledger.dependsOn('binding.pcr.digest', 'binding.pcr.event')) {
     const problems: { event: number; bank: string; expected: string; actual: string }[] = [];
     let compared = 0;
+    // Every bank the quote signs this PCR in must hold the report's hash: an event may carry
+    // fewer digests than its log declares, and one whose only digest is in an unquoted bank
+    // would bind the report to nothing the quote signs.
+    const mustCarry = pcrIndex !== undefined ? quotedBanksOf(pcrIndex) : [];
     for (const { event } of chosen) {
       for (const bank of HASH_BANKS) {
         const d = event.digests[bank];
-        if (d === undefined) continue;
+        if (d === undefined) {
+          if ((mustCarry as string[]).includes(bank)) {
+            problems.push({
+              event: event.index,
+              bank,
+              expected: toHex(reportHash(bank as HashAlg)),
+              actual: 'none',
+            });
+          }
+          continue;
+        }
         compared++;
         const want = reportHash(bank as HashAlg);
         if (!equalBytes(d, want)) {
@@ -252,12 +266,25 @@ function verifyPcrBindingSync(
     pcrIndex !== undefined
   ) {
     try {
-      const { registers } = replayEventLog(log);
+      const { registers, incomplete } = replayEventLog(log);
       const mismatches: { bank: string; expected: string; actual: string }[] = [];
+      // Events of this PCR without a digest in a quoted bank are left out of that bank's replay:
+      // the quoted value would then vouch for a log that does not say what it measured.
+      const unreplayed = incomplete.filter(
+        (x) => x.register === pcrIndex && (banks as string[]).includes(x.bank),
+      );
+      for (const x of unreplayed) {
+        mismatches.push({
+          bank: x.bank,
+          expected: 'every event replayed',
+          actual: `events ${x.events.join(', ')} carry no ${x.bank} digest`,
+        });
+      }
       for (const bank of banks) {
         const replayed = registers[bank]?.[pcrIndex];
         const want = quoted[bank]?.[pcrIndex];
         if (replayed === undefined || want === undefined) continue;
+        if (unreplayed.some((x) => x.bank === bank)) continue;
         if (equalBytes(replayed, want)) {
           replayedBanks.push(bank);
         } else {
@@ -270,9 +297,11 @@ function verifyPcrBindingSync(
         ok,
         ok
           ? `the log replays PCR ${pcrIndex} to the quoted value in ${replayedBanks.join(', ')}`
-          : mismatches.length > 0
-            ? `the log does not replay PCR ${pcrIndex} to the quoted value`
-            : `no quoted bank of PCR ${pcrIndex} is in the event log`,
+          : unreplayed.length > 0
+            ? `events of PCR ${pcrIndex} carry no digest in a quoted bank, so the log cannot account for it`
+            : mismatches.length > 0
+              ? `the log does not replay PCR ${pcrIndex} to the quoted value`
+              : `no quoted bank of PCR ${pcrIndex} is in the event log`,
         ok ? undefined : { pcrIndex, mismatches, logBanks: log.banks },
       );
     } catch (e) {

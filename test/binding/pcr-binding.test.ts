@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyPcrBinding } from '../../src/binding/index.js';
 import { toHex } from '../../src/core/encoding.js';
@@ -89,6 +90,33 @@ describeVectors('verifyPcrBinding — the swtpm PCR-15 binding vector', () => {
     const wrongPcr = await verifyPcrBinding({ report, eventLog: logBytes, pcrs: q, pcrIndex: 14 });
     expect(statusOf(wrongPcr, 'binding.pcr.event')).toBe('fail');
     expect(wrongPcr.ok).toBe(false);
+  });
+
+  it('an appended event whose only digest is in a bank the quote does not sign binds nothing', async () => {
+    // The quote signs PCR 15 in sha256 only; the forged event carries only a SHA-1 digest (of a
+    // report that was never extended), which the sha256 replay would otherwise skip.
+    const q = await quote('quote_rsassa_multibank');
+    const other = report.slice();
+    other[0x50]! ^= 0xff;
+    const parsed = parseTcgEventLog(logBytes);
+    const sha1 = new Uint8Array(createHash('sha1').update(other).digest());
+    const le32 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
+    const event = Uint8Array.from([
+      ...le32(15),
+      ...le32(0x11),
+      ...le32(1),
+      0x04,
+      0x00,
+      ...sha1,
+      ...le32(other.length),
+      ...other,
+    ]);
+    const forged = new Uint8Array([...logBytes.subarray(0, parsed.length), ...event]);
+    const r = await verifyPcrBinding({ report: other, eventLog: forged, pcrs: q, pcrIndex: 15 });
+    expect(r.ok).toBe(false);
+    expect(statusOf(r, 'binding.pcr.digest')).toBe('fail');
+    expect(statusOf(r, 'binding.pcr.replay')).toBe('fail');
+    expect(r.banks).toEqual([]);
   });
 
   it('a report altered by one byte is not in the log', async () => {
