@@ -56,8 +56,7 @@ export interface FetchInitLike {
  */
 export interface FetchResponseLike {
   /**
-   * True for a 2xx status. Optional: when absent the status decides. The KDS fetcher accepts only
-   * status 200; the PCS fetcher accepts `ok` (or any 2xx).
+   * True for a 2xx status. Optional and not read: both fetchers accept only status 200.
    */
   readonly ok?: boolean;
   /** HTTP status: 429 and 5xx are retried; any other failure is final. */
@@ -176,6 +175,26 @@ function tooLarge(url: string, maxBytes: number, declared?: number): AttestError
 }
 
 /**
+ * A body shorter (or longer) than its `Content-Length` is refused: the peer closed early, and a
+ * cut-off answer must not pass for a complete one (nor be cached). With a `Content-Encoding`
+ * other than `identity` the header counts the encoded bytes while `fetch` yields the decoded
+ * ones (RFC 9110 §8.6), so no comparison is possible there.
+ */
+function checkLength(
+  url: string,
+  r: FetchResponseLike,
+  declared: number | undefined,
+  n: number,
+): void {
+  const enc = r.headers.get('content-encoding')?.trim().toLowerCase() ?? 'identity';
+  if (declared !== undefined && declared !== n && (enc === '' || enc === 'identity')) {
+    throw new Error(
+      `response from ${url} has ${n} bytes but its Content-Length declares ${declared}`,
+    );
+  }
+}
+
+/**
  * Empty chunks accepted in a row before a body is refused. A transport may deliver an empty
  * chunk now and then, never thousands back to back: a stream that does so makes no progress,
  * and one whose reads settle without waiting for I/O would otherwise spin until the deadline.
@@ -205,6 +224,7 @@ async function readLimited(
   if (reader === undefined) {
     const whole = await response.arrayBuffer();
     if (whole.byteLength > maxBytes) throw tooLarge(url, maxBytes);
+    checkLength(url, response, declared, whole.byteLength);
     return new Uint8Array(whole);
   }
   let cancelled = false;
@@ -238,6 +258,7 @@ async function readLimited(
     cancel();
     throw e;
   }
+  checkLength(url, response, declared, total);
   // A fresh buffer: chunks may be views into a transport's pooled memory.
   const out = new Uint8Array(total);
   let at = 0;
@@ -265,7 +286,8 @@ async function readLimited(
  *   retrying); any other rejection (network error, timeout, malformed stream) is a plain `Error`
  *   from the transport or this function. The timeout is enforced by a timer and, while the body
  *   streams in, by a clock check after every chunk (a reader settling in microtasks would starve
- *   the timer).
+ *   the timer). A body whose length differs from its declared `Content-Length` (identity
+ *   encoding) is a plain `Error` too (a peer that closed early; worth retrying).
  * @example
  * ```ts
  * const { response, body } = await httpAttempt(fetch, url, {

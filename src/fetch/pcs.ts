@@ -49,7 +49,8 @@ export interface PcsFetcherOptions {
   readonly tcbEvaluationDataNumber?: number;
   /**
    * Extra request headers (e.g. a PCCS needs none; some caches want an API key). Default none.
-   * When any are given, every request is sent with `redirect: 'error'`: a redirect fails the
+   * They are sent only to URLs with the same origin as `baseUrl` (never to Intel's certificates
+   * host, nor to a `rootCaCrlUrl` elsewhere), and those requests go with `redirect: 'error'`: a redirect fails the
    * request (as a network error, so it is retried) instead of carrying these headers to the
    * redirect's target, which may be another origin. Point `baseUrl` (and `rootCaCrlUrl`) at the
    * final URLs. A custom `fetch` must honour `redirect` (the WHATWG `fetch`, undici and
@@ -82,6 +83,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 interface Fetched {
   readonly body: Uint8Array;
+  readonly attempts: number;
   readonly header: (names: readonly string[]) => string | undefined;
 }
 
@@ -141,22 +143,38 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
   };
   const doFetch = options.fetch;
   const callerHeaders = options.headers !== undefined && Object.keys(options.headers).length > 0;
+  // The caller's headers (an API key) go only to baseUrl's origin, never to the Root CA CRL's
+  // host (Intel's certificates host by default, or any rootCaCrlUrl).
+  const originOf = (u: string): string | undefined => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      return undefined;
+    }
+  };
+  const baseOrigin = originOf(urlOptions.baseUrl);
 
   const get = async (url: string): Promise<Fetched> => {
     let lastError: unknown;
+    const withHeaders = callerHeaders && baseOrigin !== undefined && originOf(url) === baseOrigin;
     for (let attempt = 0; attempt <= retries; attempt++) {
       let delay = Math.min(maxDelay, baseDelay * 2 ** attempt);
       try {
         const { response: res, body } = await httpAttempt(doFetch, url, {
           timeoutMs,
           maxBytes,
-          headers: { ...options.headers },
-          callerHeaders,
-          wantBody: (r) => r.ok ?? (r.status >= 200 && r.status < 300),
+          headers: withHeaders ? { ...options.headers } : {},
+          callerHeaders: withHeaders,
+          wantBody: (r) => r.status === 200,
         });
         if (body !== undefined) {
+          if (body.length === 0) {
+            lastError = new PcsFetchError(`PCS GET ${url}: empty response`, url, attempt + 1, 200);
+            throw lastError;
+          }
           return {
             body,
+            attempts: attempt + 1,
             header: (names) => {
               for (const n of names) {
                 const v = res.headers.get(n);
@@ -188,21 +206,36 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
     throw lastError;
   };
 
-  const text = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(b);
+  // A malformed answer rejects as a PcsFetchError (cause: the URIError or TypeError), like
+  // every other failure of this fetcher.
+  const decode = <T>(f: Fetched, url: string, what: string, run: () => T): T => {
+    try {
+      return run();
+    } catch (e) {
+      throw new PcsFetchError(`PCS GET ${url}: ${what}`, url, f.attempts, 200, e);
+    }
+  };
+  const text = (f: Fetched, url: string): string =>
+    decode(f, url, 'body is not UTF-8', () =>
+      new TextDecoder('utf-8', { fatal: true }).decode(f.body),
+    );
   const chain = (f: Fetched, names: readonly string[], url: string): string => {
     const v = f.header(names);
     if (v === undefined) {
       throw new PcsFetchError(
         `PCS GET ${url}: response lacks the ${names[0]!} header`,
         url,
-        1,
+        f.attempts,
         200,
       );
     }
-    return decodeURIComponent(v);
+    return decode(f, url, `the ${names[0]!} header is not valid percent-encoding`, () =>
+      decodeURIComponent(v),
+    );
   };
   // A CRL arrives as DER (encoding=der), PEM, or — from some PCCS versions — hex text.
-  const crlBody = (b: Uint8Array): Uint8Array | string => (b[0] === 0x30 ? b : text(b).trim());
+  const crlBody = (f: Fetched, url: string): Uint8Array | string =>
+    f.body[0] === 0x30 ? f.body : text(f, url).trim();
   const urls = (fmspc: string, tee: TeeKind, ca: PckCa = 'platform') =>
     pcsUrls({ fmspc, tee, ca }, urlOptions);
   const anyFmspc = '000000000000';
@@ -212,7 +245,7 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
       const url = urls(fmspc, tee).tcbInfo;
       const f = await get(url);
       return {
-        tcbInfo: text(f.body),
+        tcbInfo: text(f, url),
         tcbInfoIssuerChain: chain(f, PCS_ISSUER_CHAIN_HEADERS.tcbInfo, url),
       };
     },
@@ -220,7 +253,7 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
       const url = urls(anyFmspc, tee).qeIdentity;
       const f = await get(url);
       return {
-        qeIdentity: text(f.body),
+        qeIdentity: text(f, url),
         qeIdentityIssuerChain: chain(f, PCS_ISSUER_CHAIN_HEADERS.qeIdentity, url),
       };
     },
@@ -228,12 +261,13 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
       const url = urls(anyFmspc, 'tdx', ca).pckCrl;
       const f = await get(url);
       return {
-        pckCrl: crlBody(f.body),
+        pckCrl: crlBody(f, url),
         pckCrlIssuerChain: chain(f, PCS_ISSUER_CHAIN_HEADERS.pckCrl, url),
       };
     },
     async rootCaCrl() {
-      return crlBody((await get(urls(anyFmspc, 'tdx').rootCaCrl)).body);
+      const url = urls(anyFmspc, 'tdx').rootCaCrl;
+      return crlBody(await get(url), url);
     },
   };
 }

@@ -129,7 +129,11 @@ describe('redirects and the caller’s headers', () => {
         arrayBuffer: async () => Uint8Array.of(0x30, 0).buffer,
       };
     };
-    await createPcsFetcher({ fetch, headers: { 'Ocp-Apim-Subscription-Key': 'k' } }).rootCaCrl();
+    await createPcsFetcher({
+      fetch,
+      baseUrl: 'https://pccs.example',
+      headers: { 'Ocp-Apim-Subscription-Key': 'k' },
+    }).rootCaCrl();
     await createPcsFetcher({ fetch }).rootCaCrl();
     await createPcsFetcher({ fetch, headers: {} }).rootCaCrl();
     await createKdsFetcher({ fetch }).crl('Milan');

@@ -314,7 +314,12 @@ describe('fetcher-specific response shapes', () => {
       return bodiless(Uint8Array.of(0x30, 0), 200, true);
     };
     await createKdsFetcher({ fetch }).crl('Milan');
-    await createPcsFetcher({ fetch, headers: { 'x-api-key': 'k' } }).rootCaCrl();
+    // A PCCS serves the Root CA CRL under its own base URL: the caller's headers go there.
+    await createPcsFetcher({
+      fetch,
+      baseUrl: 'https://pccs.example',
+      headers: { 'x-api-key': 'k' },
+    }).rootCaCrl();
     expect(seen.map((i) => i.method)).toEqual(['GET', 'GET']);
     expect(seen[0]!.headers.accept).toMatch(/pkix-crl/);
     expect(seen[1]!.headers).toEqual({ 'x-api-key': 'k' });
