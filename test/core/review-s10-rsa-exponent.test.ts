@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { expectAttestError } from '../support/errors.js';
+import { rsaSpki } from '../support/der.js';
 import { parseCertificate, parseSpki } from '../../src/core/x509.js';
 import { publicKeyFromJwk } from '../../src/core/crypto.js';
 import { fromBase64 } from '../../src/core/encoding.js';
@@ -16,28 +17,6 @@ import { fromBase64 } from '../../src/core/encoding.js';
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 const subtle = webcrypto.subtle;
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
-
-function tlv(tag: number, content: Uint8Array): Uint8Array {
-  const n = content.length;
-  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  return Uint8Array.from([tag, ...len, ...content]);
-}
-
-/** SubjectPublicKeyInfo of rsaEncryption with the given modulus and exponent (DER). */
-function spkiOf(n: Uint8Array, e: Uint8Array): Uint8Array {
-  const int = (b: Uint8Array): Uint8Array =>
-    tlv(2, (b[0]! & 0x80) !== 0 ? Uint8Array.from([0, ...b]) : b);
-  const alg = tlv(
-    0x30,
-    Uint8Array.from([
-      ...tlv(6, Uint8Array.from([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 1])),
-      5,
-      0,
-    ]),
-  );
-  const key = tlv(0x30, Uint8Array.from([...int(n), ...int(e)]));
-  return tlv(0x30, Uint8Array.from([...alg, ...tlv(3, Uint8Array.from([0, ...key]))]));
-}
 
 const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 
@@ -67,7 +46,7 @@ describe('core: RSA public exponent bound (review s10)', () => {
     for (const e of [[3], [1, 0, 1], [0x7f, 0xff, 0xff, 0xff], [0xff, 0xff, 0xff, 0xff]]) {
       const bytes = Uint8Array.from(e);
       expect(publicKeyFromJwk({ ...jwk, e: b64url(bytes) }).kind).toBe('rsa');
-      expect(parseSpki(spkiOf(n, bytes)).kind).toBe('rsa');
+      expect(parseSpki(rsaSpki(n, bytes)).kind).toBe('rsa');
     }
     // Leading zero bytes do not count (a JWK may carry them; DER INTEGERs are minimal).
     for (const e of [
@@ -82,10 +61,10 @@ describe('core: RSA public exponent bound (review s10)', () => {
       expectAttestError(() => publicKeyFromJwk({ ...jwk, e: b64url(e) }), 'ERR_BAD_KEY');
       // Same error and offset as the exponent rules that already held (exponent 1).
       const tooSmall = expectAttestError(
-        () => parseSpki(spkiOf(n, Uint8Array.of(1))),
+        () => parseSpki(rsaSpki(n, Uint8Array.of(1))),
         'ERR_BAD_KEY',
       );
-      expectAttestError(() => parseSpki(spkiOf(n, e)), 'ERR_BAD_KEY', tooSmall.offset);
+      expectAttestError(() => parseSpki(rsaSpki(n, e)), 'ERR_BAD_KEY', tooSmall.offset);
     }
   });
 

@@ -6,6 +6,7 @@
  * refused. Certificates and CRLs here are SYNTHETIC (built byte by byte, signed with fresh
  * node:crypto keys), except where a real vector is named.
  */
+import { cat, derLength, tlv } from '../support/der.js';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -35,27 +36,7 @@ import { verifySnpReport } from '../../src/snp/index.js';
 // ---------------------------------------------------------------------------------------------
 // A minimal DER builder and signer (SYNTHETIC material only).
 
-const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-const len = (n: number): Uint8Array =>
-  n < 0x80
-    ? Uint8Array.of(n)
-    : n < 0x100
-      ? Uint8Array.of(0x81, n)
-      : n < 0x10000
-        ? Uint8Array.of(0x82, n >> 8, n & 0xff)
-        : Uint8Array.of(0x83, n >> 16, (n >> 8) & 0xff, n & 0xff);
-const tlv = (tag: number, ...content: Uint8Array[]): Uint8Array => {
-  const c = cat(...content);
-  return cat(Uint8Array.of(tag), len(c.length), c);
-};
+const len = derLength;
 const seq = (...c: Uint8Array[]): Uint8Array => tlv(0x30, ...c);
 const set = (...c: Uint8Array[]): Uint8Array => tlv(0x31, ...c);
 const ctx = (n: number, ...c: Uint8Array[]): Uint8Array => tlv(0xa0 | n, ...c);
