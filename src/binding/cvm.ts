@@ -7,7 +7,7 @@
  * applies one policy across all stages. Each stage keeps its own ledger; `ok` applies the core
  * ledger rule to all of them together.
  */
-import { createLedger, ledgerOk, type Check, type Ledger } from '../core/checks.js';
+import { assertValidNow, createLedger, ledgerOk, type Check, type Ledger } from '../core/checks.js';
 import { assertBytes } from '../core/bytes.js';
 import { copyPlain } from '../core/share.js';
 import { publicKeyToJwk, samePublicKey, type PublicKeyInfo } from '../core/crypto.js';
@@ -116,12 +116,7 @@ function validate(
   assertBytes(evidence.tpm.attest, 'tpm.attest');
   assertBytes(evidence.tpm.signature, 'tpm.signature');
   if (evidence.nonce !== undefined) assertBytes(evidence.nonce, 'nonce');
-  if (
-    options.now !== undefined &&
-    !(options.now instanceof Date && !Number.isNaN(options.now.getTime()))
-  ) {
-    throw new TypeError('now must be a valid Date');
-  }
+  if (options.now !== undefined) assertValidNow(options.now, 'now');
   if (options.credential !== undefined) {
     const c = options.credential as Partial<ActivationCredential> | null;
     if (typeof c !== 'object' || c === null) {

@@ -8,7 +8,7 @@
  * → claim sizes and lifecycle → policy.
  */
 import { AttestError } from '../core/errors.js';
-import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
+import { assertValidNow, createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
 import {
   HASH_SIZES,
   digestAsync,
@@ -100,9 +100,7 @@ function checkOptions(options: unknown): asserts options is CcaVerifyOptions {
     throw new TypeError('options must be an object');
   }
   const o = options as Record<string, unknown>;
-  if (o.now !== undefined && !(o.now instanceof Date && !Number.isNaN(o.now.getTime()))) {
-    throw new TypeError('options.now must be a valid Date');
-  }
+  if (o.now !== undefined) assertValidNow(o.now, 'options.now');
   const key = o.platformKey;
   if (
     key !== undefined &&

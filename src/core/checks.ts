@@ -183,3 +183,20 @@ export function createLedger<Id extends string>(specs: readonly CheckSpec<Id>[])
 export function findCheck<Id extends string>(v: Verification<Id>, id: Id): Check<Id> | undefined {
   return v.checks.find((c) => c.id === id);
 }
+
+/**
+ * Throws unless `now` is a `Date` that holds a time. An Invalid Date compares false with every
+ * date, so a validity or freshness check made with one passes whatever it checks.
+ *
+ * @param name - the argument's name for the message, e.g. `options.now`.
+ * @throws {TypeError} `<name> must be a valid Date`.
+ * @internal
+ * @example
+ * ```ts
+ * assertValidNow(options.now, 'options.now');
+ * ```
+ */
+export function assertValidNow(now: unknown, name: string): asserts now is Date {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw new TypeError(`${name} must be a valid Date`);
+}

@@ -24,6 +24,7 @@ import {
   type SignatureScheme,
 } from './crypto.js';
 import { memo, type AttestCache } from './cache.js';
+import { assertValidNow } from './checks.js';
 import {
   DER_CLASS_CONTEXT,
   DER_CLASS_UNIVERSAL,
@@ -117,23 +118,6 @@ export const X509_MAX_CRL_SIZE: number = 1024 * 1024;
  * is under 112-bit strength (NIST SP 800-57 Part 1 Table 2), and RSA-512 is factored in hours.
  */
 export const X509_MIN_RSA_BITS = 2048;
-
-/**
- * Throws unless `now` is a `Date` that holds a time. An Invalid Date compares false with every
- * date, so a validity or freshness check made with one passes whatever it checks.
- *
- * @param name - the argument's name for the message, e.g. `options.now`.
- * @throws {TypeError} `<name> must be a valid Date`.
- * @internal
- * @example
- * ```ts
- * assertValidNow(options.now, 'options.now');
- * ```
- */
-export function assertValidNow(now: unknown, name: string): asserts now is Date {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
-    throw new TypeError(`${name} must be a valid Date`);
-}
 
 function assertSize(der: Uint8Array, max: number, field: string): void {
   if (der.length > max) {

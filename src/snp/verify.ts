@@ -11,7 +11,7 @@ import { copyPlain } from '../core/share.js';
 import { AttestError } from '../core/errors.js';
 import { assertBytes, concatBytes, isAllZero } from '../core/bytes.js';
 import { inputMemo, memo } from '../core/cache.js';
-import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
+import { assertValidNow, createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
 import { verifySignature, type PublicKeyInfo } from '../core/crypto.js';
 import {
   bytesKey,
@@ -178,9 +178,7 @@ function checkEvidence(evidence: unknown): SnpEvidence {
 
 function checkOptions(o: SnpVerifyOptions): void {
   if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object');
-  if (o.now !== undefined && (!(o.now instanceof Date) || Number.isNaN(o.now.getTime()))) {
-    throw new TypeError('options.now must be a valid Date');
-  }
+  if (o.now !== undefined) assertValidNow(o.now, 'options.now');
   if (o.product !== undefined && !SNP_PRODUCTS.includes(o.product)) {
     throw new TypeError(`unknown options.product ${String(o.product)}`);
   }

@@ -10,7 +10,7 @@
  */
 import { AttestError } from '../core/errors.js';
 import { assertBytes, isAllZero, concatBytes } from '../core/bytes.js';
-import { createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
+import { assertValidNow, createLedger, type CheckSpec, type Ledger } from '../core/checks.js';
 import { sha256Digest, ecKeyFromPoint, verifySignature } from '../core/crypto.js';
 import { equalBytes, fromHex, toHex, utf8Decode } from '../core/encoding.js';
 import {
@@ -510,9 +510,7 @@ function assertOptions(options: unknown): asserts options is TdxVerifyOptions {
     throw new TypeError('options must be an object');
   }
   const o = options as TdxVerifyOptions;
-  if (o.now !== undefined && (!(o.now instanceof Date) || Number.isNaN(o.now.getTime()))) {
-    throw new TypeError('options.now must be a valid Date');
-  }
+  if (o.now !== undefined) assertValidNow(o.now, 'options.now');
   if (o.acceptedTcbStatuses !== undefined) {
     if (
       !Array.isArray(o.acceptedTcbStatuses) ||

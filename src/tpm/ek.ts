@@ -20,7 +20,6 @@ import {
 } from '../core/der.js';
 import { dersFromInput, equalBytes, fromHex, toHex } from '../core/encoding.js';
 import {
-  assertValidNow,
   getExtension,
   unprocessedCriticalExtensions,
   parseCertificate,
@@ -29,6 +28,7 @@ import {
   type KeyUsage,
   type X509Certificate,
 } from '../core/x509.js';
+import { assertValidNow } from '../core/checks.js';
 import { TPM_ALG } from './constants.js';
 import { assertInputBytes, publicAreaOf } from './structures.js';
 import { tpmPublicKey } from './keys.js';

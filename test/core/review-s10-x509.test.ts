@@ -7,6 +7,7 @@
  * node:crypto keys), except where a real vector is named.
  */
 import { cat, derLength, tlv } from '../support/der.js';
+import { assertValidNow } from '../../src/core/checks.js';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,7 +16,6 @@ import { describeVectors, readVectorText } from '../support/vectors.js';
 import {
   X509_MAX_CERTIFICATE_SIZE,
   X509_MAX_CRL_SIZE,
-  assertValidNow,
   checkCrl,
   orderChain,
   parseCertificate,
