@@ -90,8 +90,8 @@ export function copyPlain<T>(v: T): T {
     const view = new Uint8Array(buffer, at, p.bytes.length);
     at += p.bytes.length;
     if (p.parent === undefined) return view as T;
-    if (p.key === '__proto__') Object.defineProperty(p.parent, p.key, { value: view });
-    else p.parent[p.key] = view;
+    // An own property by now (copyInto defined it), so even "__proto__" assigns to it.
+    p.parent[p.key] = view;
   }
   return out as T;
 }
