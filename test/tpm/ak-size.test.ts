@@ -5,14 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  encodeTpmsAttest,
-  tpmName,
   verifyTpmCertify,
   verifyTpmQuote,
   type TpmCertifyVerification,
   type TpmQuoteVerification,
 } from '../../src/tpm/index.js';
-import { forgeKey, forgeQuote } from './support/forge.js';
+import { forgeCertify, forgeKey, forgeQuote } from './support/forge.js';
 
 type Verification = TpmQuoteVerification | TpmCertifyVerification;
 const st = (r: Verification, id: string): string | undefined =>
@@ -50,21 +48,11 @@ describe('RSA signing keys under 2048 bits', () => {
   it('a certify signed by an RSA-1024 key fails tpm.certify.signer', async () => {
     const signer = await forgeKey('rsassa', 'sha256', { rsaBits: 1024 });
     const object = await forgeKey('p256');
-    const attest = encodeTpmsAttest({
-      qualifiedSigner: new Uint8Array(34),
-      extraData: nonce,
-      clockInfo: { clock: 1n, resetCount: 0, restartCount: 0, safe: true },
-      firmwareVersion: 0n,
-      attested: {
-        type: 'certify',
-        name: tpmName(object.publicArea),
-        qualifiedName: new Uint8Array(34),
-      },
-    });
+    const { attest, signature } = await forgeCertify(signer, object, nonce);
     const r = await verifyTpmCertify(
       {
         attest,
-        signature: await signer.sign(attest),
+        signature,
         signerPublic: signer.publicArea,
         objectPublic: object.publicArea,
       },

@@ -1,14 +1,9 @@
 /** verifyTpmCertify: swtpm certify vectors, the Windows CertifyCreation, and synthetic negatives. */
 import { describe, expect, it } from 'vitest';
 import { describeVectors, hex } from '../support/vectors.js';
-import {
-  encodeTpmsAttest,
-  tpmName,
-  verifyTpmCertify,
-  type TpmCertifyVerification,
-} from '../../src/tpm/index.js';
+import { verifyTpmCertify, type TpmCertifyVerification } from '../../src/tpm/index.js';
 import { toHex } from '../../src/core/encoding.js';
-import { forgeKey, type ForgedKey } from './support/forge.js';
+import { forgeCertify, forgeKey } from './support/forge.js';
 import { realExpected, realFile, swtpmFile, swtpmManifest } from './support/tpm-vectors.js';
 
 const st = (r: TpmCertifyVerification, id: string): string | undefined =>
@@ -266,24 +261,6 @@ describe('verifyTpmCertify: a SHA-1 Name (synthetic keys)', () => {
 });
 
 /** A SYNTHETIC TPM2_Certify of `object` by `signer` with qualifying data `extraData`. */
-async function forgeCertify(
-  signer: ForgedKey,
-  object: ForgedKey,
-  extraData: Uint8Array,
-): Promise<{ attest: Uint8Array; signature: Uint8Array }> {
-  const attest = encodeTpmsAttest({
-    qualifiedSigner: new Uint8Array(34),
-    extraData,
-    clockInfo: { clock: 1n, resetCount: 0, restartCount: 0, safe: true },
-    firmwareVersion: 0n,
-    attested: {
-      type: 'certify',
-      name: tpmName(object.publicArea),
-      qualifiedName: new Uint8Array(34),
-    },
-  });
-  return { attest, signature: await signer.sign(attest) };
-}
 
 describe('verifyTpmCertify: nonce and SHA-1 rules shared with quotes (synthetic keys)', () => {
   it('an empty nonce fails under requireNonce (the default) and only warns without it', async () => {

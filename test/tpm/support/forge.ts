@@ -10,6 +10,7 @@ import {
   encodeTpmtSignature,
   TPM_ALG,
   TPM_HASH_SIZES,
+  tpmName,
   type PcrBanks,
   type TpmsAttestedInput,
   type TpmtPublicInput,
@@ -233,4 +234,24 @@ export async function forgeQuote(
     },
   });
   return { attest, signature: await o.key.sign(attest), pcrs };
+}
+
+/** Builds and signs a synthetic TPM2_Certify statement of `object` by `signer`. */
+export async function forgeCertify(
+  signer: ForgedKey,
+  object: ForgedKey,
+  extraData: Uint8Array,
+): Promise<{ attest: Uint8Array; signature: Uint8Array }> {
+  const attest = encodeTpmsAttest({
+    qualifiedSigner: new Uint8Array(34),
+    extraData,
+    clockInfo: { clock: 1n, resetCount: 0, restartCount: 0, safe: true },
+    firmwareVersion: 0n,
+    attested: {
+      type: 'certify',
+      name: tpmName(object.publicArea),
+      qualifiedName: new Uint8Array(34),
+    },
+  });
+  return { attest, signature: await signer.sign(attest) };
 }
