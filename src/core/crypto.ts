@@ -114,14 +114,14 @@ export interface VerifyParams {
   /** RSA-PSS salt length in bytes. Required for `rsa-pss`. */
   readonly saltLength?: number;
   /** Memo for imported keys. */
-  readonly cache?: AttestCache;
+  readonly cache?: AttestCache | undefined;
   /**
    * Keys already imported for exactly this `key`, by scheme and hash, held by a caller that keeps
    * them beside a key it has matched to its evidence input (e.g. the TPM verifiers' per-AK memo):
    * a warm call then finds its `CryptoKey` without building a cache key from the key's bytes.
    * Filled on a miss (through `cache` when given).
    */
-  readonly imported?: ImportedKeys;
+  readonly imported?: ImportedKeys | undefined;
 }
 
 /**
@@ -375,6 +375,21 @@ export function importVerifyKey(
 type ImportedKey = CryptoKey | Promise<CryptoKey>;
 
 /**
+ * The {@link ImportedKeys} id of each scheme and hash (`scheme:hash`): constant strings, so a warm
+ * lookup hashes no freshly built text.
+ */
+const IMPORT_IDS: Readonly<Record<SignatureScheme, Readonly<Record<HashAlg, string>>>> =
+  /* @__PURE__ */ (() => {
+    const ids = (scheme: SignatureScheme): Record<HashAlg, string> => ({
+      sha1: `${scheme}:sha1`,
+      sha256: `${scheme}:sha256`,
+      sha384: `${scheme}:sha384`,
+      sha512: `${scheme}:sha512`,
+    });
+    return { ecdsa: ids('ecdsa'), 'rsa-pkcs1': ids('rsa-pkcs1'), 'rsa-pss': ids('rsa-pss') };
+  })();
+
+/**
  * Imports `key` for `scheme`, memoised in `cache`. Once the import has finished the cache holds
  * the CryptoKey itself, so a warm call gets it synchronously and the verification starts at
  * once (no await before `subtle.verify`).
@@ -388,7 +403,7 @@ function importKey(
   imported?: ImportedKeys,
 ): ImportedKey {
   if (imported !== undefined) {
-    const id = `${scheme}:${hash}`;
+    const id = IMPORT_IDS[scheme][hash];
     const held = imported.get(id);
     if (held !== undefined) return held;
     const got = importKey(s, key, scheme, hash, cache);

@@ -179,16 +179,22 @@ export async function verifyParts(
     throw new AttestError('ERR_UNSUPPORTED', { message: `hash ${parts.hash}` });
   }
   const hash: TpmComputableHash = parts.hash;
-  const c = {
-    ...(cache !== undefined ? { cache } : {}),
-    ...(imported !== undefined ? { imported } : {}),
-  };
   if (parts.scheme === 'ecdsa') {
     if (key.kind !== 'ec')
       throw new AttestError('ERR_UNSUPPORTED', { message: 'ECDSA with an RSA key' });
     if ('bare' in parts) {
       for (const raw of bareEcdsaReadings(parts.bare, parts.format, key.x.length)) {
-        if (await verifySignature({ key, scheme: 'ecdsa', hash, data, signature: raw, ...c })) {
+        if (
+          await verifySignature({
+            key,
+            scheme: 'ecdsa',
+            hash,
+            data,
+            signature: raw,
+            cache,
+            imported,
+          })
+        ) {
           return { ok: true };
         }
       }
@@ -206,7 +212,15 @@ export async function verifyParts(
     raw.set(r, size - r.length);
     raw.set(s, 2 * size - s.length);
     return {
-      ok: await verifySignature({ key, scheme: 'ecdsa', hash, data, signature: raw, ...c }),
+      ok: await verifySignature({
+        key,
+        scheme: 'ecdsa',
+        hash,
+        data,
+        signature: raw,
+        cache,
+        imported,
+      }),
     };
   }
   if (key.kind !== 'rsa') {
@@ -227,7 +241,8 @@ export async function verifyParts(
         hash,
         data,
         signature: parts.sig,
-        ...c,
+        cache,
+        imported,
       }),
     };
   }
@@ -245,7 +260,8 @@ export async function verifyParts(
       data,
       signature: parts.sig,
       saltLength,
-      ...c,
+      cache,
+      imported,
     });
     if (ok) return { ok, saltLength };
   }
