@@ -196,6 +196,7 @@ export function createKdsFetcher(options: KdsFetcherOptions): SnpFetcher {
   };
 
   return {
+    cacheScope: JSON.stringify(['kds', base]),
     async vcek(params: SnpKdsParams): Promise<Uint8Array> {
       const url = snpKdsUrls(params, { baseUrl: base }).vcek;
       if (url === undefined) {

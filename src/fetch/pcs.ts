@@ -241,6 +241,14 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
   const anyFmspc = '000000000000';
 
   return {
+    // Everything that changes what is fetched (the API key does not; it stays out of cache keys).
+    cacheScope: JSON.stringify([
+      'pcs',
+      urlOptions.baseUrl,
+      options.rootCaCrlUrl ?? null,
+      options.update ?? null,
+      options.tcbEvaluationDataNumber ?? null,
+    ]),
     async tcbInfo(fmspc, tee = 'tdx') {
       const url = urls(fmspc, tee).tcbInfo;
       const f = await get(url);

@@ -140,7 +140,9 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
  *
  * @param fetcher - the fetcher whose methods to memoise.
  * @param cache - where answers are kept; rejected calls are evicted.
- * @param prefix - namespaces keys when one cache is shared by several fetchers.
+ * @param prefix - namespaces keys when one cache is shared by several fetchers. A fetcher's own
+ *   `cacheScope` (set by `createKdsFetcher` and `createPcsFetcher`: their URLs and settings) is in
+ *   every key too, so two fetchers configured differently never share answers.
  * @returns an object with the same methods.
  * @example
  * ```ts
@@ -155,6 +157,10 @@ export function withCache<T extends object>(
   prefix = 'fetch',
 ): AsyncMethods<T> {
   const out: Record<string, unknown> = {};
+  // The fetcher's own scope (service URL and settings, see SnpFetcher.cacheScope), read once: a
+  // bare prefix holds no `"`, so `@"…"` after it cannot be part of it, nor of a quoted prefix.
+  const scope = (fetcher as { cacheScope?: unknown }).cacheScope;
+  const head = `attestkit:fetcher:${keyName(prefix)}${typeof scope === 'string' ? `@${JSON.stringify(scope)}` : ''}`;
   for (const name of Object.keys(fetcher) as (keyof T & string)[]) {
     const m = fetcher[name];
     if (typeof m !== 'function') {
@@ -169,7 +175,7 @@ export function withCache<T extends object>(
       // Under `attestkit:fetcher:`, a namespace no verifier uses: a verifier's content key
       // (certificate or CRL bytes verbatim) can never spell a fetcher's key, whatever the
       // prefix.
-      const key = `attestkit:fetcher:${keyName(prefix)}:${keyName(name)}:${argsKey}`;
+      const key = `${head}:${keyName(name)}:${argsKey}`;
       const kept = memo<unknown>(cache, key, () => {
         const v = call(args);
         // The copy is taken as the answer arrives: the inner fetcher may still hold (and later

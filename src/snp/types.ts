@@ -316,6 +316,13 @@ export interface SnpKdsParams {
  * return DER or PEM (bytes or text); a chain may be a PEM bundle or an array.
  */
 export interface SnpFetcher {
+  /**
+   * What decides this fetcher's answers besides its arguments (its service URL and settings), as
+   * text. `withCache` puts it in every key, so two differently configured fetchers that share a
+   * cache never get each other's answers. `createKdsFetcher` and `createPcsFetcher` set it; a
+   * fetcher without it is keyed by `withCache`'s prefix, method and arguments alone.
+   */
+  readonly cacheScope?: string;
   /** The VCEK for a chip and TCB (KDS `/vcek/v1/{product}/{hwid}?…`). */
   vcek(params: SnpKdsParams): Promise<SnpCertInput>;
   /** The VLEK (CSP-specific: KDS serves it only to the cloud provider). */

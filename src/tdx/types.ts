@@ -391,6 +391,13 @@ export type TeeKind = 'tdx' | 'sgx';
  * (API.md). `attestkit/fetch` has `createPcsFetcher` and `staticTdxCollateral`.
  */
 export interface TdxFetcher {
+  /**
+   * What decides this fetcher's answers besides its arguments (its service URL and settings), as
+   * text. `withCache` puts it in every key, so two differently configured fetchers that share a
+   * cache never get each other's answers. `createKdsFetcher` and `createPcsFetcher` set it; a
+   * fetcher without it is keyed by `withCache`'s prefix, method and arguments alone.
+   */
+  readonly cacheScope?: string;
   /** PCK CRL of the given CA and its issuer chain. */
   pckCrl(ca: PckCa): Promise<{
     /** The PCK CRL of that CA: DER bytes, PEM text or hex text. */
