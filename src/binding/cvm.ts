@@ -59,6 +59,12 @@ type Parsed =
   | { kind: 'tdx'; quote: TdxQuote }
   | { kind: 'cca'; token: CcaToken };
 
+/**
+ * Bound EKs tried against an AK certification when the evidence does not say which EK made it
+ * (`tpm.ekPublic`): a manifest may list several, a hostile one hundreds.
+ */
+const MAX_CERTIFY_CANDIDATES = 8;
+
 const CHECKS: readonly { id: Id; required?: boolean }[] = [
   { id: 'binding.cvm.hardware', required: true },
   { id: 'binding.cvm.binding', required: true },
@@ -452,7 +458,6 @@ export async function verifyConfidentialVm(
         'the EK is bound, but nothing ties the AK to it (give tpm.akProof: certify or activation)',
       );
     } else if (proof.kind === 'certify') {
-      const ek = boundEks[0]!.key;
       if (akPublicArea === undefined) {
         ledger.fail(
           'binding.cvm.ak',
@@ -460,29 +465,57 @@ export async function verifyConfidentialVm(
         );
       } else {
         const nonce = proof.nonce ?? evidence.nonce;
-        akCertify = await verifyTpmCertify(
-          {
-            attest: proof.attest,
-            signature: proof.signature,
-            ...(proof.signatureScheme !== undefined
-              ? { signatureScheme: proof.signatureScheme }
-              : {}),
-            signerPublic: ek.publicArea ?? ek.jwk ?? publicKeyToJwk(ek.key),
-            objectPublic: akPublicArea,
-          },
-          {
-            ...(nonce !== undefined ? { nonce } : {}),
-            ...(options.allowSha1 === true ? { allowSha1: true } : {}),
-            ...(cache !== undefined ? { cache } : {}),
-          },
-        );
-        ledger.result(
-          'binding.cvm.ak',
-          akCertify.ok,
-          akCertify.ok
-            ? `the bound EK certified the AK (${boundEks[0]!.scheme})`
-            : `the EK's certification of the AK did not verify (${failedIds(akCertify.checks).join(', ')})`,
-        );
+        // A manifest may bind several EKs: the certification passes when one of them made it (the
+        // first one's result is reported when none did). With tpm.ekPublic only that EK is tried,
+        // and without it at most MAX_CERTIFY_CANDIDATES (a hostile manifest may list hundreds).
+        let given: PublicKeyInfo | undefined;
+        try {
+          if (tpm.ekPublic !== undefined) given = resolveTpmKey(tpm.ekPublic).key;
+        } catch (e) {
+          if (e instanceof TypeError) throw e;
+          // An unreadable EK matches no bound one: reported below.
+        }
+        const candidates = (
+          tpm.ekPublic === undefined
+            ? boundEks
+            : boundEks.filter((b) => given !== undefined && samePublicKey(b.key.key, given))
+        ).slice(0, MAX_CERTIFY_CANDIDATES);
+        let certifier: (typeof boundEks)[number] | undefined;
+        for (const bek of candidates) {
+          const ek = bek.key;
+          const r = await verifyTpmCertify(
+            {
+              attest: proof.attest,
+              signature: proof.signature,
+              ...(proof.signatureScheme !== undefined
+                ? { signatureScheme: proof.signatureScheme }
+                : {}),
+              signerPublic: ek.publicArea ?? ek.jwk ?? publicKeyToJwk(ek.key),
+              objectPublic: akPublicArea,
+            },
+            {
+              ...(nonce !== undefined ? { nonce } : {}),
+              ...(options.allowSha1 === true ? { allowSha1: true } : {}),
+              ...(cache !== undefined ? { cache } : {}),
+            },
+          );
+          if (akCertify === undefined || r.ok) akCertify = r;
+          if (r.ok) {
+            certifier = bek;
+            break;
+          }
+        }
+        if (akCertify === undefined) {
+          ledger.fail('binding.cvm.ak', 'tpm.ekPublic is not one of the bound EKs');
+        } else {
+          ledger.result(
+            'binding.cvm.ak',
+            certifier !== undefined,
+            certifier !== undefined
+              ? `the bound EK certified the AK (${certifier.scheme})`
+              : `the EK's certification of the AK did not verify (${failedIds(akCertify.checks).join(', ')}${boundEks.length > candidates.length && given === undefined ? `; ${candidates.length} of ${boundEks.length} bound EKs tried, give tpm.ekPublic` : ''})`,
+          );
+        }
       }
     } else {
       // The secret, EK and AK Name are the verifier's (options.credential): taken from the
@@ -501,7 +534,8 @@ export async function verifyConfidentialVm(
       } else {
         try {
           const ek = resolveTpmKey(cred.ekPublic);
-          const sameEk = boundEks.some((b) => samePublicKey(b.key.key, ek.key));
+          const boundEk = boundEks.find((b) => samePublicKey(b.key.key, ek.key));
+          const sameEk = boundEk !== undefined;
           const sameAk = equalBytes(tpmName(akPublicArea), cred.akName);
           const secretOk = cred.secret.length > 0 && equalBytes(cred.secret, proof.activated);
           ledger.result(
@@ -512,7 +546,7 @@ export async function verifyConfidentialVm(
               : !sameAk
                 ? "the credential was made for another AK Name than the quote's AK"
                 : secretOk
-                  ? `the TPM holding the bound EK activated the credential made for the AK (${boundEks[0]!.scheme})`
+                  ? `the TPM holding the bound EK activated the credential made for the AK (${boundEk.scheme})`
                   : 'the activated credential does not match the secret',
           );
         } catch (e) {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyConfidentialVm, type ConfidentialVmVerification } from '../../src/binding/index.js';
 import type { Check } from '../../src/core/checks.js';
 import { digest, publicKeyToJwk } from '../../src/core/crypto.js';
+import { concatBytes } from '../../src/core/bytes.js';
 import { tpmName, tpmPublicKey } from '../../src/tpm/index.js';
 import { toHex } from '../../src/core/encoding.js';
 import { describeSwtpm } from '../tpm/support/describe-swtpm.js';
@@ -36,6 +37,8 @@ function allChecks(r: ConfidentialVmVerification): Check[] {
     ...(r.stages.eventLog?.checks ?? []),
   ];
 }
+const u32le = (n: number): Uint8Array =>
+  Uint8Array.of(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24);
 const statusOf = (r: ConfidentialVmVerification, id: string): string | undefined =>
   allChecks(r).find((c) => c.id === id)?.status;
 const problems = (r: ConfidentialVmVerification): Check[] =>
@@ -229,6 +232,38 @@ function suite(start: () => Promise<VtpmBackend>): void {
 
 describe('synthetic CVM on the synthetic vTPM (SYNTHETIC keys; AK certified by a signing EK)', () => {
   suite(syntheticVtpm);
+
+  it('a version-1 manifest binding several EKs: the EK that certified the AK is found', async () => {
+    const vtpm = await syntheticVtpm();
+    const cvm = await buildSyntheticCvm(vtpm);
+    // SYNTHETIC: a v1 manifest (count, then TPMT_PUBLICs) listing another EK before the certifier.
+    const manifest = concatBytes(u32le(2), vtpm.otherEkPublic, vtpm.ekPublic);
+    const report = await cvm.snp.report(cvm.nonce, manifest);
+    const b = await cvm.bundle();
+    const run = async (ekPublic: Uint8Array | undefined) => {
+      const { ekPublic: _e, ...tpm } = b.tpm;
+      const r = await verifyConfidentialVm(
+        {
+          ...b,
+          hardware: { ...b.hardware, report } as typeof b.hardware,
+          binding: [{ scheme: 'svsm', manifest, manifestVersion: 1 }],
+          tpm: ekPublic !== undefined ? { ...tpm, ekPublic } : tpm,
+        },
+        cvm.options,
+      );
+      expect(r.stages.bindings[0]?.ok).toBe(true);
+      return r.checks.find((c) => c.id === 'binding.cvm.ak')!;
+    };
+    // Before, the first bound EK was taken as the certifier: a wrong-key failure.
+    const found = await run(undefined);
+    expect(found.status).toBe('pass');
+    expect(found.message).toMatch(/certified the AK/);
+    expect((await run(vtpm.ekPublic)).status).toBe('pass');
+    // Naming the other bound EK: only that one is tried, and it did not certify the AK.
+    const other = await run(vtpm.otherEkPublic);
+    expect(other.status).toBe('fail');
+    expect(other.message).toMatch(/did not verify/);
+  });
 });
 
 describeSwtpm('synthetic CVM on swtpm (real libtpms; AK activated against the EK)', () => {
