@@ -133,3 +133,14 @@ function copyInto(
   }
   return out;
 }
+
+/**
+ * Freezes a table and the objects it holds (one level down): exported constant tables steer
+ * decoding and verification, so no code in the process may edit them.
+ *
+ * @internal
+ */
+export function frozen<T extends object>(table: T): Readonly<T> {
+  for (const v of Object.values(table)) if (typeof v === 'object' && v !== null) Object.freeze(v);
+  return Object.freeze(table);
+}

@@ -5,15 +5,7 @@
  * that appear in UEFI event data (UEFI 2.10 §3.3, §32.4), the systemd/GRUB EV_EVENT_TAG ids, and
  * the Windows SIPA record types (Windows `wbcl.h`). Pure data; no logic beyond lookups.
  */
-
-/**
- * Freezes a table and the objects it holds: the exported tables steer decoding and verification,
- * so no code in the process may edit them.
- */
-function frozen<T extends object>(table: T): Readonly<T> {
-  for (const v of Object.values(table)) if (typeof v === 'object' && v !== null) Object.freeze(v);
-  return Object.freeze(table);
-}
+import { frozen } from '../core/share.js';
 
 /** Event types (PFP 1.06 §10.4.1, table 9). */
 const EV_TABLE = {

@@ -67,8 +67,10 @@ const SPECS: readonly CheckSpec<TpmCertifyCheckId>[] = /* @__PURE__ */ CHECKS.ma
  * default, and then an empty nonce fails: it proves no freshness), sha1 (the signature hash and
  * the certified object's nameAlg), name (the certified Name equals `tpmName(objectPublic)`),
  * object-attributes (the certified object is TPM-resident: fixedTPM, fixedParent and
- * sensitiveDataOrigin set; a warning with `allowNonResidentObject`) and, for CertifyCreation,
- * creation-hash (`creationHash = H_nameAlg(creationData)`).
+ * sensitiveDataOrigin set; a warning with `allowNonResidentObject`) and creation-hash
+ * (`creationHash = H_nameAlg(creationData)` of a CertifyCreation; required whenever
+ * `creationData` is given, and failed when the statement is a plain Certify, which signs
+ * nothing about creation data).
  *
  * @param evidence - TPMS_ATTEST, TPMT_SIGNATURE, the signer's key and the certified public area.
  * @param options - nonce, requireNonce, allowSha1, requireRestrictedSigner,
@@ -150,7 +152,7 @@ export async function verifyTpmCertify(
     if (problems.length === 0)
       ledger.pass(
         'tpm.certify.signer-attributes',
-        'signer is a TPM-resident restricted signing key',
+        "the signer's public area claims a TPM-resident restricted signing key (trusted only once the signer is)",
       );
     else if (!strict)
       ledger.warn('tpm.certify.signer-attributes', `signer: ${problems.join(', ')} (allowed)`, {
@@ -264,25 +266,38 @@ export async function verifyTpmCertify(
     }
   }
 
-  // CertifyCreation: the creation data hashes to creationHash (object's nameAlg).
-  if (attest?.attested.type !== 'creation') {
-    ledger.skip('tpm.certify.creation-hash', 'not a TPM_ST_ATTEST_CREATION statement');
-  } else if (evidence.creationData === undefined) {
-    ledger.skip('tpm.certify.creation-hash', 'no creationData given');
-  } else if (objectPublic === undefined || !isComputableHash(objectPublic.nameAlg)) {
-    ledger.skip('tpm.certify.creation-hash', "the object's nameAlg is unknown");
-  } else {
-    ledger.require('tpm.certify.creation-hash');
-    const h = digest(objectPublic.nameAlg, evidence.creationData);
-    const same = equalBytes(h, attest.attested.creationHash);
-    ledger.result(
+  // CertifyCreation: the creation data hashes to creationHash (object's nameAlg). Creation data
+  // the caller gave is required to be bound: the prover picks the statement type, and a plain
+  // Certify signs nothing about it.
+  if (evidence.creationData !== undefined) ledger.require('tpm.certify.creation-hash');
+  if (evidence.creationData === undefined) {
+    ledger.skip(
       'tpm.certify.creation-hash',
-      same,
-      same
-        ? `creationHash equals ${objectPublic.nameAlg.toUpperCase()}(creationData)`
-        : 'creationHash does not match the creation data',
-      { expected: toHex(attest.attested.creationHash), actual: toHex(h) },
+      attest?.attested.type === 'creation'
+        ? 'no creationData given'
+        : 'not a TPM_ST_ATTEST_CREATION statement',
     );
+  } else if (ledger.dependsOn('tpm.certify.creation-hash', 'tpm.certify.structure') && attest) {
+    if (attest.attested.type !== 'creation') {
+      ledger.fail(
+        'tpm.certify.creation-hash',
+        'creationData was given, but the statement is not TPM_ST_ATTEST_CREATION: no signature covers it',
+        { type: attest.attested.type },
+      );
+    } else if (objectPublic === undefined || !isComputableHash(objectPublic.nameAlg)) {
+      ledger.skip('tpm.certify.creation-hash', "the object's nameAlg is unknown");
+    } else {
+      const h = digest(objectPublic.nameAlg, evidence.creationData);
+      const same = equalBytes(h, attest.attested.creationHash);
+      ledger.result(
+        'tpm.certify.creation-hash',
+        same,
+        same
+          ? `creationHash equals ${objectPublic.nameAlg.toUpperCase()}(creationData)`
+          : 'creationHash does not match the creation data',
+        { expected: toHex(attest.attested.creationHash), actual: toHex(h) },
+      );
+    }
   }
 
   await signatureDone;

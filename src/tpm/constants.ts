@@ -8,12 +8,13 @@
  * follows the attribute set of Part 2 rev 1.83 (§8.3), which adds bits 8 `firmwareLimited` and
  * 9 `svnLimited` to rev 1.59's.
  */
+import { frozen } from '../core/share.js';
 
 /** `TPM_GENERATED_VALUE` ("\xFFTCG"): the magic of every TPMS_ATTEST (Part 2 §6.2). */
 export const TPM_GENERATED_VALUE = 0xff544347;
 
-/** TPM_ST tags of TPMS_ATTEST (`TPMI_ST_ATTEST`, Part 2 §6.9 Table 19). */
-export const TPM_ST = {
+/** Source of {@link TPM_ST}. */
+const TPM_ST_TABLE = {
   /** TPM_ST_ATTEST_NV: `attested` is TPMS_NV_CERTIFY_INFO (TPM2_NV_Certify over a byte range). */
   ATTEST_NV: 0x8014,
   /**
@@ -46,6 +47,9 @@ export const TPM_ST = {
   ATTEST_NV_DIGEST: 0x801c,
 } as const;
 
+/** TPM_ST tags of TPMS_ATTEST (`TPMI_ST_ATTEST`, Part 2 §6.9 Table 19). */
+export const TPM_ST: typeof TPM_ST_TABLE = /* @__PURE__ */ frozen(TPM_ST_TABLE);
+
 /** Name of each attestation structure type, keyed by its TPM_ST value. */
 export type TpmAttestType =
   | 'nv'
@@ -58,7 +62,7 @@ export type TpmAttestType =
   | 'nv-digest';
 
 /** TPM_ST value → {@link TpmAttestType}. */
-export const TPM_ST_ATTEST_NAMES: Readonly<Record<number, TpmAttestType>> = {
+export const TPM_ST_ATTEST_NAMES: Readonly<Record<number, TpmAttestType>> = /* @__PURE__ */ frozen({
   [TPM_ST.ATTEST_NV]: 'nv',
   [TPM_ST.ATTEST_COMMAND_AUDIT]: 'command-audit',
   [TPM_ST.ATTEST_SESSION_AUDIT]: 'session-audit',
@@ -67,10 +71,10 @@ export const TPM_ST_ATTEST_NAMES: Readonly<Record<number, TpmAttestType>> = {
   [TPM_ST.ATTEST_TIME]: 'time',
   [TPM_ST.ATTEST_CREATION]: 'creation',
   [TPM_ST.ATTEST_NV_DIGEST]: 'nv-digest',
-};
+});
 
-/** TPM_ALG_ID values attestkit names (Part 2 §6.3 Table 9). */
-export const TPM_ALG = {
+/** Source of {@link TPM_ALG}. */
+const TPM_ALG_TABLE = {
   /** TPM_ALG_RSA: the RSA object type (TPMT_PUBLIC `type`; parameters TPMS_RSA_PARMS). */
   RSA: 0x0001,
   /**
@@ -183,6 +187,9 @@ export const TPM_ALG = {
   ECB: 0x0044,
 } as const;
 
+/** TPM_ALG_ID values attestkit names (Part 2 §6.3 Table 9). */
+export const TPM_ALG: typeof TPM_ALG_TABLE = /* @__PURE__ */ frozen(TPM_ALG_TABLE);
+
 /** Lower-case algorithm names as TPM_ALG_ID values spell them (`rsassa`, `sha256`, `cfb`…). */
 export type TpmAlgName = Lowercase<keyof typeof TPM_ALG>;
 
@@ -190,7 +197,7 @@ export type TpmAlgName = Lowercase<keyof typeof TPM_ALG>;
 export const TPM_ALG_NAMES: Readonly<Record<number, TpmAlgName>> = /* @__PURE__ */ (() => {
   const out: Record<number, TpmAlgName> = {};
   for (const [k, v] of Object.entries(TPM_ALG)) out[v] = k.toLowerCase() as TpmAlgName;
-  return out;
+  return Object.freeze(out);
 })();
 
 /**
@@ -215,7 +222,7 @@ export type TpmHashName =
   'sha1' | 'sha256' | 'sha384' | 'sha512' | 'sm3_256' | 'sha3_256' | 'sha3_384' | 'sha3_512';
 
 /** Digest sizes in bytes of each TPM hash (Part 2 §5.3 / Table 9). */
-export const TPM_HASH_SIZES: Readonly<Record<TpmHashName, number>> = {
+export const TPM_HASH_SIZES: Readonly<Record<TpmHashName, number>> = /* @__PURE__ */ frozen({
   sha1: 20,
   sha256: 32,
   sha384: 48,
@@ -224,10 +231,10 @@ export const TPM_HASH_SIZES: Readonly<Record<TpmHashName, number>> = {
   sha3_256: 32,
   sha3_384: 48,
   sha3_512: 64,
-};
+});
 
 /** TPM_ALG_ID of each hash. */
-export const TPM_HASH_IDS: Readonly<Record<TpmHashName, number>> = {
+export const TPM_HASH_IDS: Readonly<Record<TpmHashName, number>> = /* @__PURE__ */ frozen({
   sha1: TPM_ALG.SHA1,
   sha256: TPM_ALG.SHA256,
   sha384: TPM_ALG.SHA384,
@@ -236,10 +243,10 @@ export const TPM_HASH_IDS: Readonly<Record<TpmHashName, number>> = {
   sha3_256: TPM_ALG.SHA3_256,
   sha3_384: TPM_ALG.SHA3_384,
   sha3_512: TPM_ALG.SHA3_512,
-};
+});
 
 /** TPM_ALG_ID → hash name, for the hash algorithms only. */
-export const TPM_HASH_BY_ID: Readonly<Record<number, TpmHashName>> = {
+export const TPM_HASH_BY_ID: Readonly<Record<number, TpmHashName>> = /* @__PURE__ */ frozen({
   [TPM_ALG.SHA1]: 'sha1',
   [TPM_ALG.SHA256]: 'sha256',
   [TPM_ALG.SHA384]: 'sha384',
@@ -248,7 +255,7 @@ export const TPM_HASH_BY_ID: Readonly<Record<number, TpmHashName>> = {
   [TPM_ALG.SHA3_256]: 'sha3_256',
   [TPM_ALG.SHA3_384]: 'sha3_384',
   [TPM_ALG.SHA3_512]: 'sha3_512',
-};
+});
 
 /** The TPM hashes attestkit can compute (a subset of {@link TpmHashName}). */
 export type TpmComputableHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
@@ -267,8 +274,8 @@ export function isComputableHash(h: string | undefined): h is TpmComputableHash 
   return h === 'sha1' || h === 'sha256' || h === 'sha384' || h === 'sha512';
 }
 
-/** TPM_ECC_CURVE values (Part 2 §6.4 Table 10). */
-export const TPM_ECC = {
+/** Source of {@link TPM_ECC}. */
+const TPM_ECC_TABLE = {
   /** TPM_ECC_NIST_P192: NIST P-192, 24-byte coordinates (parsed; not verifiable here). */
   NIST_P192: 0x0001,
   /** TPM_ECC_NIST_P224: NIST P-224, 28-byte coordinates (parsed; not verifiable here). */
@@ -299,6 +306,9 @@ export const TPM_ECC = {
   SM2_P256: 0x0020,
 } as const;
 
+/** TPM_ECC_CURVE values (Part 2 §6.4 Table 10). */
+export const TPM_ECC: typeof TPM_ECC_TABLE = /* @__PURE__ */ frozen(TPM_ECC_TABLE);
+
 /** Curve name as TPM_ECC_CURVE spells it. */
 export type TpmEccCurveName = keyof typeof TPM_ECC;
 
@@ -306,11 +316,11 @@ export type TpmEccCurveName = keyof typeof TPM_ECC;
 export const TPM_ECC_NAMES: Readonly<Record<number, TpmEccCurveName>> = /* @__PURE__ */ (() => {
   const out: Record<number, TpmEccCurveName> = {};
   for (const [k, v] of Object.entries(TPM_ECC)) out[v] = k as TpmEccCurveName;
-  return out;
+  return Object.freeze(out);
 })();
 
 /** Coordinate size in bytes of each TPM curve. */
-export const TPM_ECC_SIZES: Readonly<Record<TpmEccCurveName, number>> = {
+export const TPM_ECC_SIZES: Readonly<Record<TpmEccCurveName, number>> = /* @__PURE__ */ frozen({
   NIST_P192: 24,
   NIST_P224: 28,
   NIST_P256: 32,
@@ -319,15 +329,15 @@ export const TPM_ECC_SIZES: Readonly<Record<TpmEccCurveName, number>> = {
   BN_P256: 32,
   BN_P638: 80,
   SM2_P256: 32,
-};
+});
 
 /** The TPM curves attestkit verifies and derives on, mapped to the WebCrypto curve name. */
 export const TPM_ECC_WEBCRYPTO: Readonly<
   Partial<Record<TpmEccCurveName, 'P-256' | 'P-384' | 'P-521'>>
-> = { NIST_P256: 'P-256', NIST_P384: 'P-384', NIST_P521: 'P-521' };
+> = /* @__PURE__ */ frozen({ NIST_P256: 'P-256', NIST_P384: 'P-384', NIST_P521: 'P-521' });
 
-/** TPMA_OBJECT bit masks (Part 2 §8.3 "Definition of TPMA_OBJECT Bits", rev 1.83 set). */
-export const TPMA_OBJECT = {
+/** Source of {@link TPMA_OBJECT}. */
+const TPMA_OBJECT_TABLE = {
   /**
    * Bit 1 `fixedTPM`: neither the object nor any ancestor can be duplicated, so it never leaves
    * this TPM (required of an AK).
@@ -388,6 +398,9 @@ export const TPMA_OBJECT = {
   x509sign: 0x00080000,
 } as const;
 
+/** TPMA_OBJECT bit masks (Part 2 §8.3 "Definition of TPMA_OBJECT Bits", rev 1.83 set). */
+export const TPMA_OBJECT: typeof TPMA_OBJECT_TABLE = /* @__PURE__ */ frozen(TPMA_OBJECT_TABLE);
+
 /**
  * Bits of TPMA_OBJECT that are reserved (bits 0, 3, 12–15, 20–31) and must be zero, per Part 2
  * rev 1.83; rev 1.59 also reserved bits 8–9, which later revisions define (see
@@ -395,8 +408,8 @@ export const TPMA_OBJECT = {
  */
 export const TPMA_OBJECT_RESERVED = 0xfff0f009;
 
-/** Permanent handles whose Name is the handle itself (Part 2 §7.4 Table 28). */
-export const TPM_RH = {
+/** Source of {@link TPM_RH}. */
+const TPM_RH_TABLE = {
   /** TPM_RH_OWNER: the storage (owner) hierarchy; its Name and Qualified Name are `40 00 00 01`. */
   OWNER: 0x40000001,
   /** TPM_RH_NULL: the null hierarchy, whose seed changes on every TPM Reset; Name `40 00 00 07`. */
@@ -412,8 +425,11 @@ export const TPM_RH = {
   PLATFORM: 0x4000000c,
 } as const;
 
-/** EK certificate NV indices (TCG EK Credential Profile 2.5 §2.2.1.5.1–2). */
-export const TPM_EK_NV_INDEX = {
+/** Permanent handles whose Name is the handle itself (Part 2 §7.4 Table 28). */
+export const TPM_RH: typeof TPM_RH_TABLE = /* @__PURE__ */ frozen(TPM_RH_TABLE);
+
+/** Source of {@link TPM_EK_NV_INDEX}. */
+const TPM_EK_NV_INDEX_TABLE = {
   /** DER X.509 certificate of the RSA 2048 EK (low-range template L-1). */
   RSA_2048_CERT: 0x01c00002,
   /** Nonce the RSA EK was created with, present only when a non-default template was used. */
@@ -451,6 +467,10 @@ export const TPM_EK_NV_INDEX = {
   /** Last index (inclusive) of the EK certificate chain range. */
   CHAIN_LAST: 0x01c001ff,
 } as const;
+
+/** EK certificate NV indices (TCG EK Credential Profile 2.5 §2.2.1.5.1–2). */
+export const TPM_EK_NV_INDEX: typeof TPM_EK_NV_INDEX_TABLE =
+  /* @__PURE__ */ frozen(TPM_EK_NV_INDEX_TABLE);
 
 /** Largest digest any TPM hash produces (SHA-512): the bound of TPM2B_DIGEST. */
 export const TPM_MAX_DIGEST = 64;

@@ -29,6 +29,7 @@ import {
   type X509Certificate,
 } from '../core/x509.js';
 import { assertValidNow } from '../core/checks.js';
+import { frozen } from '../core/share.js';
 import { TPM_ALG } from './constants.js';
 import { assertInputBytes, publicAreaOf } from './structures.js';
 import { tpmPublicKey } from './keys.js';
@@ -63,8 +64,8 @@ const KEY_USAGE_BITS: readonly (keyof KeyUsage)[] = [
   'cRLSign',
 ];
 
-/** TCG OIDs of the EK Credential Profile (§3.2, TCG OID registry 2.23.133). */
-export const TCG_OID = {
+/** Source of {@link TCG_OID}. */
+const TCG_OID_TABLE = {
   /**
    * `tcg-at-tpmManufacturer`: subjectAltName directoryName attribute, the TPM_PT_MANUFACTURER id as
    * `id:XXXXXXXX`.
@@ -90,6 +91,9 @@ export const TCG_OID = {
   /** `tcg-kp-EKCertificate`: the extendedKeyUsage purpose marking an EK certificate. */
   ekCertificate: '2.23.133.8.1',
 } as const;
+
+/** TCG OIDs of the EK Credential Profile (§3.2, TCG OID registry 2.23.133). */
+export const TCG_OID: typeof TCG_OID_TABLE = /* @__PURE__ */ frozen(TCG_OID_TABLE);
 
 const CERT = 'ERR_BAD_CERTIFICATE';
 

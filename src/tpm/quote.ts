@@ -178,7 +178,7 @@ export async function verifyTpmQuote(
       'tpm.quote.ak-attributes',
       problems.length === 0,
       problems.length === 0
-        ? 'AK is a TPM-resident restricted signing key'
+        ? "the AK's public area claims a TPM-resident restricted signing key (trusted only once its Name is bound: activation or a certify)"
         : `AK attributes are not those of an attestation key: ${problems.join(', ')}`,
       {
         objectAttributes: `0x${hexNumber(ak.publicArea.objectAttributes.value, 8)}`,

@@ -682,8 +682,8 @@ export function parseTpmtPublic(bytes: Uint8Array): TpmtPublic {
  *
  * @param bytes - TPM2B_PUBLIC bytes.
  * @returns the TPMT_PUBLIC inside (offsets in errors are relative to `bytes`).
- * @throws {AttestError} as {@link parseTpmtPublic}, plus `ERR_BAD_LENGTH` for a size that does not
- *   match.
+ * @throws {AttestError} as {@link parseTpmtPublic}; a `size` larger than the bytes after it is
+ *   `ERR_TRUNCATED`, a smaller one `ERR_TRAILING_DATA` (at the first byte past the structure).
  * @example
  * ```ts
  * const ek = parseTpm2bPublic(ekPub); // tpm2_readpublic -o ek.pub
