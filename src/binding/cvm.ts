@@ -497,6 +497,9 @@ export async function verifyConfidentialVm(
               ...(nonce !== undefined ? { nonce } : {}),
               ...(options.allowSha1 === true ? { allowSha1: true } : {}),
               ...(cache !== undefined ? { cache } : {}),
+              // Only a restricted signing key refuses to sign a forged TPMS_ATTEST (TPM2_Sign of
+              // any digest): an EK given as SPKI/JWK cannot show that, so it cannot certify.
+              requireRestrictedSigner: true,
             },
           );
           if (akCertify === undefined || r.ok) akCertify = r;

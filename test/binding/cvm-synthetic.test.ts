@@ -11,6 +11,7 @@ import { verifyConfidentialVm, type ConfidentialVmVerification } from '../../src
 import type { Check } from '../../src/core/checks.js';
 import { digest, publicKeyToJwk } from '../../src/core/crypto.js';
 import { concatBytes } from '../../src/core/bytes.js';
+import { encodeSpki } from '../../src/binding/key-encoding.js';
 import { tpmName, tpmPublicKey } from '../../src/tpm/index.js';
 import { toHex } from '../../src/core/encoding.js';
 import { describeSwtpm } from '../tpm/support/describe-swtpm.js';
@@ -263,6 +264,35 @@ describe('synthetic CVM on the synthetic vTPM (SYNTHETIC keys; AK certified by a
     const other = await run(vtpm.otherEkPublic);
     expect(other.status).toBe('fail');
     expect(other.message).toMatch(/did not verify/);
+  });
+
+  it('an EK bound by its SPKI (attributes unknown) cannot certify the AK', async () => {
+    const vtpm = await syntheticVtpm();
+    const cvm = await buildSyntheticCvm(vtpm);
+    const spki = encodeSpki(tpmPublicKey(vtpm.ekPublic));
+    // SYNTHETIC: REPORT_DATA = SHA-512(nonce ‖ SPKI of the signing EK), bound by the hash scheme.
+    const report = await cvm.snp.report(cvm.nonce, spki);
+    const b = await cvm.bundle();
+    const run = async (ekPublic: Uint8Array) => {
+      const r = await verifyConfidentialVm(
+        {
+          ...b,
+          hardware: { ...b.hardware, report } as typeof b.hardware,
+          binding: [
+            { scheme: 'hash', hash: 'sha512', encoding: 'spki', key: 'ek', includeNonce: true },
+          ],
+          tpm: { ...b.tpm, ekPublic },
+        },
+        cvm.options,
+      );
+      expect(r.stages.bindings[0]?.ok).toBe(true);
+      return r;
+    };
+    const r = await run(spki);
+    expect(r.checks.find((c) => c.id === 'binding.cvm.ak')?.status).toBe('fail');
+    expect(
+      r.stages.akCertify?.checks.find((c) => c.id === 'tpm.certify.signer-attributes'),
+    ).toMatchObject({ status: 'fail', required: true });
   });
 });
 
