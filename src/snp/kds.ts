@@ -20,6 +20,7 @@ import type {
   SnpTcbParts,
   SnpVcekExtensions,
 } from './types.js';
+import { frozen } from '../core/share.js';
 
 /**
  * The product lines attestkit knows, in release order. Exported from `attestkit/snp`.
@@ -29,7 +30,11 @@ import type {
  * SNP_PRODUCTS.includes(product);
  * ```
  */
-export const SNP_PRODUCTS: readonly SnpProduct[] = ['Milan', 'Genoa', 'Turin'];
+export const SNP_PRODUCTS: readonly SnpProduct[] = /* @__PURE__ */ Object.freeze([
+  'Milan',
+  'Genoa',
+  'Turin',
+]);
 
 /**
  * Default AMD KDS base URL (spec note §8). Exported from `attestkit/snp`.
@@ -41,16 +46,8 @@ export const SNP_PRODUCTS: readonly SnpProduct[] = ['Milan', 'Genoa', 'Turin'];
  */
 export const SNP_KDS_BASE_URL = 'https://kdsintf.amd.com';
 
-/**
- * OIDs of the AMD VCEK/VLEK extensions (KDS spec 57230; spec note §7.1). Exported from
- * `attestkit/snp`.
- *
- * @example
- * ```ts
- * cert.extensions.find((e) => e.oid === SNP_VCEK_OID.hwid);
- * ```
- */
-export const SNP_VCEK_OID = {
+/** Source of {@link SNP_VCEK_OID}. */
+const SNP_VCEK_OID_TABLE = {
   /** structVersion (.1): DER INTEGER, 0 for Milan/Genoa certificates, 1 for Turin VCEKs. */
   structVersion: '1.3.6.1.4.1.3704.1.1',
   /** productName1 (.2): DER IA5String, e.g. `Milan-B0`, `Genoa`, `Turin` (stepping optional). */
@@ -78,6 +75,17 @@ export const SNP_VCEK_OID = {
   /** cspId (.5): DER IA5String naming the cloud provider; VLEK only. */
   cspId: '1.3.6.1.4.1.3704.1.5',
 } as const;
+
+/**
+ * OIDs of the AMD VCEK/VLEK extensions (KDS spec 57230; spec note §7.1). Exported from
+ * `attestkit/snp`.
+ *
+ * @example
+ * ```ts
+ * cert.extensions.find((e) => e.oid === SNP_VCEK_OID.hwid);
+ * ```
+ */
+export const SNP_VCEK_OID: typeof SNP_VCEK_OID_TABLE = /* @__PURE__ */ frozen(SNP_VCEK_OID_TABLE);
 
 /**
  * The product line named by CPUID family/model (v3+ reports; spec note §1.2): family 0x19 models

@@ -7,6 +7,7 @@
  * Specification" (publication 57230), and `shared/spec-notes/snp.md`, whose offsets were confirmed
  * by signature checks on real reports. Pure data; no logic beyond bit helpers.
  */
+import { frozen } from '../core/share.js';
 
 /**
  * Size of ATTESTATION_REPORT for every report version (spec note §1). Exported from
@@ -33,15 +34,8 @@ export const SNP_MIN_REPORT_VERSION = 2;
 /** Newest report version whose layout attestkit knows (v5: Turin firmware 1.55.61, spec note §1.1). */
 export const SNP_MAX_REPORT_VERSION = 5;
 
-/**
- * Field offsets (ABI 56860 ATTESTATION_REPORT; spec note §1). Exported from `attestkit/snp`.
- *
- * @example
- * ```ts
- * const reportData = raw.subarray(SNP_OFFSET.REPORT_DATA, SNP_OFFSET.MEASUREMENT);
- * ```
- */
-export const SNP_OFFSET = {
+/** Source of {@link SNP_OFFSET}. */
+const SNP_OFFSET_TABLE = {
   /** VERSION: u32 LE, report format version (2–5 seen in real evidence). */
   VERSION: 0x000,
   /** GUEST_SVN: u32 LE, guest security version from the ID block. */
@@ -123,6 +117,16 @@ export const SNP_OFFSET = {
   /** SIGNATURE reserved: 368 bytes to 0x49F, zero and not covered by the signature. */
   SIGNATURE_RESERVED: 0x330,
 } as const;
+
+/**
+ * Field offsets (ABI 56860 ATTESTATION_REPORT; spec note §1). Exported from `attestkit/snp`.
+ *
+ * @example
+ * ```ts
+ * const reportData = raw.subarray(SNP_OFFSET.REPORT_DATA, SNP_OFFSET.MEASUREMENT);
+ * ```
+ */
+export const SNP_OFFSET: typeof SNP_OFFSET_TABLE = /* @__PURE__ */ frozen(SNP_OFFSET_TABLE);
 
 /*
  * The offsets parse.ts reads by name, also as plain numbers: bundlers inline those, so a bundle
@@ -233,16 +237,8 @@ export const SNP_AZURE_REPORT_TYPE_SNP = 2;
 /** Size of one certificate-table entry: GUID[16], u32 offset, u32 length (spec note §9). */
 export const SNP_CERT_TABLE_ENTRY_SIZE = 24;
 
-/**
- * Certificate-table GUIDs in their text form (GHCB spec 56421 / spec note §9). Exported from
- * `attestkit/snp`.
- *
- * @example
- * ```ts
- * table.entries.find((e) => e.guid === SNP_CERT_TABLE_GUID.vcek);
- * ```
- */
-export const SNP_CERT_TABLE_GUID = {
+/** Source of {@link SNP_CERT_TABLE_GUID}. */
+const SNP_CERT_TABLE_GUID_TABLE = {
   /** VCEK entry: the chip- and TCB-specific signing certificate (DER). */
   vcek: '63da758d-e664-4564-adc5-f4b93be8accd',
   /** VLEK entry: the cloud-provider signing certificate (DER). */
@@ -256,6 +252,18 @@ export const SNP_CERT_TABLE_GUID = {
   /** "Extra platform info": a non-AMD entry used by one toolchain; content not interpreted. */
   'extra-platform-info': 'ecae0c0f-9502-43b1-afa2-0ae2e0d565b6',
 } as const;
+
+/**
+ * Certificate-table GUIDs in their text form (GHCB spec 56421 / spec note §9). Exported from
+ * `attestkit/snp`.
+ *
+ * @example
+ * ```ts
+ * table.entries.find((e) => e.guid === SNP_CERT_TABLE_GUID.vcek);
+ * ```
+ */
+export const SNP_CERT_TABLE_GUID: typeof SNP_CERT_TABLE_GUID_TABLE =
+  /* @__PURE__ */ frozen(SNP_CERT_TABLE_GUID_TABLE);
 
 /** One field of the report layout, for tools and tests that walk it. */
 export interface SnpLayoutField {

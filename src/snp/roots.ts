@@ -8,6 +8,7 @@
  * from, an ARK is trusted only when its key matches a pin of the report's product.
  */
 import type { SnpProduct } from './types.js';
+import { frozen } from '../core/share.js';
 
 /**
  * Pinned SPKI SHA-256 (lower-case hex) of the AMD Root Keys, per product.
@@ -25,8 +26,10 @@ import type { SnpProduct } from './types.js';
  * SNP_ARK_PINS.Genoa; // ['429a69c9…']
  * ```
  */
-export const SNP_ARK_PINS: Readonly<Record<SnpProduct, readonly string[]>> = {
-  Milan: ['9f056bee44377e29308cb5ffa895bdfb62d18881fa6bed8d6f075b0204089cb9'],
-  Genoa: ['429a69c9422aa258ee4d8db5fcda9c6470ef15f8cd5a9cebd6cbc7d90b863831'],
-  Turin: ['4f125410563a2ab9a50356f9243f6fe0b6f73de98603f53f90339c70e9d7ad08'],
-};
+export const SNP_ARK_PINS: Readonly<Record<SnpProduct, readonly string[]>> = /* @__PURE__ */ frozen(
+  {
+    Milan: ['9f056bee44377e29308cb5ffa895bdfb62d18881fa6bed8d6f075b0204089cb9'],
+    Genoa: ['429a69c9422aa258ee4d8db5fcda9c6470ef15f8cd5a9cebd6cbc7d90b863831'],
+    Turin: ['4f125410563a2ab9a50356f9243f6fe0b6f73de98603f53f90339c70e9d7ad08'],
+  },
+);

@@ -8,6 +8,7 @@
 import { assertBytes } from '../core/bytes.js';
 import { toHex } from '../core/encoding.js';
 import type { PckCa, TeeKind } from './types.js';
+import { frozen } from '../core/share.js';
 
 /** Intel's production PCS host. Exported from `attestkit/tdx`. */
 export const PCS_BASE_URL = 'https://api.trustedservices.intel.com';
@@ -23,11 +24,11 @@ export const PCS_ISSUER_CHAIN_HEADERS: {
   readonly qeIdentity: readonly string[];
   /** PCK CRL issuer chain (PCK Platform or Processor CA, then Root CA). */
   readonly pckCrl: readonly string[];
-} = {
+} = /* @__PURE__ */ frozen({
   tcbInfo: ['TCB-Info-Issuer-Chain', 'SGX-TCB-Info-Issuer-Chain'],
   qeIdentity: ['SGX-Enclave-Identity-Issuer-Chain'],
   pckCrl: ['SGX-PCK-CRL-Issuer-Chain'],
-};
+});
 
 /** Options of {@link pcsUrls}. */
 export interface PcsUrlOptions {

@@ -22,4 +22,6 @@ export const INTEL_SGX_ROOT_CA_SPKI_SHA256: string =
   'a0af031289f5d5d4132f9186068a7fc13628633ba235777472e29b6b6c67a49e';
 
 /** The default `rootPins` of `verifyTdxQuote`: the production Intel SGX Root CA only. Exported from `attestkit/tdx`. */
-export const DEFAULT_TDX_ROOT_PINS: readonly string[] = [INTEL_SGX_ROOT_CA_SPKI_SHA256];
+export const DEFAULT_TDX_ROOT_PINS: readonly string[] = /* @__PURE__ */ Object.freeze([
+  INTEL_SGX_ROOT_CA_SPKI_SHA256,
+]);

@@ -128,7 +128,9 @@ const CHECKS: readonly CheckSpec<TdxCheckId>[] = [
  * TDX_CHECK_IDS.includes('tdx.tcb.status') // true
  * ```
  */
-export const TDX_CHECK_IDS: readonly TdxCheckId[] = /* @__PURE__ */ CHECKS.map((c) => c.id);
+export const TDX_CHECK_IDS: readonly TdxCheckId[] = /* @__PURE__ */ Object.freeze(
+  CHECKS.map((c) => c.id),
+);
 
 const COLLATERAL_CHECKS: readonly TdxCheckId[] = [
   'tdx.crl.root',

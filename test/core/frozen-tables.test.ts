@@ -1,0 +1,45 @@
+/**
+ * Exported tables that steer verification are frozen: a caller (or a dependency) that edits one,
+ * say to add a test root pin, would otherwise change what every later verification in the
+ * process trusts or how it parses.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  SNP_ARK_PINS,
+  SNP_CERT_TABLE_GUID,
+  SNP_OFFSET,
+  SNP_PRODUCTS,
+  SNP_VCEK_OID,
+} from '../../src/snp/index.js';
+import {
+  DEFAULT_TDX_ROOT_PINS,
+  PCS_ISSUER_CHAIN_HEADERS,
+  TDX_CHECK_IDS,
+} from '../../src/tdx/index.js';
+
+describe('exported SEV-SNP and TDX tables are frozen', () => {
+  it('root pins cannot be widened', () => {
+    expect(() => (SNP_ARK_PINS.Genoa as string[]).push('00'.repeat(32))).toThrow(TypeError);
+    expect(() => {
+      (SNP_ARK_PINS as Record<string, readonly string[]>).Genoa = ['00'.repeat(32)];
+    }).toThrow(TypeError);
+    expect(() => (DEFAULT_TDX_ROOT_PINS as string[]).push('00'.repeat(32))).toThrow(TypeError);
+    expect(SNP_ARK_PINS.Genoa).toHaveLength(1);
+    expect(DEFAULT_TDX_ROOT_PINS).toHaveLength(1);
+  });
+
+  it('layouts, OIDs, products, header names and check ids refuse edits', () => {
+    for (const t of [
+      SNP_OFFSET,
+      SNP_CERT_TABLE_GUID,
+      SNP_PRODUCTS,
+      SNP_VCEK_OID,
+      PCS_ISSUER_CHAIN_HEADERS,
+      TDX_CHECK_IDS,
+    ]) {
+      expect(Object.isFrozen(t)).toBe(true);
+      for (const v of Object.values(t))
+        if (typeof v === 'object' && v !== null) expect(Object.isFrozen(v)).toBe(true);
+    }
+  });
+});
