@@ -28,6 +28,37 @@ export function digest(alg: HashAlg, data: Uint8Array): Uint8Array {
   return h(data);
 }
 
+const BLOCK_SIZES = { sha1: 64, sha256: 64, sha384: 128, sha512: 128 } as const;
+const HASH_LENGTHS = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 } as const;
+
+/**
+ * HMAC (RFC 2104) of `data` under `key` with `alg` (a key longer than the block is hashed first).
+ *
+ * @internal
+ *
+ * @example
+ * ```ts
+ * const mac = hmacDigest('sha256', key, message);
+ * ```
+ */
+export function hmacDigest(alg: HashAlg, key: Uint8Array, data: Uint8Array): Uint8Array {
+  assertBytes(key, 'key');
+  assertBytes(data, 'data');
+  const size = BLOCK_SIZES[alg];
+  if (size === undefined) throw new TypeError(`unknown hash ${String(alg)}`);
+  const k = new Uint8Array(size);
+  k.set(key.length > size ? digest(alg, key) : key);
+  const inner = new Uint8Array(size + data.length);
+  inner.set(data, size);
+  const outer = new Uint8Array(size + HASH_LENGTHS[alg]);
+  for (let i = 0; i < size; i++) {
+    inner[i] = k[i]! ^ 0x36;
+    outer[i] = k[i]! ^ 0x5c;
+  }
+  outer.set(digest(alg, inner), size);
+  return digest(alg, outer);
+}
+
 /** An incremental hash (for extends and large inputs). */
 export interface Hasher {
   update(data: Uint8Array): Hasher;

@@ -8,10 +8,8 @@
 import { AttestError } from '../core/errors.js';
 import { concatBytes, copyBytes } from '../core/bytes.js';
 import { digest, HASH_SIZES } from '../core/crypto.js';
+import { hmacDigest } from '../core/hash.js';
 import { utf8Encode } from '../core/encoding.js';
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { cfb } from '@noble/ciphers/aes.js';
 import {
   isComputableHash,
@@ -24,8 +22,6 @@ import {
 import { assertInputBytes, publicAreaOf } from './structures.js';
 import { tpmPublicKey } from './keys.js';
 import type { MakeCredentialOptions, TpmCredential, TpmtPublic } from './types.js';
-
-const NOBLE = { sha1, sha256, sha384, sha512 } as const;
 
 function u32(v: number): Uint8Array {
   return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
@@ -50,7 +46,7 @@ function truncateBits(out: Uint8Array, bits: number): Uint8Array {
 }
 
 function checkHash(hash: unknown): asserts hash is TpmComputableHash {
-  if (typeof hash !== 'string' || !Object.hasOwn(NOBLE, hash)) {
+  if (typeof hash !== 'string' || !Object.hasOwn(HASH_SIZES, hash)) {
     throw new TypeError("hash must be 'sha1', 'sha256', 'sha384' or 'sha512'");
   }
 }
@@ -92,12 +88,11 @@ export function kdfa(
   assertInputBytes(contextU, 'contextU');
   assertInputBytes(contextV, 'contextV');
   checkBits(bits);
-  const h = NOBLE[hash];
   const fixed = concatBytes(labelBytes(label), contextU, contextV, u32(bits));
   const parts: Uint8Array[] = [];
   let have = 0;
   for (let i = 1; have * 8 < bits; i++) {
-    const k = hmac(h, key, concatBytes(u32(i), fixed));
+    const k = hmacDigest(hash, key, concatBytes(u32(i), fixed));
     parts.push(k);
     have += k.length;
   }
@@ -379,7 +374,7 @@ export async function makeCredential(
   const plaintext = concatBytes(u16(credentialCopy.length), credentialCopy);
   const encIdentity = cfb(symKey, new Uint8Array(16)).encrypt(plaintext);
   const hmacKey = kdfa(nameAlg, seed, 'INTEGRITY', empty, empty, 8 * hl);
-  const outerHmac = hmac(NOBLE[nameAlg], hmacKey, concatBytes(encIdentity, nameCopy));
+  const outerHmac = hmacDigest(nameAlg, hmacKey, concatBytes(encIdentity, nameCopy));
   const idObject = concatBytes(u16(outerHmac.length), outerHmac, encIdentity);
   return {
     credentialBlob: concatBytes(u16(idObject.length), idObject),
