@@ -159,6 +159,26 @@ export interface SignatureOutcome {
   readonly saltLength?: number;
 }
 
+/** r ‖ s, each left-padded to the curve's coordinate size (IEEE P1363), for WebCrypto. */
+function ecdsaRaw(
+  rIn: Uint8Array,
+  sIn: Uint8Array,
+  key: PublicKeyInfo & { kind: 'ec' },
+): Uint8Array {
+  const size = key.x.length;
+  const r = stripZeros(rIn);
+  const s = stripZeros(sIn);
+  if (r.length === 0 || s.length === 0 || r.length > size || s.length > size) {
+    throw new AttestError('ERR_BAD_SIGNATURE_ENCODING', {
+      message: `ECDSA r (${r.length} bytes) / s (${s.length} bytes) do not fit ${key.curve}`,
+    });
+  }
+  const raw = new Uint8Array(2 * size);
+  raw.set(r, size - r.length);
+  raw.set(s, 2 * size - s.length);
+  return raw;
+}
+
 /**
  * Verifies `parts` over `data` with `key` (`imported`: the CryptoKeys held for this key, see
  * core `VerifyParams.imported`). RSA-PSS is tried with salt = hash length (reference
@@ -182,37 +202,13 @@ export async function verifyParts(
   if (parts.scheme === 'ecdsa') {
     if (key.kind !== 'ec')
       throw new AttestError('ERR_UNSUPPORTED', { message: 'ECDSA with an RSA key' });
-    if ('bare' in parts) {
-      for (const raw of bareEcdsaReadings(parts.bare, parts.format, key.x.length)) {
-        if (
-          await verifySignature({
-            key,
-            scheme: 'ecdsa',
-            hash,
-            data,
-            signature: raw,
-            cache,
-            imported,
-          })
-        ) {
-          return { ok: true };
-        }
-      }
-      return { ok: false };
-    }
-    const size = key.x.length;
-    const r = stripZeros(parts.r);
-    const s = stripZeros(parts.s);
-    if (r.length === 0 || s.length === 0 || r.length > size || s.length > size) {
-      throw new AttestError('ERR_BAD_SIGNATURE_ENCODING', {
-        message: `ECDSA r (${r.length} bytes) / s (${s.length} bytes) do not fit ${key.curve}`,
-      });
-    }
-    const raw = new Uint8Array(2 * size);
-    raw.set(r, size - r.length);
-    raw.set(s, 2 * size - s.length);
-    return {
-      ok: await verifySignature({
+    // A TPMT_SIGNATURE's r and s have one reading; a bare signature may have two (raw or DER).
+    const readings =
+      'bare' in parts
+        ? bareEcdsaReadings(parts.bare, parts.format, key.x.length)
+        : [ecdsaRaw(parts.r, parts.s, key)];
+    for (const raw of readings) {
+      const ok = await verifySignature({
         key,
         scheme: 'ecdsa',
         hash,
@@ -220,8 +216,10 @@ export async function verifyParts(
         signature: raw,
         cache,
         imported,
-      }),
-    };
+      });
+      if (ok) return { ok };
+    }
+    return { ok: false };
   }
   if (key.kind !== 'rsa') {
     throw new AttestError('ERR_UNSUPPORTED', { message: `${parts.scheme} with an EC key` });

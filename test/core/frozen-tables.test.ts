@@ -4,6 +4,7 @@
  * process trusts or how it parses.
  */
 import { describe, expect, it } from 'vitest';
+import { expectFrozenTables } from '../support/frozen.js';
 import {
   SNP_ARK_PINS,
   SNP_CERT_TABLE_GUID,
@@ -29,17 +30,13 @@ describe('exported SEV-SNP and TDX tables are frozen', () => {
   });
 
   it('layouts, OIDs, products, header names and check ids refuse edits', () => {
-    for (const t of [
+    expectFrozenTables([
       SNP_OFFSET,
       SNP_CERT_TABLE_GUID,
       SNP_PRODUCTS,
       SNP_VCEK_OID,
       PCS_ISSUER_CHAIN_HEADERS,
       TDX_CHECK_IDS,
-    ]) {
-      expect(Object.isFrozen(t)).toBe(true);
-      for (const v of Object.values(t))
-        if (typeof v === 'object' && v !== null) expect(Object.isFrozen(v)).toBe(true);
-    }
+    ]);
   });
 });
