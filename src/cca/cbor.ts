@@ -8,6 +8,9 @@
  * needs:
  *
  * - a nesting limit, checked before a container is entered (`ERR_LIMIT_EXCEEDED`);
+ * - an item limit (every head counts: keys, values, elements, tags), checked at each container's
+ *   head against the items it declares, so memory stays bounded by the limit, not the input size
+ *   (`ERR_LIMIT_EXCEEDED`);
  * - declared array and map sizes checked against the bytes that remain, before anything is
  *   allocated;
  * - map keys restricted to integers and text strings (EAT claim keys, COSE labels), duplicates
@@ -27,6 +30,14 @@ export const assertInputBytes: typeof assertBytes = assertBytes;
 
 /** Default maximum nesting depth of arrays, maps and tags. CCA tokens need at most 4. */
 export const CBOR_MAX_DEPTH = 16;
+
+/**
+ * Default maximum number of items one {@link decodeCbor} call builds (every head counts: integers,
+ * strings, containers, map keys, tags). The largest real CCA claims map (16 software components)
+ * holds 163; the default leaves a wide margin while bounding the tree a hostile input can make (each
+ * item costs a node object, so 2.5 million one-byte items would exhaust a default V8 heap).
+ */
+export const CBOR_MAX_ITEMS = 65_536;
 
 interface CborBase {
   /** Absolute offset of the item's first byte in the outermost input. */
@@ -103,6 +114,11 @@ export interface CborDecodeOptions {
   readonly tags?: readonly number[] | 'any';
   /** Maximum nesting depth. Default {@link CBOR_MAX_DEPTH}. */
   readonly maxDepth?: number;
+  /**
+   * Maximum number of items in the whole tree. Default {@link CBOR_MAX_ITEMS}. A container whose
+   * declared items would pass it fails at its head, before they are read.
+   */
+  readonly maxItems?: number;
   /** Name of the structure, used as the error field. */
   readonly structure?: string;
 }
@@ -147,11 +163,12 @@ function half(h: number): number {
  * Decodes exactly one CBOR data item that must fill `bytes`, strictly (see the module notes).
  *
  * @param bytes - the encoded item.
- * @param options - absolute base offset, allowed tags, nesting limit.
+ * @param options - absolute base offset, allowed tags, nesting and item limits.
  * @returns the item tree, every node with its absolute offset and encoded length.
  * @throws {AttestError} `ERR_BAD_CBOR` (malformed or non-strict CBOR, truncation, a declared
  *   length larger than the input, a forbidden tag or key type, a duplicate key),
- *   `ERR_LIMIT_EXCEEDED` (nesting deeper than `maxDepth`), `ERR_TRAILING_DATA`.
+ *   `ERR_LIMIT_EXCEEDED` (nesting deeper than `maxDepth`, or more than `maxItems` items, at the
+ *   head that passes the limit), `ERR_TRAILING_DATA`.
  * @example
  * ```ts
  * const node = decodeCbor(payload, { base: 42 });
@@ -165,6 +182,7 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
   }
   const base = options.base ?? 0;
   const maxDepth = options.maxDepth ?? CBOR_MAX_DEPTH;
+  const maxItems = options.maxItems ?? CBOR_MAX_ITEMS;
   const allowedTags = options.tags ?? [];
   const field = options.structure;
   const fail = (
@@ -187,6 +205,8 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
   let pos = 0;
   const stack: Frame[] = [];
   let root: CborNode | undefined;
+  /** Items read so far plus the direct children declared by open containers. */
+  let items = 0;
 
   const attach = (frame: Frame, child: CborNode): void => {
     const node = frame.node;
@@ -355,6 +375,11 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
       }
     }
     pos = end;
+    // The item's own head was counted when its container declared it (the root counts here).
+    items += (stack.length === 0 ? 1 : 0) + children;
+    if (items > maxItems) {
+      fail('ERR_LIMIT_EXCEEDED', start, `more than ${maxItems} CBOR items`);
+    }
     if (children > 0) {
       if (stack.length + 1 > maxDepth) {
         fail('ERR_LIMIT_EXCEEDED', start, `CBOR nesting deeper than ${maxDepth}`);

@@ -41,6 +41,13 @@ export function coseAlgorithmName(id: number | undefined): CoseAlgorithmName | u
   return undefined;
 }
 
+/**
+ * Most labels one COSE header bucket may carry. CCA and PSA tokens carry one (`alg`) or two
+ * (`alg`, `kid`); the limit leaves room for any registered header while keeping the bucket
+ * checks, run before any signature, cheap on hostile input.
+ */
+export const COSE_MAX_HEADER_LABELS = 64;
+
 const COSE_CURVES: Readonly<Record<number, EcCurve>> = { 1: 'P-256', 2: 'P-384', 3: 'P-521' };
 
 /** `84 6a "Signature1"`: the Sig_structure array head and its context string (RFC 9052 §4.4). */
@@ -65,6 +72,12 @@ function bad(node: CborNode | undefined, message: string, fallbackOffset: number
 
 function headerLabels(map: CborNode, where: string): (number | string)[] {
   if (map.kind !== 'map') bad(map, `${where} header must be a map, got ${cborTypeName(map)}`, 0);
+  if (map.entries.length > COSE_MAX_HEADER_LABELS) {
+    throw new AttestError('ERR_LIMIT_EXCEEDED', {
+      offset: map.offset,
+      message: `${where} header has ${map.entries.length} labels (at most ${COSE_MAX_HEADER_LABELS})`,
+    });
+  }
   return map.entries.map((e) =>
     typeof e.key.value === 'bigint' ? Number(e.key.value) : e.key.value,
   );
@@ -111,14 +124,16 @@ export function coseSigStructure(
  * The protected header must be a byte string holding a map (or nothing); `alg` must be in it if
  * anywhere (an `alg` in the unprotected bucket is rejected, since it would not be signed); a
  * `crit` header is rejected (attestkit understands no critical extensions); a label in both
- * buckets is rejected; the payload must be attached.
+ * buckets is rejected; a bucket with more than 64 labels is rejected (real tokens carry one or
+ * two); the payload must be attached.
  *
  * Exported from `attestkit/cca`.
  *
  * @param bytes - the encoded COSE_Sign1.
  * @param base - absolute offset of `bytes[0]` in the token, for error offsets.
  * @returns the parsed structure with its Sig_structure.
- * @throws {AttestError} `ERR_BAD_COSE`, `ERR_BAD_CBOR`, `ERR_LIMIT_EXCEEDED`,
+ * @throws {AttestError} `ERR_BAD_COSE`, `ERR_BAD_CBOR`, `ERR_LIMIT_EXCEEDED` (nesting, item
+ *   count, or more than 64 labels in a bucket, at that bucket's map),
  *   `ERR_TRAILING_DATA`, `ERR_UNSUPPORTED` (detached payload, `crit`).
  * @example
  * ```ts
@@ -182,10 +197,11 @@ export function parseCoseSign1(bytes: Uint8Array, base = 0): CoseSign1 {
       kid ??= k.value;
     }
   }
+  const inProtected = new Set(protectedLabels);
   for (const l of unprotectedLabels) {
-    if (protectedLabels.includes(l)) bad(unprot, `header label ${l} is in both buckets`, base);
+    if (inProtected.has(l)) bad(unprot, `header label ${l} is in both buckets`, base);
   }
-  if (protectedLabels.includes(2) || unprotectedLabels.includes(2)) {
+  if (inProtected.has(2) || unprotectedLabels.includes(2)) {
     throw new AttestError('ERR_UNSUPPORTED', {
       offset: prot.offset,
       message: 'COSE crit header: attestkit understands no critical header extensions',

@@ -8,7 +8,8 @@ export { AttestError, isAttestError } from '../core/errors.js';
 export type { AttestErrorCode } from '../core/errors.js';
 export type { Check, CheckStatus, Verification } from '../core/checks.js';
 
-export { parseCcaToken } from './parse.js';
+export { parseCcaToken, CCA_MAX_TOKEN_SIZE } from './parse.js';
+export type { CcaParseOptions } from './parse.js';
 export { verifyCcaToken } from './verify.js';
 export {
   parseCcaPlatformClaims,

@@ -33,6 +33,30 @@ export const CCA_REALM_LABEL = 44241;
 /** CoAP content format of `application/eat+cwt`, used in tag-907 entries. */
 export const CCA_EAT_CWT_CONTENT_FORMAT = 263;
 
+/**
+ * Default largest token `parseCcaToken` and `verifyCcaToken` read, in bytes: 64 KiB. Real CCA
+ * tokens are 1–3 KiB and PSA tokens under 1 KiB; the limit leaves room for RMM 2.0 platform
+ * extensions while bounding the work done on unsigned bytes.
+ *
+ * Exported from `attestkit/cca`.
+ *
+ * @example
+ * ```ts
+ * if (bytes.length > CCA_MAX_TOKEN_SIZE) console.warn('raise maxSize to read this token');
+ * ```
+ */
+export const CCA_MAX_TOKEN_SIZE = 65_536;
+
+/** Options of {@link parseCcaToken}. */
+export interface CcaParseOptions {
+  /**
+   * Largest token accepted, in bytes. Default {@link CCA_MAX_TOKEN_SIZE} (64 KiB); a longer
+   * input fails with `ERR_LIMIT_EXCEEDED` before it is decoded. Raising it raises the memory and
+   * time a hostile token can cost.
+   */
+  readonly maxSize?: number;
+}
+
 function signed<T>(
   bytes: Uint8Array,
   base: number,
@@ -114,14 +138,18 @@ function entryBytes(
  * Exported from `attestkit/cca`.
  *
  * @param bytes - the token as received (e.g. the configfs-tsm `outblob`).
+ * @param options - `maxSize`: the largest token read (default {@link CCA_MAX_TOKEN_SIZE}).
  * @returns the typed token; its byte fields are copies, and each COSE_Sign1 keeps its raw bytes
  *   and Sig_structure.
  * @throws {AttestError} `ERR_BAD_MAGIC` (a collection tag other than 399/907), `ERR_MISSING_FIELD`
  *   (platform or realm entry, or a mandatory claim, absent), `ERR_BAD_CBOR` (malformed or
  *   non-strict CBOR, wrong entry shapes, mistyped claims), `ERR_BAD_VALUE` (unexpected collection
  *   entries or content format), `ERR_BAD_COSE`, `ERR_BAD_KEY` (RAK), `ERR_UNSUPPORTED` (unknown
- *   profile, detached payload), `ERR_LIMIT_EXCEEDED`, `ERR_TRAILING_DATA`, `ERR_UNKNOWN_FORMAT`.
+ *   profile, detached payload), `ERR_LIMIT_EXCEEDED` (a token longer than `maxSize`, at offset
+ *   `maxSize`; nesting deeper than 16 or more than 65,536 CBOR items in one structure; more than
+ *   64 labels in a COSE header bucket), `ERR_TRAILING_DATA`, `ERR_UNKNOWN_FORMAT`.
  * @throws {TypeError} when `bytes` is not a Uint8Array.
+ * @throws {RangeError} when `maxSize` is not a positive integer.
  * @example
  * ```ts
  * import { parseCcaToken } from 'attestkit/cca';
@@ -129,8 +157,19 @@ function entryBytes(
  * console.log(token.format, token.realm?.claims.initialMeasurement);
  * ```
  */
-export function parseCcaToken(bytes: Uint8Array): CcaToken {
+export function parseCcaToken(bytes: Uint8Array, options: CcaParseOptions = {}): CcaToken {
   assertInputBytes(bytes, 'token');
+  const maxSize = options.maxSize ?? CCA_MAX_TOKEN_SIZE;
+  if (!Number.isSafeInteger(maxSize) || maxSize < 1) {
+    throw new RangeError('options.maxSize must be a positive integer');
+  }
+  if (bytes.length > maxSize) {
+    throw new AttestError('ERR_LIMIT_EXCEEDED', {
+      offset: maxSize,
+      field: 'token',
+      message: `the token is ${bytes.length} bytes, more than maxSize (${maxSize})`,
+    });
+  }
   // Decoded from the private copy: every byte string in the result is a view into it, never into
   // the caller's array.
   const raw = copyBytes(bytes);

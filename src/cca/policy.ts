@@ -2,10 +2,11 @@
  * @module
  * Turns a {@link CcaPolicy} into `cca.policy.*` checks (called by `verify.ts`): each field given
  * becomes a required check comparing the token's claims with the expected values (any-of for
- * lists), with `expected` and `actual` in the detail of every mismatch. Reference-value semantics
- * follow Veraison's CCA appraisal (draft-ffm-rats-cca-token §7, rust-ccatoken `appraise`): a
- * reference entry (`realms`, `platforms`) matches only as a whole, never field by field across
- * entries.
+ * lists; software components are one expected set, compared for equality), with `expected` and
+ * `actual` in the detail of every mismatch. Reference-value semantics follow Veraison's CCA
+ * appraisal (draft-ffm-rats-cca-token §7, rust-ccatoken `appraise`): a reference entry
+ * (`realms`, `platforms`) matches only as a whole, never field by field across entries, and a
+ * platform entry's software components must equal the token's (none missing, none extra).
  */
 import type { Ledger } from '../core/checks.js';
 import { equalBytes, toHex } from '../core/encoding.js';
@@ -35,16 +36,21 @@ function componentMatches(c: CcaSoftwareComponent, ref: CcaReferenceComponent): 
   return true;
 }
 
-/** Indices of the token's components that match none of `refs`. */
-function unmatchedComponents(
+/**
+ * The token's components against one expected set: indices of the token's components that match
+ * no reference (`unmatched`), and of the references no component matches (`missing`). The two
+ * are equal as sets when both are empty.
+ */
+function compareComponents(
   components: readonly CcaSoftwareComponent[],
   refs: readonly CcaReferenceComponent[],
-): number[] {
-  const out: number[] = [];
-  components.forEach((c, i) => {
-    if (!refs.some((r) => componentMatches(c, r))) out.push(i);
-  });
-  return out;
+): { unmatched: number[]; missing: number[] } {
+  const indicesOf = <A, B>(as: readonly A[], bs: readonly B[], hit: (a: A, b: B) => boolean) =>
+    as.flatMap((a, i) => (bs.some((b) => hit(a, b)) ? [] : [i]));
+  return {
+    unmatched: indicesOf(components, refs, componentMatches),
+    missing: indicesOf(refs, components, (r, c) => componentMatches(c, r)),
+  };
 }
 
 /** Whether REM0–REM3 equal an accepted set (`null` accepts any value). */
@@ -88,6 +94,8 @@ interface EntryComparison {
   readonly fields: readonly string[];
   /** Token components that match none of the entry's (platform entries). */
   readonly unmatchedComponents?: readonly number[];
+  /** The entry's components that no token component matches (platform entries). */
+  readonly missingComponents?: readonly number[];
 }
 
 function compareRealm(ref: CcaRealmReference, r: CcaRealmClaims): EntryComparison {
@@ -120,9 +128,16 @@ function comparePlatform(ref: CcaPlatformReference, p: CcaPlatformClaims): Entry
     if (p.config === undefined || !equalBytes(config, p.config)) fields.push('platformConfig');
   }
   compared.push('softwareComponents');
-  const unmatched = unmatchedComponents(p.softwareComponents, ref.softwareComponents);
-  if (unmatched.length > 0 || p.softwareComponents.length === 0) fields.push('softwareComponents');
-  return { compared, fields, ...(unmatched.length > 0 ? { unmatchedComponents: unmatched } : {}) };
+  const { unmatched, missing } = compareComponents(p.softwareComponents, ref.softwareComponents);
+  if (unmatched.length + missing.length > 0 || p.softwareComponents.length === 0) {
+    fields.push('softwareComponents');
+  }
+  return {
+    compared,
+    fields,
+    ...(unmatched.length > 0 ? { unmatchedComponents: unmatched } : {}),
+    ...(missing.length > 0 ? { missingComponents: missing } : {}),
+  };
 }
 
 /** Any-of over entries, all-of within one: the first entry whose compared fields all match. */
@@ -142,11 +157,7 @@ function wholeEntry<E>(
       detail: { entry: hit },
     };
   }
-  const mismatches = results.map(({ fields, unmatchedComponents: u }, entry) => ({
-    entry,
-    fields,
-    ...(u !== undefined ? { unmatchedComponents: u } : {}),
-  }));
+  const mismatches = results.map(({ compared: _, ...m }, entry) => ({ entry, ...m }));
   const shown = mismatches.slice(0, 4).map((m) => `entry ${m.entry}: ${m.fields.join(', ')}`);
   if (mismatches.length > 4) shown.push(`${mismatches.length - 4} more`);
   return {
@@ -166,7 +177,9 @@ const realmValues = (r: CcaRealmReference): Record<string, unknown> => ({
   rakHashAlgorithm: r.rakHashAlgorithm,
 });
 
-const componentValues = (c: CcaSoftwareComponent | CcaReferenceComponent): unknown => ({
+const componentValues = (
+  c: CcaSoftwareComponent | CcaReferenceComponent,
+): Record<string, unknown> => ({
   measurementType: c.measurementType,
   measurementValue: toHex(c.measurementValue),
   signerId: hexOr(c.signerId),
@@ -326,30 +339,25 @@ export function applyCcaPolicy(
   );
   if (given('softwareComponents')) {
     const refs = policy.softwareComponents!;
-    const unmatched = unmatchedComponents(platform.softwareComponents, refs).map((index) => ({
-      c: platform.softwareComponents[index]!,
-      index,
-    }));
-    const empty = platform.softwareComponents.length === 0;
+    const tokenComponents = platform.softwareComponents;
+    const { unmatched, missing } = compareComponents(tokenComponents, refs);
+    const n = tokenComponents.length;
+    const ok = unmatched.length + missing.length === 0 && n > 0;
+    const listed = (
+      list: readonly (CcaSoftwareComponent | CcaReferenceComponent)[],
+      indices: number[],
+    ): unknown[] => indices.map((index) => ({ index, ...componentValues(list[index]!) }));
     ledger.result(
       'cca.policy.sw-components',
-      unmatched.length === 0 && !empty,
-      empty
+      ok,
+      n === 0
         ? 'the token lists no software components'
-        : unmatched.length === 0
-          ? `all ${platform.softwareComponents.length} software components match reference values`
-          : `${unmatched.length} of ${platform.softwareComponents.length} software components match no reference value`,
-      unmatched.length === 0
+        : ok
+          ? `the ${n} software components equal the ${refs.length} reference components`
+          : `${unmatched.length} software components match no reference, ${missing.length} references are missing`,
+      ok
         ? undefined
-        : {
-            unmatched: unmatched.map(({ c, index }) => ({
-              index,
-              measurementType: c.measurementType,
-              measurementValue: toHex(c.measurementValue),
-              signerId: c.signerId !== undefined ? toHex(c.signerId) : undefined,
-              version: c.version,
-            })),
-          },
+        : { unmatched: listed(tokenComponents, unmatched), missing: listed(refs, missing) },
     );
   }
   if (given('challenge')) {

@@ -280,7 +280,8 @@ export function parseCcaReferenceValues(input: unknown): CcaReferenceValues {
  * @param rv - the store.
  * @param implementationId - the platform implementation to appraise (the token's claim 2396).
  * @returns the policy (`platforms`, and `realms` when the store has realm entries), or undefined
- *   when the store has no entry for that implementation.
+ *   when the store has no entry for that implementation. The policy is a fresh deep copy: editing
+ *   it (its lists, entries or bytes) never changes `rv` or any other policy made from it.
  * @example
  * ```ts
  * const policy = ccaPolicyFromReferenceValues(rv, token.platform.claims.implementationId);
@@ -293,5 +294,6 @@ export function ccaPolicyFromReferenceValues(
 ): CcaPolicy | undefined {
   const platforms = rv.platform.filter((x) => equalBytes(x.implementationId, implementationId));
   if (platforms.length === 0) return undefined;
-  return { platforms, ...(rv.realm.length > 0 ? { realms: rv.realm } : {}) };
+  // structuredClone: a deep copy of plain data, byte arrays included, sharing nothing with `rv`.
+  return structuredClone({ platforms, ...(rv.realm.length > 0 ? { realms: rv.realm } : {}) });
 }

@@ -320,7 +320,10 @@ export interface CcaRealmReference {
  * all-of within one entry (what `ccaPolicyFromReferenceValues` produces).
  */
 export interface CcaPolicy {
-  /** The nonce: the realm challenge (the PSA challenge for PSA tokens; the platform challenge for stand-alone platform tokens). */
+  /**
+   * The nonce: the realm challenge. For a PSA or stand-alone platform token (accepted only when
+   * `options.formats` lists its format) it is compared with that token's challenge instead.
+   */
   readonly challenge?: Uint8Array;
   /** Accepted realm personalization values. */
   readonly personalizationValues?: readonly Uint8Array[];
@@ -328,7 +331,13 @@ export interface CcaPolicy {
   readonly realmInitialMeasurements?: readonly Uint8Array[];
   /** Accepted REM sets: each entry lists REM0–REM3; a `null` element accepts any value. */
   readonly realmExtensibleMeasurements?: readonly (readonly (Uint8Array | null)[])[];
-  /** Reference components: every component in the token must match one (type + measurement + signer). */
+  /**
+   * The expected software components, as one set: every component in the token must match one
+   * of these, and every one of these must be matched by a component in the token (a token that
+   * omits a measured component, or adds one, fails). A component matches a reference by
+   * measurement value, and by type / signer id / version where the reference gives them. To
+   * accept several firmware states, use {@link CcaPolicy.platforms}, one entry per state.
+   */
   readonly softwareComponents?: readonly CcaReferenceComponent[];
   /** Accepted implementation ids. */
   readonly implementationIds?: readonly Uint8Array[];
@@ -351,9 +360,9 @@ export interface CcaPolicy {
   readonly realms?: readonly CcaRealmReference[];
   /**
    * Accepted platform states, each a whole reference entry: the implementation id and, from the
-   * same entry, the configuration (when given) and the software components (every component in
-   * the token matches one of the entry's, as for `softwareComponents`; an entry with none
-   * matches no token). Checked by `cca.policy.implementation-id` (which then also requires
+   * same entry, the configuration (when given) and the software components as a set (every
+   * component in the token matches one of the entry's and every one of the entry's is matched by
+   * one in the token, as for `softwareComponents`; an entry with none matches no token). Checked by `cca.policy.implementation-id` (which then also requires
    * `implementationIds` when that is given too); an empty list accepts nothing.
    */
   readonly platforms?: readonly CcaPlatformReference[];
@@ -382,11 +391,25 @@ export interface CcaVerifyOptions {
    */
   readonly allowedAlgorithms?: readonly CoseAlgorithmName[];
   /**
-   * The algorithm to assume when a token's protected header carries none (a TF-M PSA quirk).
-   * Default: none, and such tokens fail `cca.platform.algorithm`. Setting it trusts an
+   * The algorithm to assume when a PSA token's protected header is empty (a TF-M quirk). Default:
+   * none, and such tokens fail `cca.platform.algorithm`. It applies to `psa` tokens only: a CCA
+   * platform or realm token without a signed `alg` always fails. Setting it trusts an
    * out-of-band agreement instead of the signed header.
    */
   readonly assumeAlgorithm?: CoseAlgorithmName;
+  /**
+   * The token formats accepted by the required `cca.format` check, as `CcaToken.format` names
+   * them. Default `['cca']`: a platform token with its realm token, bound together. Adding
+   * `'cca-platform'` (a stand-alone CCA platform token) or `'psa'` (a PSA attestation token)
+   * accepts evidence with no realm token, no RAK and no binding, whose challenge is then the one
+   * `policy.challenge` is compared with: add them only where that evidence is what you asked for.
+   */
+  readonly formats?: readonly CcaTokenFormat[];
+  /**
+   * Largest token read, in bytes. Default `CCA_MAX_TOKEN_SIZE` (64 KiB); a longer token fails
+   * `cca.decode` with `ERR_LIMIT_EXCEEDED`. Raising it raises what a hostile token can cost.
+   */
+  readonly maxTokenSize?: number;
   /**
    * Fail (instead of warn) when the instance id is not `0x01 ‖ SHA-256(CPAK point)`, the
    * derivation RSE, TF-M and Islet use. Default false: test platforms use fixed ids.
@@ -399,6 +422,7 @@ export interface CcaVerifyOptions {
 /** Stable ids of the checks `verifyCcaToken` reports, in report order. */
 export type CcaCheckId =
   | 'cca.decode'
+  | 'cca.format'
   | 'cca.platform.algorithm'
   | 'cca.platform.key'
   | 'cca.platform.signature'

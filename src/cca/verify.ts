@@ -33,6 +33,7 @@ import type {
   CcaPolicy,
   CcaRealmClaims,
   CcaToken,
+  CcaTokenFormat,
   CcaVerification,
   CcaVerifyOptions,
   CoseAlgorithmName,
@@ -41,6 +42,7 @@ import type {
 
 const CHECKS: readonly CheckSpec<CcaCheckId>[] = [
   { id: 'cca.decode', required: true },
+  { id: 'cca.format', required: true },
   { id: 'cca.platform.algorithm', required: true },
   { id: 'cca.platform.key', required: true },
   { id: 'cca.platform.signature', required: true },
@@ -77,6 +79,8 @@ const ALL_ALGORITHMS: readonly CoseAlgorithmName[] = /* @__PURE__ */ Object.free
   'ES512',
 ] as CoseAlgorithmName[]);
 const DIGEST_SIZES = [32, 48, 64];
+const FORMATS: readonly CcaTokenFormat[] = ['cca', 'cca-platform', 'psa'];
+const DEFAULT_FORMATS: readonly CcaTokenFormat[] = ['cca'];
 
 const errorDetail = (e: AttestError): { code: string; offset?: number; message: string } => ({
   code: e.code,
@@ -88,7 +92,7 @@ function isToken(v: unknown): v is CcaToken {
   if (typeof v !== 'object' || v === null) return false;
   const t = v as Partial<CcaToken>;
   return (
-    (t.format === 'cca' || t.format === 'cca-platform' || t.format === 'psa') &&
+    FORMATS.includes(t.format!) &&
     typeof t.platform === 'object' &&
     t.platform !== null &&
     t.raw instanceof Uint8Array
@@ -127,6 +131,15 @@ function checkOptions(options: unknown): asserts options is CcaVerifyOptions {
   ) {
     throw new TypeError(`options.assumeAlgorithm must be one of ${ALL_ALGORITHMS.join(', ')}`);
   }
+  const formats = o.formats;
+  if (
+    formats !== undefined &&
+    (!Array.isArray(formats) ||
+      formats.length === 0 ||
+      formats.some((f) => !FORMATS.includes(f as CcaTokenFormat)))
+  ) {
+    throw new TypeError(`options.formats must list one or more of ${FORMATS.join(', ')}`);
+  }
   if (o.policy !== undefined) checkPolicy(o.policy);
 }
 
@@ -145,17 +158,22 @@ function checkAlgorithm(
   id: 'cca.platform.algorithm' | 'cca.realm.algorithm',
   cose: CoseSign1,
   options: CcaVerifyOptions,
+  format: CcaTokenFormat,
 ): CoseAlgorithmName | undefined {
   const allowed = options.allowedAlgorithms ?? ALL_ALGORITHMS;
   if (cose.alg === undefined) {
-    const assumed = options.assumeAlgorithm;
+    // The TF-M quirk `assumeAlgorithm` exists for is a PSA one; CCA producers always sign `alg`.
+    const assumed = format === 'psa' ? options.assumeAlgorithm : undefined;
     if (cose.protectedHeader.length === 0 && assumed !== undefined && allowed.includes(assumed)) {
       ledger.warn(id, `no alg in the protected header; ${assumed} assumed out of band`, {
         assumed,
       });
       return assumed;
     }
-    ledger.fail(id, 'no alg in the protected header (the signature algorithm is not signed)');
+    ledger.fail(
+      id,
+      `no alg in the protected header (the signature algorithm is not signed)${format !== 'psa' && options.assumeAlgorithm !== undefined ? '; assumeAlgorithm applies to PSA tokens only' : ''}`,
+    );
     return undefined;
   }
   if (cose.algName === undefined) {
@@ -240,6 +258,9 @@ function platformClaimProblems(c: CcaPlatformClaims): string[] {
   if (c.lifecycleState === 'invalid') {
     problems.push(`lifecycle 0x${c.lifecycle.toString(16)} is outside every defined range`);
   }
+  if (c.hashAlgorithm !== undefined && ccaHashAlgorithm(c.hashAlgorithm) === undefined) {
+    problems.push(`hash algorithm "${c.hashAlgorithm}" is unknown (sha-256, sha-384, sha-512)`);
+  }
   const psa1 = c.profileKind === 'psa-1';
   if (c.softwareComponents.length === 0 && !(psa1 && c.noSoftwareMeasurements !== undefined)) {
     problems.push(
@@ -284,7 +305,8 @@ function realmClaimFindings(c: CcaRealmClaims): ClaimFindings {
   if (DIGEST_SIZES.includes(size) && alg !== undefined && size !== HASH_SIZES[alg]) {
     // RMM keeps 64-byte measurement slots; Veraison's test tokens (evcli, rust-ccatoken
     // cca-token-02) carry full 64-byte RIM/REMs with sha-256, and upstream verifiers accept them.
-    warnings.push(
+    // That one deviation warns; any other size that is not the hash's output is a violation.
+    (size === 64 && alg === 'sha256' ? warnings : problems).push(
       `RIM and REMs are ${size} bytes, but ${c.hashAlgorithm} gives ${HASH_SIZES[alg]}`,
     );
   }
@@ -300,13 +322,22 @@ function realmClaimFindings(c: CcaRealmClaims): ClaimFindings {
   if (c.instanceId !== undefined && !isRandUeid(c.instanceId)) {
     problems.push('realm instance id is not a 33-byte UEID of type RAND');
   }
-  if (c.profileKind === 'realm-2.0.0') {
-    if (c.instanceId === undefined) {
-      problems.push('realm#2.0.0 requires the realm instance id (256)');
-    }
-    if (typeof c.mecPolicy !== 'number' || c.mecPolicyName === undefined) {
-      problems.push('realm#2.0.0 requires the MEC policy (44243) as 0 (shared) or 1 (private)');
-    }
+  const v2 = c.profileKind === 'realm-2.0.0';
+  if (v2 && c.instanceId === undefined) {
+    problems.push('realm#2.0.0 requires the realm instance id (256)');
+  }
+  // Older profiles may omit the MEC policy or spell it as text (a named quirk); when present it
+  // must still name a policy.
+  if (
+    (v2 || c.mecPolicy !== undefined) &&
+    (c.mecPolicyName === undefined || (v2 && typeof c.mecPolicy !== 'number'))
+  ) {
+    problems.push(
+      `${v2 ? 'realm#2.0.0 requires the' : 'the'} MEC policy (44243) as 0 (shared) or 1 (private), got ${String(c.mecPolicy)}`,
+    );
+  }
+  if (c.lfaPolicy !== undefined && c.lfaPolicy > 1) {
+    problems.push(`LFA policy (44244) must be 0 (disallow) or 1 (allow), got ${c.lfaPolicy}`);
   }
   if (c.devicesTokenHash !== undefined) {
     sizeProblem(problems, 'devices token hash', c.devicesTokenHash, DIGEST_SIZES);
@@ -398,30 +429,35 @@ async function platformKey(
 }
 
 /**
- * Verifies a CCA attestation token (platform + realm), a stand-alone CCA platform token, or a PSA
- * token, and returns every check as a ledger (RMM DEN0137 A7, draft-ffm-rats-cca-token,
- * RFC 9783). It never throws for bad evidence: a token that does not parse fails `cca.decode`.
+ * Verifies a CCA attestation token (platform + realm) — or, when `options.formats` lists them, a
+ * stand-alone CCA platform token or a PSA token — and returns every check as a ledger (RMM
+ * DEN0137 A7, draft-ffm-rats-cca-token, RFC 9783). It never throws for bad evidence: a token that
+ * does not parse fails `cca.decode`.
  *
- * Checks, in report order: `cca.decode`; `cca.platform.algorithm`, `.key`, `.signature`
- * (required; without a key they skip and `ok` is false), `.instance-id` (`0x01 ‖
- * SHA-256(CPAK point)`; warns unless `requireInstanceIdFromKey`), `.claims` (sizes),
- * `.lifecycle` (secured unless `policy.allowedLifecycleStates` says otherwise); for CCA tokens
- * `cca.realm.algorithm`, `.public-key` (curve, no private `d`), `.signature` (with the RAK the
- * token carries), `.claims`, `cca.binding` (platform challenge = H(RAK claim bytes), H named by
- * claim 44240); and one `cca.policy.*` per policy
- * field given.
+ * Checks, in report order: `cca.decode`; `cca.format` (the token's format is in
+ * `options.formats`, default `['cca']`: PSA and stand-alone platform tokens fail unless listed);
+ * `cca.platform.algorithm`, `.key`, `.signature` (required; without a key they skip and `ok` is
+ * false), `.instance-id` (`0x01 ‖ SHA-256(CPAK point)`; warns unless
+ * `requireInstanceIdFromKey`), `.claims` (sizes and values), `.lifecycle` (secured unless
+ * `policy.allowedLifecycleStates` says otherwise); for CCA tokens `cca.realm.algorithm`,
+ * `.public-key` (curve, no private `d`), `.signature` (with the RAK the token carries),
+ * `.claims`, `cca.binding` (platform challenge = H(RAK claim bytes), H named by claim 44240); and
+ * one `cca.policy.*` per policy field given.
  *
  * Exported from `attestkit/cca`.
  *
  * @param token - the token bytes, or a token from `parseCcaToken`. A parsed token is re-parsed
  *   from its `raw` bytes and only that result is verified and returned: its other fields are never
  *   read, so claims edited after parsing have no effect.
- * @param options - the platform key (or a lookup), policy, accepted algorithms, cache.
+ * @param options - the platform key (or a lookup), policy, accepted formats and algorithms,
+ *   maximum token size, cache.
  * @returns the ledger, the token as parsed here (from the bytes or from `token.raw`), its claims
  *   and the keys used.
  * @throws {TypeError} for a wrong argument type (a programming error), never for bad evidence:
- *   bytes or `token.raw` that are not a Uint8Array (or are a view over a detached buffer), or an
- *   object that is not a `CcaToken`.
+ *   bytes or `token.raw` that are not a Uint8Array (or are a view over a detached buffer), an
+ *   object that is not a `CcaToken`, or malformed options (e.g. `formats` not a non-empty list of
+ *   `'cca'`, `'cca-platform'`, `'psa'`).
+ * @throws {RangeError} when `maxTokenSize` is not a positive integer.
  * @example
  * ```ts
  * import { verifyCcaToken } from 'attestkit/cca';
@@ -447,7 +483,10 @@ export async function verifyCcaToken(
   const isBytes = token instanceof Uint8Array;
   let parsed: CcaToken;
   try {
-    parsed = parseCcaToken(isBytes ? token : token.raw);
+    parsed = parseCcaToken(
+      isBytes ? token : token.raw,
+      options.maxTokenSize !== undefined ? { maxSize: options.maxTokenSize } : {},
+    );
   } catch (e) {
     if (!(e instanceof AttestError)) throw e;
     const what = isBytes ? 'the token' : 'token.raw';
@@ -461,6 +500,14 @@ export async function verifyCcaToken(
     'cca.decode',
     isBytes ? describe(parsed) : `${describe(parsed)} (given parsed; re-parsed from token.raw)`,
   );
+  const formats = options.formats ?? DEFAULT_FORMATS;
+  const accepted = formats.includes(parsed.format);
+  ledger.result(
+    'cca.format',
+    accepted,
+    `${parsed.format} token${accepted ? '' : ` not accepted (options.formats: ${formats.join(', ')})`}`,
+    { expected: [...formats], actual: parsed.format },
+  );
 
   const policy = options.policy ?? {};
   const policyIds = Object.entries(POLICY_FIELDS).map(([field, [id]]) => [field, id] as const);
@@ -472,7 +519,13 @@ export async function verifyCcaToken(
   if (realm !== undefined) for (const id of REALM_CHECKS) ledger.require(id);
 
   const platform = parsed.platform;
-  const platformAlg = checkAlgorithm(ledger, 'cca.platform.algorithm', platform.cose, options);
+  const platformAlg = checkAlgorithm(
+    ledger,
+    'cca.platform.algorithm',
+    platform.cose,
+    options,
+    parsed.format,
+  );
   const cpak = await platformKey(ledger, platform.claims, options);
 
   const work: Promise<void>[] = [];
@@ -492,7 +545,7 @@ export async function verifyCcaToken(
 
   let realmKey: EcPublicKey | undefined;
   if (realm !== undefined) {
-    const realmAlg = checkAlgorithm(ledger, 'cca.realm.algorithm', realm.cose, options);
+    const realmAlg = checkAlgorithm(ledger, 'cca.realm.algorithm', realm.cose, options, 'cca');
     realmKey = checkRealmKey(ledger, realm.claims, realmAlg, options.cache);
     if (ledger.dependsOn('cca.realm.signature', 'cca.realm.algorithm')) {
       const needs = curveOf(realmAlg);

@@ -132,7 +132,8 @@ describe('CCA hardware must carry a realm token', () => {
         tpm: { attest: q.attest, signature: q.signature, akPublic: ak.publicArea, pcrs: q.pcrs },
         nonce: NONCE,
       },
-      { cca: { platformKey } },
+      // The CCA options accept every format, so the CVM's own refusal is what is tested.
+      { cca: { platformKey, formats: ['cca', 'cca-platform', 'psa'] } },
     );
   }
 

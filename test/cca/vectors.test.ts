@@ -10,6 +10,7 @@ import {
   parseCcaTrustAnchorStore,
   verifyCcaToken,
   type CcaCheckId,
+  type CcaTokenFormat,
   type CcaVerification,
 } from '../../src/cca/index.js';
 import { toHex } from '../../src/core/encoding.js';
@@ -129,7 +130,9 @@ describeVectors('cca vectors: signed tokens', () => {
 
       it('verifies to the expected signature, binding and verdict results', async () => {
         const checks = e.checks as Json;
-        const r = await verifyCcaToken(bytes, { platformKey: publicJwkOf(keyId) });
+        // PSA and stand-alone platform tokens are verified by opting in to their format.
+        const formats = [FORMAT[v.kind as string] as CcaTokenFormat];
+        const r = await verifyCcaToken(bytes, { platformKey: publicJwkOf(keyId), formats });
         const platformValid = checks.platform_signature_valid ?? checks.signature_valid_es256;
         if (checks.sig_structure_protected_is_empty_bstr === true) {
           // The signature only verifies when ES256 is supplied out of band.
@@ -138,6 +141,7 @@ describeVectors('cca vectors: signed tokens', () => {
           const lenient = await verifyCcaToken(bytes, {
             platformKey: publicJwkOf(keyId),
             assumeAlgorithm: 'ES256',
+            formats,
           });
           expect(status(lenient, 'cca.platform.algorithm')).toBe('warn');
           expect(status(lenient, 'cca.platform.signature')).toBe(platformValid ? 'pass' : 'fail');

@@ -192,13 +192,13 @@ describe('verifyCcaToken: each failure is reported by its own check', () => {
     expect(statusOf(r, 'cca.realm.signature')).toBe('skip');
   });
 
-  it('a realm token without alg fails unless one is assumed', async () => {
+  it('a realm token without alg fails, even with assumeAlgorithm (PSA only since review S11)', async () => {
     const strict = await mintAndVerify({ realmSign: { alg: null } });
     expect(statusOf(strict, 'cca.realm.algorithm')).toBe('fail');
-    const lenient = await mintAndVerify({ realmSign: { alg: null } }, { assumeAlgorithm: 'ES384' });
-    expect(statusOf(lenient, 'cca.realm.algorithm')).toBe('warn');
-    expect(statusOf(lenient, 'cca.realm.signature')).toBe('pass');
-    expect(lenient.ok).toBe(true);
+    const assumed = await mintAndVerify({ realmSign: { alg: null } }, { assumeAlgorithm: 'ES384' });
+    expect(statusOf(assumed, 'cca.realm.algorithm')).toBe('fail');
+    expect(statusOf(assumed, 'cca.realm.signature')).toBe('skip');
+    expect(assumed.ok).toBe(false);
   });
 
   it('a RAK whose curve differs from the realm alg fails the key and skips the signature', async () => {
@@ -689,7 +689,12 @@ describe('verifyCcaToken: policy', () => {
     const iak = await generateTestKey('P-256');
     const challenge = new Uint8Array(32).fill(7);
     const token = await mintPsaToken(iak, challenge);
-    const ok = await verifyCcaToken(token, { platformKey: iak.publicJwk, policy: { challenge } });
+    const formats = ['psa'] as const;
+    const ok = await verifyCcaToken(token, {
+      platformKey: iak.publicJwk,
+      policy: { challenge },
+      formats,
+    });
     expect(ok.ok).toBe(true);
     expect(ok.token?.format).toBe('psa');
     expect(statusOf(ok, 'cca.platform.instance-id')).toBe('pass');
@@ -699,6 +704,7 @@ describe('verifyCcaToken: policy', () => {
     const bad = await verifyCcaToken(token, {
       platformKey: iak.publicJwk,
       policy: { realmInitialMeasurements: [new Uint8Array(32)] },
+      formats,
     });
     expect(failures(bad)).toEqual(['cca.policy.rim']);
     const entries = await verifyCcaToken(token, {
@@ -707,6 +713,7 @@ describe('verifyCcaToken: policy', () => {
         realms: [{ initialMeasurement: new Uint8Array(32) }],
         realmInitialMeasurements: [new Uint8Array(32)],
       },
+      formats,
     });
     expect(failures(entries)).toEqual(['cca.policy.rim']);
     expect(get(entries, 'cca.policy.rim')).toMatchObject({ required: true });
@@ -716,12 +723,11 @@ describe('verifyCcaToken: policy', () => {
   it('a PSA token with an empty protected header needs assumeAlgorithm within allowedAlgorithms', async () => {
     const iak = await generateTestKey('P-256');
     const token = await mintPsaToken(iak, new Uint8Array(32), { alg: null });
-    expect((await verifyCcaToken(token, { platformKey: iak.publicJwk })).ok).toBe(false);
-    expect(
-      (await verifyCcaToken(token, { platformKey: iak.publicJwk, assumeAlgorithm: 'ES256' })).ok,
-    ).toBe(true);
+    const psa = { platformKey: iak.publicJwk, formats: ['psa'] } as const;
+    expect((await verifyCcaToken(token, psa)).ok).toBe(false);
+    expect((await verifyCcaToken(token, { ...psa, assumeAlgorithm: 'ES256' })).ok).toBe(true);
     const r = await verifyCcaToken(token, {
-      platformKey: iak.publicJwk,
+      ...psa,
       assumeAlgorithm: 'ES256',
       allowedAlgorithms: ['ES384'],
     });
@@ -795,7 +801,7 @@ describe('verifyCcaToken: the ledger rule', () => {
           });
           expect(r.ok).toBe(ledgerOk(r.checks));
           expect(r.ok).toBe(o.withKey && o.algs.includes('ES384') && !o.rim);
-          expect(r.checks.map((c) => c.id)).toHaveLength(21);
+          expect(r.checks.map((c) => c.id)).toHaveLength(22);
         },
       ),
       { numRuns: 40 },

@@ -7,7 +7,13 @@
  * key in it). `--nonce HEX` is the verifier's challenge (the realm challenge; a PSA or stand-alone
  * platform token's challenge). Manifest extras: `challenge` (hex nonce, the demo's `--nonce`),
  * `referenceValues` (a Veraison reference value store turned into the policy), `assumeAlgorithm`,
- * `realmEventLog` (a realm log replayed against the verified REMs).
+ * `realmEventLog` (a realm log replayed against the verified REMs), `formats` (the token formats
+ * accepted, as `verifyCcaToken`'s option).
+ *
+ * The CLI identifies the evidence in a file and reports what it is, so it opts in to every format
+ * `verifyCcaToken` knows (the library's default is `['cca']` alone) and names the format in the
+ * title and facts: a PSA or stand-alone platform token is reported as such, never as a CCA token.
+ * A manifest `formats` list narrows that.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +30,7 @@ import {
   type CcaPolicy,
   type CcaRealmClaims,
   type CcaToken,
+  type CcaTokenFormat,
   type CcaTrustAnchor,
   type CcaVerifyOptions,
   type CoseAlgorithmName,
@@ -39,6 +46,15 @@ import type {
 } from '../registry.js';
 
 type Rows = [string, string][];
+
+/** The formats the CLI verifies unless a manifest narrows them: all it can identify. */
+const CLI_FORMATS: readonly CcaTokenFormat[] = ['cca', 'cca-platform', 'psa'];
+
+const TITLES: Readonly<Record<CcaTokenFormat, string>> = {
+  cca: 'Arm CCA token',
+  'cca-platform': 'Arm CCA platform token (stand-alone, no realm token)',
+  psa: 'PSA attestation token',
+};
 
 const PREFIXES: readonly (readonly number[])[] = [
   [0xd9, 0x01, 0x8f], // tag 399 collection
@@ -229,6 +245,7 @@ export const ccaTokenPlugin: EvidencePlugin = {
       ...(typeof m.assumeAlgorithm === 'string'
         ? { assumeAlgorithm: m.assumeAlgorithm as CoseAlgorithmName }
         : {}),
+      formats: Array.isArray(m.formats) ? (m.formats as CcaTokenFormat[]) : CLI_FORMATS,
     };
     const result = await verifyCcaToken(file.bytes, options);
     // Freshness is the verifier's to prove: the CLI requires the challenge check, so a token
@@ -278,7 +295,7 @@ export const ccaTokenPlugin: EvidencePlugin = {
       }
     }
     return {
-      title: `Arm CCA token ${file.path}`,
+      title: `${TITLES[result.token?.format ?? 'cca']} ${file.path}`,
       ok: ledgerOk(checks),
       checks,
       facts,
