@@ -5,7 +5,9 @@
  * §4/§7): separators, EV_ACTION / EV_EFI_ACTION strings, driver-config variables, boot variables
  * (VariableData only on edk2-derived firmware, the whole structure elsewhere), authorities, GPT,
  * S-CRTM version, GRUB commands and command lines (without prefix, with or without the NUL) and
- * systemd-boot command lines. Everything else hashes something the log does not carry.
+ * systemd-boot command lines (the whole data; an odd-length one also with the zero byte that
+ * completes its last UTF-16 code unit, rule `event-data`). Everything else hashes something the
+ * log does not carry.
  *
  * This is the defence against go-attestation's event-log disclosure (GHSA-… 2022): a verifier must
  * not believe the content of an event whose type does not bind it.
@@ -34,6 +36,13 @@ const ALWAYS_BOUND = new Set<number>([
   EV.S_CRTM_VERSION,
 ]);
 
+/** `bytes` followed by one zero byte. */
+function plusNul(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  return out;
+}
+
 /** Hash algorithms attestkit computes, by bank name. */
 export const COMPUTABLE_BANKS: readonly PcrBankName[] = ['sha1', 'sha256', 'sha384', 'sha512'];
 
@@ -43,7 +52,11 @@ export function isComputableBank(bank: string): bank is HashAlg {
 }
 
 /**
- * The candidate preimages of an event's digest.
+ * The candidate preimages of an event's digest (PFP 1.06 §10.4.4; spec-notes §4/§7). Each is
+ * fixed by the logged bytes: the data, the VariableData of a boot variable, a GRUB string's text
+ * after its prefix (with or without a NUL), or an odd-length UTF-16 systemd-boot command line
+ * followed by one zero byte (systemd-boot logged one byte short and hashed the whole last code
+ * unit: the Arch logs), reported as `event-data`.
  *
  * @param type - event type.
  * @param data - event data.
@@ -77,17 +90,22 @@ export function digestCandidates(
   if (type === EV.IPL && decoded?.kind === 'loader') {
     if (decoded.role === 'grub-command' || decoded.role === 'grub-kernel-cmdline') {
       const value = latin1Bytes(decoded.value);
-      const withNul = new Uint8Array(value.length + 1);
-      withNul.set(value);
       return {
         bound: true,
         candidates: [
           { rule: 'grub-text', bytes: value },
-          { rule: 'grub-text-nul', bytes: withNul },
+          { rule: 'grub-text-nul', bytes: plusNul(value) },
         ],
       };
     }
-    if (decoded.role === 'systemd-cmdline') return { bound: true, candidates: [whole] };
+    // systemd-boot once logged its UTF-16 command line one byte short (Arch: 365 bytes) and
+    // hashed the whole last code unit: the data and a zero byte, a preimage the log still fixes.
+    if (decoded.role === 'systemd-cmdline')
+      return {
+        bound: true,
+        candidates:
+          data.length & 1 ? [whole, { rule: 'event-data', bytes: plusNul(data) }] : [whole],
+      };
   }
   if (type === EV.EVENT_TAG && decoded?.kind === 'sipa')
     return { bound: true, candidates: [whole] };

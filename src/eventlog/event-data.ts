@@ -611,7 +611,11 @@ const SHIM_IPL_NAMES = new Set([
 const GRUB_PREFIXES = ['grub_cmd: ', 'grub_cmd ', 'kernel_cmdline: ', 'grub_kernel_cmdline '];
 
 function decodeLoaderString(bytes: Uint8Array, ctx: DecodeContext): DecodedEventData | undefined {
-  if (isPrintableAscii(bytes)) {
+  const n = bytes.length;
+  // Quirk `grub-stray-byte` (Alibaba Cloud TDX GRUB, ccel-trustee-aael-alibabacloud, MR 3): its
+  // strings end in a NUL and then one stray byte. Tried only when the strict reading fails; the
+  // digest covers the text before the NUL (GRUB's rules), never the stray byte.
+  if (isPrintableAscii(bytes) || (bytes[n - 2] === 0 && isPrintableAscii(bytes.subarray(0, -1)))) {
     const text = asciiText(bytes);
     const prefix = GRUB_PREFIXES.find((p) => text.startsWith(p));
     if (prefix !== undefined) {

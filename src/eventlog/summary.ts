@@ -160,11 +160,16 @@ function isFactRegister(kind: 'tcg' | 'cc', register: number): boolean {
     : register !== 16 && register !== 23 && register < 24;
 }
 
-/** `f` with `others`, events that state another value for it: then it is not bound. */
+/**
+ * `f` with `others`, events that state another value for it (or may hide one): then it is not
+ * bound. They join the conflicts `f` already names; an event `f` itself cites is not listed.
+ */
 function conflicted<T>(f: BootFact<T>, others: readonly AnyEvent[]): BootFact<T> {
   if (others.length === 0) return f;
-  const conflicts = others.map((e) => e.index).sort((a, b) => a - b);
-  return { ...f, bound: false, conflicts };
+  const conflicts = [...new Set([...(f.conflicts ?? []), ...others.map((e) => e.index)])]
+    .filter((i) => !f.events.includes(i))
+    .sort((a, b) => a - b);
+  return { ...f, bound: false, ...(conflicts.length > 0 ? { conflicts } : {}) };
 }
 
 /** {@link conflicted} with the `candidates` whose `key` differs from the first's. */
@@ -275,6 +280,49 @@ const LOADER_PCRS: Readonly<Record<string, readonly number[]>> = {
   'shim-variable': [14],
 };
 
+/**
+ * The registers each loader fact is read from, on a TCG log (a CC log reads them all from MR 3,
+ * RTMR2): wherever the summary looks for its events or for events that would change it — GRUB's
+ * commands and command lines (8) and files (9), the Linux EFI stub's initrd tag (9),
+ * systemd-boot's command line (12, 8 before v251), the UKI measurements of systemd-stub (11–13:
+ * a `.cmdline` section in 11 overrides a line in 12).
+ */
+const LOADER_FACT_PCRS = {
+  bootloader: [8, 9, 12],
+  kernel: [8, 9],
+  initrd: [8, 9],
+  kernelCommandLine: [8, 11, 12],
+  uki: [11, 12, 13],
+} as const;
+
+/** The registers where loaders measure strings that facts are read from (TCG; CC: MR 3). */
+const LOADER_STRING_PCRS: readonly number[] = [8, 9, 11, 12, 13];
+
+/**
+ * True when `e`, logged in a register where loaders measure strings, may be a loader string that
+ * the summary cannot read. No digest covers an event's type, and GRUB's digest covers only the
+ * text after its prefix: a `linux` command, a command line or a UKI section retyped (to
+ * EV_COMPACT_HASH, say), or whose data no longer decodes, would drop out of the facts while every
+ * register still replays. The loaders write EV_IPL strings and EV_EVENT_TAG tags there (every
+ * real log in the vectors: GRUB, shim, systemd-boot, systemd-stub, the Linux EFI stub, the
+ * Alibaba Cloud TDX GRUB; Windows' SIPA tags in PCRs 12–14). Also harmless: an EV_NO_ACTION
+ * (extends nothing) and a well-formed separator whose digest is the hash of its four bytes
+ * (Windows ends PCRs 12–14 with one). Anything else may hide a string: another type, an EV_IPL or
+ * EV_EVENT_TAG whose data does not decode, or one whose digest contradicts its data (`mismatch`;
+ * given a verification, a mismatch in a compared bank).
+ */
+function mayHideLoaderString(e: AnyEvent, mismatched: ReadonlySet<number> | undefined): boolean {
+  if (e.type === EV.NO_ACTION) return false;
+  const d = e.decoded?.kind;
+  const readable =
+    e.type === EV.IPL
+      ? d === 'loader'
+      : e.type === EV.EVENT_TAG
+        ? d === 'event-tag' || d === 'sipa'
+        : e.type === EV.SEPARATOR && d === 'separator' && e.digestCheck === 'verified';
+  return !readable || e.digestCheck === 'mismatch' || mismatched?.has(e.index) === true;
+}
+
 /** A GRUB `linux` command and the kernel it loads (its first argument). */
 const LINUX_COMMAND = /^linux(?:efi|16)?\s+(\S+)/;
 
@@ -292,9 +340,15 @@ const LOADER_RE = /shim|grub|systemd-boot|bootx64|bootaa64|mm[x6]|fbx64/i;
  * the parse checks one bank only), or read by name from an event a compared bank binds by its
  * VariableData alone (`variableDataEvents`), is unbound. Each fact is read only from the registers
  * its producer measures into (GRUB PCR 8/9, systemd PCR 9/12, shim PCR 14, applications PCR 4,
- * boot variables PCR 1; CC: MR 1–3), never from PCR 16, 23 or 24+ (CC: MR 0 or 5+); where
- * several events there state different values, the first is kept and the fact is unbound and
- * names the others (`conflicts`). For IMA lists each file row carries `bound` (its template hash
+ * boot variables PCR 1, Secure Boot policy and authorities PCR 7; CC: MR 1–3), never from PCR
+ * 16, 23 or 24+ (CC: MR 0 or 5+); where several events there state different values (a policy
+ * variable included), the first is kept and the fact is unbound and names the others
+ * (`conflicts`). An event's type is the log's word: in the registers where loaders measure
+ * strings (PCRs 8, 9, 11–13; CC: MR 3), an event that may be a loader string the summary cannot
+ * read (a type other than EV_IPL / EV_EVENT_TAG, data that does not decode, a digest that
+ * contradicts its data) makes every loader fact read from that register (`bootloader`, `kernel`,
+ * `initrd`, `kernelCommandLine`, `uki`) unbound and is named in its `conflicts`. On a GRUB boot a
+ * PCR 12 command line is never bound. For IMA lists each file row carries `bound` (its template hash
  * covers its fields; never a violation) and, given a verification, `verified`; `bootAggregate`
  * is read from entry 0 only, and other entries named `boot_aggregate` with another value are its
  * conflicts.
@@ -435,6 +489,17 @@ function summarizeUefi(
   const varOf = (e: AnyEvent): UefiVariableData | undefined => policyVars.get(e) ?? variableOf(e);
   const policy = window.variables.map((p) => p.event);
   const configVars = window.modeVariables.map((p) => p.event);
+  // The first event of each policy variable counts, for every variable alike; another value of
+  // the same variable (in the window, or for a mode variable also in PCR 1) is a conflict: the log
+  // does not say which one the firmware enforced (`eventlog.digest-binding` fails such a log).
+  const otherValues = (e: AnyEvent | undefined): AnyEvent[] => {
+    const v = e !== undefined ? varOf(e) : undefined;
+    if (v === undefined) return [];
+    return [...policy, ...configVars].filter((x) => {
+      const w = x !== e ? varOf(x) : undefined;
+      return w?.name === v.name && !equalBytes(w.variableData, v.variableData);
+    });
+  };
   const boolVar = (
     name: string,
     from: readonly AnyEvent[],
@@ -497,6 +562,7 @@ function summarizeUefi(
       },
       src.sort((a, b) => a.index - b.index),
     );
+    secureBoot = conflicted(secureBoot, src.flatMap(otherValues));
     // Attested only when PCR 1's separator follows it: with no separator there, no part of PCR 1
     // is known to be the firmware's.
     const unattested = [audit.event, deployed.event].some(
@@ -516,7 +582,8 @@ function summarizeUefi(
       v.value?.kind === 'signature-lists' ||
       (['PK', 'KEK', 'db', 'dbx', 'dbt', 'dbr'].includes(v.name) && v.variableData.length === 0)
     ) {
-      databases[v.name] = fact(summarizeDatabase(v), [e]);
+      if (!Object.hasOwn(databases, v.name))
+        databases[v.name] = conflicted(fact(summarizeDatabase(v), [e]), otherValues(e));
     }
   }
   // A failing separator, digest-binding or event-digests check that names an event of the policy
@@ -547,8 +614,11 @@ function summarizeUefi(
   const shimConflicts: AnyEvent[] = [];
   const listedKind = signatureTypesOf(policy, events, varOf);
   for (const e of events) {
-    // A policy variable logged as an authority is policy (read above), not an authority.
-    if (e.type !== EV.EFI_VARIABLE_AUTHORITY || policyVars.has(e)) continue;
+    // A policy variable logged as an authority is policy (read above), not an authority. The
+    // firmware and shim measure authorities into the policy register only (PFP 1.06 §3.3.4.8;
+    // CC: MR 1): one in another register was extended by other code (the OS can extend PCR 13).
+    if (e.type !== EV.EFI_VARIABLE_AUTHORITY || policyVars.has(e) || pcrOf(e) !== policyRegister)
+      continue;
     const v = variableOf(e);
     if (v === undefined) continue;
     const val = v.value;
@@ -571,14 +641,11 @@ function summarizeUefi(
     };
     authorities.push(fact(authority, [e]));
     // shim records its own state (SBAT policy, MokListTrusted) under this event type when it
-    // starts: neither verified an image. Authorities count for images only in the policy register.
-    if (pcrOf(e) === policyRegister && !SHIM_STATE_AUTHORITIES.has(v.name))
-      authorityEvents.set(e, authority);
-    // shim's state: only from the policy register, where shim measures it, and the first of
-    // each counts (a later one may come from code that ran after shim); later different values
-    // are conflicts.
-    if (pcrOf(e) !== policyRegister || (v.name !== 'Shim' && !SHIM_STATE_AUTHORITIES.has(v.name)))
-      continue;
+    // starts: neither verified an image.
+    if (!SHIM_STATE_AUTHORITIES.has(v.name)) authorityEvents.set(e, authority);
+    // shim's state: the first of each counts (a later one may come from code that ran after
+    // shim); later different values are conflicts.
+    if (v.name !== 'Shim' && !SHIM_STATE_AUTHORITIES.has(v.name)) continue;
     const first = shimFirst.get(v.name);
     if (first !== undefined) {
       if (digestKey(first) !== digestKey(e)) shimConflicts.push(e);
@@ -652,6 +719,23 @@ function summarizeUefi(
     const l = loaderOf(e);
     return l !== undefined && loaderRegisters(e, l.role).includes(pcrOf(e));
   });
+  // What a loader string hidden by its type or data would change: every fact read from its
+  // register (LOADER_FACT_PCRS) is unbound and names the suspects in `conflicts`.
+  const hidden = events.filter(
+    (e) =>
+      (isCc ? pcrOf(e) === 3 : LOADER_STRING_PCRS.includes(pcrOf(e))) &&
+      mayHideLoaderString(e, check?.mismatched),
+  );
+  const unlessHidden = <T>(
+    f: BootFact<T> | undefined,
+    name: keyof typeof LOADER_FACT_PCRS,
+  ): BootFact<T> | undefined => {
+    const pcrs: readonly number[] = LOADER_FACT_PCRS[name];
+    const suspects = hidden.filter((e) => isCc || pcrs.includes(pcrOf(e)));
+    return f === undefined || suspects.length === 0
+      ? f
+      : conflicted({ ...f, bound: false }, suspects);
+  };
   // Applications are measured by the boot manager into PCR 4 (CC: MR 2, RTMR1).
   const bootApps = apps.filter((e) => pcrOf(e) === (isCc ? 2 : 4));
   const mokEvents = loader.filter((e) => loaderOf(e)?.role === 'shim-variable');
@@ -684,9 +768,10 @@ function summarizeUefi(
     (e) => e.decoded?.kind === 'loader' && pcrOf(e) === (isCc ? 3 : 8),
   );
   const grubFiles = loader.filter((e) => loaderOf(e)?.role === 'grub-file');
-  const sdBootApp = bootApps.find(
-    (e) => e.decoded?.kind === 'image-load' && /systemd-boot/i.test(e.decoded.devicePath),
-  );
+  const bootApp = (name: RegExp): AnyEvent | undefined =>
+    bootApps.find((e) => e.decoded?.kind === 'image-load' && name.test(e.decoded.devicePath));
+  const sdBootApp = bootApp(/systemd-boot/i);
+  const grubApp = bootApp(/grub/i);
   let bootloader: BootSummary['bootloader'];
   if (grubCmd.length > 0 || grubFiles.length > 0) {
     bootloader = fact(
@@ -698,11 +783,17 @@ function summarizeUefi(
       [...grubCmd, ...grubFiles].sort((a, b) => a.index - b.index),
     );
   } else {
-    const sdEvents = loader.filter((e) => {
-      const r = loaderOf(e)?.role;
-      return r === 'systemd-cmdline' || r === 'systemd-initrd';
-    });
-    if (sdBootApp !== undefined || sdEvents.length > 0) {
+    // systemd-boot's own measurement is its UTF-16 command line. The LoadOptions and initrd event
+    // tags (0x8F3B22ED, 0x8F3B22EC) are the Linux EFI stub's, whoever started the kernel: GRUB
+    // (ccel-trustee-data-grub) or the firmware itself (ccel-trustee-data-ovmf).
+    const sdEvents = loader.filter(
+      (e) => e.decoded?.kind === 'loader' && e.decoded.role === 'systemd-cmdline',
+    );
+    // A GRUB that measured no string is named by its application's path alone (not hashed):
+    // that still outranks a PCR 12 line, which any OS code can extend.
+    if (sdBootApp === undefined && grubApp !== undefined) {
+      bootloader = fact({ kind: 'grub', commands: [], files: [] }, [grubApp]);
+    } else if (sdBootApp !== undefined || sdEvents.length > 0) {
       bootloader = fact(
         { kind: 'systemd-boot', commands: [], files: [] },
         [...(sdBootApp !== undefined ? [sdBootApp] : []), ...sdEvents].sort(
@@ -811,6 +902,18 @@ function summarizeUefi(
           )
         : undefined;
     if (ukiCmdline !== undefined) kernelCommandLine = conflicted(kernelCommandLine, [ukiCmdline]);
+    // GRUB hands the kernel its own command line (measured in PCR 8 when it measures at all): a
+    // UTF-16 line in PCR 12 on a GRUB boot was extended by other code (any OS code can extend
+    // PCR 12), so it is never the bound command line; GRUB's `linux` commands state the line GRUB
+    // booted with.
+    if (
+      k.role === 'systemd-cmdline' &&
+      (bootloader?.value.kind === 'grub' || grubApp !== undefined)
+    )
+      kernelCommandLine = conflicted(
+        { ...kernelCommandLine, bound: false },
+        grubTexts.filter((e) => LINUX_COMMAND.test(loaderOf(e)!.value)),
+      );
     if (k.role === 'grub-kernel-cmdline') {
       const linux = [...grubTexts]
         .reverse()
@@ -859,6 +962,11 @@ function summarizeUefi(
       if (byTypeName) uki = { ...uki, bound: false };
     }
   }
+  bootloader = unlessHidden(bootloader, 'bootloader');
+  kernel = unlessHidden(kernel, 'kernel');
+  initrd = unlessHidden(initrd, 'initrd');
+  kernelCommandLine = unlessHidden(kernelCommandLine, 'kernelCommandLine');
+  uki = unlessHidden(uki, 'uki');
 
   // The S-CRTM version belongs to PCR 0 (CC: MR 1, where PCR 0 lands); an event elsewhere
   // claiming the type carries text its producer chose.

@@ -1139,7 +1139,10 @@ export interface BootFact<T> {
    * variables…): the indices of the events that were not used. The fact keeps the first (later
    * extends of the same register may come from code that ran after the producer, and the quote
    * attests the order within a register) and is `bound: false`: the log does not say which value
-   * the boot used.
+   * the boot used. For the loader facts (`bootloader`, `kernel`, `initrd`, `kernelCommandLine`,
+   * `uki`) it also lists events of their registers that may be loader strings the summary cannot
+   * read (an unexpected type, data that does not decode, a digest contradicting its data): no
+   * digest covers an event's type, so such an event could hide another value.
    */
   readonly conflicts?: readonly number[];
 }

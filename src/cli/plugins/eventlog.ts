@@ -22,6 +22,7 @@ import {
   replayEventLog,
   summarizeBoot,
   verifyEventLog,
+  type BootFact,
   type BootSummary,
   type CcEventLog,
   type EventLog,
@@ -322,88 +323,103 @@ function registerRows(registers: PcrBanks, prefix: string): Rows {
   return rows;
 }
 
+/**
+ * The marker after a fact's value: its events, then why it is not bound — other events that state
+ * another value (or may hide one: `conflicts`), or content its digests do not bind.
+ */
+function sourceNote(f: BootFact<unknown>): string {
+  const list = (e: readonly number[]): string =>
+    `event${e.length === 1 ? '' : 's'} ${e.length > 8 ? `${e.slice(0, 6).join(',')},… (${e.length} in all)` : e.join(',')}`;
+  const why =
+    f.conflicts !== undefined
+      ? `; not bound: conflicts with ${list(f.conflicts)}`
+      : f.bound
+        ? ''
+        : '; content not bound to digest';
+  return ` [${f.events.length > 0 ? list(f.events) : 'no event'}${why}]`;
+}
+
 function bootRows(s: BootSummary): Rows {
   const rows: Rows = [];
-  const ev = (e: readonly number[], bound: boolean): string =>
-    ` [event${e.length === 1 ? '' : 's'} ${e.join(',')}${bound ? '' : '; content not bound to digest'}]`;
-  if (s.secureBoot !== undefined)
-    rows.push([
-      'Secure Boot',
-      `${s.secureBoot.value.mode}${ev(s.secureBoot.events, s.secureBoot.bound)}`,
-    ]);
+  const row = (name: string, text: string, f: BootFact<unknown>): void => {
+    rows.push([name, `${text}${sourceNote(f)}`]);
+  };
+  if (s.secureBoot !== undefined) row('Secure Boot', s.secureBoot.value.mode, s.secureBoot);
   for (const [name, db] of Object.entries(s.databases)) {
     const certs = db.value.certificates.map(
       (c) => c.subject ?? `unparsed certificate ${c.sha256.slice(0, 16)}…`,
     );
-    rows.push([
+    row(
       name,
-      `${certs.length} certificate(s)${certs.length > 0 ? ': ' + certs.join(' | ') : ''}; ${db.value.sha256Count} SHA-256 hash(es)${ev(db.events, db.bound)}`,
-    ]);
+      `${certs.length} certificate(s)${certs.length > 0 ? ': ' + certs.join(' | ') : ''}; ${db.value.sha256Count} SHA-256 hash(es)`,
+      db,
+    );
   }
-  for (const a of s.authorities) {
-    rows.push([
+  for (const a of s.authorities)
+    row(
       `authority (${a.value.variable})`,
-      `${a.value.certificate?.subject ?? a.value.sha256 ?? a.value.text ?? ''}${ev(a.events, a.bound)}`,
-    ]);
-  }
+      a.value.certificate?.subject ?? a.value.sha256 ?? a.value.text ?? '',
+      a,
+    );
   for (const a of s.efiApplications)
-    rows.push([
+    row(
       'EFI application',
-      `${a.value.devicePath || '(no path)'} sha256=${a.value.digests.sha256 ?? a.value.digests.sha1 ?? '?'}${ev(a.events, a.bound)}`,
-    ]);
+      `${a.value.devicePath || '(no path)'} sha256=${a.value.digests.sha256 ?? a.value.digests.sha1 ?? '?'}`,
+      a,
+    );
   if (s.efiDrivers.length > 0) rows.push(['EFI drivers', `${s.efiDrivers.length}`]);
   if (s.shim !== undefined) {
     const v = s.shim.value;
-    rows.push([
+    row(
       'shim',
-      `MokList ${v.mokListMeasured ? 'measured' : 'not measured'}, MokListX ${v.mokListXMeasured ? 'measured' : 'not measured'}${v.sbatLevel !== undefined ? `, SBAT ${v.sbatLevel.trim()}` : ''}${v.vendorCertificate?.subject !== undefined ? `, vendor cert ${v.vendorCertificate.subject}` : ''}${ev(s.shim.events, s.shim.bound)}`,
-    ]);
+      `MokList ${v.mokListMeasured ? 'measured' : 'not measured'}, MokListX ${v.mokListXMeasured ? 'measured' : 'not measured'}${v.sbatLevel !== undefined ? `, SBAT ${v.sbatLevel.trim()}` : ''}${v.vendorCertificate?.subject !== undefined ? `, vendor cert ${v.vendorCertificate.subject}` : ''}`,
+      s.shim,
+    );
   }
-  if (s.bootloader !== undefined) {
-    rows.push([
+  if (s.bootloader !== undefined)
+    row(
       'bootloader',
       `${s.bootloader.value.kind}${s.bootloader.value.commands.length > 0 ? `, ${s.bootloader.value.commands.length} command(s)` : ''}${s.bootloader.value.files.length > 0 ? `, files: ${s.bootloader.value.files.join(', ')}` : ''}`,
-    ]);
-  }
+      s.bootloader,
+    );
   if (s.kernel !== undefined)
-    rows.push([
+    row(
       'kernel',
-      `${s.kernel.value.path ?? ''} sha256=${s.kernel.value.digests.sha256 ?? s.kernel.value.digests.sha1 ?? '?'}${ev(s.kernel.events, s.kernel.bound)}`,
-    ]);
+      `${s.kernel.value.path ?? ''} sha256=${s.kernel.value.digests.sha256 ?? s.kernel.value.digests.sha1 ?? '?'}`,
+      s.kernel,
+    );
   if (s.initrd !== undefined)
-    rows.push([
+    row(
       'initrd',
-      `${s.initrd.value.path ?? ''} sha256=${s.initrd.value.digests.sha256 ?? s.initrd.value.digests.sha1 ?? '?'}${ev(s.initrd.events, s.initrd.bound)}`,
-    ]);
+      `${s.initrd.value.path ?? ''} sha256=${s.initrd.value.digests.sha256 ?? s.initrd.value.digests.sha1 ?? '?'}`,
+      s.initrd,
+    );
   if (s.kernelCommandLine !== undefined)
-    rows.push([
-      'kernel command line',
-      `${s.kernelCommandLine.value.trim()}${ev(s.kernelCommandLine.events, s.kernelCommandLine.bound)}`,
-    ]);
+    row('kernel command line', s.kernelCommandLine.value.trim(), s.kernelCommandLine);
   if (s.uki !== undefined)
-    rows.push([
+    row(
       'UKI / systemd-stub',
       `PCR 11: ${s.uki.value.pcr11.length}, PCR 12: ${s.uki.value.pcr12.length}, PCR 13: ${s.uki.value.pcr13.length} event(s)`,
-    ]);
+      s.uki,
+    );
   if (s.firmwareVersion !== undefined)
-    rows.push([
-      'firmware (S-CRTM) version',
-      `${s.firmwareVersion.value}${ev(s.firmwareVersion.events, s.firmwareVersion.bound)}`,
-    ]);
-  if (s.platform !== undefined) rows.push(['platform', s.platform.value.hints.join(', ')]);
-  if (s.exitBootServices !== undefined) rows.push(['ExitBootServices', s.exitBootServices.value]);
+    row('firmware (S-CRTM) version', s.firmwareVersion.value, s.firmwareVersion);
+  if (s.platform !== undefined) row('platform', s.platform.value.hints.join(', '), s.platform);
+  if (s.exitBootServices !== undefined)
+    row('ExitBootServices', s.exitBootServices.value, s.exitBootServices);
   if (s.dmaProtectionDisabled !== undefined)
-    rows.push(['DMA protection', `DISABLED${ev(s.dmaProtectionDisabled.events, true)}`]);
-  if (s.debugMode !== undefined) rows.push(['UEFI debug mode', 'ON']);
+    row('DMA protection', 'DISABLED', s.dmaProtectionDisabled);
+  if (s.debugMode !== undefined) row('UEFI debug mode', 'ON', s.debugMode);
   if (s.bootOrder !== undefined)
-    rows.push([
+    row(
       'BootOrder',
       s.bootOrder.value
         .map((n) => `Boot${n.toString(16).toUpperCase().padStart(4, '0')}`)
         .join(', '),
-    ]);
+      s.bootOrder,
+    );
   for (const o of s.bootOptions)
-    rows.push([o.value.variable, `${o.value.description} — ${o.value.devicePath}`]);
+    row(o.value.variable, `${o.value.description} — ${o.value.devicePath}`, o);
   return rows;
 }
 
