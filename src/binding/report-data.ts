@@ -688,11 +688,16 @@ function verifyHash(input: HashBindingInput, own: boolean): ReportDataBindingVer
   let bound: BoundKey | undefined;
   try {
     const resolved = resolveTpmKey(input.key);
+    // The public area (its attributes) is bound only when its bytes are what was hashed: with
+    // `spki` or `jwk-thumbprint` the prover could wrap the bound key in any attributes it likes.
+    const areaHashed = input.encoding === 'tpmt-public' || input.encoding === 'tpm2b-public';
     bound = {
       role: 'key',
       source: 'input',
       key: resolved.key,
-      ...(resolved.publicArea !== undefined ? { publicArea: resolved.publicArea } : {}),
+      ...(areaHashed && resolved.publicArea !== undefined
+        ? { publicArea: resolved.publicArea }
+        : {}),
     };
     switch (input.encoding) {
       case 'tpmt-public':

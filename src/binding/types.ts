@@ -339,7 +339,11 @@ export interface BoundKey {
    * with the AK or EK the TPM evidence uses.
    */
   readonly key: PublicKeyInfo;
-  /** The TPM public area, when the key came as one. */
+  /**
+   * The TPM public area, when the binding covers its bytes (an SVSM manifest, the `tpmt-public`
+   * and `tpm2b-public` encodings): only then are its attributes bound too. A key bound by its SPKI
+   * or JWK thumbprint has none, whatever form it was given in.
+   */
   readonly publicArea?: TpmtPublic;
   /** The JWK (Azure runtime data). */
   readonly jwk?: JsonWebKey;

@@ -12,7 +12,8 @@ import type { Check } from '../../src/core/checks.js';
 import { digest, publicKeyToJwk } from '../../src/core/crypto.js';
 import { concatBytes } from '../../src/core/bytes.js';
 import { encodeSpki } from '../../src/binding/key-encoding.js';
-import { tpmName, tpmPublicKey } from '../../src/tpm/index.js';
+import { encodeTpmsAttest, tpmName, tpmPublicKey } from '../../src/tpm/index.js';
+import { AK_ATTRIBUTES, forgeKey, placeholderQn } from '../tpm/support/forge.js';
 import { toHex } from '../../src/core/encoding.js';
 import { describeSwtpm } from '../tpm/support/describe-swtpm.js';
 import { encodeAgileLog } from '../eventlog/support/encode.js';
@@ -264,6 +265,50 @@ describe('synthetic CVM on the synthetic vTPM (SYNTHETIC keys; AK certified by a
     const other = await run(vtpm.otherEkPublic);
     expect(other.status).toBe('fail');
     expect(other.message).toMatch(/did not verify/);
+  });
+
+  it('an SPKI-bound EK wrapped in a TPMT_PUBLIC that claims restricted|sign cannot certify', async () => {
+    const vtpm = await syntheticVtpm();
+    const cvm = await buildSyntheticCvm(vtpm);
+    // SYNTHETIC: an unrestricted signing key (TPM2_Sign signs any digest, a forged TPMS_ATTEST
+    // included) bound by its SPKI; the prover presents it in a public area claiming restricted.
+    const unrestricted = await forgeKey('p256', 'sha256', { attributes: AK_ATTRIBUTES & ~0x10000 });
+    const lying = unrestricted.publicArea.slice();
+    new DataView(lying.buffer).setUint32(4, AK_ATTRIBUTES);
+    const spki = encodeSpki(tpmPublicKey(unrestricted.publicArea));
+    const report = await cvm.snp.report(cvm.nonce, spki);
+    const b = await cvm.bundle();
+    const attest = encodeTpmsAttest({
+      qualifiedSigner: placeholderQn(lying),
+      extraData: cvm.nonce,
+      clockInfo: { clock: 1n, resetCount: 0, restartCount: 0, safe: true },
+      firmwareVersion: 0n,
+      attested: {
+        type: 'certify',
+        name: tpmName(vtpm.akPublic),
+        qualifiedName: placeholderQn(vtpm.akPublic),
+      },
+    });
+    const r = await verifyConfidentialVm(
+      {
+        ...b,
+        hardware: { ...b.hardware, report } as typeof b.hardware,
+        binding: [
+          { scheme: 'hash', hash: 'sha512', encoding: 'spki', key: 'ek', includeNonce: true },
+        ],
+        tpm: {
+          ...b.tpm,
+          ekPublic: lying,
+          akProof: { kind: 'certify', attest, signature: await unrestricted.sign(attest) },
+        },
+      },
+      cvm.options,
+    );
+    expect(r.stages.bindings[0]?.ok).toBe(true);
+    // The SPKI binding binds the key, not the attributes around it: the certify signer is known
+    // only as a key, and a key of unknown attributes cannot certify.
+    expect(r.stages.bindings[0]?.boundKeys[0]?.publicArea).toBeUndefined();
+    expect(r.checks.find((c) => c.id === 'binding.cvm.ak')?.status).toBe('fail');
   });
 
   it('an EK bound by its SPKI (attributes unknown) cannot certify the AK', async () => {
