@@ -5,8 +5,8 @@
  * §4/§7): separators, EV_ACTION / EV_EFI_ACTION strings, driver-config variables, boot variables
  * (VariableData only on edk2-derived firmware, the whole structure elsewhere), authorities, GPT,
  * S-CRTM version, GRUB commands and command lines (without prefix, with or without the NUL) and
- * systemd-boot command lines (the whole data; an odd-length one also with the zero byte that
- * completes its last UTF-16 code unit, rule `event-data`). Everything else hashes something the
+ * systemd-boot command lines (the whole data; an odd-length one ending in 0x00 also with the zero
+ * byte that completes its terminating UTF-16 NUL, rule `event-data`). Everything else hashes something the
  * log does not carry.
  *
  * This is the defence against go-attestation's event-log disclosure (GHSA-… 2022): a verifier must
@@ -55,8 +55,8 @@ export function isComputableBank(bank: string): bank is HashAlg {
  * The candidate preimages of an event's digest (PFP 1.06 §10.4.4; spec-notes §4/§7). Each is
  * fixed by the logged bytes: the data, the VariableData of a boot variable, a GRUB string's text
  * after its prefix (with or without a NUL), or an odd-length UTF-16 systemd-boot command line
- * followed by one zero byte (systemd-boot logged one byte short and hashed the whole last code
- * unit: the Arch logs), reported as `event-data`.
+ * whose last byte is 0x00, followed by one zero byte (systemd-boot logged one byte short and
+ * hashed the whole terminating NUL: the Arch logs), reported as `event-data`.
  *
  * @param type - event type.
  * @param data - event data.
@@ -100,11 +100,15 @@ export function digestCandidates(
     }
     // systemd-boot once logged its UTF-16 command line one byte short (Arch: 365 bytes) and
     // hashed the whole last code unit: the data and a zero byte, a preimage the log still fixes.
+    // Only when that unit is the terminating NUL (its logged half is 0x00): any other unit would
+    // be a character the shown text (which drops an odd trailing byte) does not carry.
     if (decoded.role === 'systemd-cmdline')
       return {
         bound: true,
         candidates:
-          data.length & 1 ? [whole, { rule: 'event-data', bytes: plusNul(data) }] : [whole],
+          data.length & 1 && data[data.length - 1] === 0
+            ? [whole, { rule: 'event-data', bytes: plusNul(data) }]
+            : [whole],
       };
   }
   if (type === EV.EVENT_TAG && decoded?.kind === 'sipa')
