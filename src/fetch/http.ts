@@ -18,6 +18,20 @@ import { AttestError } from '../core/errors.js';
 export const DEFAULT_MAX_RESPONSE_BYTES: number = 1 << 20;
 
 /**
+ * A `cacheScope` of its own for a fetcher whose answers are the data it was made with (the static
+ * fetchers): random, so two instances holding different collateral never share `withCache`
+ * entries, in this process or in a cache shared with others.
+ *
+ * @internal
+ */
+export function instanceScope(kind: string): string {
+  let hex = '';
+  for (const b of globalThis.crypto.getRandomValues(new Uint8Array(16)))
+    hex += b.toString(16).padStart(2, '0');
+  return `${kind}:${hex}`;
+}
+
+/**
  * What the fetchers pass to a {@link FetchLike} (a subset of the WHATWG `RequestInit`).
  *
  * @example

@@ -27,6 +27,7 @@ import {
   httpAttempt,
   type FetchLike,
   type FetchResponseLike,
+  instanceScope,
 } from './http.js';
 
 /**
@@ -327,6 +328,7 @@ export function staticSnpCollateral(input: StaticSnpCollateralInput): SnpFetcher
   // Copies: a caller that zeroes or edits what it was given must not change later answers.
   const copy = (b: Uint8Array): Uint8Array => new Uint8Array(b);
   return {
+    cacheScope: instanceScope('static-snp'),
     vcek: (p) => later(() => copy(leaf('vcek', p).raw)),
     vlek: (p) => later(() => copy(leaf('vlek', p).raw)),
     certChain: (product, signer = 'VCEK') =>

@@ -9,7 +9,7 @@
 import { pcsUrls, PCS_BASE_URL, PCS_ISSUER_CHAIN_HEADERS } from '../tdx/pcs.js';
 import type { PckCa, TdxCollateral, TdxFetcher, TeeKind } from '../tdx/types.js';
 import { isAttestError } from '../core/errors.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, httpAttempt, type FetchLike } from './http.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, httpAttempt, instanceScope, type FetchLike } from './http.js';
 
 export type { FetchLike } from './http.js';
 
@@ -326,6 +326,7 @@ export function staticTdxCollateral(
   const serve = <T>(f: () => T): Promise<T> => new Promise((resolve) => resolve(f()));
   const missing = (what: string): Error => new Error(`static collateral holds no ${what}`);
   return {
+    cacheScope: instanceScope('static-tdx'),
     tcbInfo(fmspc, tee = 'tdx') {
       return serve(() => {
         const want = fmspc.toLowerCase();

@@ -319,8 +319,9 @@ export interface SnpFetcher {
   /**
    * What decides this fetcher's answers besides its arguments (its service URL and settings), as
    * text. `withCache` puts it in every key, so two differently configured fetchers that share a
-   * cache never get each other's answers. `createKdsFetcher` and `createPcsFetcher` set it; a
-   * fetcher without it is keyed by `withCache`'s prefix, method and arguments alone.
+   * cache never get each other's answers. `createKdsFetcher` and `createPcsFetcher` set it from
+   * their settings, `staticSnpCollateral` and `staticTdxCollateral` to a random value per
+   * instance; a fetcher without it is keyed by `withCache`'s prefix, method and arguments alone.
    */
   readonly cacheScope?: string;
   /** The VCEK for a chip and TCB (KDS `/vcek/v1/{product}/{hwid}?…`). */

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCache, type AttestCache } from '../../src/core/cache.js';
 import { createKdsFetcher } from '../../src/fetch/kds.js';
-import { createPcsFetcher } from '../../src/fetch/pcs.js';
+import { createPcsFetcher, staticTdxCollateral } from '../../src/fetch/pcs.js';
 import { withCache } from '../../src/fetch/with-cache.js';
 import type { FetchLike } from '../../src/fetch/http.js';
 
@@ -129,6 +129,27 @@ describe('withCache and fetcher settings', () => {
     expect(await bare1.crl()).toBe('first');
     expect(await bare2.crl()).toBe('first');
     expect(calls).toBe(2);
+  });
+
+  it('static fetchers holding different collateral do not share answers', async () => {
+    const cache = createCache();
+    const a = staticTdxCollateral({
+      tcbInfo: '{"tcbInfo":{"id":"TDX","fmspc":"00806f050000","tcbEvaluationDataNumber":16}}',
+      tcbInfoIssuerChain: 'chain',
+      qeIdentity: '{"enclaveIdentity":{"id":"TD_QE"}}',
+      qeIdentityIssuerChain: 'chain',
+    });
+    const b = staticTdxCollateral({
+      tcbInfo: '{"tcbInfo":{"id":"TDX","fmspc":"00806f050000","tcbEvaluationDataNumber":17}}',
+      tcbInfoIssuerChain: 'chain',
+      qeIdentity: '{"enclaveIdentity":{"id":"TD_QE"}}',
+      qeIdentityIssuerChain: 'chain',
+    });
+    expect(a.cacheScope).not.toBe(b.cacheScope);
+    const wa = withCache(a, cache);
+    const wb = withCache(b, cache);
+    expect((await wa.tcbInfo('00806f050000')).tcbInfo).toContain('16');
+    expect((await wb.tcbInfo('00806f050000')).tcbInfo).toContain('17');
   });
 
   it('a scope cannot spell another prefix', async () => {
