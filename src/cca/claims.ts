@@ -40,20 +40,22 @@ import type {
 } from './types.js';
 
 /** Platform profile strings and the claim layout each selects. */
-export const CCA_PLATFORM_PROFILES: Readonly<Record<string, CcaPlatformProfileKind>> = {
-  'http://arm.com/CCA-SSD/1.0.0': 'cca-ssd-1.0.0',
-  'tag:arm.com,2023:cca_platform#1.0.0': 'cca-platform-1.0.0',
-  'tag:arm.com,2024:cca_platform#2.0.0': 'cca-platform-2.0.0',
-  'http://arm.com/psa/2.0.0': 'psa-2',
-  'tag:psacertified.org,2023:psa#tfm': 'psa-2',
-  'tag:psacertified.org,2019:psa#legacy': 'psa-2',
-};
+export const CCA_PLATFORM_PROFILES: Readonly<Record<string, CcaPlatformProfileKind>> =
+  /* @__PURE__ */ Object.freeze({
+    'http://arm.com/CCA-SSD/1.0.0': 'cca-ssd-1.0.0',
+    'tag:arm.com,2023:cca_platform#1.0.0': 'cca-platform-1.0.0',
+    'tag:arm.com,2024:cca_platform#2.0.0': 'cca-platform-2.0.0',
+    'http://arm.com/psa/2.0.0': 'psa-2',
+    'tag:psacertified.org,2023:psa#tfm': 'psa-2',
+    'tag:psacertified.org,2019:psa#legacy': 'psa-2',
+  });
 
 /** Realm profile strings and the claim layout each selects. */
-export const CCA_REALM_PROFILES: Readonly<Record<string, CcaRealmProfileKind>> = {
-  'tag:arm.com,2023:realm#1.0.0': 'realm-1.0.0',
-  'tag:arm.com,2024:realm#2.0.0': 'realm-2.0.0',
-};
+export const CCA_REALM_PROFILES: Readonly<Record<string, CcaRealmProfileKind>> =
+  /* @__PURE__ */ Object.freeze({
+    'tag:arm.com,2023:realm#1.0.0': 'realm-1.0.0',
+    'tag:arm.com,2024:realm#2.0.0': 'realm-2.0.0',
+  });
 
 /** A table lookup that ignores inherited properties (`constructor`, `__proto__`). */
 function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {

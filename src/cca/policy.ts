@@ -37,20 +37,30 @@ function componentMatches(c: CcaSoftwareComponent, ref: CcaReferenceComponent): 
 }
 
 /**
- * The token's components against one expected set: indices of the token's components that match
- * no reference (`unmatched`), and of the references no component matches (`missing`). The two
- * are equal as sets when both are empty.
+ * The token's components against one expected set, one to one: indices of the token's components
+ * left without a reference (`unmatched`: no reference fits, or every fitting one is taken, as by a
+ * duplicated component) and of the references left without a component (`missing`). They are
+ * equal as multisets when both are empty. Each component takes the first free reference that
+ * fits, the more constrained references (type, version, signer id given) first; a one-to-one
+ * assignment found this way is a real one, so nothing is accepted that should not be.
  */
 function compareComponents(
   components: readonly CcaSoftwareComponent[],
   refs: readonly CcaReferenceComponent[],
 ): { unmatched: number[]; missing: number[] } {
-  const indicesOf = <A, B>(as: readonly A[], bs: readonly B[], hit: (a: A, b: B) => boolean) =>
-    as.flatMap((a, i) => (bs.some((b) => hit(a, b)) ? [] : [i]));
-  return {
-    unmatched: indicesOf(components, refs, componentMatches),
-    missing: indicesOf(refs, components, (r, c) => componentMatches(c, r)),
-  };
+  const given = (r: CcaReferenceComponent): number =>
+    Number(r.measurementType !== undefined) +
+    Number(r.version !== undefined) +
+    Number(r.signerId !== undefined);
+  const order = refs.map((_, k) => k).sort((a, b) => given(refs[b]!) - given(refs[a]!));
+  const taken = refs.map(() => false);
+  const unmatched: number[] = [];
+  components.forEach((c, i) => {
+    const k = order.find((j) => !taken[j] && componentMatches(c, refs[j]!));
+    if (k === undefined) unmatched.push(i);
+    else taken[k] = true;
+  });
+  return { unmatched, missing: refs.flatMap((_, k) => (taken[k] ? [] : [k])) };
 }
 
 /** Whether REM0–REM3 equal an accepted set (`null` accepts any value). */

@@ -119,7 +119,9 @@ const SPECS: readonly CheckSpec<Id>[] = [
  * for (const id of SNP_CHECK_IDS) console.log(id, findCheck(result, id)?.status);
  * ```
  */
-export const SNP_CHECK_IDS: readonly SnpCheckId[] = /* @__PURE__ */ SPECS.map((s) => s.id);
+export const SNP_CHECK_IDS: readonly SnpCheckId[] = /* @__PURE__ */ Object.freeze(
+  SPECS.map((s) => s.id),
+);
 
 interface Held<T> {
   readonly value: T;

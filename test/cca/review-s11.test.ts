@@ -472,6 +472,47 @@ describe('S11-5: software components must equal the reference set', () => {
       detail: { unmatched: [{ index: 3, measurementType: 'EXTRA' }], missing: [] },
     });
   });
+
+  it('a component listed twice is not a match for one reference (one to one)', async () => {
+    const full = await mint();
+    const refs = parseCcaToken(full.token).platform.claims.softwareComponents;
+    const twice = await mint({
+      editPlatform: (p) => {
+        const list = p.get(2399) as CborValue[];
+        return p.set(2399, [...list, list[0]!]);
+      },
+    });
+    const policy = { softwareComponents: refs };
+    const r = await verifyCcaToken(twice.token, { platformKey: cpak.publicJwk, policy });
+    expect(get(r, 'cca.policy.sw-components')).toMatchObject({
+      status: 'fail',
+      detail: { unmatched: [{ index: 3 }], missing: [] },
+    });
+  });
+
+  it('a loose reference does not take the component a stricter one needs', async () => {
+    const full = await mint();
+    const refs = parseCcaToken(full.token).platform.claims.softwareComponents;
+    // SYNTHETIC: the first component's value also given as a loose reference (no type), placed
+    // first; the token carries that value twice, once under the strict reference's type.
+    const loose = { measurementValue: refs[0]!.measurementValue };
+    const both = await mint({
+      editPlatform: (p) => {
+        const list = p.get(2399) as CborValue[];
+        return p.set(2399, [
+          ...list,
+          map([
+            [1, 'OTHER'],
+            [2, refs[0]!.measurementValue],
+            [5, new Uint8Array(32)],
+          ]),
+        ]);
+      },
+    });
+    const policy = { softwareComponents: [loose, ...refs] };
+    const r = await verifyCcaToken(both.token, { platformKey: cpak.publicJwk, policy });
+    expect(statusOf(r, 'cca.policy.sw-components')).toBe('pass');
+  });
 });
 
 // ---- 6. claim values -----------------------------------------------------------------------------

@@ -10,15 +10,17 @@ import {
   SNP_CERT_TABLE_GUID,
   SNP_OFFSET,
   SNP_PRODUCTS,
+  SNP_CHECK_IDS,
   SNP_VCEK_OID,
 } from '../../src/snp/index.js';
+import { CCA_PLATFORM_PROFILES, CCA_REALM_PROFILES } from '../../src/cca/index.js';
 import {
   DEFAULT_TDX_ROOT_PINS,
   PCS_ISSUER_CHAIN_HEADERS,
   TDX_CHECK_IDS,
 } from '../../src/tdx/index.js';
 
-describe('exported SEV-SNP and TDX tables are frozen', () => {
+describe('exported SEV-SNP, TDX and CCA tables are frozen', () => {
   it('root pins cannot be widened', () => {
     expect(() => (SNP_ARK_PINS.Genoa as string[]).push('00'.repeat(32))).toThrow(TypeError);
     expect(() => {
@@ -37,6 +39,9 @@ describe('exported SEV-SNP and TDX tables are frozen', () => {
       SNP_VCEK_OID,
       PCS_ISSUER_CHAIN_HEADERS,
       TDX_CHECK_IDS,
+      SNP_CHECK_IDS,
+      CCA_PLATFORM_PROFILES,
+      CCA_REALM_PROFILES,
     ]);
   });
 });
