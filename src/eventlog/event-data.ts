@@ -607,8 +607,12 @@ const SHIM_IPL_NAMES = new Set([
   'MokListXRT',
 ]);
 
-/** GRUB's measured-string prefixes, tried in this order (grub-core/commands/tpm.c, older forks). */
-const GRUB_PREFIXES = ['grub_cmd: ', 'grub_cmd ', 'kernel_cmdline: ', 'grub_kernel_cmdline '];
+/**
+ * GRUB's measured-string prefixes (grub-core/commands/tpm.c, older forks): its commands, the
+ * kernel's command line and a multiboot module's (`module_cmdline: `). The digest covers the text
+ * after the prefix for all of them.
+ */
+const GRUB_PREFIX = /^(?:grub_cmd:? |kernel_cmdline: |grub_kernel_cmdline |module_cmdline: )/;
 
 function decodeLoaderString(bytes: Uint8Array, ctx: DecodeContext): DecodedEventData | undefined {
   const n = bytes.length;
@@ -617,9 +621,11 @@ function decodeLoaderString(bytes: Uint8Array, ctx: DecodeContext): DecodedEvent
   // digest covers the text before the NUL (GRUB's rules), never the stray byte.
   if (isPrintableAscii(bytes) || (bytes[n - 2] === 0 && isPrintableAscii(bytes.subarray(0, -1)))) {
     const text = asciiText(bytes);
-    const prefix = GRUB_PREFIXES.find((p) => text.startsWith(p));
+    const prefix = GRUB_PREFIX.exec(text)?.[0];
     if (prefix !== undefined) {
-      const role: LoaderRole = prefix.includes('cmdline') ? 'grub-kernel-cmdline' : 'grub-command';
+      // Only the kernel's own line is a command line (its prefixes alone hold a `k`); a module's
+      // line is read as a command, whose text binds the same way.
+      const role: LoaderRole = /k/.test(prefix) ? 'grub-kernel-cmdline' : 'grub-command';
       return { kind: 'loader', role, encoding: 'ascii', text, value: text.slice(prefix.length) };
     }
     if (SHIM_IPL_NAMES.has(text))

@@ -300,27 +300,43 @@ const LOADER_STRING_PCRS: readonly number[] = [8, 9, 11, 12, 13];
 
 /**
  * True when `e`, logged in a register where loaders measure strings, may be a loader string that
- * the summary cannot read. No digest covers an event's type, and GRUB's digest covers only the
- * text after its prefix: a `linux` command, a command line or a UKI section retyped (to
- * EV_COMPACT_HASH, say), or whose data no longer decodes, would drop out of the facts while every
- * register still replays. The loaders write EV_IPL strings and EV_EVENT_TAG tags there (every
- * real log in the vectors: GRUB, shim, systemd-boot, systemd-stub, the Linux EFI stub, the
- * Alibaba Cloud TDX GRUB; Windows' SIPA tags in PCRs 12–14). Also harmless: an EV_NO_ACTION
- * (extends nothing) and a well-formed separator whose digest is the hash of its four bytes
- * (Windows ends PCRs 12–14 with one). Anything else may hide a string: another type, an EV_IPL or
- * EV_EVENT_TAG whose data does not decode, or one whose digest contradicts its data (`mismatch`;
- * given a verification, a mismatch in a compared bank).
+ * the summary cannot read. No digest covers an event's type, GRUB's digest covers only the text
+ * after its prefix, and a file, tag or UKI section event's digest covers none of its data: a
+ * `linux` command, a command line or a UKI section retyped, relabelled or re-encoded would drop
+ * out of the facts while every register still replays. So an event there is readable only when
+ * its type is one the loaders write there (EV_IPL decoding as a loader string, EV_EVENT_TAG
+ * decoding as a tag or Windows SIPA records, EV_SEPARATOR decoding as one) and its digest is the
+ * hash of its data (`verified`: GRUB's commands and command lines, systemd-boot's UTF-16 command
+ * line, SIPA records, separators; EV_NO_ACTION extends nothing and is exempt). An event whose
+ * digest does not bind its data passes only in the exact shapes its producer writes, in PCR 9
+ * (CC: MR 3, where PCRs 8–15 land): an EV_IPL GRUB file (role `grub-file`: any ASCII string in
+ * PCR 9; on a CC log an ASCII path or old Red Hat GRUB's `grub_linuxefi` label), the Linux EFI
+ * stub's LoadOptions or initrd tag (0x8F3B22ED, 0x8F3B22EC) and, on a CC log only, one of shim's
+ * MOK variable names (shim measures them into PCR 14, which a CC log merges into MR 3). Anything
+ * else there may hide a string, and so does an event whose digest contradicts its data
+ * (`mismatch`; given a verification, a mismatch in a compared bank): in PCRs 8, 11, 12 and 13 that
+ * is every event whose digest does not bind its data, UKI section events included.
  */
-function mayHideLoaderString(e: AnyEvent, mismatched: ReadonlySet<number> | undefined): boolean {
+function mayHideLoaderString(
+  e: AnyEvent,
+  isCc: boolean,
+  mismatched: ReadonlySet<number> | undefined,
+): boolean {
   if (e.type === EV.NO_ACTION) return false;
-  const d = e.decoded?.kind;
+  const d = e.decoded;
   const readable =
     e.type === EV.IPL
-      ? d === 'loader'
+      ? d?.kind === 'loader'
       : e.type === EV.EVENT_TAG
-        ? d === 'event-tag' || d === 'sipa'
-        : e.type === EV.SEPARATOR && d === 'separator' && e.digestCheck === 'verified';
-  return !readable || e.digestCheck === 'mismatch' || mismatched?.has(e.index) === true;
+        ? d?.kind === 'event-tag' || d?.kind === 'sipa'
+        : e.type === EV.SEPARATOR && d?.kind === 'separator';
+  if (!readable || e.digestCheck === 'mismatch' || mismatched?.has(e.index) === true) return true;
+  if (e.digestCheck === 'verified') return false;
+  const role = d?.kind === 'loader' || d?.kind === 'event-tag' ? d.role : undefined;
+  return (
+    pcrOf(e) !== (isCc ? 3 : 9) ||
+    !(role === 'grub-file' || role?.startsWith('systemd') || (isCc && role === 'shim-variable'))
+  );
 }
 
 /** A GRUB `linux` command and the kernel it loads (its first argument). */
@@ -343,15 +359,22 @@ const LOADER_RE = /shim|grub|systemd-boot|bootx64|bootaa64|mm[x6]|fbx64/i;
  * boot variables PCR 1, Secure Boot policy and authorities PCR 7; CC: MR 1–3), never from PCR
  * 16, 23 or 24+ (CC: MR 0 or 5+); where several events there state different values (a policy
  * variable included), the first is kept and the fact is unbound and names the others
- * (`conflicts`). An event's type is the log's word: in the registers where loaders measure
- * strings (PCRs 8, 9, 11–13; CC: MR 3), an event that may be a loader string the summary cannot
- * read (a type other than EV_IPL / EV_EVENT_TAG, data that does not decode, a digest that
- * contradicts its data) makes every loader fact read from that register (`bootloader`, `kernel`,
- * `initrd`, `kernelCommandLine`, `uki`) unbound and is named in its `conflicts`. On a GRUB boot a
- * PCR 12 command line is never bound. For IMA lists each file row carries `bound` (its template hash
- * covers its fields; never a violation) and, given a verification, `verified`; `bootAggregate`
- * is read from entry 0 only, and other entries named `boot_aggregate` with another value are its
- * conflicts.
+ * (`conflicts`). An event's type, and any data its digest does not cover, are the log's word: in
+ * the registers where loaders measure strings (PCRs 8, 9, 11–13; CC: MR 3), an event is readable
+ * only when it is an EV_IPL loader string, an EV_EVENT_TAG tag or SIPA record, or a separator, and
+ * its digest is the hash of its data; one whose digest binds none of its data passes only in its
+ * producer's shape in PCR 9 (CC: MR 3): a GRUB file, the Linux EFI stub's LoadOptions or initrd
+ * tag, and on a CC log shim's MOK names. Any other event there (EV_NO_ACTION aside) may be a
+ * loader string the summary cannot read: it makes every loader fact read from that register
+ * (`bootloader`, `kernel`, `initrd`, `kernelCommandLine`, `uki`) unbound and is named in its
+ * `conflicts`. On a CC log, an unbound event in MR 3 after the `linux` command of GRUB's command
+ * line, other than the kernel and initrd files cited, is a conflict of that line. A systemd-boot
+ * command line (UTF-16; PCR 12, or 8 before v251) is never bound on a GRUB boot or without a
+ * systemd-boot application in the chain (nor is a `bootloader` it alone names), and the EFI
+ * stub's LoadOptions tag is its conflict unless their digests are equal. For IMA lists each file
+ * row carries `bound` (its template hash covers its fields; never a violation) and, given a
+ * verification, `verified`; `bootAggregate` is read from entry 0 only, and other entries named
+ * `boot_aggregate` with another value are its conflicts.
  *
  * Exported from `attestkit/eventlog`.
  *
@@ -724,7 +747,7 @@ function summarizeUefi(
   const hidden = events.filter(
     (e) =>
       (isCc ? pcrOf(e) === 3 : LOADER_STRING_PCRS.includes(pcrOf(e))) &&
-      mayHideLoaderString(e, check?.mismatched),
+      mayHideLoaderString(e, isCc, check?.mismatched),
   );
   const unlessHidden = <T>(
     f: BootFact<T> | undefined,
@@ -800,6 +823,8 @@ function summarizeUefi(
           (a, b) => a.index - b.index,
         ),
       );
+      // A UTF-16 line alone names no loader: any OS code can extend PCR 12 with one.
+      if (sdBootApp === undefined) bootloader = { ...bootloader, bound: false };
     }
   }
 
@@ -890,41 +915,60 @@ function summarizeUefi(
       cmdlines,
       (e) => loaderOf(e)!.value,
     );
-    // A UKI whose own `.cmdline` section systemd-stub measured into PCR 11 boots with that
-    // line: one in PCR 12 came from elsewhere (code after boot can extend PCR 12).
-    const ukiCmdline =
-      k.role === 'systemd-cmdline'
-        ? events.find(
+    if (k.role === 'systemd-cmdline')
+      // systemd-boot measures the line it starts the kernel with; without its application in the
+      // chain a UTF-16 line is only what some code extended (any OS code can extend PCR 12), and
+      // GRUB hands the kernel its own line (measured in PCR 8 when it measures at all), so on a
+      // GRUB boot (GRUB strings in PCR 8/9, or a GRUB application) the line is never bound either.
+      // Its conflicts: GRUB's `linux` commands (they state the line GRUB booted with), a UKI's own
+      // `.cmdline` section in PCR 11 (systemd-stub then boots with that line), and the Linux EFI
+      // stub's LoadOptions tag, which measured the line the kernel got, unless its digests are the
+      // line's (the same bytes).
+      kernelCommandLine = conflicted(
+        sdBootApp === undefined || grubApp !== undefined || bootloader?.value.kind === 'grub'
+          ? { ...kernelCommandLine, bound: false }
+          : kernelCommandLine,
+        [
+          ...grubTexts.filter((e) => LINUX_COMMAND.test(loaderOf(e)!.value)),
+          ...events.filter(
             (e) =>
               pcrOf(e) === 11 &&
               (e.decoded?.kind === 'loader' || e.decoded?.kind === 'text') &&
               e.decoded.text.replace(/\0+$/, '') === '.cmdline',
-          )
-        : undefined;
-    if (ukiCmdline !== undefined) kernelCommandLine = conflicted(kernelCommandLine, [ukiCmdline]);
-    // GRUB hands the kernel its own command line (measured in PCR 8 when it measures at all): a
-    // UTF-16 line in PCR 12 on a GRUB boot was extended by other code (any OS code can extend
-    // PCR 12), so it is never the bound command line; GRUB's `linux` commands state the line GRUB
-    // booted with.
-    if (
-      k.role === 'systemd-cmdline' &&
-      (bootloader?.value.kind === 'grub' || grubApp !== undefined)
-    )
-      kernelCommandLine = conflicted(
-        { ...kernelCommandLine, bound: false },
-        grubTexts.filter((e) => LINUX_COMMAND.test(loaderOf(e)!.value)),
+          ),
+          ...loader.filter(
+            (e) =>
+              e.decoded?.kind === 'event-tag' &&
+              loaderOf(e)!.role === k.role &&
+              digestKey(e) !== digestKey(cmdline),
+          ),
+        ],
       );
     if (k.role === 'grub-kernel-cmdline') {
       const linux = [...grubTexts]
         .reverse()
         .find((e) => pcrOf(e) === pcrOf(cmdline) && LINUX_COMMAND.test(loaderOf(e)!.value));
-      const kernel =
-        linux !== undefined ? LINUX_COMMAND.exec(loaderOf(linux)!.value)![1] : undefined;
+      const path = linux !== undefined ? LINUX_COMMAND.exec(loaderOf(linux)!.value)![1] : undefined;
       const consistent =
         linux !== undefined &&
         linux.index < cmdline.index &&
-        (k.value === kernel || k.value.startsWith(`${kernel} `));
+        (k.value === path || k.value.startsWith(`${path} `));
       if (!consistent) kernelCommandLine = { ...kernelCommandLine, bound: false };
+      // A CC log's MR 3 also holds GRUB's files and shim's MOK names, whose data no digest covers:
+      // after the `linux` command any of them may be a later `linux` or command line rewritten as
+      // a path. Only the kernel and initrd files their facts cite are GRUB's own there.
+      else if (isCc)
+        kernelCommandLine = conflicted(
+          kernelCommandLine,
+          events.filter(
+            (e) =>
+              pcrOf(e) === 3 &&
+              e.index > linux.index &&
+              e.type !== EV.NO_ACTION &&
+              e.digestCheck !== 'verified' &&
+              ![kernel, initrd].some((f) => f?.events.includes(e.index)),
+          ),
+        );
     }
   }
 

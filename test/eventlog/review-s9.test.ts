@@ -399,7 +399,8 @@ describeVectors('S9-3: real logs keep their facts', () => {
   it('Fedora 37 systemd-boot: the command line logged twice (PCR 12) is one fact, the first', () => {
     const s = summarizeBoot(parseTcgEventLog(logBytes('tpm2-tools/event-sd-boot-fedora37.bin')));
     expect(s.kernelCommandLine?.events).toEqual([23]);
-    expect(s.kernelCommandLine?.bound).toBe(true);
+    // The log holds no boot application: nothing says systemd-boot ran (S11b finding 4).
+    expect(s.kernelCommandLine?.bound).toBe(false);
   });
 });
 
@@ -710,9 +711,17 @@ describe('S9 follow-up: shim state and a UKI command line (SYNTHETIC logs)', () 
     const line = 'root=/dev/vda2 ro quiet';
     const pcr12: EventSpec = { pcr: 12, type: EV.IPL, data: utf16(line) };
     const { s } = await summarize([...boot, pcr12]);
-    expect(s.kernelCommandLine).toMatchObject({ value: line, bound: false, conflicts: [10] });
-    // Without a .cmdline section in PCR 11 the same PCR 12 line is the command line, bound.
-    const { s: plain } = await summarize([...boot.slice(0, 9), pcr12]);
+    // 11: the second `.cmdline` event's digest does not bind its label (S11b finding 1).
+    expect(s.kernelCommandLine).toMatchObject({ value: line, bound: false, conflicts: [10, 11] });
+    // Without a .cmdline section in PCR 11 the same PCR 12 line after systemd-boot is the command
+    // line, bound (S11b finding 4: without systemd-boot's application it is not).
+    const sdBoot: EventSpec = {
+      pcr: 4,
+      type: EV.EFI_BOOT_SERVICES_APPLICATION,
+      data: imageLoad(concatBytes(filePathNode('\\EFI\\systemd\\systemd-bootx64.efi'), DP_END)),
+      hashOf: ascii('systemd-boot'),
+    };
+    const { s: plain } = await summarize([...boot.slice(0, 9), sdBoot, pcr12]);
     expect(plain.kernelCommandLine).toMatchObject({ value: line, bound: true });
     expect(plain.kernelCommandLine?.conflicts).toBeUndefined();
   });

@@ -2,8 +2,9 @@
  * Session 11 review of the summary layer. An event's type is the log's word, not the TPM's: in the
  * registers where loaders measure strings (PCRs 8, 9, 11–13; CC: MR 3), an event the summary
  * cannot read as a loader string (another type, data that does not decode, a digest that
- * contradicts its data) unbinds every loader fact read from that register and is named in its
- * `conflicts`; on a GRUB boot a PCR 12 command line is never bound. Also: the Alibaba Cloud TDX
+ * contradicts its data; since summary-review-s11b.test.ts also a digest that binds none of its data
+ * outside its producer's shape) unbinds every loader fact read from that register and is named in
+ * its `conflicts`; on a GRUB boot a PCR 12 command line is never bound. Also: the Alibaba Cloud TDX
  * GRUB's strings (a stray byte after the NUL) decode, the Linux EFI stub's tags name no
  * bootloader, duplicate policy variables keep the first value as a conflict, authorities come from
  * the policy register only, every `attestkit inspect` fact row says when it is not bound, and an
@@ -272,10 +273,11 @@ describe('S11 finding 3: a UKI `.cmdline` section hidden by its type (SYNTHETIC 
       { pcr: 12, type: EV.IPL, data: utf16('root=/dev/vda1 rw init=/bin/sh') }, // 11
     ];
     const honest = await summarize(base);
+    // Both section events are conflicts: their digests do not bind their labels (S11b finding 1).
     expect(shape(honest.s.kernelCommandLine)).toEqual({
       bound: false,
       verified: true,
-      conflicts: [10],
+      conflicts: [9, 10],
     });
     for (const type of [EV.EFI_BOOT_SERVICES_DRIVER, EV.COMPACT_HASH, EV.EFI_ACTION]) {
       const { ok, s } = await summarize(retyped(base, [10], type), honest.log);
@@ -283,7 +285,7 @@ describe('S11 finding 3: a UKI `.cmdline` section hidden by its type (SYNTHETIC 
       expect(shape(s.kernelCommandLine), `type ${type}`).toEqual({
         bound: false,
         verified: true,
-        conflicts: [10],
+        conflicts: [9, 10],
       });
       expect(s.uki?.bound).toBe(false);
     }
@@ -383,11 +385,12 @@ describeVectors('S11: real logs and the hidden-loader-string rule', () => {
     expect(v.ok).toBe(true);
     const s = summarizeBoot(log, { verification: v });
     expect(s.bootloader?.value.kind).toBe('grub');
+    // 113: the Linux EFI stub's LoadOptions tag, the line the kernel got (S11b finding 4).
     expect(s.kernelCommandLine).toMatchObject({
       events: [117],
       bound: false,
       verified: true,
-      conflicts: [103, 105],
+      conflicts: [103, 105, 113],
     });
   });
 });
@@ -614,15 +617,18 @@ describeVectors('S11 finding 9: an odd-length UTF-16 systemd-boot command line',
 });
 
 describe('S11 finding 9: the zero byte completes an odd length only (SYNTHETIC)', () => {
-  const line = utf16('root=/dev/vda1 ro', false);
+  const line = utf16('root=/dev/vda1 ro');
   const check = (data: Uint8Array, hashOf: Uint8Array): TcgEvent =>
     parseTcgEventLog(encodeAgileLog(['sha256'], [{ pcr: 12, type: EV.IPL, data, hashOf }]))
       .events[1]!;
-  it('odd: H(data) or H(data ‖ 00); even: H(data) only', () => {
-    const odd = line.subarray(0, -1);
+  it('odd and one byte short of the NUL: H(data) or H(data ‖ 00); even: H(data) only', () => {
+    const odd = line.subarray(0, -1); // ends with 0x00, half of the terminating NUL
     expect(check(odd, concatBytes(odd, new Uint8Array(1))).digestCheck).toBe('verified');
     expect(check(odd, odd).digestCheck).toBe('verified');
     expect(check(odd, ascii('other')).digestCheck).toBe('mismatch');
+    // One byte short of a character instead (digest-rules.ts since 40b3cd8): H(data) only.
+    const short = utf16('root=/dev/vda1 ro', false).subarray(0, -1);
+    expect(check(short, concatBytes(short, new Uint8Array(1))).digestCheck).toBe('mismatch');
     expect(check(line, concatBytes(line, new Uint8Array(1))).digestCheck).toBe('mismatch');
     expect(check(line, line).digestCheck).toBe('verified');
   });
