@@ -21,108 +21,44 @@ import {
   replayEventLog,
   summarizeBoot,
   verifyEventLog,
-  type BootFact,
-  type BootSummary,
   type CcEventLog,
   type TcgEvent,
-  type TcgEventLog,
 } from '../../src/eventlog/index.js';
 import { tcgLogPlugin } from '../../src/cli/plugins/eventlog.js';
 import type { CliContext } from '../../src/cli/registry.js';
 import { describeVectors } from '../support/vectors.js';
-import {
-  CCEL_CASES,
-  logBytes,
-  readVector,
-  tcgLogVectors,
-  vectorExists,
-} from './support/vectors.js';
+import { logBytes, readVector, vectorExists } from './support/vectors.js';
 import {
   GUID,
   ascii,
   encodeAgileLog,
-  filePathNode,
-  imageLoad,
   signatureList,
   u16,
   u32,
   uefiVariable,
   utf16,
-  DP_END,
   type EventSpec,
 } from './support/encode.js';
+import {
+  SECURE_BOOT_ON,
+  SEPARATORS,
+  TWO_KERNELS,
+  bootApp,
+  grub,
+  grubFile,
+  realLogs,
+  shape,
+  summarize,
+} from './support/summary-fixtures.js';
 
 const DRIVER_CONFIG = EV.EFI_VARIABLE_DRIVER_CONFIG;
-const SEPARATORS: EventSpec[] = [0, 1, 2, 3, 4, 5, 6, 7].map((p) => ({
-  pcr: p,
-  type: EV.SEPARATOR,
-  data: new Uint8Array(4),
-}));
-const SECURE_BOOT_ON: EventSpec = {
-  pcr: 7,
-  type: DRIVER_CONFIG,
-  data: uefiVariable(GUID.globalVariable, 'SecureBoot', new Uint8Array([1])),
-};
-
 /** A GRUB string as upstream GRUB measures it into PCR 8: digest over the text after the prefix. */
-function grub(prefix: string, text: string, pcr = 8): EventSpec {
-  return { pcr, type: EV.IPL, data: ascii(`${prefix}${text}\0`), hashOf: ascii(text) };
-}
-
 /** A GRUB file event (PCR 9): the path as data, the file's bytes hashed. */
-function grubFile(path: string, content: string, pcr = 9): EventSpec {
-  return { pcr, type: EV.IPL, data: ascii(`${path}\0`), hashOf: ascii(content) };
-}
-
 /** A boot application load in PCR 4 (device path = one file node). */
-function bootApp(path: string): EventSpec {
-  return {
-    pcr: 4,
-    type: EV.EFI_BOOT_SERVICES_APPLICATION,
-    data: imageLoad(concatBytes(filePathNode(path), DP_END)),
-    hashOf: ascii(`authenticode of ${path}`),
-  };
-}
-
 /** `events` with the type of the events at log indices `at` changed (digests and data untouched). */
 function retyped(events: readonly EventSpec[], at: readonly number[], type: number): EventSpec[] {
   return events.map((e, i) => (at.includes(i + 1) ? { ...e, type } : e));
 }
-
-/**
- * Parses `events` (SYNTHETIC) and verifies them against `quoted` (default: their own replay, as if
- * a quote had returned it), then summarises with that verification.
- */
-async function summarize(
-  events: readonly EventSpec[],
-  quoted?: TcgEventLog,
-): Promise<{ log: TcgEventLog; ok: boolean; s: BootSummary }> {
-  const log = parseTcgEventLog(encodeAgileLog(['sha256'], events));
-  const v = await verifyEventLog(log, { pcrs: replayEventLog(quoted ?? log).registers });
-  return { log, ok: v.ok, s: summarizeBoot(log, { verification: v }) };
-}
-
-/** The binding fields of a fact, each `undefined` when absent. */
-function shape<T>(f: BootFact<T> | undefined): {
-  bound: boolean | undefined;
-  verified: boolean | undefined;
-  conflicts: readonly number[] | undefined;
-} {
-  return { bound: f?.bound, verified: f?.verified, conflicts: f?.conflicts };
-}
-
-// Event indices below count the Spec ID header as 0 (SECURE_BOOT_ON is 1, SEPARATORS 2–9): an
-// event's index is its position in the spec list plus one.
-const TWO_KERNELS: EventSpec[] = [
-  SECURE_BOOT_ON,
-  ...SEPARATORS,
-  grub('grub_cmd: ', 'linux /vmlinuz-good root=/dev/sda1 ro lockdown=integrity'), // 10
-  grubFile('/vmlinuz-good', 'GOOD KERNEL'), // 11
-  grub('kernel_cmdline: ', '/vmlinuz-good root=/dev/sda1 ro lockdown=integrity'), // 12
-  grub('grub_cmd: ', 'linux /vmlinuz-evil root=/dev/sda1 ro init=/bin/sh'), // 13
-  grubFile('/vmlinuz-evil', 'EVIL KERNEL'), // 14
-  grub('kernel_cmdline: ', '/vmlinuz-evil root=/dev/sda1 ro init=/bin/sh'), // 15
-];
 
 describe('S11 finding 1: a second `linux` hidden by its type (SYNTHETIC logs)', () => {
   it('retyped as EV_COMPACT_HASH: GRUB facts stay unbound and name the retyped events', async () => {
@@ -293,28 +229,6 @@ describe('S11 finding 3: a UKI `.cmdline` section hidden by its type (SYNTHETIC 
 });
 
 describeVectors('S11: real logs and the hidden-loader-string rule', () => {
-  /** Every real TCG and CC log in the vectors that parses. */
-  function realLogs(): { id: string; log: TcgEventLog | CcEventLog }[] {
-    const out: { id: string; log: TcgEventLog | CcEventLog }[] = [];
-    for (const v of tcgLogVectors()) {
-      try {
-        out.push({ id: v.id, log: parseTcgEventLog(logBytes(v.file)) });
-      } catch {
-        // the deliberately broken logs (-bogus, -empty)
-      }
-    }
-    for (const p of [
-      ['tpm', 'real', 'go-attestation', 'windows_gcp_shielded_vm', 'eventlog.bin'],
-      ['tpm', 'real', 'go-tpm-tools', 'gce-cos-85-nonce9009', 'eventlog.bin'],
-      ['tpm', 'swtpm', 'eventlog', 'boot_eventlog.bin'],
-    ])
-      if (vectorExists(...p))
-        out.push({ id: p.join('/'), log: parseTcgEventLog(readVector(...p)) });
-    for (const c of CCEL_CASES)
-      out.push({ id: c, log: parseCcEventLog(readVector('tdx', c, 'ccel_data.bin')) });
-    return out;
-  }
-
   it('every event of the loader registers is a string or tag the loaders write, bar Windows PCR 11', async () => {
     const others: string[] = [];
     let loaderEvents = 0;

@@ -20,57 +20,29 @@ import {
   replayEventLog,
   summarizeBoot,
   verifyEventLog,
-  type BootFact,
-  type BootSummary,
   type CcEvent,
   type CcEventLog,
   type TcgEvent,
-  type TcgEventLog,
 } from '../../src/eventlog/index.js';
 import { describeVectors } from '../support/vectors.js';
+import { logBytes } from './support/vectors.js';
+import { ascii, encodeAgileLog, u16, u32, utf16, type EventSpec } from './support/encode.js';
 import {
-  CCEL_CASES,
-  logBytes,
-  readVector,
-  tcgLogVectors,
-  vectorExists,
-} from './support/vectors.js';
-import {
-  GUID,
-  ascii,
-  encodeAgileLog,
-  filePathNode,
-  imageLoad,
-  u16,
-  u32,
-  uefiVariable,
-  utf16,
-  DP_END,
-  type EventSpec,
-} from './support/encode.js';
+  EVIL,
+  GOOD,
+  SECURE_BOOT_ON,
+  SEPARATORS,
+  TWO_KERNELS,
+  bootApp,
+  grub,
+  grubFile,
+  realLogs,
+  shape,
+  summarize,
+} from './support/summary-fixtures.js';
 
-const SEPARATORS: EventSpec[] = [0, 1, 2, 3, 4, 5, 6, 7].map((p) => ({
-  pcr: p,
-  type: EV.SEPARATOR,
-  data: new Uint8Array(4),
-}));
-const SECURE_BOOT_ON: EventSpec = {
-  pcr: 7,
-  type: EV.EFI_VARIABLE_DRIVER_CONFIG,
-  data: uefiVariable(GUID.globalVariable, 'SecureBoot', new Uint8Array([1])),
-};
 const LOAD_OPTIONS_TAG = 0x8f3b22ed;
 const INITRD_TAG = 0x8f3b22ec;
-
-/** A GRUB string as upstream GRUB measures it: digest over the text after the prefix. */
-function grub(prefix: string, text: string, pcr = 8): EventSpec {
-  return { pcr, type: EV.IPL, data: ascii(`${prefix}${text}\0`), hashOf: ascii(text) };
-}
-
-/** A GRUB file event: the path as data, the file's bytes hashed. */
-function grubFile(path: string, content: string, pcr = 9): EventSpec {
-  return { pcr, type: EV.IPL, data: ascii(`${path}\0`), hashOf: ascii(content) };
-}
 
 /** A TCG_PCClientTaggedEvent: id, size, data. */
 function tagData(id: number, data: Uint8Array): Uint8Array {
@@ -83,44 +55,12 @@ function stubTag(id: number, hashOf: Uint8Array, pcr = 9): EventSpec {
   return { pcr, type: EV.EVENT_TAG, data: tagData(id, ascii(label)), hashOf };
 }
 
-/** A boot application load in PCR 4 (device path = one file node). */
-function bootApp(path: string): EventSpec {
-  return {
-    pcr: 4,
-    type: EV.EFI_BOOT_SERVICES_APPLICATION,
-    data: imageLoad(concatBytes(filePathNode(path), DP_END)),
-    hashOf: ascii(`authenticode of ${path}`),
-  };
-}
-
 /** `events` with the data of the events at log indices `at` replaced (digests untouched). */
 function rewritten(events: readonly EventSpec[], at: Readonly<Record<number, Uint8Array>>) {
   return events.map((e, i) => {
     const data = at[i + 1];
     return data === undefined ? e : { ...e, data, hashOf: e.hashOf ?? e.data };
   });
-}
-
-/**
- * Parses `events` (SYNTHETIC) and verifies them against `quoted` (default: their own replay, as if
- * a quote had returned it), then summarises with that verification.
- */
-async function summarize(
-  events: readonly EventSpec[],
-  quoted?: TcgEventLog,
-): Promise<{ log: TcgEventLog; ok: boolean; s: BootSummary }> {
-  const log = parseTcgEventLog(encodeAgileLog(['sha256'], events));
-  const v = await verifyEventLog(log, { pcrs: replayEventLog(quoted ?? log).registers });
-  return { log, ok: v.ok, s: summarizeBoot(log, { verification: v }) };
-}
-
-/** The binding fields of a fact, each `undefined` when absent. */
-function shape<T>(f: BootFact<T> | undefined): {
-  bound: boolean | undefined;
-  verified: boolean | undefined;
-  conflicts: readonly number[] | undefined;
-} {
-  return { bound: f?.bound, verified: f?.verified, conflicts: f?.conflicts };
 }
 
 /**
@@ -159,20 +99,6 @@ function gceRecord(pcr: number, data: Uint8Array, hashOf: Uint8Array = data): Ui
     data,
   );
 }
-
-// Event indices count the Spec ID header as 0: an event's index is its position in the list + 1.
-const GOOD = 'linux /vmlinuz-good root=/dev/sda1 ro lockdown=integrity';
-const EVIL = 'linux /vmlinuz-evil root=/dev/sda1 ro init=/bin/sh';
-const TWO_KERNELS: EventSpec[] = [
-  SECURE_BOOT_ON,
-  ...SEPARATORS,
-  grub('grub_cmd: ', GOOD), // 10
-  grubFile('/vmlinuz-good', 'GOOD KERNEL'), // 11
-  grub('kernel_cmdline: ', GOOD.slice(6)), // 12
-  grub('grub_cmd: ', EVIL), // 13
-  grubFile('/vmlinuz-evil', 'EVIL KERNEL'), // 14
-  grub('kernel_cmdline: ', EVIL.slice(6)), // 15
-];
 
 describe('S11b finding 1: PCRs 8, 11–13 are readable only where the digest binds the data (SYNTHETIC logs)', () => {
   it('(A) the second `linux` and its line with one byte before the unhashed prefix, EV_IPL kept', async () => {
@@ -460,28 +386,6 @@ describeVectors('S11b: real logs', () => {
     const arch = summarizeBoot(parseTcgEventLog(logBytes('tpm2-tools/event-arch-linux.bin')));
     expect(arch.kernelCommandLine).toMatchObject({ events: [24], bound: true });
   });
-
-  /** Every real TCG and CC log in the vectors that parses. */
-  function realLogs(): { id: string; log: TcgEventLog | CcEventLog }[] {
-    const out: { id: string; log: TcgEventLog | CcEventLog }[] = [];
-    for (const v of tcgLogVectors()) {
-      try {
-        out.push({ id: v.id, log: parseTcgEventLog(logBytes(v.file)) });
-      } catch {
-        // the deliberately broken logs (-bogus, -empty)
-      }
-    }
-    for (const p of [
-      ['tpm', 'real', 'go-attestation', 'windows_gcp_shielded_vm', 'eventlog.bin'],
-      ['tpm', 'real', 'go-tpm-tools', 'gce-cos-85-nonce9009', 'eventlog.bin'],
-      ['tpm', 'swtpm', 'eventlog', 'boot_eventlog.bin'],
-    ])
-      if (vectorExists(...p))
-        out.push({ id: p.join('/'), log: parseTcgEventLog(readVector(...p)) });
-    for (const c of CCEL_CASES)
-      out.push({ id: c, log: parseCcEventLog(readVector('tdx', c, 'ccel_data.bin')) });
-    return out;
-  }
 
   it('census: the unbound events of the loader registers are the producers’ shapes; facts kept', async () => {
     const others = new Map<string, number>();
