@@ -10,7 +10,6 @@ import { concatBytes, copyBytes } from '../core/bytes.js';
 import { digest, HASH_SIZES } from '../core/crypto.js';
 import { hmacDigest } from '../core/hash.js';
 import { utf8Encode } from '../core/encoding.js';
-import { cfb } from '@noble/ciphers/aes.js';
 import {
   isComputableHash,
   TPM_ALG,
@@ -227,6 +226,33 @@ function draw(random: (n: number) => Uint8Array, length: number): Uint8Array {
 }
 
 /**
+ * AES-CFB128 with a zero IV (the TPM's credential encryption, Part 1 §24.4): each block is XORed
+ * with E(previous ciphertext block), E(IV) first. WebCrypto has no CFB mode, so each E(x) is the
+ * first block of AES-CBC over one zero block with IV x. Where WebCrypto is missing, and for
+ * 192-bit keys (which some WebCrypto implementations refuse), `@noble/ciphers` is loaded instead.
+ *
+ * @internal
+ */
+export async function aesCfbEncrypt(key: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
+  const s = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (s === undefined || key.length === 24) {
+    const { cfb } = await import('@noble/ciphers/aes.js');
+    return cfb(key, new Uint8Array(16)).encrypt(plaintext);
+  }
+  const k = await s.importKey('raw', new Uint8Array(key), 'AES-CBC', false, ['encrypt']);
+  const out = new Uint8Array(plaintext.length);
+  let previous = new Uint8Array(16);
+  for (let at = 0; at < plaintext.length; at += 16) {
+    const cbc = await s.encrypt({ name: 'AES-CBC', iv: previous }, k, new Uint8Array(16));
+    const stream = new Uint8Array(cbc, 0, 16);
+    const end = Math.min(at + 16, plaintext.length);
+    for (let i = at; i < end; i++) out[i] = plaintext[i]! ^ stream[i - at]!;
+    previous = out.slice(at, at + 16);
+  }
+  return out;
+}
+
+/**
  * Smallest RSA EK accepted (go-attestation `minRSABits`): every TCG EK template is RSA 2048 or
  * larger, and a smaller modulus protects the credential seed with less than 112-bit strength.
  */
@@ -372,7 +398,7 @@ export async function makeCredential(
   const empty = new Uint8Array(0);
   const symKey = kdfa(nameAlg, seed, 'STORAGE', nameCopy, empty, sym.keyBits);
   const plaintext = concatBytes(u16(credentialCopy.length), credentialCopy);
-  const encIdentity = cfb(symKey, new Uint8Array(16)).encrypt(plaintext);
+  const encIdentity = await aesCfbEncrypt(symKey, plaintext);
   const hmacKey = kdfa(nameAlg, seed, 'INTEGRITY', empty, empty, 8 * hl);
   const outerHmac = hmacDigest(nameAlg, hmacKey, concatBytes(encIdentity, nameCopy));
   const idObject = concatBytes(u16(outerHmac.length), outerHmac, encIdentity);
