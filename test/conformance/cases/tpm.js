@@ -20,7 +20,9 @@ import {
   throwsAttestError,
 } from '../assert.js';
 
-export const requires = { tpm: ['verifyTpmQuote', 'parseTpmsAttest', 'AttestError'] };
+export const requires = {
+  tpm: ['verifyTpmQuote', 'parseTpmsAttest', 'makeCredential', 'AttestError'],
+};
 
 const SWTPM = 'tpm/swtpm/';
 const MANIFEST = `${SWTPM}manifest.json`;
@@ -254,6 +256,40 @@ export const cases = [
         equal(Object.keys(r.pcrs[q.bank]).length, 24, `${q.bank}: all 24 PCRs returned`);
         const other = await tpm.verifyTpmQuote(evidence, { nonce: fromHex('9008') });
         deepEqual(failedIds(other), ['tpm.quote.nonce'], `${q.bank}: nonce 9008`);
+      }
+    },
+  },
+
+  {
+    name: 'makeCredential reproduces the swtpm reference credentials (RSA-2048, ECC P-256 and P-384 EKs) byte for byte',
+    vectors: [
+      MANIFEST,
+      `${SWTPM}keys/ek_rsa2048.tpm2b_public.bin`,
+      `${SWTPM}keys/ek_eccp256.tpm2b_public.bin`,
+      `${SWTPM}keys/ek_eccp384_h3.tpm2b_public.bin`,
+    ],
+    async run(ctx) {
+      const m = ctx.vectorJson(MANIFEST);
+      for (const name of [
+        'credential_ek_rsa2048',
+        'credential_ek_eccp256',
+        'credential_ek_eccp384_h3',
+      ]) {
+        const c = m.cases[name];
+        const i = c.runs.reference_deterministic.inputs_and_intermediates;
+        // The reference run's randomness, replayed (the seed and OAEP seed, or the ECDH key).
+        const values =
+          i.ephemeralPrivate !== undefined
+            ? [fromHex(i.ephemeralPrivate)]
+            : [fromHex(i.seed), fromHex(i.oaepSeed)];
+        const cred = await tpm.makeCredential(
+          ctx.vector(`${SWTPM}${c.ek_files.tpm2b_public}`),
+          fromHex(i.objectName),
+          fromHex(i.credential),
+          { randomBytes: () => values.shift() },
+        );
+        equal(hex(cred.credentialBlob), i.TPM2B_ID_OBJECT, `${name}: TPM2B_ID_OBJECT`);
+        equal(hex(cred.secret), i.TPM2B_ENCRYPTED_SECRET, `${name}: TPM2B_ENCRYPTED_SECRET`);
       }
     },
   },
