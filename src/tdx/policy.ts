@@ -71,6 +71,19 @@ export function assertTdxPolicy(policy: unknown): asserts policy is TdxPolicy {
     if (p[f] !== undefined && typeof p[f] !== 'bigint')
       throw new TypeError(`policy.${f} must be a bigint`);
   }
+  // A mask alone would compare nothing (its check would skip): say what the masked bits must be.
+  for (const f of ['tdAttributes', 'xfam']) {
+    if (p[`${f}Mask`] !== undefined && p[f] === undefined)
+      throw new TypeError(
+        `policy.${f}Mask needs policy.${f} (the value the masked bits must have)`,
+      );
+  }
+  // TEE_TCB_SVN is 16 bytes; a shorter minimum would compare fewer components (none when empty).
+  if (
+    p.minimumTeeTcbSvn !== undefined &&
+    bytesOf(p.minimumTeeTcbSvn as BytesLike, 'minimumTeeTcbSvn').length !== 16
+  )
+    throw new TypeError('policy.minimumTeeTcbSvn must be 16 bytes (TEE_TCB_SVN)');
   for (const f of [
     'minimumQeSvn',
     'minimumPceSvn',

@@ -1389,7 +1389,33 @@ export async function verifyTdxQuote(
     'tdx.tcb-info.match',
   ];
   const moduleReady = td === undefined || (moduleMatch !== undefined && moduleMatch.ok);
-  if (tcbInfo !== undefined && pck !== undefined && L.dependsOn('tdx.tcb.status', ...statusDeps)) {
+  // A QE or TDX module level the caller does not accept is merged into the TCB status; when that
+  // cannot be evaluated (no TCB info, no QE identity, a failed dependency) it still fails here,
+  // rather than pass as the warning its own check records.
+  const rejected = [
+    qeMatch !== undefined && !accepted.includes(qeMatch.status) ? `QE ${qeMatch.status}` : '',
+    moduleMatch?.ok === true && !accepted.includes(moduleMatch.status)
+      ? `TDX module ${moduleMatch.status}`
+      : '',
+  ].filter((x) => x !== '');
+  const evaluable =
+    tcbInfo !== undefined &&
+    pck !== undefined &&
+    qeMatch !== undefined &&
+    moduleReady &&
+    statusDeps.every((d) => L.passed(d));
+  if (rejected.length > 0 && !evaluable) {
+    L.require('tdx.tcb.status');
+    L.fail(
+      'tdx.tcb.status',
+      `${rejected.join(' and ')}: not in acceptedTcbStatuses (the platform TCB level could not be evaluated)`,
+      { accepted: [...accepted] },
+    );
+  } else if (
+    tcbInfo !== undefined &&
+    pck !== undefined &&
+    L.dependsOn('tdx.tcb.status', ...statusDeps)
+  ) {
     if (qeMatch === undefined)
       L.skip('tdx.tcb.status', 'depends on tdx.qe.tcb, which did not run', {
         dependsOn: 'tdx.qe.tcb',

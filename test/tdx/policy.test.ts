@@ -96,7 +96,8 @@ describeVectors('verifyTdxQuote: policy on real quotes', () => {
       'tdx.policy.tee-tcb-svn',
       (b) => [
         { minimumTeeTcbSvn: b.teeTcbSvn },
-        { minimumTeeTcbSvn: Uint8Array.from([b.teeTcbSvn[0]! + 1]) },
+        // All 16 bytes (a shorter minimum is a TypeError): the first component one higher.
+        { minimumTeeTcbSvn: Uint8Array.from(b.teeTcbSvn, (v, i) => (i === 0 ? v + 1 : v)) },
       ],
     ],
     ['tdx.policy.qe-svn', () => [{ minimumQeSvn: 1 }, { minimumQeSvn: 99 }]],
