@@ -332,11 +332,13 @@ function mayHideLoaderString(
         : e.type === EV.SEPARATOR && d?.kind === 'separator';
   if (!readable || e.digestCheck === 'mismatch' || mismatched?.has(e.index) === true) return true;
   if (e.digestCheck === 'verified') return false;
-  const role = d?.kind === 'loader' || d?.kind === 'event-tag' ? d.role : undefined;
-  return (
-    pcrOf(e) !== (isCc ? 3 : 9) ||
-    !(role === 'grub-file' || role?.startsWith('systemd') || (isCc && role === 'shim-variable'))
-  );
+  // The producers' shapes, exactly: GRUB's file paths (and, on a CC log, shim's MOK names) as
+  // EV_IPL strings, the Linux EFI stub's two tags as EV_EVENT_TAGs.
+  const shape =
+    d?.kind === 'loader'
+      ? d.role === 'grub-file' || (isCc && d.role === 'shim-variable')
+      : d?.kind === 'event-tag' && (d.role === 'systemd-cmdline' || d.role === 'systemd-initrd');
+  return pcrOf(e) !== (isCc ? 3 : 9) || !shape;
 }
 
 /** A GRUB `linux` command and the kernel it loads (its first argument). */
