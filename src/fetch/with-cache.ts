@@ -141,8 +141,9 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
  * @param fetcher - the fetcher whose methods to memoise.
  * @param cache - where answers are kept; rejected calls are evicted.
  * @param prefix - namespaces keys when one cache is shared by several fetchers. A fetcher's own
- *   `cacheScope` (set by `createKdsFetcher` and `createPcsFetcher`: their URLs and settings) is in
- *   every key too, so two fetchers configured differently never share answers.
+ *   `cacheScope` (`createKdsFetcher` and `createPcsFetcher`: their URLs and settings; the static
+ *   fetchers: a random value per instance) is in every key too, so two fetchers configured
+ *   differently never share answers.
  * @returns an object with the same methods.
  * @example
  * ```ts

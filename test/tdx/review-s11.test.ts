@@ -8,7 +8,7 @@
  *   (they compared nothing, or fewer components, while their check passed or skipped).
  */
 import { describe, expect, it } from 'vitest';
-import { verifyTdxQuote, type TdxCollateral } from '../../src/tdx/index.js';
+import { verifyTdxQuote, type TdxCollateral, type TdxVerifyOptions } from '../../src/tdx/index.js';
 import { buildCollateral, SYNTH_NOW, syntheticCase } from './support/intel-like.js';
 
 const statusOf = (r: { checks: readonly { id: string; status: string }[] }, id: string) =>
@@ -23,23 +23,27 @@ describe('verifyTdxQuote: a rejected QE or module level fails without the merged
         qeLevels: [{ tcb: { isvsvn: 4 }, tcbDate: '2024-03-13T00:00:00Z', tcbStatus: 'Revoked' }],
       },
     });
-    const r = await verifyTdxQuote(
-      {
-        quote: c.quote,
-        collateral: {
-          qeIdentity: c.collateral.qeIdentity,
-          qeIdentityIssuerChain: c.collateral.qeIdentityIssuerChain,
-          pckCrl: c.collateral.pckCrl,
-          rootCaCrl: c.collateral.rootCaCrl,
-        } as unknown as TdxCollateral,
-      },
-      {
-        now: SYNTH_NOW,
-        rootPins: [c.pki.rootPin],
-        requireCollateral: false,
-        policy: { requireSeptVeDisable: true },
-      },
-    );
+    /** The quote with only its QE identity and CRLs (no TCB info). */
+    const qeOnly = (extra: Partial<TdxVerifyOptions> = {}) =>
+      verifyTdxQuote(
+        {
+          quote: c.quote,
+          collateral: {
+            qeIdentity: c.collateral.qeIdentity,
+            qeIdentityIssuerChain: c.collateral.qeIdentityIssuerChain,
+            pckCrl: c.collateral.pckCrl,
+            rootCaCrl: c.collateral.rootCaCrl,
+          } as unknown as TdxCollateral,
+        },
+        {
+          now: SYNTH_NOW,
+          rootPins: [c.pki.rootPin],
+          requireCollateral: false,
+          policy: { requireSeptVeDisable: true },
+          ...extra,
+        },
+      );
+    const r = await qeOnly();
     expect(statusOf(r, 'tdx.qe.tcb')).toBe('warn');
     expect(r.checks.find((x) => x.id === 'tdx.tcb.status')).toMatchObject({
       status: 'fail',
@@ -47,24 +51,7 @@ describe('verifyTdxQuote: a rejected QE or module level fails without the merged
     });
     expect(r.ok).toBe(false);
     // Accepted by the caller: the warning stands and nothing fails for it.
-    const accepted = await verifyTdxQuote(
-      {
-        quote: c.quote,
-        collateral: {
-          qeIdentity: c.collateral.qeIdentity,
-          qeIdentityIssuerChain: c.collateral.qeIdentityIssuerChain,
-          pckCrl: c.collateral.pckCrl,
-          rootCaCrl: c.collateral.rootCaCrl,
-        } as unknown as TdxCollateral,
-      },
-      {
-        now: SYNTH_NOW,
-        rootPins: [c.pki.rootPin],
-        requireCollateral: false,
-        acceptedTcbStatuses: ['UpToDate', 'Revoked'],
-        policy: { requireSeptVeDisable: true },
-      },
-    );
+    const accepted = await qeOnly({ acceptedTcbStatuses: ['UpToDate', 'Revoked'] });
     expect(statusOf(accepted, 'tdx.tcb.status')).toBe('skip');
     expect(accepted.ok).toBe(true);
   });
