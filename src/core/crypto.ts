@@ -272,11 +272,14 @@ export function publicKeyToJwk(key: PublicKeyInfo): JsonWebKey {
   return { kty: 'RSA', n: toBase64Url(stripZeros(key.n)), e: toBase64Url(stripZeros(key.e)) };
 }
 
-/** A stable string identifying a key (for cache keys and comparisons). */
+/**
+ * A stable string identifying a key (for cache keys and comparisons). An RSASSA-PSS-only key
+ * (RFC 4055) has its own id: what it may verify differs from the same modulus as rsaEncryption.
+ */
 export function publicKeyId(key: PublicKeyInfo): string {
   return key.kind === 'ec'
     ? `ec:${key.curve}:${toHex(key.x)}:${toHex(key.y)}`
-    : `rsa:${toHex(stripZeros(key.n))}:${toHex(stripZeros(key.e))}`;
+    : `${key.pssOnly === true ? 'rsa-pss' : 'rsa'}:${toHex(stripZeros(key.n))}:${toHex(stripZeros(key.e))}`;
 }
 
 /**

@@ -269,6 +269,27 @@ export function expectTag(
 }
 
 /**
+ * {@link expectTag} for `parent.children[index]`: a missing child is reported at the parent's
+ * offset, so every structural error carries a byte offset.
+ */
+export function expectChild(
+  parent: DerNode,
+  index: number,
+  tag: number,
+  what: string,
+  code: AttestErrorCode = 'ERR_BAD_DER',
+): DerNode {
+  const node = parent.children[index];
+  if (node === undefined) {
+    throw new AttestError(code, {
+      offset: parent.offset,
+      message: `${what}: expected universal tag ${tag}, found nothing`,
+    });
+  }
+  return expectTag(node, tag, what, code);
+}
+
+/**
  * Longest OBJECT IDENTIFIER content accepted, in bytes. The longest OID in the repository's real
  * vectors (AMD, Intel, TPM, Azure certificates) is 11 bytes; the bound keeps decoding cheap.
  */

@@ -7,7 +7,7 @@
  * revoked serials, SPKI SHA-256 pins, and a fixed-shape chain verifier (leaf → intermediate →
  * pinned root) that reports one result per link.
  */
-import { AttestError, type AttestErrorCode } from './errors.js';
+import { AttestError } from './errors.js';
 import { assertBytes, copyBytes } from './bytes.js';
 import { bytesKey, derFromInput, dersFromInput, equalBytes, toHex } from './encoding.js';
 import {
@@ -31,6 +31,7 @@ import {
   DER_TAG,
   bitStringBits,
   bitStringBytes,
+  expectChild,
   expectTag,
   integerBytes,
   integerNumber,
@@ -199,7 +200,10 @@ export interface X509Certificate {
   readonly version: number;
   /** Serial number magnitude, big-endian, without a sign byte. */
   readonly serialNumber: Uint8Array;
-  /** Lower-case hex of {@link X509Certificate.serialNumber}. */
+  /**
+   * Lower-case hex of {@link X509Certificate.serialNumber}, with a leading `-` for a negative
+   * serial (RFC 5280 forbids them; some CAs issued them).
+   */
   readonly serialHex: string;
   /** `signatureAlgorithm` (equal to TBSCertificate `signature`, which the parser checks). */
   readonly signatureAlgorithm: SignatureAlgorithm;
@@ -232,9 +236,9 @@ export interface X509Certificate {
 
 /** One revoked entry of a CRL. */
 export interface RevokedCertificate {
-  /** `userCertificate`: the revoked serial number, unsigned big-endian. */
+  /** `userCertificate`: the revoked serial number's magnitude, big-endian. */
   readonly serialNumber: Uint8Array;
-  /** Lower-case hex of {@link RevokedCertificate.serialNumber}. */
+  /** Lower-case hex of {@link RevokedCertificate.serialNumber}, `-` first when negative. */
   readonly serialHex: string;
   /** `revocationDate`. */
   readonly revocationDate: Date;
@@ -360,6 +364,9 @@ function parsePssParams(
       bad(code, field, 'bad PSS parameter');
     last = field.tag;
     const inner = field.children[0]!;
+    // X.690 §11.5 leaves out a field equal to its default, but AMD's ARK-signed certificates
+    // encode trailerField 1: an explicit default is accepted (the outer and TBS algorithms must
+    // still be byte-identical).
     if (field.tag === 0) hash = hashOf(inner);
     else if (field.tag === 1) {
       expectTag(inner, DER_TAG.SEQUENCE, 'maskGenAlgorithm', code);
@@ -423,15 +430,10 @@ export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
     assertSize(spki, X509_MAX_CERTIFICATE_SIZE, 'SubjectPublicKeyInfo');
   const node = spki instanceof Uint8Array ? parseDer(spki, 'ERR_BAD_KEY') : spki;
   expectTag(node, DER_TAG.SEQUENCE, 'SubjectPublicKeyInfo', 'ERR_BAD_KEY');
-  const alg = expectTag(node.children[0], DER_TAG.SEQUENCE, 'algorithm', 'ERR_BAD_KEY');
+  const alg = expectChild(node, 0, DER_TAG.SEQUENCE, 'algorithm', 'ERR_BAD_KEY');
   const oid = oidText(alg.children[0] ?? bad('ERR_BAD_KEY', alg, 'empty algorithm'), 'ERR_BAD_KEY');
   noExtra(alg, 2, 'AlgorithmIdentifier', 'ERR_BAD_KEY');
-  const keyNode = expectTag(
-    node.children[1],
-    DER_TAG.BIT_STRING,
-    'subjectPublicKey',
-    'ERR_BAD_KEY',
-  );
+  const keyNode = expectChild(node, 1, DER_TAG.BIT_STRING, 'subjectPublicKey', 'ERR_BAD_KEY');
   const keyBits = bitStringBytes(keyNode, 'ERR_BAD_KEY');
   if (node.children.length !== 2)
     throw new AttestError('ERR_BAD_KEY', { offset: node.offset, message: 'extra SPKI fields' });
@@ -446,12 +448,27 @@ export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
         offset: alg.offset,
         message: `curve ${curveOid}`,
       });
-    return ecKeyFromPoint(curve, keyBits);
+    try {
+      return ecKeyFromPoint(curve, keyBits);
+    } catch (e) {
+      // The point's own check knows no offset: report the subjectPublicKey's.
+      if (!(e instanceof AttestError)) throw e;
+      throw new AttestError(e.code, { offset: keyNode.offset, message: e.message, cause: e });
+    }
   }
   if (oid === OID.rsaEncryption || oid === OID.rsassaPss) {
     const params = alg.children[1];
     if (oid === OID.rsaEncryption && params !== undefined && !isNull(params)) {
       bad('ERR_BAD_KEY', params, 'rsaEncryption parameters must be NULL (RFC 3279 §2.3.1)');
+    }
+    // RFC 4055 §1.2: an id-RSASSA-PSS key's parameters, when present, restrict the hash and
+    // salt of every signature it verifies. Such keys are not supported (none of the attestation
+    // PKIs uses one): refused rather than used without their restriction.
+    if (oid === OID.rsassaPss && params !== undefined) {
+      throw new AttestError('ERR_UNSUPPORTED', {
+        offset: params.offset,
+        message: 'RSASSA-PSS public key with parameters (a hash and salt restriction)',
+      });
     }
     // Offsets stay those of the caller's input: the RSAPublicKey is read in place, after the
     // BIT STRING's unused-bits octet.
@@ -491,7 +508,7 @@ function parseExtensions(
       if (!critical) bad(code, ext.children[1], 'DER forbids encoding the default critical=FALSE');
       i = 2;
     }
-    const value = expectTag(ext.children[i], DER_TAG.OCTET_STRING, 'extnValue', code);
+    const value = expectChild(ext, i, DER_TAG.OCTET_STRING, 'extnValue', code);
     if (ext.children.length !== i + 1) bad(code, ext, 'extra fields in Extension');
     valueNodes?.set(oid, value);
     return { oid, critical, value: copyBytes(value.content) };
@@ -532,11 +549,10 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
     i = 1;
   }
   if (version < 1 || version > 3) bad(code, f[0], `unknown certificate version ${version}`);
-  const serialNode = expectTag(f[i++], DER_TAG.INTEGER, 'serialNumber', code);
-  const serialNumber = serialBytes(serialNode, code);
+  const serial = readSerial(expectChild(tbsNode, i++, DER_TAG.INTEGER, 'serialNumber', code), code);
   parseAlgorithm(f[i++] ?? bad(code, tbsNode, 'missing signature'), code);
   const issuer = parseName(f[i++] ?? bad(code, tbsNode, 'missing issuer'), code);
-  const validity = expectTag(f[i++], DER_TAG.SEQUENCE, 'validity', code);
+  const validity = expectChild(tbsNode, i++, DER_TAG.SEQUENCE, 'validity', code);
   const notBefore = timeValue(
     validity.children[0] ?? bad(code, validity, 'missing notBefore'),
     code,
@@ -544,7 +560,7 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
   const notAfter = timeValue(validity.children[1] ?? bad(code, validity, 'missing notAfter'), code);
   noExtra(validity, 2, 'Validity', code);
   const subject = parseName(f[i++] ?? bad(code, tbsNode, 'missing subject'), code);
-  const spkiNode = expectTag(f[i++], DER_TAG.SEQUENCE, 'subjectPublicKeyInfo', code);
+  const spkiNode = expectChild(tbsNode, i++, DER_TAG.SEQUENCE, 'subjectPublicKeyInfo', code);
   const publicKey = parseSpki(spkiNode);
   // RFC 5280 §4.1: issuerUniqueID [1] and subjectUniqueID [2] (v2 or v3, IMPLICIT BIT STRING),
   // then extensions [3] (v3), each at most once and in that order. A second [3] would otherwise
@@ -578,8 +594,8 @@ export function parseCertificate(input: Uint8Array | string): X509Certificate {
     raw: copyBytes(der),
     tbs: copyBytes(tbsNode.raw),
     version,
-    serialNumber,
-    serialHex: toHex(serialNumber),
+    serialNumber: serial.magnitude,
+    serialHex: serial.hex,
     signatureAlgorithm: outerAlg,
     issuer,
     subject,
@@ -839,11 +855,11 @@ export function parseCrl(input: Uint8Array | string): X509Crl {
     if (f[i]!.children.length === 0) bad(code, f[i], 'empty revokedCertificates');
     for (const entry of f[i++]!.children) {
       expectTag(entry, DER_TAG.SEQUENCE, 'revokedCertificate', code);
-      const serial = serialBytes(entry.children[0] ?? bad(code, entry, 'missing serial'), code);
+      const serial = readSerial(entry.children[0] ?? bad(code, entry, 'missing serial'), code);
       if (entry.children.length > 3) bad(code, entry, 'extra fields in revokedCertificate');
       revoked.push({
-        serialNumber: serial,
-        serialHex: toHex(serial),
+        serialNumber: serial.magnitude,
+        serialHex: serial.hex,
         revocationDate: timeValue(
           entry.children[1] ?? bad(code, entry, 'missing revocationDate'),
           code,
@@ -907,10 +923,12 @@ export interface CrlCheckResult {
  * Checks a CRL against its issuer and time, and looks up `serials` in it: signature, issuer name,
  * thisUpdate ≤ now ≤ nextUpdate, a nextUpdate present (RFC 5280 §5.1.2.5: conforming CRLs carry
  * it; without one a CRL would count as current forever), optional maximum age, issuer keyUsage
- * cRLSign when present, no critical CRL or entry extension (RFC 5280 §5.2–5.3: such a CRL may be
+ * cRLSign when present, no critical CRL or entry extension and no deltaCRLIndicator,
+ * issuingDistributionPoint or certificateIssuer at all (RFC 5280 §5.2–5.3: such a CRL may be
  * partial or indirect), and no SHA-1 signature unless `allowSha1Signatures`.
  *
- * @throws {TypeError} when `options.now` is not a valid Date. {RangeError} when
+ * @throws {TypeError} when `options.now` is not a valid Date or a serial is not hex (digits,
+ *   optionally a leading `-`, as `serialHex` writes them). {RangeError} when
  *   `options.maxAgeMs` is not a non-negative number (NaN would disable the age limit).
  * @example
  * ```ts
@@ -925,6 +943,9 @@ export async function checkCrl(
   options: CrlCheckOptions,
 ): Promise<CrlCheckResult> {
   assertValidNow(options.now, 'options.now');
+  // A serial the lookup cannot read (`0x…`, `0f:ff`, a number) would silently match nothing.
+  if (!Array.isArray(serials) || !serials.every((x) => typeof x === 'string' && SERIAL_HEX.test(x)))
+    throw new TypeError('serials must be hex strings (as serialHex: digits, optional leading -)');
   const maxAge = options.maxAgeMs;
   if (maxAge !== undefined && (typeof maxAge !== 'number' || !(maxAge >= 0)))
     throw new RangeError('options.maxAgeMs must be a non-negative number');
@@ -944,8 +965,11 @@ export async function checkCrl(
   // RFC 5280 §5.2 and §5.3: a CRL with a critical extension (issuingDistributionPoint,
   // deltaCRLIndicator, …) or critical entry extension (certificateIssuer) that the verifier does
   // not process must not be used: it may be partial or indirect.
+  // deltaCRLIndicator, issuingDistributionPoint and certificateIssuer change what the CRL covers
+  // (RFC 5280 §5.2.4, §5.2.5, §5.3.3 require them critical): refused even when marked otherwise.
   for (const e of [crl, ...crl.revoked].flatMap((r) => r.extensions ?? []))
-    if (e.critical) problems.push(`CRL has an unprocessed critical extension ${e.oid}`);
+    if (e.critical || CRL_SCOPE_EXTENSIONS.has(e.oid))
+      problems.push(`CRL has an unprocessed ${e.critical ? 'critical ' : ''}extension ${e.oid}`);
   const t = options.now.getTime();
   if (crl.thisUpdate.getTime() > t)
     problems.push(`CRL thisUpdate ${crl.thisUpdate.toISOString()} is in the future`);
@@ -961,8 +985,8 @@ export async function checkCrl(
 
 /**
  * A lookup of serials (hex) in `crl`: it returns those the CRL lists, in the CRL's spelling and
- * order, comparing magnitudes (case and leading zero bytes ignored). Build it once per CRL to look
- * up many serial sets.
+ * order, comparing values (case and leading zero digits ignored, the sign kept). Build it once
+ * per CRL to look up many serial sets.
  *
  * @internal
  */
@@ -983,20 +1007,50 @@ export function revokedSerialLookup(crl: X509Crl): (serials: readonly string[]) 
 }
 
 /**
- * A certificate or CRL-entry serial number's content octets, without the leading 0x00 of a
- * positive value. RFC 5280 §4.1.2.2 requires positive serials, but CAs have issued negative ones;
- * certificates and CRL entries read them the same way, so a CRL naming such a serial still parses
- * and still revokes.
+ * A certificate or CRL-entry serial number: its magnitude (big-endian, no sign byte) and its hex,
+ * with a leading `-` when negative. RFC 5280 §4.1.2.2 requires positive serials, but CAs have
+ * issued negative ones; certificates and CRL entries read them the same way, so a CRL naming such
+ * a serial still parses and still revokes, and -1 and +255 stay different serials.
  */
-function serialBytes(node: DerNode, code: AttestErrorCode): Uint8Array {
+function readSerial(
+  node: DerNode,
+  code: 'ERR_BAD_CERTIFICATE' | 'ERR_BAD_CRL',
+): { readonly magnitude: Uint8Array; readonly hex: string } {
   expectTag(node, DER_TAG.INTEGER, 'serialNumber', code);
   const c = node.content;
-  return c.length > 1 && c[0] === 0 ? copyBytes(c, 1) : copyBytes(c);
+  if (c.length === 0) bad(code, node, 'empty serialNumber');
+  if ((c[0]! & 0x80) === 0) {
+    const magnitude = c.length > 1 && c[0] === 0 ? copyBytes(c, 1) : copyBytes(c);
+    return { magnitude, hex: toHex(magnitude) };
+  }
+  // Two's complement: the magnitude is (NOT c) + 1.
+  const m = new Uint8Array(c.length);
+  let carry = 1;
+  for (let j = c.length - 1; j >= 0; j--) {
+    const v = (~c[j]! & 0xff) + carry;
+    m[j] = v & 0xff;
+    carry = v >> 8;
+  }
+  let z = 0;
+  while (z < m.length - 1 && m[z] === 0) z++;
+  const magnitude = copyBytes(m, z);
+  return { magnitude, hex: `-${toHex(magnitude)}` };
 }
 
+const SERIAL_HEX = /^-?[0-9a-f]+$/i;
+
+/** deltaCRLIndicator, issuingDistributionPoint, certificateIssuer. */
+const CRL_SCOPE_EXTENSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  '2.5.29.27',
+  '2.5.29.28',
+  '2.5.29.29',
+]);
+
+/** Serial hex compared by value: case, a `-` sign kept, leading zero digits dropped. */
 function normaliseSerial(hex: string): string {
-  const s = hex.toLowerCase().replace(/^(00)+/, '');
-  return s === '' ? '00' : s;
+  const neg = hex.startsWith('-');
+  const s = (neg ? hex.slice(1) : hex).toLowerCase().replace(/^0+/, '');
+  return s === '' ? '0' : neg ? `-${s}` : s;
 }
 
 /** Role of a certificate in a fixed-shape chain. */

@@ -188,11 +188,12 @@ export function applyTdxPolicy(
   const atLeast = (
     id: TdxCheckId,
     name: string,
+    option: string,
     minimum: number | undefined,
     actual: number | undefined,
     missing: string,
   ): void => {
-    if (minimum === undefined) return ledger.skip(id, `policy.${name} not given`);
+    if (minimum === undefined) return ledger.skip(id, `policy.${option} not given`);
     ledger.require(id);
     if (actual === undefined) return ledger.fail(id, missing);
     ledger.result(
@@ -329,6 +330,7 @@ export function applyTdxPolicy(
   atLeast(
     'tdx.policy.qe-svn',
     'QE ISVSVN',
+    'minimumQeSvn',
     policy.minimumQeSvn,
     quote.certificationData.qeReport.isvSvn,
     'no QE report',
@@ -336,6 +338,7 @@ export function applyTdxPolicy(
   atLeast(
     'tdx.policy.pce-svn',
     'PCESVN',
+    'minimumPceSvn',
     policy.minimumPceSvn,
     ctx.pck?.pceSvn,
     'the PCK certificate extensions could not be read',
@@ -421,5 +424,12 @@ export function applyTdxPolicy(
       );
     }
   }
-  atLeast('tdx.policy.isv-svn', 'ISVSVN', policy.minimumIsvSvn, sgx?.isvSvn, 'not an SGX quote');
+  atLeast(
+    'tdx.policy.isv-svn',
+    'ISVSVN',
+    'minimumIsvSvn',
+    policy.minimumIsvSvn,
+    sgx?.isvSvn,
+    'not an SGX quote',
+  );
 }

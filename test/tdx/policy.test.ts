@@ -35,6 +35,44 @@ describeVectors('verifyTdxQuote: policy on real quotes', () => {
     expect(findCheck(r, 'tdx.policy.mr-td')?.message).toMatch(/not given/);
   });
 
+  it('every "not given" skip names a real policy option', async () => {
+    // Every key of TdxPolicy, once: the compiler rejects a missing or unknown key here.
+    const options: Record<keyof TdxPolicy, true> = {
+      mrTd: true,
+      rtmrs: true,
+      mrSeam: true,
+      mrSignerSeam: true,
+      seamAttributes: true,
+      allowDebug: true,
+      requireSeptVeDisable: true,
+      allowMigratable: true,
+      tdAttributes: true,
+      tdAttributesMask: true,
+      xfam: true,
+      xfamMask: true,
+      mrConfigId: true,
+      mrOwner: true,
+      mrOwnerConfig: true,
+      reportData: true,
+      minimumTeeTcbSvn: true,
+      minimumQeSvn: true,
+      minimumPceSvn: true,
+      mrServiceTd: true,
+      allowServiceTd: true,
+      minimumTcbEvaluationDataNumber: true,
+      mrEnclave: true,
+      mrSigner: true,
+      isvProdId: true,
+      minimumIsvSvn: true,
+    };
+    const named = (await run({})).checks
+      .map((c) => /^policy\.(\w+)(?:\[\d\])? not given$/.exec(c.message ?? '')?.[1])
+      .filter((n) => n !== undefined);
+    expect(named).toContain('minimumQeSvn');
+    expect(named).toContain('minimumPceSvn');
+    for (const n of named) expect(Object.hasOwn(options, n), n).toBe(true);
+  });
+
   const fields: [TdxCheckId, (b: TdReportBody) => [TdxPolicy, TdxPolicy]][] = [
     [
       'tdx.policy.mr-td',
