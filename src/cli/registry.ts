@@ -32,13 +32,28 @@ export interface TrustedAk {
 }
 
 /** Inputs of the verifier that `verify` takes from flags, never from the evidence. */
-export type VerifierInput = 'nonce' | 'ak' | 'allowSha1';
+export type VerifierInput = 'nonce' | 'ak' | 'allowSha1' | 'reportData';
 
 /** The flag that sets each {@link VerifierInput}. */
 export const VERIFIER_INPUT_FLAGS: Readonly<Record<VerifierInput, string>> = {
   nonce: '--nonce',
   ak: '--ak',
   allowSha1: '--allow-sha1',
+  reportData: '--report-data',
+};
+
+/**
+ * Options that only some evidence types use (`--collateral DIR`, `--now ISO`, `--product NAME`).
+ * A plugin lists the ones it reads; the others are refused for it, so that a flag never takes
+ * no effect silently.
+ */
+export type PluginOption = 'collateral' | 'now' | 'product';
+
+/** The flag that sets each {@link PluginOption}. */
+export const PLUGIN_OPTION_FLAGS: Readonly<Record<PluginOption, string>> = {
+  collateral: '--collateral',
+  now: '--now',
+  product: '--product',
 };
 
 /** Context for a plugin call. */
@@ -61,6 +76,11 @@ export interface CliContext {
   readonly ak?: TrustedAk;
   /** `--allow-sha1`: accept SHA-1 PCR banks and signatures (tpm-quote, cvm-bundle). */
   readonly allowSha1?: boolean;
+  /**
+   * `--report-data HEX`: the 64-byte REPORT_DATA / REPORTDATA the verifier expects (snp-report,
+   * snp-extended-report, tdx-quote), compared through the verifier's `policy.reportData`.
+   */
+  readonly reportData?: Uint8Array;
   /**
    * Reads a file relative to `baseDir` (or absolute). For the user's own paths only (demo
    * manifest, `--collateral`): a path named by the evidence goes through
@@ -124,8 +144,15 @@ export interface EvidencePlugin {
   readonly networkCollateral?: readonly ('AMD KDS' | 'Intel PCS')[];
   /** With `networkCollateral`: the checks a failed download explains (exit 3 rather than 1). */
   readonly fetchDependentChecks?: FetchDependentChecks;
-  /** `verify` flags this type uses (`--nonce`, `--ak`, `--allow-sha1`); others are refused. */
+  /**
+   * `verify` flags this type uses (`--nonce`, `--ak`, `--allow-sha1`, `--report-data`); others
+   * are refused.
+   */
   readonly verifierInputs?: readonly VerifierInput[];
+  /** `verify` options this type reads (`--collateral`, `--now`, `--product`); others are refused. */
+  readonly verifyOptions?: readonly PluginOption[];
+  /** `inspect` options this type reads (`--product`); others are refused. */
+  readonly inspectOptions?: readonly PluginOption[];
   /** True when the file looks like this type. Cheap and never throws. */
   detect(file: EvidenceFile): boolean;
   inspect(file: EvidenceFile, ctx: CliContext): Promise<Inspection>;

@@ -22,7 +22,12 @@ const status = (r: Json, id: string): string | undefined =>
   (r.checks as Json[]).find((c) => c.id === id)?.status;
 
 /** A SYNTHETIC quote bundle signed by a key of the attacker's own, with its own nonce and SHA-1. */
-async function forgedBundle(): Promise<{ path: string; nonce: Uint8Array; akPem: string }> {
+async function forgedBundle(): Promise<{
+  path: string;
+  nonce: Uint8Array;
+  akPem: string;
+  akTpmt: string;
+}> {
   const key = await forgeKey('p256');
   const nonce = new Uint8Array(32).fill(0x42);
   const pcrs = { sha1: { 0: new Uint8Array(20).fill(0xaa) } };
@@ -42,7 +47,8 @@ async function forgedBundle(): Promise<{ path: string; nonce: Uint8Array; akPem:
     }),
   );
   writeFileSync(join(dir, 'ak.pem'), key.pem);
-  return { path, nonce, akPem: join(dir, 'ak.pem') };
+  writeFileSync(join(dir, 'ak.tpmt'), key.publicArea);
+  return { path, nonce, akPem: join(dir, 'ak.pem'), akTpmt: join(dir, 'ak.tpmt') };
 }
 
 describe('tpm-quote: the nonce, SHA-1 acceptance and the AK are the verifier’s', () => {
@@ -71,11 +77,35 @@ describe('tpm-quote: the nonce, SHA-1 acceptance and the AK are the verifier’s
     expect(r.out).toContain('NOT VERIFIED');
   });
 
-  it('with --nonce, --ak (PEM) and --allow-sha1 the same forged quote verifies: they are the inputs', async () => {
-    const { path, nonce, akPem } = await forgedBundle();
-    const r = await cli('verify', path, '--nonce', hex(nonce), '--ak', akPem, '--allow-sha1');
+  it('with --nonce, --ak (TPMT_PUBLIC) and --allow-sha1 the same forged quote verifies: they are the inputs', async () => {
+    const { path, nonce, akTpmt } = await forgedBundle();
+    const r = await cli('verify', path, '--nonce', hex(nonce), '--ak', akTpmt, '--allow-sha1');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\[PASS\] cli\.ak-anchor .*--ak /);
+    expect(r.out).toMatch(/\[PASS\] tpm\.quote\.ak-attributes /);
+  });
+
+  it('with --ak as a PEM key the AK’s attributes cannot be checked: a required skip, NOT VERIFIED (exit 1)', async () => {
+    const { path, nonce, akPem } = await forgedBundle();
+    const r = await cli(
+      'verify',
+      path,
+      '--nonce',
+      hex(nonce),
+      '--ak',
+      akPem,
+      '--allow-sha1',
+      '--json',
+    );
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.out) as Json;
+    expect(result.ok).toBe(false);
+    expect((result.checks as Json[]).find((c) => c.id === 'tpm.quote.ak-attributes')).toMatchObject(
+      { status: 'skip', required: true },
+    );
+    expect(status(result, 'tpm.quote.signature')).toBe('pass');
+    expect(status(result, 'cli.ak-anchor')).toBe('pass');
+    expect(result.pcrs).toEqual({});
   });
 
   it('--ak with another key fails the signature', async () => {

@@ -185,6 +185,7 @@ export const azureHclReportPlugin: EvidencePlugin = {
   title: 'Azure CVM HCL report (vTPM NV 0x01400001)',
   networkCollateral: ['AMD KDS'],
   fetchDependentChecks: SNP_FETCH_DEPENDENT_CHECKS,
+  verifyOptions: ['collateral', 'now'],
   detect(file: EvidenceFile): boolean {
     if (file.bytes.length < 0x4d4 || HCLA.some((b, i) => file.bytes[i] !== b)) return false;
     try {
@@ -231,12 +232,14 @@ export const azureHclReportPlugin: EvidencePlugin = {
     if (hcl.akPub !== undefined)
       facts.push(['HCLAkPub', `${hcl.akPub.kty} ${hcl.akPub.jwk.n?.slice(0, 16) ?? ''}…`]);
     if (now !== undefined) facts.push(['verified at', now.toISOString()]);
+    const ok = ledgerOk(checks);
     return {
       title: 'Azure HCL report',
-      ok: ledgerOk(checks),
+      ok,
       checks,
       facts,
-      result: { hardware, binding },
+      // --json: the combined verdict first (docs/cli.md "--json"), then each part's own result.
+      result: { ok, checks, hardware, binding },
     };
   },
 };
@@ -502,12 +505,13 @@ export const cvmBundlePlugin: EvidencePlugin = {
   networkCollateral: ['AMD KDS', 'Intel PCS'],
   fetchDependentChecks: CVM_FETCH_DEPENDENT_CHECKS,
   verifierInputs: ['nonce', 'allowSha1'],
+  verifyOptions: ['now'],
   detect(file: EvidenceFile): boolean {
     return parseBundle(file) !== undefined;
   },
   inspect(file: EvidenceFile, ctx: CliContext): Promise<Inspection> {
     const json = parseBundle(file);
-    if (json === undefined) throw new Error('not an attestkit-cvm-bundle/1 document');
+    if (json === undefined) throw malformed('format', `not an ${BUNDLE_FORMAT} document`);
     const { evidence, claimedNonce } = loadCvmBundle(json, ctx);
     const specs = Array.isArray(evidence.binding) ? evidence.binding : [evidence.binding];
     const rows: Rows = [
@@ -539,12 +543,12 @@ export const cvmBundlePlugin: EvidencePlugin = {
     }
     return Promise.resolve({
       title: 'Confidential VM bundle',
-      sections: [{ heading: 'Bundle', rows }],
+      sections: [{ heading: 'Bundle (unverified claims)', rows }],
     });
   },
   async verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerification> {
     const json = parseBundle(file);
-    if (json === undefined) throw new Error('not an attestkit-cvm-bundle/1 document');
+    if (json === undefined) throw malformed('format', `not an ${BUNDLE_FORMAT} document`);
     const { evidence, options, ignoredOptions, nonceSource } = loadCvmBundle(json, ctx);
     const specs = (
       Array.isArray(evidence.binding) ? evidence.binding : [evidence.binding]

@@ -226,6 +226,8 @@ export const ccaTokenPlugin: EvidencePlugin = {
   id: 'cca-token',
   title: 'Arm CCA attestation token (or PSA / stand-alone platform token)',
   verifierInputs: ['nonce'],
+  // No --now: a CCA token carries no validity period, so the instant changes nothing.
+  verifyOptions: ['collateral'],
   detect(file: EvidenceFile): boolean {
     const b = file.bytes;
     const prefixed = PREFIXES.some((p) => p.every((x, i) => b[i] === x));
@@ -294,12 +296,15 @@ export const ccaTokenPlugin: EvidencePlugin = {
         );
       }
     }
+    const ok = ledgerOk(checks);
     return {
       title: `${TITLES[result.token?.format ?? 'cca']} ${file.path}`,
-      ok: ledgerOk(checks),
+      ok,
       checks,
       facts,
-      result: replay === undefined ? verdict : { token: verdict, realmEventLog: replay },
+      // --json: with a realm log, the combined verdict first, then each part's own result.
+      result:
+        replay === undefined ? verdict : { ok, checks, token: verdict, realmEventLog: replay },
     };
   },
 };

@@ -11,8 +11,6 @@
  * logs. A top-level `{ "pcrs": { … } }` wrapper and `0x` prefixes are accepted. PCR indices are
  * decimal 0–23 (the PC Client platform's 24 PCRs); each value has its bank's digest size.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import {
   AttestError,
   type Check,
@@ -42,6 +40,7 @@ import type {
   EvidencePlugin,
   Inspection,
 } from '../registry.js';
+import { readInputFile } from './evidence-files.js';
 
 type Rows = (readonly [string, string])[];
 
@@ -62,17 +61,17 @@ function specHeader(bytes: Uint8Array): { index: number; algorithms: number[] } 
 }
 
 /**
- * True for a crypto-agile log that is a CC event log by its content: a single SHA-384 bank (TDX
- * RTMRs) or a single SHA-512 bank (a SHA-512 CCA realm; no TPM logs only that bank). A SHA-256
- * realm log looks like a TPM log that has only the SHA-256 bank, so the name ("ccel") is the
- * fallback; `replay` with `rtmrs`/`rems` values reads any crypto-agile log as CC (see
- * {@link kindFor}).
+ * True for a crypto-agile log that is a CC event log by its content alone (never its file name):
+ * a Spec ID event recorded at a register index other than 0, a single SHA-384 bank (TDX RTMRs)
+ * or a single SHA-512 bank (a SHA-512 CCA realm; no TPM logs only that bank). A SHA-256 realm log
+ * looks like a TPM log that has only the SHA-256 bank, so it is detected as TCG; `replay` with
+ * `rtmrs`/`rems` values (or a manifest's) reads any crypto-agile log as CC (see {@link kindFor}).
  */
 function looksCc(file: EvidenceFile): boolean {
   const h = specHeader(file.bytes);
   if (h === undefined) return false;
   const only = h.algorithms.length === 1 ? h.algorithms[0] : undefined;
-  return h.index !== 0 || only === 0x000c || only === 0x000d || /ccel/i.test(file.path);
+  return h.index !== 0 || only === 0x000c || only === 0x000d;
 }
 
 function looksImaAscii(text: string | undefined): boolean {
@@ -544,9 +543,32 @@ async function verifyLog(
     const v = await verifyEventLog(log, expected, { allowWorkarounds: allow });
     facts.push(['verified events', `${v.verifiedEvents.length} of ${n}`]);
     for (const w of v.appliedWorkarounds) facts.push(['workaround', `${w.id} on ${w.register}`]);
-    const quoted = v.registers.filter((r) => r.status !== 'not-quoted').length;
-    const ok = v.ok && quoted > 0;
-    return { title, ok, checks: v.checks, facts, result: { ...v, ok } };
+    const verified = new Set(v.verifiedEvents);
+    // A supplied register the log never extends matches its initial value whatever the log says:
+    // it vouches for no event. Only a register the log extends, compared and matched, does.
+    const vouching = v.registers.filter(
+      (r) =>
+        (r.status === 'match' || r.status === 'workaround') &&
+        r.events.some((e) => verified.has(e)),
+    );
+    if (vouching.length > 0 || v.checks.some((c) => c.status === 'fail'))
+      return { title, ok: v.ok, checks: v.checks, facts, result: v };
+    // Nothing failed, yet no event was verified: a required skip says why, so the verdict is NOT
+    // VERIFIED (exit 1) as when no values are given at all.
+    const name = (r: { register: string; bank: string }): string => `${r.register} (${r.bank})`;
+    const supplied = v.registers.filter((r) => r.status !== 'not-quoted').map(name);
+    const extended = [
+      ...new Set(v.registers.filter((r) => r.events.length > 0).map((r) => r.register)),
+    ];
+    const nothingCompared: Check = {
+      id: NOTHING_COMPARED_ID,
+      status: 'skip',
+      required: true,
+      message: `no register the log extends was compared, so no event was verified: ${label} gives ${supplied.join(', ') || 'no register'}; the log extends ${extended.join(', ') || 'none'}`,
+      detail: { supplied, extended },
+    };
+    const checks = [v.checks[0]!, nothingCompared, ...v.checks.slice(1)];
+    return { title, ok: false, checks, facts, result: { ...v, ok: false, checks } };
   }
   // No trusted values: compare the log with its own replay so that the structural checks still
   // run, then drop the self-comparisons (they prove nothing) and put one required skip in their
@@ -658,8 +680,9 @@ export async function replayCommand(
   if (pcrsPath !== undefined) {
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(resolve(pcrsPath), 'utf8')) as unknown;
+      json = JSON.parse(new TextDecoder('utf-8').decode(readInputFile(pcrsPath))) as unknown;
     } catch (cause) {
+      if (cause instanceof AttestError) throw cause; // not a regular file, or over the cap
       throw new AttestError('ERR_BAD_JSON', { message: `${pcrsPath}: not readable JSON`, cause });
     }
     expected = expectationFromJson(json, pcrsPath);

@@ -24,6 +24,56 @@ import { AttestError } from '../../index.js';
 /** Largest file a piece of evidence may name: 16 MiB (docs/cli.md "Files named by evidence"). */
 export const MAX_EVIDENCE_FILE_BYTES: number = 16 * 1024 * 1024;
 
+/**
+ * Largest file the user names on the command line: the evidence file of `inspect`, `verify`,
+ * `replay`, `kds-url` and `pcs-url`, a demo case's evidence, `--pcrs FILE` and `--ak FILE`
+ * (docs/cli.md "Files you name"). 64 MiB: far above any report, quote, token or event log.
+ */
+export const MAX_INPUT_FILE_BYTES: number = 64 * 1024 * 1024;
+
+/** Reads `size` bytes from an open descriptor: never more, even if the file grows meanwhile. */
+function readAll(fd: number, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  while (at < out.length) {
+    const n = readSync(fd, out, at, out.length - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return at === out.length ? out : out.slice(0, at);
+}
+
+/**
+ * Reads a file the user named (the evidence file, `--pcrs`, `--ak`): a regular file of at most
+ * `maxBytes`, checked on the opened descriptor before a byte is read. The open does not block, so
+ * a FIFO without a writer is refused at once rather than hanging the command, and a device such
+ * as `/dev/zero` is refused rather than read without end.
+ *
+ * @param path - the path as given (resolved against the working directory).
+ * @param maxBytes - the size cap (default {@link MAX_INPUT_FILE_BYTES}).
+ * @returns the file's bytes.
+ * @throws {AttestError} `ERR_BAD_VALUE` for a directory, FIFO, socket or device;
+ *   `ERR_LIMIT_EXCEEDED` for a file over the cap. A missing or unreadable file throws the
+ *   system error (`ENOENT`, `EACCES`), whose message names the path.
+ */
+export function readInputFile(path: string, maxBytes = MAX_INPUT_FILE_BYTES): Uint8Array {
+  const fd = openSync(resolve(path), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile())
+      throw new AttestError('ERR_BAD_VALUE', {
+        message: `${path} is not a regular file (a directory, FIFO or device)`,
+      });
+    if (st.size > maxBytes)
+      throw new AttestError('ERR_LIMIT_EXCEEDED', {
+        message: `${path} has ${st.size} bytes (at most ${maxBytes})`,
+      });
+    return readAll(fd, st.size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads the files one piece of evidence names, confined to its directory. */
 export interface EvidenceFiles {
   /** The bytes of `name`; `field` names the evidence field (`tpm.attest`) in errors. */
@@ -127,15 +177,7 @@ export function evidenceFiles(baseDir: string, maxBytes = MAX_EVIDENCE_FILE_BYTE
           field,
           message: `${JSON.stringify(name)} has ${st.size} bytes (at most ${maxBytes})`,
         });
-      // Never more than the size stat gave (at most maxBytes), even if the file grows meanwhile.
-      const out = new Uint8Array(st.size);
-      let at = 0;
-      while (at < out.length) {
-        const n = readSync(fd, out, at, out.length - at, at);
-        if (n === 0) break;
-        at += n;
-      }
-      return at === out.length ? out : out.slice(0, at);
+      return readAll(fd, st.size);
     } finally {
       closeSync(fd);
     }

@@ -36,6 +36,7 @@ import type {
   FetchDependentChecks,
   Inspection,
 } from '../registry.js';
+import { explainReportDataSkip, reportDataNotCompared } from './verifier-inputs.js';
 
 const PRODUCTS: readonly string[] = ['Milan', 'Genoa', 'Turin'];
 
@@ -198,6 +199,9 @@ function collateral(
     if (tableFile !== undefined) ev.certTable = ctx.readFile(tableFile);
   }
   if (table !== undefined) ev.certTable = table.bytes;
+  // --report-data: the verifier's expected REPORT_DATA, compared by the policy (a required check).
+  if (ctx.reportData !== undefined)
+    options.policy = { ...options.policy, reportData: ctx.reportData };
   const product = productOf(ctx);
   if (product !== undefined) options.product = product;
   if (ctx.now !== undefined) options.now = ctx.now;
@@ -327,6 +331,12 @@ async function verification(
       facts.push(['reported TCB', tcbText(r.tcb.reported, r.report.reportedTcb)]);
     facts.push(['measurement', hex(r.report.measurement)]);
     facts.push(['report data', hex(r.report.reportData)]);
+    facts.push([
+      'REPORT_DATA check',
+      options.policy?.reportData === undefined
+        ? reportDataNotCompared('report')
+        : `compared with ${ctx.reportData !== undefined ? '--report-data' : 'the manifest policy'}`,
+    ]);
     const src = r.certificates.sources;
     if (src.leaf !== undefined)
       facts.push([
@@ -345,7 +355,8 @@ async function verification(
   if (options.now !== undefined) facts.push(['verification time', options.now.toISOString()]);
   if (options.rootPins !== undefined)
     facts.push(['root pins', 'REPLACED by the caller (test roots)']);
-  return { title, ok: r.ok, checks: r.checks, facts, result: r };
+  const checks = explainReportDataSkip(r.checks, 'snp.policy.report-data', 'REPORT_DATA');
+  return { title, ok: r.ok, checks, facts, result: { ...r, checks } };
 }
 
 function fileName(file: EvidenceFile): string {
@@ -358,6 +369,9 @@ export const snpReportPlugin: EvidencePlugin = {
   title: 'AMD SEV-SNP attestation report',
   networkCollateral: ['AMD KDS'],
   fetchDependentChecks: SNP_FETCH_DEPENDENT_CHECKS,
+  verifierInputs: ['reportData'],
+  verifyOptions: ['collateral', 'now', 'product'],
+  inspectOptions: ['product'],
   detect(file: EvidenceFile): boolean {
     return looksLikeReport(file.bytes);
   },
@@ -477,6 +491,9 @@ export const snpExtendedReportPlugin: EvidencePlugin = {
   title: 'AMD SEV-SNP extended report (report + certificate table)',
   networkCollateral: ['AMD KDS'],
   fetchDependentChecks: SNP_FETCH_DEPENDENT_CHECKS,
+  verifierInputs: ['reportData'],
+  verifyOptions: ['collateral', 'now', 'product'],
+  inspectOptions: ['product'],
   detect(file: EvidenceFile): boolean {
     return looksLikeExtendedReport(file.bytes);
   },

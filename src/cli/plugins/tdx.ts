@@ -28,6 +28,7 @@ import type {
   FetchDependentChecks,
   Inspection,
 } from '../registry.js';
+import { explainReportDataSkip, reportDataNotCompared } from './verifier-inputs.js';
 
 /**
  * TDX checks a failed PCS download explains (exit 3, docs/cli.md "Exit codes"), with the
@@ -212,6 +213,8 @@ export const tdxQuotePlugin: EvidencePlugin = {
   title: 'Intel TDX / SGX DCAP quote',
   networkCollateral: ['Intel PCS'],
   fetchDependentChecks: TDX_FETCH_DEPENDENT_CHECKS,
+  verifierInputs: ['reportData'],
+  verifyOptions: ['collateral', 'now'],
   detect(file: EvidenceFile): boolean {
     if (!looksLikeQuote(file.bytes)) return false;
     try {
@@ -239,6 +242,13 @@ export const tdxQuotePlugin: EvidencePlugin = {
     // not know (a TypeError, exit 2): a misspelt "TDX" must not widen to 'any'.
     const tee = (m.tee === undefined ? 'any' : m.tee) as 'tdx' | 'sgx' | 'any';
     const now = ctx.now ?? (nowText !== undefined ? new Date(nowText) : undefined);
+    // --report-data: the verifier's expected REPORTDATA, compared by the policy (required then).
+    const policy: TdxPolicy | undefined =
+      ctx.reportData !== undefined
+        ? { ...policyFromJson(m.policy), reportData: ctx.reportData }
+        : m.policy !== undefined
+          ? policyFromJson(m.policy)
+          : undefined;
     const r = await verifyTdxQuote(
       collateral !== undefined ? { quote: file.bytes, collateral } : file.bytes,
       {
@@ -248,7 +258,7 @@ export const tdxQuotePlugin: EvidencePlugin = {
         ...(Array.isArray(m.acceptedTcbStatuses)
           ? { acceptedTcbStatuses: m.acceptedTcbStatuses as TdxTcbStatus[] }
           : {}),
-        ...(m.policy !== undefined ? { policy: policyFromJson(m.policy) } : {}),
+        ...(policy !== undefined ? { policy } : {}),
         ...(m.requireCollateral === false ? { requireCollateral: false } : {}),
         tee,
       },
@@ -262,6 +272,13 @@ export const tdxQuotePlugin: EvidencePlugin = {
       ]);
       if (r.quote.body.kind !== 'sgx') facts.push(['MRTD', toHex(r.quote.body.mrTd)]);
       else facts.push(['MRENCLAVE', toHex(r.quote.body.mrEnclave)]);
+      facts.push(['REPORTDATA', toHex(r.quote.body.reportData)]);
+      facts.push([
+        'REPORTDATA check',
+        policy?.reportData === undefined
+          ? reportDataNotCompared('quote')
+          : `compared with ${ctx.reportData !== undefined ? '--report-data' : 'the manifest policy'}`,
+      ]);
     }
     if (r.pck !== undefined) facts.push(['FMSPC', toHex(r.pck.fmspc)]);
     facts.push(['TCB status', r.tcbStatus ?? 'not evaluated']);
@@ -273,7 +290,14 @@ export const tdxQuotePlugin: EvidencePlugin = {
       facts.push(['TD relaunch', 'advised (a TD-preserving update raised the TCB)']);
     if (ctx.fetchers !== undefined) facts.push(['collateral', 'missing items fetched (--fetch)']);
     if (now !== undefined) facts.push(['verified at', now.toISOString()]);
-    return { title: 'Intel TDX / SGX DCAP quote', ok: r.ok, checks: r.checks, facts, result: r };
+    const checks = explainReportDataSkip(r.checks, 'tdx.policy.report-data', 'REPORTDATA');
+    return {
+      title: 'Intel TDX / SGX DCAP quote',
+      ok: r.ok,
+      checks,
+      facts,
+      result: { ...r, checks },
+    };
   },
 };
 

@@ -8,7 +8,10 @@
  * with `--allow-sha1` (demo: manifest `allowSha1`), and the AK from `--ak FILE` (demo: manifest
  * `ak`). The bundle's own `nonce` and `allowSha1` are ignored, and without a trusted AK the
  * bundle's AK still checks the signature but the CLI's required check `cli.ak-anchor` is a skip:
- * a key taken from the evidence proves nothing, so the verdict is NOT VERIFIED.
+ * a key taken from the evidence proves nothing, so the verdict is NOT VERIFIED. The AK's TPM
+ * attributes are required (`requireAkAttributes`): an AK given as a PEM / DER public key cannot
+ * show that it is a restricted signing key, so `tpm.quote.ak-attributes` is then a required skip.
+ * A malformed bundle is `ERR_BAD_JSON` naming the field.
  */
 import {
   parseTpmPublic,
@@ -23,7 +26,7 @@ import {
   type TpmQuoteVerifyOptions,
   type TpmRawSignatureScheme,
 } from '../../tpm/index.js';
-import { ledgerOk, type Check } from '../../index.js';
+import { AttestError, ledgerOk, type Check } from '../../index.js';
 import type {
   CliContext,
   CliVerification,
@@ -57,49 +60,68 @@ function parseBundle(file: EvidenceFile): Json | undefined {
   }
 }
 
-class BundleError extends Error {}
+/** A malformed bundle: `ERR_BAD_JSON` naming the field, as for the other JSON evidence. */
+function malformed(field: string, message: string): AttestError {
+  return new AttestError('ERR_BAD_JSON', { field, message });
+}
 
 function bytesOf(b: Json, field: string, required: true): Uint8Array;
 function bytesOf(b: Json, field: string, required: false): Uint8Array | undefined;
 function bytesOf(b: Json, field: string, required: boolean): Uint8Array | undefined {
   const v = b[field];
   if (v === undefined) {
-    if (required) throw new BundleError(`bundle lacks "${field}"`);
+    if (required) throw malformed(field, `the quote bundle lacks "${field}"`);
     return undefined;
   }
-  if (typeof v !== 'string') throw new BundleError(`"${field}" must be a string`);
+  if (typeof v !== 'string') throw malformed(field, `"${field}" must be a string`);
   return decode(v, b.encoding === 'base64' ? 'base64' : 'hex', field);
 }
 
 function decode(v: string, encoding: 'hex' | 'base64', field: string): Uint8Array {
   if (encoding === 'hex') {
-    if (!/^([0-9a-fA-F]{2})*$/.test(v)) throw new BundleError(`"${field}" is not hex`);
+    if (!/^([0-9a-fA-F]{2})*$/.test(v)) throw malformed(field, `"${field}" is not hex`);
     return Uint8Array.from(v.match(/../g) ?? [], (x) => parseInt(x, 16));
   }
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(v)) throw new BundleError(`"${field}" is not base64`);
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(v)) throw malformed(field, `"${field}" is not base64`);
   const b = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
 function akOf(b: Json): TpmKeyInput {
-  if (typeof b.akPem === 'string') return b.akPem;
+  if (b.akPem !== undefined) {
+    if (typeof b.akPem !== 'string') throw malformed('akPem', '"akPem" must be PEM text');
+    return b.akPem;
+  }
   return bytesOf(b, 'akPublic', true);
 }
 
 function pcrsOf(b: Json): PcrBanks | undefined {
   if (b.pcrs === undefined) return undefined;
-  if (!isObject(b.pcrs)) throw new BundleError('"pcrs" must be { bank: { index: digest } }');
+  if (!isObject(b.pcrs)) throw malformed('pcrs', '"pcrs" must be { bank: { index: digest } }');
   const enc = b.encoding === 'base64' ? 'base64' : 'hex';
-  const out: Record<string, Record<number, Uint8Array>> = {};
-  for (const [bank, values] of Object.entries(b.pcrs)) {
-    if (!isObject(values)) throw new BundleError(`"pcrs.${bank}" must be an object`);
-    out[bank] = {};
-    for (const [i, v] of Object.entries(values)) {
-      if (typeof v !== 'string') throw new BundleError(`"pcrs.${bank}.${i}" must be a string`);
-      out[bank][Number(i)] = decode(v, enc, `pcrs.${bank}.${i}`);
-    }
-  }
-  return out;
+  // fromEntries: a bank named "__proto__" stays a plain own key, never the prototype.
+  return Object.fromEntries(
+    Object.entries(b.pcrs).map(([bank, values]) => {
+      if (!isObject(values)) throw malformed(`pcrs.${bank}`, `"pcrs.${bank}" must be an object`);
+      const regs = Object.entries(values).map(([i, v]): [number, Uint8Array] => {
+        const field = `pcrs.${bank}.${i}`;
+        // Decimal, as tpm2_pcrread prints; which indices the TPM has is the verifier's to judge.
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(i) || Number(i) > 255)
+          throw malformed(field, `"${i}" is not a PCR index (a decimal number)`);
+        if (typeof v !== 'string') throw malformed(field, `"${field}" must be a string`);
+        return [Number(i), decode(v, enc, field)];
+      });
+      return [bank, Object.fromEntries(regs)];
+    }),
+  );
+}
+
+/** The raw signature's scheme, when the bundle gives one: an object, else `ERR_BAD_JSON`. */
+function schemeOf(b: Json): TpmRawSignatureScheme | undefined {
+  if (b.signatureScheme === undefined) return undefined;
+  if (!isObject(b.signatureScheme))
+    throw malformed('signatureScheme', '"signatureScheme" must be { scheme, hash }');
+  return b.signatureScheme as unknown as TpmRawSignatureScheme;
 }
 
 function selectionText(
@@ -113,7 +135,7 @@ function selectionText(
 async function inspect(file: EvidenceFile): Promise<Inspection> {
   await Promise.resolve();
   const b = parseBundle(file);
-  if (b === undefined) throw new BundleError('not a TPM quote bundle');
+  if (b === undefined) throw malformed('format', `not a ${TPM_QUOTE_BUNDLE_FORMAT} bundle`);
   const attest = parseTpmsAttest(bytesOf(b, 'attest', true));
   const rows: Rows = [
     ['type', `${attest.type} (0x${attest.typeId.toString(16)})`],
@@ -138,10 +160,11 @@ async function inspect(file: EvidenceFile): Promise<Inspection> {
     rows.push(['allowSha1 claimed by the bundle (ignored)', JSON.stringify(b.allowSha1)]);
   const sections: Inspection['sections'][number][] = [{ heading: 'TPMS_ATTEST', rows }];
   const sigRows: Rows = [];
-  if (b.signatureScheme === undefined) {
+  const scheme = schemeOf(b);
+  if (scheme === undefined) {
     const sig = parseTpmtSignature(bytesOf(b, 'signature', true));
     sigRows.push(['scheme', `${sig.sigAlg} / ${sig.hash}`]);
-  } else sigRows.push(['scheme', `raw ${JSON.stringify(b.signatureScheme)}`]);
+  } else sigRows.push(['scheme', `raw ${JSON.stringify(scheme)}`]);
   const ak = akOf(b);
   if (ak instanceof Uint8Array) {
     const p = parseTpmPublic(ak);
@@ -170,7 +193,7 @@ const AK_ANCHOR_ID = 'cli.ak-anchor';
 
 async function verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerification> {
   const b = parseBundle(file);
-  if (b === undefined) throw new BundleError('not a TPM quote bundle');
+  if (b === undefined) throw malformed('format', `not a ${TPM_QUOTE_BUNDLE_FORMAT} bundle`);
   const m = ctx.manifest ?? {};
   // Freshness, SHA-1 acceptance and the AK are the verifier's: never the bundle's `nonce`,
   // `allowSha1` or (as a trust anchor) its AK.
@@ -179,6 +202,9 @@ async function verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerificat
   const ekPublic = bytesOf(b, 'ekPublic', false);
   const allowSha1 = ctx.allowSha1 === true || m.allowSha1 === true;
   const options: TpmQuoteVerifyOptions = {
+    // The AK must show that it is a TPM-resident restricted signing key: a key given as SPKI/PEM
+    // cannot, and a quote-shaped blob signed by an unrestricted key must not verify.
+    requireAkAttributes: true,
     ...(given !== undefined ? { nonce: given.nonce } : {}),
     ...(allowSha1 ? { allowSha1 } : {}),
     ...(ekPublic !== undefined
@@ -186,15 +212,14 @@ async function verify(file: EvidenceFile, ctx: CliContext): Promise<CliVerificat
       : {}),
   };
   const pcrs = pcrsOf(b);
+  const scheme = schemeOf(b);
   const r = await verifyTpmQuote(
     {
       attest: bytesOf(b, 'attest', true),
       signature: bytesOf(b, 'signature', true),
       akPublic: trusted !== undefined ? trusted.key : akOf(b),
       ...(pcrs !== undefined ? { pcrs } : {}),
-      ...(isObject(b.signatureScheme)
-        ? { signatureScheme: b.signatureScheme as unknown as TpmRawSignatureScheme }
-        : {}),
+      ...(scheme !== undefined ? { signatureScheme: scheme } : {}),
     },
     options,
   );

@@ -1,10 +1,11 @@
 /**
- * The verifier's own inputs — its nonce, the AK it trusts, whether SHA-1 is acceptable — as
- * `verify` takes them: from `--nonce`, `--ak` and `--allow-sha1`, or (demo) from the manifest,
- * never from the evidence. A bundle's `nonce` or `allowSha1` is the prover's claim: a replayed
- * or forged quote carries whatever nonce it was made with.
+ * The verifier's own inputs — its nonce, the AK it trusts, whether SHA-1 is acceptable, the
+ * REPORT_DATA it expects — as `verify` takes them: from `--nonce`, `--ak`, `--allow-sha1` and
+ * `--report-data`, or (demo) from the manifest, never from the evidence. A bundle's `nonce` or
+ * `allowSha1` is the prover's claim: a replayed or forged quote carries whatever nonce it was
+ * made with.
  */
-import { AttestError, fromHex } from '../../index.js';
+import { AttestError, fromHex, type Check } from '../../index.js';
 import { resolveTpmKey } from '../../tpm/index.js';
 import type { CliContext, TrustedAk } from '../registry.js';
 
@@ -14,6 +15,15 @@ export const MAX_NONCE_BYTES = 64;
 /** Bytes of strict hex (no prefix, an even number of digits) of 1 to 64 bytes, else undefined. */
 export function nonceFromHex(text: string): Uint8Array | undefined {
   if (!/^(?:[0-9a-fA-F]{2})+$/.test(text) || text.length / 2 > MAX_NONCE_BYTES) return undefined;
+  return fromHex(text);
+}
+
+/** Size of `--report-data`: SEV-SNP REPORT_DATA and TDX / SGX REPORTDATA are 64 bytes. */
+export const REPORT_DATA_BYTES = 64;
+
+/** Bytes of strict hex (no prefix) of exactly 64 bytes, else undefined. */
+export function reportDataFromHex(text: string): Uint8Array | undefined {
+  if (!/^[0-9a-fA-F]*$/.test(text) || text.length !== REPORT_DATA_BYTES * 2) return undefined;
   return fromHex(text);
 }
 
@@ -78,4 +88,39 @@ export function verifierAk(ctx: CliContext): TrustedAk | undefined {
       message: 'manifest ak must be a file name',
     });
   return trustedAkFrom(ctx.readFile(m), `manifest ak ${m}`);
+}
+
+/**
+ * The fact row when REPORT_DATA was not compared: the evidence is authentic, but nothing ties it
+ * to this request (a replayed report or quote verifies the same).
+ *
+ * @param evidence - `report` (SEV-SNP) or `quote` (TDX / SGX).
+ * @returns the row's text.
+ */
+export function reportDataNotCompared(evidence: 'report' | 'quote'): string {
+  return `not compared (no --report-data HEX): VERIFIED means the ${evidence} is authentic, not that it is fresh or answers your request`;
+}
+
+/**
+ * The verifier's checks with the REPORT_DATA policy check's skip explained for a CLI user: the
+ * check stays a non-required skip (the verdict does not change), its message names the flag.
+ *
+ * @param checks - the verifier's checks.
+ * @param id - `snp.policy.report-data` or `tdx.policy.report-data`.
+ * @param field - the spec's name of the field: `REPORT_DATA` (SEV-SNP) or `REPORTDATA` (TDX).
+ * @returns the checks, the one entry's message replaced when it was skipped.
+ */
+export function explainReportDataSkip(
+  checks: readonly Check[],
+  id: string,
+  field: string,
+): Check[] {
+  return checks.map((c) =>
+    c.id === id && c.status === 'skip'
+      ? {
+          ...c,
+          message: `${field} not compared: pass the ${REPORT_DATA_BYTES} bytes you expect with --report-data HEX (without it, VERIFIED means authentic, not fresh)`,
+        }
+      : c,
+  );
 }
