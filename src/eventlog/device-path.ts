@@ -9,6 +9,7 @@ import { AttestError } from '../core/errors.js';
 import { ByteReader } from '../core/bytes.js';
 import { toHex } from '../core/encoding.js';
 import { DEVICE_PATH_TYPE } from './constants.js';
+import { spendStructure, withStructureBudget, type StructureBudget } from './budget.js';
 import type { DevicePathNode } from './types.js';
 import { asciiText, guidAt, utf16Text } from './text.js';
 
@@ -193,7 +194,7 @@ function renderNode(type: number, subtype: number, r: ByteReader): string {
  * @param base - offset of `bytes` in the enclosing input (for error offsets).
  * @returns the nodes and the joined text.
  * @throws {AttestError} `ERR_TRUNCATED` when a node runs past the end, `ERR_BAD_LENGTH` for a
- *   node shorter than its 4-byte header.
+ *   node shorter than its 4-byte header, `ERR_LIMIT_EXCEEDED` for more than 100 000 nodes.
  * @example
  * ```ts
  * const { text } = decodeDevicePath(bytes); // 'PciRoot(0x0)/Pci(0x3,0x0)/…'
@@ -208,6 +209,15 @@ export function decodeDevicePath(
   /** The whole path as text: nodes joined by `/`, instances by `,`. */
   readonly text: string;
 } {
+  return withStructureBudget((budget) => readDevicePathNodes(bytes, base, budget));
+}
+
+/** {@link decodeDevicePath}, each node counted against the parse's `budget`. */
+export function readDevicePathNodes(
+  bytes: Uint8Array,
+  base: number,
+  budget: StructureBudget,
+): ReturnType<typeof decodeDevicePath> {
   const r = new ByteReader(bytes, 'EFI_DEVICE_PATH', base);
   const nodes: DevicePathNode[] = [];
   let text = '';
@@ -225,6 +235,7 @@ export function decodeDevicePath(
       });
     }
     const body = r.sub(length - 4, 'EFI_DEVICE_PATH_NODE');
+    spendStructure(budget, at);
     if (type === DEVICE_PATH_TYPE.END) {
       if (subtype === 0xff) break;
       sep = ',';

@@ -15,7 +15,6 @@
  */
 import { AttestError } from '../core/errors.js';
 import { ByteReader, assertBytes, assertCountFits, copyBytes, isAllZero } from '../core/bytes.js';
-import { DER_TAG, parseDer, parseDerAt, type DerNode } from '../core/der.js';
 import {
   EV,
   LINUX_EVENT_TAG,
@@ -25,7 +24,8 @@ import {
   STARTUP_LOCALITY_SIGNATURE,
   efiGuidName,
 } from './constants.js';
-import { decodeDevicePath } from './device-path.js';
+import { readDevicePathNodes } from './device-path.js';
+import { spendStructure, withStructureBudget, type StructureBudget } from './budget.js';
 import {
   asciiPrefixLength,
   asciiText,
@@ -109,7 +109,8 @@ function sigKind(type: string): EfiSignatureData['kind'] {
  * @param bytes - the variable data.
  * @param base - offset of `bytes` in the whole input.
  * @returns the lists.
- * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_LENGTH` for sizes that do not add up.
+ * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_LENGTH` for sizes that do not add up,
+ *   `ERR_LIMIT_EXCEEDED` for more than 100 000 lists and entries.
  * @example
  * ```ts
  * const lists = decodeEfiSignatureLists(variable.variableData);
@@ -117,19 +118,24 @@ function sigKind(type: string): EfiSignatureData['kind'] {
  */
 export function decodeEfiSignatureLists(bytes: Uint8Array, base = 0): EfiSignatureList[] {
   assertBytes(bytes, 'bytes');
-  return readSignatureLists(copyBytes(bytes), base);
+  return withStructureBudget((budget) => readSignatureLists(copyBytes(bytes), base, budget));
 }
 
 /**
  * {@link decodeEfiSignatureLists} over bytes the caller owns privately (the parser's copy of the
  * log, or a public entry point's copy of its input): headers and signature data are views into
- * them.
+ * them. Each list and each entry is counted against `budget`.
  */
-function readSignatureLists(bytes: Uint8Array, base: number): EfiSignatureList[] {
+function readSignatureLists(
+  bytes: Uint8Array,
+  base: number,
+  budget: StructureBudget,
+): EfiSignatureList[] {
   const r = new ByteReader(bytes, 'EFI_SIGNATURE_LIST', base);
   const lists: EfiSignatureList[] = [];
   while (r.remaining > 0) {
     const at = r.absoluteOffset;
+    spendStructure(budget, at);
     const typeBytes = r.borrow(16, 'SignatureType');
     const listSize = r.u32le('SignatureListSize');
     const headerSize = r.u32le('SignatureHeaderSize');
@@ -158,6 +164,7 @@ function readSignatureLists(bytes: Uint8Array, base: number): EfiSignatureList[]
     for (let i = 0; i < bodySize / signatureSize; i++) {
       // dbx lists hundreds of hashes from one owner: format its GUID once (compared in place).
       const ownerAt = r.offset;
+      spendStructure(budget, base + ownerAt);
       r.skip(16, 'SignatureOwner');
       if (lastOwnerAt < 0 || !sameGuidAt(bytes, ownerAt, lastOwnerAt)) {
         owner = guidAt(bytes, ownerAt);
@@ -182,7 +189,11 @@ function readSignatureLists(bytes: Uint8Array, base: number): EfiSignatureList[]
   return lists;
 }
 
-function decodeLoadOption(bytes: Uint8Array, base: number): UefiVariableValue {
+function decodeLoadOption(
+  bytes: Uint8Array,
+  base: number,
+  budget: StructureBudget,
+): UefiVariableValue {
   const r = new ByteReader(bytes, 'EFI_LOAD_OPTION', base);
   const attributes = r.u32le('Attributes');
   const fileListLength = r.u16le('FilePathListLength');
@@ -193,7 +204,7 @@ function decodeLoadOption(bytes: Uint8Array, base: number): UefiVariableValue {
     description += String.fromCharCode(c);
   }
   const dpAt = r.absoluteOffset;
-  const dp = decodeDevicePath(r.borrow(fileListLength, 'FilePathList'), dpAt);
+  const dp = readDevicePathNodes(r.borrow(fileListLength, 'FilePathList'), dpAt, budget);
   return {
     kind: 'load-option',
     attributes,
@@ -204,20 +215,44 @@ function decodeLoadOption(bytes: Uint8Array, base: number): UefiVariableValue {
 }
 
 /**
- * True when `b` is exactly one strict DER value (core `parseDer`: definite minimal lengths, no
- * trailing bytes) that is a SEQUENCE opening with a SEQUENCE: the outer shape of an X.509
- * certificate (`Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, … }`, RFC 5280 §4.1). The
- * certificate itself is parsed later, by summarizeBoot.
+ * The content offset and end of the DER value whose header is at `at` (X.690 §8.1, §10.1: a low
+ * tag number, a definite length in the fewest octets), or undefined when the header is not DER or
+ * the value runs past `limit`. Only the header is read.
  */
-function isCertificateShaped(b: Uint8Array): boolean {
-  if (b[0] !== 0x30) return false;
-  try {
-    const outer = parseDer(b);
-    return outer.tag === DER_TAG.SEQUENCE && outer.children[0]?.tag === DER_TAG.SEQUENCE;
-  } catch (e) {
-    if (e instanceof AttestError) return false;
-    throw e;
+function derValueAt(b: Uint8Array, at: number, limit: number): [number, number] | undefined {
+  let p = at + 2;
+  let length = b[at + 1]!;
+  if (p > limit || (b[at]! & 0x1f) === 0x1f) return undefined;
+  if (length > 0x80) {
+    const n = length - 0x80;
+    if (n > 4 || p + n > limit || b[p] === 0) return undefined;
+    length = 0;
+    for (const end = p + n; p < end; p++) length = length * 256 + b[p]!;
+    if (length < 0x80) return undefined;
+  } else if (length === 0x80) return undefined; // indefinite
+  return p + length > limit ? undefined : [p, p + length];
+}
+
+/**
+ * The end of the certificate-shaped DER value at `at`, or -1: a SEQUENCE whose content is whole
+ * DER values, the first a SEQUENCE — the outer shape of an X.509 certificate (`Certificate ::=
+ * SEQUENCE { tbsCertificate SEQUENCE, … }`, RFC 5280 §4.1). Only these headers are read, so a
+ * value of any size costs no allocation; summarizeBoot parses the certificate itself.
+ */
+function certificateEnd(b: Uint8Array, at: number): number {
+  const outer = b[at] === 0x30 ? derValueAt(b, at, b.length) : undefined;
+  if (outer === undefined || outer[0] === outer[1] || b[outer[0]] !== 0x30) return -1;
+  for (let p = outer[0]; p < outer[1];) {
+    const child = derValueAt(b, p, outer[1]);
+    if (child === undefined) return -1;
+    p = child[1];
   }
+  return outer[1];
+}
+
+/** True when `b` is exactly one certificate-shaped DER value ({@link certificateEnd}). */
+function isCertificateShaped(b: Uint8Array): boolean {
+  return certificateEnd(b, 0) === b.length;
 }
 
 function decodeVariableValue(
@@ -226,6 +261,7 @@ function decodeVariableValue(
   name: string,
   data: Uint8Array,
   base: number,
+  budget: StructureBudget,
 ): UefiVariableValue | undefined {
   if (type === EV.EFI_VARIABLE_AUTHORITY) {
     if (name === 'SbatLevel' || (isPrintableAscii(data) && data.length > 0 && data[0] !== 0x30)) {
@@ -251,7 +287,7 @@ function decodeVariableValue(
     (guid === GLOBAL_VARIABLE || guid === IMAGE_SECURITY_DATABASE || guid === SHIM_LOCK)
   ) {
     if (name === 'MokListTrusted' && data.length === 1) return { kind: 'boolean', value: data[0]! };
-    return { kind: 'signature-lists', lists: readSignatureLists(data, base) };
+    return { kind: 'signature-lists', lists: readSignatureLists(data, base, budget) };
   }
   if (
     guid === GLOBAL_VARIABLE &&
@@ -262,7 +298,7 @@ function decodeVariableValue(
     return { kind: 'boot-order', order };
   }
   if (guid === GLOBAL_VARIABLE && /^(Boot|Driver|SysPrep)[0-9A-Fa-f]{4}$/.test(name)) {
-    return decodeLoadOption(data, base);
+    return decodeLoadOption(data, base, budget);
   }
   if (name === 'SbatLevel' || name === 'SbatLevelRT')
     return { kind: 'text', text: asciiText(data) };
@@ -277,7 +313,9 @@ function decodeVariableValue(
  * @param bytes - the event data.
  * @param base - offset of `bytes` in the whole input.
  * @returns the variable; a value that does not decode is reported in `valueError`.
- * @throws {AttestError} `ERR_TRUNCATED` / `ERR_BAD_LENGTH` when the structure itself is broken.
+ * @throws {AttestError} `ERR_TRUNCATED` / `ERR_BAD_LENGTH` when the structure itself is broken,
+ *   `ERR_LIMIT_EXCEEDED` for a value of more than 100 000 signature lists, entries or
+ *   device-path nodes.
  * @example
  * ```ts
  * const v = decodeUefiVariable(EV.EFI_VARIABLE_DRIVER_CONFIG, event.data);
@@ -285,11 +323,16 @@ function decodeVariableValue(
  */
 export function decodeUefiVariable(type: number, bytes: Uint8Array, base = 0): UefiVariableData {
   assertBytes(bytes, 'bytes');
-  return readUefiVariable(type, copyBytes(bytes), base);
+  return withStructureBudget((budget) => readUefiVariable(type, copyBytes(bytes), base, budget));
 }
 
 /** {@link decodeUefiVariable} over privately owned bytes: the results are views into them. */
-function readUefiVariable(type: number, bytes: Uint8Array, base: number): UefiVariableData {
+function readUefiVariable(
+  type: number,
+  bytes: Uint8Array,
+  base: number,
+  budget: StructureBudget,
+): UefiVariableData {
   const r = new ByteReader(bytes, 'UEFI_VARIABLE_DATA', base);
   const vendorGuid = guidAt(r.borrow(16, 'VariableName'), 0);
   const nameLenAt = r.absoluteOffset;
@@ -309,7 +352,14 @@ function readUefiVariable(type: number, bytes: Uint8Array, base: number): UefiVa
   let value: UefiVariableValue | undefined;
   let valueError: string | undefined;
   try {
-    value = decodeVariableValue(type, vendorGuid, name, variableData, base + variableDataOffset);
+    value = decodeVariableValue(
+      type,
+      vendorGuid,
+      name,
+      variableData,
+      base + variableDataOffset,
+      budget,
+    );
   } catch (e) {
     if (!(e instanceof AttestError)) throw e;
     valueError = e.message;
@@ -422,7 +472,8 @@ function readDevicePath(
   length: bigint,
   lenAt: number,
   field: string,
-): ReturnType<typeof decodeDevicePath> {
+  budget: StructureBudget,
+): ReturnType<typeof readDevicePathNodes> {
   if (length > BigInt(r.remaining)) {
     throw new AttestError('ERR_TRUNCATED', {
       offset: lenAt,
@@ -431,10 +482,14 @@ function readDevicePath(
     });
   }
   const at = r.absoluteOffset;
-  return decodeDevicePath(r.borrow(Number(length), 'DevicePath'), at);
+  return readDevicePathNodes(r.borrow(Number(length), 'DevicePath'), at, budget);
 }
 
-function decodeImageLoad(bytes: Uint8Array, ctx: DecodeContext): DecodedEventData {
+function decodeImageLoad(
+  bytes: Uint8Array,
+  ctx: DecodeContext,
+  budget: StructureBudget,
+): DecodedEventData {
   const attempt = (uintn: 4 | 8): DecodedEventData => {
     const r = new ByteReader(bytes, 'UEFI_IMAGE_LOAD_EVENT', ctx.base);
     const readUintn = (f: string): bigint => (uintn === 8 ? r.u64le(f) : BigInt(r.u32le(f)));
@@ -443,7 +498,13 @@ function decodeImageLoad(bytes: Uint8Array, ctx: DecodeContext): DecodedEventDat
     const imageLinkTimeAddress = readUintn('ImageLinkTimeAddress');
     const lenAt = r.absoluteOffset;
     const dpLength = readUintn('LengthOfDevicePath');
-    const dp = readDevicePath(r, dpLength, lenAt, 'UEFI_IMAGE_LOAD_EVENT.LengthOfDevicePath');
+    const dp = readDevicePath(
+      r,
+      dpLength,
+      lenAt,
+      'UEFI_IMAGE_LOAD_EVENT.LengthOfDevicePath',
+      budget,
+    );
     return {
       kind: 'image-load',
       imageLocationInMemory,
@@ -522,7 +583,12 @@ function decodeHandoffTables(
   return { kind: 'handoff-tables', ...(description !== undefined ? { description } : {}), tables };
 }
 
-function decodeSipaRecords(bytes: Uint8Array, base: number, depth: number): SipaRecord[] {
+function decodeSipaRecords(
+  bytes: Uint8Array,
+  base: number,
+  depth: number,
+  budget: StructureBudget,
+): SipaRecord[] {
   if (depth > 8) {
     throw new AttestError('ERR_LIMIT_EXCEEDED', {
       offset: base,
@@ -533,16 +599,18 @@ function decodeSipaRecords(bytes: Uint8Array, base: number, depth: number): Sipa
   const r = new ByteReader(bytes, 'SIPA', base);
   const out: SipaRecord[] = [];
   while (r.remaining > 0) {
+    spendStructure(budget, r.absoluteOffset);
     const type = r.u32le('SipaType');
     const payloadAt = r.absoluteOffset + 4;
-    const payload = r.sized(4, 'le', 'SipaPayload');
+    // A view: the bytes are the parse's own copy, and a copy per nesting level would multiply them.
+    const payload = r.sizedView(4, 'le', 'SipaPayload');
     const typeName = SIPA_TYPE_NAMES[type] ?? `SIPA_0x${type.toString(16).padStart(8, '0')}`;
     if ((type & SIPA_AGGREGATION_FLAG) !== 0) {
       out.push({
         type,
         typeName,
         payload,
-        children: decodeSipaRecords(payload, payloadAt, depth + 1),
+        children: decodeSipaRecords(payload, payloadAt, depth + 1, budget),
       });
       continue;
     }
@@ -559,11 +627,15 @@ function decodeSipaRecords(bytes: Uint8Array, base: number, depth: number): Sipa
   return out;
 }
 
-function decodeEventTag(bytes: Uint8Array, base: number): DecodedEventData {
+function decodeEventTag(
+  bytes: Uint8Array,
+  base: number,
+  budget: StructureBudget,
+): DecodedEventData {
   const r = new ByteReader(bytes, 'TCG_PCClientTaggedEvent', base);
   const id = r.u32le('taggedEventID');
   if (SIPA_TYPE_NAMES[id] !== undefined) {
-    return { kind: 'sipa', records: decodeSipaRecords(bytes, base, 0) };
+    return { kind: 'sipa', records: decodeSipaRecords(bytes, base, 0, budget) };
   }
   const taggedEventData = r.sized(4, 'le', 'taggedEventData');
   let text: string | undefined;
@@ -718,24 +790,22 @@ function decodeCrtmVersion(data: Uint8Array): DecodedEventData | undefined {
 }
 
 /**
- * EV_PREBOOT_CERT: DER certificates back to back when the data is exactly that; otherwise the
- * printable-text / 16-byte-blob reading of other firmware events.
+ * EV_PREBOOT_CERT: certificate-shaped DER values back to back ({@link certificateEnd}) when the
+ * data is exactly that; otherwise the printable-text / 16-byte-blob reading of other firmware
+ * events. Each certificate is counted against `budget`.
  */
-function decodePrebootCert(data: Uint8Array, base: number): DecodedEventData | undefined {
+function decodePrebootCert(
+  data: Uint8Array,
+  base: number,
+  budget: StructureBudget,
+): DecodedEventData | undefined {
   const certificates: Uint8Array[] = [];
   let at = 0;
-  while (at < data.length && data[at] === 0x30) {
-    let node: DerNode;
-    let end: number;
-    try {
-      [node, end] = parseDerAt(data, at);
-    } catch (e) {
-      if (e instanceof AttestError) break;
-      throw e;
-    }
-    // Certificate-shaped: a SEQUENCE whose first element is a SEQUENCE (the TBSCertificate).
-    if (node.children[0]?.tag !== DER_TAG.SEQUENCE) break;
-    certificates.push(node.raw);
+  while (at < data.length) {
+    const end = certificateEnd(data, at);
+    if (end < 0) break;
+    spendStructure(budget, base + at);
+    certificates.push(data.subarray(at, end));
     at = end;
   }
   if (certificates.length > 0 && at === data.length) return { kind: 'preboot-cert', certificates };
@@ -834,7 +904,11 @@ function readPciContext(r: ByteReader): SpdmPciContext {
  * `undecoded` bytes from the first field that does not. Data without either signature gets the
  * text / blob reading.
  */
-function decodeDeviceSecurity(data: Uint8Array, base: number): DecodedEventData | undefined {
+function decodeDeviceSecurity(
+  data: Uint8Array,
+  base: number,
+  budget: StructureBudget,
+): DecodedEventData | undefined {
   // asciiText stops at the NUL: version 1 has one at byte 15, version 2 fills all 16 bytes.
   const sig = data.length >= 16 ? asciiText(data.subarray(0, 16)) : '';
   const isV2 = sig === DEVICE_SECURITY_SIGNATURE_2;
@@ -875,6 +949,7 @@ function decodeDeviceSecurity(data: Uint8Array, base: number): DecodedEventData 
       r.u64le('DevicePathLength'),
       pathLenAt,
       'TCG_DEVICE_SECURITY_EVENT_DATA.DevicePathLength',
+      budget,
     ).text;
     restAt = r.offset;
     if (isV2) {
@@ -918,7 +993,9 @@ type DeviceSecurity = Extract<DecodedEventData, { kind: 'device-security' }>;
  * @param ctx - PCR index, UINTN size and the data's offset in the input.
  * @returns the decoded data.
  * @throws {AttestError} when the data does not have the structure its type requires (the parsers
- *   catch this and record it as the event's `decodeError`).
+ *   catch this and record it as the event's `decodeError`); `ERR_LIMIT_EXCEEDED` for more than
+ *   100 000 device-path nodes, SIPA records, signature lists and entries or certificates (the
+ *   parsers count these per log, and throw it too).
  * @example
  * ```ts
  * decodeEventData(EV.EFI_ACTION, bytes, { pcrIndex: 5, uintnBytes: 8, base: 0 });
@@ -930,13 +1007,13 @@ export function decodeEventData(
   ctx: DecodeContext,
 ): DecodedEventData | undefined {
   assertBytes(data, 'data');
-  return decodeOwnedEventData(type, copyBytes(data), ctx);
+  return withStructureBudget((budget) => decodeOwnedEventData(type, copyBytes(data), ctx, budget));
 }
 
 /**
  * {@link decodeEventData} over bytes no caller can change: the parsers' private copy of a log
  * (each event's data is a view into it). The decoded values are views into `data`, so nothing
- * is copied a second time.
+ * is copied a second time. Sub-structures are counted against the parse's `budget`.
  *
  * @internal
  */
@@ -944,6 +1021,7 @@ export function decodeOwnedEventData(
   type: number,
   data: Uint8Array,
   ctx: DecodeContext,
+  budget: StructureBudget,
 ): DecodedEventData | undefined {
   const base = ctx.base;
   switch (type) {
@@ -967,12 +1045,12 @@ export function decodeOwnedEventData(
     case EV.S_CRTM_VERSION:
       return decodeCrtmVersion(data);
     case EV.PREBOOT_CERT:
-      return decodePrebootCert(data, base);
+      return decodePrebootCert(data, base, budget);
     case EV.IPL_PARTITION_DATA:
       return decodeIplPartitionData(data, base);
     case EV.EFI_SPDM_FIRMWARE_BLOB:
     case EV.EFI_SPDM_FIRMWARE_CONFIG:
-      return decodeDeviceSecurity(data, base);
+      return decodeDeviceSecurity(data, base, budget);
     case EV.NONHOST_INFO:
       if (
         data.length >= 17 &&
@@ -1012,18 +1090,18 @@ export function decodeOwnedEventData(
     case EV.EFI_VARIABLE_AUTHORITY:
     case EV.EFI_SPDM_DEVICE_POLICY:
     case EV.EFI_SPDM_DEVICE_AUTHORITY:
-      return { kind: 'uefi-variable', variable: readUefiVariable(type, data, base) };
+      return { kind: 'uefi-variable', variable: readUefiVariable(type, data, base, budget) };
     case EV.EFI_BOOT_SERVICES_APPLICATION:
     case EV.EFI_BOOT_SERVICES_DRIVER:
     case EV.EFI_RUNTIME_SERVICES_DRIVER:
-      return decodeImageLoad(data, ctx);
+      return decodeImageLoad(data, ctx, budget);
     case EV.EFI_GPT_EVENT:
     case EV.EFI_GPT_EVENT2:
       return { kind: 'gpt', gpt: decodeGptData(data, base) };
     case EV.IPL:
       return decodeLoaderString(data, ctx);
     case EV.EVENT_TAG:
-      return decodeEventTag(data, base);
+      return decodeEventTag(data, base, budget);
     default:
       return undefined;
   }

@@ -10,6 +10,7 @@ import { AttestError } from '../core/errors.js';
 import { ByteReader, copyBytes } from '../core/bytes.js';
 import { EV } from './constants.js';
 import { createDigesterSet } from './digest-rules.js';
+import { structureBudget } from './budget.js';
 import {
   TCG_PCR_EVENT_HEADER_SIZE,
   assertEventRoom,
@@ -112,7 +113,9 @@ export interface CcEventLogParseOptions {
   readonly table?: Uint8Array;
   /**
    * Most events the log may hold (default 20 000, `DEFAULT_MAX_EVENTS`); more is `ERR_LIMIT_EXCEEDED`,
-   * so a hostile log cannot make the parse allocate without bound.
+   * so a hostile log cannot make the parse allocate without bound. The decoded sub-structures of
+   * the events (device-path nodes, SIPA records, signature lists and entries, certificates) are
+   * bounded with it: 100 000, or 5 per event when this is raised above 20 000.
    */
   readonly maxEvents?: number;
 }
@@ -155,7 +158,8 @@ function toCcEvent(f: FinishedRecord): CcEvent {
  * @returns the parsed log.
  * @throws {AttestError} `ERR_TRUNCATED`, `ERR_BAD_MAGIC` (no Spec ID Event03 header: a CC log is
  *   always crypto-agile), `ERR_BAD_LENGTH`, `ERR_BAD_VALUE`, `ERR_LIMIT_EXCEEDED` (more than
- *   `maxEvents` events), and the table's errors.
+ *   `maxEvents` events, more than 16 Spec ID algorithms, or more decoded sub-structures than
+ *   `maxEvents` allows), and the table's errors.
  * @example
  * ```ts
  * import { parseCcEventLog } from 'attestkit/eventlog';
@@ -182,6 +186,7 @@ export function parseCcEventLog(
   const r = new ByteReader(copyBytes(bytes), 'CC_EVENT');
   const warnings: ParseWarning[] = [];
   const digesters = createDigesterSet();
+  const budget = structureBudget(maxEvents);
   const first = readSha1Record(r, 0);
   if (first.type !== EV.NO_ACTION || !isSpecIdData(first.data)) {
     throw new AttestError('ERR_BAD_MAGIC', {
@@ -195,7 +200,7 @@ export function parseCcEventLog(
   const uintnBytes: 4 | 8 = specId.uintnSize === 1 ? 4 : 8;
   const records: FinishedRecord[] = [
     {
-      ...finishRecord(first, uintnBytes, true, digesters),
+      ...finishRecord(first, uintnBytes, true, budget, digesters),
       decoded: { kind: 'spec-id', specId },
       digestCheck: 'not-extended',
     },
@@ -204,7 +209,7 @@ export function parseCcEventLog(
     if (atEndOfLog(r, 16, 'cc', warnings)) break;
     assertEventRoom(records.length, maxEvents, r.absoluteOffset);
     const rec = readAgileRecord(r, records.length, slots, warnings);
-    records.push(finishRecord(rec, uintnBytes, true, digesters));
+    records.push(finishRecord(rec, uintnBytes, true, budget, digesters));
     if (rec.type !== EV.NO_ACTION && (rec.registerField > 4 || rec.registerField === 0)) {
       pushEventWarning(warnings, {
         code: rec.registerField === 0 ? 'mr-index-0' : 'unknown-mr-index',

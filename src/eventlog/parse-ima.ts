@@ -168,9 +168,23 @@ class TemplateResolver {
 }
 
 /**
+ * True when the `n` bytes at `b[at]` start with an IMA signature header as the kernel writes one
+ * in a `sig` field (`ima_template_lib.c`, `ima_eventsig_init`: only xattr type 3,
+ * `EVM_IMA_XATTR_DIGSIG`, or 6, `IMA_VERITY_DIGSIG`): the 9-byte `signature_v2_hdr` with version 2
+ * or 3. Only the first two bytes are read.
+ * Used by `verifyEventLog` (`eventlog.ima.template-hashes`); not part of the public API.
+ */
+export function isImaSignatureHeader(b: Uint8Array, at = 0, n: number = b.length - at): boolean {
+  const type = b[at];
+  const version = b[at + 1];
+  return n >= 9 && (type === 3 || type === 6) && (version === 2 || version === 3);
+}
+
+/**
  * The ids of the fields of `templateData` that `templateName`'s reading does not show as the
- * entry's `signature` but that start with an IMA signature header of type 3
- * (`EVM_IMA_XATTR_DIGSIG`, which the kernel writes only in a `sig` field) or 6 (`IMA_VERITY_DIGSIG`).
+ * entry's `signature` but that start with an IMA signature header ({@link isImaSignatureHeader}:
+ * type 3, `EVM_IMA_XATTR_DIGSIG`, which the kernel writes only in a `sig` field, or 6,
+ * `IMA_VERITY_DIGSIG`).
  * The template name is not covered by the template hash: `ima-sig` data relabelled
  * `d-ng|n-ng|buf` (or `ima-buf`) would show its signature as a buffer and `signed` as false.
  * `xattrvalues` is exempt when the entry's `xattrnames` is not empty (it then holds the file's
@@ -193,14 +207,10 @@ export function imaHiddenSignatureFields(
     p += 4;
     if (n > end - p) break;
     if (id === 'xattrnames' && n > 0) hasXattrNames = true;
-    const type = templateData[p];
-    const version = templateData[p + 1];
     if (
       id !== 'sig' &&
       !(id === 'xattrvalues' && hasXattrNames) &&
-      n >= 9 &&
-      (type === 3 || type === 6) &&
-      (version === 2 || version === 3)
+      isImaSignatureHeader(templateData, p, n)
     )
       out.push(id);
     p += n;
@@ -291,22 +301,21 @@ function interpretFields(
   for (let k = 0; k < names.length; k++) {
     const name = names[k]!;
     if (p === end && (name === 'sig' || name === 'buf')) break;
-    if (end - p < 4) {
-      throw new AttestError('ERR_TRUNCATED', {
-        offset: p,
-        field: `IMA_TEMPLATE_DATA.${name}.size`,
-        message: `need 4 bytes, ${end - p} remain`,
-      });
-    }
-    const n = u32At(buf, p);
-    p += 4;
-    if (n > end - p) {
-      throw new AttestError('ERR_TRUNCATED', {
+    // The template data fits in the input (readBinaryEntry checked its size), so a field that runs
+    // past it is a malformed entry, not a list cut short: ERR_BAD_LENGTH, never ERR_TRUNCATED
+    // (which parseBinary reads as a partial last entry and stops, dropping every later entry).
+    const n = end - p < 4 ? -1 : u32At(buf, p);
+    if (n < 0 || n > end - p - 4) {
+      throw new AttestError('ERR_BAD_LENGTH', {
         offset: p,
         field: `IMA_TEMPLATE_DATA.${name}`,
-        message: `declared size ${n}, ${end - p} bytes remain`,
+        message:
+          n < 0
+            ? `field size needs 4 bytes, ${end - p} remain in the template data`
+            : `declared size ${n}, ${end - p - 4} bytes remain in the template data`,
       });
     }
+    p += 4;
     const fEnd = p + n;
     if (k === 0) {
       let sep = -1;
@@ -1234,8 +1243,9 @@ function looksAscii(bytes: Uint8Array): boolean {
  * @param bytes - `ascii_runtime_measurements*` or `binary_runtime_measurements*`.
  * @param options - `format`, `templateHashAlgorithm`, `maxEntries` (see {@link ImaParseOptions}).
  * @returns the list.
- * @throws {AttestError} `ERR_TRUNCATED` (empty, or a size past the end), `ERR_BAD_LENGTH`,
- *   `ERR_BAD_VALUE` / `ERR_BAD_ENCODING` (a malformed ascii line, a NUL byte in a legacy `ima`
+ * @throws {AttestError} `ERR_TRUNCATED` (empty, or a size past the end of the first entry; a later
+ *   entry cut by the end of the input is a `partial-entry` warning), `ERR_BAD_LENGTH` (among
+ *   others, a template field that runs past its complete template data), `ERR_BAD_VALUE` / `ERR_BAD_ENCODING` (a malformed ascii line, a NUL byte in a legacy `ima`
  *   name), `ERR_TRAILING_DATA`, `ERR_UNKNOWN_FORMAT` (not a measurement list),
  *   `ERR_LIMIT_EXCEEDED` (more than `maxEntries` entries).
  * @throws {TypeError} for bytes that are not a Uint8Array, or an option that is not one of its

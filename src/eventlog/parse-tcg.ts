@@ -10,6 +10,7 @@ import { AttestError } from '../core/errors.js';
 import { ByteReader, copyBytes } from '../core/bytes.js';
 import { EV } from './constants.js';
 import { createDigesterSet } from './digest-rules.js';
+import { structureBudget } from './budget.js';
 import {
   TCG_PCR_EVENT_HEADER_SIZE,
   assertEventRoom,
@@ -32,7 +33,9 @@ import type { ParseWarning, TcgEvent, TcgEventLog, TcgSpecIdEvent } from './type
 export interface TcgEventLogParseOptions {
   /**
    * Most events the log may hold (default 20 000, `DEFAULT_MAX_EVENTS`); more is `ERR_LIMIT_EXCEEDED`,
-   * so a hostile log cannot make the parse allocate without bound.
+   * so a hostile log cannot make the parse allocate without bound. The decoded sub-structures of
+   * the events (device-path nodes, SIPA records, signature lists and entries, certificates) are
+   * bounded with it: 100 000, or 5 per event when this is raised above 20 000.
    */
   readonly maxEvents?: number;
 }
@@ -75,7 +78,8 @@ function toTcgEvent(f: FinishedRecord): TcgEvent {
  * @throws {AttestError} `ERR_TRUNCATED` (empty input, or a declared size that runs past the end),
  *   `ERR_BAD_LENGTH` (a digest count or algorithm count that cannot fit), `ERR_BAD_VALUE` (an
  *   algorithm missing from the header or listed twice), `ERR_BAD_MAGIC`, `ERR_LIMIT_EXCEEDED`
- *   (more than `maxEvents` events).
+ *   (more than `maxEvents` events, more than 16 algorithms in the Spec ID header, or more decoded
+ *   sub-structures than `maxEvents` allows, at the first one too many).
  * @example
  * ```ts
  * import { parseTcgEventLog } from 'attestkit/eventlog';
@@ -102,6 +106,7 @@ export function parseTcgEventLog(
   }
   const warnings: ParseWarning[] = [];
   const digesters = createDigesterSet();
+  const budget = structureBudget(maxEvents);
   const first = readSha1Record(r, 0);
   const agile = first.type === EV.NO_ACTION && isSpecIdData(first.data);
   let specId: TcgSpecIdEvent | undefined;
@@ -117,7 +122,7 @@ export function parseTcgEventLog(
   }
   const uintnBytes: 4 | 8 = specId?.uintnSize === 1 ? 4 : 8;
   const records: FinishedRecord[] = [];
-  const firstFinished = finishRecord(first, uintnBytes, false, digesters);
+  const firstFinished = finishRecord(first, uintnBytes, false, budget, digesters);
   records.push(
     specId !== undefined
       ? { ...firstFinished, decoded: { kind: 'spec-id', specId }, digestCheck: 'not-extended' }
@@ -133,7 +138,7 @@ export function parseTcgEventLog(
       slots !== undefined
         ? readAgileRecord(r, records.length, slots, warnings)
         : readSha1Record(r, records.length);
-    records.push(finishRecord(rec, uintnBytes, false, digesters));
+    records.push(finishRecord(rec, uintnBytes, false, budget, digesters));
   }
   const end = records.length > 0 ? records[records.length - 1]! : undefined;
   const length = end !== undefined ? end.dataOffset + end.data.length : 0;

@@ -10,6 +10,7 @@ import { AttestError } from '../core/errors.js';
 import { ByteReader, assertBytes, assertCountFits } from '../core/bytes.js';
 import { EV, SPEC_ID_EVENT03, TPM_ALG, eventTypeName } from './constants.js';
 import { decodeOwnedEventData } from './event-data.js';
+import type { StructureBudget } from './budget.js';
 import {
   checkDigestAgainst,
   digestCandidates,
@@ -120,9 +121,9 @@ export function isSpecIdData(data: Uint8Array): boolean {
 
 /**
  * A Spec ID event's algorithms by id, each with the offset of the last record that named it
- * ({@link algorithmSlots}, read by {@link readAgileRecord}): a header may declare 65 536 ids, and
- * searching the list for every digest made one event cost O(A²) (a 1.7 MiB log of 8 events took
- * 35 s). One per parse.
+ * ({@link algorithmSlots}, read by {@link readAgileRecord}): a header could declare 65 536 ids
+ * before {@link SPEC_ID_MAX_ALGORITHMS}, and searching the list for every digest made one event
+ * cost O(A²) (a 1.7 MiB log of 8 events took 35 s). One per parse.
  */
 export type AlgorithmSlots = Map<number, [info: TcgAlgorithmInfo, seenAt?: number]>;
 
@@ -132,10 +133,19 @@ export function algorithmSlots(specId: TcgSpecIdEvent): AlgorithmSlots {
 }
 
 /**
+ * Most algorithms a Spec ID header may list. Real logs list at most 4 (the vectors: SHA-1, SHA-256,
+ * SHA-384, SM3) and the TCG Algorithm Registry defines 11 hash algorithms; every event carries a
+ * digest per listed algorithm, so 65 535 one-byte algorithms would make each event hold 65 535
+ * digest objects from 3 bytes of input apiece.
+ */
+export const SPEC_ID_MAX_ALGORITHMS = 16;
+
+/**
  * Parses `TCG_EfiSpecIdEvent` (PFP §10.4.5.1).
  *
  * @throws {AttestError} `ERR_BAD_MAGIC`, `ERR_BAD_LENGTH` (algorithm count that cannot fit),
- *   `ERR_BAD_VALUE` (no algorithms, duplicates, a size that contradicts a known algorithm).
+ *   `ERR_BAD_VALUE` (no algorithms, duplicates, a size that contradicts a known algorithm),
+ *   `ERR_LIMIT_EXCEEDED` (more than {@link SPEC_ID_MAX_ALGORITHMS} algorithms).
  */
 export function parseSpecIdEvent(
   data: Uint8Array,
@@ -166,6 +176,13 @@ export function parseSpecIdEvent(
     });
   }
   assertCountFits(count, 4, r.remaining, 'TCG_EfiSpecIdEvent.numberOfAlgorithms', countAt);
+  if (count > SPEC_ID_MAX_ALGORITHMS) {
+    throw new AttestError('ERR_LIMIT_EXCEEDED', {
+      offset: countAt,
+      field: 'TCG_EfiSpecIdEvent.numberOfAlgorithms',
+      message: `${count} algorithms, more than ${SPEC_ID_MAX_ALGORITHMS}`,
+    });
+  }
   const algorithms: TcgAlgorithmInfo[] = [];
   const seen = new Set<number>();
   for (let i = 0; i < count; i++) {
@@ -363,27 +380,35 @@ function everyByteIs(b: Uint8Array, v: number): boolean {
 
 /**
  * Decodes a record's data and checks its digest in the preferred bank (with the parse's reusable
- * hashers). Never throws for content.
+ * hashers). Never throws for content; throws the budget's `ERR_LIMIT_EXCEEDED` once the parse has
+ * decoded more sub-structures than `budget` allows (budget.ts), whichever decoder caught it.
  */
 export function finishRecord(
   rec: RawRecord,
   uintnBytes: 4 | 8,
   isCc: boolean,
+  budget: StructureBudget,
   digesters?: DigesterSet,
 ): FinishedRecord {
   let decoded: DecodedEventData | undefined;
   let decodeError: string | undefined;
   try {
-    decoded = decodeOwnedEventData(rec.type, rec.data, {
-      pcrIndex: rec.registerField,
-      uintnBytes,
-      base: rec.dataOffset,
-      isCc,
-    });
+    decoded = decodeOwnedEventData(
+      rec.type,
+      rec.data,
+      {
+        pcrIndex: rec.registerField,
+        uintnBytes,
+        base: rec.dataOffset,
+        isCc,
+      },
+      budget,
+    );
   } catch (e) {
     if (!(e instanceof AttestError)) throw e;
     decodeError = e.message;
   }
+  if (budget.error) throw budget.error;
   const cands = digestCandidates(rec.type, rec.data, decoded);
   const bank = preferredBank(rec.digests);
   let digestCheck: DigestCheck = 'unchecked';

@@ -32,7 +32,7 @@ import {
   type BankReplay,
 } from './replay.js';
 import { WORKAROUNDS } from './workarounds.js';
-import { imaHiddenSignatureFields } from './parse-ima.js';
+import { imaHiddenSignatureFields, isImaSignatureHeader } from './parse-ima.js';
 import { isDisguisedSeparator, separatorDigests } from './separators.js';
 import { policyRegisterOf, policyWindow, type PolicyWindow } from './policy.js';
 import type {
@@ -1041,6 +1041,11 @@ function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
   // `sig` (ima-sig data relabelled ima-buf or d-ng|n-ng|buf): the name only labels fields after
   // the path, so the file and digest stay, but `signature` would lose it without a word.
   const hiddenSignatures: { entry: number; template: string; fields: readonly string[] }[] = [];
+  // The opposite relabel: a `sig` field that holds no IMA signature header (an ima-buf buffer
+  // relabelled ima-sig would show as the entry's `signature`, and its `buffer` would vanish).
+  const notSignatures: { entry: number; template: string }[] = [];
+  // Template hashes compared with their data: violations and entries without data are not.
+  let checked = 0;
   const hasher = computable ? createDigester(alg) : undefined;
   for (const e of log.entries) {
     if (e.isViolation) continue;
@@ -1057,8 +1062,12 @@ function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
       if (fields.length > 0)
         hiddenSignatures.push({ entry: e.index, template: e.templateName, fields });
     }
-    if (hasher !== undefined && !equalBytes(hasher.digest(e.templateData), e.templateHash))
-      mismatches.push(e.index);
+    if (e.signature !== undefined && e.signature.length > 0 && !isImaSignatureHeader(e.signature))
+      notSignatures.push({ entry: e.index, template: e.templateName });
+    if (hasher !== undefined) {
+      checked++;
+      if (!equalBytes(hasher.digest(e.templateData), e.templateHash)) mismatches.push(e.index);
+    }
   }
   const entries = (xs: readonly number[]): string =>
     `${xs.length} entr${xs.length === 1 ? 'y' : 'ies'}`;
@@ -1081,18 +1090,37 @@ function checkIma(log: EventLog, ledger: Ledger<EventLogCheckId>): void {
       uninterpreted,
       unknownTemplates: [...unknownTemplates],
       ...(hiddenSignatures.length > 0 ? { hiddenSignatures } : {}),
+      ...(notSignatures.length > 0 ? { notSignatures } : {}),
     });
-  } else if (hiddenSignatures.length > 0) {
+  } else if (hiddenSignatures.length > 0 || notSignatures.length > 0) {
     const hs = hiddenSignatures.map((h) => h.entry);
+    const ns = notSignatures.map((h) => h.entry);
+    const said = [
+      hs.length > 0 &&
+        `${entries(hs)} hold an IMA signature in a field their template name (not covered by the template hash) does not call \`sig\`, so it is not shown as their signature: ${hs.slice(0, 8).join(', ')}`,
+      ns.length > 0 &&
+        `${entries(ns)} show as their signature a \`sig\` field with no IMA signature header (type 3 or 6; a relabelled template name?): ${ns.slice(0, 8).join(', ')}`,
+    ];
     ledger.warn(
       id,
-      `${entries(hs)} hold an IMA signature in a field their template name (not covered by the template hash) does not call \`sig\`, so it is not shown as their signature${computable ? '' : ` (template hashes use ${alg}, which attestkit does not compute)`}: ${hs.slice(0, 8).join(', ')}`,
-      { hiddenSignatures },
+      `${said.filter((x) => x !== false).join('; ')}${computable ? '' : ` (template hashes use ${alg}, which attestkit does not compute)`}`,
+      { hiddenSignatures, notSignatures },
     );
   } else if (!computable) {
     ledger.skip(id, `template hashes use ${alg}, which attestkit does not compute`);
+  } else if (checked === 0) {
+    // Skip is never pass: nothing was compared (every entry a violation, or without data).
+    ledger.skip(
+      id,
+      `no template hash checked (${log.entries.length} violation(s) or entries without template data)`,
+    );
   } else {
-    ledger.pass(id, `${log.entries.length} template hash(es) match their template data`);
+    const rest = log.entries.length - checked;
+    ledger.pass(
+      id,
+      `${checked} template hash(es) match their template data${rest > 0 ? `; ${rest} not checked (violations, no template data)` : ''}`,
+      { checked },
+    );
   }
   const violations = log.entries.filter((e) => e.isViolation).map((e) => e.index);
   if (violations.length > 0) {
