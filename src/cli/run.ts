@@ -4,7 +4,7 @@
  * the given streams and returns the exit code (see {@link EXIT}). Nothing here touches the
  * network unless `--fetch` is given (see `network.ts`).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AttestError, type Check } from '../index.js';
 import {
@@ -14,7 +14,7 @@ import {
   type FetchFailure,
 } from './network.js';
 import { replayCommand } from './plugins/eventlog.js';
-import { readInputFile } from './plugins/evidence-files.js';
+import { readInputFile, readInputText } from './plugins/evidence-files.js';
 import {
   MAX_NONCE_BYTES,
   nonceFromHex,
@@ -458,11 +458,9 @@ function context(
     ...(ak !== undefined ? { ak } : {}),
     ...(args.allowSha1 ? { allowSha1: true } : {}),
     ...(args.reportData !== undefined ? { reportData: args.reportData } : {}),
-    readFile: (p) => {
-      const b = readFileSync(at(p));
-      return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    },
-    readText: (p) => readFileSync(at(p), 'utf8'),
+    // Collateral and manifest-named files: regular files of at most 64 MiB, like the evidence.
+    readFile: (p) => readInputFile(at(p)),
+    readText: (p) => readInputText(at(p)),
     exists: (p) => existsSync(at(p)),
   };
 }
@@ -494,7 +492,7 @@ function demoOrigin(manifest: Readonly<Record<string, unknown>>, plugin: Evidenc
 
 /** A case's manifest: a JSON object, or `ERR_BAD_JSON` naming the file (never a stack trace). */
 function readManifest(base: string, name: string): Record<string, unknown> {
-  const text = readFileSync(join(base, 'manifest.json'), 'utf8');
+  const text = readInputText(join(base, 'manifest.json'));
   let json: unknown;
   try {
     json = JSON.parse(text) as unknown;

@@ -10,8 +10,9 @@ import { AttestError } from '../core/errors.js';
 
 /**
  * Default number of decoded sub-structures (device-path nodes, SIPA records, EFI_SIGNATURE_LIST
- * headers and entries, EV_PREBOOT_CERT certificates) one parse may build: 5 per event allowed by
- * `DEFAULT_MAX_EVENTS`. The real logs in attestkit's vectors use at most 1 701 (go-attestation's
+ * headers and entries, EV_PREBOOT_CERT certificates, SPDM measurement blocks, handoff-table
+ * entries: every decoder that builds an object per few input bytes) one parse may build: 5 per
+ * event allowed by `DEFAULT_MAX_EVENTS`. The real logs in attestkit's vectors use at most 1 701 (go-attestation's
  * option-ROM log).
  */
 export const DEFAULT_MAX_STRUCTURES = 100_000;

@@ -326,6 +326,17 @@ export function decodeUefiVariable(type: number, bytes: Uint8Array, base = 0): U
   return withStructureBudget((budget) => readUefiVariable(type, copyBytes(bytes), base, budget));
 }
 
+/**
+ * UEFI_VARIABLE_DATA with no structure allowance: the GUID and name always, a value only when it
+ * decodes without counted structures (otherwise `valueError`). Tells which variable an event
+ * holds when decoding its value would exceed the budget.
+ *
+ * @internal
+ */
+export function decodeUefiVariableName(type: number, bytes: Uint8Array): UefiVariableData {
+  return readUefiVariable(type, copyBytes(bytes), 0, { max: 0, left: 0 });
+}
+
 /** {@link decodeUefiVariable} over privately owned bytes: the results are views into them. */
 function readUefiVariable(
   type: number,
@@ -549,6 +560,7 @@ function decodeHandoffTables(
   bytes: Uint8Array,
   base: number,
   withDescription: boolean,
+  budget: StructureBudget,
 ): DecodedEventData {
   const r = new ByteReader(
     bytes,
@@ -572,6 +584,7 @@ function decodeHandoffTables(
   assertCountFits(Number(count), 24, r.remaining, 'NumberOfTables', countAt);
   const tables: { vendorGuid: string; name?: string; vendorTable: bigint }[] = [];
   for (let i = 0; i < Number(count); i++) {
+    spendStructure(budget, r.absoluteOffset);
     const vendorGuid = guidAt(r.borrow(16, 'VendorGuid'), 0);
     const name = efiGuidName(vendorGuid);
     tables.push({
@@ -868,7 +881,8 @@ const SPDM_SUB_HEADER_MEASUREMENT_BLOCK = 0;
 const SPDM_SUB_HEADER_CERT_CHAIN = 1;
 
 /** One DSP0274 `SPDM_MEASUREMENT_BLOCK` (and its DMTF value header when bit 0 says DMTF). */
-function readSpdmMeasurementBlock(r: ByteReader): SpdmMeasurementBlock {
+function readSpdmMeasurementBlock(r: ByteReader, budget: StructureBudget): SpdmMeasurementBlock {
+  spendStructure(budget, r.absoluteOffset);
   const index = r.u8('SpdmMeasurementBlock.Index');
   const measurementSpecification = r.u8('SpdmMeasurementBlock.MeasurementSpecification');
   const m = r.sub(r.u16le('SpdmMeasurementBlock.MeasurementSize'), 'SPDM_MEASUREMENT_BLOCK');
@@ -940,7 +954,7 @@ function decodeDeviceSecurity(
   let restAt = r.offset;
   try {
     if (!isV2) {
-      out.measurementBlocks = [readSpdmMeasurementBlock(r)];
+      out.measurementBlocks = [readSpdmMeasurementBlock(r, budget)];
       restAt = r.offset;
     }
     const pathLenAt = r.absoluteOffset;
@@ -960,7 +974,7 @@ function decodeDeviceSecurity(
         sub.skip(1, 'Reserved');
         out.spdmHashAlgo = sub.u32le('SpdmMeasurementHashAlgo');
         const blocks: SpdmMeasurementBlock[] = [];
-        for (let i = 0; i < count; i++) blocks.push(readSpdmMeasurementBlock(sub));
+        for (let i = 0; i < count; i++) blocks.push(readSpdmMeasurementBlock(sub, budget));
         out.measurementBlocks = blocks;
       } else if (out.subHeaderType === SPDM_SUB_HEADER_CERT_CHAIN) {
         out.spdmVersion = sub.u16le('SpdmVersion');
@@ -1081,9 +1095,9 @@ export function decodeOwnedEventData(
     case EV.EFI_PLATFORM_FIRMWARE_BLOB:
       return decodeBlob(data, base, false);
     case EV.EFI_HANDOFF_TABLES:
-      return decodeHandoffTables(data, base, false);
+      return decodeHandoffTables(data, base, false, budget);
     case EV.EFI_HANDOFF_TABLES2:
-      return decodeHandoffTables(data, base, true);
+      return decodeHandoffTables(data, base, true, budget);
     case EV.EFI_VARIABLE_DRIVER_CONFIG:
     case EV.EFI_VARIABLE_BOOT:
     case EV.EFI_VARIABLE_BOOT2:

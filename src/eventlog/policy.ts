@@ -12,8 +12,14 @@
  * firmware's only before PCR 1's own separator (`modeEnd`), the one place in PCR 1 a quote can
  * vouch for.
  */
+import { AttestError } from '../core/errors.js';
 import { EV } from './constants.js';
-import { decodeUefiVariable, GLOBAL_VARIABLE, IMAGE_SECURITY_DATABASE } from './event-data.js';
+import {
+  decodeUefiVariable,
+  decodeUefiVariableName,
+  GLOBAL_VARIABLE,
+  IMAGE_SECURITY_DATABASE,
+} from './event-data.js';
 import { endsWindow, separatorDigests } from './separators.js';
 import { guidAt } from './text.js';
 import type { CcEvent, CcEventLog, TcgEvent, TcgEventLog, UefiVariableData } from './types.js';
@@ -54,6 +60,8 @@ export function policyVariableOf(e: AnyEvent): PolicyVariable | undefined {
   // genuine separator's four bytes decode as nothing).
   if (e.type === EV.NO_ACTION) return undefined;
   let variable: UefiVariableData;
+  // The value was past the structure budget: the variable is still the one its name says.
+  let unread = false;
   if (e.type === EV.EFI_VARIABLE_DRIVER_CONFIG && e.decoded?.kind === 'uefi-variable')
     variable = e.decoded.variable;
   else {
@@ -62,8 +70,12 @@ export function policyVariableOf(e: AnyEvent): PolicyVariable | undefined {
     if (!hasPolicyGuid(e.data)) return undefined;
     try {
       variable = decodeUefiVariable(EV.EFI_VARIABLE_DRIVER_CONFIG, e.data);
-    } catch {
-      return undefined; // not a UEFI_VARIABLE_DATA (AttestError) — nothing to read
+    } catch (err) {
+      // Not a UEFI_VARIABLE_DATA (AttestError): nothing to read. A value of more structures than
+      // a parse allows is no reason to stop reading it as the variable it names.
+      if (!(err instanceof AttestError) || err.code !== 'ERR_LIMIT_EXCEEDED') return undefined;
+      variable = decodeUefiVariableName(EV.EFI_VARIABLE_DRIVER_CONFIG, e.data);
+      unread = true;
     }
   }
   if (POLICY_VARIABLES[variable.vendorGuid]?.has(variable.name) !== true) return undefined;
@@ -71,7 +83,8 @@ export function policyVariableOf(e: AnyEvent): PolicyVariable | undefined {
   if (
     e.type === EV.EFI_VARIABLE_AUTHORITY &&
     variable.name === 'db' &&
-    variable.value?.kind !== 'signature-lists'
+    variable.value?.kind !== 'signature-lists' &&
+    !unread
   )
     return undefined;
   return { event: e, variable, retyped: true };

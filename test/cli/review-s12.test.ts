@@ -282,7 +282,7 @@ describe('f5: --report-data for snp-report and tdx-quote', () => {
     const none = await run();
     const c = check(none, 'tdx.policy.report-data');
     expect(c).toMatchObject({ status: 'skip', required: false });
-    expect(c?.message).toMatch(/REPORTDATA not compared: pass .*--report-data HEX/);
+    expect(c?.message).toMatch(/REPORTDATA not compared: give .*--report-data HEX/);
     const actual = String(none.quote.body.reportData);
     expect(check(await run('--report-data', actual), 'tdx.policy.report-data')).toMatchObject({
       status: 'pass',
@@ -311,7 +311,7 @@ describeVectors('f5: --report-data on a real SEV-SNP report (genoa-v2-oak, AMD r
       /REPORT_DATA check +not compared \(no --report-data HEX\): VERIFIED means the report is authentic/,
     );
     expect(r.out).toMatch(
-      /\[skip\] snp\.policy\.report-data +REPORT_DATA not compared: pass .*--report-data HEX/,
+      /\[skip\] snp\.policy\.report-data +REPORT_DATA not compared: give .*--report-data HEX/,
     );
     expect(r.out).not.toMatch(/snp\.policy\.report-data .*\(required\)/);
   });
@@ -571,6 +571,42 @@ describe('f10d: the evidence file is a regular file of at most 64 MiB', () => {
       expect(r.stderr, argv.join(' ')).toMatch(/is not a regular file/);
     }
   }, 60_000);
+});
+
+describe('diff review: collateral and manifests are read like the evidence; the demo names its own inputs', () => {
+  it('a FIFO among the collateral files or as a demo manifest is refused at once (20 s bound)', () => {
+    const dir = tempDir('attestkit-s12-coll-fifo-');
+    const coll = join(dir, 'coll');
+    cpSync(join(EX, 'snp-synthetic'), join(dir, 'case'), { recursive: true });
+    execFileSync('mkdir', [coll]);
+    execFileSync('mkfifo', [join(coll, 'vcek.der')]);
+    const demo = join(dir, 'demo');
+    cpSync(join(EX, 'snp-synthetic'), join(demo, 'snp-synthetic'), { recursive: true });
+    execFileSync('rm', [join(demo, 'snp-synthetic', 'manifest.json')]);
+    execFileSync('mkfifo', [join(demo, 'snp-synthetic', 'manifest.json')]);
+    for (const argv of [
+      ['verify', join(dir, 'case', 'report.bin'), '--collateral', coll],
+      ['demo', demo],
+    ]) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...argv], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(r.signal, argv.join(' ')).toBeNull(); // not killed by the timeout
+      expect(r.status, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toMatch(/is not a regular file/);
+    }
+  }, 60_000);
+
+  it('the demo never tells the user to pass --report-data, which it refuses', async () => {
+    const dir = tempDir('attestkit-s12-demo-rd-');
+    for (const name of ['snp-synthetic', 'tdx-synthetic'])
+      cpSync(join(EX, name), join(dir, name), { recursive: true });
+    const r = await cli('demo', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('--report-data');
+    expect(r.out).toContain("policy.reportData in the case's manifest.json");
+  });
 });
 
 describe('f10f: the demo says where each example came from', () => {

@@ -21,6 +21,7 @@ import {
   parseCcEventLog,
   parseImaLog,
   parseTcgEventLog,
+  replayEventLog,
   verifyEventLog,
 } from '../../src/eventlog/index.js';
 import { DEFAULT_MAX_STRUCTURES } from '../../src/eventlog/budget.js';
@@ -34,7 +35,10 @@ import {
   encodeImaBinary,
   imageLoad,
   imaTemplateData,
+  u16,
   u32,
+  u64,
+  u8,
   uefiVariable,
   type EventSpec,
   type ImaSpec,
@@ -215,6 +219,76 @@ describe('s12 f1: decoded sub-structures are bounded per parse (synthetic hostil
       'ERR_LIMIT_EXCEEDED',
       8 * DEFAULT_MAX_STRUCTURES,
     );
+  });
+});
+
+describe('s12 diff review: what the budget left out, and who swallowed it (synthetic)', () => {
+  it('SPDM measurement blocks count against the budget (255 per event from 4 bytes each)', () => {
+    const blocks = 255;
+    const spdm = concatBytes(
+      ascii('SPDM Device Sec2'),
+      u16(2),
+      u8(0),
+      u8(0),
+      u32(0),
+      u32(0), // DeviceType: not PCI
+      u32(0), // SubHeaderType: measurement blocks
+      u32(8 + 4 * blocks),
+      u64(0),
+      u64(0), // DevicePathLength
+      u16(0x12),
+      u8(blocks),
+      u8(0),
+      u32(2),
+      repeat(concatBytes(u8(1), u8(0), u16(0)), blocks),
+    );
+    const events = Math.ceil((DEFAULT_MAX_STRUCTURES + 1) / blocks);
+    const { log } = agileLog(
+      Array.from({ length: events }, () => ({
+        pcr: 2,
+        type: EV.EFI_SPDM_FIRMWARE_BLOB,
+        data: spdm,
+      })),
+    );
+    expectAttestError(() => parseTcgEventLog(log), 'ERR_LIMIT_EXCEEDED');
+    // A few events decode as before.
+    const few = parseTcgEventLog(
+      agileLog([{ pcr: 2, type: EV.EFI_SPDM_FIRMWARE_BLOB, data: spdm }]).log,
+    );
+    const d = few.events[1]!.decoded;
+    expect(d?.kind === 'device-security' && d.measurementBlocks?.length).toBe(blocks);
+  });
+
+  it('handoff tables count against the budget', () => {
+    const n = DEFAULT_MAX_STRUCTURES + 1;
+    const { log } = agileLog([
+      { pcr: 1, type: EV.EFI_HANDOFF_TABLES, data: concatBytes(u64(n), new Uint8Array(24 * n)) },
+    ]);
+    expectAttestError(() => parseTcgEventLog(log), 'ERR_LIMIT_EXCEEDED');
+  });
+
+  it('a db logged as EV_EFI_ACTION with more entries than the budget is still a retyped policy variable', async () => {
+    for (const n of [1_000, DEFAULT_MAX_STRUCTURES + 1]) {
+      const log = parseTcgEventLog(
+        encodeAgileLog(
+          ['sha256'],
+          [
+            {
+              pcr: 7,
+              type: EV.EFI_VARIABLE_DRIVER_CONFIG,
+              data: uefiVariable(GUID.globalVariable, 'SecureBoot', new Uint8Array([1])),
+            },
+            { pcr: 7, type: EV.EFI_ACTION, data: dbVariable(n) },
+            { pcr: 7, type: EV.SEPARATOR, data: new Uint8Array(4) },
+          ],
+        ),
+      );
+      const v = await verifyEventLog(log, { pcrs: replayEventLog(log).registers });
+      expect(v.ok, String(n)).toBe(false);
+      const c = check(v, 'eventlog.digest-binding');
+      expect(c.status, String(n)).toBe('fail');
+      expect(c.message).toContain('db as EV_EFI_ACTION');
+    }
   });
 });
 

@@ -10,7 +10,7 @@
  *   see docs/binding.md) and verified with `verifyConfidentialVm`. The verifier's nonce is
  *   `--nonce` (demo: manifest `nonce`), never the bundle's `nonce`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   parseAzureHclReport,
@@ -36,7 +36,12 @@ import type {
   FetchDependentChecks,
   Inspection,
 } from '../registry.js';
-import { evidenceFiles, type EvidenceFiles } from './evidence-files.js';
+import {
+  evidenceFiles,
+  readInputFile,
+  readInputText,
+  type EvidenceFiles,
+} from './evidence-files.js';
 import { SNP_FETCH_DEPENDENT_CHECKS } from './snp.js';
 import { TDX_FETCH_DEPENDENT_CHECKS } from './tdx.js';
 import { verifierNonce } from './verifier-inputs.js';
@@ -166,15 +171,12 @@ function certsFrom(
     for (const n of ['vcek.pem', 'vcek.der']) {
       const p = join(ctx.collateralDir, n);
       if (existsSync(p)) {
-        const b = readFileSync(p);
-        out.vcek = n.endsWith('.pem')
-          ? b.toString('utf8')
-          : new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+        out.vcek = n.endsWith('.pem') ? readInputText(p) : readInputFile(p);
         break;
       }
     }
     const chain = join(ctx.collateralDir, 'chain.pem');
-    if (existsSync(chain)) out.chain = readFileSync(chain, 'utf8');
+    if (existsSync(chain)) out.chain = readInputText(chain);
   }
   return out;
 }

@@ -74,6 +74,14 @@ export function readInputFile(path: string, maxBytes = MAX_INPUT_FILE_BYTES): Ui
   }
 }
 
+/**
+ * {@link readInputFile} as UTF-8 text (invalid sequences replaced, a byte-order mark kept, as
+ * `readFileSync(path, 'utf8')` reads it).
+ */
+export function readInputText(path: string, maxBytes = MAX_INPUT_FILE_BYTES): string {
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(readInputFile(path, maxBytes));
+}
+
 /** Reads the files one piece of evidence names, confined to its directory. */
 export interface EvidenceFiles {
   /** The bytes of `name`; `field` names the evidence field (`tpm.attest`) in errors. */

@@ -334,7 +334,7 @@ async function verification(
     facts.push([
       'REPORT_DATA check',
       options.policy?.reportData === undefined
-        ? reportDataNotCompared('report')
+        ? reportDataNotCompared('report', ctx.manifest !== undefined)
         : `compared with ${ctx.reportData !== undefined ? '--report-data' : 'the manifest policy'}`,
     ]);
     const src = r.certificates.sources;
@@ -355,7 +355,12 @@ async function verification(
   if (options.now !== undefined) facts.push(['verification time', options.now.toISOString()]);
   if (options.rootPins !== undefined)
     facts.push(['root pins', 'REPLACED by the caller (test roots)']);
-  const checks = explainReportDataSkip(r.checks, 'snp.policy.report-data', 'REPORT_DATA');
+  const checks = explainReportDataSkip(
+    r.checks,
+    'snp.policy.report-data',
+    'REPORT_DATA',
+    ctx.manifest !== undefined,
+  );
   return { title, ok: r.ok, checks, facts, result: { ...r, checks } };
 }
 

@@ -6,7 +6,7 @@
  * The command verifies either kind of quote (`tee: 'any'` unless the manifest narrows it to
  * `'tdx'` or `'sgx'`) and names the kind it verified in the `TEE` fact and in `tdx.quote.tee`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   parsePckExtensions,
@@ -29,6 +29,7 @@ import type {
   Inspection,
 } from '../registry.js';
 import { explainReportDataSkip, reportDataNotCompared } from './verifier-inputs.js';
+import { readInputFile, readInputText } from './evidence-files.js';
 
 /**
  * TDX checks a failed PCS download explains (exit 3, docs/cli.md "Exit codes"), with the
@@ -79,16 +80,13 @@ function collateralFromJson(text: string): TdxCollateral {
 
 function collateralFromDir(dir: string): TdxCollateral {
   const bundle = join(dir, 'collateral.json');
-  if (existsSync(bundle)) return collateralFromJson(readFileSync(bundle, 'utf8'));
+  if (existsSync(bundle)) return collateralFromJson(readInputText(bundle));
   const out: Record<string, unknown> = {};
   for (const [k, names] of Object.entries(DIR_FILES)) {
     for (const n of names) {
       const p = join(dir, n);
       if (!existsSync(p)) continue;
-      const b = readFileSync(p);
-      out[k] = n.endsWith('.der')
-        ? new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
-        : b.toString('utf8');
+      out[k] = n.endsWith('.der') ? readInputFile(p) : readInputText(p);
       break;
     }
   }
@@ -276,7 +274,7 @@ export const tdxQuotePlugin: EvidencePlugin = {
       facts.push([
         'REPORTDATA check',
         policy?.reportData === undefined
-          ? reportDataNotCompared('quote')
+          ? reportDataNotCompared('quote', ctx.manifest !== undefined)
           : `compared with ${ctx.reportData !== undefined ? '--report-data' : 'the manifest policy'}`,
       ]);
     }
@@ -290,7 +288,12 @@ export const tdxQuotePlugin: EvidencePlugin = {
       facts.push(['TD relaunch', 'advised (a TD-preserving update raised the TCB)']);
     if (ctx.fetchers !== undefined) facts.push(['collateral', 'missing items fetched (--fetch)']);
     if (now !== undefined) facts.push(['verified at', now.toISOString()]);
-    const checks = explainReportDataSkip(r.checks, 'tdx.policy.report-data', 'REPORTDATA');
+    const checks = explainReportDataSkip(
+      r.checks,
+      'tdx.policy.report-data',
+      'REPORTDATA',
+      ctx.manifest !== undefined,
+    );
     return {
       title: 'Intel TDX / SGX DCAP quote',
       ok: r.ok,

@@ -95,10 +95,16 @@ export function verifierAk(ctx: CliContext): TrustedAk | undefined {
  * to this request (a replayed report or quote verifies the same).
  *
  * @param evidence - `report` (SEV-SNP) or `quote` (TDX / SGX).
+ * @param demo - true in `attestkit demo`, where the case's manifest gives the value.
  * @returns the row's text.
  */
-export function reportDataNotCompared(evidence: 'report' | 'quote'): string {
-  return `not compared (no --report-data HEX): VERIFIED means the ${evidence} is authentic, not that it is fresh or answers your request`;
+export function reportDataNotCompared(evidence: 'report' | 'quote', demo = false): string {
+  return `not compared (no ${reportDataInput(demo)}): VERIFIED means the ${evidence} is authentic, not that it is fresh or answers your request`;
+}
+
+/** How the user gives the expected REPORT_DATA: the flag, or in a demo the case's manifest. */
+function reportDataInput(demo: boolean): string {
+  return demo ? "policy.reportData in the case's manifest.json" : '--report-data HEX';
 }
 
 /**
@@ -108,18 +114,20 @@ export function reportDataNotCompared(evidence: 'report' | 'quote'): string {
  * @param checks - the verifier's checks.
  * @param id - `snp.policy.report-data` or `tdx.policy.report-data`.
  * @param field - the spec's name of the field: `REPORT_DATA` (SEV-SNP) or `REPORTDATA` (TDX).
+ * @param demo - true in `attestkit demo`, where the case's manifest gives the value.
  * @returns the checks, the one entry's message replaced when it was skipped.
  */
 export function explainReportDataSkip(
   checks: readonly Check[],
   id: string,
   field: string,
+  demo = false,
 ): Check[] {
   return checks.map((c) =>
     c.id === id && c.status === 'skip'
       ? {
           ...c,
-          message: `${field} not compared: pass the ${REPORT_DATA_BYTES} bytes you expect with --report-data HEX (without it, VERIFIED means authentic, not fresh)`,
+          message: `${field} not compared: give the ${REPORT_DATA_BYTES} bytes you expect with ${reportDataInput(demo)} (without it, VERIFIED means authentic, not fresh)`,
         }
       : c,
   );
