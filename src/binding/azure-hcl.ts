@@ -41,8 +41,37 @@ const STRUCT = 'HCL_REPORT';
 const RUNTIME_FIELD = `${STRUCT}.runtimeData`;
 
 /**
+ * Largest HCL report {@link parseAzureHclReport} reads, in bytes: 16 KiB. The paravisor writes it
+ * into a fixed-size vTPM NV index, 2048 bytes (2023) or 2600 bytes (since), holding 583–1201
+ * bytes of runtime JSON in the real vectors (shared spec-notes snp.md §11): six times the largest
+ * leaves room for a larger NV buffer while bounding the work done on bytes not yet verified.
+ *
+ * Exported from `attestkit/binding`.
+ *
+ * @example
+ * ```ts
+ * if (nvBytes.length > AZURE_HCL_MAX_REPORT_SIZE) throw new Error('not an HCL report');
+ * ```
+ */
+export const AZURE_HCL_MAX_REPORT_SIZE = 16_384;
+
+/**
+ * Most entries the runtime JSON's `keys` array may hold: 16. Real reports list one or two
+ * (`HCLAkPub`, and `HCLEkPub` in newer ones); each entry is decoded as a public key.
+ *
+ * Exported from `attestkit/binding`.
+ *
+ * @example
+ * ```ts
+ * hcl.keys.length <= AZURE_HCL_MAX_KEYS; // always, for a parsed report
+ * ```
+ */
+export const AZURE_HCL_MAX_KEYS = 16;
+
+/**
  * Parses an Azure HCL report (the bytes read from vTPM NV index 0x01400001: 2048 or 2600 bytes,
- * zero-padded, or trimmed to `report_size`). Spec: shared spec-notes snp.md §11 / tdx.md §14.
+ * zero-padded, or trimmed to `report_size`; at most {@link AZURE_HCL_MAX_REPORT_SIZE}). Spec:
+ * shared spec-notes snp.md §11 / tdx.md §14.
  *
  * The result is what the paravisor claims. `verifyReportDataBinding({ scheme: 'azure-hcl' })`
  * proves the runtime data (and so `HCLAkPub`) belongs to a verified hardware report.
@@ -56,7 +85,9 @@ const RUNTIME_FIELD = `${STRUCT}.runtimeData`;
  *   `ERR_BAD_LENGTH` (report_size / data_size inconsistent with the runtime data),
  *   `ERR_UNSUPPORTED` (report type other than SNP / TDX, unknown hash type),
  *   `ERR_BAD_VALUE` (TDREPORT type, duplicate key ids, wrong JSON member types),
- *   `ERR_BAD_ENCODING`, `ERR_BAD_JSON`, `ERR_LIMIT_EXCEEDED` (runtime JSON),
+ *   `ERR_BAD_ENCODING`, `ERR_BAD_JSON`, `ERR_LIMIT_EXCEEDED` (a report over
+ *   {@link AZURE_HCL_MAX_REPORT_SIZE}, at that offset; runtime JSON nesting; more `keys` than
+ *   {@link AZURE_HCL_MAX_KEYS}, at the runtime data's offset),
  *   `ERR_MISSING_FIELD` (no `keys`), `ERR_BAD_KEY` (an HCL key that is not a public key).
  * @example
  * ```ts
@@ -68,6 +99,13 @@ const RUNTIME_FIELD = `${STRUCT}.runtimeData`;
  */
 export function parseAzureHclReport(input: Uint8Array): AzureHclReport {
   assertBytes(input, 'bytes');
+  if (input.length > AZURE_HCL_MAX_REPORT_SIZE) {
+    throw new AttestError('ERR_LIMIT_EXCEEDED', {
+      offset: AZURE_HCL_MAX_REPORT_SIZE,
+      field: STRUCT,
+      message: `${input.length} bytes (at most ${AZURE_HCL_MAX_REPORT_SIZE})`,
+    });
+  }
   // Read from a private copy: nothing in the result shares memory with the caller's array.
   const bytes = copyBytes(input);
   const r = new ByteReader(bytes, STRUCT);
@@ -326,6 +364,13 @@ function readKeys(json: Record<string, unknown>): AzureHclKey[] {
     });
   }
   if (!Array.isArray(keys)) throw badValue('keys', '"keys" must be an array');
+  if (keys.length > AZURE_HCL_MAX_KEYS) {
+    throw new AttestError('ERR_LIMIT_EXCEEDED', {
+      offset: HCL_VARIABLE_DATA_OFFSET,
+      field: `${RUNTIME_FIELD}.keys`,
+      message: `${keys.length} keys (at most ${AZURE_HCL_MAX_KEYS})`,
+    });
+  }
   const out: AzureHclKey[] = [];
   const seen = new Set<string>();
   keys.forEach((entry: unknown, i) => {

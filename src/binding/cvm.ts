@@ -16,6 +16,7 @@ import { AttestError } from '../core/errors.js';
 import { verifySnpReport, type SnpReport, type SnpVerification } from '../snp/index.js';
 import { verifyTdxQuote, type TdxQuote, type TdxVerification } from '../tdx/index.js';
 import { verifyCcaToken, type CcaToken, type CcaVerification } from '../cca/index.js';
+import { credentialEk } from '../tpm/credential.js';
 import {
   resolveTpmKey,
   tpmName,
@@ -147,8 +148,19 @@ function validate(
   ) {
     throw new TypeError('policy.azureVmConfiguration names no member');
   }
-  const proof = evidence.tpm.akProof as { kind?: unknown; activated?: unknown } | undefined;
-  if (proof?.kind === 'activation') assertBytes(proof.activated, 'tpm.akProof.activated');
+  const proof = evidence.tpm.akProof as
+    { kind?: unknown; activated?: unknown; nonce?: unknown } | undefined;
+  if (proof !== undefined) {
+    // An unknown kind was once read as an activation.
+    if (proof?.kind === 'activation') assertBytes(proof.activated, 'tpm.akProof.activated');
+    else if (proof?.kind !== 'certify')
+      throw new TypeError("tpm.akProof.kind must be 'certify' or 'activation'");
+    // The prover could name the nonce its old certify was made for: a stale certify would pass.
+    else if (proof.nonce !== undefined)
+      throw new TypeError(
+        "tpm.akProof.nonce is not accepted: a certify must carry the verifier's nonce",
+      );
+  }
   const specs = (
     Array.isArray(evidence.binding) ? evidence.binding : [evidence.binding]
   ) as CvmBindingSpec[];
@@ -171,6 +183,8 @@ function validate(
           throw new TypeError('the svsm scheme needs SEV-SNP hardware evidence');
         if (evidence.nonce === undefined)
           throw new TypeError('the svsm scheme needs the 64-byte nonce');
+        if (![undefined, 0, 1].includes(s.manifestVersion))
+          throw new TypeError('manifestVersion must be 0 or 1');
         break;
       case 'hash':
         if (s.key === 'ek' && evidence.tpm.ekPublic === undefined) {
@@ -186,6 +200,11 @@ function validate(
       case 'pcr':
         if (evidence.eventLog === undefined)
           throw new TypeError('the pcr scheme needs the event log');
+        if (
+          s.pcrIndex !== undefined &&
+          !(Number.isInteger(s.pcrIndex) && s.pcrIndex >= 0 && s.pcrIndex < 24)
+        )
+          throw new TypeError('pcrIndex must be an integer 0-23');
         break;
       default:
         throw new TypeError(`unknown binding scheme ${String((s as { scheme?: unknown }).scheme)}`);
@@ -421,6 +440,7 @@ export async function verifyConfidentialVm(
   let akInput: TpmKeyInput | undefined = tpm.akPublic;
   let akPublicArea: TpmtPublic | undefined;
   let akCertify: TpmCertifyVerification | undefined;
+  let akAreaUnbound = false;
   if (akInput === undefined) {
     const boundAk = bound.find((b) => b.key.role === 'ak');
     if (boundAk !== undefined)
@@ -447,6 +467,11 @@ export async function verifyConfidentialVm(
       ledger.fail('binding.cvm.ak', 'no AK: give tpm.akPublic or bind one (e.g. HCLAkPub)');
     } else if (boundAk !== undefined) {
       ledger.pass('binding.cvm.ak', `the quote's AK is the key bound by ${boundAk.scheme}`);
+      // A key bound by its SPKI or JWK (HCLAkPub) binds no attributes: a public area the prover
+      // puts around it only claims them (a certify or activation would bind them by its Name).
+      akAreaUnbound =
+        akPublicArea !== undefined &&
+        !bound.some((b) => b.key.publicArea && equalBytes(b.key.publicArea.raw, akPublicArea.raw));
     } else if (boundEks.length === 0) {
       ledger.fail(
         'binding.cvm.ak',
@@ -464,7 +489,6 @@ export async function verifyConfidentialVm(
           'a certified AK must be given as a TPM public area (its Name is certified)',
         );
       } else {
-        const nonce = proof.nonce ?? evidence.nonce;
         // A manifest may bind several EKs: the certification passes when one of them made it (the
         // first one's result is reported when none did). With tpm.ekPublic only that EK is tried,
         // and without it at most MAX_CERTIFY_CANDIDATES (a hostile manifest may list hundreds).
@@ -494,7 +518,8 @@ export async function verifyConfidentialVm(
               objectPublic: akPublicArea,
             },
             {
-              ...(nonce !== undefined ? { nonce } : {}),
+              // The verifier's nonce, never one the evidence names: an old certify is stale.
+              ...(evidence.nonce !== undefined ? { nonce: evidence.nonce } : {}),
               ...(options.allowSha1 === true ? { allowSha1: true } : {}),
               ...(cache !== undefined ? { cache } : {}),
               // Only a restricted signing key refuses to sign a forged TPMS_ATTEST (TPM2_Sign of
@@ -537,20 +562,47 @@ export async function verifyConfidentialVm(
       } else {
         try {
           const ek = resolveTpmKey(cred.ekPublic);
-          const boundEk = boundEks.find((b) => samePublicKey(b.key.key, ek.key));
-          const sameEk = boundEk !== undefined;
+          const area = ek.publicArea;
+          const byKey = boundEks.filter((b) => samePublicKey(b.key.key, ek.key));
+          // Only a bound public area says what the EK is: an EK bound by its SPKI or JWK may be an
+          // unrestricted decryption key (TPM2_RSA_Decrypt / TPM2_ECDH_ZGen open any credential)
+          // presented in a public area that claims restricted|decrypt.
+          const isArea = (b: BoundKey | undefined): boolean =>
+            area !== undefined &&
+            b?.publicArea !== undefined &&
+            equalBytes(b.publicArea.raw, area.raw);
+          const boundEk = byKey.find((b) => isArea(b.key)) ?? byKey[0];
+          const boundArea = boundEk?.key.publicArea;
+          const sameArea = isArea(boundEk?.key);
           const sameAk = equalBytes(tpmName(akPublicArea), cred.akName);
           const secretOk = cred.secret.length > 0 && equalBytes(cred.secret, proof.activated);
+          let notEk: string | undefined;
+          if (boundArea !== undefined && sameArea && sameAk && secretOk) {
+            // makeCredential's own EK check (a restricted decryption key, AES-CFB, RSA ≥ 2048):
+            // a credential for any other key cannot be trusted to stay in the TPM.
+            try {
+              credentialEk(boundArea);
+            } catch (e) {
+              if (e instanceof TypeError) throw e;
+              notEk = causeOf(e).message;
+            }
+          }
           ledger.result(
             'binding.cvm.ak',
-            sameEk && sameAk && secretOk,
-            !sameEk
+            sameArea && sameAk && secretOk && notEk === undefined,
+            boundEk === undefined
               ? 'the credential was made for an EK other than the bound one'
-              : !sameAk
-                ? "the credential was made for another AK Name than the quote's AK"
-                : secretOk
-                  ? `the TPM holding the bound EK activated the credential made for the AK (${boundEk.scheme})`
-                  : 'the activated credential does not match the secret',
+              : boundArea === undefined
+                ? `the EK is bound by its key alone (${boundEk.scheme}): its attributes are unknown`
+                : !sameArea
+                  ? "credential.ekPublic is not the bound EK's public area"
+                  : !sameAk
+                    ? "the credential was made for another AK Name than the quote's AK"
+                    : notEk !== undefined
+                      ? `the bound EK cannot take a credential: ${notEk}`
+                      : secretOk
+                        ? `the TPM holding the bound EK activated the credential made for the AK (${boundEk.scheme})`
+                        : 'the activated credential does not match the secret',
           );
         } catch (e) {
           if (e instanceof TypeError) throw e;
@@ -579,6 +631,14 @@ export async function verifyConfidentialVm(
         ...(cache !== undefined ? { cache } : {}),
       },
     );
+    // The quote's checks are this call's own objects (ledger.finish builds them).
+    const attributes = quote.checks.find((c) => c.id === 'tpm.quote.ak-attributes');
+    if (akAreaUnbound && attributes?.status === 'pass') {
+      Object.assign(attributes, {
+        status: 'warn',
+        message: 'AK attributes claimed, not bound: the binding covers the key alone',
+      });
+    }
     stageResult(ledger, 'binding.cvm.quote', 'vTPM quote', quote);
   } else {
     ledger.fail('binding.cvm.quote', 'the quote cannot be verified without an AK');

@@ -8,7 +8,7 @@ export { AttestError, isAttestError } from '../core/errors.js';
 export type { AttestErrorCode } from '../core/errors.js';
 export type { Check, CheckStatus, Verification } from '../core/checks.js';
 
-export { parseAzureHclReport } from './azure-hcl.js';
+export { AZURE_HCL_MAX_KEYS, AZURE_HCL_MAX_REPORT_SIZE, parseAzureHclReport } from './azure-hcl.js';
 export { parseSvsmVtpmManifest } from './svsm.js';
 export { verifyReportDataBinding } from './report-data.js';
 export { verifyPcrBinding } from './pcr-binding.js';

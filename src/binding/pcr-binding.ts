@@ -31,6 +31,12 @@ type Id = PcrBindingCheckId;
 /** EV_NO_ACTION: logged but never extended (PFP §10.4.1). */
 const EV_NO_ACTION = 3;
 const HASH_BANKS: readonly PcrBankName[] = ['sha1', 'sha256', 'sha384', 'sha512'];
+/**
+ * PCRs any software can reset with TPM2_PCR_Reset, from locality 0 on (TCG PC Client Platform TPM
+ * Profile, PCR attributes: 16 debug, 23 application support): a report there can have been
+ * extended at any time since, so it proves nothing about this boot.
+ */
+const RESETTABLE_PCRS: readonly number[] = [16, 23];
 
 function isQuoteVerification(v: unknown): v is TpmQuoteVerification {
   const q = v as Partial<TpmQuoteVerification>;
@@ -189,20 +195,32 @@ function verifyPcrBindingSync(
         { reportSha256: toHex(reportHash('sha256')) },
       );
     } else {
-      const candidates = [...new Set(matches.map((m) => m.event.pcrIndex))].sort((a, b) => a - b);
-      pcrIndex = candidates.find((p) => quotedBanksOf(p).length > 0) ?? candidates[0]!;
-      chosen = matches.filter((m) => m.event.pcrIndex === pcrIndex);
-      ledger.pass(
-        'binding.pcr.event',
-        `PCR ${pcrIndex}: event${chosen.length > 1 ? 's' : ''} ${chosen
+      const all = [...new Set(matches.map((m) => m.event.pcrIndex))].sort((a, b) => a - b);
+      const candidates =
+        input.pcrIndex !== undefined ? all : all.filter((p) => !RESETTABLE_PCRS.includes(p));
+      pcrIndex = candidates.find((p) => quotedBanksOf(p).length > 0) ?? candidates[0];
+      if (pcrIndex === undefined) {
+        ledger.fail(
+          'binding.pcr.event',
+          `the report is only in resettable PCR ${all.join(', ')}: name it with pcrIndex to accept it`,
+          { pcrs: all },
+        );
+      } else {
+        chosen = matches.filter((m) => m.event.pcrIndex === pcrIndex);
+        const resettable = RESETTABLE_PCRS.includes(pcrIndex);
+        const events = chosen
           .map((m) => `#${m.event.index} (${m.event.typeName}, by ${m.matchedBy})`)
-          .join(', ')}`,
-        {
-          pcrIndex,
-          events: chosen.map((m) => m.event.index),
-          ...(candidates.length > 1 ? { otherPcrs: candidates.filter((p) => p !== pcrIndex) } : {}),
-        },
-      );
+          .join(', ');
+        ledger[resettable ? 'warn' : 'pass'](
+          'binding.pcr.event',
+          `PCR ${pcrIndex}: event${chosen.length > 1 ? 's' : ''} ${events}${resettable ? ' (resettable; named by pcrIndex)' : ''}`,
+          {
+            pcrIndex,
+            events: chosen.map((m) => m.event.index),
+            ...(all.length > 1 ? { otherPcrs: all.filter((p) => p !== pcrIndex) } : {}),
+          },
+        );
+      }
     }
   }
 

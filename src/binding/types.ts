@@ -384,7 +384,11 @@ export interface PcrBindingInput {
    * selection) or plain banks (then `binding.pcr.quote` skips unless `allowUnquotedPcrs`).
    */
   readonly pcrs: TpmQuoteVerification | PcrBanks;
-  /** The PCR the report must be in. Default: wherever a matching event is found. */
+  /**
+   * The PCR the report must be in. Default: wherever a matching event is found, except PCRs 16
+   * and 23, which software can reset and extend at any time (TPM2_PCR_Reset at locality 0): a
+   * report there passes only when named here, and `binding.pcr.event` then warns.
+   */
   readonly pcrIndex?: number;
 }
 
@@ -505,13 +509,19 @@ export type CvmBindingSpec =
   | {
       /** PCR binding (see `verifyPcrBinding`); needs the bundle's event log. */
       readonly scheme: 'pcr';
-      /** The PCR that must hold the report. Default: wherever a matching event is found. */
+      /**
+       * The PCR that must hold the report (0–23). Default: wherever a matching event is found,
+       * except the software-resettable PCRs 16 and 23, accepted (as `warn`) only when named here.
+       */
       readonly pcrIndex?: number;
     };
 
 /** AK certified by a (bound) EK, or activated against it. */
 export type AkProof =
-  /** TPM2_Certify of the AK signed by the EK (a signing EK, as SVSM vTPMs may offer). */
+  /**
+   * TPM2_Certify of the AK signed by the EK (a signing EK, as SVSM vTPMs may offer); its
+   * `extraData` must be the verifier's nonce (`evidence.nonce`).
+   */
   | {
       /** TPM2_Certify proof. */
       readonly kind: 'certify';
@@ -523,8 +533,8 @@ export type AkProof =
       readonly signature: Uint8Array;
       /** Set only when `signature` is a bare signature: its scheme and hash. */
       readonly signatureScheme?: TpmRawSignatureScheme;
-      /** `extraData` of the certify; default: the bundle's nonce. */
-      readonly nonce?: Uint8Array;
+      // No `nonce`: the certify's extraData must be the verifier's nonce (`evidence.nonce`). A
+      // nonce named by the evidence would let an old certify pass; passing one is a TypeError.
     }
   /**
    * Credential activation: what the prover's TPM2_ActivateCredential returned. What the verifier
@@ -591,7 +601,9 @@ export interface ConfidentialVmEvidence {
   readonly tpm: CvmTpmEvidence;
   /** The vTPM's TCG event log. */
   readonly eventLog?: Uint8Array | TcgEventLog;
-  /** The verifier's nonce: TPM quote extraData, SVSM nonce, optional `hash` input. */
+  /**
+   * The verifier's nonce: TPM quote and AK certify extraData, SVSM nonce, optional `hash` input.
+   */
   readonly nonce?: Uint8Array;
 }
 

@@ -259,6 +259,51 @@ export async function aesCfbEncrypt(key: Uint8Array, plaintext: Uint8Array): Pro
 const MIN_RSA_BITS = 2048;
 
 /**
+ * Checks that `ek` can receive a credential (what {@link makeCredential} requires): an RSA
+ * (≥ 2048 bits) or ECC (a supported curve) restricted decryption key with a computable nameAlg
+ * and AES-128/192/256-CFB symmetric parameters.
+ *
+ * @returns the EK's nameAlg and AES key size.
+ * @throws {AttestError} `ERR_BAD_KEY` for a key that is no EK, `ERR_UNSUPPORTED` for parameters
+ *   attestkit cannot make a credential for.
+ *
+ * @internal
+ */
+export function credentialEk(ek: TpmtPublic): { nameAlg: TpmComputableHash; keyBits: number } {
+  if (ek.type !== 'rsa' && ek.type !== 'ecc') {
+    throw new AttestError('ERR_BAD_KEY', { message: `a ${ek.type} object is not an EK` });
+  }
+  if (!ek.objectAttributes.restricted || !ek.objectAttributes.decrypt) {
+    throw new AttestError('ERR_BAD_KEY', {
+      message: 'the EK must be a restricted decryption key (restricted and decrypt set)',
+    });
+  }
+  const nameAlg = ek.nameAlg;
+  if (!isComputableHash(nameAlg)) {
+    throw new AttestError('ERR_UNSUPPORTED', { message: `EK nameAlg ${nameAlg}` });
+  }
+  const sym = ek.parameters.symmetric;
+  if (sym.algorithmId !== TPM_ALG.AES || sym.modeId !== TPM_ALG.CFB || sym.keyBits === undefined) {
+    throw new AttestError('ERR_UNSUPPORTED', {
+      message: `EK symmetric ${sym.algorithm}-${sym.mode ?? ''} (AES-CFB is supported)`,
+    });
+  }
+  if (![128, 192, 256].includes(sym.keyBits)) {
+    throw new AttestError('ERR_UNSUPPORTED', { message: `AES key size ${sym.keyBits}` });
+  }
+  if (ek.type === 'ecc' && TPM_ECC_SIZES[ek.parameters.curve] === undefined) {
+    throw new AttestError('ERR_UNSUPPORTED', { message: `curve ${ek.parameters.curve}` });
+  }
+  if (ek.type === 'rsa' && ek.parameters.keyBits < MIN_RSA_BITS) {
+    throw new AttestError('ERR_BAD_KEY', {
+      field: 'TPMT_PUBLIC.parameters.rsaDetail.keyBits',
+      message: `RSA EK of ${ek.parameters.keyBits} bits (at least ${MIN_RSA_BITS} required)`,
+    });
+  }
+  return { nameAlg, keyBits: sym.keyBits };
+}
+
+/**
  * The IDENTITY seed's protection: RSA-OAEP to the EK, or ECDH with an ephemeral key + KDFe.
  * Returns the seed and the TPM2B_ENCRYPTED_SECRET contents.
  */
@@ -270,12 +315,6 @@ async function protectSeed(
   const hl = TPM_HASH_SIZES[nameAlg];
   const key = tpmPublicKey(ek);
   if (key.kind === 'rsa') {
-    if (ek.type === 'rsa' && ek.parameters.keyBits < MIN_RSA_BITS) {
-      throw new AttestError('ERR_BAD_KEY', {
-        field: 'TPMT_PUBLIC.parameters.rsaDetail.keyBits',
-        message: `RSA EK of ${ek.parameters.keyBits} bits (at least ${MIN_RSA_BITS} required)`,
-      });
-    }
     const seed = draw(random, hl);
     const oaepSeed = draw(random, hl);
     const label = utf8Encode('IDENTITY\0');
@@ -358,30 +397,7 @@ export async function makeCredential(
   const random = options.randomBytes ?? defaultRandom;
   if (typeof random !== 'function') throw new TypeError('options.randomBytes must be a function');
 
-  if (ek.type !== 'rsa' && ek.type !== 'ecc') {
-    throw new AttestError('ERR_BAD_KEY', { message: `a ${ek.type} object is not an EK` });
-  }
-  if (!ek.objectAttributes.restricted || !ek.objectAttributes.decrypt) {
-    throw new AttestError('ERR_BAD_KEY', {
-      message: 'the EK must be a restricted decryption key (restricted and decrypt set)',
-    });
-  }
-  const nameAlg = ek.nameAlg;
-  if (!isComputableHash(nameAlg)) {
-    throw new AttestError('ERR_UNSUPPORTED', { message: `EK nameAlg ${nameAlg}` });
-  }
-  const sym = ek.parameters.symmetric;
-  if (sym.algorithmId !== TPM_ALG.AES || sym.modeId !== TPM_ALG.CFB || sym.keyBits === undefined) {
-    throw new AttestError('ERR_UNSUPPORTED', {
-      message: `EK symmetric ${sym.algorithm}-${sym.mode ?? ''} (AES-CFB is supported)`,
-    });
-  }
-  if (![128, 192, 256].includes(sym.keyBits)) {
-    throw new AttestError('ERR_UNSUPPORTED', { message: `AES key size ${sym.keyBits}` });
-  }
-  if (ek.type === 'ecc' && TPM_ECC_SIZES[ek.parameters.curve] === undefined) {
-    throw new AttestError('ERR_UNSUPPORTED', { message: `curve ${ek.parameters.curve}` });
-  }
+  const { nameAlg, keyBits } = credentialEk(ek);
   const nameHash =
     nameCopy.length >= 2 ? TPM_HASH_BY_ID[(nameCopy[0]! << 8) | nameCopy[1]!] : undefined;
   if (nameHash === undefined || nameCopy.length !== 2 + TPM_HASH_SIZES[nameHash]) {
@@ -396,7 +412,7 @@ export async function makeCredential(
 
   const { seed, encryptedSecret } = await protectSeed(ek, nameAlg, random);
   const empty = new Uint8Array(0);
-  const symKey = kdfa(nameAlg, seed, 'STORAGE', nameCopy, empty, sym.keyBits);
+  const symKey = kdfa(nameAlg, seed, 'STORAGE', nameCopy, empty, keyBits);
   const plaintext = concatBytes(u16(credentialCopy.length), credentialCopy);
   const encIdentity = await aesCfbEncrypt(symKey, plaintext);
   const hmacKey = kdfa(nameAlg, seed, 'INTEGRITY', empty, empty, 8 * hl);
