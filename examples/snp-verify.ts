@@ -76,8 +76,9 @@ if (process.env.ATTESTKIT_ONLINE === '1') {
   };
 }
 
-// Fetch each VCEK once per (product, hwID, TCB), each chain and CRL once per product.
-const fetcher = withCache(source, cache);
+// Fetch each VCEK once per (product, hwID, TCB), each chain and CRL once per product, and again
+// after maxAgeMs (12 hours, the default): AMD reissues CRLs, and a stale one fails `snp.crl`.
+const fetcher = withCache(source, cache, { prefix: 'kds', maxAgeMs: 12 * 3_600_000 });
 
 const result = await verifySnpReport(report, {
   ...extra,

@@ -7,6 +7,7 @@
 export { AttestError, isAttestError } from '../core/errors.js';
 export type { AttestErrorCode } from '../core/errors.js';
 export { withCache } from './with-cache.js';
+export type { WithCacheOptions } from './with-cache.js';
 export type { FetchLike, FetchInitLike, FetchResponseLike } from './http.js';
 export { createKdsFetcher, staticSnpCollateral, KdsFetchError } from './kds.js';
 export type {

@@ -6,7 +6,7 @@
  * `staticSnpCollateral` serving certificates and CRLs the caller already holds (offline use).
  * Wrap either in `withCache` so a VCEK is fetched once per (product, hwid, TCB).
  */
-import { AttestError, isAttestError } from '../core/errors.js';
+import { AttestError } from '../core/errors.js';
 import { dersFromInput, equalBytes, utf8Decode } from '../core/encoding.js';
 import { parseCertificate, parseCrl, type X509Certificate, type X509Crl } from '../core/x509.js';
 import {
@@ -23,12 +23,13 @@ import type {
   SnpSignerKind,
 } from '../snp/types.js';
 import {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  httpAttempt,
+  fetchWithRetries,
+  instanceScope,
+  requestSettings,
   type FetchLike,
   type FetchResponseLike,
-  instanceScope,
 } from './http.js';
+import { derAnswer, pemAnswer } from './shapes.js';
 
 /**
  * The part of a `Response` the KDS fetcher reads: status 200 succeeds; 429 and 5xx are retried;
@@ -51,23 +52,33 @@ export interface KdsFetcherOptions {
   readonly fetch: FetchLike;
   /** KDS base URL. Default `https://kdsintf.amd.com` (a caching proxy works too). */
   readonly baseUrl?: string;
-  /** Retries after the first attempt on 429, 5xx, network errors and timeouts. Default 3. */
+  /**
+   * Retries after the first attempt on 429, 5xx, network errors and timeouts: an integer from 0
+   * to 10. Default 3.
+   */
   readonly retries?: number;
   /**
    * Per-attempt timeout in milliseconds, covering the response headers and the whole body (a
-   * server that stalls mid-body is aborted and retried). Default 10 000.
+   * server that stalls mid-body is aborted and retried): an integer from 1 to 2^31 − 1 (what
+   * `setTimeout` can wait). Default 10 000.
    */
   readonly timeoutMs?: number;
-  /** First back-off delay; doubled per retry. Default 500 ms (KDS rate-limits bursts). */
+  /**
+   * First back-off delay in milliseconds (0 to 2^31 − 1); doubled per retry. A server's
+   * `Retry-After` (delay-seconds or an IMF-fixdate; anything else is ignored) can lengthen a
+   * delay, never shorten it. Default 500 ms (KDS rate-limits bursts).
+   */
   readonly backoffMs?: number;
-  /** Cap for one back-off delay, including a server's Retry-After. Default 10 000 ms. */
+  /** Cap for one back-off delay, including a server's Retry-After (0 to 2^31 − 1). Default 10 000 ms. */
   readonly maxBackoffMs?: number;
   /**
    * Largest response body accepted, in bytes (a positive integer). Default 1 MiB (KDS answers are
-   * a few KiB). A larger `Content-Length` is refused before reading; a streamed body is cancelled
-   * as soon as it passes the limit. Either way the request fails at once (no retry) with a
-   * {@link KdsFetchError} whose `cause` is an `AttestError` `ERR_LIMIT_EXCEEDED`. Raising it
-   * lets a hostile or misconfigured server make the verifier buffer that much.
+   * a few KiB). A larger `Content-Length` is refused before reading; a streamed body (WHATWG or
+   * Node.js stream) is cancelled as soon as it passes the limit; a body that is neither is read
+   * only under an identity-encoded `Content-Length` within the limit. Either way the request
+   * fails at once (no retry) with a {@link KdsFetchError} whose `cause` is an `AttestError`
+   * `ERR_LIMIT_EXCEEDED`. Raising it lets a hostile or misconfigured server make the verifier
+   * buffer that much.
    */
   readonly maxBytes?: number;
   /** Waits between attempts (injectable for tests). Default `setTimeout`. */
@@ -75,7 +86,8 @@ export interface KdsFetcherOptions {
 }
 
 /**
- * A KDS request that failed for good (after retries, or at once for a 4xx other than 429).
+ * A KDS request that failed for good (after retries; at once for a 4xx other than 429, an
+ * over-limit body or an answer of the wrong shape), with the underlying error as `cause`.
  * `status` is the last HTTP status, if any. Exported from `attestkit/fetch`.
  *
  * @example
@@ -99,101 +111,54 @@ export class KdsFetchError extends Error {
   }
 }
 
-function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (header === null) return undefined;
-  const s = Number(header);
-  if (Number.isFinite(s) && s >= 0) return s * 1000;
-  const t = Date.parse(header);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
-}
-
-const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms);
-  });
-
 /**
  * A fetcher for `verifySnpReport` over the AMD KDS: `vcek(params)` (DER), `certChain(product,
  * signer)` (the PEM ASK+ARK or ASVK+ARK bundle) and `crl(product, signer)` (DER). VLEKs are not
  * public (KDS serves them to cloud providers only), so there is no `vlek`. Retries 429 and 5xx
- * with exponential back-off (honouring Retry-After), and network errors and timeouts likewise;
- * other statuses fail at once. Each attempt's timeout covers the headers and the whole body, and
- * the body is read incrementally up to `maxBytes` (see {@link KdsFetcherOptions.maxBytes}). Wrap
- * it in `withCache` to fetch each VCEK once.
+ * with exponential back-off (a valid Retry-After lengthens it, capped), and network errors and
+ * timeouts likewise; other statuses fail at once. Each attempt's timeout covers the headers and
+ * the whole body, and the body is read incrementally up to `maxBytes` (see
+ * {@link KdsFetcherOptions.maxBytes}). An answer of the wrong shape is refused before it is
+ * returned (so `withCache` never keeps it), at once: a VCEK or CRL must be exactly one strict DER
+ * SEQUENCE, a chain UTF-8 text with at least one PEM `CERTIFICATE`. Wrap it in `withCache` to
+ * fetch each VCEK once.
  *
  * Exported from `attestkit/fetch`.
  *
  * @param options - the `fetch` to use, base URL, retry, timeout and size settings.
- * @returns an `SnpFetcher` whose methods reject with a {@link KdsFetchError}; for an over-limit
- *   response its `cause` is an `AttestError` with code `ERR_LIMIT_EXCEEDED`.
- * @throws {TypeError} when `options.fetch` is not a function.
- * @throws {RangeError} when `retries` is negative or `maxBytes` is not a positive integer.
+ * @returns an `SnpFetcher` whose methods reject with a {@link KdsFetchError} (the underlying
+ *   error as its `cause`: an `AttestError` `ERR_LIMIT_EXCEEDED` for an over-limit body, the shape
+ *   check's `AttestError` for a refused answer), or with a `TypeError` or `RangeError` for a
+ *   malformed argument (e.g. a TCB component outside 0–255).
+ * @throws {TypeError} when `options.fetch` or `options.sleep` is not a function, or a number
+ *   option is not a number.
+ * @throws {RangeError} when `timeoutMs` is not an integer from 1 to 2^31 − 1, `retries` not an
+ *   integer from 0 to 10, `maxBytes` not a positive safe integer, or a back-off not from 0 to
+ *   2^31 − 1.
  * @example
  * ```ts
  * import { createCache } from 'attestkit';
  * import { createKdsFetcher, withCache } from 'attestkit/fetch';
  * const cache = createCache({ maxEntries: 500 });
- * const fetcher = withCache(createKdsFetcher({ fetch }), cache);
+ * const fetcher = withCache(createKdsFetcher({ fetch }), cache, { prefix: 'kds' });
  * const result = await verifySnpReport(report, { fetcher, cache });
  * ```
  */
 export function createKdsFetcher(options: KdsFetcherOptions): SnpFetcher {
-  if (typeof options !== 'object' || options === null || typeof options.fetch !== 'function') {
-    throw new TypeError('createKdsFetcher needs { fetch }');
-  }
-  const doFetch = options.fetch;
+  const settings = requestSettings(
+    'createKdsFetcher',
+    options,
+    'backoffMs',
+    500,
+    'maxBackoffMs',
+    10_000,
+  );
   const base = options.baseUrl ?? SNP_KDS_BASE_URL;
-  const retries = options.retries ?? 3;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const backoffMs = options.backoffMs ?? 500;
-  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const sleep = options.sleep ?? defaultSleep;
-  if (!Number.isInteger(retries) || retries < 0) throw new RangeError('retries must be ≥ 0');
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new RangeError('maxBytes must be a positive integer');
-  }
-
-  const get = async (url: string, accept: string): Promise<Uint8Array> => {
-    let lastStatus: number | undefined;
-    let lastCause: unknown;
-    for (let i = 0; i <= retries; i++) {
-      let delay = Math.min(maxBackoffMs, backoffMs * 2 ** i);
-      try {
-        const { response: res, body } = await httpAttempt(doFetch, url, {
-          timeoutMs,
-          maxBytes,
-          headers: { accept },
-          wantBody: (r) => r.status === 200,
-        });
-        lastStatus = res.status;
-        if (body !== undefined) {
-          if (body.length === 0) throw new KdsFetchError('empty response', url, i + 1, 200);
-          return body;
-        }
-        if (res.status !== 429 && res.status < 500) {
-          throw new KdsFetchError(`KDS answered HTTP ${res.status}`, url, i + 1, res.status);
-        }
-        lastCause = new Error(`HTTP ${res.status}`);
-        const ra = retryAfterMs(res.headers.get('retry-after'), Date.now());
-        if (ra !== undefined) delay = Math.min(maxBackoffMs, ra);
-      } catch (e) {
-        if (e instanceof KdsFetchError) throw e;
-        // The body is only read on a 200; a server sending too much will do so again.
-        if (isAttestError(e, 'ERR_LIMIT_EXCEEDED')) {
-          throw new KdsFetchError(`KDS ${e.message}`, url, i + 1, 200, e);
-        }
-        lastCause = e;
-      }
-      if (i < retries) await sleep(delay);
-    }
-    throw new KdsFetchError(
-      `KDS request failed after ${retries + 1} attempts: ${lastCause instanceof Error ? lastCause.message : String(lastCause)}`,
-      url,
-      retries + 1,
-      lastStatus,
-      lastCause,
-    );
+  const get = <T>(url: string, accept: string, shape: (body: Uint8Array) => T): Promise<T> =>
+    fetchWithRetries(settings, 'KDS', KdsFetchError, url, { accept }, false, shape);
+  const paths = (product: SnpProduct, signer: SnpSignerKind): [string, string] => {
+    const u = snpKdsUrls(kdsStub(product), { baseUrl: base });
+    return signer === 'VLEK' ? [u.vlekCertChain, u.vlekCrl] : [u.vcekCertChain, u.vcekCrl];
   };
 
   return {
@@ -203,19 +168,15 @@ export function createKdsFetcher(options: KdsFetcherOptions): SnpFetcher {
       if (url === undefined) {
         throw new KdsFetchError('no VCEK URL: VLEK signer or masked CHIP_ID', `${base}/vcek/v1`, 0);
       }
-      return get(url, 'application/x-x509-ca-cert, application/octet-stream');
+      return get(url, 'application/x-x509-ca-cert, application/octet-stream', derAnswer);
     },
     async certChain(product: SnpProduct, signer: SnpSignerKind = 'VCEK'): Promise<string> {
-      const urls = snpKdsUrls(kdsStub(product), { baseUrl: base });
-      const bytes = await get(
-        signer === 'VLEK' ? urls.vlekCertChain : urls.vcekCertChain,
-        'application/x-pem-file, */*',
+      return get(paths(product, signer)[0], 'application/x-pem-file, */*', (b) =>
+        pemAnswer(utf8Decode(b), 'CERTIFICATE'),
       );
-      return utf8Decode(bytes);
     },
     async crl(product: SnpProduct, signer: SnpSignerKind = 'VCEK'): Promise<Uint8Array> {
-      const urls = snpKdsUrls(kdsStub(product), { baseUrl: base });
-      return get(signer === 'VLEK' ? urls.vlekCrl : urls.vcekCrl, 'application/pkix-crl, */*');
+      return get(paths(product, signer)[1], 'application/pkix-crl, */*', derAnswer);
     },
   };
 }
@@ -383,28 +344,15 @@ function pickCrl(crls: LabelledCrls, product: SnpProduct, signer: SnpSignerKind)
   const mine = (signer === 'VLEK' ? crls.vlek : crls.vcek).filter((c) =>
     c.issuer.attributes.some((a) => a.type === 'CN' && a.value === `ARK-${product}`),
   );
-  if (crls.unlabelled && signer === 'VLEK') {
-    throw new AttestError('ERR_MISSING_FIELD', {
-      message:
-        `static collateral holds no VLEK-path CRL for ${product}: unlabelled CRLs serve the ` +
-        `VCEK path only (pass crls: { vcek: [...], vlek: [...] })`,
-    });
-  }
-  if (crls.unlabelled && mine.length > 1) {
-    throw new AttestError('ERR_MISSING_FIELD', {
-      message:
-        `static collateral holds ${mine.length} unlabelled CRLs issued by ARK-${product} and ` +
-        `cannot tell which covers the VCEK path (the VCEK and VLEK paths' CRLs have the same ` +
-        `issuer); pass crls: { vcek: [...], vlek: [...] }`,
-    });
-  }
   const newest = mine.reduce<X509Crl | undefined>(
     (best, c) => (best === undefined || c.thisUpdate > best.thisUpdate ? c : best),
     undefined,
   );
-  if (newest === undefined) {
+  // Unlabelled CRLs are all in `vcek` (none serves the VLEK path), and serve only one per
+  // product: with two, one may be the VLEK path's (same issuer), which lists no ASK.
+  if (newest === undefined || (crls.unlabelled && mine.length > 1)) {
     throw new AttestError('ERR_MISSING_FIELD', {
-      message: `static collateral holds no ${signer}-path CRL for ${product}`,
+      message: `static collateral holds no ${crls.unlabelled ? 'single unlabelled' : 'labelled'} ${signer}-path CRL for ${product} (label them: crls: { vcek, vlek })`,
     });
   }
   return newest;

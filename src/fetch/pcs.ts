@@ -8,16 +8,31 @@
  */
 import { pcsUrls, PCS_BASE_URL, PCS_ISSUER_CHAIN_HEADERS } from '../tdx/pcs.js';
 import type { PckCa, TdxCollateral, TdxFetcher, TeeKind } from '../tdx/types.js';
-import { isAttestError } from '../core/errors.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, httpAttempt, instanceScope, type FetchLike } from './http.js';
+import { AttestError } from '../core/errors.js';
+import { fromHex, utf8Decode } from '../core/encoding.js';
+import { parseCrl } from '../core/x509.js';
+import {
+  fetchWithRetries,
+  instanceScope,
+  requestSettings,
+  type FetchLike,
+  type FetchResponseLike,
+} from './http.js';
+import { derAnswer, pemAnswer } from './shapes.js';
+import { ownCopy } from './with-cache.js';
 
 export type { FetchLike } from './http.js';
 
 /**
- * Why a PCS/PCCS request failed: the URL, the HTTP status of the last response (absent after a
- * network error or timeout) and the attempts made. Over-limit bodies and malformed responses carry
- * the underlying error (an `AttestError` for `ERR_LIMIT_EXCEEDED`) as `cause`. The same shape as
- * `KdsFetchError`.
+ * Why a PCS/PCCS request failed: the URL, the HTTP status of the last response (absent when none
+ * arrived: network errors, timeouts) and the attempts made, with the underlying error as `cause`
+ * (an `AttestError` for an over-limit body or a refused answer, a `URIError` for a broken `%`
+ * escape). The same shape as `KdsFetchError`. Exported from `attestkit/fetch`.
+ *
+ * @example
+ * ```ts
+ * try { await pcs.tcbInfo(fmspc) } catch (e) { if (e instanceof PcsFetchError) console.log(e.status, e.url) }
+ * ```
  */
 export class PcsFetchError extends Error {
   /** The URL requested. */
@@ -59,89 +74,123 @@ export interface PcsFetcherOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * Per-attempt timeout in milliseconds, covering the response headers and the whole body (a
-   * server that stalls mid-body is aborted and retried). Default 10 000.
+   * server that stalls mid-body is aborted and retried): an integer from 1 to 2^31 − 1 (what
+   * `setTimeout` can wait). Default 10 000.
    */
   readonly timeoutMs?: number;
-  /** Retries after the first attempt on 429, 5xx, timeouts and network errors. Default 3. */
+  /**
+   * Retries after the first attempt on 429, 5xx, timeouts and network errors: an integer from 0
+   * to 10. Default 3.
+   */
   readonly retries?: number;
-  /** First back-off delay; doubles per retry (a `Retry-After` header wins, capped). Default 250 ms. */
+  /**
+   * First back-off delay in milliseconds (0 to 2^31 − 1); doubles per retry. A server's
+   * `Retry-After` (delay-seconds or an IMF-fixdate; anything else is ignored) can lengthen a
+   * delay, never shorten it. Default 250 ms.
+   */
   readonly retryDelayMs?: number;
-  /** Longest back-off delay. Default 5 000 ms. */
+  /** Longest back-off delay, including a server's Retry-After (0 to 2^31 − 1). Default 5 000 ms. */
   readonly maxRetryDelayMs?: number;
   /**
    * Largest response body accepted, in bytes (a positive integer). Default 1 MiB (TCB info and
    * QE identity JSON and the PCK and root CA CRLs are a few KiB to a few tens of KiB). A larger
-   * `Content-Length` is refused before reading; a streamed body is cancelled as soon as it passes
-   * the limit. Either way the request fails at once (no retry) with an `AttestError`
-   * `ERR_LIMIT_EXCEEDED`. Raising it lets a hostile or misconfigured server make the verifier
-   * buffer that much.
+   * `Content-Length` is refused before reading; a streamed body (WHATWG or Node.js stream) is
+   * cancelled as soon as it passes the limit; a body that is neither is read only under an
+   * identity-encoded `Content-Length` within the limit. Either way the request fails at once (no
+   * retry) with a {@link PcsFetchError} whose `cause` is an `AttestError` `ERR_LIMIT_EXCEEDED`.
+   * Raising it lets a hostile or misconfigured server make the verifier buffer that much.
    */
   readonly maxBytes?: number;
+  /** Waits between attempts (injectable for tests). Default `setTimeout`. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Fetched {
-  readonly body: Uint8Array;
-  readonly attempts: number;
-  readonly header: (names: readonly string[]) => string | undefined;
+/**
+ * A collateral document as PCS serves it: UTF-8 JSON, an object whose `member` (the signed part
+ * the verifier reads) is an object.
+ */
+function signedJson(body: Uint8Array, member: string): string {
+  const text = utf8Decode(body);
+  const o = JSON.parse(text) as Record<string, unknown> | null;
+  if (typeof o?.[member] !== 'object' || o[member] === null) {
+    throw new AttestError('ERR_BAD_JSON', { field: member, message: `no ${member} object` });
+  }
+  return text;
 }
 
-function retryAfterMs(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  const s = Number(value);
-  if (Number.isFinite(s) && s >= 0) return s * 1000;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - Date.now());
+/**
+ * A CRL as PCS serves it: DER (`encoding=der`), PEM, or (some PCCS versions) hex text; DER is
+ * returned as bytes, text trimmed.
+ */
+function crlAnswer(body: Uint8Array): Uint8Array | string {
+  if (body[0] === 0x30) return derAnswer(body);
+  const t = utf8Decode(body).trim();
+  if (t.startsWith('-')) return pemAnswer(t, 'X509 CRL');
+  derAnswer(fromHex(t));
+  return t;
+}
+
+/**
+ * The issuer chain in the first non-empty header of `names` (an empty or blank newer header does
+ * not hide an older one), percent-decoded once: it must then be PEM, so text that needed a second
+ * decoding is refused here and no verifier decodes it again.
+ */
+function issuerChain(response: FetchResponseLike, names: readonly string[]): string {
+  let v: string | undefined;
+  for (const n of names) if ((v = response.headers.get(n)?.trim())) break;
+  if (!v) {
+    throw new AttestError('ERR_MISSING_FIELD', {
+      field: names[0]!,
+      message: `the response lacks the ${names[0]!} header`,
+    });
+  }
+  return pemAnswer(decodeURIComponent(v), 'CERTIFICATE');
 }
 
 /**
  * Creates a fetcher for `verifyTdxQuote` that downloads collateral from Intel PCS v4 or a PCCS.
- * Issuer chains come from the `TCB-Info-Issuer-Chain`, `SGX-Enclave-Identity-Issuer-Chain` and
- * `SGX-PCK-CRL-Issuer-Chain` headers (percent-decoded). Wrap it with `withCache` to fetch each
- * item once. Each attempt's timeout covers the headers and the whole body, and the body is read
- * incrementally up to `maxBytes` (see {@link PcsFetcherOptions.maxBytes}). Exported from
+ * Issuer chains come from the `TCB-Info-Issuer-Chain` (or, when that is absent or empty,
+ * `SGX-TCB-Info-Issuer-Chain`), `SGX-Enclave-Identity-Issuer-Chain` and
+ * `SGX-PCK-CRL-Issuer-Chain` headers, percent-decoded once into PEM. Wrap it with `withCache` to
+ * fetch each item once. Each attempt's timeout covers the headers and the whole body, and the
+ * body is read incrementally up to `maxBytes` (see {@link PcsFetcherOptions.maxBytes}). An answer
+ * of the wrong shape is refused before it is returned (so `withCache` never keeps it), at once:
+ * TCB info and QE identity must be UTF-8 JSON objects with a `tcbInfo` (or `enclaveIdentity`)
+ * object, a CRL one strict DER SEQUENCE (as bytes or hex text) or PEM
+ * `X509 CRL`, an issuer chain non-empty PEM with a `CERTIFICATE`. Exported from
  * `attestkit/fetch`. Spec: Intel PCS API v4.
  *
  * @param options - `fetch` (required), `baseUrl`, `rootCaCrlUrl`, `update`,
  *   `tcbEvaluationDataNumber`, `headers`, `timeoutMs`, `retries`, `retryDelayMs`,
- *   `maxRetryDelayMs`, `maxBytes`.
- * @returns `{ tcbInfo(fmspc, tee?), qeIdentity(tee?), pckCrl(ca), rootCaCrl() }`; each rejects with
- *   an `Error` naming the URL and HTTP status when the service fails, or with an `AttestError`
- *   `ERR_LIMIT_EXCEEDED` (naming the URL) when a response is larger than `maxBytes`.
- * @throws {TypeError} when `fetch` is missing or an option has the wrong type or range.
+ *   `maxRetryDelayMs`, `maxBytes`, `sleep`.
+ * @returns `{ tcbInfo(fmspc, tee?), qeIdentity(tee?), pckCrl(ca), rootCaCrl() }`; each rejects
+ *   with a {@link PcsFetchError} (the underlying error as its `cause`: an `AttestError`
+ *   `ERR_LIMIT_EXCEEDED` for an over-limit body, the shape check's `AttestError` or a `URIError`
+ *   for a refused answer), or with a `TypeError` for a malformed argument (an FMSPC that is not
+ *   12 hex digits, an unknown `tee` or `ca`).
+ * @throws {TypeError} when `fetch` or `sleep` is not a function, or a number option is not a
+ *   number.
+ * @throws {RangeError} when `timeoutMs` is not an integer from 1 to 2^31 − 1, `retries` not an
+ *   integer from 0 to 10, `maxBytes` not a positive safe integer, or a back-off not from 0 to
+ *   2^31 − 1.
  * @example
  * ```ts
  * import { createPcsFetcher, withCache } from 'attestkit/fetch';
  * import { createCache } from 'attestkit';
- * const fetcher = withCache(createPcsFetcher({ fetch }), createCache({ maxEntries: 100 }));
+ * const fetcher = withCache(createPcsFetcher({ fetch }), createCache({ maxEntries: 100 }), { prefix: 'pcs' });
  * const r = await verifyTdxQuote(quote, { fetcher });
  * ```
  */
 export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
-  if (typeof options !== 'object' || options === null || typeof options.fetch !== 'function') {
-    throw new TypeError('createPcsFetcher needs { fetch }');
-  }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const retries = options.retries ?? 3;
-  const baseDelay = options.retryDelayMs ?? 250;
-  const maxDelay = options.maxRetryDelayMs ?? 5_000;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  for (const [k, v] of Object.entries({ timeoutMs, retries, baseDelay, maxDelay })) {
-    if (!Number.isFinite(v) || v < 0) throw new TypeError(`${k} must be a non-negative number`);
-  }
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new TypeError('maxBytes must be a positive integer');
-  }
-  const urlOptions = {
-    baseUrl: options.baseUrl ?? PCS_BASE_URL,
-    ...(options.rootCaCrlUrl !== undefined ? { rootCaCrlUrl: options.rootCaCrlUrl } : {}),
-    ...(options.update !== undefined ? { update: options.update } : {}),
-    ...(options.tcbEvaluationDataNumber !== undefined
-      ? { tcbEvaluationDataNumber: options.tcbEvaluationDataNumber }
-      : {}),
-  };
-  const doFetch = options.fetch;
+  const settings = requestSettings(
+    'createPcsFetcher',
+    options,
+    'retryDelayMs',
+    250,
+    'maxRetryDelayMs',
+    5_000,
+  );
+  const baseUrl = options.baseUrl ?? PCS_BASE_URL;
   const callerHeaders = options.headers !== undefined && Object.keys(options.headers).length > 0;
   // The caller's headers (an API key) go only to baseUrl's origin, never to the Root CA CRL's
   // host (Intel's certificates host by default, or any rootCaCrlUrl).
@@ -152,130 +201,58 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
       return undefined;
     }
   };
-  const baseOrigin = originOf(urlOptions.baseUrl);
-
-  const get = async (url: string): Promise<Fetched> => {
-    let lastError: unknown;
+  const baseOrigin = originOf(baseUrl);
+  const get = <T>(
+    url: string,
+    shape: (body: Uint8Array, r: FetchResponseLike) => T,
+  ): Promise<T> => {
     const withHeaders = callerHeaders && baseOrigin !== undefined && originOf(url) === baseOrigin;
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      let delay = Math.min(maxDelay, baseDelay * 2 ** attempt);
-      try {
-        const { response: res, body } = await httpAttempt(doFetch, url, {
-          timeoutMs,
-          maxBytes,
-          headers: withHeaders ? { ...options.headers } : {},
-          callerHeaders: withHeaders,
-          wantBody: (r) => r.status === 200,
-        });
-        if (body !== undefined) {
-          if (body.length === 0) {
-            lastError = new PcsFetchError(`PCS GET ${url}: empty response`, url, attempt + 1, 200);
-            throw lastError;
-          }
-          return {
-            body,
-            attempts: attempt + 1,
-            header: (names) => {
-              for (const n of names) {
-                const v = res.headers.get(n);
-                if (v !== null) return v;
-              }
-              return undefined;
-            },
-          };
-        }
-        lastError = new PcsFetchError(
-          `PCS GET ${url}: HTTP ${res.status}`,
-          url,
-          attempt + 1,
-          res.status,
-        );
-        if (res.status !== 429 && res.status < 500) throw lastError;
-        delay = Math.min(maxDelay, retryAfterMs(res.headers.get('Retry-After')) ?? delay);
-      } catch (e) {
-        if (e === lastError) throw e;
-        // An over-limit body is not retried: the same server would send it again.
-        if (isAttestError(e, 'ERR_LIMIT_EXCEEDED')) {
-          throw new PcsFetchError(`PCS GET ${url}: ${e.message}`, url, attempt + 1, 200, e);
-        }
-        const why = e instanceof Error ? e.message : String(e);
-        lastError = new PcsFetchError(`PCS GET ${url}: ${why}`, url, attempt + 1, undefined, e);
-      }
-      if (attempt < retries) await sleep(delay);
-    }
-    throw lastError;
-  };
-
-  // A malformed answer rejects as a PcsFetchError (cause: the URIError or TypeError), like
-  // every other failure of this fetcher.
-  const decode = <T>(f: Fetched, url: string, what: string, run: () => T): T => {
-    try {
-      return run();
-    } catch (e) {
-      throw new PcsFetchError(`PCS GET ${url}: ${what}`, url, f.attempts, 200, e);
-    }
-  };
-  const text = (f: Fetched, url: string): string =>
-    decode(f, url, 'body is not UTF-8', () =>
-      new TextDecoder('utf-8', { fatal: true }).decode(f.body),
-    );
-  const chain = (f: Fetched, names: readonly string[], url: string): string => {
-    const v = f.header(names);
-    if (v === undefined) {
-      throw new PcsFetchError(
-        `PCS GET ${url}: response lacks the ${names[0]!} header`,
-        url,
-        f.attempts,
-        200,
-      );
-    }
-    return decode(f, url, `the ${names[0]!} header is not valid percent-encoding`, () =>
-      decodeURIComponent(v),
+    return fetchWithRetries(
+      settings,
+      'PCS',
+      PcsFetchError,
+      url,
+      withHeaders ? { ...options.headers } : {},
+      withHeaders,
+      shape,
     );
   };
-  // A CRL arrives as DER (encoding=der), PEM, or — from some PCCS versions — hex text.
-  const crlBody = (f: Fetched, url: string): Uint8Array | string =>
-    f.body[0] === 0x30 ? f.body : text(f, url).trim();
+  // The URL options are the fetcher's own (`baseUrl`, `rootCaCrlUrl`, `update`,
+  // `tcbEvaluationDataNumber`); pcsUrls checks them.
   const urls = (fmspc: string, tee: TeeKind, ca: PckCa = 'platform') =>
-    pcsUrls({ fmspc, tee, ca }, urlOptions);
+    pcsUrls({ fmspc, tee, ca }, options);
   const anyFmspc = '000000000000';
+  const chains = PCS_ISSUER_CHAIN_HEADERS;
 
   return {
     // Everything that changes what is fetched (the API key does not; it stays out of cache keys).
     cacheScope: JSON.stringify([
       'pcs',
-      urlOptions.baseUrl,
+      baseUrl,
       options.rootCaCrlUrl ?? null,
       options.update ?? null,
       options.tcbEvaluationDataNumber ?? null,
     ]),
     async tcbInfo(fmspc, tee = 'tdx') {
-      const url = urls(fmspc, tee).tcbInfo;
-      const f = await get(url);
-      return {
-        tcbInfo: text(f, url),
-        tcbInfoIssuerChain: chain(f, PCS_ISSUER_CHAIN_HEADERS.tcbInfo, url),
-      };
+      return get(urls(fmspc, tee).tcbInfo, (b, r) => ({
+        tcbInfo: signedJson(b, 'tcbInfo'),
+        tcbInfoIssuerChain: issuerChain(r, chains.tcbInfo),
+      }));
     },
     async qeIdentity(tee = 'tdx') {
-      const url = urls(anyFmspc, tee).qeIdentity;
-      const f = await get(url);
-      return {
-        qeIdentity: text(f, url),
-        qeIdentityIssuerChain: chain(f, PCS_ISSUER_CHAIN_HEADERS.qeIdentity, url),
-      };
+      return get(urls(anyFmspc, tee).qeIdentity, (b, r) => ({
+        qeIdentity: signedJson(b, 'enclaveIdentity'),
+        qeIdentityIssuerChain: issuerChain(r, chains.qeIdentity),
+      }));
     },
     async pckCrl(ca) {
-      const url = urls(anyFmspc, 'tdx', ca).pckCrl;
-      const f = await get(url);
-      return {
-        pckCrl: crlBody(f, url),
-        pckCrlIssuerChain: chain(f, PCS_ISSUER_CHAIN_HEADERS.pckCrl, url),
-      };
+      return get(urls(anyFmspc, 'tdx', ca).pckCrl, (b, r) => ({
+        pckCrl: crlAnswer(b),
+        pckCrlIssuerChain: issuerChain(r, chains.pckCrl),
+      }));
     },
     async rootCaCrl() {
-      const url = urls(anyFmspc, 'tdx').rootCaCrl;
-      return crlBody(await get(url), url);
+      return get(urls(anyFmspc, 'tdx').rootCaCrl, crlAnswer);
     },
   };
 }
@@ -284,25 +261,24 @@ function asText(v: string | Uint8Array): string {
   return typeof v === 'string' ? v : new TextDecoder().decode(v);
 }
 
-function includesAscii(hay: Uint8Array | string, needle: string): boolean {
-  if (typeof hay === 'string')
-    return hay.includes(needle) || hay.toLowerCase().includes(hexOfAscii(needle));
-  const n = new TextEncoder().encode(needle);
-  outer: for (let i = 0; i + n.length <= hay.length; i++) {
-    for (let j = 0; j < n.length; j++) if (hay[i + j] !== n[j]) continue outer;
-    return true;
+/** The issuer CN of a CRL held as DER, PEM or hex text; undefined when it cannot be read. */
+function crlIssuer(crl: Uint8Array | string): string | undefined {
+  try {
+    const t = typeof crl === 'string' ? crl.trim() : crl;
+    return parseCrl(
+      typeof t === 'string' && !t.startsWith('-') ? fromHex(t) : t,
+    ).issuer.attributes.find((a) => a.type === 'CN')?.value;
+  } catch {
+    return undefined;
   }
-  return false;
-}
-
-function hexOfAscii(s: string): string {
-  return Array.from(s, (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
 }
 
 /**
  * A fetcher that serves collateral the caller already holds (files, a database, a previous PCS
  * download): for offline verification, or to pin a known collateral set. Each `TdxCollateral`
- * covers one FMSPC; pass several for several platforms. Requests it cannot serve reject.
+ * covers one FMSPC; pass several for several platforms. `pckCrl(ca)` serves only a CRL issued by
+ * that PCK CA (by the CRL's issuer name), never the other CA's. Every byte array it serves is a
+ * fresh copy. Requests it cannot serve reject with an `AttestError` `ERR_MISSING_FIELD`.
  * Exported from `attestkit/fetch`.
  *
  * @param collateral - one or more collateral sets (PCS/PCCS form; see `tdxCollateralFromDcapQvl`).
@@ -322,9 +298,12 @@ export function staticTdxCollateral(
   if (sets.length === 0 || sets.some((s) => typeof s !== 'object' || s === null)) {
     throw new TypeError('staticTdxCollateral needs at least one collateral object');
   }
-  // Rejections, not synchronous throws, for anything the static set cannot serve.
-  const serve = <T>(f: () => T): Promise<T> => new Promise((resolve) => resolve(f()));
-  const missing = (what: string): Error => new Error(`static collateral holds no ${what}`);
+  // Rejections, not synchronous throws, for anything the static set cannot serve; copies, so a
+  // caller that zeroes what it was given changes neither the set nor later answers.
+  const serve = <T>(f: () => T): Promise<T> => new Promise((resolve) => resolve(ownCopy(f())));
+  const missing = (what: string): never => {
+    throw new AttestError('ERR_MISSING_FIELD', { message: `static collateral holds no ${what}` });
+  };
   return {
     cacheScope: instanceScope('static-tdx'),
     tcbInfo(fmspc, tee = 'tdx') {
@@ -337,33 +316,33 @@ export function staticTdxCollateral(
           const i = /"id"\s*:\s*"(TDX|SGX)"/.exec(t)?.[1] ?? 'SGX';
           return f === want && i === id;
         });
-        if (hit === undefined) throw missing(`${id} TCB info for FMSPC ${want}`);
-        return { tcbInfo: hit.tcbInfo, tcbInfoIssuerChain: hit.tcbInfoIssuerChain };
+        return hit
+          ? { tcbInfo: hit.tcbInfo, tcbInfoIssuerChain: hit.tcbInfoIssuerChain }
+          : missing(`${id} TCB info for FMSPC ${want}`);
       });
     },
     qeIdentity(tee = 'tdx') {
       return serve(() => {
         const id = tee === 'tdx' ? 'TD_QE' : 'QE';
         const hit = sets.find((s) => new RegExp(`"id"\\s*:\\s*"${id}"`).test(asText(s.qeIdentity)));
-        if (hit === undefined) throw missing(`${id} identity`);
-        return { qeIdentity: hit.qeIdentity, qeIdentityIssuerChain: hit.qeIdentityIssuerChain };
+        return hit
+          ? { qeIdentity: hit.qeIdentity, qeIdentityIssuerChain: hit.qeIdentityIssuerChain }
+          : missing(`${id} identity`);
       });
     },
     pckCrl(ca) {
       return serve(() => {
-        const withCrl = sets.filter((s) => s.pckCrl !== undefined);
-        const name = ca === 'processor' ? 'PCK Processor CA' : 'PCK Platform CA';
-        const hit = withCrl.find((s) => includesAscii(s.pckCrl!, name)) ?? withCrl[0];
-        if (hit === undefined) throw missing('PCK CRL');
-        return { pckCrl: hit.pckCrl!, pckCrlIssuerChain: hit.pckCrlIssuerChain ?? '' };
+        const name = `Intel SGX PCK ${ca === 'processor' ? 'Processor' : 'Platform'} CA`;
+        const hit = sets.find((s) => s.pckCrl !== undefined && crlIssuer(s.pckCrl) === name);
+        return hit
+          ? { pckCrl: hit.pckCrl!, pckCrlIssuerChain: hit.pckCrlIssuerChain ?? '' }
+          : missing(`PCK CRL issued by the ${name}`);
       });
     },
     rootCaCrl() {
-      return serve(() => {
-        const hit = sets.find((s) => s.rootCaCrl !== undefined);
-        if (hit === undefined) throw missing('Root CA CRL');
-        return hit.rootCaCrl!;
-      });
+      return serve(
+        () => sets.find((s) => s.rootCaCrl !== undefined)?.rootCaCrl ?? missing('Root CA CRL'),
+      );
     },
   };
 }

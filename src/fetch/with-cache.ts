@@ -2,10 +2,11 @@
  * @module
  * `withCache`: memoises every async method of a fetcher in an {@link AttestCache}, keyed by the
  * method name and a type-tagged encoding of its arguments, so e.g. a VCEK is fetched once per
- * (product, hwid, TCB). Failures are not cached. The cache keeps a private copy of each answer
- * and every caller gets its own copy of it, so no caller can change what the next one receives.
+ * (product, hwid, TCB), for at most `maxAgeMs` (default 12 hours). Failures are not cached. The
+ * cache keeps a private copy of each answer and every caller gets its own copy of it, so no
+ * caller can change what the next one receives.
  */
-import { memo, type AttestCache } from '../core/cache.js';
+import { MAX_CACHE_KEY_LENGTH, type AttestCache } from '../core/cache.js';
 
 type AsyncMethods<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R>
@@ -73,8 +74,10 @@ function keyPart(v: unknown, depth = 0): string | undefined {
  * other typed array or `ArrayBuffer`), arrays, plain objects and dates are copied, frozen or not;
  * strings and other primitives are immutable. Anything else (a class instance) is shared as it
  * is. Shared references and cycles are preserved.
+ *
+ * @internal
  */
-function ownCopy<T>(value: T, seen = new Map<object, unknown>()): T {
+export function ownCopy<T>(value: T, seen: Map<object, unknown> = new Map()): T {
   if (typeof value !== 'object' || value === null) return value;
   const done = seen.get(value);
   if (done !== undefined) return done as T;
@@ -127,36 +130,61 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null &&
   typeof (v as { then?: unknown }).then === 'function';
 
+/** Options of {@link withCache}. */
+export interface WithCacheOptions {
+  /**
+   * Namespaces keys when one cache is shared by several fetchers. Default `'fetch'`. A fetcher's
+   * own `cacheScope` (`createKdsFetcher` and `createPcsFetcher`: their URLs and settings; the
+   * static fetchers: a random value per instance) is in every key too, so two fetchers
+   * configured differently never share answers.
+   */
+  readonly prefix?: string;
+  /**
+   * Longest time an answer is served from the cache, in milliseconds (a finite number > 0); the
+   * next call after that fetches it again. Default 12 hours: AMD and Intel reissue CRLs and TCB
+   * info, and a copy kept past its `nextUpdate` fails every verification (fail-closed) until it
+   * is replaced; 12 hours picks up a reissue within half a day (PCCS refreshes daily) while
+   * asking the service at most twice a day per item. Raising it saves requests and delays seeing
+   * a revocation or TCB recovery; an expired entry whose new fetch fails is not served.
+   */
+  readonly maxAgeMs?: number;
+}
+
 /**
  * Wraps a fetcher (`{ vcek(params), certChain(product), … }` or any object of async methods) so
- * each distinct call is made once and then served from `cache`. The cache holds a private copy
- * of each answer, and every call gets its own copy of that (byte arrays, arrays, plain objects
- * and dates are copied; class instances are shared), so a caller that zeroes or edits what it
- * received changes neither the cache nor what later callers get. Arguments are keyed with their
- * types (`get(Uint8Array.of(0xab))` and `get('ab')` are different calls); a call with an argument
- * that cannot be keyed (a function, a class instance) is passed through uncached.
+ * each distinct call is made once and then served from `cache` for up to `maxAgeMs` (default 12
+ * hours). The cache holds a private copy of each answer, and every call gets its own copy of that
+ * (byte arrays, arrays, plain objects and dates are copied; class instances are shared), so a
+ * caller that zeroes or edits what it received changes neither the cache nor what later callers
+ * get. Arguments are keyed with their types (`get(Uint8Array.of(0xab))` and `get('ab')` are
+ * different calls); a call with an argument that cannot be keyed (a function, a class instance)
+ * is passed through uncached.
  *
  * Exported from `attestkit/fetch`.
  *
  * @param fetcher - the fetcher whose methods to memoise.
  * @param cache - where answers are kept; rejected calls are evicted.
- * @param prefix - namespaces keys when one cache is shared by several fetchers. A fetcher's own
- *   `cacheScope` (`createKdsFetcher` and `createPcsFetcher`: their URLs and settings; the static
- *   fetchers: a random value per instance) is in every key too, so two fetchers configured
- *   differently never share answers.
+ * @param options - {@link WithCacheOptions}, or the key prefix alone (`withCache(f, cache, 'kds')`).
  * @returns an object with the same methods.
+ * @throws {TypeError} when `maxAgeMs` is not a number.
+ * @throws {RangeError} when `maxAgeMs` is not finite and > 0.
  * @example
  * ```ts
  * import { createCache } from 'attestkit';
  * import { createKdsFetcher, withCache } from 'attestkit/fetch';
- * const fetcher = withCache(createKdsFetcher({ fetch }), createCache({ maxEntries: 200 }));
+ * const cache = createCache({ maxEntries: 200 });
+ * const fetcher = withCache(createKdsFetcher({ fetch }), cache, { prefix: 'kds', maxAgeMs: 6 * 3_600_000 });
  * ```
  */
 export function withCache<T extends object>(
   fetcher: T,
   cache: AttestCache,
-  prefix = 'fetch',
+  options: string | WithCacheOptions = {},
 ): AsyncMethods<T> {
+  const { prefix = 'fetch', maxAgeMs = 12 * 3_600_000 } =
+    typeof options === 'string' ? { prefix: options } : options;
+  if (typeof maxAgeMs !== 'number') throw new TypeError('maxAgeMs must be a number');
+  if (!(maxAgeMs > 0 && maxAgeMs < Infinity)) throw new RangeError('maxAgeMs must be finite, > 0');
   const out: Record<string, unknown> = {};
   // The fetcher's own scope (service URL and settings, see SnpFetcher.cacheScope), read once: a
   // bare prefix holds no `"`, so `@"…"` after it cannot be part of it, nor of a quoted prefix.
@@ -172,17 +200,33 @@ export function withCache<T extends object>(
       (m as (...a: unknown[]) => unknown).apply(fetcher, args);
     out[name] = (...args: unknown[]): unknown => {
       const argsKey = keyPart(args);
-      if (argsKey === undefined) return call(args);
       // Under `attestkit:fetcher:`, a namespace no verifier uses: a verifier's content key
       // (certificate or CRL bytes verbatim) can never spell a fetcher's key, whatever the
       // prefix.
       const key = `${head}:${keyName(name)}:${argsKey}`;
-      const kept = memo<unknown>(cache, key, () => {
+      if (argsKey === undefined || key.length > MAX_CACHE_KEY_LENGTH) return call(args);
+      // An entry is [time it was fetched, answer]; one from the future (the clock went back) is
+      // as stale as an old one.
+      const now = Date.now();
+      const hit = cache.get(key) as readonly [number, unknown] | undefined;
+      const age = now - (hit?.[0] ?? NaN);
+      let kept: unknown;
+      if (age >= 0 && age < maxAgeMs) {
+        kept = hit![1];
+      } else {
         const v = call(args);
         // The copy is taken as the answer arrives: the inner fetcher may still hold (and later
         // change) the object it returned.
-        return isThenable(v) ? Promise.resolve(v).then((x) => ownCopy(x)) : ownCopy(v);
-      });
+        kept = isThenable(v) ? Promise.resolve(v).then((x) => ownCopy(x)) : ownCopy(v);
+        const entry = [now, kept] as const;
+        cache.set(key, entry);
+        // Failures are not kept: the next call asks again.
+        if (kept instanceof Promise) {
+          kept.catch(() => {
+            if (cache.get(key) === entry) cache.set(key, undefined);
+          });
+        }
+      }
       return kept instanceof Promise ? kept.then((x: unknown) => ownCopy(x)) : ownCopy(kept);
     };
   }

@@ -6,6 +6,7 @@
  * name, and the AMD Key Distribution Service URL shapes (spec note §8). No I/O.
  */
 import { AttestError } from '../core/errors.js';
+import { assertBytes } from '../core/bytes.js';
 import { DER_TAG, integerNumber, parseDer, stringValue } from '../core/der.js';
 import { toHex } from '../core/encoding.js';
 import type { X509Certificate } from '../core/x509.js';
@@ -463,7 +464,9 @@ function kdsParams(
  * @param input - a parsed report or {@link SnpKdsParams}.
  * @param options - base URL and, for v2 reports, the product.
  * @returns the URLs.
- * @throws {RangeError} when the product is unknown.
+ * @throws {RangeError} when the product is unknown, a TCB component is not an integer 0–255, or a
+ *   hwID is neither empty nor the product's size (64 bytes; 8 on Turin).
+ * @throws {TypeError} when `input` is not an object or `hwid` not a `Uint8Array`.
  * @example
  * ```ts
  * snpKdsUrls(report).vcek; // https://kdsintf.amd.com/vcek/v1/Milan/3ac3…?blSPL=2&teeSPL=0&snpSPL=5&ucodeSPL=68
@@ -479,6 +482,14 @@ export function snpKdsUrls(
   const p = params.product;
   if (!(SNP_PRODUCTS as readonly string[]).includes(p)) throw new RangeError(`product ${p}`);
   const t = params.tcb;
+  // Parameters may come from a caller rather than a report: every value that reaches the URL is
+  // checked (TCB components integers 0–255, a hwID of the product's size or empty).
+  encodeSnpTcb(t, p);
+  assertBytes(params.hwid, 'hwid');
+  const n = params.hwid.length;
+  if (n !== 0 && n !== (p === 'Turin' ? SNP_SIZE.CHIP_ID_TURIN : SNP_SIZE.CHIP_ID)) {
+    throw new RangeError(`hwid of ${n} bytes for ${p}`);
+  }
   const query =
     (p === 'Turin' ? `fmcSPL=${t.fmc ?? 0}&` : '') +
     `blSPL=${t.bootloader}&teeSPL=${t.tee}&snpSPL=${t.snp}&ucodeSPL=${t.microcode}`;

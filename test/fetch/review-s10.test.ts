@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { createKdsFetcher, KdsFetchError } from '../../src/fetch/kds.js';
 import { createPcsFetcher, PcsFetchError } from '../../src/fetch/pcs.js';
 import type { FetchInitLike, FetchLike, FetchResponseLike } from '../../src/fetch/http.js';
+import { AttestError } from '../../src/core/errors.js';
+import { derFiller } from './support/transport.js';
 
 const stream = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
   new ReadableStream<Uint8Array>({
@@ -42,8 +44,7 @@ const chainHdr = encodeURIComponent(
 );
 
 describe('a body shorter than its Content-Length', () => {
-  const full = new Uint8Array(1000).fill(0x41);
-  full[0] = 0x30;
+  const full = derFiller(1000);
   for (const streamed of [true, false]) {
     it(`is refused by the KDS fetcher (${streamed ? 'stream' : 'arrayBuffer'})`, async () => {
       const fetch: FetchLike = async () =>
@@ -150,22 +151,27 @@ describe('PCS caller headers', () => {
 describe('malformed PCS answers reject as PcsFetchError', () => {
   const mk = (body: Uint8Array, hdrs: Record<string, string>) =>
     createPcsFetcher({ retries: 0, fetch: async () => answer(body, hdrs, 200, false) });
-  const expectTyped = async (p: Promise<unknown>, cause: new () => Error): Promise<void> => {
+  const expectTyped = async (
+    p: Promise<unknown>,
+    cause: new (...args: never[]) => Error,
+  ): Promise<void> => {
     const err: unknown = await p.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PcsFetchError);
     expect((err as PcsFetchError).status).toBe(200);
     expect((err as PcsFetchError).cause).toBeInstanceOf(cause);
   };
   it('a broken percent-escape in an issuer-chain header', async () => {
-    const pcs = mk(new TextEncoder().encode('{}'), { 'TCB-Info-Issuer-Chain': '%E0%A4%A' });
+    const pcs = mk(new TextEncoder().encode('{"tcbInfo":{}}'), {
+      'TCB-Info-Issuer-Chain': '%E0%A4%A',
+    });
     await expectTyped(pcs.tcbInfo(fmspc), URIError);
   });
   it('a non-UTF-8 TCB info body', async () => {
     const pcs = mk(new Uint8Array([0x7b, 0xff, 0x7d]), { 'TCB-Info-Issuer-Chain': 'x' });
-    await expectTyped(pcs.tcbInfo(fmspc), TypeError);
+    await expectTyped(pcs.tcbInfo(fmspc), AttestError);
   });
   it('a non-UTF-8 PEM/hex CRL body', async () => {
     const pcs = mk(new Uint8Array([0x2d, 0xc3]), { 'SGX-PCK-CRL-Issuer-Chain': 'x' });
-    await expectTyped(pcs.pckCrl('platform'), TypeError);
+    await expectTyped(pcs.pckCrl('platform'), AttestError);
   });
 });

@@ -67,16 +67,20 @@ const PARAMS: SnpKdsParams = {
   hwid: filled(64, 0xab),
   tcb: { bootloader: 2, tee: 0, snp: 5, microcode: 68 },
 };
+/** SYNTHETIC answers in the shapes the fetcher accepts: one DER SEQUENCE, PEM with a certificate. */
+const DER = Uint8Array.of(0x30, 0x02, 0x05, 0x00);
+const DER2 = Uint8Array.of(0x30, 0x02, 0x04, 0x00);
+const PEM = '-----BEGIN CERTIFICATE-----\n';
 const VCEK_URL = `https://kdsintf.amd.com/vcek/v1/Milan/${'ab'.repeat(64)}?blSPL=2&teeSPL=0&snpSPL=5&ucodeSPL=68`;
 
 describe('createKdsFetcher', () => {
   it('requests the KDS URL shapes and returns DER / PEM text', async () => {
-    const der = filled(10, 0x30);
+    const der = Uint8Array.of(0x30, 0x08, 0x04, 0x06, ...filled(6, 0x30));
     const { fetch, calls } = fakeFetch([
       response(200, der),
       response(200, '-----BEGIN CERTIFICATE-----\n'),
       response(200, der),
-      response(200, 'x'),
+      response(200, PEM),
       response(200, der),
     ]);
     const f = createKdsFetcher({ fetch, sleep });
@@ -101,10 +105,10 @@ describe('createKdsFetcher', () => {
       response(429, '', { 'retry-after': '2' }),
       response(503),
       response(502),
-      response(200, filled(4, 1)),
+      response(200, DER),
     ]);
     const f = createKdsFetcher({ fetch, sleep, backoffMs: 100 });
-    expect(await f.vcek(PARAMS)).toEqual(filled(4, 1));
+    expect(await f.vcek(PARAMS)).toEqual(DER);
     expect(calls.length).toBe(4);
     expect(sleeps).toEqual([2000, 200, 400]);
   });
@@ -136,13 +140,9 @@ describe('createKdsFetcher', () => {
   });
 
   it('retries network errors and timeouts (the request is aborted)', async () => {
-    const { fetch, calls } = fakeFetch([
-      new Error('ECONNRESET'),
-      'hang',
-      response(200, filled(4, 2)),
-    ]);
+    const { fetch, calls } = fakeFetch([new Error('ECONNRESET'), 'hang', response(200, DER2)]);
     const f = createKdsFetcher({ fetch, sleep, timeoutMs: 20 });
-    expect(await f.crl('Genoa')).toEqual(filled(4, 2));
+    expect(await f.crl('Genoa')).toEqual(DER2);
     expect(calls.length).toBe(3);
     const { fetch: never } = fakeFetch(['hang', 'hang']);
     const g = createKdsFetcher({ fetch: never, sleep, timeoutMs: 10, retries: 1 });

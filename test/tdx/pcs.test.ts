@@ -210,11 +210,12 @@ describeVectors('createPcsFetcher / staticTdxCollateral with real collateral', (
     await expect(fetcher.tcbInfo('00906ed50000')).rejects.toThrow(/FMSPC/);
     await expect(fetcher.tcbInfo('00806f050000', 'sgx')).rejects.toThrow(/SGX TCB info/);
     await expect(fetcher.qeIdentity('sgx')).rejects.toThrow(/QE identity/);
-    expect((await fetcher.pckCrl('platform')).pckCrl).toBe(col.pckCrl);
+    // Answers are copies (the fetcher's own bytes stay unchanged): equal, not the same object.
+    expect((await fetcher.pckCrl('platform')).pckCrl).toEqual(col.pckCrl);
     const processor = readVector('tdx', 'collateral', 'zkdcap', 'pck_processor_crl.der');
     const two = staticTdxCollateral([col, { ...col, pckCrl: processor }]);
-    expect((await two.pckCrl('processor')).pckCrl).toBe(processor);
-    expect((await two.pckCrl('platform')).pckCrl).toBe(col.pckCrl);
+    expect((await two.pckCrl('processor')).pckCrl).toEqual(processor);
+    expect((await two.pckCrl('platform')).pckCrl).toEqual(col.pckCrl);
     expect(() => staticTdxCollateral()).toThrow(TypeError);
     expect(() => createPcsFetcher({} as never)).toThrow(TypeError);
   });

@@ -12,22 +12,71 @@ export interface StreamProbe {
   cancelled: boolean;
 }
 
+/** A DER length field (X.690 §8.1.3, minimal). */
+function derLength(n: number): number[] {
+  if (n < 0x80) return [n];
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  return [0x80 | bytes.length, ...bytes];
+}
+
 /**
- * A byte stream of `chunks` chunks of `chunkSize` bytes, filled with 0x30, pulled only on demand
- * (highWaterMark 0) so `probe.pulls` counts exactly the chunks read. Always finite: a fetcher
- * that ignored its limit must fail the test, not read forever and exhaust memory.
+ * A SYNTHETIC answer of exactly `total` bytes (at least 4) that is one strict DER SEQUENCE (an
+ * OCTET STRING of 0x30 filler inside), the outer shape both fetchers demand of a certificate or
+ * CRL; `content` (if given) starts the OCTET STRING's value.
+ */
+export function derFiller(total: number, content: Uint8Array = new Uint8Array(0)): Uint8Array {
+  // Some totals need a NULL (05 00) after the OCTET STRING to come out exact.
+  for (const nulls of [0, 1]) {
+    for (let inner = total - 4; inner >= content.length; inner--) {
+      const octets = [0x04, ...derLength(inner)];
+      const seq = [0x30, ...derLength(octets.length + inner + 2 * nulls)];
+      if (seq.length + octets.length + inner + 2 * nulls !== total) continue;
+      const out = new Uint8Array(total).fill(0x30);
+      out.set([...seq, ...octets]);
+      out.set(content, seq.length + octets.length);
+      if (nulls === 1) out.set([0x05, 0x00], total - 2);
+      return out;
+    }
+  }
+  throw new Error(`no DER filler of ${total} bytes`);
+}
+
+/** SYNTHETIC DER wrapping `text` (e.g. a URL), so an answer can say which request it was for. */
+export function derOf(text: string): Uint8Array {
+  const t = new TextEncoder().encode(text);
+  // Some totals cannot be one SEQUENCE (130: a 2-byte header holds 127 at most, a 3-byte one 128).
+  for (let total = t.length + 4; ; total++) {
+    try {
+      return derFiller(total, t);
+    } catch {
+      // try one byte more
+    }
+  }
+}
+
+/** SYNTHETIC PEM text of one `label` block holding `text` (not base64: shape checks only). */
+export const pemOf = (label: string, text = 'AA=='): string =>
+  `-----BEGIN ${label}-----\n${text}\n-----END ${label}-----\n`;
+
+/**
+ * A byte stream of `chunks` chunks of `chunkSize` bytes, together {@link derFiller} of their
+ * total size, pulled only on demand (highWaterMark 0) so `probe.pulls` counts exactly the chunks
+ * read. Always finite: a fetcher that ignored its limit must fail the test, not read forever and
+ * exhaust memory.
  */
 export function chunkedStream(
   chunkSize: number,
   chunks: number,
 ): { stream: ReadableStream<Uint8Array>; probe: StreamProbe } {
   const probe: StreamProbe = { pulls: 0, cancelled: false };
+  const all = derFiller(chunkSize * chunks);
   const stream = new ReadableStream<Uint8Array>(
     {
       pull(controller) {
         probe.pulls++;
         if (probe.pulls > chunks) controller.close();
-        else controller.enqueue(new Uint8Array(chunkSize).fill(0x30));
+        else controller.enqueue(all.slice((probe.pulls - 1) * chunkSize, probe.pulls * chunkSize));
       },
       cancel() {
         probe.cancelled = true;
