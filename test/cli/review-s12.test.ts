@@ -42,6 +42,22 @@ function expectNoStack(r: CliRun, what: string): void {
   if (r.code === 2 && !r.err.includes('usage:')) expect(r.err.split('\n'), what).toHaveLength(1);
 }
 
+/**
+ * Each command, run in a child process bounded to 20 s, ends at once with exit 2 and "is not a
+ * regular file" (a FIFO read would block it; /dev/zero would never end).
+ */
+function expectNotRegularAtOnce(argvs: readonly (readonly string[])[]): void {
+  for (const argv of argvs) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...argv], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.signal, argv.join(' ')).toBeNull(); // not killed by the timeout
+    expect(r.status, argv.join(' ')).toBe(2);
+    expect(r.stderr, argv.join(' ')).toMatch(/is not a regular file/);
+  }
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -556,20 +572,12 @@ describe('f10d: the evidence file is a regular file of at most 64 MiB', () => {
   it('a FIFO and /dev/zero are refused at once (child process, 20 s bound)', () => {
     const fifo = join(tempDir('attestkit-s12-fifo-'), 'fifo');
     execFileSync('mkfifo', [fifo]);
-    for (const argv of [
+    expectNotRegularAtOnce([
       ['verify', fifo],
       ['inspect', '/dev/zero'],
       ['replay', BOOT, '--pcrs', fifo],
       ['verify', QUOTE, '--nonce', NONCE, '--ak', fifo],
-    ]) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...argv], {
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
-      expect(r.signal, argv.join(' ')).toBeNull(); // not killed by the timeout
-      expect(r.status, argv.join(' ')).toBe(2);
-      expect(r.stderr, argv.join(' ')).toMatch(/is not a regular file/);
-    }
+    ]);
   }, 60_000);
 });
 
@@ -584,18 +592,10 @@ describe('diff review: collateral and manifests are read like the evidence; the 
     cpSync(join(EX, 'snp-synthetic'), join(demo, 'snp-synthetic'), { recursive: true });
     execFileSync('rm', [join(demo, 'snp-synthetic', 'manifest.json')]);
     execFileSync('mkfifo', [join(demo, 'snp-synthetic', 'manifest.json')]);
-    for (const argv of [
+    expectNotRegularAtOnce([
       ['verify', join(dir, 'case', 'report.bin'), '--collateral', coll],
       ['demo', demo],
-    ]) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...argv], {
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
-      expect(r.signal, argv.join(' ')).toBeNull(); // not killed by the timeout
-      expect(r.status, argv.join(' ')).toBe(2);
-      expect(r.stderr, argv.join(' ')).toMatch(/is not a regular file/);
-    }
+    ]);
   }, 60_000);
 
   it('the demo never tells the user to pass --report-data, which it refuses', async () => {

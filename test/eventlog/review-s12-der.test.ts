@@ -11,6 +11,7 @@ import { concatBytes } from '../../src/core/bytes.js';
 import * as der from '../../src/core/der.js';
 import { EV, parseTcgEventLog, summarizeBoot } from '../../src/eventlog/index.js';
 import { GUID, encodeAgileLog, uefiVariable } from './support/encode.js';
+import { tlv } from '../support/der.js';
 
 vi.mock('../../src/core/der.js', async (importOriginal) => {
   const m = await importOriginal<typeof der>();
@@ -22,19 +23,6 @@ afterEach(() => {
   vi.mocked(der.parseDerAt).mockClear();
 });
 
-/** A DER TLV with a definite minimal length. */
-function tlv(tag: number, content: Uint8Array): Uint8Array {
-  const n = content.length;
-  const len =
-    n < 0x80
-      ? [n]
-      : n < 0x100
-        ? [0x81, n]
-        : n < 0x10000
-          ? [0x82, n >> 8, n & 0xff]
-          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return concatBytes(new Uint8Array([tag, ...len]), content);
-}
 /** Certificate-shaped: SEQUENCE { SEQUENCE { … }, SEQUENCE {}, BIT STRING }. */
 function certShaped(tbs: Uint8Array): Uint8Array {
   return tlv(
