@@ -202,7 +202,7 @@ function verifyPcrBindingSync(
       if (pcrIndex === undefined) {
         ledger.fail(
           'binding.pcr.event',
-          `the report is only in resettable PCR ${all.join(', ')}: name it with pcrIndex to accept it`,
+          `the report is only in resettable PCR ${all.join(', ')} (accepted when pcrIndex names it)`,
           { pcrs: all },
         );
       } else {

@@ -467,7 +467,7 @@ export function parseSpki(spki: Uint8Array | DerNode): PublicKeyInfo {
     if (oid === OID.rsassaPss && params !== undefined) {
       throw new AttestError('ERR_UNSUPPORTED', {
         offset: params.offset,
-        message: 'RSASSA-PSS public key with parameters (a hash and salt restriction)',
+        message: 'RSASSA-PSS key with parameters',
       });
     }
     // Offsets stay those of the caller's input: the RSAPublicKey is read in place, after the
@@ -945,7 +945,7 @@ export async function checkCrl(
   assertValidNow(options.now, 'options.now');
   // A serial the lookup cannot read (`0x…`, `0f:ff`, a number) would silently match nothing.
   if (!Array.isArray(serials) || !serials.every((x) => typeof x === 'string' && SERIAL_HEX.test(x)))
-    throw new TypeError('serials must be hex strings (as serialHex: digits, optional leading -)');
+    throw new TypeError('serials must be hex (as serialHex)');
   const maxAge = options.maxAgeMs;
   if (maxAge !== undefined && (typeof maxAge !== 'number' || !(maxAge >= 0)))
     throw new RangeError('options.maxAgeMs must be a non-negative number');

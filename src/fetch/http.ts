@@ -256,7 +256,7 @@ async function readLimited(
       discardBody(response);
       throw new AttestError('ERR_LIMIT_EXCEEDED', {
         field: 'Content-Length',
-        message: 'the response body is not a stream and has no identity Content-Length',
+        message: 'the body is no stream and has no identity Content-Length',
       });
     }
     const whole = await response.arrayBuffer();

@@ -6,7 +6,7 @@
  * `staticTdxCollateral` (serves collateral the caller already holds, e.g. for offline
  * verification).
  */
-import { pcsUrls, PCS_BASE_URL, PCS_ISSUER_CHAIN_HEADERS } from '../tdx/pcs.js';
+import { pcsUrls, PCS_BASE_URL, PCS_ISSUER_CHAIN_HEADERS, type PcsUrlOptions } from '../tdx/pcs.js';
 import type { PckCa, TdxCollateral, TdxFetcher, TeeKind } from '../tdx/types.js';
 import { AttestError } from '../core/errors.js';
 import { fromHex, utf8Decode } from '../core/encoding.js';
@@ -218,9 +218,11 @@ export function createPcsFetcher(options: PcsFetcherOptions): TdxFetcher {
     );
   };
   // The URL options are the fetcher's own (`baseUrl`, `rootCaCrlUrl`, `update`,
-  // `tcbEvaluationDataNumber`); pcsUrls checks them.
+  // `tcbEvaluationDataNumber`), all in cacheScope; pcsUrls checks them. `derCrl` is forced: a
+  // caller's untyped `derCrl: false` would change URLs without changing the scope.
+  const urlOptions: PcsUrlOptions = { ...options, derCrl: true };
   const urls = (fmspc: string, tee: TeeKind, ca: PckCa = 'platform') =>
-    pcsUrls({ fmspc, tee, ca }, options);
+    pcsUrls({ fmspc, tee, ca }, urlOptions);
   const anyFmspc = '000000000000';
   const chains = PCS_ISSUER_CHAIN_HEADERS;
 

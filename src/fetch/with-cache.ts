@@ -166,7 +166,8 @@ export interface WithCacheOptions {
  * @param cache - where answers are kept; rejected calls are evicted.
  * @param options - {@link WithCacheOptions}, or the key prefix alone (`withCache(f, cache, 'kds')`).
  * @returns an object with the same methods.
- * @throws {TypeError} when `maxAgeMs` is not a number.
+ * @throws {TypeError} when `options` is neither a string nor an object, or `maxAgeMs` is not a
+ *   number.
  * @throws {RangeError} when `maxAgeMs` is not finite and > 0.
  * @example
  * ```ts
@@ -181,6 +182,8 @@ export function withCache<T extends object>(
   cache: AttestCache,
   options: string | WithCacheOptions = {},
 ): AsyncMethods<T> {
+  if (typeof options !== 'string' && (typeof options !== 'object' || options === null))
+    throw new TypeError('options must be a string or an object');
   const { prefix = 'fetch', maxAgeMs = 12 * 3_600_000 } =
     typeof options === 'string' ? { prefix: options } : options;
   if (typeof maxAgeMs !== 'number') throw new TypeError('maxAgeMs must be a number');

@@ -260,8 +260,8 @@ const MIN_RSA_BITS = 2048;
 
 /**
  * Checks that `ek` can receive a credential (what {@link makeCredential} requires): an RSA
- * (≥ 2048 bits) or ECC (a supported curve) restricted decryption key with a computable nameAlg
- * and AES-128/192/256-CFB symmetric parameters.
+ * (≥ 2048 bits) or ECC (a supported curve) restricted decryption key, fixedTPM and fixedParent,
+ * with a computable nameAlg and AES-128/192/256-CFB symmetric parameters.
  *
  * @returns the EK's nameAlg and AES key size.
  * @throws {AttestError} `ERR_BAD_KEY` for a key that is no EK, `ERR_UNSUPPORTED` for parameters
@@ -273,9 +273,12 @@ export function credentialEk(ek: TpmtPublic): { nameAlg: TpmComputableHash; keyB
   if (ek.type !== 'rsa' && ek.type !== 'ecc') {
     throw new AttestError('ERR_BAD_KEY', { message: `a ${ek.type} object is not an EK` });
   }
-  if (!ek.objectAttributes.restricted || !ek.objectAttributes.decrypt) {
+  // TCG EK profile: fixedTPM and fixedParent too. A duplicable key could activate the credential
+  // in another TPM, proving nothing about where the AK lives.
+  const a = ek.objectAttributes;
+  if (!a.restricted || !a.decrypt || !a.fixedTPM || !a.fixedParent) {
     throw new AttestError('ERR_BAD_KEY', {
-      message: 'the EK must be a restricted decryption key (restricted and decrypt set)',
+      message: 'the EK must be a fixedTPM, fixedParent restricted decryption key',
     });
   }
   const nameAlg = ek.nameAlg;
@@ -368,8 +371,9 @@ async function protectSeed(
  * @param options - `randomBytes` (tests only).
  * @returns `credentialBlob` (TPM2B_ID_OBJECT) and `secret` (TPM2B_ENCRYPTED_SECRET), ready for
  *   TPM2_ActivateCredential (or {@link encodeTpm2ToolsCredential} for tpm2-tools).
- * @throws {AttestError} `ERR_BAD_KEY` (not a restricted decryption key, an RSA EK under 2048
- *   bits or whose exponent is neither 0 nor a prime greater than 2, bad point),
+ * @throws {AttestError} `ERR_BAD_KEY` (not a restricted decryption key with fixedTPM and
+ *   fixedParent set, as the TCG EK profile requires; an RSA EK under 2048 bits or whose exponent
+ *   is neither 0 nor a prime greater than 2; a bad point),
  *   `ERR_UNSUPPORTED` (non-AES-CFB symmetric, unsupported curve or nameAlg), `ERR_BAD_VALUE`
  *   (objectName is not a Name), and the parse codes of {@link parseTpmPublic}.
  * @throws {RangeError} for a credential that is empty or longer than the nameAlg digest.

@@ -752,3 +752,19 @@ describe('F8: snpKdsUrls checks parameters a caller passes directly', () => {
     expect(t.hits).toEqual([]);
   });
 });
+
+describe('final review: withCache options, PCS URL options', () => {
+  it('withCache refuses options that are neither a prefix string nor an object', () => {
+    const f = createKdsFetcher({ fetch: serve(() => ok(HTML)).fetch });
+    for (const bad of [5, null, true] as unknown[])
+      expect(() => withCache(f, createCache(), bad as never), String(bad)).toThrow(TypeError);
+    expect(() => withCache(f, createCache(), 'kds')).not.toThrow();
+  });
+
+  it('a PCS fetcher always asks for DER CRLs, whatever an untyped options object says', async () => {
+    const t = serve(() => ok(derOf('x')));
+    const f = createPcsFetcher({ fetch: t.fetch, sleep: noSleep, derCrl: false } as never);
+    await f.pckCrl('platform').catch(() => undefined);
+    expect(t.hits[0]).toContain('encoding=der');
+  });
+});

@@ -302,6 +302,24 @@ describe('KDFa / KDFe and input errors', () => {
     }
   });
 
+  it('rejects an EK without fixedTPM or fixedParent (TCG EK profile; session 12 review)', async () => {
+    const pub = p256.getPublicKey(p256.utils.randomSecretKey(), false);
+    const name = concatBytes(Uint8Array.of(0, 0x0b), new Uint8Array(32));
+    const ek = (attrs: number) =>
+      encodeTpmtPublic({
+        ...parseTpmPublic(eccEk(3, TPM_ALG.SHA256, 128, pub.subarray(1, 33), pub.subarray(33))),
+        objectAttributes: attrs,
+      });
+    // 0x000300f2 sets fixedTPM (0x2) and fixedParent (0x10): each cleared in turn.
+    await expect(makeCredential(ek(0x000300f2), name, Uint8Array.of(1))).resolves.toBeDefined();
+    for (const attrs of [0x000300f0, 0x000300e2]) {
+      await expect(makeCredential(ek(attrs), name, Uint8Array.of(1))).rejects.toMatchObject({
+        code: 'ERR_BAD_KEY',
+        message: expect.stringContaining('fixedTPM, fixedParent'),
+      });
+    }
+  });
+
   it('rejects a non-EK, a bad Name, an oversized credential and a broken randomBytes', async () => {
     const ak = parseTpmPublic(
       encodeTpmtPublic({
