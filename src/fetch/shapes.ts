@@ -6,6 +6,7 @@
  * the rest. DER per ITU-T X.690 §10 (strict), PEM per RFC 7468.
  */
 import { parseDer } from '../core/der.js';
+import { decodePem } from '../core/encoding.js';
 import { AttestError } from '../core/errors.js';
 
 /**
@@ -26,11 +27,15 @@ export function derAnswer(body: Uint8Array): Uint8Array {
  * `text` when it holds at least one PEM block labelled `label` (`CERTIFICATE`, `X509 CRL`).
  *
  * @internal
- * @throws {AttestError} `ERR_BAD_ENCODING` otherwise.
+ * @throws {AttestError} `ERR_BAD_ENCODING` without such a block, a DER error when the first one
+ *   does not hold one DER SEQUENCE.
  */
 export function pemAnswer(text: string, label: string): string {
-  if (!text.includes(`-----BEGIN ${label}-----`)) {
+  // A whole block (BEGIN, base64, END) holding DER, not a BEGIN line alone (an HTML page may
+  // quote one).
+  const block = decodePem(text).find((b) => b.label === label);
+  if (block === undefined)
     throw new AttestError('ERR_BAD_ENCODING', { message: `no PEM ${label}` });
-  }
+  derAnswer(block.der);
   return text;
 }

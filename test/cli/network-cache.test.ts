@@ -18,7 +18,7 @@ import { tempDir } from '../support/temp-dir.js';
 
 const DAY_MS = 86_400_000;
 const FMSPC = '00806f050000';
-const CHAIN = encodeURIComponent('-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n');
+const CHAIN = encodeURIComponent('-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n');
 
 /** A PCS stand-in whose TCB-info answer can be switched between good and broken. */
 function pcsFake(): { fetch: CliFetch; urls: string[]; mode: { broken: boolean } } {

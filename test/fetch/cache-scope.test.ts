@@ -11,6 +11,7 @@ import { createPcsFetcher, staticTdxCollateral } from '../../src/fetch/pcs.js';
 import { withCache } from '../../src/fetch/with-cache.js';
 import type { FetchLike } from '../../src/fetch/http.js';
 import { derOf, pemOf } from './support/transport.js';
+import { decodePem } from '../../src/core/encoding.js';
 
 /**
  * A fake transport: every answer is 200 and holds the requested URL, in the shape the fetchers
@@ -33,8 +34,9 @@ function echo(): { fetch: FetchLike; urls: string[] } {
   return { fetch, urls };
 }
 
+/** The answer as text: DER as its bytes, PEM (pemOf) as the bytes of its block. */
 const text = (v: Uint8Array | string): string =>
-  typeof v === 'string' ? v : new TextDecoder().decode(v);
+  new TextDecoder().decode(typeof v === 'string' ? decodePem(v)[0]!.der : v);
 
 describe('withCache and fetcher settings', () => {
   it('PCS fetchers with different update or TCB evaluation numbers do not share TCB info', async () => {

@@ -40,7 +40,7 @@ const vcekParams = {
 };
 const fmspc = '00806f050000';
 const chainHdr = encodeURIComponent(
-  '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n',
+  '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n',
 );
 
 describe('a body shorter than its Content-Length', () => {

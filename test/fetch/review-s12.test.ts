@@ -753,7 +753,28 @@ describe('F8: snpKdsUrls checks parameters a caller passes directly', () => {
   });
 });
 
-describe('final review: withCache options, PCS URL options', () => {
+describe('final review: whole PEM blocks, withCache options, PCS URL options', () => {
+  it('a BEGIN line alone, or inside an HTML page, or a block without DER is no PEM answer', async () => {
+    for (const body of [
+      '-----BEGIN CERTIFICATE-----',
+      '<html>-----BEGIN CERTIFICATE-----</html>',
+      '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n',
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', // 00 00 00: no SEQUENCE
+    ]) {
+      const t = serve(() => ok(body));
+      const err = await rejection(
+        createKdsFetcher({ fetch: t.fetch, sleep: noSleep }).certChain('Milan'),
+      );
+      expect(err, body).toBeInstanceOf(KdsFetchError);
+      expect(t.hits).toHaveLength(1);
+    }
+    const crl = serve(() => ok('-----BEGIN X509 CRL-----'));
+    const err = await rejection(createPcsFetcher({ fetch: crl.fetch, sleep: noSleep }).rootCaCrl());
+    expect(err).toBeInstanceOf(PcsFetchError);
+    const good = serve(() => ok(pemOf('CERTIFICATE')));
+    expect(await createKdsFetcher({ fetch: good.fetch }).certChain('Milan')).toContain('BEGIN');
+  });
+
   it('withCache refuses options that are neither a prefix string nor an object', () => {
     const f = createKdsFetcher({ fetch: serve(() => ok(HTML)).fetch });
     for (const bad of [5, null, true] as unknown[])

@@ -70,7 +70,7 @@ const PARAMS: SnpKdsParams = {
 /** SYNTHETIC answers in the shapes the fetcher accepts: one DER SEQUENCE, PEM with a certificate. */
 const DER = Uint8Array.of(0x30, 0x02, 0x05, 0x00);
 const DER2 = Uint8Array.of(0x30, 0x02, 0x04, 0x00);
-const PEM = '-----BEGIN CERTIFICATE-----\n';
+const PEM = '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n';
 const VCEK_URL = `https://kdsintf.amd.com/vcek/v1/Milan/${'ab'.repeat(64)}?blSPL=2&teeSPL=0&snpSPL=5&ucodeSPL=68`;
 
 describe('createKdsFetcher', () => {
@@ -78,14 +78,14 @@ describe('createKdsFetcher', () => {
     const der = Uint8Array.of(0x30, 0x08, 0x04, 0x06, ...filled(6, 0x30));
     const { fetch, calls } = fakeFetch([
       response(200, der),
-      response(200, '-----BEGIN CERTIFICATE-----\n'),
+      response(200, PEM),
       response(200, der),
       response(200, PEM),
       response(200, der),
     ]);
     const f = createKdsFetcher({ fetch, sleep });
     expect(await f.vcek(PARAMS)).toEqual(der);
-    expect(await f.certChain('Genoa')).toBe('-----BEGIN CERTIFICATE-----\n');
+    expect(await f.certChain('Genoa')).toBe(PEM);
     expect(await f.crl('Turin')).toEqual(der);
     await f.certChain('Milan', 'VLEK');
     await f.crl('Milan', 'VLEK');

@@ -55,9 +55,12 @@ export function derOf(text: string): Uint8Array {
   }
 }
 
-/** SYNTHETIC PEM text of one `label` block holding `text` (not base64: shape checks only). */
-export const pemOf = (label: string, text = 'AA=='): string =>
-  `-----BEGIN ${label}-----\n${text}\n-----END ${label}-----\n`;
+/**
+ * SYNTHETIC PEM text of one `label` block holding {@link derOf} `text` (the fetchers check only
+ * that the block holds one DER SEQUENCE; `text` tells answers apart).
+ */
+export const pemOf = (label: string, text = ''): string =>
+  `-----BEGIN ${label}-----\n${Buffer.from(derOf(text)).toString('base64')}\n-----END ${label}-----\n`;
 
 /**
  * A byte stream of `chunks` chunks of `chunkSize` bytes, together {@link derFiller} of their
