@@ -58,6 +58,16 @@ function expectNotRegularAtOnce(argvs: readonly (readonly string[])[]): void {
   }
 }
 
+/** Each example folder's name and parsed manifest (a malformed manifest fails the test). */
+function exampleManifests(): [string, Json][] {
+  return readdirSync(EX)
+    .filter((name) => existsSync(join(EX, name, 'manifest.json')))
+    .map((name) => [
+      name,
+      JSON.parse(readFileSync(join(EX, name, 'manifest.json'), 'utf8')) as Json,
+    ]);
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -433,13 +443,7 @@ describe('f8: --now takes only an ISO 8601 date-time with a zone', () => {
 
 describe('f9: the demo checks which checks failed (expectFailed)', () => {
   it('every negative example lists the checks that stop its verdict', () => {
-    for (const name of readdirSync(EX)) {
-      let m: Json;
-      try {
-        m = JSON.parse(readFileSync(join(EX, name, 'manifest.json'), 'utf8')) as Json;
-      } catch {
-        continue;
-      }
+    for (const [name, m] of exampleManifests()) {
       if (m.expectOk === false)
         expect(m.expectFailed, name).toEqual(expect.arrayContaining([expect.any(String)]));
     }
@@ -469,13 +473,7 @@ describe('f9: the demo checks which checks failed (expectFailed)', () => {
 
 describe('f10a: inspect labels what it prints as unverified', () => {
   it('every example’s inspection title says (unverified), readable and --json', async () => {
-    for (const name of readdirSync(EX)) {
-      let m: Json;
-      try {
-        m = JSON.parse(readFileSync(join(EX, name, 'manifest.json'), 'utf8')) as Json;
-      } catch {
-        continue;
-      }
+    for (const [name, m] of exampleManifests()) {
       const path = join(EX, name, String(m.evidence));
       const j = await cli('inspect', path, '--json');
       expect(j.code, name).toBe(0);

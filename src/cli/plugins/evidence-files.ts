@@ -6,7 +6,8 @@
  * the opened descriptor, so a directory swapped for a link between the check and the open is
  * caught. Otherwise the file is
  * refused with an `AttestError` (exit 2) that names the field and the path, never the content.
- * Paths the user gives (demo manifest, `--collateral DIR`) are read through `CliContext` instead.
+ * Files the user names (the evidence file, `--pcrs`, `--ak`, collateral, demo manifests) are read
+ * with {@link readInputFile}: the same regular-file and size checks, without the confinement.
  */
 import {
   closeSync,
@@ -44,10 +45,35 @@ function readAll(fd: number, size: number): Uint8Array {
 }
 
 /**
- * Reads a file the user named (the evidence file, `--pcrs`, `--ak`): a regular file of at most
- * `maxBytes`, checked on the opened descriptor before a byte is read. The open does not block, so
- * a FIFO without a writer is refused at once rather than hanging the command, and a device such
- * as `/dev/zero` is refused rather than read without end.
+ * Reads an opened file and closes it: a regular file of at most `maxBytes`, both checked on the
+ * descriptor before a byte is read. `what` names it in errors (a path, or a quoted evidence name
+ * with its `field`).
+ */
+function readOpened(fd: number, what: string, maxBytes: number, field?: string): Uint8Array {
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile())
+      throw new AttestError('ERR_BAD_VALUE', {
+        ...(field !== undefined ? { field } : {}),
+        message: `${what} is not a regular file (a directory, FIFO or device)`,
+      });
+    if (st.size > maxBytes)
+      throw new AttestError('ERR_LIMIT_EXCEEDED', {
+        ...(field !== undefined ? { field } : {}),
+        message: `${what} has ${st.size} bytes (at most ${maxBytes})`,
+      });
+    return readAll(fd, st.size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads a file the user named (the evidence file, `--pcrs`, `--ak`, collateral files, demo
+ * manifests): a regular file of at most `maxBytes`, checked on the opened descriptor before a
+ * byte is read. The open does not block, so a FIFO without a writer is refused at once rather
+ * than hanging the command, and a device such as `/dev/zero` is refused rather than read without
+ * end.
  *
  * @param path - the path as given (resolved against the working directory).
  * @param maxBytes - the size cap (default {@link MAX_INPUT_FILE_BYTES}).
@@ -57,21 +83,11 @@ function readAll(fd: number, size: number): Uint8Array {
  *   system error (`ENOENT`, `EACCES`), whose message names the path.
  */
 export function readInputFile(path: string, maxBytes = MAX_INPUT_FILE_BYTES): Uint8Array {
-  const fd = openSync(resolve(path), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile())
-      throw new AttestError('ERR_BAD_VALUE', {
-        message: `${path} is not a regular file (a directory, FIFO or device)`,
-      });
-    if (st.size > maxBytes)
-      throw new AttestError('ERR_LIMIT_EXCEEDED', {
-        message: `${path} has ${st.size} bytes (at most ${maxBytes})`,
-      });
-    return readAll(fd, st.size);
-  } finally {
-    closeSync(fd);
-  }
+  return readOpened(
+    openSync(resolve(path), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)),
+    path,
+    maxBytes,
+  );
 }
 
 /**
@@ -174,21 +190,12 @@ export function evidenceFiles(baseDir: string, maxBytes = MAX_EVIDENCE_FILE_BYTE
   }
 
   function read(name: string, field: string): Uint8Array {
-    const real = locate(name, field);
-    const fd = open(real, name, field);
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile())
-        throw refuse(field, name, 'is not a regular file (a directory, FIFO or device)');
-      if (st.size > maxBytes)
-        throw new AttestError('ERR_LIMIT_EXCEEDED', {
-          field,
-          message: `${JSON.stringify(name)} has ${st.size} bytes (at most ${maxBytes})`,
-        });
-      return readAll(fd, st.size);
-    } finally {
-      closeSync(fd);
-    }
+    return readOpened(
+      open(locate(name, field), name, field),
+      JSON.stringify(name),
+      maxBytes,
+      field,
+    );
   }
 
   return {
