@@ -578,8 +578,9 @@ export async function verifyConfidentialVm(
           const secretOk = cred.secret.length > 0 && equalBytes(cred.secret, proof.activated);
           let notEk: string | undefined;
           if (boundArea !== undefined && sameArea && sameAk && secretOk) {
-            // makeCredential's own EK check (a fixed restricted decryption key, AES-CFB, RSA ≥ 2048):
-            // a credential for any other key cannot be trusted to stay in the TPM.
+            // makeCredential's own EK check (a fixedTPM, fixedParent restricted decryption key,
+            // AES-CFB, RSA ≥ 2048): a credential for any other key cannot be trusted to stay in
+            // the TPM.
             try {
               credentialEk(boundArea);
             } catch (e) {

@@ -362,8 +362,9 @@ export interface CcaPolicy {
    * Accepted platform states, each a whole reference entry: the implementation id and, from the
    * same entry, the configuration (when given) and the software components as a set (every
    * component in the token matches one of the entry's and every one of the entry's is matched by
-   * one in the token, as for `softwareComponents`; an entry with none matches no token). Checked by `cca.policy.implementation-id` (which then also requires
-   * `implementationIds` when that is given too); an empty list accepts nothing.
+   * one in the token, as for `softwareComponents`; an entry with none matches no token). Checked
+   * by `cca.policy.implementation-id` (which then also requires `implementationIds` when that is
+   * given too); an empty list accepts nothing.
    */
   readonly platforms?: readonly CcaPlatformReference[];
   /**

@@ -322,8 +322,9 @@ async function readLimited(
  * @returns the response and, when wanted, its body.
  * @throws {AttestError} `ERR_LIMIT_EXCEEDED` when the body (or its declared length) is larger
  *   than `maxBytes`, when a stream delivers more than 1024 empty chunks in a row, or when a body
- *   that is no stream has no identity `Content-Length` to bound it (never worth retrying); any other rejection (network error, timeout, malformed stream) is a plain `Error`
- *   from the transport or this function. The timeout is enforced by a timer and, while the body
+ *   that is no stream has no identity `Content-Length` to bound it (never worth retrying); any
+ *   other rejection (network error, timeout, malformed stream) is a plain `Error` from the
+ *   transport or this function. The timeout is enforced by a timer and, while the body
  *   streams in, by a clock check after every chunk (a reader settling in microtasks would starve
  *   the timer). A body whose length differs from its declared `Content-Length` (identity
  *   encoding) is a plain `Error` too (a peer that closed early; worth retrying).
